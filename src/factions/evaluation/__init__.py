@@ -1,0 +1,1 @@
+"""Measuring factions against gold data nobody on the project wrote (read from ../shared/eval)."""

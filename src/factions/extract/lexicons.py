@@ -1,0 +1,134 @@
+"""Loading the lexicons that drive extraction: they are data, kept in src/factions/data/."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+# Slots of relation patterns, written as {X}/{Y} in the data files.
+_SLOT_FOR = {
+    "{X}": r"\[\[E(?P<X>\d+)\]\]",
+    "{Y}": r"\[\[E(?P<Y>\d+)\]\]",
+    "{w}": r"(?:[^\s\[\]]+\s+){0,3}",
+    "{W}": r"(?:[^\s\[\]]+\s+){0,8}",
+}
+
+
+def read_data_toml(name: str) -> dict[str, Any]:
+    """A TOML file from the packaged data directory."""
+    with resources.files("factions").joinpath("data", name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def compile_slot_pattern(pattern: str) -> re.Pattern[str]:
+    for slot, regex in _SLOT_FOR.items():
+        pattern = pattern.replace(slot, regex)
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
+    """One regex matching any of the phrases as whole words, longest first."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RelationRule:
+    predicate: str
+    symmetric: bool
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class FateRule:
+    value: str
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    event_type: str
+    sub_event_type: str
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    version: str
+    titles: frozenset[str]
+    armed_group_words: frozenset[str]
+    state_force_words: tuple[str, ...]
+    state_words: frozenset[str]
+    unnamed_sources: frozenset[str]
+    not_entities: frozenset[str]
+    place_words: frozenset[str]
+    speech_verbs: frozenset[str]
+    source_phrases: re.Pattern[str]
+    verb_certainty: dict[str, str]
+    hedges: tuple[tuple[re.Pattern[str], str], ...]
+    strength: tuple[str, ...]
+    negation_words: frozenset[str]
+    relations: tuple[RelationRule, ...]
+    fates: tuple[FateRule, ...]
+    triggers: tuple[TriggerRule, ...]
+    generic: re.Pattern[str]
+    killed_words: re.Pattern[str]
+    wounded_words: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def load_lexicons() -> Lexicons:
+    entities = read_data_toml("lexicons/entities.toml")
+    cues = read_data_toml("lexicons/cues.toml")
+    relations = read_data_toml("lexicons/relations.toml")
+    events = read_data_toml("lexicons/events.toml")
+    version = "e{}.c{}.r{}.v{}".format(
+        entities["version"], cues["version"], relations["version"], events["version"]
+    )
+    return Lexicons(
+        version=version,
+        titles=frozenset(entities["titles"]),
+        armed_group_words=frozenset(entities["armed_group_words"]),
+        state_force_words=tuple(entities["state_force_words"]),
+        state_words=frozenset(entities["state_words"]),
+        unnamed_sources=frozenset(entities["unnamed_sources"]),
+        not_entities=frozenset(entities["not_entities"]),
+        place_words=frozenset(entities["place_words"]),
+        speech_verbs=frozenset(cues["speech_verbs"]),
+        source_phrases=phrase_regex(cues["source_phrases"]),
+        verb_certainty=dict(cues["verb_certainty"]),
+        hedges=tuple((phrase_regex([cue]), grade) for cue, grade in cues["hedges"].items()),
+        strength=tuple(cues["grades"]["strength"]),
+        negation_words=frozenset(cues["negation"]["words"]),
+        relations=tuple(
+            RelationRule(
+                predicate=rule["predicate"],
+                symmetric=rule.get("symmetric", False),
+                patterns=tuple(compile_slot_pattern(p) for p in rule["patterns"]),
+            )
+            for rule in relations["relation"]
+        ),
+        fates=tuple(
+            FateRule(
+                value=rule["value"],
+                patterns=tuple(
+                    compile_slot_pattern(p.replace("{X}", slot))
+                    for p in rule["patterns"]
+                    for slot in ("{X}", r"(?<!\w)(?:he|she)(?!\w)")
+                ),
+            )
+            for rule in relations.get("fate", [])
+        ),
+        triggers=tuple(
+            TriggerRule(rule["event_type"], rule["sub_event_type"], phrase_regex(rule["words"]))
+            for rule in events["trigger"]
+        ),
+        generic=phrase_regex(events["generic"]["words"]),
+        killed_words=phrase_regex(events["fatalities"]["killed_words"]),
+        wounded_words=phrase_regex(events["fatalities"]["wounded_words"]),
+    )

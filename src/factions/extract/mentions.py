@@ -1,0 +1,296 @@
+"""Mentions of actors and places in one document, resolved to document-level entities.
+
+Inside a document: gazetteer names win, acronyms defined in the text ("the Islamic Movement of
+Uzbekistan (IMU)") point to their long form, short names and spelling slips of people
+("Daud", "Barayalai") point to the full name seen earlier, titles and possessives are stripped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from spacy.tokens import Doc, Span
+
+from factions.extract.gazetteer import load_gazetteer
+from factions.extract.geocode import PlaceMatch, document_focus, get_geocoder
+from factions.extract.lexicons import load_lexicons
+from factions.model import EntityRecord, Mention, stable_id
+
+ACTOR_TYPES = {"armed_group", "state_force", "organization", "person"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+GAZETTEER_TYPES = {
+    "ARMED_GROUP": "armed_group",
+    "STATE_FORCE": "state_force",
+    "ORGANIZATION": "organization",
+    "PERSON": "person",
+}
+_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z0-9-]{1,11})\)")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_SHORT_NAME_SCORE = 85
+
+
+@dataclass
+class LocalEntity:
+    """An entity as one document knows it; its id is stable across documents."""
+
+    key: str
+    type: str
+    name: str
+    id: str
+    aliases: set[str] = field(default_factory=set)
+    gazetteer_id: str | None = None
+    place: PlaceMatch | None = None
+
+    @property
+    def is_actor(self) -> bool:
+        return self.type in ACTOR_TYPES or self.type == "country"
+
+
+@dataclass
+class MentionSpan:
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+    text: str
+    entity: LocalEntity
+    label: str
+    rule: str
+
+
+def normalise_name(name: str) -> str:
+    """Lowercase ASCII-folded name used in keys: 'Tohir Yuldosh' -> 'tohir yuldosh'."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", folded.lower()).strip()
+
+
+def strip_possessive(text: str) -> str:
+    return _POSSESSIVE.sub("", text.strip())
+
+
+def strip_titles(name: str, titles: frozenset[str]) -> str:
+    words = name.split()
+    while len(words) > 1:
+        if words[0] in titles:
+            words = words[1:]
+        elif len(words) > 2 and f"{words[0]} {words[1]}" in titles:
+            words = words[2:]
+        else:
+            break
+    return " ".join(words)
+
+
+class DocumentEntities:
+    """The registry of one document's entities and the rules that link names to them."""
+
+    def __init__(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        self.by_key: dict[str, LocalEntity] = {}
+        self.acronyms: dict[str, LocalEntity] = {}
+        self.people: list[LocalEntity] = []
+
+    def get_or_add(
+        self,
+        key: str,
+        type_: str,
+        name: str,
+        *,
+        entity_id: str | None = None,
+        gazetteer_id: str | None = None,
+        place: PlaceMatch | None = None,
+    ) -> LocalEntity:
+        entity = self.by_key.get(key)
+        if entity is None:
+            entity = LocalEntity(
+                key=key,
+                type=type_,
+                name=name,
+                id=entity_id or stable_id("ent", key),
+                gazetteer_id=gazetteer_id,
+                place=place,
+            )
+            self.by_key[key] = entity
+            if type_ == "person":
+                self.people.append(entity)
+        return entity
+
+    def gazetteer_entity(self, gazetteer_id: str) -> LocalEntity:
+        entry = load_gazetteer().get(gazetteer_id)
+        return self.get_or_add(
+            f"gaz:{gazetteer_id}",
+            entry.type,
+            entry.name,
+            entity_id=f"a:{gazetteer_id}",
+            gazetteer_id=gazetteer_id,
+        )
+
+    def person_for(self, name: str) -> LocalEntity:
+        """A person by name: a known full name, a short form of one, or a new person."""
+        words = name.split()
+        for candidate in reversed(self.people):
+            candidate_words = {w for alias in candidate.aliases | {candidate.name}
+                               for w in alias.split()}
+            if set(words) <= candidate_words:
+                return candidate
+        if len(words) == 1:
+            for candidate in reversed(self.people):
+                if any(
+                    fuzz.ratio(words[0], w) >= _SHORT_NAME_SCORE and len(w) > 3
+                    for w in candidate.name.split()
+                ):
+                    return candidate
+        for entry in load_gazetteer().lookup(name):
+            if entry.type == "person":
+                return self.gazetteer_entity(entry.id)
+        if len(words) == 1:
+            # A lone name nobody in this document explains stays local to it: two men called
+            # Omar in two articles must not become one.
+            return self.get_or_add(f"person:{normalise_name(name)}@{self.doc_id}", "person", name)
+        return self.get_or_add(f"person:{normalise_name(name)}", "person", name)
+
+
+def _classify_organisation(text: str) -> str | None:
+    lex = load_lexicons()
+    words = set(text.replace("'s", "").split())
+    if words & lex.armed_group_words and not words & lex.state_words:
+        return "armed_group"
+    if any(w in text for w in lex.state_force_words) and words & lex.state_words:
+        return "state_force"
+    return "organization"
+
+
+def _entity_for_span(
+    span: Span, registry: DocumentEntities, focus: list[str]
+) -> tuple[LocalEntity | None, str]:
+    """The entity a recognised span names, and the rule that decided it."""
+    lex = load_lexicons()
+    gazetteer = load_gazetteer()
+    surface = strip_possessive(span.text)
+    if span.label_ in GAZETTEER_TYPES and span.ent_id_:
+        if span.ent_id_.startswith("ambiguous:"):
+            if surface in registry.acronyms:
+                return registry.acronyms[surface], "acronym-defined"
+            return (
+                registry.get_or_add(
+                    f"ambiguous:{normalise_name(surface)}@{registry.doc_id}",
+                    "armed_group",
+                    surface,
+                ),
+                "gazetteer-ambiguous",
+            )
+        if span.label_ == "PERSON":
+            entity = registry.gazetteer_entity(span.ent_id_)
+            return entity, "gazetteer"
+        if surface in registry.acronyms and surface.isupper():
+            return registry.acronyms[surface], "acronym-defined"
+        return registry.gazetteer_entity(span.ent_id_), "gazetteer"
+    if surface in registry.acronyms:
+        return registry.acronyms[surface], "acronym-defined"
+    if span.label_ == "PERSON":
+        name = strip_titles(surface, lex.titles)
+        if not name or not name[0].isupper():
+            return None, ""
+        return registry.person_for(name), "ner-person"
+    if span.label_ in {"ORG", "NORP"}:
+        entries = gazetteer.lookup(surface)
+        if entries:
+            return registry.gazetteer_entity(entries[0].id), "gazetteer-lookup"
+        if span.label_ == "NORP":
+            return None, ""
+        kind = _classify_organisation(surface)
+        return (
+            registry.get_or_add(f"{kind}:{normalise_name(surface)}", kind, surface),
+            "ner-org",
+        )
+    if span.label_ in PLACE_LABELS:
+        match = get_geocoder().resolve(surface, focus)
+        if match is None:
+            return None, ""
+        type_ = {"country": "country", "region": "region"}.get(match.precision, "location")
+        key = f"geo:{match.gazetteer_id}" if match.gazetteer_id else f"place:{normalise_name(match.name)}"
+        entity_id = key.replace("geo:", "geo-") if match.gazetteer_id else None
+        entity = registry.get_or_add(key, type_, match.name, entity_id=entity_id, place=match)
+        return entity, "geocoded"
+    return None, ""
+
+
+def _acronym_defined_after(doc: Doc, span: Span) -> str | None:
+    match = _ACRONYM_AFTER.match(doc.text, span.end_char)
+    if not match:
+        return None
+    acronym = match.group(1)
+    initials = {w[0].upper() for w in span.text.split() if w}
+    return acronym if acronym[0].upper() in initials else None
+
+
+def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], DocumentEntities]:
+    """Every entity mention of the document, each linked to a document-level entity."""
+    registry = DocumentEntities(doc_id)
+    place_surfaces = [e.text for e in doc.ents if e.label_ in PLACE_LABELS | {"NORP"}]
+    focus = document_focus(place_surfaces)
+    mentions: list[MentionSpan] = []
+    for span in doc.ents:
+        entity, rule = _entity_for_span(span, registry, focus)
+        if entity is None:
+            continue
+        surface = strip_possessive(span.text)
+        entity.aliases.add(surface)
+        acronym = _acronym_defined_after(doc, span)
+        if acronym and entity.is_actor:
+            registry.acronyms[acronym] = entity
+            entity.aliases.add(acronym)
+        mentions.append(
+            MentionSpan(
+                start=span.start_char,
+                end=span.start_char + len(surface),
+                token_start=span.start,
+                token_end=span.end,
+                text=surface,
+                entity=entity,
+                label=span.label_,
+                rule=rule,
+            )
+        )
+    return mentions, registry
+
+
+def entity_records(registry: DocumentEntities) -> list[EntityRecord]:
+    """The document's entities as records, each carrying the actors it was seen with."""
+    actor_context = sorted(e.gazetteer_id for e in registry.by_key.values() if e.gazetteer_id)
+    records = []
+    for entity in registry.by_key.values():
+        place = entity.place
+        records.append(
+            EntityRecord(
+                id=entity.id,
+                type=entity.type,
+                name=entity.name,
+                aliases=sorted(entity.aliases - {entity.name}),
+                country=place.country if place else None,
+                admin1=place.admin1 if place else None,
+                lat=place.lat if place else None,
+                lon=place.lon if place else None,
+                geo_precision=place.precision if place else None,
+                gazetteer_id=entity.gazetteer_id or (place.gazetteer_id if place else None),
+                match_key=entity.key,
+                context=actor_context,
+            )
+        )
+    return records
+
+
+def mention_records(mentions: list[MentionSpan]) -> list[Mention]:
+    return [
+        Mention(
+            entity=m.entity.id,
+            text=m.text,
+            start=m.start,
+            end=m.end,
+            label=m.label,
+            rule=m.rule,
+        )
+        for m in mentions
+    ]

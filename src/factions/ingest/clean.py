@@ -1,0 +1,346 @@
+"""Removing page furniture from captured article text, and splitting a page into its stories.
+
+Users paste or save news pages as plain text with the chrome still in place: menus, players,
+bylines, author boxes, legal notices, teasers. What counts as furniture lives in
+`factions/data/furniture.toml`; this module only applies it. A line is dropped when a pattern
+matches the whole line or when it sits inside a furniture block, so a prose sentence that merely
+mentions "cookies" or "Breaking News" is kept.
+
+The text is handled as lines (one line of the capture = one paragraph, unless a hard-wrapped
+sentence continues on the next line). A page is cut into segments at explicit separators and at
+player/listing furniture that is followed by more prose; each segment is cleaned on its own.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+
+FURNITURE_FILE = Path(__file__).resolve().parents[1] / "data" / "furniture.toml"
+
+# Characters that end a sentence, possibly followed by closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+# Characters after which a line cannot continue on the next one as the same sentence.
+_CLOSED_LINE = re.compile(r"[.!?…:;\"'”’)\]]$")
+# Zero-width characters and soft hyphens: invisible on the page, but they split words.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+@dataclass(frozen=True)
+class Story:
+    """One article found on a page: its headline (when the page shows one) and cleaned text."""
+
+    title: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class LineMatcher:
+    """Exact lines (case-insensitive) and whole-line regular expressions."""
+
+    exact: frozenset[str]
+    pattern: re.Pattern[str] | None
+
+    def matches(self, line: str) -> bool:
+        return line.casefold() in self.exact or bool(self.pattern and self.pattern.fullmatch(line))
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """The furniture lexicon loaded from furniture.toml."""
+
+    lines: LineMatcher
+    boundaries: LineMatcher
+    separators: LineMatcher
+    to_end: LineMatcher
+    headline_lists: LineMatcher
+    bio_markers: LineMatcher
+    name: re.Pattern[str]
+    menu_min_lines: int
+    menu_max_words: int
+    headline_max_words: int
+    prose_min_words: int
+    story_min_words: int
+    title_search_paragraphs: int
+
+
+def _scoped(pattern: str) -> str:
+    """A pattern whose leading global flag, e.g. (?i), applies to that pattern alone."""
+    flags = re.match(r"\(\?([aiLmsux]+)\)", pattern)
+    if not flags:
+        return f"(?:{pattern})"
+    return f"(?{flags.group(1)}:{pattern[flags.end() :]})"
+
+
+def _matcher(exact: list[str] | None = None, patterns: list[str] | None = None) -> LineMatcher:
+    # One alternation instead of a loop over patterns: every line of every page is tested.
+    return LineMatcher(
+        exact=frozenset(" ".join(e.split()).casefold() for e in exact or []),
+        pattern=re.compile("|".join(_scoped(p) for p in patterns)) if patterns else None,
+    )
+
+
+@lru_cache(maxsize=4)
+def load_furniture(path: Path = FURNITURE_FILE) -> Furniture:
+    """The furniture lexicon; cached because every page is checked against it."""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    blocks, tuning = data["blocks"], data["tuning"]
+    return Furniture(
+        lines=_matcher(data["lines"]["exact"], data["lines"]["patterns"]),
+        boundaries=_matcher(data["boundaries"]["exact"], data["boundaries"]["patterns"]),
+        separators=_matcher(patterns=data["separators"]["patterns"]),
+        to_end=_matcher(blocks["to_end"]),
+        headline_lists=_matcher(blocks["headline_lists"], blocks["headline_list_patterns"]),
+        bio_markers=_matcher(patterns=data["author_bio"]["markers"]),
+        name=re.compile(data["names"]["pattern"]),
+        menu_min_lines=int(tuning["menu_min_lines"]),
+        menu_max_words=int(tuning["menu_max_words"]),
+        headline_max_words=int(tuning["headline_max_words"]),
+        prose_min_words=int(tuning["prose_min_words"]),
+        story_min_words=int(tuning["story_min_words"]),
+        title_search_paragraphs=int(tuning["title_search_paragraphs"]),
+    )
+
+
+# --- public API -------------------------------------------------------------------------------
+
+
+def clean_text(text: str) -> str:
+    """The text without page furniture: NFC, paragraphs separated by one blank line."""
+    furniture = load_furniture()
+    segments = _segments(normalised_lines(text), furniture)
+    paragraphs = [p for segment in segments for p in _clean_segment(segment, furniture)]
+    return "\n\n".join(paragraphs)
+
+
+def split_stories(text: str) -> list[Story]:
+    """The stories on a raw page, each cleaned; teasers and sidebars are left out.
+
+    A story's title is taken out of its text. When no story reaches the minimum length (a short
+    news brief), the longest one is returned rather than nothing.
+    """
+    furniture = load_furniture()
+    stories = []
+    for segment in _segments(normalised_lines(text), furniture):
+        title, body = _title_and_body(_clean_segment(segment, furniture), furniture)
+        if body:
+            stories.append(Story(title=title, text="\n\n".join(body)))
+    full = [s for s in stories if word_count(s.text) >= furniture.story_min_words]
+    if full or not stories:
+        return full
+    return [max(stories, key=lambda s: word_count(s.text))]
+
+
+def normalised_lines(text: str) -> list[str]:
+    """The text's lines in NFC with invisible characters removed and whitespace collapsed."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [" ".join(line.split()) for line in text.split("\n")]
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+# --- segments ---------------------------------------------------------------------------------
+
+
+def _segments(lines: list[str], furniture: Furniture) -> list[list[str]]:
+    """The page cut at separators and at player/listing furniture followed by more prose."""
+    segments: list[list[str]] = [[]]
+    after_boundary = False
+    for line in lines:
+        if line and furniture.separators.matches(line):
+            segments.append([])
+            after_boundary = False
+            continue
+        if line and furniture.boundaries.matches(line):
+            after_boundary = True
+        elif line and not furniture.lines.matches(line):
+            if after_boundary:
+                segments.append([])
+            after_boundary = False
+        segments[-1].append(line)
+    return [segment for segment in segments if any(segment)]
+
+
+# --- cleaning one segment ---------------------------------------------------------------------
+
+
+def _clean_segment(lines: list[str], furniture: Furniture) -> list[str]:
+    """The paragraphs of one segment once every furniture line and block is gone."""
+    drop = [bool(line) and furniture.lines.matches(line) for line in lines]
+    _drop_to_end_blocks(lines, drop, furniture)
+    _drop_headline_lists(lines, drop, furniture)
+    _drop_menus(lines, drop, furniture)
+    _drop_author_bios(lines, drop, furniture)
+    _drop_repeated_bylines(lines, drop, furniture)
+    # A dropped line becomes a paragraph break so its neighbours are never glued together.
+    kept = ["" if dropped else line for line, dropped in zip(lines, drop, strict=True)]
+    return _without_repeats(_paragraphs(kept))
+
+
+def _nonblank(lines: list[str], start: int = 0) -> list[int]:
+    return [i for i in range(start, len(lines)) if lines[i]]
+
+
+def _is_prose(line: str, furniture: Furniture) -> bool:
+    return word_count(line) >= furniture.prose_min_words and bool(_SENTENCE_END.search(line))
+
+
+def _drop_to_end_blocks(lines: list[str], drop: list[bool], furniture: Furniture) -> None:
+    for i, line in enumerate(lines):
+        if line and furniture.to_end.matches(line):
+            for j in range(i, len(lines)):
+                drop[j] = True
+            return
+
+
+def _drop_headline_lists(lines: list[str], drop: list[bool], furniture: Furniture) -> None:
+    """A teaser list runs from its heading to the next prose paragraph."""
+    in_list = False
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        if furniture.headline_lists.matches(line):
+            in_list = drop[i] = True
+        elif in_list and _is_prose(line, furniture):
+            in_list = False
+        elif in_list:
+            drop[i] = True
+
+
+def _is_menu_entry(line: str, furniture: Furniture) -> bool:
+    return word_count(line) <= furniture.menu_max_words and not _CLOSED_LINE.search(line)
+
+
+def _drop_menus(lines: list[str], drop: list[bool], furniture: Furniture) -> None:
+    """Runs of short entries (other furniture may sit among them) are navigation menus."""
+    run: list[int] = []
+    for i in [*_nonblank(lines), None]:
+        if i is not None and (drop[i] or _is_menu_entry(lines[i], furniture)):
+            run.append(i)
+            continue
+        entries = [j for j in run if not drop[j]]
+        if len(entries) >= furniture.menu_min_lines:
+            for j in entries:
+                drop[j] = True
+        run = []
+
+
+def _is_name(line: str, furniture: Furniture) -> bool:
+    return bool(furniture.name.fullmatch(line))
+
+
+def _opens_with_name(paragraph: str, name: str) -> bool:
+    return paragraph.startswith(name) and paragraph[len(name) : len(name) + 1] in {",", " "}
+
+
+def _drop_author_bios(lines: list[str], drop: list[bool], furniture: Furniture) -> None:
+    """Author box: [marker line], the author's name, then a paragraph opening with that name.
+
+    Without a marker line the box is recognised only when nothing but furniture follows it, so
+    a profile paragraph inside the article ("Name, a former lawmaker, ...") stays.
+    """
+    indices = [
+        i for i in _nonblank(lines) if not drop[i] or furniture.bio_markers.matches(lines[i])
+    ]
+    for pos in range(len(indices) - 1):
+        name_at, bio_at = indices[pos], indices[pos + 1]
+        name = lines[name_at]
+        if drop[name_at] or not _is_name(name, furniture):
+            continue
+        if not _opens_with_name(lines[bio_at], name) or word_count(lines[bio_at]) <= 2 * len(
+            name.split()
+        ):
+            continue
+        bio_end = next((j for j in range(bio_at, len(lines)) if not lines[j]), len(lines))
+        marker = pos > 0 and furniture.bio_markers.matches(lines[indices[pos - 1]])
+        at_end = all(drop[i] for i in _nonblank(lines, bio_end))
+        if not (marker or at_end):
+            continue
+        if marker:
+            drop[indices[pos - 1]] = True
+        for j in [name_at, *range(bio_at, bio_end)]:
+            drop[j] = True
+
+
+def _drop_repeated_bylines(lines: list[str], drop: list[bool], furniture: Furniture) -> None:
+    """A person's name printed twice in a row is a byline, not reporting."""
+    indices = [i for i in _nonblank(lines) if not drop[i]]
+    for a, b in pairwise(indices):
+        if lines[a] == lines[b] and _is_name(lines[a], furniture):
+            drop[a] = drop[b] = True
+
+
+# --- paragraphs -------------------------------------------------------------------------------
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether `line` is the rest of a hard-wrapped sentence begun on `previous`."""
+    if _CLOSED_LINE.search(previous):
+        return False
+    return previous.endswith((",", "-", "–")) or line[:1].islower()
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    groups: list[list[str]] = []
+    joinable = False
+    for line in lines:
+        if not line:
+            joinable = False
+            continue
+        if joinable and _continues(groups[-1][-1], line):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+        joinable = True
+    return [_joined(group) for group in groups]
+
+
+def _joined(group: list[str]) -> str:
+    """The lines of a hard-wrapped paragraph as one line; a word split at a hyphen stays whole."""
+    parts = [group[0]]
+    for line in group[1:]:
+        parts.append(line if parts[-1].endswith("-") else " " + line)
+    return "".join(parts)
+
+
+def _without_repeats(paragraphs: list[str]) -> list[str]:
+    """One copy of each repeated paragraph.
+
+    A repeated sentence is a pull quote shown ahead of the passage it comes from, so the later
+    copy is kept where the story tells it; a repeated caption or heading keeps its first copy.
+    """
+    seen_at: dict[str, list[int]] = {}
+    for i, paragraph in enumerate(paragraphs):
+        seen_at.setdefault(paragraph, []).append(i)
+    keep = set()
+    for paragraph, positions in seen_at.items():
+        keep.add(positions[-1] if _SENTENCE_END.search(paragraph) else positions[0])
+    return [p for i, p in enumerate(paragraphs) if i in keep]
+
+
+# --- titles -----------------------------------------------------------------------------------
+
+
+def _is_headline(paragraph: str, furniture: Furniture) -> bool:
+    return 0 < word_count(paragraph) <= furniture.headline_max_words and not paragraph.rstrip(
+        "\"'”’)]"
+    ).endswith((".", "…", ",", ";", ":"))
+
+
+def _title_and_body(paragraphs: list[str], furniture: Furniture) -> tuple[str | None, list[str]]:
+    """The headline-like paragraph that opens the story (if any) and the rest of the story."""
+    for i, paragraph in enumerate(paragraphs[: furniture.title_search_paragraphs]):
+        if _is_prose(paragraph, furniture):
+            break
+        if _is_headline(paragraph, furniture):
+            return paragraph, paragraphs[:i] + paragraphs[i + 1 :]
+    return None, paragraphs

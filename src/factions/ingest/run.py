@@ -1,0 +1,179 @@
+"""The one function that runs the pipeline: read → clean → split → extract → resolve → store.
+
+Read this first. Each stage is its own module; this file only connects them and keeps the
+promise that one bad file never stops a batch or loses what was already stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from factions.extract import Extractor
+from factions.ingest.clean import split_stories
+from factions.ingest.documents import fingerprint, hamming, make_document
+from factions.ingest.html import extract_html
+from factions.ingest.metadata import merged, normalise_published, read_metadata_file
+from factions.ingest.sources import Article, Failure, articles_in_file, collect_files
+from factions.model import Document
+from factions.resolve import Resolver, refresh_derived
+from factions.store.writer import document_exists
+
+BATCH_SIZE = 16
+NEAR_DUPLICATE_BITS = 3
+
+
+@dataclass
+class IngestReport:
+    new: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    near_duplicates: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+ProgressCallback = Callable[[str, int], None]
+
+
+def documents_from_article(article: Article) -> list[Document]:
+    """One document per story on the page; raises ValueError when nothing is left."""
+    meta = dict(article.meta)
+    content = article.content
+    if article.is_html:
+        page = extract_html(content, url=meta.get("url"))
+        page_meta = {
+            "title": page.title,
+            "author": page.author,
+            "outlet": page.outlet,
+            "url": page.url,
+        }
+        if page.published:
+            iso, precision = normalise_published(page.published)
+            page_meta.update(published=iso, published_precision=precision)
+        meta = merged(page_meta, meta)
+        content = page.text
+    stories = split_stories(content)
+    if not stories:
+        raise ValueError("no article text left after removing page furniture")
+    documents = []
+    for part, story in enumerate(stories):
+        story_meta = dict(meta)
+        if part > 0 or not story_meta.get("title"):
+            story_meta["title"] = story.title or story_meta.get("title")
+        documents.append(make_document(story.text, story_meta, source=article.source, part=part))
+    return documents
+
+
+class _NearDuplicateIndex:
+    """SimHash fingerprints split into four 16-bit bands: a near-duplicate shares one band."""
+
+    def __init__(self, fingerprints: Iterable[tuple[str, str]]) -> None:
+        self._bands: dict[tuple[int, str], list[tuple[str, str]]] = {}
+        for doc_id, fp in fingerprints:
+            self.add(doc_id, fp)
+
+    def add(self, doc_id: str, fp: str) -> None:
+        for band in range(4):
+            self._bands.setdefault((band, fp[band * 4 : band * 4 + 4]), []).append((doc_id, fp))
+
+    def find(self, fp: str) -> str | None:
+        for band in range(4):
+            for doc_id, other in self._bands.get((band, fp[band * 4 : band * 4 + 4]), []):
+                if hamming(fp, other) <= NEAR_DUPLICATE_BITS:
+                    return doc_id
+        return None
+
+
+def _pending_documents(
+    files: list[Path],
+    listing: dict[str, dict],
+    engine: Engine,
+    report: IngestReport,
+    on_progress: ProgressCallback | None,
+) -> Iterator[Document]:
+    seen: set[str] = set()
+    for path in files:
+        for item in articles_in_file(path, listing):
+            if isinstance(item, Failure):
+                report.failed.append(item)
+                continue
+            try:
+                documents = documents_from_article(item)
+            except ValueError as exc:
+                report.failed.append(Failure(item.source, str(exc)))
+                continue
+            for document in documents:
+                with engine.connect() as conn:
+                    known = document.id in seen or document_exists(conn, document.id)
+                if known:
+                    report.unchanged.append(document.id)
+                    continue
+                seen.add(document.id)
+                yield document
+        if on_progress:
+            on_progress(str(path), 1)
+
+
+def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ingest_paths(
+    paths: list[Path],
+    engine: Engine,
+    *,
+    metadata_file: Path | None = None,
+    extractor: Extractor | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Ingest every article under `paths` into the knowledge base behind `engine`."""
+    report = IngestReport()
+    listing = read_metadata_file(metadata_file) if metadata_file else {}
+    files, failures = collect_files(paths)
+    report.failed.extend(failures)
+    report.files = len(files)
+    if on_start:
+        on_start(len(files))
+    extractor = extractor or Extractor()
+    with engine.connect() as conn:
+        resolver = Resolver.load(conn)
+        near = _NearDuplicateIndex(resolver.fingerprints(conn))
+    pending = _pending_documents(files, listing, engine, report, on_progress)
+    for batch in _batched(pending, BATCH_SIZE):
+        for document, result in zip(batch, extractor.extract_safely(batch), strict=True):
+            if isinstance(result, Exception):
+                report.failed.append(Failure(document.source or document.id, str(result)))
+                continue
+            fp = fingerprint(document.text)
+            duplicate_of = near.find(fp)
+            with engine.begin() as conn:
+                resolver.store(
+                    conn,
+                    result,
+                    fingerprint=fp,
+                    near_duplicate_of=duplicate_of,
+                    extractor=extractor.version,
+                )
+            near.add(document.id, fp)
+            report.new.append(document.id)
+            if duplicate_of:
+                report.near_duplicates.append((document.id, duplicate_of))
+    if report.new:
+        with engine.begin() as conn:
+            refresh_derived(conn)
+    return report

@@ -1,0 +1,180 @@
+"""The records every stage passes along: documents, mentions, entities, claims, events.
+
+Plain dataclasses with no behaviour beyond deterministic ids, so that extraction can run in
+another process (or on a cluster) and hand its output back as data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+ENTITY_TYPES = (
+    "armed_group",
+    "state_force",
+    "organization",
+    "person",
+    "location",
+    "country",
+    "region",
+)
+
+CERTAINTY_GRADES = (
+    "asserted",
+    "attributed",
+    "reported",
+    "alleged",
+    "claimed",
+    "unconfirmed",
+    "denied",
+    "speculative",
+)
+
+PARTICIPANT_ROLES = ("actor", "target", "victim", "wounded", "assoc")
+
+
+def stable_id(prefix: str, *parts: object) -> str:
+    """A short deterministic id: the same key fields always give the same id."""
+    key = "\x1f".join("" if p is None else str(p) for p in parts)
+    return f"{prefix}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    document: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None
+    published_precision: str | None = None
+    source: str | None = None
+    part: int = 0
+
+
+@dataclass
+class Mention:
+    """A name seen in a document, kept apart from the entity it resolves to."""
+
+    entity: str
+    text: str
+    start: int
+    end: int
+    label: str
+    rule: str
+
+
+@dataclass
+class EntityRecord:
+    id: str
+    type: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    country: str | None = None
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geo_precision: str | None = None
+    gazetteer_id: str | None = None
+    # A key that identifies the same real-world entity across documents; for gazetteer
+    # entries it is the gazetteer id, otherwise the type and normalised name.
+    match_key: str | None = None
+    context: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ClaimRecord:
+    subject: str
+    predicate: str
+    evidence: list[Evidence]
+    object: str | None = None
+    value: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    certainty: str = "asserted"
+    polarity: bool = True
+    attributed_to: str | None = None
+    rule: str = ""
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            first = self.evidence[0] if self.evidence else None
+            self.id = stable_id(
+                "c",
+                self.subject,
+                self.predicate,
+                self.object,
+                self.value,
+                self.valid_from,
+                self.valid_to,
+                self.certainty,
+                self.polarity,
+                self.attributed_to,
+                first.document if first else None,
+                first.start if first else None,
+            )
+
+
+@dataclass
+class Participant:
+    entity: str
+    role: str
+
+
+@dataclass
+class Fatalities:
+    low: int | None
+    best: int | None
+    high: int | None
+
+
+@dataclass
+class EventRecord:
+    event_type: str
+    sub_event_type: str
+    evidence: list[Evidence]
+    date: str | None = None
+    date_precision: str | None = None
+    place: str | None = None
+    geo_precision: str | None = None
+    participants: list[Participant] = field(default_factory=list)
+    fatalities: Fatalities | None = None
+    certainty: str = "asserted"
+    attributed_to: str | None = None
+    trigger: str = ""
+    rule: str = ""
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            first = self.evidence[0] if self.evidence else None
+            self.id = stable_id(
+                "e",
+                self.event_type,
+                self.sub_event_type,
+                first.document if first else None,
+                first.start if first else None,
+                self.trigger,
+            )
+
+
+@dataclass
+class Extraction:
+    """Everything extraction found in one document."""
+
+    document: Document
+    entities: list[EntityRecord] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    claims: list[ClaimRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    extractor: str = ""

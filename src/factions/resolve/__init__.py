@@ -1,0 +1,95 @@
+"""Resolve: link what extraction found to what the knowledge base already knows, then store it.
+
+Resolution across documents happens here, where records are stored: entities by match key,
+spelling variants and short names by score with context, events reported twice by type, day
+and place, and contradictions as disputes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select
+
+from factions.model import Extraction
+from factions.resolve.disputes import find_disputes
+from factions.resolve.entities import KnownPerson, find_person_link, load_known_people
+from factions.resolve.events import same_event_links
+from factions.store import schema, writer
+
+__all__ = ["Resolver", "canonical_map", "refresh_derived"]
+
+
+class Resolver:
+    """Stores extractions, linking their entities to entities already known."""
+
+    def __init__(self, people: dict[str, KnownPerson]) -> None:
+        self.people = people
+
+    @classmethod
+    def load(cls, conn: Connection) -> Resolver:
+        return cls(load_known_people(conn))
+
+    @staticmethod
+    def fingerprints(conn: Connection) -> list[tuple[str, str]]:
+        rows = conn.execute(
+            select(schema.documents.c.id, schema.documents.c.fingerprint).where(
+                schema.documents.c.fingerprint.is_not(None)
+            )
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def store(
+        self,
+        conn: Connection,
+        extraction: Extraction,
+        *,
+        fingerprint: str | None,
+        near_duplicate_of: str | None,
+        extractor: str,
+    ) -> None:
+        document = extraction.document
+        writer.insert_document(
+            conn,
+            document,
+            fingerprint=fingerprint,
+            near_duplicate_of=near_duplicate_of,
+            extractor=extractor,
+        )
+        writer.upsert_entities(conn, extraction.entities)
+        links = []
+        for record in extraction.entities:
+            if record.type != "person" or record.gazetteer_id:
+                continue
+            link = find_person_link(record, self.people)
+            if link:
+                links.append((record.id, *link))
+            known = self.people.setdefault(
+                record.id, KnownPerson(record.id, record.name, tuple(record.name.lower().split()))
+            )
+            known.context.update(record.context)
+        writer.set_links(conn, schema.entity_links, links)
+        writer.insert_mentions(conn, document.id, extraction.mentions)
+        writer.insert_claims(conn, document.id, extraction.claims)
+        writer.insert_events(conn, document.id, extraction.events)
+
+
+def canonical_map(conn: Connection) -> dict[str, str]:
+    """Machine entity id -> canonical id, following chains of links."""
+    links = dict(
+        conn.execute(select(schema.entity_links.c.entity_id, schema.entity_links.c.canonical_id)).all()
+    )
+    resolved = {}
+    for entity_id in links:
+        seen, current = {entity_id}, links[entity_id]
+        while current in links and current not in seen:
+            seen.add(current)
+            current = links[current]
+        resolved[entity_id] = current
+    return resolved
+
+
+def refresh_derived(conn: Connection) -> None:
+    """Recompute what depends on the whole knowledge base: same-event links and disputes."""
+    conn.execute(schema.event_links.delete())
+    writer.set_links(conn, schema.event_links, same_event_links(conn))
+    mapping = canonical_map(conn)
+    writer.replace_disputes(conn, find_disputes(conn, lambda i: mapping.get(i, i)))

@@ -1,0 +1,74 @@
+"""Opening the database and bringing its schema up to date."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, select
+
+from factions.store import schema, sqlite
+
+DB_ENV = "FACTIONS_DB"
+DEFAULT_DB = "factions.db"
+
+
+def default_db_path() -> str:
+    """The database path from $FACTIONS_DB, else ./factions.db."""
+    return os.environ.get(DB_ENV) or DEFAULT_DB
+
+
+def database_url(db: str) -> str:
+    """A SQLAlchemy URL for a path or URL; a bare path means SQLite."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser()}"
+
+
+def _migration_1(conn: Connection) -> None:
+    schema.metadata.create_all(conn)
+    if conn.dialect.name == "sqlite":
+        sqlite.create_fulltext_index(conn)
+
+
+# Append-only: each entry brings the schema from version N-1 to N.
+MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: Connection) -> int:
+    if not conn.dialect.has_table(conn, "meta"):
+        return 0
+    row = conn.execute(
+        select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+    ).first()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: Connection) -> int:
+    """Apply pending migrations; returns the version reached."""
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema version {current} is newer than this factions ({SCHEMA_VERSION})"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[version - 1](conn)
+        conn.execute(schema.meta.delete().where(schema.meta.c.key == "schema_version"))
+        conn.execute(schema.meta.insert().values(key="schema_version", value=str(version)))
+    return SCHEMA_VERSION
+
+
+def open_database(db: str | None = None, *, create: bool = True) -> Engine:
+    """An engine on an up-to-date knowledge base; raises FileNotFoundError if it must exist."""
+    db = db or default_db_path()
+    url = database_url(db)
+    if url.startswith("sqlite:///") and not create and not Path(url[10:]).exists():
+        raise FileNotFoundError(f"{db}: no knowledge base here (run `factions ingest` first)")
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        sqlite.install_pragmas(engine)
+    with engine.begin() as conn:
+        migrate(conn)
+    return engine

@@ -1,0 +1,188 @@
+"""Tables of the knowledge base, in SQLAlchemy Core so any SQL backend can hold them.
+
+Machine output and analyst decisions live in separate tables: `entity_links` and `event_links`
+map machine ids to canonical ids (an overlay that can be undone), `judgements` hold what an
+analyst decided and are never touched by re-extraction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("title", Text),
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("author", Text),
+    Column("published", String(10)),
+    Column("published_precision", String(16)),
+    Column("source", Text),
+    Column("part", Integer, nullable=False, default=0),
+    Column("text", Text, nullable=False),
+    Column("fingerprint", String(16), index=True),
+    Column("near_duplicate_of", String(40)),
+    Column("extractor", String(64)),
+    Column("ingested_at", String(32)),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("type", String(32), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("country", String(2)),
+    Column("admin1", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("geo_precision", String(16)),
+    Column("gazetteer_id", String(64)),
+    Column("match_key", Text, index=True),
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("entity_id", String(40), ForeignKey("entities.id"), primary_key=True),
+    Column("alias", Text, primary_key=True),
+    Column("source", String(16), nullable=False, default="machine"),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", String(40), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("entity_id", String(40), ForeignKey("entities.id"), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("label", String(32)),
+    Column("rule", String(64)),
+)
+
+entity_links = Table(
+    "entity_links",
+    metadata,
+    Column("entity_id", String(40), primary_key=True),
+    Column("canonical_id", String(40), nullable=False, index=True),
+    Column("score", Float, nullable=False),
+    Column("method", String(64), nullable=False),
+)
+
+judgements = Table(
+    "judgements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("left_id", String(40), nullable=False),
+    Column("right_id", String(40), nullable=False),
+    Column("judgement", String(16), nullable=False),
+    Column("author", Text),
+    Column("created_at", String(32)),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("subject", String(40), nullable=False, index=True),
+    Column("predicate", String(48), nullable=False, index=True),
+    Column("object", String(40), index=True),
+    Column("value", Text),
+    Column("valid_from", String(10)),
+    Column("valid_to", String(10)),
+    Column("certainty", String(16), nullable=False),
+    Column("polarity", Boolean, nullable=False),
+    Column("attributed_to", String(40)),
+    Column("rule", String(64)),
+    Column("document_id", String(40), ForeignKey("documents.id"), nullable=False, index=True),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("event_type", String(64), nullable=False, index=True),
+    Column("sub_event_type", String(64), nullable=False),
+    Column("date", String(10), index=True),
+    Column("date_precision", String(16)),
+    Column("place", String(40), index=True),
+    Column("geo_precision", String(16)),
+    Column("fatalities_low", Integer),
+    Column("fatalities_best", Integer),
+    Column("fatalities_high", Integer),
+    Column("certainty", String(16), nullable=False),
+    Column("attributed_to", String(40)),
+    Column("trigger", Text),
+    Column("rule", String(64)),
+    Column("document_id", String(40), ForeignKey("documents.id"), nullable=False, index=True),
+)
+
+event_participants = Table(
+    "event_participants",
+    metadata,
+    Column("event_id", String(40), ForeignKey("events.id"), primary_key=True),
+    Column("entity_id", String(40), primary_key=True),
+    Column("role", String(16), primary_key=True),
+)
+
+event_links = Table(
+    "event_links",
+    metadata,
+    Column("event_id", String(40), primary_key=True),
+    Column("canonical_id", String(40), nullable=False, index=True),
+    Column("score", Float, nullable=False),
+    Column("method", String(64), nullable=False),
+)
+
+# One row per piece of evidence, for claims and events alike; full-text search indexes `text`.
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner_kind", String(8), nullable=False),
+    Column("owner_id", String(40), nullable=False),
+    Column("document_id", String(40), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Index("ix_evidence_owner", "owner_kind", "owner_id"),
+)
+
+disputes = Table(
+    "disputes",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("subject", String(40), nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+)
+
+dispute_claims = Table(
+    "dispute_claims",
+    metadata,
+    Column("dispute_id", String(40), ForeignKey("disputes.id"), primary_key=True),
+    Column("claim_id", String(40), primary_key=True),
+)

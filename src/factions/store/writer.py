@@ -1,0 +1,226 @@
+"""Writing records into the knowledge base. Every insert is idempotent on its id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from factions.model import ClaimRecord, Document, EntityRecord, Evidence, EventRecord, Mention
+from factions.store import schema
+
+
+def _insert_ignore(conn: Connection, table, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    """Insert rows, skipping those whose primary key already exists."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        statement = postgresql.insert(table).on_conflict_do_nothing()
+    else:
+        statement = sqlite.insert(table).on_conflict_do_nothing()
+    conn.execute(statement, rows)
+
+
+def document_exists(conn: Connection, document_id: str) -> bool:
+    found = conn.execute(
+        select(schema.documents.c.id).where(schema.documents.c.id == document_id)
+    ).first()
+    return found is not None
+
+
+def insert_document(
+    conn: Connection,
+    document: Document,
+    *,
+    fingerprint: str | None,
+    near_duplicate_of: str | None,
+    extractor: str,
+) -> None:
+    _insert_ignore(
+        conn,
+        schema.documents,
+        [
+            {
+                "id": document.id,
+                "title": document.title,
+                "url": document.url,
+                "outlet": document.outlet,
+                "author": document.author,
+                "published": document.published,
+                "published_precision": document.published_precision,
+                "source": document.source,
+                "part": document.part,
+                "text": document.text,
+                "fingerprint": fingerprint,
+                "near_duplicate_of": near_duplicate_of,
+                "extractor": extractor,
+                "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
+        ],
+    )
+
+
+def upsert_entities(conn: Connection, records: Iterable[EntityRecord]) -> None:
+    """Insert new entities and add any new aliases to existing ones."""
+    entity_rows, alias_rows = [], []
+    for record in records:
+        entity_rows.append(
+            {
+                "id": record.id,
+                "type": record.type,
+                "name": record.name,
+                "country": record.country,
+                "admin1": record.admin1,
+                "lat": record.lat,
+                "lon": record.lon,
+                "geo_precision": record.geo_precision,
+                "gazetteer_id": record.gazetteer_id,
+                "match_key": record.match_key,
+            }
+        )
+        for alias in {record.name, *record.aliases}:
+            alias_rows.append({"entity_id": record.id, "alias": alias, "source": "machine"})
+    _insert_ignore(conn, schema.entities, entity_rows)
+    _insert_ignore(conn, schema.aliases, alias_rows)
+
+
+def insert_mentions(conn: Connection, document_id: str, mentions: Iterable[Mention]) -> None:
+    rows = [
+        {
+            "document_id": document_id,
+            "entity_id": m.entity,
+            "text": m.text,
+            "start": m.start,
+            "end": m.end,
+            "label": m.label,
+            "rule": m.rule,
+        }
+        for m in mentions
+    ]
+    if rows:
+        conn.execute(schema.mentions.insert(), rows)
+
+
+def _evidence_rows(kind: str, owner_id: str, evidence: Iterable[Evidence]) -> list[dict]:
+    return [
+        {
+            "owner_kind": kind,
+            "owner_id": owner_id,
+            "document_id": e.document,
+            "text": e.text,
+            "start": e.start,
+            "end": e.end,
+        }
+        for e in evidence
+    ]
+
+
+def _new_ids(conn: Connection, table, ids: list[str]) -> set[str]:  # type: ignore[no-untyped-def]
+    if not ids:
+        return set()
+    existing = conn.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars()
+    return set(ids) - set(existing)
+
+
+def insert_claims(conn: Connection, document_id: str, claims: Iterable[ClaimRecord]) -> None:
+    claims = list(claims)
+    new = _new_ids(conn, schema.claims, [c.id for c in claims])
+    claim_rows, evidence_rows = [], []
+    for c in claims:
+        if c.id not in new:
+            continue
+        new.discard(c.id)
+        claim_rows.append(
+            {
+                "id": c.id,
+                "subject": c.subject,
+                "predicate": c.predicate,
+                "object": c.object,
+                "value": c.value,
+                "valid_from": c.valid_from,
+                "valid_to": c.valid_to,
+                "certainty": c.certainty,
+                "polarity": c.polarity,
+                "attributed_to": c.attributed_to,
+                "rule": c.rule,
+                "document_id": document_id,
+            }
+        )
+        evidence_rows.extend(_evidence_rows("claim", c.id, c.evidence))
+    if claim_rows:
+        conn.execute(schema.claims.insert(), claim_rows)
+    if evidence_rows:
+        conn.execute(schema.evidence.insert(), evidence_rows)
+
+
+def insert_events(conn: Connection, document_id: str, events: Iterable[EventRecord]) -> None:
+    events = list(events)
+    new = _new_ids(conn, schema.events, [e.id for e in events])
+    event_rows, participant_rows, evidence_rows = [], [], []
+    for e in events:
+        if e.id not in new:
+            continue
+        new.discard(e.id)
+        fatalities = e.fatalities
+        event_rows.append(
+            {
+                "id": e.id,
+                "event_type": e.event_type,
+                "sub_event_type": e.sub_event_type,
+                "date": e.date,
+                "date_precision": e.date_precision,
+                "place": e.place,
+                "geo_precision": e.geo_precision,
+                "fatalities_low": fatalities.low if fatalities else None,
+                "fatalities_best": fatalities.best if fatalities else None,
+                "fatalities_high": fatalities.high if fatalities else None,
+                "certainty": e.certainty,
+                "attributed_to": e.attributed_to,
+                "trigger": e.trigger,
+                "rule": e.rule,
+                "document_id": document_id,
+            }
+        )
+        seen = set()
+        for p in e.participants:
+            if (p.entity, p.role) not in seen:
+                seen.add((p.entity, p.role))
+                participant_rows.append({"event_id": e.id, "entity_id": p.entity, "role": p.role})
+        evidence_rows.extend(_evidence_rows("event", e.id, e.evidence))
+    if event_rows:
+        conn.execute(schema.events.insert(), event_rows)
+    if participant_rows:
+        conn.execute(schema.event_participants.insert(), participant_rows)
+    if evidence_rows:
+        conn.execute(schema.evidence.insert(), evidence_rows)
+
+
+def set_links(conn: Connection, table, links: Iterable[tuple[str, str, float, str]]) -> None:  # type: ignore[no-untyped-def]
+    """Replace the machine links of the given ids: (id, canonical_id, score, method)."""
+    links = list(links)
+    if not links:
+        return
+    key = table.c.entity_id if "entity_id" in table.c else table.c.event_id
+    conn.execute(delete(table).where(key.in_([link[0] for link in links])))
+    conn.execute(
+        table.insert(),
+        [
+            {key.name: i, "canonical_id": c, "score": s, "method": m}
+            for i, c, s, m in links
+        ],
+    )
+
+
+def replace_disputes(conn: Connection, disputes: Iterable[tuple[str, str, str, list[str]]]) -> None:
+    """Replace all machine-found disputes: (id, subject, reason, claim ids)."""
+    conn.execute(delete(schema.dispute_claims))
+    conn.execute(delete(schema.disputes))
+    dispute_rows, member_rows = [], []
+    for dispute_id, subject, reason, claim_ids in disputes:
+        dispute_rows.append({"id": dispute_id, "subject": subject, "reason": reason})
+        member_rows.extend({"dispute_id": dispute_id, "claim_id": c} for c in sorted(set(claim_ids)))
+    if dispute_rows:
+        conn.execute(schema.disputes.insert(), dispute_rows)
+        conn.execute(schema.dispute_claims.insert(), member_rows)
