@@ -65,8 +65,8 @@ def test_furniture_lexicon_loads_with_tuning() -> None:
         "16x9 Image",
         "• 16x9 Image",
         'Example Radio has been declared an "undesirable organization" by the Russian government.',
-        "If you are in Russia or the Russia-controlled parts of Ukraine and hold a Russian "
-        "passport, please note that you could face fines for sharing our content.",
+        "If you are in Russia or the Russia-controlled parts of Ukraine, be aware that you risk "
+        "penalties for reposting our content.",
         "To find out more, click here.",
         "You can listen to the full discussion here:",
         "Watch the video here",

@@ -206,7 +206,7 @@ def _nearest(
     past_gap = (anchor.start - past.end).days
     if past_gap <= 0:
         return past
-    return future if 3 * (future.start - anchor.end).days < past_gap else past
+    return future if 2 * (future.start - anchor.end).days < past_gap else past
 
 
 def _latest_before(

