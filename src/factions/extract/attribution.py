@@ -108,8 +108,10 @@ def _spread_quote_frames(
     """Sentences inside a quotation take the speaker of the paragraph's speech frame."""
     paragraph: list[Span] = []
     for sent in [*sentences, None]:
+        # Sentences never contain a line break (see nlp.py), so one between the start of the
+        # last sentence and this one ends the paragraph.
         starts_new = sent is None or (
-            paragraph and "\n" in doc.text[paragraph[-1].end_char : sent.start_char]
+            paragraph and "\n" in doc.text[paragraph[-1].start_char : sent.start_char]
         )
         if starts_new and paragraph:
             text_start = paragraph[0].start_char

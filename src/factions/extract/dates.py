@@ -8,13 +8,17 @@ document's publication date, which may itself be only a month or a year.
 Resolution rules (the anchor interval is ``anchor.start .. anchor.end``):
 
 * A month or a day named without a year ("May 28", "in July", "the third quarter") takes the
-  most recent occurrence that does not start after ``anchor.end``: an article of 2011-06
-  saying "May 28" means 2011-05-28; one of 2015-01-10 saying "December 3" means 2014-12-03.
+  most recent occurrence that does not start after ``anchor.end`` -- an article of 2011-06
+  saying "May 28" means 2011-05-28; one of 2015-01-10 saying "December 3" means 2014-12-03 --
+  *unless* the next occurrence is less than half as far away: "Dec. 15" in an article of
+  1989-11-02 is the coming one (measured on TimeBank: news names coming dates too).
 * "last <month|season|weekday>" is the most recent one that ends before the anchor starts;
-  "next ..." the first that starts after it ends; "this ..." the one in the anchor's year/week.
-* Weekday names need a day-precision anchor (the most recent such day on or before it); with a
-  coarser anchor the mention is kept with ``value=None`` because the week cannot be fixed.
-  "this/last/next week" and "N days ago" likewise need a day anchor.
+  "next ..." the first that starts after it ends; "this ..." the one in the anchor's year.
+* Weekday names need a day-precision anchor; with a coarser anchor the mention is kept with
+  ``value=None`` because the week cannot be fixed. A bare weekday is the most recent such day
+  on or before the anchor, by the same rule as above unless the next one is less than half as
+  far ("Tuesday" in a Monday article is tomorrow, "Thursday" is last Thursday).
+  "this/last/next week", "the weekend" and "N days ago" likewise need a day anchor.
 * "today", "now", "currently" resolve to the anchor itself, at the anchor's precision.
 * "two days later"/"a year earlier" count from the previous date mentioned in the same text,
   or from the anchor when there is none; "... ago" always counts from the anchor.
@@ -284,6 +288,29 @@ def _key(text: str) -> str:
 class _Rule:
     name: str
     pattern: re.Pattern[str]
+    prefix: re.Pattern[str] | None
+    prefix_required: bool
+
+
+class _Hit:
+    """A rule's match widened by the words in front of it, with the groups of both."""
+
+    __slots__ = ("_end", "_groups", "_start")
+
+    def __init__(self, groups: dict[str, str | None], start: int, end: int) -> None:
+        self._groups, self._start, self._end = groups, start, end
+
+    def __getitem__(self, name: str) -> str | None:
+        return self._groups.get(name)
+
+    def groupdict(self) -> dict[str, str | None]:
+        return self._groups
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
 
 
 @dataclass(frozen=True)
@@ -296,6 +323,7 @@ class _Grammar:
     year_determiner: re.Pattern[str]
     year_followers: frozenset[str]
     count_nouns: frozenset[str]
+    season_excluded: frozenset[str]
     month_context: re.Pattern[str]
     following_word: re.Pattern[str]
     months: dict[str, int]
@@ -317,6 +345,7 @@ def _grammar() -> _Grammar:
     day = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?(?![\w])"
     year = r"(?:19|20)[0-9]{2}(?![0-9]|,[0-9]|\.[0-9]|%)"
     lead = r"(?<![\w$£€#./-])"
+    lead_hyphen = r"(?<![\w$£€#./])"
     month_parts = _alternation(lex["month_parts"])
     year_parts = _alternation(lex["year_parts"])
     seasons = _alternation(lex["seasons"])
@@ -332,38 +361,98 @@ def _grammar() -> _Grammar:
     relative_days = _alternation(lex["relative_days"])
     present = _alternation(lex["present"]["words"])
 
-    patterns = {
-        "numeric": rf"(?<![\w/.-])(?P<a>[0-9]{{1,2}})/(?P<b>[0-9]{{1,2}})/"
-        rf"(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![\w/])",
-        "iso": rf"(?<![\w.-])(?P<y>{year})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12][0-9]|3[01])"
-        r"(?![\w-])",
-        "month_day": rf"(?:(?:{weekday_any}),?\s+)?(?P<m>{month_any})\s*(?P<d>{day})"
-        rf"(?:,?\s*(?P<y>{year}))?",
-        "day_month": rf"(?:(?:{weekday_any}),?\s+)?{lead}(?:(?i:the)\s+)?(?P<d>{day})"
-        rf"(?:\s+of)?\s+(?P<m>{month_any})(?:,?\s+(?P<y>{year}))?",
-        "month_year": rf"(?P<m>{month_any})(?:\s+of)?,?\s+(?P<y>{year})",
-        "month_part": rf"(?i:\b(?P<p>{month_parts}))(?:\s+|-)(?P<m>{month_any})"
-        rf"(?:,?\s+(?P<y>{year}))?",
-        "year_part": rf"(?i:\b(?P<p>{year_parts}))(?:\s+|-)(?P<y>{year})",
-        "season_year": rf"(?i:\b(?:the\s+)?(?P<s>{seasons}))(?:\s+of)?,?\s+(?P<y>{year})",
-        "season": rf"(?i:\b(?:(?P<mod>{modifiers}|the)\s+)?(?P<s>{seasons})\b)(?!\s+of\b)",
-        "quarter": rf"(?i:\b(?:the\s+)?(?:fiscal\s+)?(?P<q>{quarters})[\s-]+quarter\b)"
-        rf"(?:\s+of\s+(?:(?i:fiscal)\s+)?(?P<y>{year})|\s+(?P<y2>{year}))?",
-        "decade": rf"(?i:\b(?:the\s+)?(?:(?P<p>{decade_parts})[\s-]+)?)(?P<y>(?:19|20)[0-9]0)"
-        r"'?s\b",
-        "year": rf"{lead}(?P<f>(?i:fiscal)\s+)?(?P<y>{year})",
-        "month_of_year": rf"(?P<m>{month_full})\s+(?:(?i:of)\s+)?(?i:(?P<mod>{modifiers})\s+year\b)",
-        "month": rf"(?:(?i:\b(?P<mod>{modifiers}))\s+)?(?P<m>{month_full})",
-        "weekday": rf"(?:(?i:\b(?P<mod>{modifiers}))\s+)?(?P<w>{weekday_full})"
-        rf"(?:\s+(?i:{day_parts})\b)?",
-        "relative_day": rf"(?i:\b(?:(?:early|late)\s+)?(?P<r>{relative_days})\b"
-        rf"(?:\s+(?:{day_parts})\b)?)",
-        "present": rf"(?i:\b(?:{present})\b)",
-        "the_weekend": r"(?i:\bthe\s+weekend\b)",
-        "unit": rf"(?i:\b(?:(?P<w>{within})\s+)?(?P<mod>{modifiers})\s+(?P<u>{units})\b)",
-        "offset": rf"(?i:\b(?P<n>{numbers}|[0-9]{{1,2}})\s+(?P<u>{counted})\s+(?P<dir>{directions})\b)",
+    weekday_prefix = rf"(?:{weekday_any}),?\s+$"
+    modifier_prefix = rf"(?i:\b(?P<mod>{modifiers}))\s+$"
+    # Each rule: (core pattern, pattern of the words that may (or must) precede the core,
+    # whether they must). Cores start with their most selective word so that the scan is fast.
+    patterns: dict[str, tuple[str, str | None, bool]] = {
+        "numeric": (
+            r"(?<![\w/.-])(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/(?P<y>[0-9]{4}|[0-9]{2})(?![\w/])",
+            None,
+            False,
+        ),
+        "iso": (
+            rf"(?<![\w.-])(?P<y>{year})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12][0-9]|3[01])"
+            r"(?![\w-])",
+            None,
+            False,
+        ),
+        "month_day": (
+            rf"(?P<m>{month_any})\s*(?P<d>{day})(?:,?\s*(?P<y>{year}))?",
+            weekday_prefix,
+            False,
+        ),
+        "day_month": (
+            rf"{lead}(?P<d>{day})(?:\s+of)?\s+(?P<m>{month_any})(?:,?\s+(?P<y>{year}))?",
+            rf"(?:(?:{weekday_any}),?\s+)?(?:(?i:the)\s+)?$",
+            False,
+        ),
+        "month_year": (rf"(?P<m>{month_any})(?:\s+of)?,?\s+(?P<y>{year})", None, False),
+        "month_part": (
+            rf"(?P<m>{month_any})(?:,?\s+(?P<y>{year}))?",
+            rf"(?i:\b(?P<p>{month_parts}))(?:\s+|-)$",
+            True,
+        ),
+        "year_part": (
+            rf"{lead_hyphen}(?P<y>{year})",
+            rf"(?i:\b(?P<p>{year_parts}))(?:\s+|-)$",
+            True,
+        ),
+        "season_year": (
+            rf"(?i:\b(?P<s>{seasons}))(?:\s+of)?,?\s+(?P<y>{year})",
+            r"(?i:\bthe\s+)$",
+            False,
+        ),
+        "season": (
+            rf"(?i:\b(?P<s>{seasons})\b)(?!\s+of\b)",
+            rf"(?i:\b(?P<mod>{modifiers}|the))\s+$",
+            False,
+        ),
+        "quarter": (
+            rf"(?i:\b(?P<q>{quarters})[\s-]+quarter\b)"
+            rf"(?:\s+of\s+(?:(?i:fiscal)\s+)?(?P<y>{year})|\s+(?P<y2>{year}))?",
+            r"(?i:\b(?:the\s+)?(?:fiscal\s+)?)$",
+            False,
+        ),
+        "decade": (
+            rf"{lead_hyphen}(?P<y>(?:19|20)[0-9]0)'?s\b",
+            rf"(?i:\b(?:the\s+)?(?:(?P<p>{decade_parts})[\s-]+)?)$",
+            False,
+        ),
+        "year": (rf"{lead}(?P<y>{year})", r"(?P<f>(?i:\bfiscal))\s+$", False),
+        "month_of_year": (
+            rf"(?P<m>{month_full})\s+(?:(?i:of)\s+)?(?i:(?P<mod>{modifiers})\s+year\b)",
+            None,
+            False,
+        ),
+        "month": (rf"(?P<m>{month_full})", modifier_prefix, False),
+        "weekday": (
+            rf"(?P<w>{weekday_full})(?:\s+(?i:{day_parts})\b)?",
+            modifier_prefix,
+            False,
+        ),
+        "relative_day": (
+            rf"(?i:\b(?P<r>{relative_days})\b(?:\s+(?:{day_parts})\b)?)",
+            r"(?i:\b(?:early|late)\s+)$",
+            False,
+        ),
+        "present": (rf"(?i:\b(?:{present})\b)", None, False),
+        "the_weekend": (r"(?i:\bthe\s+weekend\b)", None, False),
+        "unit": (
+            rf"(?i:\b(?P<mod>{modifiers})\s+(?P<u>{units})\b)",
+            rf"(?i:\b(?P<w>{within}))\s+$",
+            False,
+        ),
+        "offset": (
+            rf"(?i:\b(?P<u>{counted})\s+(?P<dir>{directions})\b)",
+            rf"(?i:\b(?P<n>{numbers}|[0-9]{{1,2}}))\s+$",
+            True,
+        ),
     }
-    rules = tuple(_Rule(name, re.compile(p)) for name, p in patterns.items())
+    rules = tuple(
+        _Rule(name, re.compile(core), re.compile(prefix) if prefix else None, required)
+        for name, (core, prefix, required) in patterns.items()
+    )
     relations = _alternation(lex["relations"])
     strong = _alternation(lex["years"]["strong_preceding"])
     weak = _alternation(lex["years"]["weak_preceding"])
@@ -380,6 +469,7 @@ def _grammar() -> _Grammar:
         ),
         year_followers=frozenset(lex["years"]["followers"]),
         count_nouns=frozenset(lex["years"]["count_nouns"]),
+        season_excluded=frozenset(lex["season_context"]["excluded"]),
         year_label=re.compile(rf"\b(?:{_alternation(lex['years']['labels'])})\.?\s+$"),
         month_context=re.compile(rf"(?i:\b(?:{month_context})\s+)$"),
         following_word=re.compile(r"\s+([a-z]+)\b"),
@@ -416,7 +506,7 @@ def _resolve_day(month: int, day: int, year: int | None, ctx: _Context) -> DateV
     return _nearest(make, ctx.anchor)
 
 
-def _numeric(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _numeric(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     first, second, year = int(m["a"]), int(m["b"]), int(m["y"])
     if len(m["y"]) == 2:
         year += 1900 if year >= 50 else 2000
@@ -425,21 +515,21 @@ def _numeric(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
     return day_value(found) if found else None
 
 
-def _iso(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _iso(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     found = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
     return day_value(found) if found else None
 
 
-def _month_day(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _month_day(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     day = int(re.match(r"[0-9]+", m["d"]).group())
     return _resolve_day(g.months[_key(m["m"])], day, _year_of(m["y"]), ctx)
 
 
-def _month_year(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _month_year(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     return month_value(int(m["y"]), g.months[_key(m["m"])])
 
 
-def _month_part(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _month_part(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     month = g.months[_key(m["m"])]
     first, last = g.lex["month_parts"][_key(m["p"])]
 
@@ -454,7 +544,7 @@ def _month_part(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | Non
     return make(found.start.year) if found else None
 
 
-def _year_part(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _year_part(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     first, last = g.lex["year_parts"][_key(m["p"])]
     return _months_value(int(m["y"]), first, last, "part_of_year")
 
@@ -464,19 +554,19 @@ def _season_maker(name: str, g: _Grammar) -> Callable[[int], DateValue]:
     return lambda y: _months_value(y, first, last, "season")
 
 
-def _season_year(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _season_year(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     make = _season_maker(m["s"], g)
     year = int(m["y"])
     # "winter 2014" is the winter that starts in December 2014
     return make(year + 1) if make(year).start.year < year else make(year)
 
 
-def _season(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _season(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     modifier = _key(m["mod"]) if m["mod"] else None
     return _by_modifier(_season_maker(m["s"], g), None if modifier == "the" else modifier, ctx.anchor)
 
 
-def _quarter(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _quarter(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     quarter = g.lex["quarters"][_key(m["q"])]
     first = 3 * quarter - 2
 
@@ -487,23 +577,23 @@ def _quarter(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
     return make(year) if year is not None else _nearest(make, ctx.anchor)
 
 
-def _decade(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _decade(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     base = int(m["y"])
     first, last = g.lex["decade_parts"][_key(m["p"])] if m["p"] else (0, 9)
     return DateValue(dt.date(base + first, 1, 1), dt.date(base + last, 12, 31), "decade")
 
 
-def _year(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _year(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     return year_value(int(m["y"]))
 
 
-def _month(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _month(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     month = g.months[_key(m["m"])]
     modifier = _key(m["mod"]) if m["mod"] else None
     return _by_modifier(lambda y: month_value(y, month), modifier, ctx.anchor)
 
 
-def _month_of_year(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _month_of_year(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     """"June last year", "January of this year"."""
     if ctx.anchor is None:
         return None
@@ -511,7 +601,7 @@ def _month_of_year(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | 
     return month_value(ctx.anchor.start.year + offset, g.months[_key(m["m"])])
 
 
-def _the_weekend(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _the_weekend(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     """"over the weekend": the latest weekend that has begun by the anchor day."""
     anchor = ctx.anchor
     if anchor is None or anchor.precision != "day":
@@ -520,7 +610,7 @@ def _the_weekend(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | No
     return weekend if weekend.start <= anchor.start else _weekend_value(anchor.start - dt.timedelta(weeks=1))
 
 
-def _weekday(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _weekday(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     anchor = ctx.anchor
     if anchor is None or anchor.precision != "day":
         return None
@@ -537,7 +627,7 @@ def _weekday(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
     return day_value(anchor.start - dt.timedelta(days=back))
 
 
-def _relative_day(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _relative_day(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     anchor = ctx.anchor
     offset = g.lex["relative_days"][_key(m["r"])]
     if anchor is None or (anchor.precision != "day" and offset != 0):
@@ -547,11 +637,11 @@ def _relative_day(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | N
     return day_value(anchor.start + dt.timedelta(days=offset))
 
 
-def _present(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _present(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     return ctx.anchor
 
 
-def _unit(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _unit(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     anchor = ctx.anchor
     if anchor is None:
         return None
@@ -600,7 +690,7 @@ def _within_unit(
     return base
 
 
-def _offset(m: re.Match[str], g: _Grammar, ctx: _Context) -> DateValue | None:
+def _offset(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     count_text = _key(m["n"])
     count = int(count_text) if count_text.isdigit() else g.lex["numbers"][count_text]
     direction = g.lex["offset_directions"][_key(m["dir"])]
@@ -632,7 +722,7 @@ def _count_from(base: DateValue, unit: str, offset: int) -> DateValue | None:
 # Context checks for the ambiguous shapes
 
 
-def _accept_year(m: re.Match[str], g: _Grammar, text: str) -> bool:
+def _accept_year(m: _Hit, g: _Grammar, text: str) -> bool:
     """Whether a bare four-digit number is a year rather than a count or a label.
 
     Edited news writes counts of a thousand and more with a comma ("2,000 troops"), so a
@@ -656,21 +746,24 @@ def _accept_year(m: re.Match[str], g: _Grammar, text: str) -> bool:
     return next_word is None or next_word in g.year_followers
 
 
-def _accept_bare_word(m: re.Match[str], g: _Grammar, text: str) -> bool:
+def _accept_bare_word(m: _Hit, g: _Grammar, text: str) -> bool:
     """A bare month or season ("May", "fall") needs a modifier or a preposition in front."""
     modifier = m["mod"]
     if modifier and _key(modifier) != "the":
         return True
     before = text[max(0, m.start() - 25) : m.start()]
-    return bool(g.month_context.search(before))
+    context = g.month_context.search(before)
+    if context is None:
+        return False
+    return "s" not in m.groupdict() or _key(context.group(0)) not in g.season_excluded
 
 
-def _accept_relative_day(m: re.Match[str], g: _Grammar, text: str) -> bool:
+def _accept_relative_day(m: _Hit, g: _Grammar, text: str) -> bool:
     # the newspaper, not the day
     return not text[max(0, m.start() - 4) : m.start()].endswith("USA ")
 
 
-_RESOLVERS: dict[str, Callable[[re.Match[str], _Grammar, _Context], DateValue | None]] = {
+_RESOLVERS: dict[str, Callable[[_Hit, _Grammar, _Context], DateValue | None]] = {
     "numeric": _numeric,
     "iso": _iso,
     "month_day": _month_day,
@@ -693,7 +786,7 @@ _RESOLVERS: dict[str, Callable[[re.Match[str], _Grammar, _Context], DateValue | 
     "offset": _offset,
 }
 
-_ACCEPTORS: dict[str, Callable[[re.Match[str], _Grammar, str], bool]] = {
+_ACCEPTORS: dict[str, Callable[[_Hit, _Grammar, str], bool]] = {
     "year": _accept_year,
     "month": _accept_bare_word,
     "season": _accept_bare_word,
@@ -724,21 +817,40 @@ def parse_anchor(published: str | None) -> DateValue | None:
     return year_value(int(year))
 
 
-def _candidates(text: str, g: _Grammar) -> list[tuple[int, int, int, re.Match[str]]]:
+_PREFIX_WINDOW = 40
+
+
+def _hits(text: str, rule: _Rule) -> list[_Hit]:
+    hits = []
+    for m in rule.pattern.finditer(text):
+        start, groups = m.start(), m.groupdict()
+        if rule.prefix is not None:
+            prefix = rule.prefix.search(text, max(0, start - _PREFIX_WINDOW), start)
+            if prefix is not None and prefix.end() > prefix.start():
+                start = prefix.start()
+                groups = {**groups, **{k: v for k, v in prefix.groupdict().items() if v}}
+            elif rule.prefix_required:
+                continue
+        if m.end() > start:
+            hits.append(_Hit(groups, start, m.end()))
+    return hits
+
+
+def _candidates(text: str, g: _Grammar) -> list[tuple[int, int, int, _Hit]]:
     found = []
     for index, rule in enumerate(g.rules):
         accept = _ACCEPTORS.get(rule.name)
-        for m in rule.pattern.finditer(text):
-            if m.end() > m.start() and (accept is None or accept(m, g, text)):
-                found.append((m.start(), m.end(), index, m))
+        for hit in _hits(text, rule):
+            if accept is None or accept(hit, g, text):
+                found.append((hit.start(), hit.end(), index, hit))
     return found
 
 
 def _longest_non_overlapping(
-    candidates: list[tuple[int, int, int, re.Match[str]]],
-) -> list[tuple[int, int, int, re.Match[str]]]:
+    candidates: list[tuple[int, int, int, _Hit]],
+) -> list[tuple[int, int, int, _Hit]]:
     """Longest first, then earliest, then the rule listed first; overlaps are dropped."""
-    chosen: list[tuple[int, int, int, re.Match[str]]] = []
+    chosen: list[tuple[int, int, int, _Hit]] = []
     taken: list[tuple[int, int]] = []
     for cand in sorted(candidates, key=lambda c: (c[0] - c[1], c[0], c[2])):
         start, end = cand[0], cand[1]

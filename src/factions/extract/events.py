@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from spacy.tokens import Span, Token
+
 from factions.extract.lexicons import Lexicons
 from factions.extract.relations import MaskedSentence
 from factions.model import Fatalities
@@ -98,48 +100,100 @@ def _markers(text: str) -> list[int]:
     return [int(m.group(1)) for m in _MARKER.finditer(text)]
 
 
-def _participants(masked: MaskedSentence, trigger: re.Match[str], draft: EventDraft) -> None:
-    before = masked.text[: trigger.start()]
-    after = masked.text[trigger.end() :]
-    clause_before = re.split(r"[;:]|,\s+(?:which|who|while|but)\b", before)[-1]
-    by_agent = re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}\[\[E(\d+)\]\]", after)
-    if by_agent:
-        draft.actors.append(int(by_agent.group(1)))
-    near_before = re.search(r"\[\[E(\d+)\]\](?:'s|’s)?\s+(?:[^\s\[\]]+\s+){0,5}$", clause_before)
-    if near_before and not re.search(r"\b(?:on|against|of|targeting)\s+(?:\S+\s+){0,3}$", clause_before):
-        draft.actors.append(int(near_before.group(1)))
-    target = re.match(
-        r"\s*(?:(?:on|against|targeting|of)\s+)?(?:the\s+)?(?:[^\s\[\]]+\s+){0,6}?\[\[E(\d+)\]\]",
-        after,
-    )
-    if target and not re.match(r"\s*(?:by|in|near|at)\b", after):
-        index = int(target.group(1))
-        if index not in draft.actors:
-            draft.targets.append(index)
+def _entities_in(token: Token, masked: MaskedSentence) -> list[int]:
+    """Entity indices within a token's subtree, in text order."""
+    found: list[int] = []
+    for t in token.subtree:
+        index = masked.token_entities.get(t.i)
+        if index is not None and index not in found:
+            found.append(index)
+    return found
+
+
+def _first_entity(token: Token, masked: MaskedSentence) -> list[int]:
+    """The head entity of a phrase and the entities coordinated with it."""
+    found = _entities_in(token, masked)
+    if not found:
+        return []
+    first = [found[0]]
+    for t in token.subtree:
+        if t.dep_ == "conj":
+            index = masked.token_entities.get(t.i)
+            if index is not None and index not in first:
+                first.append(index)
+    return first
+
+
+def _parse_participants(trigger: Token, masked: MaskedSentence, draft: EventDraft) -> None:
+    """Actors and targets from the dependency parse around the trigger."""
+    own = masked.token_entities.get(trigger.i)
+    if own is not None:
+        return
+    heads = [trigger]
+    if trigger.pos_ == "NOUN" and trigger.dep_ in {"dobj", "pobj"} and trigger.head.pos_ == "VERB":
+        heads.append(trigger.head)
+    for head in heads:
+        for child in head.children:
+            if child.dep_ in {"nsubj", "agent", "poss", "compound", "amod", "nmod"}:
+                if child.dep_ == "agent" or child.text == "by":
+                    draft.actors.extend(_first_entity(child, masked))
+                elif head is trigger or child.dep_ == "nsubj":
+                    draft.actors.extend(_first_entity(child, masked))
+            elif child.dep_ == "prep" and child.lower_ == "by":
+                draft.actors.extend(_first_entity(child, masked))
+            elif head is trigger and child.dep_ in {"dobj", "nsubjpass"}:
+                draft.targets.extend(_first_entity(child, masked))
+            elif head is trigger and child.dep_ == "prep" and child.lower_ in {
+                "on", "against", "targeting", "into",
+            }:
+                draft.targets.extend(_first_entity(child, masked))
+    draft.actors = list(dict.fromkeys(draft.actors))
+    draft.targets = [t for t in dict.fromkeys(draft.targets) if t not in draft.actors]
+
+
+def _victims(masked: MaskedSentence, draft: EventDraft) -> None:
     victims = _VICTIM_LIST.search(masked.text)
     if victims:
         draft.victims.extend(_markers(victims.group("list")))
-    for m in re.finditer(r"\[\[E(\d+)\]\](?:\s+and\s+\[\[E(\d+)\]\])?\s+(?:was|were)\s+(killed|wounded|injured)", masked.text):
+    pattern = (
+        r"\[\[E(\d+)\]\](?:\s+and\s+\[\[E(\d+)\]\])?\s+(?:was|were)\s+"
+        r"(?:\w+\s+)?(killed|wounded|injured)"
+    )
+    for m in re.finditer(pattern, masked.text):
         role = draft.victims if m.group(3) == "killed" else draft.wounded
         role.extend(int(g) for g in m.groups()[:2] if g)
+    draft.actors = [a for a in draft.actors if a not in draft.victims + draft.wounded]
 
 
-def find_events(masked: MaskedSentence, lex: Lexicons) -> list[EventDraft]:
+def _trigger_token(sent: Span, char: int) -> Token | None:
+    for token in sent:
+        if token.idx <= char < token.idx + max(len(token.text), 1):
+            return token
+    return None
+
+
+def find_events(
+    sent: Span, masked: MaskedSentence, lex: Lexicons
+) -> list[EventDraft]:
     """The event a sentence reports (at most one), or a back-reference to an earlier one."""
-    if lex.generic.search(masked.text):
+    if lex.generic.search(sent.text):
         return []
     for rule in lex.triggers:
         trigger = rule.regex.search(masked.text)
         if not trigger:
             continue
+        original = rule.regex.search(sent.text)
         draft = EventDraft(
             event_type=rule.event_type,
             sub_event_type=rule.sub_event_type,
             trigger=trigger.group(0),
-            trigger_start=trigger.start(),
+            trigger_start=original.start() if original else 0,
         )
-        _participants(masked, trigger, draft)
-        draft.fatalities = fatalities_in(masked.text, lex)
+        token = _trigger_token(sent, sent.start_char + draft.trigger_start)
+        if token is not None:
+            _parse_participants(token, masked, draft)
+        _victims(masked, draft)
+        draft.fatalities = fatalities_in(sent.text, lex)
         draft.back_reference = bool(_BACK_REFERENCE.search(masked.text)) and not (
             draft.actors or draft.targets
         )

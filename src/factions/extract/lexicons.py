@@ -10,9 +10,17 @@ from importlib import resources
 from typing import Any
 
 # Slots of relation patterns, written as {X}/{Y} in the data files.
+_GROUP_NOUN = r"(?:(?:'s|’s)? (?:fighters|forces|militants|members|group|troops|commanders|leaders))?"
 _SLOT_FOR = {
-    "{X}": r"\[\[E(?P<X>\d+)\]\]",
-    "{Y}": r"\[\[E(?P<Y>\d+)\]\]",
+    # An actor marker, optionally with a group noun after it ("IMU fighters").
+    "{X}": r"\[\[E(?P<X>\d+)\]\]" + _GROUP_NOUN,
+    # The object may take an article, and is never followed by a possessive: in "loyal to
+    # Mullah Omar's successor" Omar is not the one they are loyal to.
+    "{Y}": r"(?:the |its |their )?\[\[E(?P<Y>\d+)\]\](?!'s|’s)" + _GROUP_NOUN,
+    # An optional negation, so "did not attack" is found and flips polarity.
+    "{neg}": r"(?P<NEG>(?:did not|does not|do not|didn't|doesn't|don't|never|not|no longer) )?",
+    # An optional actor modifier before a name: "the Al-Qaeda linked IMU".
+    "{mod}": r"(?:the )?(?:\[\[E\d+\]\][- ](?:linked|backed|allied|affiliated) )?",
     "{w}": r"(?:[^\s\[\]]+\s+){0,3}",
     "{W}": r"(?:[^\s\[\]]+\s+){0,8}",
 }
@@ -66,6 +74,7 @@ class Lexicons:
     state_words: frozenset[str]
     unnamed_sources: frozenset[str]
     not_entities: frozenset[str]
+    ethnic_groups: frozenset[str]
     place_words: frozenset[str]
     speech_verbs: frozenset[str]
     source_phrases: re.Pattern[str]
@@ -98,6 +107,7 @@ def load_lexicons() -> Lexicons:
         state_words=frozenset(entities["state_words"]),
         unnamed_sources=frozenset(entities["unnamed_sources"]),
         not_entities=frozenset(entities["not_entities"]),
+        ethnic_groups=frozenset(entities["ethnic_groups"]),
         place_words=frozenset(entities["place_words"]),
         speech_verbs=frozenset(cues["speech_verbs"]),
         source_phrases=phrase_regex(cues["source_phrases"]),

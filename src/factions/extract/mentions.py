@@ -127,14 +127,23 @@ class DocumentEntities:
             gazetteer_id=gazetteer_id,
         )
 
+    def known_person(self, name: str) -> LocalEntity | None:
+        """A person already named in this document whose name contains all these words."""
+        words = set(name.split())
+        for candidate in reversed(self.people):
+            candidate_words = {
+                w for alias in candidate.aliases | {candidate.name} for w in alias.split()
+            }
+            if words <= candidate_words:
+                return candidate
+        return None
+
     def person_for(self, name: str) -> LocalEntity:
         """A person by name: a known full name, a short form of one, or a new person."""
         words = name.split()
-        for candidate in reversed(self.people):
-            candidate_words = {w for alias in candidate.aliases | {candidate.name}
-                               for w in alias.split()}
-            if set(words) <= candidate_words:
-                return candidate
+        known = self.known_person(name)
+        if known is not None:
+            return known
         if len(words) == 1:
             for candidate in reversed(self.people):
                 if any(
@@ -198,6 +207,14 @@ def _entity_for_span(
         entries = gazetteer.lookup(surface)
         if entries:
             return registry.gazetteer_entity(entries[0].id), "gazetteer-lookup"
+        # The NER often calls a person's surname or a province an organisation.
+        person = registry.known_person(surface) if len(surface.split()) == 1 else None
+        if person is not None:
+            return person, "short-name"
+        if len(surface.split()) == 1 and span.label_ == "ORG":
+            match = get_geocoder().resolve(surface, focus)
+            if match is not None and match.precision in {"admin1", "country"}:
+                return _place_entity(registry, match), "geocoded-org"
         if span.label_ == "NORP":
             return None, ""
         kind = _classify_organisation(surface)
@@ -209,12 +226,19 @@ def _entity_for_span(
         match = get_geocoder().resolve(surface, focus)
         if match is None:
             return None, ""
-        type_ = {"country": "country", "region": "region"}.get(match.precision, "location")
-        key = f"geo:{match.gazetteer_id}" if match.gazetteer_id else f"place:{normalise_name(match.name)}"
-        entity_id = key.replace("geo:", "geo-") if match.gazetteer_id else None
-        entity = registry.get_or_add(key, type_, match.name, entity_id=entity_id, place=match)
-        return entity, "geocoded"
+        return _place_entity(registry, match), "geocoded"
     return None, ""
+
+
+def _place_entity(registry: DocumentEntities, match: PlaceMatch) -> LocalEntity:
+    type_ = {"country": "country", "region": "region"}.get(match.precision, "location")
+    if match.gazetteer_id:
+        key = f"geo:{match.gazetteer_id}"
+        entity_id = f"geo-{match.gazetteer_id}"
+    else:
+        key = f"place:{normalise_name(match.name)}"
+        entity_id = None
+    return registry.get_or_add(key, type_, match.name, entity_id=entity_id, place=match)
 
 
 def _acronym_defined_after(doc: Doc, span: Span) -> str | None:
@@ -254,7 +278,39 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
                 rule=rule,
             )
         )
+    mentions.extend(_missed_short_names(doc, mentions, registry))
+    mentions.sort(key=lambda m: m.start)
     return mentions, registry
+
+
+def _missed_short_names(
+    doc: Doc, mentions: list[MentionSpan], registry: DocumentEntities
+) -> list[MentionSpan]:
+    """Surnames of people already named that the NER did not tag ("reports Ghazi fled")."""
+    surnames: dict[str, LocalEntity] = {}
+    for person in registry.people:
+        words = person.name.split()
+        if len(words) > 1:
+            surnames.setdefault(words[-1], person)
+    covered = {i for m in mentions for i in range(m.token_start, m.token_end)}
+    found = []
+    for token in doc:
+        person = surnames.get(token.text)
+        if person is None or token.i in covered or token.pos_ != "PROPN":
+            continue
+        found.append(
+            MentionSpan(
+                start=token.idx,
+                end=token.idx + len(token.text),
+                token_start=token.i,
+                token_end=token.i + 1,
+                text=token.text,
+                entity=person,
+                label="PERSON",
+                rule="short-name-scan",
+            )
+        )
+    return found
 
 
 def entity_records(registry: DocumentEntities) -> list[EntityRecord]:

@@ -26,7 +26,7 @@ def model_name() -> str:
     return os.environ.get(MODEL_ENV) or DEFAULT_MODEL
 
 
-@Language.component("factions_paragraphs.v1")
+@Language.component("factions_paragraphs_v1")
 def mark_paragraph_boundaries(doc: Doc) -> Doc:
     """A line break always starts a sentence, so nothing (sentences, names) crosses it."""
     for token in doc[1:]:
@@ -34,6 +34,13 @@ def mark_paragraph_boundaries(doc: Doc) -> Doc:
         if "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
     return doc
+
+
+def is_heading(sent: Span) -> bool:
+    """A short line with no closing punctuation: a headline, section title or caption stub."""
+    text = sent.text.strip()
+    words = text.split()
+    return 0 < len(words) <= 8 and not text.endswith((".", "!", "?", '"', "”", ":", "'"))
 
 
 def _trim_to_line(span: Span) -> Span | None:
@@ -68,15 +75,23 @@ def _title_before(doc: Doc, index: int, titles: frozenset[str]) -> bool:
     return previous in titles or two in titles or previous.rstrip(".") + "." in titles
 
 
-@Language.component("factions_entity_fixes.v1")
+@Language.component("factions_entity_fixes_v1")
 def fix_entities(doc: Doc) -> Doc:
     """Correct the statistical NER with context: lines, titles, place words, speakers."""
     lex = load_lexicons()
     fixed: list[Span] = []
+    headings = {s.start for s in doc.sents if is_heading(s)}
     for ent in doc.ents:
         span = _trim_to_line(ent)
         span = _strip_edges(span) if span is not None else None
-        if span is None or span.text in lex.not_entities or span.label_ in {"CARDINAL", "ORDINAL"}:
+        if (
+            span is None
+            or span.text in lex.not_entities
+            or span.text in lex.ethnic_groups
+            or span.label_ in {"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"}
+        ):
+            continue
+        if span.label_ not in GAZETTEER_LABELS and span.sent.start in headings:
             continue
         if span.label_ not in GAZETTEER_LABELS:
             if span[0].text in lex.titles and len(span) > 1:
@@ -86,9 +101,9 @@ def fix_entities(doc: Doc) -> Doc:
             }:
                 span = Span(doc, span.start, span.end, label="PERSON")
             elif span[-1].text in lex.place_words and len(span) > 1:
-                span = Span(doc, span.start, span.end - 1, label="GPE")
-            elif span.end < len(doc) and doc[span.end].text in lex.place_words:
                 span = Span(doc, span.start, span.end, label="GPE")
+            elif span.end < len(doc) and doc[span.end].text in lex.place_words:
+                span = Span(doc, span.start, span.end + 1, label="GPE")
         fixed.append(span)
     fixed.extend(_unlabelled_speakers(doc, fixed, lex.speech_verbs))
     doc.ents = filter_spans(fixed)
@@ -107,7 +122,10 @@ def _unlabelled_speakers(doc: Doc, spans: list[Span], speech_verbs: frozenset[st
             start = min(t.i for t in child.subtree if t.pos_ == "PROPN" or t.i == child.i)
             span = Span(doc, start, child.i + 1, label="PERSON")
             covering = [s for s in spans if s.start <= child.i < s.end]
-            if covering and covering[0].label_ in GAZETTEER_LABELS | {"PERSON", "ORG"}:
+            if covering and (
+                covering[0].label_ in GAZETTEER_LABELS | {"PERSON"}
+                or (covering[0].label_ == "ORG" and len(covering[0]) > 1)
+            ):
                 continue
             if covering:
                 spans.remove(covering[0])
@@ -119,7 +137,7 @@ def _unlabelled_speakers(doc: Doc, spans: list[Span], speech_verbs: frozenset[st
 def build_pipeline(name: str | None = None) -> Language:
     """The statistical model with our components added; built once per process."""
     nlp = spacy.load(name or model_name(), exclude=[])
-    nlp.add_pipe("factions_paragraphs.v1", before="parser")
+    nlp.add_pipe("factions_paragraphs_v1", before="parser")
     ruler = nlp.add_pipe(
         "entity_ruler",
         name="factions_actor_gazetteer",
@@ -127,5 +145,5 @@ def build_pipeline(name: str | None = None) -> Language:
         config={"validate": False, "overwrite_ents": True},
     )
     ruler.add_patterns(load_gazetteer().entity_ruler_patterns())
-    nlp.add_pipe("factions_entity_fixes.v1", after="ner")
+    nlp.add_pipe("factions_entity_fixes_v1", after="ner")
     return nlp

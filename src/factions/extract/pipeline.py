@@ -23,7 +23,7 @@ from factions.extract.mentions import (
     resolve_mentions,
 )
 from factions.extract.nlp import build_pipeline, model_name
-from factions.extract.relations import MaskedSentence, find_fates, find_relations, is_negated, mask_sentence
+from factions.extract.relations import MaskedSentence, find_fates, find_relations, mask_sentence
 from factions.model import (
     ClaimRecord,
     Document,
@@ -95,7 +95,6 @@ def _claims_for_sentence(
 ) -> list[ClaimRecord]:
     claims = []
     valid_from, valid_to = _validity(dates)
-    negated = is_negated(sent.text, lex)
     speaker_id = attribution.speaker.id if attribution.speaker else None
     for fate in find_fates(masked, lex, last_person):
         claims.append(
@@ -106,7 +105,7 @@ def _claims_for_sentence(
                 valid_from=valid_from,
                 valid_to=valid_to,
                 certainty=attribution.certainty,
-                polarity=not negated,
+                polarity=not fate.negated,
                 attributed_to=speaker_id,
                 evidence=[_evidence(document, sent)],
                 rule=fate.rule,
@@ -121,7 +120,7 @@ def _claims_for_sentence(
                 valid_from=valid_from,
                 valid_to=valid_to,
                 certainty=attribution.certainty,
-                polarity=not negated,
+                polarity=not match.negated,
                 attributed_to=speaker_id,
                 evidence=[_evidence(document, sent)],
                 rule=match.rule,
@@ -174,6 +173,14 @@ def _event_record(
     )
 
 
+def _worth_keeping(event: EventRecord) -> bool:
+    """Precision first: an event needs someone involved, or both a date and a place, and a
+    merely possible event needs a date."""
+    if event.certainty in {"unconfirmed", "speculative"} and not event.date:
+        return False
+    return bool(event.participants) or bool(event.date and event.place)
+
+
 def _merge_back_reference(previous: EventRecord, follow_up: EventRecord) -> None:
     """A later sentence about 'the attack' adds its people and evidence to the earlier event."""
     known = {(p.entity, p.role) for p in previous.participants}
@@ -204,9 +211,11 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
         attribution = attributions[sent.start_char]
         dates = _sentence_dates(all_dates, sent)
         masked = mask_sentence(sent.text, sent.start_char, sent_mentions)
-        claims.extend(
-            _claims_for_sentence(document, sent, masked, attribution, dates, last_person, lex)
+        sentence_claims = _claims_for_sentence(
+            document, sent, masked, attribution, dates, last_person, lex
         )
+        claims.extend(sentence_claims)
+        killed = {c.subject for c in sentence_claims if c.predicate == "fate" and c.value == "killed"}
         speaker = attribution.speaker
         people = [
             m.entity
@@ -214,13 +223,16 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             if m.entity.type == "person" and (speaker is None or m.entity.id != speaker.id)
         ]
         last_person = people[-1] if people else last_person
-        for draft in find_events(masked, lex):
+        for draft in find_events(sent, masked, lex):
             record = _event_record(
                 document, sent, draft, masked.entities, sent_mentions, attribution, dates
             )
+            for participant in record.participants:
+                if participant.entity in killed:
+                    participant.role = "victim"
             if draft.back_reference and events:
                 _merge_back_reference(events[-1], record)
-            elif draft.event_type:
+            elif draft.event_type and _worth_keeping(record):
                 events.append(record)
     return Extraction(
         document=document,

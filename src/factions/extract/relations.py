@@ -6,7 +6,7 @@ Each actor mention in the sentence is replaced by a marker `[[E3]]` and the rela
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from factions.extract.lexicons import Lexicons
 from factions.extract.mentions import LocalEntity, MentionSpan
@@ -18,6 +18,8 @@ class MaskedSentence:
     entities: list[LocalEntity]
     # Position in the masked text -> position in the original sentence text.
     offsets: list[tuple[int, int]]
+    # Token index in the Doc -> index into `entities`.
+    token_entities: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -28,6 +30,7 @@ class RelationMatch:
     start: int
     end: int
     rule: str
+    negated: bool = False
 
 
 def mask_sentence(text: str, sent_start: int, mentions: list[MentionSpan]) -> MaskedSentence:
@@ -35,6 +38,7 @@ def mask_sentence(text: str, sent_start: int, mentions: list[MentionSpan]) -> Ma
     parts: list[str] = []
     entities: list[LocalEntity] = []
     offsets: list[tuple[int, int]] = []
+    token_entities: dict[int, int] = {}
     cursor = 0
     for mention in sorted(mentions, key=lambda m: m.start):
         if not mention.entity.is_actor:
@@ -45,10 +49,12 @@ def mask_sentence(text: str, sent_start: int, mentions: list[MentionSpan]) -> Ma
         parts.append(text[cursor:start])
         offsets.append((sum(map(len, parts)), start))
         parts.append(f"[[E{len(entities)}]]")
+        for token in range(mention.token_start, mention.token_end):
+            token_entities[token] = len(entities)
         entities.append(mention.entity)
         cursor = end
     parts.append(text[cursor:])
-    return MaskedSentence("".join(parts), entities, offsets)
+    return MaskedSentence("".join(parts), entities, offsets, token_entities)
 
 
 def _original_offset(masked: MaskedSentence, position: int) -> int:
@@ -59,7 +65,7 @@ def _original_offset(masked: MaskedSentence, position: int) -> int:
     return position + shift if shift >= 0 else position
 
 
-def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]:
+def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]:  # noqa: C901
     """Every relation pattern match in the sentence, between two different actors."""
     found: dict[tuple[str, str, str], RelationMatch] = {}
     for rule in lex.relations:
@@ -83,6 +89,8 @@ def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]
                             start=_original_offset(masked, match.start()),
                             end=_original_offset(masked, match.end()),
                             rule=f"{rule.predicate}#{index}",
+                            negated=bool(match.groupdict().get("NEG"))
+                            or is_negated(match.group(0), lex),
                         ),
                     )
     return list(found.values())
@@ -99,6 +107,7 @@ class FateMatch:
     value: str
     person: LocalEntity
     rule: str
+    negated: bool = False
 
 
 def find_fates(
@@ -114,6 +123,12 @@ def find_fates(
                 if person is None or person.type != "person":
                     continue
                 found.setdefault(
-                    (rule.value, person.id), FateMatch(rule.value, person, f"fate:{rule.value}#{index}")
+                    (rule.value, person.id),
+                    FateMatch(
+                        rule.value,
+                        person,
+                        f"fate:{rule.value}#{index}",
+                        negated=is_negated(match.group(0), lex),
+                    ),
                 )
     return list(found.values())
