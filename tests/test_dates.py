@@ -26,9 +26,9 @@ def only(text: str, anchor: DateValue | None) -> DateMention:
 
 
 def test_parse_anchor_reads_each_precision() -> None:
-    assert MONTH_ANCHOR == DateValue(dt.date(2011, 6, 1), dt.date(2011, 6, 30), "month")
-    assert DAY_ANCHOR == DateValue(dt.date(2015, 11, 26), dt.date(2015, 11, 26), "day")
-    assert YEAR_ANCHOR == DateValue(dt.date(2015, 1, 1), dt.date(2015, 12, 31), "year")
+    assert DateValue(dt.date(2011, 6, 1), dt.date(2011, 6, 30), "month") == MONTH_ANCHOR
+    assert DateValue(dt.date(2015, 11, 26), dt.date(2015, 11, 26), "day") == DAY_ANCHOR
+    assert DateValue(dt.date(2015, 1, 1), dt.date(2015, 12, 31), "year") == YEAR_ANCHOR
     assert parse_anchor("1998-02-13T14:26:00") == parse_anchor("1998-02-13")
     assert parse_anchor(None) is None
     assert parse_anchor("sometime") is None
@@ -154,6 +154,12 @@ def test_seasons_are_northern_hemisphere() -> None:
     assert spring.value.timeml == "2014-SP"
     assert (spring.value.start, spring.value.end) == (dt.date(2014, 3, 1), dt.date(2014, 5, 31))
     assert only("They retreated last fall.", DAY_ANCHOR).value.timeml == "2014-FA"
+    winter = only("Aid stopped in the winter of 2014.", None).value
+    assert (winter.start, winter.end, winter.timeml) == (
+        dt.date(2014, 12, 1),
+        dt.date(2015, 2, 28),
+        "2014-WI",
+    )
     assert find_dates("Oil prices continued to fall.", DAY_ANCHOR) == []
     assert find_dates("after the fall of the capital", DAY_ANCHOR) == []
 

@@ -21,7 +21,7 @@ TIMEX_DIR = SHARED / "eval" / "timex"
 TINY = """<?xml version="1.0" ?>
 <TimeML>
 <DOCID>tiny</DOCID>
-<DCT><TIMEX3 tid="t0" type="DATE" value="2015-11-26" functionInDocument="CREATION_TIME">Nov 26</TIMEX3></DCT>
+<DCT><TIMEX3 tid="t0" type="DATE" value="2015-11-26">Nov 26</TIMEX3></DCT>
 <TEXT>
 Militia &amp; army units clashed <TIMEX3 tid="t1" type="DATE" value="2015-11-24">Tuesday</TIMEX3>, \
 <EVENT eid="e1">ending</EVENT> a truce of <TIMEX3 tid="t2" type="DURATION" value="P3M">three \

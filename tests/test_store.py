@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from factions.ingest.documents import document_id, fingerprint, hamming
-from factions.model import ClaimRecord, Document, EntityRecord, Evidence, EventRecord, Participant
+from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Participant
 from factions.store import open_database, schema, sqlite, writer
 from factions.store.db import SCHEMA_VERSION, schema_version
 

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -31,6 +32,11 @@ DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Knowledge base file (default: $FACTIONS_DB or ./factions.db)."),
 ]
+
+
+def _error(message: str) -> None:
+    """One line on standard error, never wrapped, so scripts can grep it."""
+    err.print(f"[red]error[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def sample_corpus_path() -> Path:
@@ -71,7 +77,7 @@ def _print_report(report: IngestReport, seconds: float) -> None:
         f"({report.files} files, {seconds:.1f}s)"
     )
     for failure in report.failed:
-        err.print(f"[red]error[/] {failure}", highlight=False, soft_wrap=True)
+        _error(str(failure))
 
 
 @app.command()
@@ -91,7 +97,7 @@ def ingest(
     try:
         report = _run_ingest(paths, db or default_db_path(), metadata)
     except MetadataError as exc:
-        err.print(f"[red]error[/] {exc}", highlight=False)
+        _error(str(exc))
         raise typer.Exit(1) from exc
     _print_report(report, time.perf_counter() - started)
     if not report.ok:
@@ -111,12 +117,12 @@ def export(
     Example: factions export --format jsonl --out kb.jsonl
     """
     if format != "jsonl":
-        err.print(f"[red]error[/] unknown export format '{format}' (available: jsonl)")
+        _error(f"unknown export format '{format}' (available: jsonl)")
         raise typer.Exit(2)
     try:
         engine = open_database(db, create=False)
     except FileNotFoundError as exc:
-        err.print(f"[red]error[/] {exc}", highlight=False)
+        _error(str(exc))
         raise typer.Exit(1) from exc
     with engine.connect() as conn:
         if out_file:
@@ -158,7 +164,7 @@ def stats(db: DbOption = None) -> None:
     try:
         engine = open_database(db, create=False)
     except FileNotFoundError as exc:
-        err.print(f"[red]error[/] {exc}", highlight=False)
+        _error(str(exc))
         raise typer.Exit(1) from exc
     with engine.connect() as conn:
         _print_summary(knowledge_base_summary(conn))

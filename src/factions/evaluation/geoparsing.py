@@ -160,14 +160,17 @@ def evaluate_geoparsing(
             match = geocoder.resolve(toponym.surface, focus, allow_demonym=adjectival)
             error = _error_km(match, toponym)
             if error is None:
-                misses.append((MAX_ERROR_KM, f"{toponym.surface!r}: no answer (focus {focus[:3]})"))
+                misses.append((-1.0, f"{toponym.surface!r}: no answer (focus {focus[:3]})"))
                 continue
             errors.append(error)
             if error > ACCURACY_KM:
                 misses.append((error, _miss_line(toponym, match, error)))  # type: ignore[arg-type]
     scores = _resolution_scores(Path(xml_path).stem, len(articles), total, skipped, errors)
-    misses.sort(key=lambda m: -m[0])
-    scores.misses = [line for _, line in misses[:max_misses]]
+    # The farthest wrong answers first, then a few of the names left unplaced.
+    wrong = sorted((m for m in misses if m[0] >= 0), key=lambda m: -m[0])
+    unplaced = [m for m in misses if m[0] < 0]
+    half = max_misses // 2
+    scores.misses = [line for _, line in wrong[:half] + unplaced[: max_misses - half]]
     if nlp is not None:
         _add_recognition(scores, articles, nlp)
     scores.seconds = round(time.perf_counter() - started, 2)
@@ -248,7 +251,9 @@ def format_geo_scores(scores: GeoScores) -> str:
         f"  accuracy@161km {scores.accuracy_161km:.3f} "
         f"({scores.accuracy_answered:.3f} of answered); no answer {scores.no_answer_share:.3f}",
         f"  error: mean {km(scores.mean_error_km)}, median {km(scores.median_error_km)}, "
-        f"AUC {scores.auc:.3f}" if scores.auc is not None else "  error: n/a",
+        f"AUC {scores.auc:.3f}"
+        if scores.auc is not None
+        else "  error: n/a",
     ]
     if scores.f1 is not None:
         lines.append(

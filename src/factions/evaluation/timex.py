@@ -215,7 +215,7 @@ def score_document(doc: TimeMLDocument, mentions: list[DateMention], scores: Tim
 
 
 def evaluate_timex(tml_dir: Path, limit: int | None = None) -> TimexScores:
-    """Score :func:`find_dates` on every ``.tml`` file under ``tml_dir`` (sorted; first ``limit``)."""
+    """Score :func:`find_dates` on the ``.tml`` files under ``tml_dir`` (first ``limit``)."""
     paths = sorted(Path(tml_dir).rglob("*.tml"))
     if limit is not None:
         paths = paths[:limit]

@@ -10,8 +10,9 @@ Resolution rules (the anchor interval is ``anchor.start .. anchor.end``):
 * A month or a day named without a year ("May 28", "in July", "the third quarter") takes the
   most recent occurrence that does not start after ``anchor.end`` -- an article of 2011-06
   saying "May 28" means 2011-05-28; one of 2015-01-10 saying "December 3" means 2014-12-03 --
-  *unless* the next occurrence is less than half as far away: "Dec. 15" in an article of
-  1989-11-02 is the coming one (measured on TimeBank: news names coming dates too).
+  *unless* the next occurrence is less than half as far away and at most two months ahead:
+  "Dec. 15" in an article of 1989-11-02 is the coming one (measured on TimeBank: news names
+  coming dates too), "in March" in one of 2015-11-26 is past.
 * "last <month|season|weekday>" is the most recent one that ends before the anchor starts;
   "next ..." the first that starts after it ends; "this ..." the one in the anchor's year.
 * Weekday names need a day-precision anchor; with a coarser anchor the mention is kept with
@@ -60,6 +61,9 @@ RELATIONS = ("at", "since", "until", "before", "after", "between")
 _LEXICON_PATH = Path(__file__).resolve().parents[1] / "data" / "lexicons" / "dates.toml"
 _SEASON_CODE_BY_START = {3: "SP", 6: "SU", 9: "FA", 12: "WI"}
 _QUARTER_STARTS = {1: 1, 4: 2, 7: 3, 10: 4}
+# News looks ahead a few weeks at most ("talks resume on Dec. 15"); beyond that a year-less
+# date is taken to be past, since conflict reports mostly tell what has happened.
+_FUTURE_HORIZON_DAYS = 62
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,8 @@ class DateValue:
         if self.precision in ("part_of_month", "month"):
             return f"{self.start.year:04d}-{self.start.month:02d}"
         if self.precision == "season":
-            # winter runs across New Year and is named by the year it ends in
-            return f"{self.end.year:04d}"
+            # winter runs across New Year and is named by the year it starts in
+            return f"{self.start.year:04d}"
         if self.precision in ("part_of_year", "year"):
             return f"{self.start.year:04d}"
         return f"{self.start.year:04d}"[:3]
@@ -102,7 +106,7 @@ class DateValue:
         return self.start.isoweekday() == 6 and (self.end - self.start).days == 1
 
     def _year_part_suffix(self) -> str:
-        """"-Q3" or "-H1" when the interval is exactly a calendar quarter or half, else ""."""
+        """ "-Q3" or "-H1" when the interval is exactly a calendar quarter or half, else ""."""
         if self.start.day != 1 or self.end != _month_end(self.end.year, self.end.month):
             return ""
         months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
@@ -198,9 +202,7 @@ def _latest_not_after(
     return None
 
 
-def _nearest(
-    make: Callable[[int], DateValue | None], anchor: DateValue | None
-) -> DateValue | None:
+def _nearest(make: Callable[[int], DateValue | None], anchor: DateValue | None) -> DateValue | None:
     """The occurrence a year-less date means: the latest one not after the anchor, unless the
     next one is less than half as far away ("Dec. 15" in an article of November 2 is coming)."""
     past = _latest_not_after(make, anchor)
@@ -210,7 +212,8 @@ def _nearest(
     past_gap = (anchor.start - past.end).days
     if past_gap <= 0:
         return past
-    return future if 2 * (future.start - anchor.end).days < past_gap else past
+    future_gap = (future.start - anchor.end).days
+    return future if future_gap <= _FUTURE_HORIZON_DAYS and 2 * future_gap < past_gap else past
 
 
 def _latest_before(
@@ -563,7 +566,9 @@ def _season_year(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
 
 def _season(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     modifier = _key(m["mod"]) if m["mod"] else None
-    return _by_modifier(_season_maker(m["s"], g), None if modifier == "the" else modifier, ctx.anchor)
+    return _by_modifier(
+        _season_maker(m["s"], g), None if modifier == "the" else modifier, ctx.anchor
+    )
 
 
 def _quarter(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
@@ -594,7 +599,7 @@ def _month(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
 
 
 def _month_of_year(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
-    """"June last year", "January of this year"."""
+    """ "June last year", "January of this year"."""
     if ctx.anchor is None:
         return None
     offset = g.lex["unit_modifiers"][_key(m["mod"])]
@@ -602,12 +607,16 @@ def _month_of_year(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
 
 
 def _the_weekend(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
-    """"over the weekend": the latest weekend that has begun by the anchor day."""
+    """ "over the weekend": the latest weekend that has begun by the anchor day."""
     anchor = ctx.anchor
     if anchor is None or anchor.precision != "day":
         return None
     weekend = _weekend_value(anchor.start)
-    return weekend if weekend.start <= anchor.start else _weekend_value(anchor.start - dt.timedelta(weeks=1))
+    return (
+        weekend
+        if weekend.start <= anchor.start
+        else _weekend_value(anchor.start - dt.timedelta(weeks=1))
+    )
 
 
 def _weekday(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
@@ -618,7 +627,9 @@ def _weekday(m: _Hit, g: _Grammar, ctx: _Context) -> DateValue | None:
     back = (anchor.start.isoweekday() - target) % 7
     modifier = _key(m["mod"]) if m["mod"] else None
     if modifier in ("next",):
-        return day_value(anchor.start + dt.timedelta(days=(target - anchor.start.isoweekday()) % 7 or 7))
+        return day_value(
+            anchor.start + dt.timedelta(days=(target - anchor.start.isoweekday()) % 7 or 7)
+        )
     if modifier in ("last", "this past") and back == 0:
         back = 7
     ahead = (target - anchor.start.isoweekday()) % 7
@@ -675,10 +686,12 @@ def _unit_value(unit: str, offset: int, anchor: DateValue) -> DateValue | None:
 def _within_unit(
     base: DateValue, unit: str, where: str, anchor: DateValue, g: _Grammar
 ) -> DateValue | None:
-    """"earlier this year", "early next year", "later this month": a part of ``base``."""
+    """ "earlier this year", "early next year", "later this month": a part of ``base``."""
     precision = {"year": "part_of_year", "month": "part_of_month"}.get(unit, "week")
     if where == "before" and base.start <= anchor.start <= base.end:
-        return DateValue(base.start, max(base.start, anchor.start - dt.timedelta(days=1)), precision)
+        return DateValue(
+            base.start, max(base.start, anchor.start - dt.timedelta(days=1)), precision
+        )
     if where == "after" and base.start <= anchor.end <= base.end:
         return DateValue(min(base.end, anchor.end + dt.timedelta(days=1)), base.end, precision)
     if unit == "year":
@@ -861,9 +874,12 @@ def _longest_non_overlapping(
 
 
 def _relation(text: str, start: int, previous: DateMention | None, g: _Grammar) -> str:
-    if previous is not None and previous.relation == "between":
-        if re.fullmatch(r"\s+(?:and|&)\s+", text[previous.end : start]):
-            return "between"
+    if (
+        previous is not None
+        and previous.relation == "between"
+        and re.fullmatch(r"\s+(?:and|&)\s+", text[previous.end : start])
+    ):
+        return "between"
     found = g.relation_before.search(text[max(0, start - 20) : start])
     return g.lex["relations"][_key(found["rel"])] if found else "at"
 

@@ -135,17 +135,13 @@ def _parse_participants(trigger: Token, masked: MaskedSentence, draft: EventDraf
     for head in heads:
         for child in head.children:
             if child.dep_ in {"nsubj", "agent", "poss", "compound", "amod", "nmod"}:
-                if child.dep_ == "agent" or child.text == "by":
-                    draft.actors.extend(_first_entity(child, masked))
-                elif head is trigger or child.dep_ == "nsubj":
+                if child.dep_ == "agent" or child.text == "by" or head is trigger or child.dep_ == "nsubj":
                     draft.actors.extend(_first_entity(child, masked))
             elif child.dep_ == "prep" and child.lower_ == "by":
                 draft.actors.extend(_first_entity(child, masked))
-            elif head is trigger and child.dep_ in {"dobj", "nsubjpass"}:
-                draft.targets.extend(_first_entity(child, masked))
-            elif head is trigger and child.dep_ == "prep" and child.lower_ in {
+            elif (head is trigger and child.dep_ in {"dobj", "nsubjpass"}) or (head is trigger and child.dep_ == "prep" and child.lower_ in {
                 "on", "against", "targeting", "into",
-            }:
+            }):
                 draft.targets.extend(_first_entity(child, masked))
     draft.actors = list(dict.fromkeys(draft.actors))
     draft.targets = [t for t in dict.fromkeys(draft.targets) if t not in draft.actors]

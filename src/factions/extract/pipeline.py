@@ -272,11 +272,11 @@ class Extractor:
         """Extract a batch; if it fails, retry one by one so one bad document fails alone."""
         try:
             return list(self.extract_many(documents))
-        except Exception:  # noqa: BLE001 - any failure falls back to per-document extraction
+        except Exception:
             results: list[Extraction | Exception] = []
             for document in documents:
                 try:
                     results.append(self.extract(document))
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     results.append(RuntimeError(f"extraction failed: {exc}"))
             return results

@@ -6,10 +6,14 @@ Each actor mention in the sentence is replaced by a marker `[[E3]]` and the rela
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from factions.extract.lexicons import Lexicons
 from factions.extract.mentions import LocalEntity, MentionSpan
+
+# "[[E0]] ([[E1]])" where both name the same entity: the acronym defined in passing.
+_ACRONYM_ECHO = re.compile(r"\[\[E(\d+)\]\] \(\[\[E(\d+)\]\]\)")
 
 
 @dataclass
@@ -54,7 +58,12 @@ def mask_sentence(text: str, sent_start: int, mentions: list[MentionSpan]) -> Ma
         entities.append(mention.entity)
         cursor = end
     parts.append(text[cursor:])
-    return MaskedSentence("".join(parts), entities, offsets, token_entities)
+    masked = _ACRONYM_ECHO.sub(
+        lambda m: m.group(0) if entities[int(m.group(1))].id != entities[int(m.group(2))].id
+        else f"[[E{m.group(1)}]]",
+        "".join(parts),
+    )
+    return MaskedSentence(masked, entities, offsets, token_entities)
 
 
 def _original_offset(masked: MaskedSentence, position: int) -> int:
@@ -65,14 +74,17 @@ def _original_offset(masked: MaskedSentence, position: int) -> int:
     return position + shift if shift >= 0 else position
 
 
-def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]:  # noqa: C901
+def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]:
     """Every relation pattern match in the sentence, between two different actors."""
     found: dict[tuple[str, str, str], RelationMatch] = {}
     for rule in lex.relations:
         for index, pattern in enumerate(rule.patterns):
             for match in pattern.finditer(masked.text):
-                subject = masked.entities[int(match.group("X"))]
-                obj = masked.entities[int(match.group("Y"))]
+                slots = match.groupdict()
+                if slots.get("X") is None or slots.get("Y") is None:
+                    continue
+                subject = masked.entities[int(slots["X"])]
+                obj = masked.entities[int(slots["Y"])]
                 if subject.id == obj.id:
                     continue
                 pairs = [(subject, obj)]

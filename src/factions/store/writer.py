@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from factions.model import ClaimRecord, Document, EntityRecord, Evidence, EventRecord, Mention
+from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Mention
 from factions.store import schema
 
 

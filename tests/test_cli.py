@@ -1,0 +1,57 @@
+"""The command line: help everywhere, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from factions.cli import app
+
+runner = CliRunner()
+
+
+def test_every_command_has_help() -> None:
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert (command.callback.__doc__ or "").strip(), f"{name} has no help text"
+
+
+def test_ingest_reports_failures_with_exit_status_1(tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00\x00garbage\x00")
+    result = runner.invoke(app, ["ingest", str(tmp_path / "nope"), "--db", str(db)])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'nope'}: no such file or directory" in result.output
+    assert "0 new" in result.output
+
+
+def test_export_without_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1
+    assert "no knowledge base here" in result.output
+
+
+def test_export_unknown_format(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export", "--format", "xml", "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    assert "unknown export format 'xml'" in result.output
+
+
+def test_ingest_then_export_to_file(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Fighters of the Islamic Movement of Uzbekistan (IMU) clashed with the Taliban in "
+        "Zabul Province on 3 November 2015, officials said.\n",
+        encoding="utf-8",
+    )
+    db, out = tmp_path / "kb.db", tmp_path / "kb.jsonl"
+    assert runner.invoke(app, ["ingest", str(article), "--db", str(db)]).exit_code == 0
+    assert runner.invoke(app, ["export", "--db", str(db), "--out", str(out)]).exit_code == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    names = {r["name"] for r in rows if r["kind"] == "entity"}
+    assert {"Islamic Movement of Uzbekistan", "Taliban"} <= names
+    assert any(r["kind"] == "claim" and r["predicate"] == "fights" for r in rows)

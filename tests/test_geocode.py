@@ -1,0 +1,167 @@
+"""The geocoder on the place names conflict news uses, and on its documented choices."""
+
+from __future__ import annotations
+
+import time
+import tomllib
+
+import pytest
+
+from factions.extract.geocode import (
+    REGIONS_PATH,
+    PlaceMatch,
+    document_focus,
+    get_geocoder,
+    name_key,
+)
+
+# Place names as the seed articles phrase them: (surface, country, precision, admin1 key or None).
+SEED_PLACES = [
+    ("northern Takhar Province", "AF", "admin1", "takhar"),
+    ("Zabul", "AF", "admin1", "zabul"),
+    ("Karachi airport", "PK", "point", "sindh"),
+    ("the tribal areas", "PK", "region", None),
+    ("North Waziristan tribal area", "PK", "district", "khyber pakhtunkhwa"),
+    ("Kunduz and Takhar provinces", "AF", "region", None),
+    ("Central Asia", None, "region", None),
+    ("northern Afghanistan", "AF", "region", None),
+    ("North Caucasus", "RU", "region", None),
+    ("western Pakistan", "PK", "region", None),
+    ("Badakhshan", "AF", "admin1", "badakhshan"),
+    ("Faryab Province", "AF", "admin1", "faryab"),
+    ("Astana", "KZ", "point", None),
+    ("Tashkent", "UZ", "point", None),
+    ("Kabul", "AF", "point", "kabul"),
+]
+
+
+@pytest.fixture(scope="module")
+def geocoder():
+    return get_geocoder()
+
+
+def resolve(geocoder, surface: str, focus=("AF",)) -> PlaceMatch:
+    match = geocoder.resolve(surface, focus=list(focus))
+    assert match is not None, surface
+    return match
+
+
+@pytest.mark.parametrize(("surface", "country", "precision", "admin1"), SEED_PLACES)
+def test_seed_place_names_resolve_with_their_precision(
+    geocoder, surface, country, precision, admin1
+):
+    match = resolve(geocoder, surface)
+    assert match.country == country
+    assert match.precision == precision
+    assert match.lat is not None and match.lon is not None
+    assert -90 <= match.lat <= 90 and -180 <= match.lon <= 180
+    if admin1 is not None:
+        assert match.admin1 is not None and name_key(match.admin1) == admin1
+
+
+def test_coordinates_fall_where_the_places_are(geocoder):
+    kabul = resolve(geocoder, "Kabul")
+    assert abs(kabul.lat - 34.5) < 0.2 and abs(kabul.lon - 69.2) < 0.2
+    takhar = resolve(geocoder, "Takhar province")
+    assert 36 < takhar.lat < 38 and 69 < takhar.lon < 71
+    central_asia = resolve(geocoder, "Central Asia")
+    assert 35 < central_asia.lat < 50 and 55 < central_asia.lon < 80
+    north = resolve(geocoder, "northern Afghanistan")
+    south = resolve(geocoder, "southern Afghanistan")
+    assert north.lat > south.lat + 2
+
+
+def test_town_without_feature_word_and_province_with_one(geocoder):
+    town = resolve(geocoder, "Kunduz")
+    assert (town.precision, town.feature) == ("point", "populated place")
+    province = resolve(geocoder, "the province of Kunduz")
+    assert province.precision == "admin1"
+    assert province.gazetteer_id != town.gazetteer_id
+    assert province.gazetteer_id in town.alternatives
+    assert resolve(geocoder, "Kunduz province").gazetteer_id == province.gazetteer_id
+
+
+def test_landmark_word_keeps_the_town_and_names_the_feature(geocoder):
+    airport = resolve(geocoder, "Karachi airport", focus=("PK",))
+    town = resolve(geocoder, "Karachi", focus=("PK",))
+    assert airport.feature == "airport"
+    assert airport.gazetteer_id == town.gazetteer_id
+
+
+def test_compass_word_on_a_province_keeps_the_province(geocoder):
+    assert (
+        resolve(geocoder, "northern Takhar Province").gazetteer_id
+        == resolve(geocoder, "Takhar").gazetteer_id
+    )
+
+
+def test_district_names_resolve_to_districts(geocoder):
+    assert resolve(geocoder, "Dand district").precision == "district"
+    shindand = resolve(geocoder, "Shindand district")
+    assert (shindand.precision, shindand.country) == ("district", "AF")
+
+
+def test_country_and_generic_compass_part_of_a_country(geocoder):
+    country = resolve(geocoder, "Afghanistan")
+    assert (country.precision, country.country, country.admin1) == ("country", "AF", None)
+    chad = resolve(geocoder, "northern Chad", focus=())
+    assert (chad.precision, chad.country) == ("region", "TD")
+    assert chad.lat > resolve(geocoder, "Chad", focus=()).lat
+
+
+def test_qalat_follows_the_document_focus(geocoder):
+    afghan = resolve(geocoder, "Qalat", focus=("AF",))
+    iranian = resolve(geocoder, "Qalat", focus=("IR",))
+    assert afghan.country == "AF"
+    assert iranian.country == "IR"
+    assert afghan.gazetteer_id in iranian.alternatives
+
+
+def test_demonyms_are_not_places_unless_asked(geocoder):
+    assert geocoder.resolve("Afghan", focus=["AF"]) is None
+    assert geocoder.resolve("Uzbek") is None
+    assert geocoder.resolve("Afghans") is None
+    asked = geocoder.resolve("Uzbek", allow_demonym=True)
+    assert asked is not None
+    assert (asked.country, asked.precision, asked.feature) == ("UZ", "country", "demonym")
+
+
+def test_unknown_names_give_none(geocoder):
+    assert geocoder.resolve("Qqzzxxv Wwyyq") is None
+    assert geocoder.resolve("") is None
+
+
+def test_press_abbreviations_and_country_short_forms(geocoder):
+    assert resolve(geocoder, "U.S.", focus=()).country == "US"
+    assert resolve(geocoder, "U.S.", focus=()).precision == "country"
+    kentucky = resolve(geocoder, "Ky.", focus=("US",))
+    assert (kentucky.country, kentucky.precision) == ("US", "admin1")
+
+
+def test_every_region_member_in_the_data_file_is_found(geocoder):
+    data = tomllib.loads(REGIONS_PATH.read_text(encoding="utf-8"))
+    missing = [
+        f"{entry['name']}: {member}"
+        for entry in data["region"]
+        for member in entry.get("members", [])
+        if not geocoder.region_members({"members": [member]})
+    ]
+    assert missing == []
+
+
+def test_document_focus_counts_unambiguous_mentions(geocoder):
+    focus = document_focus(["Afghan", "Kabul", "Takhar", "Uzbekistan", "Afghanistan", "Qalat"])
+    assert focus[:2] == ["AF", "UZ"]
+    assert document_focus(["Qqzzxxv"]) == []
+
+
+def test_resolve_is_fast_once_warm(geocoder):
+    names = [name for name, *_ in SEED_PLACES]
+    for name in names:
+        geocoder.resolve(name, focus=["AF"])
+    started = time.perf_counter()
+    for _ in range(200):
+        for name in names:
+            geocoder.resolve(name, focus=["AF"])
+    per_call = (time.perf_counter() - started) / (200 * len(names))
+    assert per_call < 0.001
