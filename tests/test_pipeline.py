@@ -46,7 +46,13 @@ def _counts(engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
         return {
             t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-            for t in (schema.documents, schema.entities, schema.claims, schema.events, schema.evidence)
+            for t in (
+                schema.documents,
+                schema.entities,
+                schema.claims,
+                schema.events,
+                schema.evidence,
+            )
         }
 
 
@@ -101,7 +107,9 @@ def test_export_references_resolve_and_evidence_quotes_the_document(sample_kb) -
         if row["kind"] == "dispute":
             assert set(row["claims"]) <= claim_ids
         for evidence in row.get("evidence", []):
-            assert texts[evidence["document"]][evidence["start"] : evidence["end"]] == evidence["text"]
+            assert (
+                texts[evidence["document"]][evidence["start"] : evidence["end"]] == evidence["text"]
+            )
 
 
 def test_one_bad_file_never_stops_the_batch(tmp_path: Path) -> None:
@@ -141,21 +149,32 @@ def test_seed_blog_page_becomes_two_documents_that_share_nothing(seeds_kb) -> No
     assert len(report.new) == 3
     with engine.connect() as conn:
         docs = conn.execute(
-            select(schema.documents.c.id, schema.documents.c.source, schema.documents.c.part,
-                   schema.documents.c.text)
+            select(
+                schema.documents.c.id,
+                schema.documents.c.source,
+                schema.documents.c.part,
+                schema.documents.c.text,
+            )
         ).all()
-        blog = sorted((d for d in docs if d.source.endswith("001_7260fd2703c930d9.txt")),
-                      key=lambda d: d.part)
+        blog = sorted(
+            (d for d in docs if d.source.endswith("001_7260fd2703c930d9.txt")), key=lambda d: d.part
+        )
         assert len(blog) == 2
         assert "Zabul" in blog[0].text and "Zabul" not in blog[1].text
         assert "warplane" in blog[1].text and "warplane" not in blog[0].text
         speakers_of_second = {
-            s for (s,) in conn.execute(
-                select(schema.claims.c.attributed_to).where(schema.claims.c.document_id == blog[1].id)
+            s
+            for (s,) in conn.execute(
+                select(schema.claims.c.attributed_to).where(
+                    schema.claims.c.document_id == blog[1].id
+                )
             )
         }
         names = dict(conn.execute(select(schema.entities.c.id, schema.entities.c.name)).all())
-    assert not {names.get(s, "") for s in speakers_of_second if s} & {"Amin Mudaqiq", "Sirojiddin Tolibov"}
+    assert not {names.get(s, "") for s in speakers_of_second if s} & {
+        "Amin Mudaqiq",
+        "Sirojiddin Tolibov",
+    }
 
 
 def test_seed_metadata_is_kept_with_its_precision(seeds_kb) -> None:  # type: ignore[no-untyped-def]

@@ -53,7 +53,9 @@ def test_jsonl_corpus_gives_one_article_per_line_with_metadata(tmp_path: Path) -
 
 def test_jsonl_bad_line_fails_alone(tmp_path: Path) -> None:
     path = tmp_path / "corpus.jsonl"
-    path.write_text(json.dumps({"text": REPORT}) + "\n{not json\n" + json.dumps({"title": "x"}) + "\n")
+    path.write_text(
+        json.dumps({"text": REPORT}) + "\n{not json\n" + json.dumps({"title": "x"}) + "\n"
+    )
     items = _items(path)
     assert isinstance(items[0], Article)
     assert isinstance(items[1], Failure) and "line 2 is not valid JSON" in items[1].reason
@@ -148,8 +150,10 @@ def test_broken_sidecar_is_a_failure_of_that_file(tmp_path: Path) -> None:
 def test_metadata_file_keeps_partial_dates(tmp_path: Path) -> None:
     path = tmp_path / "meta.jsonl"
     path.write_text(
-        json.dumps({"file": "dir/a.txt", "published": "2011-06", "title": "A"}) + "\n"
-        + json.dumps({"file": "b.txt", "published": "2015-11-26T10:00:00Z"}) + "\n"
+        json.dumps({"file": "dir/a.txt", "published": "2011-06", "title": "A"})
+        + "\n"
+        + json.dumps({"file": "b.txt", "published": "2015-11-26T10:00:00Z"})
+        + "\n"
     )
     listing = read_metadata_file(path)
     assert listing["a.txt"]["published"] == "2011-06"

@@ -68,7 +68,9 @@ def test_writes_are_idempotent_and_evidence_is_searchable(tmp_path: Path) -> Non
     )
     for _ in range(2):
         with engine.begin() as conn:
-            writer.insert_document(conn, doc, fingerprint=None, near_duplicate_of=None, extractor="t")
+            writer.insert_document(
+                conn, doc, fingerprint=None, near_duplicate_of=None, extractor="t"
+            )
             writer.upsert_entities(conn, entities)
             writer.insert_claims(conn, doc.id, [claim])
             writer.insert_events(conn, doc.id, [event])

@@ -86,7 +86,9 @@ def ingest(
     db: DbOption = None,
     metadata: Annotated[
         Path | None,
-        typer.Option(help="JSON Lines of document metadata, matched to files by their `file` name."),
+        typer.Option(
+            help="JSON Lines of document metadata, matched to files by their `file` name."
+        ),
     ] = None,
 ) -> None:
     """Ingest plain text, HTML, JSON Lines or CSV articles (directories recursively).

@@ -53,7 +53,9 @@ def document_rows(conn: Connection) -> Iterator[dict[str, Any]]:
 
 def entity_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str, Any]]:
     aliases: dict[str, set[str]] = defaultdict(set)
-    for entity_id, alias in conn.execute(select(schema.aliases.c.entity_id, schema.aliases.c.alias)):
+    for entity_id, alias in conn.execute(
+        select(schema.aliases.c.entity_id, schema.aliases.c.alias)
+    ):
         aliases[canonical.get(entity_id, entity_id)].add(alias)
     names: dict[str, str] = {}
     for e in conn.execute(select(schema.entities.c.id, schema.entities.c.name)):
@@ -105,7 +107,9 @@ def claim_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str
 
 def event_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str, Any]]:
     evidence = _evidence_by_owner(conn, "event")
-    same_as = dict(conn.execute(select(schema.event_links.c.event_id, schema.event_links.c.canonical_id)).all())
+    same_as = dict(
+        conn.execute(select(schema.event_links.c.event_id, schema.event_links.c.canonical_id)).all()
+    )
     participants: dict[str, list[dict]] = defaultdict(list)
     for event_id, entity_id, role in conn.execute(
         select(

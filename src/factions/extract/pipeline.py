@@ -40,11 +40,14 @@ _PLACE_TYPES = {"location", "region", "country"}
 
 def extractor_version() -> str:
     """Changes whenever the rules, lexicons or gazetteer that produce records change."""
-    return f"{EXTRACTOR_NAME}.v{EXTRACTOR_RELEASE}+{load_lexicons().version}+g{load_gazetteer().version}"
+    lexicons, gazetteer = load_lexicons().version, load_gazetteer().version
+    return f"{EXTRACTOR_NAME}.v{EXTRACTOR_RELEASE}+{lexicons}+g{gazetteer}"
 
 
 def _evidence(document: Document, sent: Span) -> Evidence:
-    return Evidence(document.id, sent.text.strip(), sent.start_char, sent.start_char + len(sent.text.strip()))
+    return Evidence(
+        document.id, sent.text.strip(), sent.start_char, sent.start_char + len(sent.text.strip())
+    )
 
 
 def _sentence_dates(dates: list[DateMention], sent: Span) -> list[DateMention]:
@@ -73,9 +76,7 @@ def _nearest_date(dates: list[DateMention], position: int) -> DateMention | None
     return min(dates, key=lambda d: abs(d.start - position))
 
 
-def _nearest_place(
-    mentions: list[MentionSpan], position: int
-) -> LocalEntity | None:
+def _nearest_place(mentions: list[MentionSpan], position: int) -> LocalEntity | None:
     places = [m for m in mentions if m.entity.type in _PLACE_TYPES]
     if not places:
         return None
@@ -215,7 +216,9 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             document, sent, masked, attribution, dates, last_person, lex
         )
         claims.extend(sentence_claims)
-        killed = {c.subject for c in sentence_claims if c.predicate == "fate" and c.value == "killed"}
+        killed = {
+            c.subject for c in sentence_claims if c.predicate == "fate" and c.value == "killed"
+        }
         speaker = attribution.speaker
         people = [
             m.entity
@@ -265,7 +268,9 @@ class Extractor:
     def extract_many(self, documents: Iterable[Document]) -> Iterable[Extraction]:
         documents = list(documents)
         texts = (d.text for d in documents)
-        for document, doc in zip(documents, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True):
+        for document, doc in zip(
+            documents, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True
+        ):
             yield extract_from_doc(document, doc)
 
     def extract_safely(self, documents: Sequence[Document]) -> list[Extraction | Exception]:

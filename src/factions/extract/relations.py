@@ -59,8 +59,11 @@ def mask_sentence(text: str, sent_start: int, mentions: list[MentionSpan]) -> Ma
         cursor = end
     parts.append(text[cursor:])
     masked = _ACRONYM_ECHO.sub(
-        lambda m: m.group(0) if entities[int(m.group(1))].id != entities[int(m.group(2))].id
-        else f"[[E{m.group(1)}]]",
+        lambda m: (
+            m.group(0)
+            if entities[int(m.group(1))].id != entities[int(m.group(2))].id
+            else f"[[E{m.group(1)}]]"
+        ),
         "".join(parts),
     )
     return MaskedSentence(masked, entities, offsets, token_entities)

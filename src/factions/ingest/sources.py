@@ -92,7 +92,9 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[Failure]]:
         elif path.suffix.lower() in CORPUS_SUFFIXES | EXPLICIT_ONLY_SUFFIXES:
             files.append(path)
         else:
-            failures.append(Failure(str(path), f"unsupported file type '{path.suffix or '(none)'}'"))
+            failures.append(
+                Failure(str(path), f"unsupported file type '{path.suffix or '(none)'}'")
+            )
     return files, failures
 
 

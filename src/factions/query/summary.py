@@ -46,7 +46,9 @@ def knowledge_base_summary(conn: Connection, top: int = 8) -> Summary:
         by_canonical[key] = by_canonical.get(key, 0) + count
     names = {
         r.id: (r.name, r.type)
-        for r in conn.execute(select(schema.entities.c.id, schema.entities.c.name, schema.entities.c.type))
+        for r in conn.execute(
+            select(schema.entities.c.id, schema.entities.c.name, schema.entities.c.type)
+        )
     }
     actors = sorted(
         (
@@ -65,10 +67,15 @@ def knowledge_base_summary(conn: Connection, top: int = 8) -> Summary:
         places=sum(1 for _, t in canonical_entities if t in {"location", "country", "region"}),
         events=_count(
             conn,
-            select(func.count()).select_from(schema.events).where(schema.events.c.id.not_in(linked_events)),
+            select(func.count())
+            .select_from(schema.events)
+            .where(schema.events.c.id.not_in(linked_events)),
         ),
         relations=_count(
-            conn, select(func.count()).select_from(schema.claims).where(schema.claims.c.object.is_not(None))
+            conn,
+            select(func.count())
+            .select_from(schema.claims)
+            .where(schema.claims.c.object.is_not(None)),
         ),
         claims=_count(conn, select(func.count()).select_from(schema.claims)),
         disputes=len(dispute_rows),

@@ -75,7 +75,9 @@ class Resolver:
 def canonical_map(conn: Connection) -> dict[str, str]:
     """Machine entity id -> canonical id, following chains of links."""
     links = dict(
-        conn.execute(select(schema.entity_links.c.entity_id, schema.entity_links.c.canonical_id)).all()
+        conn.execute(
+            select(schema.entity_links.c.entity_id, schema.entity_links.c.canonical_id)
+        ).all()
     )
     resolved = {}
     for entity_id in links:

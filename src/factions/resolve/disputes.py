@@ -32,7 +32,9 @@ def _overlaps(a: tuple[str | None, str | None], b: tuple[str | None, str | None]
     return not (b_to and a_from and b_to[: len(a_from)] < a_from[: len(b_to)])
 
 
-def find_disputes(conn: Connection, canonical: Callable[[str], str]) -> list[tuple[str, str, str, list[str]]]:
+def find_disputes(
+    conn: Connection, canonical: Callable[[str], str]
+) -> list[tuple[str, str, str, list[str]]]:
     """(id, subject, reason, claim ids) for every contradiction in the knowledge base."""
     claims = conn.execute(
         select(
@@ -62,7 +64,9 @@ def find_disputes(conn: Connection, canonical: Callable[[str], str]) -> list[tup
             members = [r.id for r in rows if any(r.value in pair for pair in clashing)]
             told = " vs ".join(sorted({v for pair in clashing for v in pair}))
             reason = f"incompatible accounts of what became of them: {told}"
-            disputes.append((stable_id("dsp", subject, "fate", *sorted(members)), subject, reason, members))
+            disputes.append(
+                (stable_id("dsp", subject, "fate", *sorted(members)), subject, reason, members)
+            )
     for (subject, predicate, obj), rows in relations.items():
         if subject > obj and predicate in {"ally_of", "rival_of"}:
             continue
@@ -71,20 +75,39 @@ def find_disputes(conn: Connection, canonical: Callable[[str], str]) -> list[tup
         if positive and negative:
             members = [r.id for r in positive + negative]
             reason = f"{predicate} both stated and denied"
-            disputes.append((stable_id("dsp", subject, predicate, obj, *sorted(members)), subject, reason, members))
+            disputes.append(
+                (
+                    stable_id("dsp", subject, predicate, obj, *sorted(members)),
+                    subject,
+                    reason,
+                    members,
+                )
+            )
     for (subject, predicate, obj), allies in relations.items():
         if predicate != "ally_of" or subject > obj:
             continue
-        enemies = relations.get((subject, "fights", obj), []) + relations.get((obj, "fights", subject), [])
+        enemies = relations.get((subject, "fights", obj), []) + relations.get(
+            (obj, "fights", subject), []
+        )
         pairs = [
             (a, e)
             for a in allies
             for e in enemies
-            if a.polarity and e.polarity and _overlaps((a.valid_from, a.valid_to), (e.valid_from, e.valid_to))
-            and (a.valid_from or a.valid_to) and (e.valid_from or e.valid_to)
+            if a.polarity
+            and e.polarity
+            and _overlaps((a.valid_from, a.valid_to), (e.valid_from, e.valid_to))
+            and (a.valid_from or a.valid_to)
+            and (e.valid_from or e.valid_to)
         ]
         if pairs:
             members = sorted({r.id for pair in pairs for r in pair})
             reason = "allies and enemies over the same period"
-            disputes.append((stable_id("dsp", subject, "ally-vs-fights", obj, *members), subject, reason, members))
+            disputes.append(
+                (
+                    stable_id("dsp", subject, "ally-vs-fights", obj, *members),
+                    subject,
+                    reason,
+                    members,
+                )
+            )
     return disputes

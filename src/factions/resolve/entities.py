@@ -82,7 +82,10 @@ def find_person_link(
             score = name_similarity(tokens, person.tokens)
             if score >= VARIANT_SCORE and (best is None or score / 100 > best[1]):
                 best = (person.id, round(score / 100, 3), "name-variant+context")
-        elif len(person.tokens) > 1 and tokens[0] in person.tokens:
-            if best is None or best[1] < SHORT_NAME_SCORE:
-                best = (person.id, SHORT_NAME_SCORE, "short-name+context")
+        elif (
+            len(person.tokens) > 1
+            and tokens[0] in person.tokens
+            and (best is None or best[1] < SHORT_NAME_SCORE)
+        ):
+            best = (person.id, SHORT_NAME_SCORE, "short-name+context")
     return best

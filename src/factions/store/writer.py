@@ -206,10 +206,7 @@ def set_links(conn: Connection, table, links: Iterable[tuple[str, str, float, st
     conn.execute(delete(table).where(key.in_([link[0] for link in links])))
     conn.execute(
         table.insert(),
-        [
-            {key.name: i, "canonical_id": c, "score": s, "method": m}
-            for i, c, s, m in links
-        ],
+        [{key.name: i, "canonical_id": c, "score": s, "method": m} for i, c, s, m in links],
     )
 
 
@@ -220,7 +217,9 @@ def replace_disputes(conn: Connection, disputes: Iterable[tuple[str, str, str, l
     dispute_rows, member_rows = [], []
     for dispute_id, subject, reason, claim_ids in disputes:
         dispute_rows.append({"id": dispute_id, "subject": subject, "reason": reason})
-        member_rows.extend({"dispute_id": dispute_id, "claim_id": c} for c in sorted(set(claim_ids)))
+        member_rows.extend(
+            {"dispute_id": dispute_id, "claim_id": c} for c in sorted(set(claim_ids))
+        )
     if dispute_rows:
         conn.execute(schema.disputes.insert(), dispute_rows)
         conn.execute(schema.dispute_claims.insert(), member_rows)
