@@ -639,7 +639,7 @@ class Geocoder:
     ) -> PlaceMatch | None:
         candidates = self._candidates(key)
         if candidates:
-            return self._choose(candidates, focus, want, None)
+            return self._choose(candidates, focus, want)
         feature, rest = _split_feature(key)
         if feature is not None and rest:
             wanted = _FEATURE_PRECISION[feature]
@@ -661,7 +661,6 @@ class Geocoder:
         candidates: list[_Place],
         focus: tuple[str, ...],
         want: str | None,
-        feature: str | None,
     ) -> PlaceMatch:
         pool = candidates
         if want is not None:

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -138,17 +139,44 @@ def _unlabelled_speakers(doc: Doc, spans: list[Span], speech_verbs: frozenset[st
     return found
 
 
+class ActorGazetteer:
+    """Tags gazetteer names before the NER: names on lowercase words, acronyms exactly.
+
+    Two PhraseMatchers rather than spaCy's EntityRuler: its token Matcher made exact-case
+    acronym patterns cost more than the whole parse.
+    """
+
+    def __init__(self, nlp: Language, patterns: list[dict]) -> None:
+        self.names = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for pattern in patterns:
+            tokens = pattern["pattern"]
+            key = f"{pattern['label']}|{pattern['id']}"
+            if all(set(t) == {"LOWER"} for t in tokens):
+                self.names.add(key, [nlp.make_doc(" ".join(t["LOWER"] for t in tokens))])
+            elif all(set(t) == {"ORTH"} for t in tokens):
+                self.acronyms.add(key, [nlp.make_doc(" ".join(t["ORTH"] for t in tokens))])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for matcher in (self.names, self.acronyms):
+            for match_id, start, end in matcher(doc):
+                label, _, entity_id = doc.vocab.strings[match_id].partition("|")
+                spans.append(Span(doc, start, end, label=label, span_id=entity_id))
+        doc.ents = filter_spans(spans)
+        return doc
+
+
+@Language.factory("factions_actor_gazetteer_v1")
+def make_actor_gazetteer(nlp: Language, name: str) -> ActorGazetteer:
+    return ActorGazetteer(nlp, load_gazetteer().entity_ruler_patterns())
+
+
 @lru_cache(maxsize=2)
 def build_pipeline(name: str | None = None) -> Language:
     """The statistical model with our components added; built once per process."""
     nlp = spacy.load(name or model_name(), exclude=[])
     nlp.add_pipe("factions_paragraphs_v1", before="parser")
-    ruler = nlp.add_pipe(
-        "entity_ruler",
-        name="factions_actor_gazetteer",
-        before="ner",
-        config={"validate": False, "overwrite_ents": True},
-    )
-    ruler.add_patterns(load_gazetteer().entity_ruler_patterns())
+    nlp.add_pipe("factions_actor_gazetteer_v1", before="ner")
     nlp.add_pipe("factions_entity_fixes_v1", after="ner")
     return nlp

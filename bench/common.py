@@ -1,0 +1,90 @@
+"""Shared helpers for the benchmarks: the corpus to run on, and the machine's description."""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import re
+from importlib import resources
+from pathlib import Path
+
+from factions.ingest.run import documents_from_article
+from factions.ingest.sources import Article, articles_in_file, collect_files
+
+# Names swapped in when the sample corpus is multiplied, so no two generated documents are the
+# same text and deduplication does not hide the work.
+PLACES = [
+    "Kunduz",
+    "Takhar",
+    "Baghlan",
+    "Faryab",
+    "Zabul",
+    "Helmand",
+    "Kandahar",
+    "Ghazni",
+    "Paktika",
+    "Khost",
+    "Nangarhar",
+    "Kunar",
+    "Badakhshan",
+    "Balkh",
+    "Jowzjan",
+    "Herat",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTH = re.compile(r"\b(" + "|".join(MONTHS) + r")\b")
+_YEAR = re.compile(r"\b(19[89]\d|20[012]\d)\b")
+
+
+def machine() -> str:
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}"
+
+
+def sample_texts() -> list[tuple[str, dict]]:
+    """The cleaned stories of the sample corpus with their metadata."""
+    corpus = Path(str(resources.files("factions").joinpath("data", "sample", "corpus")))
+    files, _ = collect_files([corpus])
+    stories = []
+    for path in files:
+        for item in articles_in_file(path, {}):
+            if isinstance(item, Article):
+                for document in documents_from_article(item):
+                    meta = {
+                        "title": document.title,
+                        "published": document.published,
+                        "outlet": document.outlet,
+                    }
+                    stories.append((document.text, meta))
+    return stories
+
+
+def varied_corpus(n: int, seed: int = 7) -> list[tuple[str, dict]]:
+    """`n` documents made from the sample corpus with places, months and years varied."""
+    rng = random.Random(seed)
+    base = sample_texts()
+    out = []
+    for i in range(n):
+        text, meta = base[i % len(base)]
+        place_from = next((p for p in PLACES if p in text), None)
+        if place_from:
+            text = text.replace(place_from, rng.choice(PLACES))
+        text = _MONTH.sub(lambda _: rng.choice(MONTHS), text)
+        text = _YEAR.sub(lambda m: str(int(m.group(1)) + rng.randint(-3, 3)), text)
+        # A numbered dateline keeps every generated document distinct.
+        text = f"Report {i}. {text}"
+        out.append((text, dict(meta)))
+    return out
