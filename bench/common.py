@@ -51,7 +51,8 @@ _YEAR = re.compile(r"\b(19[89]\d|20[012]\d)\b")
 
 
 def machine() -> str:
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}"
+    cpu = platform.processor() or platform.machine()
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def sample_texts() -> list[tuple[str, dict]]:
