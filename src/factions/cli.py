@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
+from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -13,10 +15,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.tree import Tree
 
 from factions.export.jsonl import write_jsonl
 from factions.ingest.metadata import MetadataError
 from factions.ingest.run import IngestReport, ingest_paths
+from factions.query.profile import ClaimLine, NoSuchEntity, actor_profile
 from factions.query.summary import Summary, knowledge_base_summary
 from factions.store import default_db_path, open_database
 
@@ -121,11 +125,7 @@ def export(
     if format != "jsonl":
         _error(f"unknown export format '{format}' (available: jsonl)")
         raise typer.Exit(2)
-    try:
-        engine = open_database(db, create=False)
-    except FileNotFoundError as exc:
-        _error(str(exc))
-        raise typer.Exit(1) from exc
+    engine = _open_existing(db)
     with engine.connect() as conn:
         if out_file:
             with out_file.open("w", encoding="utf-8") as handle:
@@ -163,11 +163,7 @@ def _print_summary(summary: Summary) -> None:
 @app.command()
 def stats(db: DbOption = None) -> None:
     """Counts of documents, actors, events, relations and disputes."""
-    try:
-        engine = open_database(db, create=False)
-    except FileNotFoundError as exc:
-        _error(str(exc))
-        raise typer.Exit(1) from exc
+    engine = _open_existing(db)
     with engine.connect() as conn:
         _print_summary(knowledge_base_summary(conn))
 
@@ -196,6 +192,75 @@ def demo(
     )
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _open_existing(db: str | None):  # type: ignore[no-untyped-def]
+    try:
+        return open_database(db, create=False)
+    except FileNotFoundError as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from exc
+
+
+def _claim_line(claim: ClaimLine) -> str:
+    other = claim.other_name or claim.value or "?"
+    arrow = (
+        f"{claim.predicate} → {other}"
+        if claim.direction == "out"
+        else f"{other} {claim.predicate} →"
+    )
+    when = ""
+    if claim.valid_from or claim.valid_to:
+        when = f" [{claim.valid_from or '…'} – {claim.valid_to or '…'}]"
+    negated = " [red]NOT[/]" if not claim.polarity else ""
+    speaker = f", says {escape(claim.speaker)}" if claim.speaker else ""
+    return f"{negated} {escape(arrow)}{when} [dim]({claim.certainty}{speaker})[/]"
+
+
+@app.command()
+def show(
+    name: Annotated[str, typer.Argument(help="A name, alias or entity id.")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """An entity's profile: aliases, roles, relations, events and the sentences behind them.
+
+    Example: factions show IMU
+    """
+    engine = _open_existing(db)
+    with engine.connect() as conn:
+        try:
+            profile = actor_profile(conn, name)
+        except NoSuchEntity as exc:
+            _error(str(exc))
+            raise typer.Exit(1) from exc
+    if as_json:
+        out.print_json(json.dumps(asdict(profile), ensure_ascii=False))
+        return
+    tree = Tree(f"[bold]{escape(profile.name)}[/] [dim]{profile.type} · {profile.id}[/]")
+    if profile.aliases:
+        tree.add("also: " + escape(", ".join(profile.aliases)))
+    tree.add(
+        f"{profile.mentions} mentions in {profile.documents} documents, "
+        f"seen {profile.first_seen or '?'} – {profile.last_seen or '?'}"
+    )
+    if profile.claims:
+        branch = tree.add("[bold]claims[/]")
+        for claim in profile.claims:
+            node = branch.add(_claim_line(claim, profile.name))
+            for evidence in claim.evidence:
+                source = escape(evidence.title or evidence.document)
+                node.add(f"[dim]“{escape(evidence.text)}” — {source}[/]")
+    if profile.events:
+        branch = tree.add("[bold]events[/]")
+        for event in profile.events:
+            node = branch.add(
+                f"{event.date or 'undated'} {escape(event.sub_event_type)} in "
+                f"{escape(event.place or 'an unknown place')} as {event.role} [dim]({event.certainty})[/]"
+            )
+            for evidence in event.evidence:
+                node.add(f"[dim]“{escape(evidence.text)}”[/]")
+    out.print(tree)
 
 
 def main() -> None:

@@ -112,8 +112,11 @@ def compact_key(surface: str) -> str:
 
 
 def acronym_key(surface: str) -> str:
-    """The case-sensitive look-up key of an acronym: "ISIS-K" and "ISIS K" share one."""
-    text = fold_diacritics(_strip_article_and_possessive(surface))
+    """The case-sensitive look-up key of an acronym: "ISIS-K" and "ISIS K" share one.
+
+    Accents are kept: the Turkish "MİT" must not become the "MIT" of Massachusetts.
+    """
+    text = _strip_article_and_possessive(surface)
     text = text.translate({ord(c): " " for c in _DASHES})
     text = text.replace(".", "")
     return " ".join(text.split())
@@ -205,8 +208,9 @@ class Gazetteer:
         for entry in self.entries:
             for surface in entry.surfaces():
                 label, pattern_id = self._label_and_id(entry, surface)
-                for tokens in _token_variants(tokenizer, surface):
-                    pattern = _token_pattern(tokens, exact=surface in entry.acronyms)
+                exact = surface in entry.acronyms
+                for tokens in _token_variants(tokenizer, surface, fold=not exact):
+                    pattern = _token_pattern(tokens, exact=exact)
                     key = (label, pattern_id, tuple(tuple(t.items())[0] for t in pattern))
                     if key in seen:
                         continue
@@ -243,7 +247,7 @@ def _blank_tokenizer() -> Any:
     return spacy.blank("en").tokenizer
 
 
-def _spelling_variants(surface: str) -> list[str]:
+def _spelling_variants(surface: str, fold: bool = True) -> list[str]:
     """The surface as written, without hyphens, without apostrophes, with curly ones, unaccented."""
     variants = [surface]
     unhyphenated = " ".join(surface.translate({ord(c): " " for c in _DASHES}).split())
@@ -253,12 +257,13 @@ def _spelling_variants(surface: str) -> list[str]:
             variants.append(text.translate({ord(c): None for c in _APOSTROPHES}))
             variants.append(text.translate({ord(c): "’" for c in _APOSTROPHES}))
             variants.append(text.translate({ord(c): "'" for c in _APOSTROPHES}))
-    variants.extend([fold_diacritics(v) for v in variants])
+    if fold:
+        variants.extend([fold_diacritics(v) for v in variants])
     return list(dict.fromkeys(v for v in variants if v.strip()))
 
 
-def _token_variants(tokenizer: Any, surface: str) -> Iterator[list[str]]:
-    for variant in _spelling_variants(surface):
+def _token_variants(tokenizer: Any, surface: str, fold: bool) -> Iterator[list[str]]:
+    for variant in _spelling_variants(surface, fold):
         tokens = [t.text for t in tokenizer(variant) if not t.is_space]
         if tokens:
             yield tokens
