@@ -256,7 +256,8 @@ def show(
         for event in profile.events:
             node = branch.add(
                 f"{event.date or 'undated'} {escape(event.sub_event_type)} in "
-                f"{escape(event.place or 'an unknown place')} as {event.role} [dim]({event.certainty})[/]"
+                f"{escape(event.place or 'an unknown place')} as {event.role} "
+                f"[dim]({event.certainty})[/]"
             )
             for evidence in event.evidence:
                 node.add(f"[dim]“{escape(evidence.text)}”[/]")
