@@ -124,12 +124,17 @@ def _markers(text: str) -> list[int]:
     return [int(m.group(1)) for m in _MARKER.finditer(text)]
 
 
+def _is_possessor(token: Token) -> bool:
+    return token.dep_ == "poss" or (token.dep_ == "compound" and token.head.dep_ == "poss")
+
+
 def _entities_in(token: Token, masked: MaskedSentence) -> list[int]:
     """Entity indices within a token's subtree, in text order."""
     found: list[int] = []
     for t in token.subtree:
         index = masked.token_entities.get(t.i)
-        if index is not None and index not in found:
+        # "loyal to Mullah Omar's successor": a possessor is not the one acting.
+        if index is not None and index not in found and not _is_possessor(t):
             found.append(index)
     return found
 
@@ -180,8 +185,24 @@ def _parse_participants(trigger: Token, masked: MaskedSentence, draft: EventDraf
                 }
             ):
                 draft.targets.extend(_first_entity(child, masked))
+    if not draft.actors and trigger.pos_ == "VERB":
+        draft.actors.extend(_first_actor_in_clause(trigger, masked))
     draft.actors = list(dict.fromkeys(draft.actors))
     draft.targets = [t for t in dict.fromkeys(draft.targets) if t not in draft.actors]
+
+
+def _first_actor_in_clause(trigger: Token, masked: MaskedSentence) -> list[int]:
+    """When the parse gives no subject: the first actor named earlier in the same clause."""
+    start = trigger.sent.start
+    for token in reversed(trigger.sent[: trigger.i - start]):
+        if token.text in {",", ";", ":"} or token.lower_ in {"where", "which", "who", "while"}:
+            start = token.i + 1
+            break
+    for token in trigger.doc[start : trigger.i]:
+        index = masked.token_entities.get(token.i)
+        if index is not None and not _is_possessor(token):
+            return [index]
+    return []
 
 
 def _victims(masked: MaskedSentence, draft: EventDraft) -> None:
@@ -210,17 +231,17 @@ def find_events(sent: Span, masked: MaskedSentence, lex: Lexicons) -> list[Event
     if lex.generic.search(sent.text):
         return []
     for rule in lex.triggers:
-        trigger = rule.regex.search(masked.text)
+        trigger = rule.regex.search(sent.text)
         if not trigger:
             continue
-        original = rule.regex.search(sent.text)
         draft = EventDraft(
             event_type=rule.event_type,
             sub_event_type=rule.sub_event_type,
             trigger=trigger.group(0),
-            trigger_start=original.start() if original else 0,
+            trigger_start=trigger.start(),
         )
-        token = _trigger_token(sent, sent.start_char + draft.trigger_start)
+        # The last word of a multi-word trigger is its head: "drone strike", "U.S. bombing".
+        token = _trigger_token(sent, sent.start_char + trigger.end() - 1)
         if token is not None:
             _parse_participants(token, masked, draft)
         _victims(masked, draft)

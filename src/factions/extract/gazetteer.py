@@ -1,4 +1,4 @@
-"""The armed-actor gazetteer: a versioned data file of actors and people, and the name index over it.
+"""The armed-actor gazetteer: a versioned data file of actors and people, and its name index.
 
 The data lives in `factions/data/actors.toml`; this module only reads it, indexes every spelling
 for look-up, turns the spellings into EntityRuler patterns and checks the file for mistakes.
@@ -204,14 +204,14 @@ class Gazetteer:
         """
         tokenizer = _blank_tokenizer()
         patterns: list[dict[str, Any]] = []
-        seen: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
+        seen: set[tuple[str, str, str]] = set()
         for entry in self.entries:
             for surface in entry.surfaces():
                 label, pattern_id = self._label_and_id(entry, surface)
                 exact = surface in entry.acronyms
                 for tokens in _token_variants(tokenizer, surface, fold=not exact):
                     pattern = _token_pattern(tokens, exact=exact)
-                    key = (label, pattern_id, tuple(tuple(t.items())[0] for t in pattern))
+                    key = (label, pattern_id, repr(pattern))
                     if key in seen:
                         continue
                     seen.add(key)
@@ -362,7 +362,11 @@ def validate_gazetteer(g: Gazetteer) -> list[str]:
 def _id_problems(g: Gazetteer) -> list[str]:
     counts = Counter(e.id for e in g.entries)
     problems = [f"duplicate-id: {i!r} is used by {n} entries" for i, n in counts.items() if n > 1]
-    problems += [f"bad-id: {e.id!r} is not a lowercase slug" for e in g.entries if not _ID_PATTERN.match(e.id)]
+    problems += [
+        f"bad-id: {e.id!r} is not a lowercase slug"
+        for e in g.entries
+        if not _ID_PATTERN.match(e.id)
+    ]
     if not g.version:
         problems.append("missing-version: the file has no version")
     return problems
@@ -431,9 +435,7 @@ def _is_ordered_wrongly(start: str, end: str) -> bool:
 
 def _short_name_problems(person: GazetteerEntry) -> list[str]:
     """A one-word alias that is a word of the person's longer names is a short form ("Omar")."""
-    longer_words = {
-        w.casefold() for s in person.surfaces() if len(s.split()) > 1 for w in name_key(s).split()
-    }
+    longer_words = {w for s in person.surfaces() if len(s.split()) > 1 for w in name_key(s).split()}
     return [
         f"short-name: {person.id!r} has the short form {a!r} as an alias"
         for a in person.aliases
@@ -446,24 +448,26 @@ def _shared_alias_problems(g: Gazetteer) -> list[str]:
     owners: dict[tuple[str, str], list[tuple[GazetteerEntry, str]]] = {}
     for entry in g.entries:
         for surface in entry.surfaces():
-            key = ("acronym", acronym_key(surface)) if surface in entry.acronyms else (
-                "name",
-                name_key(surface),
-            )
-            bucket = owners.setdefault(key, [])
+            bucket = owners.setdefault(_surface_key(entry, surface), [])
             if all(owner is not entry for owner, _ in bucket):
                 bucket.append((entry, surface))
     problems = []
     for (_, key), bucket in owners.items():
-        if len(bucket) < 2:
-            continue
         unmarked = [e.id for e, surface in bucket if not _marks_ambiguous(e, surface)]
-        if unmarked:
+        if len(bucket) > 1 and unmarked:
             ids = ", ".join(e.id for e, _ in bucket)
+            unmarked_ids = ", ".join(unmarked)
             problems.append(
-                f"shared-alias: {key!r} is on {ids} but not marked ambiguous in {', '.join(unmarked)}"
+                f"shared-alias: {key!r} is on {ids} but not marked ambiguous in {unmarked_ids}"
             )
     return problems
+
+
+def _surface_key(entry: GazetteerEntry, surface: str) -> tuple[str, str]:
+    """The index a surface lives in and its key there, as lookup sees it."""
+    if surface in entry.acronyms:
+        return ("acronym", acronym_key(surface))
+    return ("name", name_key(surface))
 
 
 def _marks_ambiguous(entry: GazetteerEntry, surface: str) -> bool:

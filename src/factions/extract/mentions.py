@@ -182,11 +182,14 @@ def _entity_for_span(
         if span.ent_id_.startswith("ambiguous:"):
             if surface in registry.acronyms:
                 return registry.acronyms[surface], "acronym-defined"
+            candidates = [gazetteer.get(c) for c in gazetteer.candidates_for_ambiguous(surface)]
+            types = {c.type for c in candidates if c is not None}
+            type_ = types.pop() if len(types) == 1 else "armed_group"
+            if type_ == "person":
+                return registry.person_for(strip_titles(surface, lex.titles)), "gazetteer-ambiguous"
             return (
                 registry.get_or_add(
-                    f"ambiguous:{normalise_name(surface)}@{registry.doc_id}",
-                    "armed_group",
-                    surface,
+                    f"ambiguous:{normalise_name(surface)}@{registry.doc_id}", type_, surface
                 ),
                 "gazetteer-ambiguous",
             )

@@ -39,9 +39,9 @@ def mark_paragraph_boundaries(doc: Doc) -> Doc:
 
 def is_heading(sent: Span) -> bool:
     """A short line with no closing punctuation: a headline, section title or caption stub."""
-    text = sent.text.strip()
+    text = sent.text.strip().rstrip("'\"’”")
     words = text.split()
-    return 0 < len(words) <= 8 and not text.endswith((".", "!", "?", '"', "”", ":", "'"))
+    return 0 < len(words) <= 8 and not text.endswith((".", "!", "?", ":", ","))
 
 
 def _trim_to_line(span: Span) -> Span | None:

@@ -156,7 +156,8 @@ def _event_record(
     add(draft.wounded, "wounded")
     position = sent.start_char + draft.trigger_start
     date = _nearest_date(dates, position)
-    place = _nearest_place(sent_mentions, position)
+    involved = {p.entity for p in participants}
+    place = _nearest_place([m for m in sent_mentions if m.entity.id not in involved], position)
     return EventRecord(
         event_type=draft.event_type,
         sub_event_type=draft.sub_event_type,
@@ -233,6 +234,8 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             for participant in record.participants:
                 if participant.entity in killed:
                     participant.role = "victim"
+            present = {p.entity for p in record.participants}
+            record.participants.extend(Participant(k, "victim") for k in sorted(killed - present))
             if draft.back_reference and events:
                 _merge_back_reference(events[-1], record)
             elif draft.event_type and _worth_keeping(record):
