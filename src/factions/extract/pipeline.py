@@ -176,11 +176,11 @@ def _event_record(
 
 
 def _worth_keeping(event: EventRecord) -> bool:
-    """Precision first: an event needs someone involved, or both a date and a place, and a
-    merely possible event needs a date."""
+    """An event needs someone involved, a date or a place to be placed on a map or timeline;
+    a merely possible event needs a date."""
     if event.certainty in {"unconfirmed", "speculative"} and not event.date:
         return False
-    return bool(event.participants) or bool(event.date and event.place)
+    return bool(event.participants or event.date or event.place)
 
 
 def _merge_back_reference(previous: EventRecord, follow_up: EventRecord) -> None:
