@@ -151,21 +151,45 @@ def word_count(text: str) -> int:
 # --- segments ---------------------------------------------------------------------------------
 
 
+_BYLINE = re.compile(r"By [A-Z][\w'’.-]*(?:(?: |, | and )[A-Z][\w'’.-]*){0,7}")
+
+
+def _opens_bylined_story(lines: list[str], index: int, furniture: Furniture) -> bool:
+    """A headline whose next non-blank line is a byline: a front page's next article."""
+    if not _is_headline(lines[index], furniture):
+        return False
+    following = next((line for line in lines[index + 1 :] if line.strip()), "")
+    return bool(_BYLINE.fullmatch(following.strip()))
+
+
 def _segments(lines: list[str], furniture: Furniture) -> list[list[str]]:
-    """The page cut at separators and at player/listing furniture followed by more prose."""
+    """The page cut at separators, at player/listing furniture followed by more prose, and at a
+    bylined headline that follows a run of furniture (share bars, adverts, related links)."""
     segments: list[list[str]] = [[]]
     after_boundary = False
-    for line in lines:
+    after_furniture = False
+    in_teasers = False
+    seen_prose = False
+    for index, line in enumerate(lines):
         if line and furniture.separators.matches(line):
             segments.append([])
-            after_boundary = False
+            after_boundary = after_furniture = in_teasers = False
             continue
+        bylined = bool(line) and _opens_bylined_story(lines, index, furniture)
         if line and furniture.boundaries.matches(line):
             after_boundary = True
-        elif line and not furniture.lines.matches(line):
-            if after_boundary:
+        elif line and furniture.lines.matches(line):
+            after_furniture = True
+        elif line and furniture.headline_lists.matches(line):
+            after_furniture = in_teasers = True
+        elif line and in_teasers and not bylined and not _is_prose(line, furniture):
+            pass
+        elif line:
+            if after_boundary or (after_furniture and seen_prose and bylined):
                 segments.append([])
-            after_boundary = False
+                seen_prose = False
+            after_boundary = after_furniture = in_teasers = False
+            seen_prose = seen_prose or not _is_headline(line, furniture)
         segments[-1].append(line)
     return [segment for segment in segments if any(segment)]
 
@@ -337,10 +361,26 @@ def _is_headline(paragraph: str, furniture: Furniture) -> bool:
 
 
 def _title_and_body(paragraphs: list[str], furniture: Furniture) -> tuple[str | None, list[str]]:
-    """The headline-like paragraph that opens the story (if any) and the rest of the story."""
+    """The headline-like paragraph that opens the story (if any) and the rest of the story.
+
+    An all-capitals line before the headline is the site's masthead ("HORN DISPATCH"): it is
+    dropped, and the headline after it is the title.
+    """
+    while paragraphs and _is_masthead(paragraphs[0], furniture):
+        paragraphs = paragraphs[1:]
     for i, paragraph in enumerate(paragraphs[: furniture.title_search_paragraphs]):
         if _is_prose(paragraph, furniture):
             break
         if _is_headline(paragraph, furniture):
             return paragraph, paragraphs[:i] + paragraphs[i + 1 :]
     return None, paragraphs
+
+
+def _is_masthead(paragraph: str, furniture: Furniture) -> bool:
+    letters = [c for c in paragraph if c.isalpha()]
+    return (
+        _is_headline(paragraph, furniture)
+        and len(paragraph.split()) <= 4
+        and len(letters) > 2
+        and all(c.isupper() for c in letters)
+    )
