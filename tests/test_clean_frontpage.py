@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from factions.ingest.clean import clean_text, split_stories
 
-FRONT_PAGE = """VALLEY HERALD
-Home | Politics | Security | Opinion
-
-Militia commander surrenders in Rasht valley
-
-By Nodira Karimova
-
-A commander of the Eastern Valley Militia handed himself over to police in the Rasht valley on Monday, a district official said, along with fourteen of his fighters and their weapons.
-
-The official said the group had been negotiating its surrender for several weeks through village elders.
-
-Share
-Facebook | Twitter | Email
-
-Advertisement
-
-Related stories
-- Elders call for talks in the valley
-- Police post attacked near the border
-
-Border guards detain smugglers near Ishkashim
-
-By Rustam Saidov
-
-Border guards detained three men carrying weapons across the river near Ishkashim on Tuesday, the border service said in a statement, adding that the men had crossed from the Afghan side at night. The service said the weapons were being examined and that the three men would be questioned by investigators in Khorog later in the week.
-
-(c) 2024 Valley Herald. All rights reserved.
-"""
+FRONT_PAGE = (
+    Path(__file__).parent / "fixtures" / "pages" / "front_page_two_bylined.txt"
+).read_text(encoding="utf-8")
 
 
 def test_front_page_splits_into_its_two_articles() -> None:
