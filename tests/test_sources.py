@@ -181,3 +181,16 @@ def test_metadata_file_errors_name_the_line(tmp_path: Path) -> None:
 )
 def test_published_precision(value: str | None, expected: tuple) -> None:
     assert normalise_published(value) == expected
+
+
+def test_metadata_listing_inside_a_directory_is_applied(tmp_path: Path) -> None:
+    from factions.ingest.sources import metadata_listings
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "metadata.jsonl").write_text(
+        json.dumps({"file": "story.txt", "published": "2014-06", "outlet": "Wire"}) + "\n"
+    )
+    listing, failures = metadata_listings([tmp_path])
+    assert failures == []
+    assert listing["story.txt"]["published"] == "2014-06"
+    assert listing["story.txt"]["outlet"] == "Wire"

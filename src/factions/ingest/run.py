@@ -17,7 +17,13 @@ from factions.ingest.clean import split_stories
 from factions.ingest.documents import fingerprint, hamming, make_document
 from factions.ingest.html import extract_html
 from factions.ingest.metadata import merged, normalise_published, read_metadata_file
-from factions.ingest.sources import Article, Failure, articles_in_file, collect_files
+from factions.ingest.sources import (
+    Article,
+    Failure,
+    articles_in_file,
+    collect_files,
+    metadata_listings,
+)
 from factions.model import Document
 from factions.resolve import Resolver, refresh_derived
 from factions.store.writer import document_exists
@@ -143,7 +149,10 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest every article under `paths` into the knowledge base behind `engine`."""
     report = IngestReport()
-    listing = read_metadata_file(metadata_file) if metadata_file else {}
+    listing, failures = metadata_listings(paths)
+    report.failed.extend(failures)
+    if metadata_file:
+        listing.update(read_metadata_file(metadata_file))
     files, failures = collect_files(paths)
     report.failed.extend(failures)
     report.files = len(files)

@@ -18,6 +18,7 @@ from factions.ingest.metadata import (
     clean_metadata,
     is_metadata_listing,
     merged,
+    read_metadata_file,
     read_sidecar,
 )
 
@@ -96,6 +97,22 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[Failure]]:
                 Failure(str(path), f"unsupported file type '{path.suffix or '(none)'}'")
             )
     return files, failures
+
+
+def metadata_listings(paths: list[Path]) -> tuple[dict[str, dict], list[Failure]]:
+    """Metadata listings found inside directories (a `metadata.jsonl` of `file` rows)."""
+    listing: dict[str, dict] = {}
+    failures: list[Failure] = []
+    for path in paths:
+        if not path.is_dir():
+            continue
+        for candidate in sorted(path.rglob("*")):
+            if candidate.suffix.lower() in JSONL_SUFFIXES and is_metadata_listing(candidate):
+                try:
+                    listing.update(read_metadata_file(candidate))
+                except MetadataError as exc:
+                    failures.append(Failure(str(candidate), str(exc).split(": ", 1)[-1]))
+    return listing, failures
 
 
 def _article_from_record(source: str, record: object) -> Article:
