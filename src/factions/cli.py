@@ -17,6 +17,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.tree import Tree
 
+from factions.evaluation.geoparsing import evaluate_geoparsing, format_geo_scores
+from factions.evaluation.run import GEOPARSING_FILES, default_shared_dir, evaluate_sample_corpus
+from factions.evaluation.sample import format_sample_scores
+from factions.evaluation.timex import evaluate_timex, format_timex_scores
+from factions.evaluation.wikievents import evaluate_wikievents, format_event_scores
 from factions.export.jsonl import write_jsonl
 from factions.ingest.metadata import MetadataError
 from factions.ingest.run import IngestReport, ingest_paths
@@ -262,6 +267,66 @@ def show(
             for evidence in event.evidence:
                 node.add(f"[dim]“{escape(evidence.text)}”[/]")
     out.print(tree)
+
+
+EVAL_SUITES = ("sample", "timex", "geo", "events")
+
+
+@app.command(name="eval")
+def evaluate(
+    suites: Annotated[
+        list[str] | None,
+        typer.Argument(help="What to score: sample (default), timex, geo, events, or all."),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Score this knowledge base of the sample corpus instead of building one."
+        ),
+    ] = None,
+    shared: Annotated[
+        Path | None, typer.Option(help="The shared data directory (default: ../shared).")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Score only the first N documents of external gold.")
+    ] = None,
+    misses: Annotated[bool, typer.Option("--misses", help="List what went wrong.")] = False,
+) -> None:
+    """Score factions against gold: its own sample gold and the external sets in ../shared/eval.
+
+    Example: factions eval sample timex --misses
+    """
+    wanted = list(EVAL_SUITES) if suites in (["all"],) else (suites or ["sample"])
+    unknown = [s for s in wanted if s not in EVAL_SUITES]
+    if unknown:
+        _error(f"unknown evaluation '{unknown[0]}' (available: {', '.join(EVAL_SUITES)}, all)")
+        raise typer.Exit(2)
+    eval_dir = (shared or default_shared_dir()) / "eval"
+    for suite in wanted:
+        if suite == "sample":
+            scores = evaluate_sample_corpus(db)
+            out.print(format_sample_scores(scores), highlight=False)
+            found_misses = scores.misses
+        elif not eval_dir.exists():
+            _error(f"{eval_dir}: not found; skipping {suite} (pass --shared DIR)")
+            continue
+        elif suite == "timex":
+            timex = evaluate_timex(eval_dir / "timex", limit=limit)
+            out.print(format_timex_scores(timex), highlight=False)
+            found_misses = timex.misses
+        elif suite == "geo":
+            found_misses = []
+            for name in GEOPARSING_FILES:
+                geo = evaluate_geoparsing(eval_dir / "geoparsing" / name, limit=limit)
+                out.print(format_geo_scores(geo), highlight=False)
+                found_misses.extend(geo.misses)
+        else:
+            events = evaluate_wikievents(eval_dir / "events-wikievents" / "dev.jsonl", limit=limit)
+            out.print(format_event_scores(events), highlight=False)
+            found_misses = events.misses
+        if misses:
+            for line in found_misses:
+                out.print(f"  [dim]miss[/] {escape(line)}", highlight=False)
 
 
 def main() -> None:
