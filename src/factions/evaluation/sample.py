@@ -432,10 +432,20 @@ def _score_relations(gold: list[dict], kb: KnowledgeBase, scores: SampleScores) 
             key = _relation_key(claim["subject"], claim["predicate"], claim["object"])
             ours[(evidence["document"], key)].append(claim)
     matched: set[tuple[str, tuple[str, str, str]]] = set()
+    for claim in kb.claims:
+        # A claim of responsibility points at an event: matched by document and claimant.
+        if claim["predicate"] == "claimed_responsibility_for":
+            for evidence in claim["evidence"]:
+                ours[
+                    (evidence["document"], (claim["subject"], claim["predicate"], "event"))
+                ].append(claim)
     for relation in gold_relations:
         doc_id = kb.doc_keys.get(relation["doc"])
         subject = kb.entity_for(_gold_names(gold_entities, relation["subject"]))
-        obj = kb.entity_for(_gold_names(gold_entities, relation["object"]))
+        if relation["predicate"] == "claimed_responsibility_for":
+            obj = "event"
+        else:
+            obj = kb.entity_for(_gold_names(gold_entities, relation["object"]))
         key = (doc_id, _relation_key(subject or "?", relation["predicate"], obj or "?"))
         if subject and obj and key in ours:
             if key in matched:

@@ -23,8 +23,11 @@ _SLOT_FOR = {
     "{neg}": r"(?P<NEG>(?:did not|does not|do not|didn't|doesn't|don't|never|not|no longer) )?",
     # An optional actor modifier before a name: "the Al-Qaeda linked IMU".
     "{mod}": r"(?:the )?(?:\[\[E\d+\]\][- ](?:linked|backed|allied|affiliated) )?",
-    "{w}": r"(?:[^\s\[\]]+\s+){0,3}",
-    "{W}": r"(?:[^\s\[\]]+\s+){0,8}",
+    # A place: "[[P2]]".
+    "{P}": r"(?:the )?\[\[P(?P<P>\d+)\]\]",
+    # Up to three (or eight) plain words; place markers count as words.
+    "{w}": r"(?:(?:[^\s\[\]]+|\[\[P\d+\]\])\s+){0,3}",
+    "{W}": r"(?:(?:[^\s\[\]]+|\[\[P\d+\]\])\s+){0,8}",
 }
 
 
@@ -35,6 +38,8 @@ def read_data_toml(name: str) -> dict[str, Any]:
 
 
 def compile_slot_pattern(pattern: str) -> re.Pattern[str]:
+    # "{Y}'s leader": here the object is meant to be a possessor.
+    pattern = pattern.replace("{Y}(?:'s|’s)", r"(?:the )?\[\[E(?P<Y>\d+)\]\](?:'s|’s)")
     for slot, regex in _SLOT_FOR.items():
         pattern = pattern.replace(slot, regex)
     return re.compile(pattern, re.IGNORECASE)
@@ -86,6 +91,7 @@ class Lexicons:
     negation_words: frozenset[str]
     relations: tuple[RelationRule, ...]
     fates: tuple[FateRule, ...]
+    responsibility: tuple[re.Pattern[str], ...]
     triggers: tuple[TriggerRule, ...]
     generic: re.Pattern[str]
     killed_words: re.Pattern[str]
@@ -135,6 +141,9 @@ def load_lexicons() -> Lexicons:
                 ),
             )
             for rule in relations.get("fate", [])
+        ),
+        responsibility=tuple(
+            compile_slot_pattern(p) for p in relations.get("responsibility", {}).get("patterns", [])
         ),
         triggers=tuple(
             TriggerRule(rule["event_type"], rule["sub_event_type"], phrase_regex(rule["words"]))

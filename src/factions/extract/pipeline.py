@@ -23,7 +23,14 @@ from factions.extract.mentions import (
     resolve_mentions,
 )
 from factions.extract.nlp import build_pipeline, model_name
-from factions.extract.relations import MaskedSentence, find_fates, find_relations, mask_sentence
+from factions.extract.relations import (
+    GROUP_TYPES,
+    MaskedSentence,
+    find_fates,
+    find_relations,
+    find_responsibility,
+    mask_sentence,
+)
 from factions.model import (
     ClaimRecord,
     Document,
@@ -175,6 +182,85 @@ def _event_record(
     )
 
 
+def _responsibility_claims(
+    document: Document,
+    sent: Span,
+    masked: MaskedSentence,
+    attribution: Attribution,
+    events: list[EventRecord],
+    lex: Lexicons,
+) -> list[ClaimRecord]:
+    """ "X claimed responsibility for ...": a claim whose value is the event it refers to."""
+    actors = find_responsibility(masked, lex)
+    if not actors or not events:
+        return []
+    own = [e for e in events if any(ev.start == sent.start_char for ev in e.evidence)]
+    event = own[-1] if own else events[-1]
+    return [
+        ClaimRecord(
+            subject=actor.id,
+            predicate="claimed_responsibility_for",
+            value=event.id,
+            valid_from=event.date,
+            valid_to=event.date,
+            certainty="claimed",
+            polarity=True,
+            attributed_to=attribution.speaker.id if attribution.speaker else actor.id,
+            evidence=[_evidence(document, sent)],
+            rule="responsibility",
+        )
+        for actor in actors
+    ]
+
+
+def registry_types(mentions: list[MentionSpan]) -> dict[str, str]:
+    return {m.entity.id: m.entity.type for m in mentions}
+
+
+_FIGHTING_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+_ARMED_TYPES = {"armed_group", "state_force", "country"}
+
+
+def claims_from_events(events: list[EventRecord], types: dict[str, str]) -> list[ClaimRecord]:
+    """What events imply about actors: attacker and attacked fight; actors operate where
+    they act. Each claim keeps the event's evidence, certainty and speaker."""
+    claims = []
+    for event in events:
+        actors = [p.entity for p in event.participants if p.role == "actor"]
+        targets = [p.entity for p in event.participants if p.role == "target"]
+        armed_actors = [a for a in actors if types.get(a) in _ARMED_TYPES]
+        common = {
+            "valid_from": event.date,
+            "valid_to": event.date,
+            "certainty": event.certainty,
+            "polarity": True,
+            "attributed_to": event.attributed_to,
+            "evidence": event.evidence[:1],
+        }
+        if event.event_type in _FIGHTING_TYPES:
+            for actor in armed_actors:
+                for target in targets:
+                    if target != actor and types.get(target) in _ARMED_TYPES - {"country"}:
+                        claims.append(
+                            ClaimRecord(
+                                actor, "fights", object=target, rule="event:fights", **common
+                            )
+                        )
+        if event.place and types.get(event.place) in {"location", "region"}:
+            for actor in armed_actors:
+                if types.get(actor) != "country":
+                    claims.append(
+                        ClaimRecord(
+                            actor,
+                            "operates_in",
+                            object=event.place,
+                            rule="event:operates_in",
+                            **common,
+                        )
+                    )
+    return claims
+
+
 def _worth_keeping(event: EventRecord) -> bool:
     """An event needs someone involved, a date or a place to be placed on a map or timeline;
     a merely possible event needs a date."""
@@ -206,13 +292,14 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     claims: list[ClaimRecord] = []
     events: list[EventRecord] = []
     last_person: LocalEntity | None = None
+    last_group: LocalEntity | None = None
     for sent in doc.sents:
         if not sent.text.strip():
             continue
         sent_mentions = [m for m in mentions if sent.start <= m.token_start < sent.end]
         attribution = attributions[sent.start_char]
         dates = _sentence_dates(all_dates, sent)
-        masked = mask_sentence(sent.text, sent.start_char, sent_mentions)
+        masked = mask_sentence(sent.text, sent.start_char, sent_mentions, last_group)
         sentence_claims = _claims_for_sentence(
             document, sent, masked, attribution, dates, last_person, lex
         )
@@ -227,6 +314,8 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             if m.entity.type == "person" and (speaker is None or m.entity.id != speaker.id)
         ]
         last_person = people[-1] if people else last_person
+        groups = [m.entity for m in sent_mentions if m.entity.type in GROUP_TYPES]
+        last_group = groups[-1] if groups else last_group
         for draft in find_events(sent, masked, lex):
             record = _event_record(
                 document, sent, draft, masked.entities, sent_mentions, attribution, dates
@@ -240,6 +329,8 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                 _merge_back_reference(events[-1], record)
             elif draft.event_type and _worth_keeping(record):
                 events.append(record)
+        claims.extend(_responsibility_claims(document, sent, masked, attribution, events, lex))
+    claims.extend(claims_from_events(events, registry_types(mentions)))
     return Extraction(
         document=document,
         entities=entity_records(registry),

@@ -24,6 +24,7 @@ class MaskedSentence:
     offsets: list[tuple[int, int]]
     # Token index in the Doc -> index into `entities`.
     token_entities: dict[int, int] = field(default_factory=dict)
+    places: list[LocalEntity] = field(default_factory=list)
 
 
 @dataclass
@@ -37,25 +38,62 @@ class RelationMatch:
     negated: bool = False
 
 
-def mask_sentence(text: str, sent_start: int, mentions: list[MentionSpan]) -> MaskedSentence:
-    """The sentence with each actor mention replaced by a numbered marker."""
+_GROUP_POSSESSIVE = re.compile(
+    r"\b(?:[Ii]ts|[Tt]he (?:group|movement|organi[sz]ation|militants|insurgents|faction)"
+    r"(?:'s|’s|'|’))"
+)
+GROUP_TYPES = {"armed_group", "state_force", "organization"}
+
+
+def mask_sentence(
+    text: str,
+    sent_start: int,
+    mentions: list[MentionSpan],
+    focus_group: LocalEntity | None = None,
+) -> MaskedSentence:
+    """The sentence with each actor mention replaced by `[[E3]]` and each place by `[[P1]]`.
+
+    A group possessive ("its spokesman", "the group's leader") stands for the group last named,
+    in this sentence or before it (`focus_group`), and is masked as that group's possessive.
+    """
+    spans: list[tuple[int, int, MentionSpan | None]] = []
+    for mention in mentions:
+        start, end = mention.start - sent_start, mention.end - sent_start
+        if 0 <= start < end <= len(text):
+            spans.append((start, end, mention))
+    for match in _GROUP_POSSESSIVE.finditer(text):
+        if not any(s < match.end() and match.start() < e for s, e, _ in spans):
+            spans.append((match.start(), match.end(), None))
     parts: list[str] = []
     entities: list[LocalEntity] = []
+    places: list[LocalEntity] = []
     offsets: list[tuple[int, int]] = []
     token_entities: dict[int, int] = {}
     cursor = 0
-    for mention in sorted(mentions, key=lambda m: m.start):
-        if not mention.entity.is_actor:
+    group = focus_group
+    for start, end, mention in sorted(spans, key=lambda s: s[0]):
+        if start < cursor:
             continue
-        start, end = mention.start - sent_start, mention.end - sent_start
-        if start < cursor or end > len(text):
+        if mention is None:
+            if group is None:
+                continue
+            marker = f"[[E{len(entities)}]]'s"
+            entities.append(group)
+        elif mention.entity.is_actor:
+            marker = f"[[E{len(entities)}]]"
+            for token in range(mention.token_start, mention.token_end):
+                token_entities[token] = len(entities)
+            entities.append(mention.entity)
+            if mention.entity.type in GROUP_TYPES:
+                group = mention.entity
+        elif mention.entity.type in {"location", "region"}:
+            marker = f"[[P{len(places)}]]"
+            places.append(mention.entity)
+        else:
             continue
         parts.append(text[cursor:start])
         offsets.append((sum(map(len, parts)), start))
-        parts.append(f"[[E{len(entities)}]]")
-        for token in range(mention.token_start, mention.token_end):
-            token_entities[token] = len(entities)
-        entities.append(mention.entity)
+        parts.append(marker)
         cursor = end
     parts.append(text[cursor:])
     masked = _ACRONYM_ECHO.sub(
@@ -66,7 +104,7 @@ def mask_sentence(text: str, sent_start: int, mentions: list[MentionSpan]) -> Ma
         ),
         "".join(parts),
     )
-    return MaskedSentence(masked, entities, offsets, token_entities)
+    return MaskedSentence(masked, entities, offsets, token_entities, places)
 
 
 def _original_offset(masked: MaskedSentence, position: int) -> int:
@@ -84,10 +122,13 @@ def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]
         for index, pattern in enumerate(rule.patterns):
             for match in pattern.finditer(masked.text):
                 slots = match.groupdict()
-                if slots.get("X") is None or slots.get("Y") is None:
+                if slots.get("X") is None or (slots.get("Y") is None and slots.get("P") is None):
                     continue
                 subject = masked.entities[int(slots["X"])]
-                obj = masked.entities[int(slots["Y"])]
+                if slots.get("P") is not None:
+                    obj = masked.places[int(slots["P"])]
+                else:
+                    obj = masked.entities[int(slots["Y"])]
                 if subject.id == obj.id:
                     continue
                 pairs = [(subject, obj)]
@@ -147,3 +188,14 @@ def find_fates(
                     ),
                 )
     return list(found.values())
+
+
+def find_responsibility(masked: MaskedSentence, lex: Lexicons) -> list[LocalEntity]:
+    """Actors the sentence says claimed, or carried out, an attack."""
+    found: list[LocalEntity] = []
+    for pattern in lex.responsibility:
+        for match in pattern.finditer(masked.text):
+            entity = masked.entities[int(match.group("X"))]
+            if entity.type != "person" and entity not in found:
+                found.append(entity)
+    return found

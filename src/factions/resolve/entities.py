@@ -62,9 +62,14 @@ def load_known_people(conn: Connection) -> dict[str, KnownPerson]:
 
 
 def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    """How alike two multi-word names are, 0-100, tolerant of transliteration."""
+    """How alike two multi-word names are, 0-100, tolerant of transliteration.
+
+    A name of two or more words that ends another ("Daud Daud" in "Mohammad Daud Daud") scores
+    90: the press often drops a first name.
+    """
     if len(a) != len(b):
-        return 0.0
+        short, long_ = sorted((a, b), key=len)
+        return 90.0 if len(short) >= 2 and long_[-len(short) :] == short else 0.0
     return min(fuzz.ratio(x, y) for x, y in zip(a, b, strict=True))
 
 
