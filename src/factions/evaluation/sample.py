@@ -185,11 +185,12 @@ class KnowledgeBase:
 
     def entity_for(self, gold_names: set[str], candidates: set[str] | None = None) -> str | None:
         """Our entity whose names meet the gold names (among candidates, if given)."""
-        pool = candidates if candidates is not None else self.names.keys()
-        for entity_id in pool:
-            if self.names.get(entity_id, set()) & gold_names:
-                return entity_id
-        return None
+        pool = sorted(candidates if candidates is not None else self.names)
+        # Deterministic: a match on our canonical name beats a match on an alias.
+        by_name = [e for e in pool if fold(self.entities[e]["name"]) in gold_names]
+        if by_name:
+            return by_name[0]
+        return next((e for e in pool if self.names.get(e, set()) & gold_names), None)
 
 
 def _gold_names(gold_entities: dict[str, dict], name: str | None) -> set[str]:
