@@ -194,3 +194,21 @@ def test_seed_export_has_valid_rows_of_every_kind(seeds_kb, kind: str) -> None: 
     validator = _validator()
     for row in rows:
         assert not list(validator.iter_errors(row))
+
+
+def test_parallel_ingest_builds_the_same_knowledge_base(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i, place in enumerate(["Kunduz", "Takhar", "Baghlan"]):
+        (corpus / f"r{i}.txt").write_text(
+            f"Fighters of the Islamic Movement of Uzbekistan (IMU) clashed with the Taliban in "
+            f"{place} Province on 3 November 2015, officials said. The IMU is allied with "
+            f"al-Qaeda, according to police report number {i}.\n",
+            encoding="utf-8",
+        )
+    serial = open_database(str(tmp_path / "serial.db"))
+    parallel = open_database(str(tmp_path / "parallel.db"))
+    ingest_paths([corpus], serial)
+    report = ingest_paths([corpus], parallel, processes=2)
+    assert len(report.new) == 3 and report.failed == []
+    assert _export(parallel) == _export(serial)

@@ -53,7 +53,9 @@ def sample_corpus_path() -> Path:
     return Path(str(resources.files("factions").joinpath("data", "sample", "corpus")))
 
 
-def _run_ingest(paths: list[Path], db: str, metadata: Path | None) -> IngestReport:
+def _run_ingest(
+    paths: list[Path], db: str, metadata: Path | None, processes: int = 1
+) -> IngestReport:
     engine = open_database(db)
     if sys.stderr.isatty():
         with Progress(
@@ -70,12 +72,13 @@ def _run_ingest(paths: list[Path], db: str, metadata: Path | None) -> IngestRepo
                 paths,
                 engine,
                 metadata_file=metadata,
+                processes=processes,
                 on_start=lambda total: progress.update(task, total=total),
                 on_progress=lambda name, n: progress.update(
                     task, advance=n, description=Path(name).name
                 ),
             )
-    return ingest_paths(paths, engine, metadata_file=metadata)
+    return ingest_paths(paths, engine, metadata_file=metadata, processes=processes)
 
 
 def _print_report(report: IngestReport, seconds: float) -> None:
@@ -106,7 +109,7 @@ def ingest(
     """
     started = time.perf_counter()
     try:
-        report = _run_ingest(paths, db or default_db_path(), metadata)
+        report = _run_ingest(paths, db or default_db_path(), metadata, processes)
     except MetadataError as exc:
         _error(str(exc))
         raise typer.Exit(1) from exc

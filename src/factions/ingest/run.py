@@ -6,7 +6,10 @@ promise that one bad file never stops a batch or loses what was already stored.
 
 from __future__ import annotations
 
+import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +27,7 @@ from factions.ingest.sources import (
     collect_files,
     metadata_listings,
 )
-from factions.model import Document
+from factions.model import Document, Extraction
 from factions.resolve import Resolver, refresh_derived
 from factions.store.writer import document_exists
 
@@ -138,6 +141,44 @@ def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
+_worker_extractor: Extractor | None = None
+
+
+def _start_worker(model: str) -> None:
+    global _worker_extractor
+    _worker_extractor = Extractor(model)
+
+
+def _extract_in_worker(batch: list[Document]) -> list[Extraction | Exception]:
+    assert _worker_extractor is not None
+    return _worker_extractor.extract_safely(batch)
+
+
+def _extracted(
+    pending: Iterable[Document], extractor: Extractor, processes: int
+) -> Iterator[tuple[Document, Extraction | Exception]]:
+    """(document, extraction or error) in input order; with processes > 1 the parse runs in
+    worker processes, a bounded number of batches ahead, while this process stores."""
+    batches = _batched(pending, BATCH_SIZE)
+    if processes <= 1:
+        for batch in batches:
+            yield from zip(batch, extractor.extract_safely(batch), strict=True)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        processes, mp_context=context, initializer=_start_worker, initargs=(extractor.model,)
+    ) as pool:
+        window: deque[tuple[list[Document], Future]] = deque()
+        for batch in batches:
+            window.append((batch, pool.submit(_extract_in_worker, batch)))
+            if len(window) >= processes * 2:
+                done, future = window.popleft()
+                yield from zip(done, future.result(), strict=True)
+        while window:
+            done, future = window.popleft()
+            yield from zip(done, future.result(), strict=True)
+
+
 def ingest_paths(
     paths: list[Path],
     engine: Engine,
@@ -146,6 +187,7 @@ def ingest_paths(
     extractor: Extractor | None = None,
     on_progress: ProgressCallback | None = None,
     on_start: Callable[[int], None] | None = None,
+    processes: int = 1,
 ) -> IngestReport:
     """Ingest every article under `paths` into the knowledge base behind `engine`."""
     report = IngestReport()
@@ -163,25 +205,24 @@ def ingest_paths(
         resolver = Resolver.load(conn)
         near = _NearDuplicateIndex(resolver.fingerprints(conn))
     pending = _pending_documents(files, listing, engine, report, on_progress)
-    for batch in _batched(pending, BATCH_SIZE):
-        for document, result in zip(batch, extractor.extract_safely(batch), strict=True):
-            if isinstance(result, Exception):
-                report.failed.append(Failure(document.source or document.id, str(result)))
-                continue
-            fp = fingerprint(document.text)
-            duplicate_of = near.find(fp)
-            with engine.begin() as conn:
-                resolver.store(
-                    conn,
-                    result,
-                    fingerprint=fp,
-                    near_duplicate_of=duplicate_of,
-                    extractor=extractor.version,
-                )
-            near.add(document.id, fp)
-            report.new.append(document.id)
-            if duplicate_of:
-                report.near_duplicates.append((document.id, duplicate_of))
+    for document, result in _extracted(pending, extractor, processes):
+        if isinstance(result, Exception):
+            report.failed.append(Failure(document.source or document.id, str(result)))
+            continue
+        fp = fingerprint(document.text)
+        duplicate_of = near.find(fp)
+        with engine.begin() as conn:
+            resolver.store(
+                conn,
+                result,
+                fingerprint=fp,
+                near_duplicate_of=duplicate_of,
+                extractor=extractor.version,
+            )
+        near.add(document.id, fp)
+        report.new.append(document.id)
+        if duplicate_of:
+            report.near_duplicates.append((document.id, duplicate_of))
     if report.new:
         with engine.begin() as conn:
             refresh_derived(conn)
