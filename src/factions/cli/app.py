@@ -102,6 +102,9 @@ def ingest(
             help="JSON Lines of document metadata, matched to files by their `file` name."
         ),
     ] = None,
+    processes: Annotated[
+        int, typer.Option(min=1, help="Worker processes for extraction (each loads the model).")
+    ] = 1,
 ) -> None:
     """Ingest plain text, HTML, JSON Lines or CSV articles (directories recursively).
 
