@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from factions.extract.gazetteer import load_gazetteer
 from factions.extract.geocode import PlaceMatch, document_focus, get_geocoder
 from factions.extract.lexicons import load_lexicons
-from factions.model import EntityRecord, Mention, stable_id
+from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_id
 
 ACTOR_TYPES = {"armed_group", "state_force", "organization", "person"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -91,6 +91,8 @@ class DocumentEntities:
         self.by_key: dict[str, LocalEntity] = {}
         self.acronyms: dict[str, LocalEntity] = {}
         self.people: list[LocalEntity] = []
+        # (described group, predicate, parent, token index) for groups described, not named.
+        self.derivations: list[tuple[LocalEntity, str, LocalEntity, int]] = []
 
     def get_or_add(
         self,
@@ -282,8 +284,90 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
             )
         )
     mentions.extend(_missed_short_names(doc, mentions, registry))
+    mentions = _described_groups(doc, mentions, registry)
     mentions.sort(key=lambda m: m.start)
     return mentions, registry
+
+
+# "a Taliban splinter group", "the IMU breakaway faction", "a dissident Taliban force".
+_DESCRIPTOR_AFTER = re.compile(
+    r"\s+(?P<kind>splinter|breakaway|dissident|rival)\s+(?P<noun>group|faction|wing|force|movement)\b"
+)
+_DESCRIPTOR_BEFORE = re.compile(r"\b(?P<kind>splinter|breakaway|dissident|rival)\s+$")
+_NOUN_AFTER = re.compile(r"\s+(?P<noun>group|faction|wing|force|forces|fighters|movement)\b")
+_DESCRIBED_PREDICATE = {"rival": "rival_of"}
+
+
+def _described_groups(
+    doc: Doc, mentions: list[MentionSpan], registry: DocumentEntities
+) -> list[MentionSpan]:
+    """Groups described but unnamed become entities of their own, linked to their parent.
+
+    The parent's mention is replaced by one of the described group over the whole phrase, so
+    "the deputy leader of the Taliban splinter group" is about the splinter group.
+    """
+    result = []
+    for mention in mentions:
+        parent = mention.entity
+        if parent.type not in {"armed_group", "state_force"}:
+            result.append(mention)
+            continue
+        after = _DESCRIPTOR_AFTER.match(doc.text, mention.end)
+        before = _DESCRIPTOR_BEFORE.search(doc.text, max(0, mention.start - 20), mention.start)
+        noun = _NOUN_AFTER.match(doc.text, mention.end) if before else None
+        if after:
+            start, end = mention.start, after.end()
+            kind = after.group("kind")
+        elif before and noun:
+            start, end = before.start(), noun.end()
+            kind = before.group("kind")
+        else:
+            result.append(mention)
+            continue
+        phrase = doc.text[start:end]
+        described = registry.get_or_add(
+            f"described:{parent.key}:{normalise_name(phrase)}@{registry.doc_id}",
+            "armed_group",
+            phrase,
+        )
+        described.aliases.add(phrase)
+        registry.derivations.append(
+            (described, _DESCRIBED_PREDICATE.get(kind, "splinter_of"), parent, mention.token_start)
+        )
+        span = doc.char_span(start, end, alignment_mode="expand")
+        result.append(
+            MentionSpan(
+                start=start,
+                end=end,
+                token_start=span.start if span is not None else mention.token_start,
+                token_end=span.end if span is not None else mention.token_end,
+                text=phrase,
+                entity=described,
+                label="ARMED_GROUP",
+                rule="described-group",
+            )
+        )
+    return result
+
+
+def derived_claims(doc: Doc, registry: DocumentEntities) -> list[ClaimRecord]:
+    """What a description states by itself: a splinter group is a splinter of its parent."""
+    claims = []
+    for described, predicate, parent, token in registry.derivations:
+        sent = doc[token].sent
+        text = sent.text.strip()
+        claims.append(
+            ClaimRecord(
+                subject=described.id,
+                predicate=predicate,
+                object=parent.id,
+                evidence=[
+                    Evidence(registry.doc_id, text, sent.start_char, sent.start_char + len(text))
+                ],
+                rule="described-group",
+            )
+        )
+    return claims
 
 
 def _missed_short_names(

@@ -1,0 +1,86 @@
+"""Recognising actors inside one document and resolving every name to one entity."""
+
+from __future__ import annotations
+
+import pytest
+
+from factions.extract.mentions import derived_claims, resolve_mentions
+from factions.extract.nlp import build_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    return build_pipeline()
+
+
+def _resolve(nlp, text: str, doc_id: str = "d-test"):  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    mentions, registry = resolve_mentions(doc, doc_id)
+    return doc, mentions, registry
+
+
+def _names(mentions) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {m.text: m.entity.name for m in mentions}
+
+
+def test_acronym_defined_in_text_points_to_the_long_form(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "Fighters of the Eastern Valley Liberation Front (EVLF) raided a checkpoint. "
+        "The EVLF later withdrew into the hills.",
+    )
+    entities = {
+        m.entity.id for m in mentions if m.text in {"EVLF", "Eastern Valley Liberation Front"}
+    }
+    assert len(entities) == 1
+
+
+def test_short_name_and_title_resolve_to_the_full_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "General Rahmatullah Sarwari commanded the operation. Sarwari said the road was open.",
+    )
+    people = {m.entity.name for m in mentions if m.entity.type == "person"}
+    assert people == {"Rahmatullah Sarwari"}
+
+
+def test_spelling_slip_of_a_surname_joins_the_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "Former minister Attiqullah Baryalai spoke first. Barayalai later added that talks failed.",
+    )
+    ids = {m.entity.id for m in mentions if m.entity.type == "person"}
+    assert len(ids) == 1
+
+
+def test_gazetteer_spellings_resolve_to_one_actor(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp, "Daesh and ISIL are names for the Islamic State. Al Qaida and al-Qaeda are one group."
+    )
+    names = _names(mentions)
+    assert names["Daesh"] == names["ISIL"] == names["Islamic State"]
+    assert names["Al Qaida"] == names["al-Qaeda"]
+
+
+def test_lone_first_name_is_local_to_its_document(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, first, _ = _resolve(nlp, "Noori said the post had fallen.", "d-one")
+    _, second, _ = _resolve(nlp, "Noori said the post had fallen.", "d-two")
+    a = [m.entity.id for m in first if m.text == "Noori"]
+    b = [m.entity.id for m in second if m.text == "Noori"]
+    assert a and b and a != b
+
+
+def test_described_group_becomes_a_splinter_of_its_parent(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc, mentions, registry = _resolve(
+        nlp, "The IMU fought alongside a Taliban splinter group in Zabul Province."
+    )
+    described = [m for m in mentions if m.rule == "described-group"]
+    assert [m.text for m in described] == ["Taliban splinter group"]
+    [claim] = derived_claims(doc, registry)
+    assert claim.predicate == "splinter_of" and claim.object == "a:taliban"
+    assert claim.subject == described[0].entity.id
+
+
+def test_mentions_never_cross_a_line_break(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(nlp, "Reports from Kunduz\n\nTaliban fighters attacked the town.")
+    assert all("\n" not in m.text for m in mentions)
