@@ -84,3 +84,18 @@ def test_described_group_becomes_a_splinter_of_its_parent(nlp) -> None:  # type:
 def test_mentions_never_cross_a_line_break(nlp) -> None:  # type: ignore[no-untyped-def]
     _, mentions, _ = _resolve(nlp, "Reports from Kunduz\n\nTaliban fighters attacked the town.")
     assert all("\n" not in m.text for m in mentions)
+
+
+def test_alias_statement_joins_the_named_group(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, registry = _resolve(
+        nlp, "The Eastern Valley Front, also known as Jaish al-Sharq, attacked a border post."
+    )
+    names = _names(mentions)
+    assert names["Jaish al-Sharq"] == names["Eastern Valley Front"]
+    assert all(e.name != "Jaish al-Sharq" for e in registry.by_key.values())
+
+
+def test_alias_statement_never_joins_two_known_actors(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(nlp, "The Taliban, or al-Qaeda as some officials put it, denied it.")
+    names = _names(mentions)
+    assert names["Taliban"] != names["al-Qaeda"]

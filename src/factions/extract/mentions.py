@@ -7,6 +7,7 @@ Uzbekistan (IMU)") point to their long form, short names and spelling slips of p
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -284,9 +285,38 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
             )
         )
     mentions.extend(_missed_short_names(doc, mentions, registry))
-    mentions = _described_groups(doc, mentions, registry)
     mentions.sort(key=lambda m: m.start)
+    _apply_alias_statements(doc, mentions)
+    mentions = _described_groups(doc, mentions, registry)
+    used = {m.entity.key for m in mentions} | {d[2].key for d in registry.derivations}
+    registry.by_key = {k: e for k, e in registry.by_key.items() if k in used}
     return mentions, registry
+
+
+# "IMU fighters, or as one speaker called them "Jundullah"", "X, also known as Y".
+_ALIAS_BETWEEN = re.compile(
+    r"(?:\s+(?:fighters|militants|people|members))?,?\s+(?:or\s+(?:as\s+\w+\s+(?:called|calls)"
+    r"\s+(?:them|it)\s+)?|also\s+known\s+as\s+|known\s+(?:locally\s+)?as\s+|a\.k\.a\.?\s+|"
+    r"which\s+calls\s+itself\s+|also\s+called\s+)[\"“']?",
+    re.IGNORECASE,
+)
+
+
+def _apply_alias_statements(doc: Doc, mentions: list[MentionSpan]) -> None:
+    """A name the text gives as another name of a group joins that group's entity.
+
+    Only a name that is not itself a known, different actor is joined: "or Jundullah" after the
+    IMU makes "Jundullah" an alias of the IMU in this document.
+    """
+    for first, second in itertools.pairwise(mentions):
+        if first.entity.type not in {"armed_group", "state_force"}:
+            continue
+        if second.entity.gazetteer_id and second.entity.gazetteer_id != first.entity.gazetteer_id:
+            continue
+        if _ALIAS_BETWEEN.fullmatch(doc.text[first.end : second.start]):
+            first.entity.aliases.add(second.text)
+            second.entity = first.entity
+            second.rule = "alias-statement"
 
 
 # "a Taliban splinter group", "the IMU breakaway faction", "a dissident Taliban force".
