@@ -91,8 +91,9 @@ def sentence_attributions(
             grades.append(frame_grade)
         if verb_grade:
             grades.append(verb_grade)
+        sent_text = sent.text  # Span.text is rebuilt from the tokens on every access
         for regex, grade in lex.hedges:
-            found = regex.search(sent.text)
+            found = regex.search(sent_text)
             if found:
                 grades.append(grade)
                 cues.append(found.group(0).lower())
@@ -106,16 +107,17 @@ def _spread_quote_frames(
     frames: dict[int, tuple[LocalEntity | None, str | None, str | None]],
 ) -> None:
     """Sentences inside a quotation take the speaker of the paragraph's speech frame."""
+    full_text = doc.text  # Doc.text is rebuilt from the tokens on every access
     paragraph: list[Span] = []
     for sent in [*sentences, None]:
         # Sentences never contain a line break (see nlp.py), so one between the start of the
         # last sentence and this one ends the paragraph.
         starts_new = sent is None or (
-            paragraph and "\n" in doc.text[paragraph[-1].start_char : sent.start_char]
+            paragraph and "\n" in full_text[paragraph[-1].start_char : sent.start_char]
         )
         if starts_new and paragraph:
             text_start = paragraph[0].start_char
-            text = doc.text[text_start : paragraph[-1].end_char]
+            text = full_text[text_start : paragraph[-1].end_char]
             quotes = [(s + text_start, e + text_start) for s, e in _quote_spans(text)]
             speakers = [frames[s.start_char] for s in paragraph if frames[s.start_char][1]]
             if quotes and speakers:

@@ -247,8 +247,8 @@ def _place_entity(registry: DocumentEntities, match: PlaceMatch) -> LocalEntity:
     return registry.get_or_add(key, type_, match.name, entity_id=entity_id, place=match)
 
 
-def _acronym_defined_after(doc: Doc, span: Span) -> str | None:
-    match = _ACRONYM_AFTER.match(doc.text, span.end_char)
+def _acronym_defined_after(text: str, span: Span) -> str | None:
+    match = _ACRONYM_AFTER.match(text, span.end_char)
     if not match:
         return None
     acronym = match.group(1)
@@ -259,6 +259,8 @@ def _acronym_defined_after(doc: Doc, span: Span) -> str | None:
 def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], DocumentEntities]:
     """Every entity mention of the document, each linked to a document-level entity."""
     registry = DocumentEntities(doc_id)
+    # Doc.text is rebuilt from the tokens on every access: read it once.
+    text = doc.text
     place_surfaces = [e.text for e in doc.ents if e.label_ in PLACE_LABELS | {"NORP"}]
     focus = document_focus(place_surfaces)
     mentions: list[MentionSpan] = []
@@ -268,7 +270,7 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
             continue
         surface = strip_possessive(span.text)
         entity.aliases.add(surface)
-        acronym = _acronym_defined_after(doc, span)
+        acronym = _acronym_defined_after(text, span)
         if acronym and entity.is_actor:
             registry.acronyms[acronym] = entity
             entity.aliases.add(acronym)
@@ -286,8 +288,8 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
         )
     mentions.extend(_missed_short_names(doc, mentions, registry))
     mentions.sort(key=lambda m: m.start)
-    _apply_alias_statements(doc, mentions)
-    mentions = _described_groups(doc, mentions, registry)
+    _apply_alias_statements(text, mentions)
+    mentions = _described_groups(doc, text, mentions, registry)
     used = {m.entity.key for m in mentions} | {d[2].key for d in registry.derivations}
     registry.by_key = {k: e for k, e in registry.by_key.items() if k in used}
     return mentions, registry
@@ -302,7 +304,7 @@ _ALIAS_BETWEEN = re.compile(
 )
 
 
-def _apply_alias_statements(doc: Doc, mentions: list[MentionSpan]) -> None:
+def _apply_alias_statements(text: str, mentions: list[MentionSpan]) -> None:
     """A name the text gives as another name of a group joins that group's entity.
 
     Only a name that is not itself a known, different actor is joined: "or Jundullah" after the
@@ -313,7 +315,7 @@ def _apply_alias_statements(doc: Doc, mentions: list[MentionSpan]) -> None:
             continue
         if second.entity.gazetteer_id and second.entity.gazetteer_id != first.entity.gazetteer_id:
             continue
-        if _ALIAS_BETWEEN.fullmatch(doc.text[first.end : second.start]):
+        if _ALIAS_BETWEEN.fullmatch(text[first.end : second.start]):
             first.entity.aliases.add(second.text)
             second.entity = first.entity
             second.rule = "alias-statement"
@@ -329,7 +331,7 @@ _DESCRIBED_PREDICATE = {"rival": "rival_of"}
 
 
 def _described_groups(
-    doc: Doc, mentions: list[MentionSpan], registry: DocumentEntities
+    doc: Doc, text: str, mentions: list[MentionSpan], registry: DocumentEntities
 ) -> list[MentionSpan]:
     """Groups described but unnamed become entities of their own, linked to their parent.
 
@@ -342,9 +344,9 @@ def _described_groups(
         if parent.type not in {"armed_group", "state_force"}:
             result.append(mention)
             continue
-        after = _DESCRIPTOR_AFTER.match(doc.text, mention.end)
-        before = _DESCRIPTOR_BEFORE.search(doc.text, max(0, mention.start - 20), mention.start)
-        noun = _NOUN_AFTER.match(doc.text, mention.end) if before else None
+        after = _DESCRIPTOR_AFTER.match(text, mention.end)
+        before = _DESCRIPTOR_BEFORE.search(text, max(0, mention.start - 20), mention.start)
+        noun = _NOUN_AFTER.match(text, mention.end) if before else None
         if after:
             start, end = mention.start, after.end()
             kind = after.group("kind")
@@ -354,7 +356,7 @@ def _described_groups(
         else:
             result.append(mention)
             continue
-        phrase = doc.text[start:end]
+        phrase = text[start:end]
         described = registry.get_or_add(
             f"described:{parent.key}:{normalise_name(phrase)}@{registry.doc_id}",
             "armed_group",
