@@ -18,7 +18,12 @@ from rich.table import Table
 from rich.tree import Tree
 
 from factions.evaluation.geoparsing import evaluate_geoparsing, format_geo_scores
-from factions.evaluation.run import GEOPARSING_FILES, default_shared_dir, evaluate_sample_corpus
+from factions.evaluation.run import (
+    GEOPARSING_FILES,
+    default_shared_dir,
+    evaluate_sample_corpus,
+    evaluate_seeds,
+)
 from factions.evaluation.sample import format_sample_scores
 from factions.evaluation.timex import evaluate_timex, format_timex_scores
 from factions.evaluation.wikievents import evaluate_wikievents, format_event_scores
@@ -275,14 +280,14 @@ def show(
     out.print(tree)
 
 
-EVAL_SUITES = ("sample", "timex", "geo", "events")
+EVAL_SUITES = ("sample", "seeds", "timex", "geo", "events")
 
 
 @app.command(name="eval")
 def evaluate(
     suites: Annotated[
         list[str] | None,
-        typer.Argument(help="What to score: sample (default), timex, geo, events, or all."),
+        typer.Argument(help="What to score: sample (default), seeds, timex, geo, events, or all."),
     ] = None,
     db: Annotated[
         str | None,
@@ -311,28 +316,33 @@ def evaluate(
     for suite in wanted:
         if suite == "sample":
             scores = evaluate_sample_corpus(db)
-            out.print(format_sample_scores(scores), highlight=False)
+            out.print(format_sample_scores(scores), highlight=False, soft_wrap=True)
             found_misses = scores.misses
         elif not eval_dir.exists():
             _error(f"{eval_dir}: not found; skipping {suite} (pass --shared DIR)")
             continue
+        elif suite == "seeds":
+            scores = evaluate_seeds(eval_dir.parent)
+            title = "Seed articles against our own reading of them"
+            out.print(format_sample_scores(scores, title), highlight=False, soft_wrap=True)
+            found_misses = scores.misses
         elif suite == "timex":
             timex = evaluate_timex(eval_dir / "timex", limit=limit)
-            out.print(format_timex_scores(timex), highlight=False)
+            out.print(format_timex_scores(timex), highlight=False, soft_wrap=True)
             found_misses = timex.misses
         elif suite == "geo":
             found_misses = []
             for name in GEOPARSING_FILES:
                 geo = evaluate_geoparsing(eval_dir / "geoparsing" / name, limit=limit)
-                out.print(format_geo_scores(geo), highlight=False)
+                out.print(format_geo_scores(geo), highlight=False, soft_wrap=True)
                 found_misses.extend(geo.misses)
         else:
             events = evaluate_wikievents(eval_dir / "events-wikievents" / "dev.jsonl", limit=limit)
-            out.print(format_event_scores(events), highlight=False)
+            out.print(format_event_scores(events), highlight=False, soft_wrap=True)
             found_misses = events.misses
         if misses:
             for line in found_misses:
-                out.print(f"  [dim]miss[/] {escape(line)}", highlight=False)
+                out.print(f"  [dim]miss[/] {escape(line)}", highlight=False, soft_wrap=True)
 
 
 def main() -> None:

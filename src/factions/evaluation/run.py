@@ -37,6 +37,28 @@ def evaluate_sample_corpus(db: str | None = None) -> SampleScores:
         return scores
 
 
+def seeds_gold_path() -> Path:
+    """Our own gold for the two seed articles; it lives with the tests, in the repository."""
+    return Path(__file__).resolve().parents[3] / "tests" / "gold" / "seeds.jsonl"
+
+
+def evaluate_seeds(shared: Path) -> SampleScores:
+    """Build a knowledge base of the seed articles and score it against our seeds gold."""
+    seeds = shared / "corpus" / "seeds"
+    gold = seeds_gold_path()
+    if not gold.exists():
+        raise FileNotFoundError(f"{gold}: seeds gold not found (run from a clone of factions)")
+    with tempfile.TemporaryDirectory(prefix="factions-eval-") as tmp:
+        engine = open_database(str(Path(tmp) / "seeds.db"))
+        report = ingest_paths([seeds], engine, metadata_file=seeds / "metadata.jsonl")
+        if report.failed:
+            raise RuntimeError(f"seeds failed to ingest: {report.failed[0]}")
+        with engine.connect() as conn:
+            scores = evaluate_sample(conn, gold)
+        engine.dispose()
+        return scores
+
+
 def default_shared_dir() -> Path:
     """../shared beside the current directory's repository, if there is one."""
     here = Path.cwd().resolve()

@@ -506,9 +506,11 @@ def evaluate_sample(conn: Connection, gold_path: Path) -> SampleScores:
     return scores
 
 
-def format_sample_scores(scores: SampleScores) -> str:
+def format_sample_scores(
+    scores: SampleScores, title: str = "Sample corpus against its gold"
+) -> str:
     out = io.StringIO()
-    out.write("Sample corpus against its gold:\n")
+    out.write(f"{title}:\n")
     out.write(f"  entities            {scores.entities.line()}\n")
     for type_, prf in sorted(scores.entities_by_type.items()):
         out.write(f"    {type_:<17} {prf.line()}\n")
