@@ -55,3 +55,21 @@ def test_ingest_then_export_to_file(tmp_path: Path) -> None:
     names = {r["name"] for r in rows if r["kind"] == "entity"}
     assert {"Islamic Movement of Uzbekistan", "Taliban"} <= names
     assert any(r["kind"] == "claim" and r["predicate"] == "fights" for r in rows)
+
+
+def test_show_prints_claims_both_ways_with_their_sentences(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Usman Ghazi, the leader of the Islamic Movement of Uzbekistan (IMU), spoke in a video "
+        "released on 3 August 2015, officials said.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "kb.db"
+    assert runner.invoke(app, ["ingest", str(article), "--db", str(db)]).exit_code == 0
+    person = runner.invoke(app, ["show", "Usman Ghazi", "--db", str(db)])
+    assert person.exit_code == 0, person.output
+    assert "leader_of Islamic Movement of Uzbekistan" in person.output
+    assert "spoke in a video" in person.output
+    group = runner.invoke(app, ["show", "IMU", "--db", str(db)])
+    assert group.exit_code == 0, group.output
+    assert "Usman Ghazi leader_of Islamic Movement of Uzbekistan" in group.output

@@ -126,29 +126,74 @@ def ingest(
         raise typer.Exit(1)
 
 
+EXPORT_FORMATS = ("jsonl", "acled-csv", "graphml", "gexf", "geojson", "parquet")
+
+
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", help="Export format: jsonl.")] = "jsonl",
+    format: Annotated[
+        str, typer.Option("--format", help=f"Export format: {', '.join(EXPORT_FORMATS)}.")
+    ] = "jsonl",
     db: DbOption = None,
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write here instead of standard output.")
+        Path | None,
+        typer.Option("--out", help="Write here (a directory for parquet) instead of stdout."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="graphml/gexf: the network valid at this date; acled-csv/geojson: events "
+            "up to it.",
+        ),
     ] = None,
 ) -> None:
-    """Export the knowledge base (JSON Lines: documents, entities, events, claims, disputes).
+    """Export the knowledge base: JSON Lines (the contract), ACLED-style CSV of events,
+    GraphML/GEXF of the actor network, GeoJSON of events and places, Parquet tables.
 
-    Example: factions export --format jsonl --out kb.jsonl
+    Example: factions export --format graphml --as-of 2015-11 --out network.graphml
     """
-    if format != "jsonl":
-        _error(f"unknown export format '{format}' (available: jsonl)")
+    from factions.export.csv_acled import write_acled_csv
+    from factions.export.geojson import write_geojson
+    from factions.export.graph import write_graph
+    from factions.export.parquet import write_parquet
+    from factions.query.common import BadQuery, check_date
+
+    if format not in EXPORT_FORMATS:
+        _error(f"unknown export format '{format}' (available: {', '.join(EXPORT_FORMATS)})")
+        raise typer.Exit(2)
+    if as_of and format in {"jsonl", "parquet"}:
+        _error(f"--as-of does not apply to {format}: it exports the whole knowledge base")
+        raise typer.Exit(2)
+    try:
+        as_of = check_date(as_of, "as-of date")
+    except BadQuery as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from exc
+    if format in {"graphml", "gexf", "parquet"} and not out_file:
+        _error(f"{format} needs --out ({'a directory' if format == 'parquet' else 'a file'})")
         raise typer.Exit(2)
     engine = _open_existing(db)
     with engine.connect() as conn:
+        if format == "parquet":
+            counts = write_parquet(conn, out_file)  # type: ignore[arg-type]
+            err.print(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {out_file}")
+            return
+        if format in {"graphml", "gexf"}:
+            count = write_graph(conn, out_file, format, as_of=as_of)  # type: ignore[arg-type]
+            err.print(f"wrote {count} relations to {out_file}")
+            return
+        writers = {
+            "jsonl": lambda handle: write_jsonl(conn, handle),
+            "acled-csv": lambda handle: write_acled_csv(conn, handle, as_of=as_of),
+            "geojson": lambda handle: write_geojson(conn, handle, as_of=as_of),
+        }
         if out_file:
-            with out_file.open("w", encoding="utf-8") as handle:
-                count = write_jsonl(conn, handle)
+            with out_file.open("w", encoding="utf-8", newline="") as handle:
+                count = writers[format](handle)
             err.print(f"wrote {count} rows to {out_file}")
         else:
-            write_jsonl(conn, sys.stdout)
+            writers[format](sys.stdout)
 
 
 def _print_summary(summary: Summary) -> None:
@@ -218,12 +263,12 @@ def _open_existing(db: str | None):  # type: ignore[no-untyped-def]
         raise typer.Exit(1) from exc
 
 
-def _claim_line(claim: ClaimLine) -> str:
+def _claim_line(claim: ClaimLine, name: str) -> str:
     other = claim.other_name or claim.value or "?"
     arrow = (
-        f"{claim.predicate} → {other}"
+        f"{claim.predicate} {other}"
         if claim.direction == "out"
-        else f"{other} {claim.predicate} →"
+        else f"{other} {claim.predicate} {name}"
     )
     when = ""
     if claim.valid_from or claim.valid_to:

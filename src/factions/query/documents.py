@@ -1,0 +1,257 @@
+"""The document reader: one cleaned article, the mentions in it, and what was drawn from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from sqlalchemy import Connection, select
+
+from factions.resolve import canonical_map
+from factions.store import schema
+
+
+class NoSuchDocument(LookupError):
+    """No stored document has this id."""
+
+
+@dataclass
+class MentionSpan:
+    start: int
+    end: int
+    text: str
+    entity: str
+    entity_name: str
+    entity_type: str
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class DocumentClaim:
+    id: str
+    subject: str
+    subject_name: str
+    predicate: str
+    object: str | None
+    object_name: str | None
+    value: str | None
+    valid_from: str | None
+    valid_to: str | None
+    certainty: str
+    polarity: bool
+    speaker: str | None
+    evidence: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class DocumentEvent:
+    id: str
+    event_type: str
+    sub_event_type: str
+    date: str | None
+    place: str | None
+    place_name: str | None
+    certainty: str
+    fatalities: int | None
+    evidence: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Segment:
+    """A run of text with no mention or evidence boundary inside it."""
+
+    start: int
+    end: int
+    text: str
+    mention: MentionSpan | None = None
+
+
+@dataclass
+class DocumentView:
+    id: str
+    title: str | None
+    url: str | None
+    outlet: str | None
+    author: str | None
+    published: str | None
+    text: str
+    mentions: list[MentionSpan]
+    claims: list[DocumentClaim]
+    events: list[DocumentEvent]
+
+
+def _entity_names(conn: Connection) -> dict[str, tuple[str, str]]:
+    rows = conn.execute(
+        select(schema.entities.c.id, schema.entities.c.name, schema.entities.c.type)
+    ).all()
+    return {row.id: (row.name, row.type) for row in rows}
+
+
+def _evidence_in(conn: Connection, document_id: str, kind: str) -> dict[str, list[Span]]:
+    found: dict[str, list[Span]] = {}
+    rows = conn.execute(
+        select(
+            schema.evidence.c.owner_id,
+            schema.evidence.c.start,
+            schema.evidence.c.end,
+            schema.evidence.c.text,
+        )
+        .where(schema.evidence.c.document_id == document_id, schema.evidence.c.owner_kind == kind)
+        .order_by(schema.evidence.c.start)
+    )
+    for owner, start, end, text in rows:
+        found.setdefault(owner, []).append(Span(start, end, text))
+    return found
+
+
+def _mentions(
+    conn: Connection,
+    document_id: str,
+    canonical: dict[str, str],
+    names: dict[str, tuple[str, str]],
+) -> list[MentionSpan]:
+    rows = conn.execute(
+        select(
+            schema.mentions.c.start,
+            schema.mentions.c.end,
+            schema.mentions.c.text,
+            schema.mentions.c.entity_id,
+        )
+        .where(schema.mentions.c.document_id == document_id)
+        .order_by(schema.mentions.c.start, schema.mentions.c.end.desc())
+    )
+    spans = []
+    for start, end, text, entity_id in rows:
+        entity = canonical.get(entity_id, entity_id)
+        name, type_ = names.get(entity, (text, "unknown"))
+        spans.append(MentionSpan(start, end, text, entity, name, type_))
+    return spans
+
+
+def _claims(
+    conn: Connection,
+    document_id: str,
+    canonical: dict[str, str],
+    names: dict[str, tuple[str, str]],
+) -> list[DocumentClaim]:
+    evidence = _evidence_in(conn, document_id, "claim")
+    if not evidence:
+        return []
+    rows = conn.execute(select(schema.claims).where(schema.claims.c.id.in_(list(evidence))))
+
+    def name_of(entity_id: str | None) -> str | None:
+        return names.get(entity_id, (entity_id, ""))[0] if entity_id else None
+
+    claims = []
+    for c in rows.mappings():
+        subject = canonical.get(c["subject"], c["subject"])
+        obj = canonical.get(c["object"], c["object"]) if c["object"] else None
+        speaker = canonical.get(c["attributed_to"], c["attributed_to"])
+        claims.append(
+            DocumentClaim(
+                id=c["id"],
+                subject=subject,
+                subject_name=name_of(subject) or subject,
+                predicate=c["predicate"],
+                object=obj,
+                object_name=name_of(obj),
+                value=c["value"],
+                valid_from=c["valid_from"],
+                valid_to=c["valid_to"],
+                certainty=c["certainty"],
+                polarity=bool(c["polarity"]),
+                speaker=name_of(speaker),
+                evidence=evidence[c["id"]],
+            )
+        )
+    return sorted(claims, key=lambda claim: (claim.evidence[0].start, claim.predicate))
+
+
+def _events(
+    conn: Connection,
+    document_id: str,
+    canonical: dict[str, str],
+    names: dict[str, tuple[str, str]],
+) -> list[DocumentEvent]:
+    evidence = _evidence_in(conn, document_id, "event")
+    if not evidence:
+        return []
+    rows = conn.execute(select(schema.events).where(schema.events.c.id.in_(list(evidence))))
+    events = []
+    for e in rows.mappings():
+        place = canonical.get(e["place"], e["place"]) if e["place"] else None
+        events.append(
+            DocumentEvent(
+                id=e["id"],
+                event_type=e["event_type"],
+                sub_event_type=e["sub_event_type"],
+                date=e["date"],
+                place=place,
+                place_name=names.get(place, (None, ""))[0] if place else None,
+                certainty=e["certainty"],
+                fatalities=e["fatalities_best"],
+                evidence=evidence[e["id"]],
+            )
+        )
+    return sorted(events, key=lambda event: event.evidence[0].start)
+
+
+def document_view(conn: Connection, document_id: str) -> DocumentView:
+    """A document with its mentions (canonical entities), claims and events; NoSuchDocument."""
+    doc = conn.execute(select(schema.documents).where(schema.documents.c.id == document_id)).first()
+    if doc is None:
+        raise NoSuchDocument(f"no document has id '{document_id}'")
+    canonical = canonical_map(conn)
+    names = _entity_names(conn)
+    return DocumentView(
+        id=doc.id,
+        title=doc.title,
+        url=doc.url,
+        outlet=doc.outlet,
+        author=doc.author,
+        published=doc.published,
+        text=doc.text,
+        mentions=_mentions(conn, document_id, canonical, names),
+        claims=_claims(conn, document_id, canonical, names),
+        events=_events(conn, document_id, canonical, names),
+    )
+
+
+def _non_overlapping(mentions: list[MentionSpan], length: int) -> list[MentionSpan]:
+    # Nested or crossing mentions cannot both be drawn as one highlight; keep the first, longest.
+    kept: list[MentionSpan] = []
+    reach = 0
+    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        if mention.start >= reach and 0 <= mention.start < mention.end <= length:
+            kept.append(mention)
+            reach = mention.end
+    return kept
+
+
+def document_segments(view: DocumentView) -> list[Segment]:
+    """The text cut at every mention and evidence boundary, so any evidence span is whole runs."""
+    text = view.text
+    mentions = _non_overlapping(view.mentions, len(text))
+    cuts = {0, len(text)}
+    for mention in mentions:
+        cuts.update((mention.start, mention.end))
+    for item in [*view.claims, *view.events]:
+        for span in item.evidence:
+            cuts.update(c for c in (span.start, span.end) if 0 <= c <= len(text))
+    by_start = {mention.start: mention for mention in mentions}
+    ordered = sorted(cuts)
+    segments: list[Segment] = []
+    active: MentionSpan | None = None
+    for start, end in pairwise(ordered):
+        if start in by_start:
+            active = by_start[start]
+        if active is not None and start >= active.end:
+            active = None
+        segments.append(Segment(start, end, text[start:end], active))
+    return segments

@@ -1,0 +1,127 @@
+// Shared helpers. Article text is untrusted: build every node with textContent, never innerHTML.
+"use strict";
+
+const Factions = (() => {
+  const TYPE_COLOURS = {
+    armed_group: "#c2410c",
+    state_force: "#1d4ed8",
+    organization: "#7c3aed",
+    person: "#0f766e",
+  };
+  const TYPE_SHAPES = {
+    armed_group: "ellipse",
+    state_force: "round-rectangle",
+    organization: "diamond",
+    person: "round-triangle",
+  };
+  const PREDICATE_COLOURS = {
+    ally_of: "#16a34a",
+    fights: "#dc2626",
+    pledged_allegiance_to: "#9333ea",
+    affiliated_with: "#0891b2",
+    split_from: "#b45309",
+    merged_into: "#4f46e5",
+    hosted_by: "#ca8a04",
+    leader_of: "#475569",
+    commander_of: "#475569",
+    founder_of: "#64748b",
+    spokesperson_of: "#94a3b8",
+    member_of: "#94a3b8",
+    director_of: "#64748b",
+    claimed_responsibility_for: "#be185d",
+  };
+  const EVENT_COLOURS = {
+    "Battles": "#dc2626",
+    "Explosions/Remote violence": "#ea580c",
+    "Violence against civilians": "#7c3aed",
+    "Strategic developments": "#2563eb",
+    "Protests": "#16a34a",
+    "Riots": "#ca8a04",
+  };
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined) continue;
+      if (key === "class") node.className = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  const label = (text) => String(text || "").replaceAll("_", " ");
+
+  function documentLink(ev) {
+    const href = `/documents/${encodeURIComponent(ev.document)}#${ev.start}-${ev.end}`;
+    return el("a", { class: "source", href }, ev.title || ev.document);
+  }
+
+  // The sentences behind a claim or event, each linking to the reader at its offsets.
+  function evidenceList(items) {
+    const list = el("ul", { class: "evidence-list" });
+    for (const ev of items || []) {
+      list.append(
+        el("li", {}, el("blockquote", {}, ev.text), documentLink(ev),
+          ev.published ? el("span", { class: "muted" }, ` · ${ev.published}`) : null)
+      );
+    }
+    return list;
+  }
+
+  function badge(certainty, polarity = true) {
+    return el("span", { class: `badge cert-${certainty}` }, (polarity ? "" : "not · ") + certainty);
+  }
+
+  function actorLink(id, name) {
+    return id ? el("a", { class: "actor", href: `/actors/${encodeURIComponent(id)}` }, name || id)
+      : el("span", {}, name || "?");
+  }
+
+  function claimCard(c) {
+    const target = c.object ? actorLink(c.object, c.object_name) : el("span", { class: "value" }, c.value || "");
+    const when = c.valid_from || c.valid_to
+      ? el("span", { class: "when" }, `${c.valid_from || "…"}${c.valid_to ? " – " + c.valid_to : ""}`)
+      : null;
+    return el("div", { class: "card claim-card" },
+      el("p", {}, actorLink(c.subject, c.subject_name), ` ${label(c.predicate)} `, target),
+      el("p", { class: "meta" }, badge(c.certainty, c.polarity), " ", when,
+        c.speaker ? el("span", { class: "speaker" }, ` says ${c.speaker}`) : null),
+      evidenceList(c.evidence));
+  }
+
+  function eventCard(e) {
+    const who = el("p", { class: "meta" });
+    (e.participants || []).forEach((p, i) => {
+      if (i) who.append(", ");
+      who.append(actorLink(p.id, p.name), el("span", { class: "muted" }, ` (${p.role})`));
+    });
+    return el("div", { class: "card event-card" },
+      el("p", {}, el("strong", {}, e.sub_event_type), e.place_name ? ` in ${e.place_name}` : ""),
+      el("p", { class: "meta" }, e.date || "undated", " · ", badge(e.certainty),
+        e.fatalities ? ` · ${e.fatalities} killed` : "",
+        e.geo_precision ? el("span", { class: "muted" }, ` · place precision: ${e.geo_precision}`) : null),
+      who,
+      evidenceList(e.evidence));
+  }
+
+  async function fetchJSON(url) {
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    return response.json();
+  }
+
+  return {
+    TYPE_COLOURS, TYPE_SHAPES, PREDICATE_COLOURS, EVENT_COLOURS,
+    el, clear, label, evidenceList, badge, actorLink, claimCard, eventCard, fetchJSON,
+    predicateColour: (p) => PREDICATE_COLOURS[p] || "#6b7280",
+    eventColour: (t) => EVENT_COLOURS[t] || "#6b7280",
+  };
+})();

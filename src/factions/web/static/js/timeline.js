@@ -1,0 +1,152 @@
+// A zoomable SVG timeline: one lane per event type and one for relation changes.
+// Marks that would collide in a lane are stacked into rows, recomputed at every zoom.
+"use strict";
+
+(async () => {
+  const { el, clear, label, claimCard, eventCard, fetchJSON } = Factions;
+  const svg = document.getElementById("timeline");
+  const detail = document.getElementById("detail");
+  const rangeLabel = document.getElementById("tl-range");
+  const NS = "http://www.w3.org/2000/svg";
+  const LEFT = 190, RIGHT = 24, TOP = 36, ROW = 16, LANE_PAD = 14, MARK = 5;
+  const DAY = 86400000;
+
+  const data = await fetchJSON(svg.dataset.url);
+  const time = (iso) => Date.parse(iso + "T00:00:00Z");
+  const items = [
+    ...data.events.map((e) => ({ kind: "event", lane: e.event_type, t: time(e.sort_date), item: e })),
+    ...data.relations.filter((c) => c.since).map((c) => ({
+      kind: "relation", lane: "Relation changes", t: time(c.since), end: c.until ? time(c.until) : null, item: c,
+    })),
+  ].sort((a, b) => a.t - b.t);
+  const lanes = [...new Set(items.filter((i) => i.kind === "event").map((i) => i.lane))].sort();
+  lanes.push("Relation changes");
+
+  const first = items.length ? items[0].t : Date.UTC(2000, 0, 1);
+  const last = items.length ? Math.max(...items.map((i) => i.end || i.t)) : Date.UTC(2001, 0, 1);
+  const full = [first - 180 * DAY, last + 180 * DAY];
+  let view = [...full];
+
+  function svgEl(tag, attrs, text) {
+    const node = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function ticks(span) {
+    const years = span / (365 * DAY);
+    const startYear = new Date(view[0]).getUTCFullYear();
+    const out = [];
+    if (years > 2.5) {
+      const step = Math.max(1, Math.ceil(years / 12));
+      for (let y = startYear; Date.UTC(y, 0, 1) <= view[1]; y += 1) if (y % step === 0) out.push([Date.UTC(y, 0, 1), String(y)]);
+    } else {
+      const step = years > 1 ? 3 : 1;
+      for (let y = startYear; Date.UTC(y, 0, 1) <= view[1]; y += 1) {
+        for (let m = 0; m < 12; m += step) {
+          const t = Date.UTC(y, m, 1);
+          out.push([t, m === 0 ? String(y) : new Date(t).toLocaleString("en", { month: "short", timeZone: "UTC" })]);
+        }
+      }
+    }
+    return out.filter(([t]) => t >= view[0] && t <= view[1]);
+  }
+
+  function show(entry) {
+    clear(detail);
+    detail.append(entry.kind === "event" ? eventCard(entry.item) : claimCard(entry.item));
+    detail.querySelectorAll("details").forEach((d) => { d.open = true; });
+  }
+
+  function render() {
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    const width = svg.clientWidth || 900;
+    const x = (t) => LEFT + ((t - view[0]) / (view[1] - view[0])) * (width - LEFT - RIGHT);
+    const visible = items.filter((i) => (i.end || i.t) >= view[0] && i.t <= view[1]);
+    // Greedy row packing per lane, in pixels, so nothing overlaps at this zoom.
+    const placed = new Map(lanes.map((l) => [l, []]));
+    for (const entry of visible) {
+      const rows = placed.get(entry.lane);
+      const left = x(entry.t) - MARK - 2;
+      const right = Math.max(x(entry.end || entry.t), x(entry.t)) + MARK + 2;
+      let row = rows.findIndex((edge) => edge < left);
+      if (row === -1) { row = rows.length; rows.push(right); } else rows[row] = right;
+      entry.row = row;
+    }
+    let y = TOP;
+    const laneTop = new Map();
+    for (const lane of lanes) {
+      const rows = Math.max(1, placed.get(lane).length);
+      laneTop.set(lane, y);
+      const height = rows * ROW + LANE_PAD;
+      svg.append(svgEl("rect", { x: 0, y, width, height, class: lanes.indexOf(lane) % 2 ? "lane odd" : "lane" }));
+      svg.append(svgEl("text", { x: 12, y: y + LANE_PAD / 2 + ROW - 3, class: "lane-label" }, lane));
+      y += height;
+    }
+    svg.setAttribute("height", String(Math.max(y + 10, 300)));
+    for (const [t, text] of ticks(view[1] - view[0])) {
+      svg.append(svgEl("line", { x1: x(t), x2: x(t), y1: TOP - 8, y2: y, class: "grid" }));
+      svg.append(svgEl("text", { x: x(t) + 3, y: TOP - 12, class: "tick-label" }, text));
+    }
+    for (const entry of visible) {
+      const cy = laneTop.get(entry.lane) + LANE_PAD / 2 + entry.row * ROW + ROW / 2;
+      const group = svgEl("g", { class: `mark ${entry.kind}`, tabindex: "0", "data-id": entry.item.id });
+      let shape;
+      if (entry.kind === "event") {
+        shape = svgEl("circle", { cx: x(entry.t), cy, r: MARK + 1 });
+        shape.style.fill = Factions.eventColour(entry.lane);
+      } else {
+        const x2 = entry.end ? Math.max(x(entry.end), x(entry.t) + 2 * MARK) : x(entry.t) + 2 * MARK;
+        shape = svgEl("rect", { x: x(entry.t), y: cy - MARK, width: x2 - x(entry.t), height: 2 * MARK, rx: 3 });
+        shape.style.fill = Factions.predicateColour(entry.item.predicate);
+        if (entry.item.certainty !== "asserted") shape.classList.add("unasserted");
+      }
+      const title = entry.kind === "event"
+        ? `${entry.item.date} · ${entry.item.sub_event_type}${entry.item.place_name ? " · " + entry.item.place_name : ""}`
+        : `${entry.item.valid_from || entry.item.since} · ${entry.item.subject_name} ${label(entry.item.predicate)} ${entry.item.object_name || entry.item.value || ""} (${entry.item.certainty})`;
+      group.append(shape, svgEl("title", {}, title));
+      group.addEventListener("click", () => show(entry));
+      group.addEventListener("keydown", (ev) => { if (ev.key === "Enter") show(entry); });
+      svg.append(group);
+    }
+    svg.dataset.items = String(visible.length);
+    const fmt = (t) => new Date(t).toISOString().slice(0, 10);
+    rangeLabel.textContent = `${fmt(view[0])} – ${fmt(view[1])} · ${visible.length} marks`;
+  }
+
+  function zoom(factor, centre) {
+    const mid = centre ?? (view[0] + view[1]) / 2;
+    const span = Math.min(full[1] - full[0], Math.max(20 * DAY, (view[1] - view[0]) * factor));
+    const ratio = (mid - view[0]) / (view[1] - view[0]);
+    let start = mid - ratio * span;
+    start = Math.max(full[0], Math.min(start, full[1] - span));
+    view = [start, start + span];
+    render();
+  }
+
+  document.getElementById("zoom-in").addEventListener("click", () => zoom(0.5));
+  document.getElementById("zoom-out").addEventListener("click", () => zoom(2));
+  document.getElementById("zoom-reset").addEventListener("click", () => { view = [...full]; render(); });
+  svg.addEventListener("wheel", (ev) => {
+    ev.preventDefault();
+    const width = svg.clientWidth;
+    const t = view[0] + ((ev.offsetX - LEFT) / (width - LEFT - RIGHT)) * (view[1] - view[0]);
+    zoom(ev.deltaY > 0 ? 1.25 : 0.8, Math.max(view[0], Math.min(view[1], t)));
+  }, { passive: false });
+  let drag = null;
+  svg.addEventListener("pointerdown", (ev) => { if (ev.target === svg || ev.target.classList.contains("lane")) drag = { x: ev.clientX, view: [...view] }; });
+  window.addEventListener("pointerup", () => { drag = null; });
+  window.addEventListener("pointermove", (ev) => {
+    if (!drag) return;
+    const perPixel = (drag.view[1] - drag.view[0]) / (svg.clientWidth - LEFT - RIGHT);
+    const span = drag.view[1] - drag.view[0];
+    let start = drag.view[0] - (ev.clientX - drag.x) * perPixel;
+    start = Math.max(full[0], Math.min(start, full[1] - span));
+    view = [start, start + span];
+    render();
+  });
+  window.addEventListener("resize", render);
+  render();
+  svg.dataset.ready = "true";
+})();
