@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select
 
+from factions.evaluation.scoring import PRF, Ratio
 from factions.export.jsonl import export_rows
 from factions.extract.dates import find_dates, parse_anchor
 from factions.store import schema
@@ -26,49 +27,6 @@ from factions.store import schema
 SYMMETRIC = {"ally_of", "rival_of"}
 PLACE_TYPES = {"location", "country", "region"}
 NEAR_KM = 161.0
-
-
-@dataclass
-class PRF:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def line(self) -> str:
-        return (
-            f"P {self.precision:.3f}  R {self.recall:.3f}  F1 {self.f1:.3f}  "
-            f"(tp {self.tp}, fp {self.fp}, fn {self.fn})"
-        )
-
-
-@dataclass
-class Ratio:
-    right: int = 0
-    total: int = 0
-
-    @property
-    def value(self) -> float:
-        return self.right / self.total if self.total else 0.0
-
-    def add(self, ok: bool) -> None:
-        self.total += 1
-        self.right += int(bool(ok))
-
-    def line(self) -> str:
-        return f"{self.value:.3f} ({self.right}/{self.total})"
 
 
 @dataclass

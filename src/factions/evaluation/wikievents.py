@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from factions.evaluation.scoring import PRF
 from factions.extract import Extractor
 from factions.ingest.documents import make_document
 from factions.model import Extraction
@@ -45,31 +46,11 @@ def acled_types_for(kairos_type: str) -> set[str] | None:
 
 
 @dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-@dataclass
 class EventScores:
     documents: int = 0
-    identification: Counts = field(default_factory=Counts)
+    identification: PRF = field(default_factory=PRF)
     classification_correct: int = 0
-    arguments: Counts = field(default_factory=Counts)
+    arguments: PRF = field(default_factory=PRF)
     misses: list[str] = field(default_factory=list)
 
     @property
