@@ -17,6 +17,11 @@ from factions.extract.mentions import LocalEntity, MentionSpan
 
 _QUOTE = re.compile(r"[\"“”]")
 _PRONOUNS = {"he", "she"}
+# Speech inside an adverbial clause ("after the group confirmed that ...") frames that clause
+# only, not the sentence.
+_SUBORDINATE = {"advcl"}
+# Between "according to" and its source only determiners, numbers, titles and adjectives.
+_SOURCE_GAP = re.compile(r"^[\s\w.'’-]{0,40}$")
 
 
 @dataclass
@@ -42,12 +47,16 @@ def _speech_frame(
 ) -> tuple[LocalEntity | None, str | None, str | None]:
     """(speaker, grade from the frame, grade from the verb) for one sentence."""
     for token in sent:
-        if token.lemma_ in lex.speech_verbs and token.pos_ in {"VERB", "AUX"}:
+        if (
+            token.lemma_ in lex.speech_verbs
+            and token.pos_ in {"VERB", "AUX"}
+            and token.dep_ not in _SUBORDINATE
+        ):
             for child in token.children:
                 if child.dep_ not in {"nsubj", "nsubjpass"}:
                     continue
                 verb_grade = lex.verb_certainty.get(token.lemma_)
-                mention = _mention_at(mentions, child)
+                mention = _mention_at(mentions, child) or _apposed_mention(child, mentions)
                 if mention and mention.entity.is_actor:
                     return mention.entity, "attributed", verb_grade
                 if child.lower_ in _PRONOUNS and last_person is not None:
@@ -57,10 +66,36 @@ def _speech_frame(
     for match in lex.source_phrases.finditer(sent.text):
         after = sent.start_char + match.end()
         following = [m for m in mentions if m.start >= after and m.entity.is_actor]
-        if following and following[0].start - after < 40:
+        # "According to two tribal elders, Mahsud ...": a name after the comma is not the source.
+        if following and _SOURCE_GAP.match(sent.doc.text[after : following[0].start]):
+            # "according to senior Taliban leaders": unnamed people of a named group.
+            if (
+                _next_word(sent.doc.text, following[0].end)
+                in _UNNAMED_MEMBERS | lex.unnamed_sources
+            ):
+                return None, "reported", None
             return following[0].entity, "attributed", None
         return None, "reported", None
     return None, None, None
+
+
+_UNNAMED_MEMBERS = {"leaders", "members", "fighters", "figures", "sources", "officials"}
+
+
+def _next_word(text: str, position: int) -> str:
+    words = text[position : position + 30].split()
+    return words[0].strip(".,;:").lower() if words else ""
+
+
+def _apposed_mention(subject: Token, mentions: list[MentionSpan]) -> MentionSpan | None:
+    """The name a speaking subject is apposed to: "a spokesman for the army, Col. X, said"."""
+    for child in subject.children:
+        if child.dep_ in {"appos", "compound"} or (child.dep_ == "prep" and child.lower_ == "for"):
+            for token in child.subtree:
+                mention = _mention_at(mentions, token)
+                if mention and mention.entity.type == "person":
+                    return mention
+    return None
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:

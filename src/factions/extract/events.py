@@ -161,6 +161,11 @@ def _parse_participants(trigger: Token, masked: MaskedSentence, draft: EventDraf
     heads = [trigger]
     if trigger.pos_ == "NOUN" and trigger.dep_ in {"dobj", "pobj"} and trigger.head.pos_ == "VERB":
         heads.append(trigger.head)
+    if trigger.dep_ == "compound":
+        # "Taliban mortar fire": the actor modifies the noun the trigger itself modifies.
+        for child in trigger.head.children:
+            if child.dep_ in {"compound", "poss", "amod", "nmod"} and child is not trigger:
+                draft.actors.extend(_first_entity(child, masked))
     for head in heads:
         for child in head.children:
             if child.dep_ in {"nsubj", "agent", "poss", "compound", "amod", "nmod"}:

@@ -6,9 +6,10 @@ pipeline and feeds it batches. Nothing here touches the database.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from factions.extract.attribution import Attribution, sentence_attributions
 from factions.extract.dates import DateMention, find_dates, parse_anchor
@@ -61,9 +62,35 @@ def _sentence_dates(dates: list[DateMention], sent: Span) -> list[DateMention]:
     return [d for d in dates if sent.start_char <= d.start < sent.end_char and d.value]
 
 
-def _validity(dates: list[DateMention]) -> tuple[str | None, str | None]:
-    """valid_from/valid_to a sentence's dates give a relation."""
+# A role or tie said to be over: "its former leader", "the late founder".
+_ENDED = re.compile(r"\b(?:former|erstwhile|late|ex-|one-time|once)\b", re.IGNORECASE)
+# A claim that is a point in time, not a state: it starts and ends with its date.
+_POINT_PREDICATES = {"fate", "claimed_responsibility_for"}
+
+
+# How far before and after a relation's words a date still belongs to its clause.
+_DATE_BEFORE, _DATE_AFTER, _DATE_AFTER_DESCRIPTION = 25, 30, 15
+
+
+def _dates_near(
+    dates: list[DateMention], span: tuple[int, int], descriptive: bool
+) -> list[DateMention]:
+    """The dates of the clause stating a relation: inside its words or just around them; a
+    description ("X, the group's leader, ...") keeps only its own dates."""
+    start, end = span
+    before = 0 if descriptive else _DATE_BEFORE
+    after = _DATE_AFTER_DESCRIPTION if descriptive else _DATE_AFTER
+    return [d for d in dates if start - before <= d.end and d.start <= end + after]
+
+
+def _validity(
+    dates: list[DateMention], predicate: str = "", span: tuple[int, int] | None = None
+) -> tuple[str | None, str | None]:
+    """valid_from/valid_to a sentence's dates give a claim: "since"/"after" open it,
+    "until"/"before" close it, a plain date marks when a state began (or, for a fate, when it
+    happened). With a span, the plain date nearest the claim's words is the one that counts."""
     valid_from = valid_to = None
+    plain: list[DateMention] = []
     for mention in dates:
         iso = mention.value.iso if mention.value else None
         if mention.relation in {"since", "after"}:
@@ -72,8 +99,35 @@ def _validity(dates: list[DateMention]) -> tuple[str | None, str | None]:
             valid_to = valid_to or iso
         elif mention.relation == "between" and valid_from is None:
             valid_from = iso
-        elif valid_from is None and valid_to is None:
-            valid_from = valid_to = iso
+        else:
+            plain.append(mention)
+    if plain and valid_from is None and valid_to is None:
+        if span is not None:
+            plain.sort(key=lambda d: _distance(d, span))
+        iso = plain[0].value.iso if plain[0].value else None
+        valid_from = iso
+        if predicate in _POINT_PREDICATES:
+            valid_to = iso
+    return valid_from, valid_to
+
+
+def _distance(mention: DateMention, span: tuple[int, int]) -> int:
+    start, end = span
+    if mention.end <= start:
+        return start - mention.end
+    return max(0, mention.start - end)
+
+
+def _ended_validity(
+    valid: tuple[str | None, str | None], words: str, published: str | None
+) -> tuple[str | None, str | None]:
+    """A "former" or "late" holder: the relation ended by the time of writing at the latest."""
+    valid_from, valid_to = valid
+    if not _ENDED.search(words):
+        return valid
+    if valid_to is None:
+        valid_to = valid_from or (published[:10] if published else None)
+        valid_from = None if valid_to == valid_from else valid_from
     return valid_from, valid_to
 
 
@@ -92,6 +146,32 @@ def _nearest_place(mentions: list[MentionSpan], position: int) -> LocalEntity | 
     return chosen.entity
 
 
+# Verbs that may sit inside a description of a name without making it a statement of its own:
+# "X, the group that has fought Y", "X, led by Z", "the NATO-led force".
+_DESCRIPTIVE_DEPS = {"relcl", "acl", "amod", "compound", "appos", "npadvmod"}
+
+
+def _is_main_verb(token: Token) -> bool:
+    if token.pos_ not in {"VERB", "AUX"}:
+        return False
+    if token.dep_ in {"aux", "auxpass"}:
+        token = token.head
+    return token.dep_ not in _DESCRIPTIVE_DEPS
+
+
+def _descriptive(sent: Span, start: int, end: int) -> bool:
+    """True when the matched words are a description of a name (an apposition, a relative
+    clause, a compound), not a clause of their own: the outlet states those, whoever speaks."""
+    tokens = [t for t in sent if start <= t.idx - sent.start_char < end and not t.is_punct]
+    return bool(tokens) and not any(_is_main_verb(t) for t in tokens)
+
+
+def _own_grade(text: str, lex: Lexicons) -> str:
+    """The certainty a description carries by itself: its own hedges, else asserted."""
+    grades = ["asserted", *(grade for regex, grade in lex.hedges if regex.search(text))]
+    return min(grades, key=lex.strength.index)
+
+
 def _claims_for_sentence(
     document: Document,
     sent: Span,
@@ -102,9 +182,13 @@ def _claims_for_sentence(
     lex: Lexicons,
 ) -> list[ClaimRecord]:
     claims = []
-    valid_from, valid_to = _validity(dates)
     speaker_id = attribution.speaker.id if attribution.speaker else None
+    local_dates = [
+        DateMention(d.start - sent.start_char, d.end - sent.start_char, d.text, d.value, d.relation)
+        for d in dates
+    ]
     for fate in find_fates(masked, lex, last_person):
+        valid_from, valid_to = _validity(local_dates, "fate")
         claims.append(
             ClaimRecord(
                 subject=fate.person.id,
@@ -120,6 +204,18 @@ def _claims_for_sentence(
             )
         )
     for match in find_relations(masked, lex):
+        words = sent.text[match.start : match.end]
+        certainty, speaker = attribution.certainty, speaker_id
+        span = (match.start, match.end)
+        descriptive = _descriptive(sent, *span)
+        if descriptive:
+            certainty, speaker = _own_grade(words, lex), None
+        near = _dates_near(local_dates, span, descriptive)
+        # A sentence with a single date gives it to its main clause, however far from the names.
+        if not near and not descriptive and len(local_dates) == 1:
+            near = local_dates
+        valid = _validity(near, match.predicate, span)
+        valid_from, valid_to = _ended_validity(valid, words, document.published)
         claims.append(
             ClaimRecord(
                 subject=match.subject.id,
@@ -127,9 +223,9 @@ def _claims_for_sentence(
                 object=match.object.id,
                 valid_from=valid_from,
                 valid_to=valid_to,
-                certainty=attribution.certainty,
+                certainty=certainty,
                 polarity=not match.negated,
-                attributed_to=speaker_id,
+                attributed_to=speaker,
                 evidence=[_evidence(document, sent)],
                 rule=match.rule,
             )
@@ -162,7 +258,9 @@ def _event_record(
     add(draft.victims, "victim")
     add(draft.wounded, "wounded")
     position = sent.start_char + draft.trigger_start
-    date = _nearest_date(dates, position)
+    # "since 2009" bounds a state; the event's own date is a plain one when there is one.
+    points = [d for d in dates if d.relation not in {"since", "until", "before", "after"}]
+    date = _nearest_date(points or dates, position)
     involved = {p.entity for p in participants}
     place = _nearest_place([m for m in sent_mentions if m.entity.id not in involved], position)
     return EventRecord(
@@ -237,6 +335,12 @@ def claims_from_events(events: list[EventRecord], types: dict[str, str]) -> list
             "attributed_to": event.attributed_to,
             "evidence": event.evidence[:1],
         }
+        for actor in armed_actors:
+            claims.append(
+                ClaimRecord(
+                    actor, "carried_out", value=event.id, rule="event:carried_out", **common
+                )
+            )
         if event.event_type in _FIGHTING_TYPES:
             for actor in armed_actors:
                 for target in targets:
@@ -246,7 +350,12 @@ def claims_from_events(events: list[EventRecord], types: dict[str, str]) -> list
                                 actor, "fights", object=target, rule="event:fights", **common
                             )
                         )
-        if event.place and types.get(event.place) in {"location", "region"}:
+        # Taking or handing over a town says where a force went, not where it operates.
+        if (
+            event.place
+            and types.get(event.place) in {"location", "region"}
+            and event.event_type != "Strategic developments"
+        ):
             for actor in armed_actors:
                 if types.get(actor) != "country":
                     claims.append(
@@ -259,6 +368,43 @@ def claims_from_events(events: list[EventRecord], types: dict[str, str]) -> list
                         )
                     )
     return claims
+
+
+# How many of the document's latest events a denial may be about.
+_DENIAL_REACH = 3
+
+
+def _denial_claims(
+    document: Document,
+    sent: Span,
+    masked: MaskedSentence,
+    attribution: Attribution,
+    events: list[EventRecord],
+) -> list[ClaimRecord]:
+    """ "The group's spokesman denied that its fighters harmed civilians": the group denies
+    carrying out the latest event the document gave it as actor."""
+    if attribution.certainty != "denied":
+        return []
+    groups = {e.id for e in masked.entities if e.type in GROUP_TYPES}
+    for event in reversed(events[-_DENIAL_REACH:]):
+        actors = [p.entity for p in event.participants if p.role == "actor" and p.entity in groups]
+        if actors:
+            return [
+                ClaimRecord(
+                    subject=actor,
+                    predicate="carried_out",
+                    value=event.id,
+                    valid_from=event.date,
+                    valid_to=event.date,
+                    certainty="denied",
+                    polarity=False,
+                    attributed_to=attribution.speaker.id if attribution.speaker else None,
+                    evidence=[_evidence(document, sent)],
+                    rule="denial:carried_out",
+                )
+                for actor in actors
+            ]
+    return []
 
 
 def _worth_keeping(event: EventRecord) -> bool:
@@ -283,6 +429,21 @@ def _merge_back_reference(previous: EventRecord, follow_up: EventRecord) -> None
         previous.place, previous.geo_precision = follow_up.place, follow_up.geo_precision
 
 
+def _focus_group(
+    masked: MaskedSentence, seen: set[str], previous: LocalEntity | None
+) -> LocalEntity | None:
+    """The group a following "its" or "the group's" most likely means: the first group of the
+    sentence (usually its subject), unless the sentence ends by introducing a new one ("X lives
+    under the protection of Y. Its chief ..." is about Y)."""
+    groups = [e for e in masked.entities if e.type in GROUP_TYPES]
+    if not groups:
+        return previous
+    first, last = groups[0], groups[-1]
+    if first.id != last.id and last.id not in seen:
+        return last
+    return first
+
+
 def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     """Everything one annotated document states: entities, mentions, claims and events."""
     lex = load_lexicons()
@@ -293,6 +454,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     events: list[EventRecord] = []
     last_person: LocalEntity | None = None
     last_group: LocalEntity | None = None
+    seen_groups: set[str] = set()
     for sent in doc.sents:
         if not sent.text.strip():
             continue
@@ -314,8 +476,8 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             if m.entity.type == "person" and (speaker is None or m.entity.id != speaker.id)
         ]
         last_person = people[-1] if people else last_person
-        groups = [m.entity for m in sent_mentions if m.entity.type in GROUP_TYPES]
-        last_group = groups[-1] if groups else last_group
+        last_group = _focus_group(masked, seen_groups, last_group)
+        seen_groups.update(e.id for e in masked.entities if e.type in GROUP_TYPES)
         for draft in find_events(sent, masked, lex):
             record = _event_record(
                 document, sent, draft, masked.entities, sent_mentions, attribution, dates
@@ -330,6 +492,9 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             elif draft.event_type and _worth_keeping(record):
                 events.append(record)
         claims.extend(_responsibility_claims(document, sent, masked, attribution, events, lex))
+        # A denial already carried by a relation or fate of the sentence needs no other claim.
+        if not any(c.certainty == "denied" for c in sentence_claims):
+            claims.extend(_denial_claims(document, sent, masked, attribution, events))
     claims.extend(claims_from_events(events, registry_types(mentions)))
     return Extraction(
         document=document,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from factions.extract.lexicons import Lexicons
+from factions.extract.lexicons import Lexicons, read_data_toml
 from factions.extract.mentions import LocalEntity, MentionSpan
 
 # "[[E0]] ([[E1]])" where both name the same entity: the acronym defined in passing.
@@ -42,7 +43,27 @@ _GROUP_POSSESSIVE = re.compile(
     r"\b(?:[Ii]ts|[Tt]he (?:group|movement|organi[sz]ation|militants|insurgents|faction)"
     r"(?:'s|’s|'|’))"
 )
+# "a spokesman for the group": the group in focus, as "the group's spokesman" would be.
+_GROUP_ROLE = re.compile(
+    r"\b(?:spokes(?:man|woman|person)|leader|chief|commander|founder|emir|members?) (?:for|of) "
+    r"(?P<ref>the (?:group|movement|organi[sz]ation))\b(?!'s|’s|'|’)"
+)
+# "the movement had pledged ...": a group named earlier in the same sentence, never a guess
+# across sentences (the last group named before is too often the wrong one).
+_GROUP_ANAPHOR = re.compile(r"\b[Tt]he (?:group|movement|organi[sz]ation)\b(?!'s|’s|'|’)")
+# "It also claimed ...": a sentence opening on a pronoun for the group in focus, only before
+# the verbs of a group speaking for itself.
+_GROUP_SUBJECT = re.compile(
+    r"^(?:It|The group|The movement)(?= (?:also |later |has |had |then )?"
+    r"(?:claimed|claims|said it|says it|announced|pledged|denied|vowed))"
+)
 GROUP_TYPES = {"armed_group", "state_force", "organization"}
+# "X and Y", "X, Y and Z" (no possessive on the last): one slot standing for several names.
+_COORDINATION = re.compile(
+    r"\[\[([EP])(\d+)\]\]((?:, (?:the )?\[\[\1\d+\]\])*,? (?:and|or) (?:the )?\[\[\1\d+\]\])"
+    r"(?!'s|’s|-|,\s+(?:the|a|an|\[\[)\b)"
+)
+_MARKER = re.compile(r"\[\[([EP])(\d+)\]\]")
 
 
 def mask_sentence(
@@ -56,14 +77,21 @@ def mask_sentence(
     A group possessive ("its spokesman", "the group's leader") stands for the group last named,
     in this sentence or before it (`focus_group`), and is masked as that group's possessive.
     """
-    spans: list[tuple[int, int, MentionSpan | None]] = []
+    spans: list[tuple[int, int, MentionSpan | str]] = []
     for mention in mentions:
         start, end = mention.start - sent_start, mention.end - sent_start
         if 0 <= start < end <= len(text):
             spans.append((start, end, mention))
-    for match in _GROUP_POSSESSIVE.finditer(text):
-        if not any(s < match.end() and match.start() < e for s, e, _ in spans):
-            spans.append((match.start(), match.end(), None))
+    for kind, regex in (
+        ("possessive", _GROUP_POSSESSIVE),
+        ("subject", _GROUP_ROLE),
+        ("anaphor", _GROUP_ANAPHOR),
+        ("subject", _GROUP_SUBJECT),
+    ):
+        for match in regex.finditer(text):
+            start, end = match.span("ref") if "ref" in regex.groupindex else match.span()
+            if not any(s < end and start < e for s, e, _ in spans):
+                spans.append((start, end, kind))
     parts: list[str] = []
     entities: list[LocalEntity] = []
     places: list[LocalEntity] = []
@@ -71,21 +99,24 @@ def mask_sentence(
     token_entities: dict[int, int] = {}
     cursor = 0
     group = focus_group
+    named_here: LocalEntity | None = None
     for start, end, mention in sorted(spans, key=lambda s: s[0]):
         if start < cursor:
             continue
-        if mention is None:
-            if group is None:
+        if isinstance(mention, str):
+            referent = named_here if mention == "anaphor" else group
+            if referent is None:
                 continue
-            marker = f"[[E{len(entities)}]]'s"
-            entities.append(group)
+            suffix = "'s" if mention == "possessive" else ""
+            marker = f"[[E{len(entities)}]]{suffix}"
+            entities.append(referent)
         elif mention.entity.is_actor:
             marker = f"[[E{len(entities)}]]"
             for token in range(mention.token_start, mention.token_end):
                 token_entities[token] = len(entities)
             entities.append(mention.entity)
             if mention.entity.type in GROUP_TYPES:
-                group = mention.entity
+                group = named_here = mention.entity
         elif mention.entity.type in {"location", "region"}:
             marker = f"[[P{len(places)}]]"
             places.append(mention.entity)
@@ -115,40 +146,132 @@ def _original_offset(masked: MaskedSentence, position: int) -> int:
     return position + shift if shift >= 0 else position
 
 
+@dataclass(frozen=True)
+class SlotTypes:
+    subject: frozenset[str] | None
+    object: frozenset[str] | None
+
+
+@lru_cache(maxsize=1)
+def slot_types() -> dict[str, SlotTypes]:
+    """Entity types each predicate's subject and object may have (relations.toml)."""
+    rules = read_data_toml("lexicons/relations.toml")["relation"]
+    return {
+        rule["predicate"]: SlotTypes(
+            frozenset(rule["subject_types"]) if "subject_types" in rule else None,
+            frozenset(rule["object_types"]) if "object_types" in rule else None,
+        )
+        for rule in rules
+    }
+
+
+@dataclass
+class _View:
+    """The masked text, or a copy with coordinations collapsed to their first name."""
+
+    text: str
+    # Marker index ("E3", "P1") -> every index it stands for.
+    members: dict[str, list[int]]
+    # Position in this view -> position in the masked text.
+    shifts: list[tuple[int, int]]
+
+    def masked_position(self, position: int) -> int:
+        shift = 0
+        for at, delta in self.shifts:
+            if at <= position:
+                shift = delta
+        return position + shift
+
+    def expand(self, kind: str, index: int) -> list[int]:
+        return self.members.get(f"{kind}{index}", [index])
+
+
+def _collapsed(text: str) -> _View | None:
+    """ "[[E0]] and [[E1]] fought [[E2]]" as "[[E0]] fought [[E2]]", with E0 standing for both;
+    None when the sentence coordinates no names."""
+    if " and " not in text and " or " not in text:
+        return None
+    members: dict[str, list[int]] = {}
+    shifts: list[tuple[int, int]] = []
+    parts: list[str] = []
+    cursor = 0
+    for match in _COORDINATION.finditer(text):
+        kind, first = match.group(1), int(match.group(2))
+        others = [int(i) for k, i in _MARKER.findall(match.group(3)) if k == kind]
+        members[f"{kind}{first}"] = [first, *others]
+        parts.append(text[cursor : match.end(2) + 2])
+        cursor = match.end()
+        shifts.append((sum(map(len, parts)), cursor - sum(map(len, parts))))
+    if not members:
+        return None
+    parts.append(text[cursor:])
+    return _View("".join(parts), members, shifts)
+
+
+def _types_allow(predicate: str, subject: LocalEntity, obj: LocalEntity) -> bool:
+    allowed = slot_types().get(predicate)
+    if allowed is None:
+        return True
+    if allowed.subject is not None and subject.type not in allowed.subject:
+        return False
+    return allowed.object is None or obj.type in allowed.object
+
+
+def _slot_entities(
+    masked: MaskedSentence, view: _View, slots: dict[str, str | None]
+) -> tuple[list[LocalEntity], list[LocalEntity]]:
+    subjects = [masked.entities[i] for i in view.expand("E", int(slots["X"] or 0))]
+    # A place in a pattern with an actor object ("took P from Y") only anchors the match.
+    if slots.get("Y") is not None:
+        objects = [masked.entities[i] for i in view.expand("E", int(slots["Y"] or 0))]
+    else:
+        objects = [masked.places[i] for i in view.expand("P", int(slots["P"] or 0))]
+    return subjects, objects
+
+
 def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]:
-    """Every relation pattern match in the sentence, between two different actors."""
+    """Every relation pattern match in the sentence, between two different actors of the types
+    the predicate allows. Coordinated names each get the relation ("X and Y fought Z")."""
     found: dict[tuple[str, str, str], RelationMatch] = {}
-    for rule in lex.relations:
-        for index, pattern in enumerate(rule.patterns):
-            for match in pattern.finditer(masked.text):
-                slots = match.groupdict()
-                if slots.get("X") is None or (slots.get("Y") is None and slots.get("P") is None):
-                    continue
-                subject = masked.entities[int(slots["X"])]
-                if slots.get("P") is not None:
-                    obj = masked.places[int(slots["P"])]
-                else:
-                    obj = masked.entities[int(slots["Y"])]
-                if subject.id == obj.id:
-                    continue
-                pairs = [(subject, obj)]
-                if rule.symmetric:
-                    pairs.append((obj, subject))
-                for s, o in pairs:
-                    key = (rule.predicate, s.id, o.id)
-                    found.setdefault(
-                        key,
-                        RelationMatch(
-                            predicate=rule.predicate,
-                            subject=s,
-                            object=o,
-                            start=_original_offset(masked, match.start()),
-                            end=_original_offset(masked, match.end()),
-                            rule=f"{rule.predicate}#{index}",
-                            negated=bool(match.groupdict().get("NEG"))
-                            or is_negated(match.group(0), lex),
-                        ),
-                    )
+    views = [_View(masked.text, {}, [])]
+    collapsed = _collapsed(masked.text)
+    if collapsed is not None:
+        views.append(collapsed)
+    for view in views:
+        for rule in lex.relations:
+            for index, pattern in enumerate(rule.patterns):
+                for match in pattern.finditer(view.text):
+                    slots = match.groupdict()
+                    if slots.get("X") is None or (
+                        slots.get("Y") is None and slots.get("P") is None
+                    ):
+                        continue
+                    negated = bool(slots.get("NEG")) or is_negated(match.group(0), lex)
+                    start = _original_offset(masked, view.masked_position(match.start()))
+                    end = _original_offset(masked, view.masked_position(match.end()))
+                    subjects, objects = _slot_entities(masked, view, slots)
+                    for subject in subjects:
+                        for obj in objects:
+                            if subject.id == obj.id or not _types_allow(
+                                rule.predicate, subject, obj
+                            ):
+                                continue
+                            pairs = [(subject, obj)]
+                            if rule.symmetric:
+                                pairs.append((obj, subject))
+                            for s, o in pairs:
+                                found.setdefault(
+                                    (rule.predicate, s.id, o.id),
+                                    RelationMatch(
+                                        predicate=rule.predicate,
+                                        subject=s,
+                                        object=o,
+                                        start=start,
+                                        end=end,
+                                        rule=f"{rule.predicate}#{index}",
+                                        negated=negated,
+                                    ),
+                                )
     return list(found.values())
 
 
@@ -184,10 +307,19 @@ def find_fates(
                         rule.value,
                         person,
                         f"fate:{rule.value}#{index}",
-                        negated=is_negated(match.group(0), lex),
+                        negated=is_negated(_without_own_negation(match), lex),
                     ),
                 )
     return list(found.values())
+
+
+def _without_own_negation(match: re.Match[str]) -> str:
+    """The matched words minus a negation the pattern itself spells out (group POS)."""
+    if match.groupdict().get("POS") is None:
+        return match.group(0)
+    start, end = match.span("POS")
+    offset = match.start()
+    return match.group(0)[: start - offset] + match.group(0)[end - offset :]
 
 
 def find_responsibility(masked: MaskedSentence, lex: Lexicons) -> list[LocalEntity]:

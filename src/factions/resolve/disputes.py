@@ -1,7 +1,8 @@
 """Claims that cannot all be true, grouped as disputes with the reason; never merged away.
 
 - a person's fate told two incompatible ways (killed vs fled or alive);
-- the same relation asserted and negated;
+- the same relation asserted and negated, including a deed and its denial ("the group's
+  spokesman denied its fighters did it");
 - two actors said to be allies and enemies over the same period.
 """
 
@@ -15,6 +16,8 @@ from sqlalchemy import Connection, select
 from factions.model import stable_id
 from factions.store import schema
 
+# Claims whose value is an event: who carried it out, who claimed it.
+EVENT_PREDICATES = {"carried_out", "claimed_responsibility_for"}
 INCOMPATIBLE_FATES = {
     frozenset({"killed", "fled"}),
     frozenset({"killed", "alive"}),
@@ -57,6 +60,8 @@ def find_disputes(
             fates[subject].append(row)
         elif row.object:
             relations[(subject, row.predicate, canonical(row.object))].append(row)
+        elif row.predicate in EVENT_PREDICATES and row.value:
+            relations[(subject, row.predicate, row.value)].append(row)
     for subject, rows in fates.items():
         values = {r.value for r in rows}
         clashing = [pair for pair in INCOMPATIBLE_FATES if pair <= values]

@@ -1,0 +1,63 @@
+"""Speakers and certainty, on sentences written for these tests."""
+
+from __future__ import annotations
+
+from .test_relations import claim, extract
+
+
+def test_apposed_name_is_the_speaker() -> None:
+    text = (
+        "A spokesman for the Afghan police, Col. Ahmad Shafi Wardak, said the Taliban attacked "
+        "the Afghan army near Kunduz."
+    )
+    found, names = claim(text, "fights")
+    assert found.certainty == "attributed"
+    assert names[found.attributed_to] == "Ahmad Shafi Wardak"
+
+
+def test_role_in_the_speakers_description_is_asserted_by_the_outlet() -> None:
+    text = "Zabihullah Mujahid, a spokesman for the Taliban, denied the report on Monday."
+    found, _ = claim(text, "spokesperson_of")
+    assert found.certainty == "asserted"
+    assert found.attributed_to is None
+
+
+def test_apposition_keeps_its_own_hedge() -> None:
+    text = "Abu Omar, the alleged leader of al-Shabaab, was seen in Kismayo, residents said."
+    found, _ = claim(text, "leader_of")
+    assert found.certainty == "alleged"
+
+
+def test_name_after_according_to_and_a_comma_is_not_the_source() -> None:
+    text = "According to two village elders, Boko Haram has since been sheltered by Ansaru."
+    found, _ = claim(text, "hosted_by")
+    assert found.certainty == "reported"
+    assert found.attributed_to is None
+
+
+def test_speech_in_an_adverbial_clause_frames_only_that_clause() -> None:
+    text = (
+        "The Taliban attacked the Afghan army in Kunduz after the Taliban confirmed that its "
+        "leader was dead."
+    )
+    found, _ = claim(text, "fights")
+    assert found.certainty == "asserted"
+    assert found.attributed_to is None
+
+
+def test_denial_by_a_spokesman_is_denied() -> None:
+    result = extract(
+        "Residents said Taliban mortar fire killed nine civilians in Kunduz on Monday. "
+        "A Taliban spokesman, Zabihullah Mujahid, denied that the group's fighters had hurt anyone."
+    )
+    denials = [c for c in result.claims if c.predicate == "carried_out" and not c.polarity]
+    assert denials and denials[0].certainty == "denied"
+    names = {e.id: e.name for e in result.entities}
+    assert names[denials[0].attributed_to] == "Zabihullah Mujahid"
+
+
+def test_unnamed_members_of_a_named_group_are_reported() -> None:
+    text = "Boko Haram has long been sheltered by Ansaru, according to senior Ansaru leaders."
+    found, _ = claim(text, "hosted_by")
+    assert found.certainty == "reported"
+    assert found.attributed_to is None

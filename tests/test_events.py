@@ -1,0 +1,44 @@
+"""Events: triggers, participants and dates, on sentences written for these tests."""
+
+from __future__ import annotations
+
+from .test_relations import extract
+
+
+def _events(text: str, published: str = "2016-05-10"):  # type: ignore[no-untyped-def]
+    result = extract(text, published)
+    names = {e.id: e.name for e in result.entities}
+    return result.events, names
+
+
+def test_actor_modifying_the_noun_the_trigger_modifies() -> None:
+    events, names = _events("Taliban mortar fire killed nine civilians in Kunduz on Monday.")
+    assert events[0].sub_event_type == "Shelling/artillery/missile attack"
+    actors = [names[p.entity] for p in events[0].participants if p.role == "actor"]
+    assert actors == ["Taliban"]
+    assert events[0].fatalities is not None and events[0].fatalities.best == 9
+
+
+def test_pledge_is_a_change_to_the_group() -> None:
+    events, _ = _events("Boko Haram pledged allegiance to the Islamic State in March 2015.")
+    assert [(e.event_type, e.sub_event_type, e.date) for e in events] == [
+        ("Strategic developments", "Change to group/activity", "2015-03")
+    ]
+
+
+def test_event_takes_its_own_date_not_a_since_bound() -> None:
+    events, _ = _events(
+        "Shekau, who has led the movement since 2009, rejected the appointment on May 4.",
+        "2016-05-10",
+    )
+    assert events and events[0].date == "2016-05-04"
+
+
+def test_withdrawal_is_a_transfer_of_territory() -> None:
+    events, _ = _events("Al-Shabaab pulled out of Baidoa in August.")
+    assert events[0].sub_event_type == "Non-violent transfer of territory"
+
+
+def test_no_event_in_a_sentence_about_plans() -> None:
+    events, _ = _events("The Taliban are planning attacks on Kunduz.")
+    assert events == []
