@@ -99,3 +99,22 @@ def test_alias_statement_never_joins_two_known_actors(nlp) -> None:  # type: ign
     _, mentions, _ = _resolve(nlp, "The Taliban, or al-Qaeda as some officials put it, denied it.")
     names = _names(mentions)
     assert names["Taliban"] != names["al-Qaeda"]
+
+
+def test_names_after_a_locative_preposition_are_places(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "Pakistani troops fought in South Waziristan. Families fled to camps in Tank and "
+        "Dera Ismail Khan, officials said.",
+    )
+    types = {m.text: m.entity.type for m in mentions}
+    assert types["Tank"] == "location"
+    assert types["Dera Ismail Khan"] == "location"
+
+
+def test_a_person_named_in_the_document_stays_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "Commander Rahim Jan said the road was open. Officials met at Jan's house in Kunduz.",
+    )
+    assert {m.entity.type for m in mentions if "Jan" in m.text} == {"person"}

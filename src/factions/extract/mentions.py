@@ -204,6 +204,9 @@ def _entity_for_span(
         return registry.gazetteer_entity(span.ent_id_), "gazetteer"
     if surface in registry.acronyms:
         return registry.acronyms[surface], "acronym-defined"
+    place = _place_after_preposition(span, surface, registry, focus)
+    if place is not None:
+        return place, "locative-place"
     if span.label_ == "PERSON":
         name = strip_titles(surface, lex.titles)
         if not name or not name[0].isupper():
@@ -234,6 +237,37 @@ def _entity_for_span(
             return None, ""
         return _place_entity(registry, match), "geocoded"
     return None, ""
+
+
+_LOCATIVE = {"in", "at", "near", "around", "outside", "into", "across", "toward", "towards"}
+
+
+def _place_after_preposition(
+    span: Span, surface: str, registry: DocumentEntities, focus: list[str]
+) -> LocalEntity | None:
+    """'in Tank and Dera Ismail Khan', 'near Makeen': a name the NER called a person or an
+    organisation is a place when a locative preposition governs it and the gazetteer has it in
+    the document's countries. Names of people already met in the document are left alone."""
+    if span.label_ not in {"PERSON", "ORG"} or span.start == 0:
+        return None
+    if not _governed_by_locative(span):
+        return None
+    if registry.known_person(surface) is not None:
+        return None
+    match = get_geocoder().resolve(surface, focus)
+    if match is None or (focus and match.country not in focus[:2]):
+        return None
+    return _place_entity(registry, match)
+
+
+def _governed_by_locative(span: Span) -> bool:
+    """A locative preposition right before the name, or before a list of names it is in."""
+    for token in reversed(span.doc[max(0, span.start - 8) : span.start]):
+        if token.lower_ in _LOCATIVE:
+            return True
+        if not (token.pos_ == "PROPN" or token.lower_ in {"and", "or", ","}):
+            return False
+    return False
 
 
 def _place_entity(registry: DocumentEntities, match: PlaceMatch) -> LocalEntity:

@@ -19,6 +19,7 @@ from factions.extract.lexicons import Lexicons, load_lexicons
 from factions.extract.mentions import (
     LocalEntity,
     MentionSpan,
+    derived_claims,
     entity_records,
     mention_records,
     resolve_mentions,
@@ -496,6 +497,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
         if not any(c.certainty == "denied" for c in sentence_claims):
             claims.extend(_denial_claims(document, sent, masked, attribution, events))
     claims.extend(claims_from_events(events, registry_types(mentions)))
+    claims.extend(derived_claims(doc, registry))
     return Extraction(
         document=document,
         entities=entity_records(registry),
