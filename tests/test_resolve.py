@@ -52,3 +52,63 @@ def test_two_men_sharing_one_word_do_not_merge() -> None:
         )
         is None
     )
+
+
+def _extraction(doc_text: str, person: str, context: list[str]):  # type: ignore[no-untyped-def]
+    from factions.ingest.documents import make_document
+    from factions.model import Extraction, stable_id
+
+    document = make_document(doc_text, {}, source="t")
+    record = EntityRecord(
+        id=stable_id("ent", f"person:{person.lower()}"),
+        type="person",
+        name=person,
+        context=context,
+    )
+    return Extraction(document=document, entities=[record])
+
+
+def test_resolver_never_links_two_names_both_ways(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from factions.resolve import Resolver, canonical_map
+    from factions.store import open_database
+
+    engine = open_database(str(tmp_path / "kb.db"))
+    with engine.connect() as conn:
+        resolver = Resolver.load(conn)
+    for text, name in [
+        ("First report.", "Mohammad Daud Daud"),
+        ("Second report.", "Daud Daud"),
+        ("Third report.", "Mohammad Daud Daud"),
+    ]:
+        with engine.begin() as conn:
+            resolver.store(
+                conn,
+                _extraction(text, name, ["taliban"]),
+                fingerprint=None,
+                near_duplicate_of=None,
+                extractor="t",
+            )
+    with engine.connect() as conn:
+        mapping = canonical_map(conn)
+    assert len(mapping) == 1
+    [(short, full)] = mapping.items()
+    assert full not in mapping and short != full
+
+
+def test_canonical_map_leaves_members_of_a_loop_canonical(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from factions.resolve import canonical_map
+    from factions.store import open_database, schema
+
+    engine = open_database(str(tmp_path / "kb.db"))
+    with engine.begin() as conn:
+        conn.execute(
+            schema.entity_links.insert(),
+            [
+                {"entity_id": "a", "canonical_id": "b", "score": 0.9, "method": "t"},
+                {"entity_id": "b", "canonical_id": "a", "score": 0.9, "method": "t"},
+                {"entity_id": "c", "canonical_id": "a", "score": 0.9, "method": "t"},
+            ],
+        )
+        mapping = canonical_map(conn)
+    assert "a" not in mapping or mapping["a"] != "a"
+    assert mapping.get("c") in {"a", "b"}

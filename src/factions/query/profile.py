@@ -5,20 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import process
 from sqlalchemy import Connection, func, or_, select
 
-from factions.resolve import canonical_map
+from factions.query.common import Canon
+from factions.query.lookup import NoSuchEntity, find_entity
 from factions.store import schema
 
-
-class NoSuchEntity(LookupError):
-    """No entity matches a name; carries the closest names for a 'did you mean'."""
-
-    def __init__(self, name: str, suggestions: list[str]) -> None:
-        hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"no entity matches '{name}'{hint}")
-        self.suggestions = suggestions
+__all__ = ["NoSuchEntity", "Profile", "actor_profile", "find_entity_id"]
 
 
 @dataclass
@@ -76,33 +69,12 @@ class Profile:
 
 def find_entity_id(conn: Connection, name: str) -> str:
     """The canonical id of the entity a name (or id) refers to; raises NoSuchEntity."""
-    canonical = canonical_map(conn)
-    by_id = conn.execute(select(schema.entities.c.id).where(schema.entities.c.id == name)).first()
-    if by_id:
-        return canonical.get(by_id[0], by_id[0])
-    rows = conn.execute(
-        select(schema.aliases.c.entity_id, schema.aliases.c.alias, func.count(schema.mentions.c.id))
-        .select_from(
-            schema.aliases.outerjoin(
-                schema.mentions, schema.mentions.c.entity_id == schema.aliases.c.entity_id
-            )
-        )
-        .group_by(schema.aliases.c.entity_id, schema.aliases.c.alias)
-    ).all()
-    wanted = name.casefold().strip()
-    exact = sorted(
-        ((count, entity_id) for entity_id, alias, count in rows if alias.casefold() == wanted),
-        reverse=True,
-    )
-    if exact:
-        return canonical.get(exact[0][1], exact[0][1])
-    aliases = sorted({alias for _, alias, _ in rows})
-    close = process.extract(name, aliases, limit=3, score_cutoff=70)
-    raise NoSuchEntity(name, [alias for alias, _score, _ in close])
+    return find_entity(conn, name)
 
 
-def _names(conn: Connection) -> dict[str, str]:
-    return dict(conn.execute(select(schema.entities.c.id, schema.entities.c.name)).all())
+def _known_name(canon: Canon, entity_id: str | None) -> str | None:
+    """The entity's name, or None when the id is not a stored entity."""
+    return canon.name(entity_id) if entity_id and canon.row(entity_id) else None
 
 
 def _evidence_for(conn: Connection, kind: str, ids: list[str]) -> dict[str, list[EvidenceLine]]:
@@ -134,11 +106,10 @@ def _evidence_for(conn: Connection, kind: str, ids: list[str]) -> dict[str, list
 
 def actor_profile(conn: Connection, name: str) -> Profile:
     """Everything the knowledge base holds about one entity, with its evidence."""
-    entity_id = find_entity_id(conn, name)
-    canonical = canonical_map(conn)
-    members = sorted({entity_id, *(k for k, v in canonical.items() if v == entity_id)})
+    canon = Canon(conn)
+    entity_id = find_entity(conn, name, canon=canon)
+    members = canon.members(entity_id)
     entity = conn.execute(select(schema.entities).where(schema.entities.c.id == entity_id)).one()
-    names = _names(conn)
     aliases = sorted(
         {
             a
@@ -172,25 +143,28 @@ def actor_profile(conn: Connection, name: str) -> Profile:
         .all()
     )
     claim_evidence = _evidence_for(conn, "claim", [c["id"] for c in claim_rows])
+    canon.prefetch(
+        canon.of(i) for c in claim_rows for i in (c["subject"], c["object"], c["attributed_to"])
+    )
     claims = []
     for c in claim_rows:
         outgoing = c["subject"] in members
         other = c["object"] if outgoing else c["subject"]
-        other = canonical.get(other, other) if other else None
-        speaker = canonical.get(c["attributed_to"], c["attributed_to"])
+        other = canon.of(other) if other else None
+        speaker = canon.of(c["attributed_to"])
         claims.append(
             ClaimLine(
                 id=c["id"],
                 predicate=c["predicate"],
                 direction="out" if outgoing else "in",
                 other=other,
-                other_name=names.get(other) if other else None,
+                other_name=_known_name(canon, other),
                 value=c["value"],
                 valid_from=c["valid_from"],
                 valid_to=c["valid_to"],
                 certainty=c["certainty"],
                 polarity=bool(c["polarity"]),
-                speaker=names.get(speaker) if speaker else None,
+                speaker=_known_name(canon, speaker),
                 evidence=claim_evidence[c["id"]],
             )
         )
@@ -216,7 +190,7 @@ def actor_profile(conn: Connection, name: str) -> Profile:
             event_type=e["event_type"],
             sub_event_type=e["sub_event_type"],
             date=e["date"],
-            place=names.get(canonical.get(e["place"], e["place"])) if e["place"] else None,
+            place=_known_name(canon, canon.of(e["place"])),
             role=e["role"],
             certainty=e["certainty"],
             evidence=event_evidence[e["id"]],

@@ -21,12 +21,20 @@ __all__ = ["Resolver", "canonical_map", "refresh_derived"]
 class Resolver:
     """Stores extractions, linking their entities to entities already known."""
 
-    def __init__(self, people: dict[str, KnownPerson]) -> None:
+    def __init__(self, people: dict[str, KnownPerson], links: dict[str, str]) -> None:
         self.people = people
+        self.links = links
 
     @classmethod
     def load(cls, conn: Connection) -> Resolver:
-        return cls(load_known_people(conn))
+        return cls(load_known_people(conn), canonical_map(conn))
+
+    def canonical(self, entity_id: str) -> str:
+        seen = {entity_id}
+        while entity_id in self.links and self.links[entity_id] not in seen:
+            entity_id = self.links[entity_id]
+            seen.add(entity_id)
+        return entity_id
 
     @staticmethod
     def fingerprints(conn: Connection) -> list[tuple[str, str]]:
@@ -60,8 +68,11 @@ class Resolver:
             if record.type != "person" or record.gazetteer_id:
                 continue
             link = find_person_link(record, self.people)
-            if link:
-                links.append((record.id, *link))
+            # Link to the canonical end of the chain, and never back to this record.
+            target = self.canonical(link[0]) if link else None
+            if link and target != record.id and record.id not in self.links:
+                links.append((record.id, target, link[1], link[2]))
+                self.links[record.id] = target
             known = self.people.setdefault(
                 record.id, KnownPerson(record.id, record.name, tuple(record.name.lower().split()))
             )
@@ -85,7 +96,10 @@ def canonical_map(conn: Connection) -> dict[str, str]:
         while current in links and current not in seen:
             seen.add(current)
             current = links[current]
-        resolved[entity_id] = current
+        # A loop (which the resolver never writes, but an older database may hold) leaves
+        # each member canonical rather than hiding them all.
+        if current != entity_id:
+            resolved[entity_id] = current
     return resolved
 
 

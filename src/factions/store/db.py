@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, select
+from sqlalchemy.schema import CreateIndex
 
 from factions.store import schema, sqlite
 
@@ -32,8 +33,14 @@ def _migration_1(conn: Connection) -> None:
         sqlite.create_fulltext_index(conn)
 
 
+def _migration_2(conn: Connection) -> None:
+    # A new database already has them from create_all; reflection misses expression indexes.
+    for index in schema.QUERY_INDEXES:
+        conn.execute(CreateIndex(index, if_not_exists=True))
+
+
 # Append-only: each entry brings the schema from version N-1 to N.
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1]
+MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

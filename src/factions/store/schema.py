@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
 )
 
 metadata = MetaData()
@@ -185,4 +186,13 @@ dispute_claims = Table(
     metadata,
     Column("dispute_id", String(40), ForeignKey("disputes.id"), primary_key=True),
     Column("claim_id", String(40), primary_key=True),
+)
+
+# Indexes added by migration 2, for queries on a large knowledge base: events by participant,
+# names case-insensitively, places inside a country or province, claims by speaker.
+QUERY_INDEXES = (
+    Index("ix_event_participants_entity", event_participants.c.entity_id),
+    Index("ix_aliases_alias_lower", func.lower(aliases.c.alias)),
+    Index("ix_entities_country_admin1", entities.c.country, entities.c.admin1),
+    Index("ix_claims_attributed_to", claims.c.attributed_to),
 )

@@ -1,0 +1,358 @@
+"""What every query shares: canonical ids, partial-date comparison, certainty grades.
+
+Queries look up only the ids they touch (never the whole link table), so that they stay fast on
+a knowledge base of a hundred thousand documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from factions.model import CERTAINTY_GRADES
+from factions.store import schema
+
+ACTOR_TYPES = ("armed_group", "state_force", "organization", "person")
+PLACE_TYPES = ("location", "country", "region")
+# Larger than any character of an ISO date ("0"-"9", "-", "W"), so "2015-11~" sorts after
+# every date inside November 2015.
+_AFTER_ALL = "~"
+_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_CHUNK = 500
+
+
+class BadQuery(ValueError):
+    """A parameter the query cannot use (a malformed date, an unknown grade)."""
+
+
+def chunks(items: Iterable[str], size: int = _CHUNK) -> Iterator[list[str]]:
+    """Lists of at most `size` items, so IN (...) stays under the database's variable limit."""
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+def check_date(value: str | None, label: str = "date") -> str | None:
+    """A user's partial ISO date (2015, 2015-11, 2015-11-14), or BadQuery."""
+    if value is None or value == "":
+        return None
+    value = value.strip()
+    if not _DATE.match(value):
+        raise BadQuery(f"{label} '{value}' is not a date like 2015, 2015-11 or 2015-11-14")
+    return value
+
+
+def comparable_date(value: str) -> str:
+    """A stored date as a string that compares in time order: ISO weeks become their Monday."""
+    week = _WEEK.match(value)
+    if week:
+        year, number = int(week.group(1)), int(week.group(2))
+        try:
+            return dt.date.fromisocalendar(year, max(number, 1), 1).isoformat()
+        except ValueError:
+            return f"{year}"
+    return value
+
+
+def date_precision(value: str | None) -> str | None:
+    """The precision a date string carries, from its shape."""
+    if not value:
+        return None
+    if _WEEK.match(value):
+        return "week"
+    return {3: "decade", 4: "year", 7: "month", 10: "day"}.get(len(value), "unknown")
+
+
+def not_after(value: str | None, bound: str) -> bool:
+    """value <= bound, compared at the shorter of the two precisions (None is open-ended)."""
+    if value is None:
+        return True
+    value = comparable_date(value)
+    size = min(len(value), len(bound))
+    return value[:size] <= bound[:size]
+
+
+def not_before(value: str | None, bound: str) -> bool:
+    """value >= bound, compared at the shorter of the two precisions (None is open-ended)."""
+    if value is None:
+        return True
+    value = comparable_date(value)
+    size = min(len(value), len(bound))
+    return value[:size] >= bound[:size]
+
+
+def within(start: str | None, end: str | None, lower: str | None, upper: str | None) -> bool:
+    """Whether [start, end] meets [lower, upper] (any bound None is open)."""
+    return (upper is None or not_after(start, upper)) and (lower is None or not_before(end, lower))
+
+
+def _prefixes(bound: str) -> list[str]:
+    return [bound[:size] for size in (3, 4, 7) if size < len(bound)]
+
+
+def sql_not_after(column: Any, bound: str) -> ColumnElement[bool]:
+    """SQL for not_after that an index can use; keeps a superset for ISO-week values."""
+    return or_(
+        column.is_(None),
+        column <= bound + _AFTER_ALL,
+        and_(column.like("%-W%"), column <= bound[:4] + _AFTER_ALL),
+    )
+
+
+def sql_not_before(column: Any, bound: str) -> ColumnElement[bool]:
+    """SQL for not_before: a shorter value that is a prefix of the bound still counts."""
+    return or_(column.is_(None), column >= bound, column.in_(_prefixes(bound)))
+
+
+def date_bounds(
+    as_of: str | None, date_from: str | None, date_to: str | None
+) -> tuple[str | None, str | None]:
+    """(lower, upper) from --as-of or --from/--to, checked."""
+    as_of = check_date(as_of, "as-of date")
+    date_from = check_date(date_from, "from date")
+    date_to = check_date(date_to, "to date")
+    if as_of and (date_from or date_to):
+        raise BadQuery("give either an as-of date or a from/to interval, not both")
+    if as_of:
+        return as_of, as_of
+    if date_from and date_to and not not_after(date_from, date_to):
+        raise BadQuery(f"from date {date_from} is after to date {date_to}")
+    return date_from, date_to
+
+
+def claim_validity() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """(start, end) of a claim's validity; an undated claim holds at its document's date.
+
+    Needs the claims table joined to documents.
+    """
+    undated = and_(schema.claims.c.valid_from.is_(None), schema.claims.c.valid_to.is_(None))
+    start = case((undated, schema.documents.c.published), else_=schema.claims.c.valid_from)
+    end = case((undated, schema.documents.c.published), else_=schema.claims.c.valid_to)
+    return start, end
+
+
+# --- certainty -------------------------------------------------------------------------------
+
+CERTAINTY_RANK = {grade: rank for rank, grade in enumerate(CERTAINTY_GRADES)}
+
+
+def grades_at_least(minimum: str | None) -> list[str] | None:
+    """The grades as strong as `minimum` or stronger (None: no filter)."""
+    if not minimum:
+        return None
+    if minimum not in CERTAINTY_RANK:
+        raise BadQuery(f"unknown certainty '{minimum}' (one of: {', '.join(CERTAINTY_GRADES)})")
+    return list(CERTAINTY_GRADES[: CERTAINTY_RANK[minimum] + 1])
+
+
+def strongest(grades: Iterable[str]) -> str:
+    return min(grades, key=lambda g: CERTAINTY_RANK.get(g, len(CERTAINTY_RANK)))
+
+
+# --- canonical entities and events -----------------------------------------------------------
+
+
+class Canon:
+    """Canonical ids and names for the entities one query touches, fetched on demand."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._links: dict[str, str | None] = {}
+        self._info: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        self._missing: set[str] = set()
+
+    def _load_links(self, ids: Iterable[str]) -> None:
+        wanted = {i for i in ids if i and i not in self._links}
+        while wanted:
+            found: dict[str, str] = {}
+            for batch in chunks(sorted(wanted)):
+                found.update(
+                    self.conn.execute(
+                        select(
+                            schema.entity_links.c.entity_id, schema.entity_links.c.canonical_id
+                        ).where(schema.entity_links.c.entity_id.in_(batch))
+                    ).all()
+                )
+            for entity_id in wanted:
+                self._links[entity_id] = found.get(entity_id)
+            wanted = {t for t in found.values() if t not in self._links}
+
+    def of(self, entity_id: str | None) -> str | None:
+        """The canonical id, following chains of links as `resolve.canonical_map` does."""
+        if entity_id is None:
+            return None
+        if entity_id not in self._links:
+            self._load_links([entity_id])
+        seen, current = {entity_id}, self._links.get(entity_id)
+        if current is None:
+            return entity_id
+        while self._links.get(current) is not None and current not in seen:
+            seen.add(current)
+            current = self._links[current]  # type: ignore[assignment]
+        return current
+
+    def many(self, ids: Iterable[str | None]) -> dict[str, str]:
+        ids = [i for i in ids if i]
+        self._load_links(ids)
+        return {i: self.of(i) or i for i in ids}
+
+    def members(self, canonical_id: str) -> list[str]:
+        """Every machine id whose canonical id is this one, itself included."""
+        found, frontier = {canonical_id}, [canonical_id]
+        while frontier:
+            rows = []
+            for batch in chunks(frontier):
+                rows.extend(
+                    self.conn.execute(
+                        select(schema.entity_links.c.entity_id).where(
+                            schema.entity_links.c.canonical_id.in_(batch)
+                        )
+                    ).scalars()
+                )
+            frontier = [r for r in rows if r not in found]
+            found.update(frontier)
+        return sorted(i for i in found if self.of(i) == canonical_id)
+
+    def _load_info(self, ids: Iterable[str]) -> None:
+        wanted = sorted({i for i in ids if i and i not in self._info and i not in self._missing})
+        for batch in chunks(wanted):
+            for row in self.conn.execute(
+                select(schema.entities).where(schema.entities.c.id.in_(batch))
+            ).mappings():
+                self._info[row["id"]] = (row["name"], row["type"], dict(row))
+        self._missing.update(i for i in wanted if i not in self._info)
+
+    def _info_of(self, entity_id: str) -> tuple[str, str, dict[str, Any]] | None:
+        if entity_id not in self._info and entity_id not in self._missing:
+            self._load_info([entity_id])
+        return self._info.get(entity_id)
+
+    def name(self, entity_id: str | None) -> str | None:
+        if not entity_id:
+            return None
+        info = self._info_of(entity_id)
+        return info[0] if info else entity_id
+
+    def type(self, entity_id: str | None) -> str | None:
+        if not entity_id:
+            return None
+        info = self._info_of(entity_id)
+        return info[1] if info else None
+
+    def row(self, entity_id: str) -> dict[str, Any] | None:
+        info = self._info_of(entity_id)
+        return info[2] if info else None
+
+    def prefetch(self, ids: Iterable[str | None]) -> None:
+        """Load names of many ids in a few queries instead of one each."""
+        self._load_info([i for i in ids if i])
+
+
+def canonical_events(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+    """Event id -> the canonical event id (itself unless linked as a duplicate)."""
+    ids = list(ids)
+    same_as: dict[str, str] = {}
+    for batch in chunks(ids):
+        same_as.update(
+            conn.execute(
+                select(schema.event_links.c.event_id, schema.event_links.c.canonical_id).where(
+                    schema.event_links.c.event_id.in_(batch)
+                )
+            ).all()
+        )
+    return {i: same_as.get(i, i) for i in ids}
+
+
+def duplicates_of(conn: Connection, canonical_ids: Iterable[str]) -> dict[str, list[str]]:
+    """Canonical event id -> every event id merged into it, itself first."""
+    merged: dict[str, list[str]] = {i: [i] for i in canonical_ids}
+    for batch in chunks(list(merged)):
+        for event_id, canonical_id in conn.execute(
+            select(schema.event_links.c.event_id, schema.event_links.c.canonical_id).where(
+                schema.event_links.c.canonical_id.in_(batch)
+            )
+        ):
+            if event_id != canonical_id:
+                merged[canonical_id].append(event_id)
+    return merged
+
+
+def is_duplicate_event() -> ColumnElement[bool]:
+    """SQL: the event is a duplicate report of another (shown under its canonical event)."""
+    return schema.events.c.id.in_(
+        select(schema.event_links.c.event_id).where(
+            schema.event_links.c.event_id != schema.event_links.c.canonical_id
+        )
+    )
+
+
+@dataclass
+class Evidence:
+    """One sentence behind a claim or event, with where it comes from."""
+
+    document: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    text: str
+    start: int
+    end: int
+
+
+def evidence_for(conn: Connection, kind: str, ids: Iterable[str]) -> dict[str, list[Evidence]]:
+    """Owner id -> its evidence sentences, in the order they were stored."""
+    found: dict[str, list[Evidence]] = defaultdict(list)
+    for batch in chunks(sorted(set(ids))):
+        rows = conn.execute(
+            select(
+                schema.evidence.c.owner_id,
+                schema.evidence.c.document_id,
+                schema.documents.c.title,
+                schema.documents.c.outlet,
+                schema.documents.c.published,
+                schema.documents.c.url,
+                schema.evidence.c.text,
+                schema.evidence.c.start,
+                schema.evidence.c.end,
+            )
+            .select_from(
+                schema.evidence.join(
+                    schema.documents, schema.documents.c.id == schema.evidence.c.document_id
+                )
+            )
+            .where(schema.evidence.c.owner_kind == kind, schema.evidence.c.owner_id.in_(batch))
+            .order_by(schema.evidence.c.id)
+        )
+        for owner, *rest in rows:
+            found[owner].append(Evidence(*rest))
+    return found
+
+
+def count_of(conn: Connection, statement: Any) -> int:
+    """The number of rows a select returns, counted by the database."""
+    return int(conn.execute(select(func.count()).select_from(statement.subquery())).scalar_one())
+
+
+def page(limit: int | None, offset: int) -> tuple[int | None, int]:
+    if limit is not None and limit < 0:
+        raise BadQuery("limit must be 0 or more")
+    if offset < 0:
+        raise BadQuery("offset must be 0 or more")
+    return limit, offset

@@ -1,0 +1,312 @@
+"""Events filtered by type, actor, place (or anything inside a province or country), date and
+certainty: one row per canonical event, with every report of it merged in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from factions.query.common import (
+    PLACE_TYPES,
+    Canon,
+    Evidence,
+    canonical_events,
+    chunks,
+    count_of,
+    date_bounds,
+    duplicates_of,
+    evidence_for,
+    grades_at_least,
+    is_duplicate_event,
+    page,
+    sql_not_after,
+    sql_not_before,
+    within,
+)
+from factions.query.lookup import find_entity
+from factions.store import schema
+
+
+@dataclass
+class EventParticipant:
+    id: str
+    name: str
+    type: str | None
+    role: str
+
+
+@dataclass
+class Place:
+    id: str
+    name: str
+    type: str | None
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geo_precision: str | None
+
+
+@dataclass
+class EventRow:
+    id: str
+    event_type: str
+    sub_event_type: str
+    date: str | None
+    date_precision: str | None
+    place: Place | None
+    geo_precision: str | None
+    participants: list[EventParticipant]
+    fatalities_low: int | None
+    fatalities_best: int | None
+    fatalities_high: int | None
+    certainty: str
+    speaker: str | None
+    reports: list[str]
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class EventPage:
+    total: int
+    limit: int | None
+    offset: int
+    events: list[EventRow]
+
+
+@dataclass
+class PlaceScope:
+    """What a place filter covers: one place, an admin1 province, or a whole country."""
+
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    admin1: str | None
+
+
+def place_scope(conn: Connection, name: str, canon: Canon | None = None) -> PlaceScope:
+    """The area a place name stands for; raises NoSuchEntity (kind 'place')."""
+    canon = canon or Canon(conn)
+    place_id = find_entity(conn, name, types=PLACE_TYPES, kind="place", canon=canon)
+    row = canon.row(place_id) or {}
+    if row.get("type") == "country" and row.get("country"):
+        kind = "country"
+    elif row.get("geo_precision") == "admin1" and row.get("country") and row.get("admin1"):
+        kind = "admin1"
+    else:
+        kind = "place"
+    return PlaceScope(
+        place_id, row.get("name", place_id), kind, row.get("country"), row.get("admin1")
+    )
+
+
+def place_condition(conn: Connection, scope: PlaceScope, canon: Canon, column: Any) -> Any:
+    """SQL: `column` (a place id) lies in the scope: the place itself or anything inside it."""
+    members = canon.members(scope.id)
+    if scope.kind == "place":
+        return column.in_(members)
+    inside = select(schema.entities.c.id).where(schema.entities.c.country == scope.country)
+    if scope.kind == "admin1":
+        inside = inside.where(schema.entities.c.admin1 == scope.admin1)
+    return or_(column.in_(members), column.in_(inside))
+
+
+def _filters(
+    conn: Connection,
+    canon: Canon,
+    *,
+    event_type: str | None,
+    actor: str | None,
+    role: str | None,
+    place: str | None,
+    lower: str | None,
+    upper: str | None,
+    grades: list[str] | None,
+) -> list[Any]:
+    effective_date = func.coalesce(schema.events.c.date, schema.documents.c.published)
+    conditions: list[Any] = [~is_duplicate_event()]
+    if event_type:
+        wanted = event_type.strip().lower()
+        conditions.append(
+            or_(
+                func.lower(schema.events.c.event_type) == wanted,
+                func.lower(schema.events.c.sub_event_type) == wanted,
+            )
+        )
+    if actor:
+        actor_id = find_entity(conn, actor, kind="actor", canon=canon)
+        members = canon.members(actor_id)
+        involved = select(schema.event_participants.c.event_id).where(
+            schema.event_participants.c.entity_id.in_(members)
+        )
+        if role:
+            involved = involved.where(schema.event_participants.c.role == role)
+        conditions.append(schema.events.c.id.in_(involved))
+    if place:
+        scope = place_scope(conn, place, canon)
+        conditions.append(place_condition(conn, scope, canon, schema.events.c.place))
+    if upper:
+        conditions.append(sql_not_after(effective_date, upper))
+    if lower:
+        conditions.append(sql_not_before(effective_date, lower))
+    if grades:
+        conditions.append(schema.events.c.certainty.in_(grades))
+    return conditions
+
+
+def find_events(
+    conn: Connection,
+    *,
+    event_type: str | None = None,
+    actor: str | None = None,
+    role: str | None = None,
+    place: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    as_of: str | None = None,
+    min_certainty: str | None = None,
+    limit: int | None = 50,
+    offset: int = 0,
+) -> EventPage:
+    """Canonical events matching every filter given, oldest first (undated last).
+
+    An undated event is placed at its document's publication date for date filters. `place`
+    may name a country or an admin1 province: everything inside it matches.
+    """
+    limit, offset = page(limit, offset)
+    lower, upper = date_bounds(None, date_from, date_to)
+    if as_of:
+        lower, upper = None, date_bounds(as_of, None, None)[1]
+    canon = Canon(conn)
+    conditions = _filters(
+        conn,
+        canon,
+        event_type=event_type,
+        actor=actor,
+        role=role,
+        place=place,
+        lower=lower,
+        upper=upper,
+        grades=grades_at_least(min_certainty),
+    )
+    base = (
+        select(schema.events, schema.documents.c.published)
+        .select_from(
+            schema.events.join(
+                schema.documents, schema.documents.c.id == schema.events.c.document_id
+            )
+        )
+        .where(and_(*conditions))
+    )
+    ordered = base.order_by(
+        schema.events.c.date.is_(None), schema.events.c.date, schema.events.c.id
+    )
+    if limit is not None:
+        ordered = ordered.limit(limit)
+    if offset:
+        ordered = ordered.offset(offset)
+    rows = [dict(r) for r in conn.execute(ordered).mappings()]
+    exact = [
+        r
+        for r in rows
+        if within(r["date"] or r["published"], r["date"] or r["published"], lower, upper)
+    ]
+    total = count_of(conn, base) - (len(rows) - len(exact))
+    return EventPage(total=total, limit=limit, offset=offset, events=event_rows(conn, exact, canon))
+
+
+def event_rows(conn: Connection, rows: list[dict], canon: Canon | None = None) -> list[EventRow]:
+    """Stored event rows as canonical events, with participants, place and merged evidence."""
+    canon = canon or Canon(conn)
+    merged = duplicates_of(conn, [r["id"] for r in rows])
+    all_ids = [i for ids in merged.values() for i in ids]
+    participants = _participants(conn, merged, canon)
+    evidence = evidence_for(conn, "event", all_ids)
+    canon.prefetch(canon.of(r["place"]) for r in rows if r["place"])
+    result = []
+    for r in rows:
+        place_id = canon.of(r["place"])
+        speaker = canon.of(r["attributed_to"])
+        result.append(
+            EventRow(
+                id=r["id"],
+                event_type=r["event_type"],
+                sub_event_type=r["sub_event_type"],
+                date=r["date"],
+                date_precision=r["date_precision"],
+                place=_place(canon, place_id) if place_id else None,
+                geo_precision=r["geo_precision"],
+                participants=participants.get(r["id"], []),
+                fatalities_low=r["fatalities_low"],
+                fatalities_best=r["fatalities_best"],
+                fatalities_high=r["fatalities_high"],
+                certainty=r["certainty"],
+                speaker=canon.name(speaker) if speaker else None,
+                reports=merged[r["id"]],
+                evidence=[e for i in merged[r["id"]] for e in evidence.get(i, [])],
+            )
+        )
+    return result
+
+
+def _place(canon: Canon, place_id: str) -> Place:
+    row = canon.row(place_id) or {}
+    return Place(
+        id=place_id,
+        name=row.get("name", place_id),
+        type=row.get("type"),
+        country=row.get("country"),
+        admin1=row.get("admin1"),
+        lat=row.get("lat"),
+        lon=row.get("lon"),
+        geo_precision=row.get("geo_precision"),
+    )
+
+
+def _participants(
+    conn: Connection, merged: dict[str, list[str]], canon: Canon
+) -> dict[str, list[EventParticipant]]:
+    owner = {i: canonical for canonical, ids in merged.items() for i in ids}
+    found: dict[str, list[EventParticipant]] = {}
+    rows = []
+    for batch in chunks(list(owner)):
+        rows.extend(
+            conn.execute(
+                select(
+                    schema.event_participants.c.event_id,
+                    schema.event_participants.c.entity_id,
+                    schema.event_participants.c.role,
+                )
+                .where(schema.event_participants.c.event_id.in_(batch))
+                .order_by(schema.event_participants.c.event_id, schema.event_participants.c.role)
+            ).all()
+        )
+    canonical = canon.many(r[1] for r in rows)
+    canon.prefetch(canonical.values())
+    for event_id, entity_id, role in rows:
+        target = owner[event_id]
+        entity = canonical[entity_id]
+        item = EventParticipant(entity, canon.name(entity) or entity, canon.type(entity), role)
+        if item not in found.setdefault(target, []):
+            found[target].append(item)
+    return found
+
+
+def event_by_id(conn: Connection, event_id: str) -> EventRow | None:
+    """One event (a duplicate id gives its canonical event), or None."""
+    canonical = canonical_events(conn, [event_id])[event_id]
+    rows = conn.execute(
+        select(schema.events, schema.documents.c.published)
+        .select_from(
+            schema.events.join(
+                schema.documents, schema.documents.c.id == schema.events.c.document_id
+            )
+        )
+        .where(schema.events.c.id == canonical)
+    ).mappings()
+    found = [dict(r) for r in rows]
+    return event_rows(conn, found)[0] if found else None

@@ -1,0 +1,241 @@
+"""The read-only HTTP API over factions.query: the same answers as the command line, as JSON.
+
+`create_app(db_path)` builds the app; `factions serve` runs it on 127.0.0.1. Every error is
+`{"error": {"code": ..., "message": ...}}`: 404 for an unknown actor or place (with
+suggestions), 422 for a parameter the query cannot use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import Connection, Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from factions.query.actors import ActorPage, list_actors
+from factions.query.common import BadQuery
+from factions.query.disputes import DisputePage, list_disputes
+from factions.query.events import EventPage, EventRow, event_by_id, find_events
+from factions.query.lookup import NoSuchEntity
+from factions.query.network import Network, actor_network
+from factions.query.profile import Profile, actor_profile
+from factions.query.search import SearchResult, search
+from factions.query.sources import SourceReport, source_breakdown
+from factions.query.summary import Summary, knowledge_base_summary
+from factions.query.timeline import Timeline, actor_timeline
+from factions.store import default_db_path, open_database
+from factions.web.pages import register_pages
+
+MAX_PAGE = 500
+Limit = Annotated[int, Query(ge=0, le=MAX_PAGE, description="At most this many rows.")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Skip this many rows first.")]
+DateParam = Annotated[
+    str | None,
+    Query(
+        max_length=10,
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="A partial ISO date: 2015, 2015-11 or 2015-11-14.",
+    ),
+]
+Certainty = Annotated[
+    str | None,
+    Query(
+        description="Weakest certainty grade to keep (asserted, attributed, reported, alleged, "
+        "claimed, unconfirmed, denied, speculative).",
+        max_length=16,
+    ),
+]
+Text = Annotated[str | None, Query(max_length=200)]
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No entity matches; the message suggests close names."},
+    422: {"description": "A parameter the query cannot use."},
+}
+
+
+def _connection(request: Request) -> Iterator[Connection]:
+    with request.app.state.engine.connect() as conn:
+        yield conn
+
+
+Conn = Annotated[Connection, Depends(_connection)]
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse(
+        status_code=status, content={"error": {"code": code, "message": message, **extra}}
+    )
+
+
+def create_app(db_path: str | None = None) -> FastAPI:
+    """The API over one knowledge base (which must exist); opened read-only by convention:
+    every route is a GET."""
+    engine: Engine = open_database(db_path or default_db_path(), create=False)
+    app = FastAPI(
+        title="factions",
+        summary="An evidence-backed, time-aware knowledge base of armed actors (read-only).",
+        version="1",
+    )
+    app.state.engine = engine
+    register_pages(app, engine)
+
+    @app.exception_handler(NoSuchEntity)
+    async def _no_such_entity(_request: Request, exc: NoSuchEntity) -> JSONResponse:
+        return _error(404, "not_found", str(exc), suggestions=exc.suggestions)
+
+    @app.exception_handler(BadQuery)
+    async def _bad_query(_request: Request, exc: BadQuery) -> JSONResponse:
+        return _error(422, "invalid_parameter", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        return _error(422, "invalid_parameter", problems or "invalid request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = "not_found" if exc.status_code == 404 else "http_error"
+        return _error(exc.status_code, code, str(exc.detail))
+
+    @app.get("/api/stats", response_model=Summary, tags=["knowledge base"])
+    def stats(conn: Conn) -> Summary:
+        """Counts of canonical documents, actors, places, events, claims and disputes."""
+        return knowledge_base_summary(conn)
+
+    @app.get("/api/actors", response_model=ActorPage, tags=["actors"])
+    def actors(
+        conn: Conn,
+        q: Text = None,
+        type: Annotated[str | None, Query(max_length=32)] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> ActorPage:
+        """Actors whose name or an alias contains `q`, most mentioned first."""
+        return list_actors(conn, q, type=type, limit=limit, offset=offset)
+
+    @app.get(
+        "/api/actors/{name_or_id}",
+        response_model=Profile,
+        responses=ERROR_RESPONSES,
+        tags=["actors"],
+    )
+    def actor(
+        conn: Conn, name_or_id: Annotated[str, Path(min_length=1, max_length=200)]
+    ) -> Profile:
+        """An actor's profile: aliases, claims and events with the sentences behind them."""
+        try:
+            return actor_profile(conn, name_or_id)
+        except NoSuchEntity as exc:
+            raise NoSuchEntity(exc.name, exc.suggestions, "actor") from exc
+
+    @app.get("/api/network", response_model=Network, responses=ERROR_RESPONSES, tags=["network"])
+    def network(
+        conn: Conn,
+        as_of: DateParam = None,
+        date_from: Annotated[DateParam, Query(alias="from")] = None,
+        date_to: Annotated[DateParam, Query(alias="to")] = None,
+        predicate: Annotated[
+            list[str] | None, Query(description="Relations to keep, e.g. ally_of,fights.")
+        ] = None,
+        min_certainty: Certainty = None,
+    ) -> Network:
+        """Actors and relation claims valid at a date (`as_of`) or over an interval."""
+        return actor_network(
+            conn,
+            as_of=as_of,
+            date_from=date_from,
+            date_to=date_to,
+            predicates=predicate,
+            min_certainty=min_certainty,
+        )
+
+    @app.get("/api/timeline", response_model=Timeline, responses=ERROR_RESPONSES, tags=["events"])
+    def timeline(
+        conn: Conn,
+        actor: Text = None,
+        place: Text = None,
+        date_from: Annotated[DateParam, Query(alias="from")] = None,
+        date_to: Annotated[DateParam, Query(alias="to")] = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> Timeline:
+        """Events and claims of an actor and/or at a place, in date order."""
+        return actor_timeline(
+            conn,
+            actor,
+            place=place,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit,
+            offset=offset,
+        )
+
+    @app.get("/api/events", response_model=EventPage, responses=ERROR_RESPONSES, tags=["events"])
+    def events(
+        conn: Conn,
+        type: Text = None,
+        actor: Text = None,
+        place: Text = None,
+        date_from: Annotated[DateParam, Query(alias="from")] = None,
+        date_to: Annotated[DateParam, Query(alias="to")] = None,
+        min_certainty: Certainty = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> EventPage:
+        """Events by type, actor, place (a province or country includes all inside), dates."""
+        return find_events(
+            conn,
+            event_type=type,
+            actor=actor,
+            place=place,
+            date_from=date_from,
+            date_to=date_to,
+            min_certainty=min_certainty,
+            limit=limit,
+            offset=offset,
+        )
+
+    @app.get(
+        "/api/events/{event_id}",
+        response_model=EventRow,
+        responses=ERROR_RESPONSES,
+        tags=["events"],
+    )
+    def event(conn: Conn, event_id: Annotated[str, Path(max_length=64)]) -> EventRow | JSONResponse:
+        """One event with its participants and every sentence reporting it."""
+        found = event_by_id(conn, event_id)
+        if found is None:
+            return _error(404, "not_found", f"no event '{event_id}'")
+        return found
+
+    @app.get(
+        "/api/disputes", response_model=DisputePage, responses=ERROR_RESPONSES, tags=["disputes"]
+    )
+    def disputes(
+        conn: Conn, actor: Text = None, limit: Limit = 50, offset: Offset = 0
+    ) -> DisputePage:
+        """Claims that cannot all be true, side by side, with speakers and sources."""
+        return list_disputes(conn, actor, limit=limit, offset=offset)
+
+    @app.get("/api/search", response_model=SearchResult, tags=["search"])
+    def search_route(
+        conn: Conn,
+        q: Annotated[str, Query(min_length=1, max_length=200)],
+        limit: Annotated[int, Query(ge=0, le=100)] = 20,
+    ) -> SearchResult:
+        """Full-text search over the evidence sentences, and names with typo tolerance."""
+        return search(conn, q, limit=limit)
+
+    @app.get("/api/sources", response_model=SourceReport, tags=["sources"])
+    def sources(conn: Conn) -> SourceReport:
+        """Claims per speaker and per outlet, by certainty grade."""
+        return source_breakdown(conn)
+
+    return app

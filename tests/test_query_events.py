@@ -1,0 +1,141 @@
+"""Events, timelines, disputes, search and sources on the sample corpus."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from factions.cli import app
+from factions.query.actors import list_actors
+from factions.query.disputes import list_disputes
+from factions.query.events import find_events
+from factions.query.lookup import NoSuchEntity
+from factions.query.profile import actor_profile
+from factions.query.search import fts_query, search
+from factions.query.sources import source_breakdown
+from factions.query.timeline import actor_timeline
+
+runner = CliRunner()
+
+
+def _places(page) -> set[str]:  # type: ignore[no-untyped-def]
+    return {e.place.name for e in page.events if e.place}
+
+
+def test_a_province_includes_the_towns_inside_it(sample_kb) -> None:
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        takhar = find_events(conn, place="Takhar")
+        afghanistan = find_events(conn, place="Afghanistan", limit=None)
+        pakistan = find_events(conn, place="Pakistan", limit=None)
+    bombing = [e for e in takhar.events if e.sub_event_type == "Suicide bomb"]
+    assert bombing and bombing[0].date == "2011-05-28" and bombing[0].place.name == "Taloqan"
+    assert "Taloqan" in _places(afghanistan) and "Khōst" in _places(afghanistan)
+    assert not _places(pakistan) & {"Taloqan", "Khōst"}
+    assert {e.place.country for e in afghanistan.events if e.place} == {"AF"}
+
+
+def test_events_by_type_date_actor_and_paging(sample_kb) -> None:
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        bombs = find_events(conn, event_type="suicide bomb", limit=None)
+        in_2009 = find_events(conn, date_from="2009-12", date_to="2009-12", limit=None)
+        first = find_events(conn, limit=2)
+        second = find_events(conn, limit=2, offset=2)
+        asserted = find_events(conn, min_certainty="asserted", limit=None)
+    assert bombs.events and {e.sub_event_type for e in bombs.events} == {"Suicide bomb"}
+    khost = [e for e in in_2009.events if e.place and e.place.name == "Khōst"]
+    assert khost and khost[0].fatalities_best == 7
+    # A year-precision 2009 event may be in December: compared at the shorter precision.
+    dated = [e.date for e in in_2009.events if e.date]
+    assert dated and all(d.startswith("2009-12") or "2009-12".startswith(d) for d in dated)
+    assert first.total == second.total > 4
+    assert not {e.id for e in first.events} & {e.id for e in second.events}
+    assert {e.certainty for e in asserted.events} == {"asserted"}
+
+
+def test_unknown_actor_suggests_the_closest_name(sample_kb) -> None:
+    engine, _, _ = sample_kb
+    with engine.connect() as conn, pytest.raises(NoSuchEntity) as caught:
+        find_events(conn, actor="IMX")
+    assert str(caught.value) == "no actor matches 'IMX'; did you mean IMU?"
+
+
+def test_profile_still_finds_the_imu_by_acronym(sample_kb) -> None:
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        profile = actor_profile(conn, "imu")
+    assert profile.name == "Islamic Movement of Uzbekistan"
+    assert "IMU" in profile.aliases
+    assert any(c.predicate == "ally_of" and c.other_name == "Taliban" for c in profile.claims)
+
+
+def test_timeline_is_in_date_order_with_precision(sample_kb) -> None:
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        timeline = actor_timeline(conn, "IMU")
+        zabul = actor_timeline(conn, place="Zabul")
+    dated = [e for e in timeline.entries if e.date]
+    assert timeline.actor_name == "Islamic Movement of Uzbekistan"
+    assert [e.date[:4] for e in dated] == sorted(e.date[:4] for e in dated)
+    assert dated[0].date == "199" and dated[0].precision == "decade"
+    assert {"claim", "event"} <= {e.kind for e in timeline.entries}
+    assert zabul.place_name == "Zābul" and all(
+        e.place == "Zābul" for e in zabul.entries if e.kind == "event"
+    )
+
+
+def test_disputes_show_each_account_with_its_source(sample_kb) -> None:
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        page = list_disputes(conn, "Usman Ghazi")
+    assert page.total == 1
+    dispute = page.disputes[0]
+    fates = {c.value for c in dispute.claims}
+    assert {"captured", "fled", "killed"} <= fates
+    assert all(c.evidence and c.outlet for c in dispute.claims)
+
+
+def test_search_tolerates_a_misspelt_name(sample_kb) -> None:
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        result = search(conn, "Yuldashov")
+        exact = search(conn, "suicide bomber")
+    assert result.entities[0].name == "Tahir Yuldashev"
+    assert result.evidence and all("Yuldash" in hit.text for hit in result.evidence)
+    assert exact.evidence and all("suicide" in hit.text.lower() for hit in exact.evidence)
+    assert fts_query('IMU" OR (x') == '"IMU" "OR" "x"'
+
+
+def test_sources_count_claims_per_speaker_and_outlet(sample_kb) -> None:
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        report = source_breakdown(conn)
+        actors = list_actors(conn, "taliban")
+    outlets = {row.name: row for row in report.outlets}
+    assert "Oxus Courier" in outlets
+    total = sum(row.claims for row in report.outlets)
+    assert total == sum(sum(r.by_certainty.values()) for r in report.outlets)
+    assert report.unattributed + sum(r.claims for r in report.speakers) == total
+    assert "Taliban" in {a.name for a in actors.actors}
+    assert all(any("taliban" in n.lower() for n in [a.name, *a.aliases]) for a in actors.actors)
+
+
+def test_cli_commands_answer_in_json_and_fail_clearly(sample_kb) -> None:
+    _, _, db = sample_kb
+    result = runner.invoke(app, ["network", "--as-of", "2011", "--json", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    edges = json.loads(result.output)["edges"]
+    assert any(e["predicate"] == "ally_of" and e["object_name"] == "Taliban" for e in edges)
+    result = runner.invoke(app, ["events", "--place", "Takhar", "--json", "--db", str(db)])
+    assert json.loads(result.output)["events"][0]["date"] == "2011-05-28"
+    for args in (["timeline", "IMU"], ["disputes"], ["search", "Taloqan"], ["sources"]):
+        shown = runner.invoke(app, [*args, "--db", str(db)])
+        assert shown.exit_code == 0, (args, shown.output)
+    assert "Usman Ghazi" in runner.invoke(app, ["disputes", "--db", str(db)]).output
+    missing = runner.invoke(app, ["timeline", "IMX", "--db", str(db)])
+    assert missing.exit_code == 1 and "did you mean IMU?" in missing.output
+    bad = runner.invoke(app, ["network", "--as-of", "2015-13", "--db", str(db)])
+    assert bad.exit_code == 2 and "not a date" in bad.output
