@@ -245,8 +245,11 @@ def demo(
         _print_summary(knowledge_base_summary(conn))
     out.print(
         "\n[bold]Try next[/]\n"
+        f"  factions show IMU --db {db}\n"
+        f"  factions network --as-of 2015-11 --db {db}\n"
+        f"  factions disputes --db {db}\n"
+        f"  factions serve --db {db}     (web UI on http://127.0.0.1:8000)\n"
         f"  factions export --db {db} --format jsonl --out kb.jsonl\n"
-        f"  factions stats --db {db}\n"
         f"  factions ingest --db {db} ../shared/corpus/seeds "
         "--metadata ../shared/corpus/seeds/metadata.jsonl",
         highlight=False,
