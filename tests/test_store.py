@@ -92,3 +92,47 @@ def test_claim_ids_are_deterministic() -> None:
     b = ClaimRecord(subject="x", predicate="ally_of", object="y", evidence=list(evidence))
     c = ClaimRecord(subject="x", predicate="fights", object="y", evidence=evidence)
     assert a.id == b.id != c.id
+
+
+def test_a_version_2_database_is_migrated_to_keep_place_alternatives(tmp_path: Path) -> None:
+    db = str(tmp_path / "old.db")
+    engine = open_database(db)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE entities DROP COLUMN alternatives"))
+        conn.execute(text("UPDATE meta SET value = '2' WHERE key = 'schema_version'"))
+    engine.dispose()
+    engine = open_database(db)
+    with engine.connect() as conn:
+        columns = {row[1] for row in conn.execute(text("PRAGMA table_info(entities)"))}
+        assert "alternatives" in columns
+        assert schema_version(conn) == SCHEMA_VERSION
+
+
+def test_place_alternatives_reach_the_export(tmp_path: Path) -> None:
+    import io
+    import json
+
+    from factions.export.jsonl import write_jsonl
+
+    engine = open_database(str(tmp_path / "kb.db"))
+    with engine.begin() as conn:
+        writer.upsert_entities(
+            conn,
+            [
+                EntityRecord(
+                    id="geo-1",
+                    type="location",
+                    name="Qalat",
+                    country="AF",
+                    lat=32.1,
+                    lon=66.9,
+                    geo_precision="point",
+                    alternatives=["geonames:2"],
+                )
+            ],
+        )
+    buffer = io.StringIO()
+    with engine.connect() as conn:
+        write_jsonl(conn, buffer)
+    [row] = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    assert row["alternatives"] == ["geonames:2"]

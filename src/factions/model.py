@@ -89,6 +89,8 @@ class EntityRecord:
     # entries it is the gazetteer id, otherwise the type and normalised name.
     match_key: str | None = None
     context: list[str] = field(default_factory=list)
+    # For places: the other gazetteer candidates the name could have meant.
+    alternatives: list[str] = field(default_factory=list)
 
 
 @dataclass

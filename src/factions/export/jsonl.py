@@ -77,6 +77,7 @@ def entity_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[st
                 lat=e["lat"],
                 lon=e["lon"],
                 geo_precision=e["geo_precision"],
+                alternatives=json.loads(e["alternatives"]) if e["alternatives"] else [],
             )
         yield row
 

@@ -486,6 +486,7 @@ def entity_records(registry: DocumentEntities) -> list[EntityRecord]:
                 gazetteer_id=entity.gazetteer_id or (place.gazetteer_id if place else None),
                 match_key=entity.key,
                 context=actor_context,
+                alternatives=list(place.alternatives) if place else [],
             )
         )
     return records

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, select
+from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
 from sqlalchemy.schema import CreateIndex
 
 from factions.store import schema, sqlite
@@ -39,8 +39,15 @@ def _migration_2(conn: Connection) -> None:
         conn.execute(CreateIndex(index, if_not_exists=True))
 
 
+def _migration_3(conn: Connection) -> None:
+    # Places keep the other gazetteer candidates their name could have meant.
+    columns = {c["name"] for c in inspect(conn).get_columns("entities")}
+    if "alternatives" not in columns:
+        conn.execute(text("ALTER TABLE entities ADD COLUMN alternatives TEXT"))
+
+
 # Append-only: each entry brings the schema from version N-1 to N.
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2]
+MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2, _migration_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -62,6 +62,8 @@ entities = Table(
     Column("geo_precision", String(16)),
     Column("gazetteer_id", String(64)),
     Column("match_key", Text, index=True),
+    # JSON list of the other gazetteer ids a place name could have meant (ambiguous names).
+    Column("alternatives", Text),
 )
 
 aliases = Table(

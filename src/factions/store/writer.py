@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -78,6 +79,7 @@ def upsert_entities(conn: Connection, records: Iterable[EntityRecord]) -> None:
                 "geo_precision": record.geo_precision,
                 "gazetteer_id": record.gazetteer_id,
                 "match_key": record.match_key,
+                "alternatives": json.dumps(record.alternatives) if record.alternatives else None,
             }
         )
         for alias in {record.name, *record.aliases}:
