@@ -188,3 +188,21 @@ def test_group_possessive_follows_the_subject_of_the_previous_sentence() -> None
     found = relations(text)
     assert ("Hizbul Islam", "operates_in", "Baidoa") in found
     assert ("al-Shabaab", "operates_in", "Baidoa") not in found
+
+
+def test_attributive_link_does_not_spread_over_a_coordination() -> None:
+    from factions.extract import Extractor
+    from factions.ingest.documents import make_document
+
+    text = (
+        "Observers warn that alliances between the al-Qaeda linked Northern Front and the "
+        "Taliban could spread."
+    )
+    extraction = Extractor().extract(make_document(text, {"published": "2012-01"}, source="t"))
+    names = {e.id: e.name for e in extraction.entities}
+    affiliated = {
+        (names[c.subject], names[c.object])
+        for c in extraction.claims
+        if c.predicate == "affiliated_with"
+    }
+    assert ("Taliban", "al-Qaeda") not in affiliated
