@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, or_, select
 
-from factions.query.common import Canon
+from factions.query.common import Canon, Evidence, evidence_for
 from factions.query.lookup import NoSuchEntity, find_entity
 from factions.store import schema
 
 __all__ = ["NoSuchEntity", "Profile", "actor_profile", "find_entity_id"]
-
-
-@dataclass
-class EvidenceLine:
-    document: str
-    title: str | None
-    published: str | None
-    text: str
-    start: int
-    end: int
 
 
 @dataclass
@@ -37,7 +26,7 @@ class ClaimLine:
     certainty: str
     polarity: bool
     speaker: str | None
-    evidence: list[EvidenceLine] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 @dataclass
@@ -49,7 +38,7 @@ class EventLine:
     place: str | None
     role: str
     certainty: str
-    evidence: list[EvidenceLine] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 @dataclass
@@ -75,33 +64,6 @@ def find_entity_id(conn: Connection, name: str) -> str:
 def _known_name(canon: Canon, entity_id: str | None) -> str | None:
     """The entity's name, or None when the id is not a stored entity."""
     return canon.name(entity_id) if entity_id and canon.row(entity_id) else None
-
-
-def _evidence_for(conn: Connection, kind: str, ids: list[str]) -> dict[str, list[EvidenceLine]]:
-    found: dict[str, list[EvidenceLine]] = defaultdict(list)
-    if not ids:
-        return found
-    rows = conn.execute(
-        select(
-            schema.evidence.c.owner_id,
-            schema.evidence.c.document_id,
-            schema.documents.c.title,
-            schema.documents.c.published,
-            schema.evidence.c.text,
-            schema.evidence.c.start,
-            schema.evidence.c.end,
-        )
-        .select_from(
-            schema.evidence.join(
-                schema.documents, schema.documents.c.id == schema.evidence.c.document_id
-            )
-        )
-        .where(schema.evidence.c.owner_kind == kind, schema.evidence.c.owner_id.in_(ids))
-        .order_by(schema.evidence.c.id)
-    )
-    for owner, document, title, published, text, start, end in rows:
-        found[owner].append(EvidenceLine(document, title, published, text, start, end))
-    return found
 
 
 def actor_profile(conn: Connection, name: str) -> Profile:
@@ -142,7 +104,7 @@ def actor_profile(conn: Connection, name: str) -> Profile:
         .mappings()
         .all()
     )
-    claim_evidence = _evidence_for(conn, "claim", [c["id"] for c in claim_rows])
+    claim_evidence = evidence_for(conn, "claim", [c["id"] for c in claim_rows])
     canon.prefetch(
         canon.of(i) for c in claim_rows for i in (c["subject"], c["object"], c["attributed_to"])
     )
@@ -183,7 +145,7 @@ def actor_profile(conn: Connection, name: str) -> Profile:
         .mappings()
         .all()
     )
-    event_evidence = _evidence_for(conn, "event", [e["id"] for e in event_rows])
+    event_evidence = evidence_for(conn, "event", [e["id"] for e in event_rows])
     events = [
         EventLine(
             id=e["id"],
