@@ -54,9 +54,8 @@ def extractor_version() -> str:
 
 
 def _evidence(document: Document, sent: Span) -> Evidence:
-    return Evidence(
-        document.id, sent.text.strip(), sent.start_char, sent.start_char + len(sent.text.strip())
-    )
+    text = sent.text.strip()  # Span.text is rebuilt from the tokens on every access
+    return Evidence(document.id, text, sent.start_char, sent.start_char + len(text))
 
 
 def _sentence_dates(dates: list[DateMention], sent: Span) -> list[DateMention]:

@@ -233,6 +233,10 @@ def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]
     """Every relation pattern match in the sentence, between two different actors of the types
     the predicate allows. Coordinated names each get the relation ("X and Y fought Z")."""
     found: dict[tuple[str, str, str], RelationMatch] = {}
+    # Every pattern needs two actors, or an actor and a place: most sentences have neither.
+    actors = masked.text.count("[[E")
+    if actors == 0 or (actors == 1 and "[[P" not in masked.text):
+        return []
     views = [_View(masked.text, {}, [])]
     collapsed = _collapsed(masked.text)
     if collapsed is not None:
