@@ -370,7 +370,7 @@ def _described_groups(
     """Groups described but unnamed become entities of their own, linked to their parent.
 
     The parent's mention is replaced by one of the described group over the whole phrase, so
-    "the deputy leader of the Taliban splinter group" is about the splinter group.
+    "the second-in-command of the Taliban splinter group" is about the splinter group.
     """
     result = []
     for mention in mentions:

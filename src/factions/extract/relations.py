@@ -254,8 +254,8 @@ def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]
                     start = _original_offset(masked, view.masked_position(match.start()))
                     end = _original_offset(masked, view.masked_position(match.end()))
                     subjects, objects = _slot_entities(masked, view, slots)
-                    # "the Al-Qaeda linked IMU and the Taliban": when the object comes first,
-                    # it modifies only the name right after it, not the whole coordination.
+                    # "the al-Qaeda backed Northern Front and the Taliban": an object that comes
+                    # first modifies only the name right after it, not the whole coordination.
                     if slots.get("Y") is not None and match.start("Y") < match.start("X"):
                         subjects = subjects[:1]
                     for subject in subjects:
