@@ -18,6 +18,9 @@ from pathlib import Path
 import pycountry
 import pytest
 
+from factions.model import CERTAINTY_GRADES
+from factions.model import ENTITY_TYPES as MODEL_ENTITY_TYPES
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "src" / "factions" / "data" / "sample"
 CORPUS = SAMPLE / "corpus"
@@ -31,26 +34,9 @@ PAGE_STORY_END = "Share"
 SEED_POST_END = "Direct link"
 
 KINDS = {"entity", "event", "relation", "date", "place", "dispute"}
-ENTITY_TYPES = {
-    "armed_group",
-    "state_force",
-    "organization",
-    "person",
-    "location",
-    "country",
-    "region",
-}
+ENTITY_TYPES = set(MODEL_ENTITY_TYPES)
 PLACE_TYPES = {"location", "country", "region"}
-CERTAINTY = {
-    "asserted",
-    "attributed",
-    "reported",
-    "alleged",
-    "claimed",
-    "unconfirmed",
-    "denied",
-    "speculative",
-}
+CERTAINTY = set(CERTAINTY_GRADES)
 DATE_PRECISION = {"day", "week", "part_of_month", "month", "season", "year", "decade"}
 GEO_PRECISION = {"point", "district", "admin1", "country", "region"}
 PREDICATES = {

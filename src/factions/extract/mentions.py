@@ -416,20 +416,22 @@ def _described_groups(
     return result
 
 
+def sentence_evidence(document_id: str, sent: Span) -> Evidence:
+    """A sentence as evidence: its stripped text and where it stands in the document."""
+    text = sent.text.strip()  # Span.text is rebuilt from the tokens on every access
+    return Evidence(document_id, text, sent.start_char, sent.start_char + len(text))
+
+
 def derived_claims(doc: Doc, registry: DocumentEntities) -> list[ClaimRecord]:
     """What a description states by itself: a splinter group is a splinter of its parent."""
     claims = []
     for described, predicate, parent, token in registry.derivations:
-        sent = doc[token].sent
-        text = sent.text.strip()
         claims.append(
             ClaimRecord(
                 subject=described.id,
                 predicate=predicate,
                 object=parent.id,
-                evidence=[
-                    Evidence(registry.doc_id, text, sent.start_char, sent.start_char + len(text))
-                ],
+                evidence=[sentence_evidence(registry.doc_id, doc[token].sent)],
                 rule="described-group",
             )
         )

@@ -23,6 +23,7 @@ from factions.extract.mentions import (
     entity_records,
     mention_records,
     resolve_mentions,
+    sentence_evidence,
 )
 from factions.extract.nlp import build_pipeline, model_name
 from factions.extract.relations import (
@@ -54,8 +55,7 @@ def extractor_version() -> str:
 
 
 def _evidence(document: Document, sent: Span) -> Evidence:
-    text = sent.text.strip()  # Span.text is rebuilt from the tokens on every access
-    return Evidence(document.id, text, sent.start_char, sent.start_char + len(text))
+    return sentence_evidence(document.id, sent)
 
 
 def _sentence_dates(dates: list[DateMention], sent: Span) -> list[DateMention]:

@@ -88,13 +88,17 @@ class _NearDuplicateIndex:
         for doc_id, fp in fingerprints:
             self.add(doc_id, fp)
 
+    @staticmethod
+    def _keys(fp: str) -> list[tuple[int, str]]:
+        return [(band, fp[band * 4 : band * 4 + 4]) for band in range(4)]
+
     def add(self, doc_id: str, fp: str) -> None:
-        for band in range(4):
-            self._bands.setdefault((band, fp[band * 4 : band * 4 + 4]), []).append((doc_id, fp))
+        for key in self._keys(fp):
+            self._bands.setdefault(key, []).append((doc_id, fp))
 
     def find(self, fp: str) -> str | None:
-        for band in range(4):
-            for doc_id, other in self._bands.get((band, fp[band * 4 : band * 4 + 4]), []):
+        for key in self._keys(fp):
+            for doc_id, other in self._bands.get(key, []):
                 if hamming(fp, other) <= NEAR_DUPLICATE_BITS:
                     return doc_id
         return None

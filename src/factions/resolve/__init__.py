@@ -11,7 +11,12 @@ from sqlalchemy import Connection, select
 
 from factions.model import Extraction
 from factions.resolve.disputes import find_disputes
-from factions.resolve.entities import KnownPerson, find_person_link, load_known_people
+from factions.resolve.entities import (
+    KnownPerson,
+    find_person_link,
+    load_known_people,
+    name_tokens,
+)
 from factions.resolve.events import same_event_links
 from factions.store import schema, writer
 
@@ -74,7 +79,7 @@ class Resolver:
                 links.append((record.id, target, link[1], link[2]))
                 self.links[record.id] = target
             known = self.people.setdefault(
-                record.id, KnownPerson(record.id, record.name, tuple(record.name.lower().split()))
+                record.id, KnownPerson(record.id, record.name, name_tokens(record.name))
             )
             known.context.update(record.context)
         writer.set_links(conn, schema.entity_links, links)

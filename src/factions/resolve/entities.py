@@ -29,7 +29,7 @@ class KnownPerson:
     context: set[str] = field(default_factory=set)
 
 
-def _tokens(name: str) -> tuple[str, ...]:
+def name_tokens(name: str) -> tuple[str, ...]:
     return tuple(name.lower().replace("-", " ").split())
 
 
@@ -42,7 +42,7 @@ def load_known_people(conn: Connection) -> dict[str, KnownPerson]:
         )
     )
     for entity_id, name, _key in rows:
-        people[entity_id] = KnownPerson(entity_id, name, _tokens(name))
+        people[entity_id] = KnownPerson(entity_id, name, name_tokens(name))
     if not people:
         return people
     mine, other = schema.mentions.alias("mine"), schema.mentions.alias("other")
@@ -77,7 +77,7 @@ def find_person_link(
     record: EntityRecord, people: dict[str, KnownPerson]
 ) -> tuple[str, float, str] | None:
     """(canonical id, score, method) for a person record, or None to keep it apart."""
-    tokens = _tokens(record.name)
+    tokens = name_tokens(record.name)
     context = set(record.context)
     best: tuple[str, float, str] | None = None
     for person in people.values():
