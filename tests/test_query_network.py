@@ -65,3 +65,16 @@ def test_min_certainty_drops_weaker_claims(sample_kb) -> None:
     assert {e.certainty for e in asserted.edges} == {"asserted"}
     weaker = [e for e in everything.edges if e.certainty != "asserted"]
     assert weaker, "the sample corpus has attributed and reported relations"
+
+
+def test_limit_keeps_the_heaviest_edges_and_counts_them_all(sample_kb) -> None:
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        everything = actor_network(conn)
+        top = actor_network(conn, limit=3)
+    assert everything.total_edges == len(everything.edges) > 3
+    assert top.total_edges == everything.total_edges
+    assert [e.claims for e in top.edges] == [e.claims for e in everything.edges[:3]]
+    weights = [e.weight for e in everything.edges]
+    assert weights == sorted(weights, reverse=True)
+    assert {n.id for n in top.nodes} == {x for e in top.edges for x in (e.subject, e.object)}

@@ -117,6 +117,9 @@ def network(
         str | None, typer.Option(help="Only these relations, comma-separated: ally_of,fights.")
     ] = None,
     min_certainty: CertaintyOption = None,
+    limit: Annotated[
+        int | None, typer.Option(help="At most this many relations, heaviest first.", min=0)
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -134,13 +137,19 @@ def network(
             date_to=date_to,
             predicates=predicate,
             min_certainty=min_certainty,
+            limit=limit,
         ),
     )
     if as_json:
         return _print_json(result)
     when = as_of or _when(result.date_from, result.date_to) or "any time"
+    shown = (
+        f"{len(result.edges)} relations"
+        if len(result.edges) == result.total_edges
+        else f"the {len(result.edges)} heaviest of {result.total_edges} relations"
+    )
     table = Table(
-        title=f"Network as of {when}: {len(result.nodes)} actors, {len(result.edges)} relations",
+        title=f"Network as of {when}: {len(result.nodes)} actors, {shown}",
         title_justify="left",
     )
     for column in ("subject", "relation", "object", "weight", "certainty", "said by", "valid"):

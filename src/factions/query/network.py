@@ -63,6 +63,8 @@ class Network:
     date_to: str | None
     predicates: list[str] | None
     min_certainty: str | None
+    limit: int | None = None
+    total_edges: int = 0
     nodes: list[NetworkNode] = field(default_factory=list)
     edges: list[NetworkEdge] = field(default_factory=list)
 
@@ -154,12 +156,16 @@ def actor_network(
     date_to: str | None = None,
     predicates: str | list[str] | None = None,
     min_certainty: str | None = None,
+    limit: int | None = None,
 ) -> Network:
     """Actors and the relation claims between them valid at a date or over an interval.
 
     Edge weight is the number of evidence sentences; certainty the strongest among its claims.
-    Negated claims ("X is not allied with Y") are left out: they are not edges.
+    Negated claims ("X is not allied with Y") are left out: they are not edges. Edges come
+    heaviest first; `limit` keeps that many (`total_edges` says how many there were).
     """
+    if limit is not None and limit < 0:
+        raise BadQuery("limit must be 0 or more")
     lower, upper = date_bounds(as_of, date_from, date_to)
     wanted = parse_predicates(predicates)
     grades = grades_at_least(min_certainty)
@@ -194,12 +200,18 @@ def actor_network(
                 last_reported=_latest([c["published"] for c in claims]),
             )
         )
+    total = len(edges)
+    edges.sort(key=lambda e: (-e.weight, e.subject_name, e.predicate, e.object_name))
+    if limit is not None:
+        edges = edges[:limit]
     return Network(
         as_of=as_of,
         date_from=lower if not as_of else None,
         date_to=upper if not as_of else None,
         predicates=wanted,
         min_certainty=min_certainty,
+        limit=limit,
+        total_edges=total,
         nodes=_nodes(edges, canon),
         edges=edges,
     )

@@ -31,6 +31,8 @@ from factions.store import default_db_path, open_database
 from factions.web.pages import register_pages
 
 MAX_PAGE = 500
+# A network of more edges than this is unreadable in any viewer; exports have no limit.
+MAX_EDGES = 5000
 Limit = Annotated[int, Query(ge=0, le=MAX_PAGE, description="At most this many rows.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Skip this many rows first.")]
 DateParam = Annotated[
@@ -145,6 +147,9 @@ def create_app(db_path: str | None = None) -> FastAPI:
             list[str] | None, Query(description="Relations to keep, e.g. ally_of,fights.")
         ] = None,
         min_certainty: Certainty = None,
+        limit: Annotated[
+            int, Query(ge=0, le=MAX_EDGES, description="At most this many edges, heaviest first.")
+        ] = 250,
     ) -> Network:
         """Actors and relation claims valid at a date (`as_of`) or over an interval."""
         return actor_network(
@@ -154,6 +159,7 @@ def create_app(db_path: str | None = None) -> FastAPI:
             date_to=date_to,
             predicates=predicate,
             min_certainty=min_certainty,
+            limit=limit,
         )
 
     @app.get("/api/timeline", response_model=Timeline, responses=ERROR_RESPONSES, tags=["events"])
