@@ -1,9 +1,10 @@
 """The network of actors as of a date or over an interval: who allied with, fought or led whom.
 
-A claim is valid at a date D when valid_from <= D <= valid_to, comparing at the shorter of the
-two precisions, a missing bound being open. A claim with no dates at all holds at its
-document's publication date (and always, when no date is asked for). Claims are aggregated
-into one edge per (subject, predicate, object) of canonical entities.
+A claim is valid at a date D when its period [valid_from, valid_to] meets D's (so dates compare
+at the shorter of the two precisions), a missing bound being open. A claim with no dates at
+all holds at its document's publication date (and always, when no date is asked for). Claims
+are aggregated into one edge per (subject, predicate, object) of canonical entities, read from
+the relation index (store/relations.py) rather than from every claim.
 """
 
 from __future__ import annotations
@@ -11,21 +12,21 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, Table, func, select, tuple_
+from sqlalchemy.sql.elements import ColumnElement
 
+from factions.periods import OPEN_END, OPEN_START, query_days
 from factions.query.common import (
     BadQuery,
     Canon,
-    chunks,
-    claim_validity,
     date_bounds,
     grades_at_least,
-    sql_not_after,
-    sql_not_before,
     strongest,
-    within,
 )
 from factions.store import schema
+from factions.store.relations import EdgeKey, overlapping
+
+GradedKey = tuple[str, str, str, str]
 
 
 @dataclass
@@ -78,64 +79,130 @@ def parse_predicates(value: str | list[str] | None) -> list[str] | None:
     return found or None
 
 
-def _claim_rows(
-    conn: Connection,
-    lower: str | None,
-    upper: str | None,
+@dataclass
+class _Totals:
+    claims: int = 0
+    weight: int = 0
+    grades: set[str] = field(default_factory=set)
+
+
+def _spans_filter(
+    table: Table,
+    days: tuple[int, int],
     predicates: list[str] | None,
     grades: list[str] | None,
-) -> list[dict]:
-    start, end = claim_validity()
-    conditions = [schema.claims.c.object.is_not(None), schema.claims.c.polarity.is_(True)]
+) -> list[ColumnElement[bool]]:
+    conditions = []
+    if days != (OPEN_START, OPEN_END):
+        conditions.append(overlapping(table, *days))
     if predicates:
-        conditions.append(schema.claims.c.predicate.in_(predicates))
+        conditions.append(table.c.predicate.in_(predicates))
     if grades:
-        conditions.append(schema.claims.c.certainty.in_(grades))
-    if upper:
-        conditions.append(sql_not_after(start, upper))
-    if lower:
-        conditions.append(sql_not_before(end, lower))
+        conditions.append(table.c.certainty.in_(grades))
+    return conditions
+
+
+def _claim_totals(
+    conn: Connection,
+    days: tuple[int, int],
+    predicates: list[str] | None,
+    grades: list[str] | None,
+    edges: list[GradedKey] | None = None,
+) -> dict[GradedKey, tuple[int, int]]:
+    """(edge, grade) -> (claims, weight), counted claim by claim."""
+    table = schema.relation_spans
+    key = (table.c.subject, table.c.predicate, table.c.object, table.c.certainty)
+    conditions = _spans_filter(table, days, predicates, grades)
+    statement = select(*key, func.count(), func.sum(table.c.weight)).group_by(*key)
+    if edges is None:
+        return {tuple(r[:4]): (r[4], r[5]) for r in conn.execute(statement.where(*conditions))}
+    found: dict[GradedKey, tuple[int, int]] = {}
+    for start in range(0, len(edges), 200):
+        batch = edges[start : start + 200]
+        found.update(
+            (tuple(r[:4]), (r[4], r[5]))
+            for r in conn.execute(statement.where(*conditions, tuple_(*key).in_(batch)))
+        )
+    return found
+
+
+def _edge_totals(
+    conn: Connection,
+    days: tuple[int, int],
+    predicates: list[str] | None,
+    grades: list[str] | None,
+) -> dict[EdgeKey, _Totals]:
+    """Each edge with a claim valid during `days`: its claims, evidence and grades.
+
+    Reads one stored span per edge and grade where the same claims hold all through `days`;
+    an edge whose claims change during `days` is recounted from its claims.
+    """
+    if days == (OPEN_START, OPEN_END):
+        counts = _claim_totals(conn, days, predicates, grades)
+    else:
+        table = schema.edge_spans
+        spans: dict[GradedKey, list[tuple[int, int]]] = defaultdict(list)
+        for s, p, o, grade, claims, weight in conn.execute(
+            select(
+                table.c.subject,
+                table.c.predicate,
+                table.c.object,
+                table.c.certainty,
+                table.c.claims,
+                table.c.weight,
+            ).where(*_spans_filter(table, days, predicates, grades))
+        ):
+            spans[(s, p, o, grade)].append((claims, weight))
+        counts = {key: found[0] for key, found in spans.items() if len(found) == 1}
+        changing = sorted(key for key, found in spans.items() if len(found) > 1)
+        if changing:
+            counts.update(_claim_totals(conn, days, predicates, grades, changing))
+    totals: dict[EdgeKey, _Totals] = defaultdict(_Totals)
+    for (s, p, o, grade), (claims, weight) in counts.items():
+        edge = totals[(s, p, o)]
+        edge.claims += claims
+        edge.weight += weight
+        edge.grades.add(grade)
+    return totals
+
+
+def _edge_claims(
+    conn: Connection,
+    edges: list[EdgeKey],
+    days: tuple[int, int],
+    grades: list[str] | None,
+) -> dict[EdgeKey, list[dict]]:
+    """The claims behind each edge valid during `days`, with their documents."""
+    spans, claims, documents = schema.relation_spans, schema.claims, schema.documents
+    key = tuple_(spans.c.subject, spans.c.predicate, spans.c.object)
     statement = (
         select(
-            schema.claims.c.id,
-            schema.claims.c.subject,
-            schema.claims.c.predicate,
-            schema.claims.c.object,
-            schema.claims.c.certainty,
-            schema.claims.c.attributed_to,
-            schema.claims.c.document_id,
-            schema.documents.c.outlet,
-            schema.documents.c.published,
-            schema.claims.c.valid_from,
-            schema.claims.c.valid_to,
-            start.label("start"),
-            end.label("end"),
+            spans.c.subject,
+            spans.c.predicate,
+            spans.c.object,
+            claims.c.id,
+            claims.c.certainty,
+            claims.c.attributed_to,
+            claims.c.document_id,
+            claims.c.valid_from,
+            claims.c.valid_to,
+            documents.c.outlet,
+            documents.c.published,
         )
         .select_from(
-            schema.claims.join(
-                schema.documents, schema.documents.c.id == schema.claims.c.document_id
+            spans.join(claims, claims.c.id == spans.c.claim_id).join(
+                documents, documents.c.id == claims.c.document_id
             )
         )
-        .where(and_(*conditions))
+        .where(*_spans_filter(spans, days, None, grades))
     )
-    # Sorted here: ORDER BY id would walk the primary key index instead of the table.
-    rows = sorted((dict(r) for r in conn.execute(statement).mappings()), key=lambda r: r["id"])
-    # SQL keeps a superset for ISO-week dates; the exact test runs here.
-    return [r for r in rows if within(r["start"], r["end"], lower, upper)]
-
-
-def _evidence_counts(conn: Connection, claim_ids: list[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for batch in chunks(claim_ids):
-        counts.update(
-            conn.execute(
-                select(schema.evidence.c.owner_id, func.count())
-                .where(schema.evidence.c.owner_kind == "claim")
-                .where(schema.evidence.c.owner_id.in_(batch))
-                .group_by(schema.evidence.c.owner_id)
-            ).all()
-        )
-    return counts
+    found: dict[EdgeKey, list[dict]] = defaultdict(list)
+    for start in range(0, len(edges), 200):
+        for row in conn.execute(statement.where(key.in_(edges[start : start + 200]))).mappings():
+            found[(row["subject"], row["predicate"], row["object"])].append(dict(row))
+    for rows in found.values():
+        rows.sort(key=lambda r: r["id"])
+    return found
 
 
 def _earliest(values: list[str | None]) -> str | None:
@@ -169,18 +236,19 @@ def actor_network(
     lower, upper = date_bounds(as_of, date_from, date_to)
     wanted = parse_predicates(predicates)
     grades = grades_at_least(min_certainty)
-    rows = _claim_rows(conn, lower, upper, wanted, grades)
+    days = query_days(lower, upper)
+    totals = _edge_totals(conn, days, wanted, grades)
+    ranked = sorted(totals, key=lambda k: (-totals[k].weight, k))
+    shown = ranked if limit is None else ranked[:limit]
+    claims = _edge_claims(conn, shown, days, grades)
     canon = Canon(conn)
-    canonical = canon.many(i for r in rows for i in (r["subject"], r["object"], r["attributed_to"]))
-    canon.prefetch(canonical.values())
-    weights = _evidence_counts(conn, [r["id"] for r in rows])
-    grouped: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    for r in rows:
-        key = (canonical[r["subject"]], r["predicate"], canonical[r["object"]])
-        grouped[key].append(r)
+    canon.prefetch({i for edge in shown for i in (edge[0], edge[2])})
+    speakers = canon.many(c["attributed_to"] for rows in claims.values() for c in rows)
+    canon.prefetch(speakers.values())
     edges = []
-    for (subject, predicate, obj), claims in sorted(grouped.items()):
-        speakers = {canon.name(canonical[c["attributed_to"]]) for c in claims if c["attributed_to"]}
+    for subject, predicate, obj in shown:
+        rows = claims.get((subject, predicate, obj), [])
+        said_by = {canon.name(speakers[c["attributed_to"]]) for c in rows if c["attributed_to"]}
         edges.append(
             NetworkEdge(
                 subject=subject,
@@ -188,22 +256,18 @@ def actor_network(
                 predicate=predicate,
                 object=obj,
                 object_name=canon.name(obj) or obj,
-                weight=sum(max(weights.get(c["id"], 0), 1) for c in claims),
-                certainty=strongest(c["certainty"] for c in claims),
-                speakers=sorted(s for s in speakers if s),
-                outlets=sorted({c["outlet"] for c in claims if c["outlet"]}),
-                claims=[c["id"] for c in claims],
-                documents=len({c["document_id"] for c in claims}),
-                valid_from=_earliest([c["valid_from"] for c in claims]),
-                valid_to=_latest([c["valid_to"] for c in claims]),
-                first_reported=_earliest([c["published"] for c in claims]),
-                last_reported=_latest([c["published"] for c in claims]),
+                weight=totals[(subject, predicate, obj)].weight,
+                certainty=strongest(totals[(subject, predicate, obj)].grades),
+                speakers=sorted(s for s in said_by if s),
+                outlets=sorted({c["outlet"] for c in rows if c["outlet"]}),
+                claims=[c["id"] for c in rows],
+                documents=len({c["document_id"] for c in rows}),
+                valid_from=_earliest([c["valid_from"] for c in rows]),
+                valid_to=_latest([c["valid_to"] for c in rows]),
+                first_reported=_earliest([c["published"] for c in rows]),
+                last_reported=_latest([c["published"] for c in rows]),
             )
         )
-    total = len(edges)
-    edges.sort(key=lambda e: (-e.weight, e.subject_name, e.predicate, e.object_name))
-    if limit is not None:
-        edges = edges[:limit]
     return Network(
         as_of=as_of,
         date_from=lower if not as_of else None,
@@ -211,7 +275,7 @@ def actor_network(
         predicates=wanted,
         min_certainty=min_certainty,
         limit=limit,
-        total_edges=total,
+        total_edges=len(ranked),
         nodes=_nodes(edges, canon),
         edges=edges,
     )

@@ -18,7 +18,7 @@ from factions.resolve.entities import (
     name_tokens,
 )
 from factions.resolve.events import same_event_links
-from factions.store import schema, writer
+from factions.store import relations, schema, writer
 
 __all__ = ["Resolver", "canonical_map", "refresh_derived"]
 
@@ -83,29 +83,38 @@ class Resolver:
             )
             known.context.update(record.context)
         writer.set_links(conn, schema.entity_links, links)
+        for entity_id, target, _score, _method in links:
+            relations.relink_entity(conn, entity_id, target)
         writer.insert_mentions(conn, document.id, extraction.mentions)
         writer.insert_claims(conn, document.id, extraction.claims)
-        writer.insert_events(conn, document.id, extraction.events)
+        relations.add_relation_spans(conn, self._relation_spans(extraction))
+        writer.insert_events(conn, document.id, extraction.events, document.published)
+
+    def _relation_spans(self, extraction: Extraction) -> list[relations.RelationSpan]:
+        return [
+            span
+            for c in extraction.claims
+            if c.object
+            and (
+                span := relations.relation_span(
+                    c.id,
+                    self.canonical(c.subject),
+                    c.predicate,
+                    self.canonical(c.object),
+                    certainty=c.certainty,
+                    polarity=c.polarity,
+                    evidence=len(c.evidence),
+                    valid_from=c.valid_from,
+                    valid_to=c.valid_to,
+                    reported=extraction.document.published,
+                )
+            )
+        ]
 
 
 def canonical_map(conn: Connection) -> dict[str, str]:
     """Machine entity id -> canonical id, following chains of links."""
-    links = dict(
-        conn.execute(
-            select(schema.entity_links.c.entity_id, schema.entity_links.c.canonical_id)
-        ).all()
-    )
-    resolved = {}
-    for entity_id in links:
-        seen, current = {entity_id}, links[entity_id]
-        while current in links and current not in seen:
-            seen.add(current)
-            current = links[current]
-        # A loop (which the resolver never writes, but an older database may hold) leaves
-        # each member canonical rather than hiding them all.
-        if current != entity_id:
-            resolved[entity_id] = current
-    return resolved
+    return relations.canonical_ids(conn)
 
 
 def refresh_derived(conn: Connection) -> None:

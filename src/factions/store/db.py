@@ -10,6 +10,8 @@ from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
 from sqlalchemy.schema import CreateIndex
 
 from factions.store import schema, sqlite
+from factions.store.relations import rebuild_relation_index
+from factions.store.writer import fill_event_days
 
 DB_ENV = "FACTIONS_DB"
 DEFAULT_DB = "factions.db"
@@ -46,8 +48,26 @@ def _migration_3(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE entities ADD COLUMN alternatives TEXT"))
 
 
+def _migration_4(conn: Connection) -> None:
+    # Derived data for fast queries at scale: each event's days, and the relation index.
+    columns = {c["name"] for c in inspect(conn).get_columns("events")}
+    for column in ("day_first", "day_last"):
+        if column not in columns:
+            conn.execute(text(f"ALTER TABLE events ADD COLUMN {column} INTEGER"))
+    for index in schema.EVENT_DATE_INDEXES:
+        conn.execute(CreateIndex(index, if_not_exists=True))
+    schema.metadata.create_all(conn, tables=[schema.relation_spans, schema.edge_spans])
+    fill_event_days(conn)
+    rebuild_relation_index(conn)
+
+
 # Append-only: each entry brings the schema from version N-1 to N.
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2, _migration_3]
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

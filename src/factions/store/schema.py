@@ -142,6 +142,9 @@ events = Table(
     Column("trigger", Text),
     Column("rule", String(64)),
     Column("document_id", String(40), ForeignKey("documents.id"), nullable=False, index=True),
+    # The days the event's date covers (its document's date when undated): see periods.py.
+    Column("day_first", Integer),
+    Column("day_last", Integer),
 )
 
 event_participants = Table(
@@ -197,4 +200,61 @@ QUERY_INDEXES = (
     Index("ix_aliases_alias_lower", func.lower(aliases.c.alias)),
     Index("ix_entities_country_admin1", entities.c.country, entities.c.admin1),
     Index("ix_claims_attributed_to", claims.c.attributed_to),
+)
+
+# Indexes added by migration 4: events in date order, alone or within a type or a place.
+EVENT_DATE_INDEXES = (
+    Index("ix_events_day", events.c.day_first, events.c.id),
+    Index("ix_events_type_day", events.c.event_type, events.c.day_first),
+    Index("ix_events_sub_type_day", events.c.sub_event_type, events.c.day_first),
+    Index("ix_events_place_day", events.c.place, events.c.day_first),
+)
+
+# The relation index (migration 4): a derived copy of the positive relation claims, keyed by
+# canonical entities, and per edge the periods over which its set of valid claims stays the
+# same. Rebuilt from `claims` and `entity_links` at any time (store/relations.py); it lets
+# "the network as of a date" read one row per edge instead of every claim.
+relation_spans = Table(
+    "relation_spans",
+    metadata,
+    Column("claim_id", String(40), primary_key=True),
+    Column("subject", String(40), nullable=False),
+    Column("predicate", String(48), nullable=False),
+    Column("object", String(40), nullable=False, index=True),
+    Column("certainty", String(16), nullable=False),
+    Column("weight", Integer, nullable=False),
+    Column("day_first", Integer, nullable=False),
+    Column("day_last", Integer, nullable=False),
+    Column("length_class", Integer, nullable=False),
+    Index("ix_relation_spans_edge", "subject", "predicate", "object"),
+    Index("ix_relation_spans_days", "length_class", "day_first", "day_last"),
+)
+
+edge_spans = Table(
+    "edge_spans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(40), nullable=False),
+    Column("predicate", String(48), nullable=False),
+    Column("object", String(40), nullable=False),
+    Column("certainty", String(16), nullable=False),
+    Column("day_first", Integer, nullable=False),
+    Column("day_last", Integer, nullable=False),
+    Column("length_class", Integer, nullable=False),
+    Column("claims", Integer, nullable=False),
+    Column("weight", Integer, nullable=False),
+    Index("ix_edge_spans_edge", "subject", "predicate", "object"),
+    # Covering: an as-of query reads the index alone.
+    Index(
+        "ix_edge_spans_days",
+        "length_class",
+        "day_first",
+        "day_last",
+        "predicate",
+        "certainty",
+        "subject",
+        "object",
+        "claims",
+        "weight",
+    ),
 )

@@ -6,14 +6,15 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Mention
+from factions.periods import day_span
 from factions.store import schema
 
 
-def _insert_ignore(conn: Connection, table, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+def insert_ignore(conn: Connection, table, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
     """Insert rows, skipping those whose primary key already exists."""
     if not rows:
         return
@@ -39,7 +40,7 @@ def insert_document(
     near_duplicate_of: str | None,
     extractor: str,
 ) -> None:
-    _insert_ignore(
+    insert_ignore(
         conn,
         schema.documents,
         [
@@ -84,8 +85,8 @@ def upsert_entities(conn: Connection, records: Iterable[EntityRecord]) -> None:
         )
         for alias in {record.name, *record.aliases}:
             alias_rows.append({"entity_id": record.id, "alias": alias, "source": "machine"})
-    _insert_ignore(conn, schema.entities, entity_rows)
-    _insert_ignore(conn, schema.aliases, alias_rows)
+    insert_ignore(conn, schema.entities, entity_rows)
+    insert_ignore(conn, schema.aliases, alias_rows)
 
 
 def insert_mentions(conn: Connection, document_id: str, mentions: Iterable[Mention]) -> None:
@@ -157,7 +158,13 @@ def insert_claims(conn: Connection, document_id: str, claims: Iterable[ClaimReco
         conn.execute(schema.evidence.insert(), evidence_rows)
 
 
-def insert_events(conn: Connection, document_id: str, events: Iterable[EventRecord]) -> None:
+def insert_events(
+    conn: Connection,
+    document_id: str,
+    events: Iterable[EventRecord],
+    published: str | None = None,
+) -> None:
+    """Insert new events; an undated one is placed, for date queries, at `published`."""
     events = list(events)
     new = _new_ids(conn, schema.events, [e.id for e in events])
     event_rows, participant_rows, evidence_rows = [], [], []
@@ -166,6 +173,7 @@ def insert_events(conn: Connection, document_id: str, events: Iterable[EventReco
             continue
         new.discard(e.id)
         fatalities = e.fatalities
+        days = day_span(e.date or published)
         event_rows.append(
             {
                 "id": e.id,
@@ -183,6 +191,8 @@ def insert_events(conn: Connection, document_id: str, events: Iterable[EventReco
                 "trigger": e.trigger,
                 "rule": e.rule,
                 "document_id": document_id,
+                "day_first": days[0] if days else None,
+                "day_last": days[1] if days else None,
             }
         )
         seen = set()
@@ -225,3 +235,26 @@ def replace_disputes(conn: Connection, disputes: Iterable[tuple[str, str, str, l
     if dispute_rows:
         conn.execute(schema.disputes.insert(), dispute_rows)
         conn.execute(schema.dispute_claims.insert(), member_rows)
+
+
+def fill_event_days(conn: Connection) -> int:
+    """Set the days of events stored without them (before migration 4, or by other tools)."""
+    events, documents = schema.events, schema.documents
+    rows = conn.execute(
+        select(events.c.id, events.c.date, documents.c.published)
+        .select_from(events.join(documents, documents.c.id == events.c.document_id))
+        .where(events.c.day_first.is_(None))
+    ).all()
+    values = [
+        {"key": event_id, "first": days[0], "last": days[1]}
+        for event_id, date, published in rows
+        if (days := day_span(date or published))
+    ]
+    statement = (
+        update(events)
+        .where(events.c.id == bindparam("key"))
+        .values(day_first=bindparam("first"), day_last=bindparam("last"))
+    )
+    for start in range(0, len(values), 5000):
+        conn.execute(statement, values[start : start + 5000])
+    return len(values)

@@ -1,0 +1,282 @@
+"""The relation index: positive relation claims by canonical entities, and per edge its periods.
+
+An edge is (canonical subject, predicate, canonical object). For each edge and certainty grade,
+the days are cut where a claim starts or ends, so that within one span the same claims hold:
+"the network as of a date" then reads one span per edge and grade instead of every claim, and
+an answer that meets two spans of an edge is recounted from its claims. Everything here is
+derived from `claims`, `evidence`, `documents` and `entity_links` and can be rebuilt from them
+(`rebuild_relation_index`); the machine ids on claims are never rewritten (links stay an
+overlay).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from sqlalchemy import Connection, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from factions.periods import LENGTH_CLASSES, length_class, validity_days
+from factions.store import schema
+from factions.store.writer import insert_ignore
+
+EdgeKey = tuple[str, str, str]
+_BATCH = 400
+
+
+@dataclass(frozen=True)
+class RelationSpan:
+    """One positive relation claim as the index keeps it."""
+
+    claim_id: str
+    subject: str
+    predicate: str
+    object: str
+    certainty: str
+    weight: int
+    day_first: int
+    day_last: int
+
+    @property
+    def edge(self) -> EdgeKey:
+        return (self.subject, self.predicate, self.object)
+
+    def row(self) -> dict:
+        return {
+            "claim_id": self.claim_id,
+            "subject": self.subject,
+            "predicate": self.predicate,
+            "object": self.object,
+            "certainty": self.certainty,
+            "weight": self.weight,
+            "day_first": self.day_first,
+            "day_last": self.day_last,
+            "length_class": length_class(self.day_first, self.day_last),
+        }
+
+
+def relation_span(
+    claim_id: str,
+    subject: str,
+    predicate: str,
+    obj: str | None,
+    *,
+    certainty: str,
+    polarity: bool,
+    evidence: int,
+    valid_from: str | None,
+    valid_to: str | None,
+    reported: str | None,
+) -> RelationSpan | None:
+    """The index entry of a claim (subject and object already canonical), or None when the
+    claim is no edge: no object, negated, or a self-loop after linking."""
+    if obj is None or not polarity or subject == obj:
+        return None
+    days = validity_days(valid_from, valid_to, reported)
+    if days is None:
+        return None
+    return RelationSpan(
+        claim_id, subject, predicate, obj, certainty, max(evidence, 1), days[0], days[1]
+    )
+
+
+def add_relation_spans(conn: Connection, spans: Iterable[RelationSpan]) -> None:
+    """Index new claims and recompute the spans of every edge they touch."""
+    spans = list(spans)
+    for start in range(0, len(spans), _BATCH):
+        insert_ignore(conn, schema.relation_spans, [s.row() for s in spans[start : start + _BATCH]])
+    refresh_edges(conn, {s.edge for s in spans})
+
+
+def relink_entity(conn: Connection, old: str, new: str) -> None:
+    """Move the claims indexed under canonical `old` to `new` (old has just been linked)."""
+    table = schema.relation_spans
+    touched = _edges_where(conn, or_(table.c.subject == old, table.c.object == old))
+    if not touched:
+        return
+    conn.execute(update(table).where(table.c.subject == old).values(subject=new))
+    conn.execute(update(table).where(table.c.object == old).values(object=new))
+    # A link can make an edge a loop (X fights Y, then X is found to be Y): not an edge.
+    conn.execute(delete(table).where(table.c.subject == table.c.object))
+    moved = {(new if s == old else s, p, new if o == old else o) for s, p, o in touched}
+    refresh_edges(conn, touched | moved)
+
+
+def _edges_where(conn: Connection, condition: ColumnElement[bool]) -> set[EdgeKey]:
+    table = schema.relation_spans
+    rows = conn.execute(
+        select(table.c.subject, table.c.predicate, table.c.object).where(condition).distinct()
+    )
+    return {(s, p, o) for s, p, o in rows}
+
+
+def refresh_edges(conn: Connection, edges: Iterable[EdgeKey]) -> None:
+    """Recompute the spans of these edges from their indexed claims."""
+    edges = sorted(set(edges))
+    table, spans = schema.relation_spans, schema.edge_spans
+    for start in range(0, len(edges), _BATCH):
+        batch = edges[start : start + _BATCH]
+        key = tuple_(spans.c.subject, spans.c.predicate, spans.c.object)
+        conn.execute(delete(spans).where(key.in_(batch)))
+        claims: dict[tuple[str, str, str, str], list[tuple[int, int, int]]] = defaultdict(list)
+        for row in conn.execute(
+            select(
+                table.c.subject,
+                table.c.predicate,
+                table.c.object,
+                table.c.certainty,
+                table.c.day_first,
+                table.c.day_last,
+                table.c.weight,
+            ).where(tuple_(table.c.subject, table.c.predicate, table.c.object).in_(batch))
+        ):
+            claims[row[:4]].append((row[4], row[5], row[6]))
+        _insert_edge_spans(conn, claims)
+
+
+def _insert_edge_spans(
+    conn: Connection, periods: dict[tuple[str, str, str, str], list[tuple[int, int, int]]]
+) -> None:
+    """Store the constant stretches of each (subject, predicate, object, grade)'s periods."""
+    rows = [
+        {
+            "subject": subject,
+            "predicate": predicate,
+            "object": obj,
+            "certainty": grade,
+            "day_first": first,
+            "day_last": last,
+            "length_class": length_class(first, last),
+            "claims": count,
+            "weight": weight,
+        }
+        for (subject, predicate, obj, grade), spans in periods.items()
+        for first, last, count, weight in constant_spans(spans)
+    ]
+    for start in range(0, len(rows), _BATCH):
+        conn.execute(schema.edge_spans.insert(), rows[start : start + _BATCH])
+
+
+def constant_spans(periods: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """(first, last, claims, weight) of the stretches over which the same periods hold.
+
+    `periods` are (first day, last day, weight); days covered by none give no stretch.
+    """
+    changes: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for first, last, weight in periods:
+        count, total = changes[first]
+        changes[first] = (count + 1, total + weight)
+        count, total = changes[last + 1]
+        changes[last + 1] = (count - 1, total - weight)
+    stretches = []
+    active, weight = 0, 0
+    days = sorted(changes)
+    for day, following in pairwise(days):
+        active += changes[day][0]
+        weight += changes[day][1]
+        if active:
+            stretches.append((day, following - 1, active, weight))
+    return stretches
+
+
+def overlapping(table: schema.Table, first: int, last: int) -> ColumnElement[bool]:
+    """SQL: the row's [day_first, day_last] meets [first, last], as short index ranges.
+
+    Within a length class a period that reaches `first` starts at most that many days before
+    it, so each class is one range of the (length_class, day_first) index.
+    """
+    ranges = [
+        and_(
+            table.c.length_class == index,
+            table.c.day_first >= first - longest,
+            table.c.day_first <= last,
+        )
+        for index, longest in enumerate(LENGTH_CLASSES)
+    ]
+    ranges.append(and_(table.c.length_class == len(LENGTH_CLASSES), table.c.day_first <= last))
+    return and_(or_(*ranges), table.c.day_last >= first)
+
+
+def canonical_ids(conn: Connection) -> dict[str, str]:
+    """Machine entity id -> canonical id, following chains of links."""
+    links = dict(
+        conn.execute(
+            select(schema.entity_links.c.entity_id, schema.entity_links.c.canonical_id)
+        ).all()
+    )
+    resolved = {}
+    for entity_id in links:
+        seen, current = {entity_id}, links[entity_id]
+        while current in links and current not in seen:
+            seen.add(current)
+            current = links[current]
+        # A loop (which the resolver never writes, but an older database may hold) leaves
+        # each member canonical rather than hiding them all.
+        if current != entity_id:
+            resolved[entity_id] = current
+    return resolved
+
+
+def rebuild_relation_index(conn: Connection, canonical: Callable[[str], str] | None = None) -> int:
+    """Rebuild the whole relation index from the claims; returns the claims indexed."""
+    if canonical is None:
+        mapping = canonical_ids(conn)
+
+        def canonical(entity_id: str) -> str:
+            return mapping.get(entity_id, entity_id)
+
+    conn.execute(delete(schema.edge_spans))
+    conn.execute(delete(schema.relation_spans))
+    evidence = dict(
+        conn.execute(
+            select(schema.evidence.c.owner_id, func.count())
+            .where(schema.evidence.c.owner_kind == "claim")
+            .group_by(schema.evidence.c.owner_id)
+        ).all()
+    )
+    claims = schema.claims
+    rows = conn.execute(
+        select(
+            claims.c.id,
+            claims.c.subject,
+            claims.c.predicate,
+            claims.c.object,
+            claims.c.certainty,
+            claims.c.polarity,
+            claims.c.valid_from,
+            claims.c.valid_to,
+            schema.documents.c.published,
+        )
+        .select_from(claims.join(schema.documents, schema.documents.c.id == claims.c.document_id))
+        .where(claims.c.object.is_not(None), claims.c.polarity.is_(True))
+    )
+    spans = [
+        span
+        for r in rows
+        if (
+            span := relation_span(
+                r.id,
+                canonical(r.subject),
+                r.predicate,
+                canonical(r.object),
+                certainty=r.certainty,
+                polarity=bool(r.polarity),
+                evidence=evidence.get(r.id, 0),
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
+                reported=r.published,
+            )
+        )
+    ]
+    for start in range(0, len(spans), 5000):
+        conn.execute(schema.relation_spans.insert(), [s.row() for s in spans[start : start + 5000]])
+    by_edge: dict[tuple[str, str, str, str], list[tuple[int, int, int]]] = defaultdict(list)
+    for s in spans:
+        by_edge[(s.subject, s.predicate, s.object, s.certainty)].append(
+            (s.day_first, s.day_last, s.weight)
+        )
+    _insert_edge_spans(conn, by_edge)
+    return len(spans)

@@ -1,0 +1,260 @@
+"""The relation index behind "the network as of a date": periods of days, constant spans of
+each edge, and answers equal to counting claim by claim."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, func, select, text
+
+from factions.model import ClaimRecord, Document, EntityRecord, Evidence
+from factions.periods import OPEN_END, OPEN_START, day_span, length_class, validity_days
+from factions.query.common import grades_at_least, within
+from factions.query.network import actor_network, parse_predicates
+from factions.resolve import canonical_map
+from factions.store import open_database, relations, schema, writer
+from factions.store.db import SCHEMA_VERSION, schema_version
+
+
+def _day(value: str) -> int:
+    return dt.date.fromisoformat(value).toordinal()
+
+
+def test_partial_dates_are_periods_of_days() -> None:
+    assert day_span("2011-06-15") == (_day("2011-06-15"), _day("2011-06-15"))
+    assert day_span("2012-02") == (_day("2012-02-01"), _day("2012-02-29"))
+    assert day_span("2011") == (_day("2011-01-01"), _day("2011-12-31"))
+    assert day_span("201") == (_day("2010-01-01"), _day("2019-12-31"))
+    assert day_span("2017-W04") == (_day("2017-01-23"), _day("2017-01-29"))
+    assert day_span("2011-02-30") is None and day_span("soon") is None and day_span(None) is None
+
+
+def test_a_claim_holds_from_its_start_to_its_end_or_on_its_report_date() -> None:
+    assert validity_days("2014", None, "2016-03-01") == (_day("2014-01-01"), OPEN_END)
+    assert validity_days(None, "2015-11", "2016-03-01") == (OPEN_START, _day("2015-11-30"))
+    assert validity_days(None, None, "2016-03") == (_day("2016-03-01"), _day("2016-03-31"))
+    assert validity_days(None, None, None) == (OPEN_START, OPEN_END)
+
+
+def test_length_classes_grow_with_the_period() -> None:
+    assert length_class(10, 10) == 0
+    assert length_class(10, 40) == 1
+    assert length_class(*day_span("2011")) == 2  # type: ignore[misc]
+    assert length_class(*day_span("201")) == 3  # type: ignore[misc]
+    assert length_class(0, OPEN_END) == 4
+
+
+def test_constant_spans_cut_where_claims_start_or_end() -> None:
+    spans = relations.constant_spans([(1, 10, 1), (5, 15, 2), (30, 30, 1)])
+    assert spans == [(1, 4, 1, 1), (5, 10, 2, 3), (11, 15, 1, 2), (30, 30, 1, 1)]
+    assert relations.constant_spans([]) == []
+
+
+def _expected(conn: Connection, lower: str | None, upper: str | None, predicates, grades):  # type: ignore[no-untyped-def]
+    """The network counted claim by claim, the slow way the index must agree with."""
+    canonical = canonical_map(conn)
+    evidence = dict(
+        conn.execute(
+            select(schema.evidence.c.owner_id, func.count())
+            .where(schema.evidence.c.owner_kind == "claim")
+            .group_by(schema.evidence.c.owner_id)
+        ).all()
+    )
+    rows = conn.execute(
+        select(schema.claims, schema.documents.c.published).join(
+            schema.documents, schema.documents.c.id == schema.claims.c.document_id
+        )
+    ).mappings()
+    edges: dict[tuple[str, str, str], dict] = defaultdict(lambda: {"weight": 0, "claims": set()})
+    for r in rows:
+        if r["object"] is None or not r["polarity"]:
+            continue
+        if predicates and r["predicate"] not in predicates:
+            continue
+        if grades and r["certainty"] not in grades:
+            continue
+        start, end = r["valid_from"], r["valid_to"]
+        if start is None and end is None:
+            start = end = r["published"]
+        if not within(start, end, lower, upper):
+            continue
+        subject = canonical.get(r["subject"], r["subject"])
+        obj = canonical.get(r["object"], r["object"])
+        if subject == obj:
+            continue
+        edge = edges[(subject, r["predicate"], obj)]
+        edge["weight"] += max(evidence.get(r["id"], 0), 1)
+        edge["claims"].add(r["id"])
+    return dict(edges)
+
+
+def _answer(network) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        (e.subject, e.predicate, e.object): {"weight": e.weight, "claims": set(e.claims)}
+        for e in network.edges
+    }
+
+
+QUERIES = [
+    {},
+    {"as_of": "2001"},
+    {"as_of": "2009-12"},
+    {"as_of": "2011"},
+    {"as_of": "2011-06"},
+    {"as_of": "2014-05-20"},
+    {"as_of": "2015-11", "predicates": "ally_of,fights"},
+    {"as_of": "2017", "min_certainty": "reported"},
+    {"date_from": "2009", "date_to": "2012"},
+    {"date_from": "2015-01", "date_to": "2015-12", "predicates": "fights"},
+    {"date_from": "2013"},
+    {"date_to": "2010-06"},
+]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: ",".join(map(str, q.values())) or "all")
+def test_the_network_equals_counting_claim_by_claim(sample_kb, query: dict) -> None:
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        network = actor_network(conn, **query)
+        lower = query.get("as_of") or query.get("date_from")
+        upper = query.get("as_of") or query.get("date_to")
+        expected = _expected(
+            conn,
+            lower,
+            upper,
+            parse_predicates(query.get("predicates")),
+            grades_at_least(query.get("min_certainty")),
+        )
+    assert _answer(network) == expected
+    assert network.total_edges == len(expected)
+
+
+def _copy(db: Path, copy: Path) -> None:
+    """A consistent copy of a live WAL database (a file copy would miss the log)."""
+    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+
+
+def _index(conn: Connection) -> tuple[list, list]:
+    spans = sorted(tuple(r) for r in conn.execute(select(schema.relation_spans)))
+    edges = sorted(
+        tuple(r)[1:] for r in conn.execute(select(schema.edge_spans))
+    )  # without the row id
+    return spans, edges
+
+
+def test_the_index_kept_while_ingesting_equals_a_rebuild(sample_kb, tmp_path: Path) -> None:
+    _, _, db = sample_kb
+    copy = tmp_path / "copy.db"
+    _copy(db, copy)
+    engine = open_database(str(copy))
+    with engine.begin() as conn:
+        kept = _index(conn)
+        assert kept[0] and kept[1]
+        relations.rebuild_relation_index(conn)
+        assert _index(conn) == kept
+
+
+def _claim(claim_id: str, subject: str, obj: str, valid_from: str | None = None) -> ClaimRecord:
+    evidence = [Evidence("doc-1", f"{subject} fights {obj}.", 0, 10)]
+    return ClaimRecord(
+        subject=subject,
+        predicate="fights",
+        object=obj,
+        valid_from=valid_from,
+        certainty="asserted",
+        evidence=evidence,
+        id=claim_id,
+    )
+
+
+def test_linking_an_entity_moves_its_claims_to_the_canonical_edge(tmp_path: Path) -> None:
+    engine = open_database(str(tmp_path / "kb.db"))
+    claims = [
+        _claim("c-1", "per-a", "grp-b", "2014"),
+        _claim("c-2", "per-a", "grp-b"),
+        _claim("c-3", "per-c", "grp-b", "2015"),
+        _claim("c-4", "grp-b", "per-a"),
+    ]
+    with engine.begin() as conn:
+        writer.insert_document(
+            conn,
+            Document(id="doc-1", text="x", published="2016-03-01"),
+            fingerprint=None,
+            near_duplicate_of=None,
+            extractor="test",
+        )
+        writer.upsert_entities(
+            conn,
+            [
+                EntityRecord(id=i, type=t, name=i, match_key=i)
+                for i, t in (("per-a", "person"), ("grp-b", "armed_group"), ("per-c", "person"))
+            ],
+        )
+        writer.insert_claims(conn, "doc-1", claims)
+        relations.add_relation_spans(
+            conn,
+            [
+                span
+                for c in claims
+                if (
+                    span := relations.relation_span(
+                        c.id,
+                        c.subject,
+                        c.predicate,
+                        c.object,
+                        certainty=c.certainty,
+                        polarity=c.polarity,
+                        evidence=len(c.evidence),
+                        valid_from=c.valid_from,
+                        valid_to=c.valid_to,
+                        reported="2016-03-01",
+                    )
+                )
+            ],
+        )
+        before = actor_network(conn, as_of="2016-03")
+        assert {(e.subject, e.object) for e in before.edges} == {
+            ("per-a", "grp-b"),
+            ("per-c", "grp-b"),
+            ("grp-b", "per-a"),
+        }
+        writer.set_links(conn, schema.entity_links, [("per-a", "per-c", 0.9, "test")])
+        relations.relink_entity(conn, "per-a", "per-c")
+        after = actor_network(conn, as_of="2016-03")
+        kept = _index(conn)
+        relations.rebuild_relation_index(conn)
+        assert _index(conn) == kept
+    edges = {(e.subject, e.object): e for e in after.edges}
+    assert set(edges) == {("per-c", "grp-b"), ("grp-b", "per-c")}
+    assert sorted(edges[("per-c", "grp-b")].claims) == ["c-1", "c-2", "c-3"]
+
+
+def test_a_version_3_database_gets_the_index_on_opening(sample_kb, tmp_path: Path) -> None:
+    _, _, db = sample_kb
+    old = tmp_path / "old.db"
+    _copy(db, old)
+    engine = open_database(str(old))
+    with engine.connect() as conn:
+        expected = _answer(actor_network(conn, as_of="2011"))
+    with engine.begin() as conn:
+        for index in schema.EVENT_DATE_INDEXES:
+            conn.execute(text(f"DROP INDEX {index.name}"))
+        conn.execute(text("ALTER TABLE events DROP COLUMN day_first"))
+        conn.execute(text("ALTER TABLE events DROP COLUMN day_last"))
+        conn.execute(text("DROP TABLE edge_spans"))
+        conn.execute(text("DROP TABLE relation_spans"))
+        conn.execute(text("UPDATE meta SET value = '3' WHERE key = 'schema_version'"))
+    engine.dispose()
+    engine = open_database(str(old))
+    with engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+        assert _answer(actor_network(conn, as_of="2011")) == expected
+        undated = conn.execute(
+            select(func.count()).where(schema.events.c.day_first.is_(None))
+        ).scalar_one()
+        assert undated == 0
