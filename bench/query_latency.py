@@ -30,6 +30,8 @@ from factions.query.events import find_events
 from factions.query.network import actor_network
 from factions.query.profile import actor_profile
 from factions.store import open_database, schema
+from factions.store.relations import rebuild_relation_index
+from factions.store.writer import fill_event_days
 
 PLACE_TYPES = {"location", "country", "region"}
 # Actor variants: clone k uses variant k % POOL, so each actor name recurs across many
@@ -155,6 +157,9 @@ class Cloner:
                 | {
                     "id": e["id"] + suffix,
                     "date": shift_year(e["date"], years),
+                    # Recomputed from the shifted dates once everything is in.
+                    "day_first": None,
+                    "day_last": None,
                     "attributed_to": self.entity(e["attributed_to"], k),
                     "document_id": e["document_id"] + suffix,
                 }
@@ -217,6 +222,11 @@ def generate(db: str, documents: int, template: Path) -> dict[str, int]:
             f"({time.perf_counter() - started:.0f}s)",
             file=sys.stderr,
         )
+    with engine.begin() as conn:
+        # The clones bypassed the writer: derive what it would have kept, as migration 4 does.
+        fill_event_days(conn)
+        rebuild_relation_index(conn)
+    print(f"  derived data rebuilt ({time.perf_counter() - started:.0f}s)", file=sys.stderr)
     with engine.connect() as conn:
         return {
             name: int(

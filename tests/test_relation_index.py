@@ -44,13 +44,19 @@ def test_length_classes_grow_with_the_period() -> None:
     assert length_class(10, 10) == 0
     assert length_class(10, 40) == 1
     assert length_class(*day_span("2011")) == 2  # type: ignore[misc]
-    assert length_class(*day_span("201")) == 3  # type: ignore[misc]
-    assert length_class(0, OPEN_END) == 4
+    assert length_class(*day_span("201")) == 4  # type: ignore[misc]
+    assert length_class(0, OPEN_END) == 5
 
 
 def test_constant_spans_cut_where_claims_start_or_end() -> None:
     spans = relations.constant_spans([(1, 10, 1), (5, 15, 2), (30, 30, 1)])
-    assert spans == [(1, 4, 1, 1), (5, 10, 2, 3), (11, 15, 1, 2), (30, 30, 1, 1)]
+    assert [(s.first, s.last, s.claims, s.weight) for s in spans] == [
+        (1, 4, 1, 1),
+        (5, 10, 2, 3),
+        (11, 15, 1, 2),
+        (30, 30, 1, 1),
+    ]
+    assert [(s.new_claims, s.new_weight) for s in spans] == [(1, 1), (1, 2), (0, 0), (1, 1)]
     assert relations.constant_spans([]) == []
 
 
@@ -159,17 +165,106 @@ def test_the_index_kept_while_ingesting_equals_a_rebuild(sample_kb, tmp_path: Pa
         assert _index(conn) == kept
 
 
-def _claim(claim_id: str, subject: str, obj: str, valid_from: str | None = None) -> ClaimRecord:
-    evidence = [Evidence("doc-1", f"{subject} fights {obj}.", 0, 10)]
+def _claim(
+    claim_id: str,
+    subject: str,
+    obj: str,
+    valid_from: str | None = None,
+    valid_to: str | None = None,
+    sentences: int = 1,
+) -> ClaimRecord:
+    evidence = [
+        Evidence("doc-1", f"{subject} fights {obj}.", 20 * n, 20 * n + 10) for n in range(sentences)
+    ]
     return ClaimRecord(
         subject=subject,
         predicate="fights",
         object=obj,
         valid_from=valid_from,
+        valid_to=valid_to,
         certainty="asserted",
         evidence=evidence,
         id=claim_id,
     )
+
+
+def _tiny_kb(conn: Connection, claims: list[ClaimRecord], published: str) -> None:
+    """A document, three entities and these claims, stored and indexed as an ingest would."""
+    writer.insert_document(
+        conn,
+        Document(id="doc-1", text="x", published=published),
+        fingerprint=None,
+        near_duplicate_of=None,
+        extractor="test",
+    )
+    writer.upsert_entities(
+        conn,
+        [
+            EntityRecord(id=i, type=t, name=i, match_key=i)
+            for i, t in (("per-a", "person"), ("grp-b", "armed_group"), ("per-c", "person"))
+        ],
+    )
+    writer.insert_claims(conn, "doc-1", claims)
+    relations.add_relation_spans(
+        conn,
+        [
+            span
+            for c in claims
+            if (
+                span := relations.relation_span(
+                    c.id,
+                    c.subject,
+                    c.predicate,
+                    c.object,
+                    certainty=c.certainty,
+                    polarity=c.polarity,
+                    evidence=len(c.evidence),
+                    valid_from=c.valid_from,
+                    valid_to=c.valid_to,
+                    reported=published,
+                    attributed_to=c.attributed_to,
+                    document_id="doc-1",
+                )
+            )
+        ],
+    )
+
+
+def test_an_edge_whose_claims_change_within_the_period_counts_each_claim_once(
+    tmp_path: Path,
+) -> None:
+    engine = open_database(str(tmp_path / "kb.db"))
+    claims = [
+        _claim("c-1", "per-a", "grp-b", "2014-01", "2014-03", sentences=2),
+        _claim("c-2", "per-a", "grp-b", "2014-02"),
+        _claim("c-3", "per-a", "grp-b", sentences=3),  # undated: holds when reported
+    ]
+    with engine.begin() as conn:
+        _tiny_kb(conn, claims, published="2014-06-10")
+        stretches = conn.execute(select(func.count()).select_from(schema.edge_spans)).scalar()
+        answers = {
+            label: actor_network(conn, **query).edges
+            for label, query in {
+                "year": {"as_of": "2014"},
+                "february": {"as_of": "2014-02"},
+                "may": {"as_of": "2014-05"},
+                "march-june": {"date_from": "2014-03", "date_to": "2014-06"},
+                "june 11": {"as_of": "2014-06-11"},
+                "2013": {"as_of": "2013"},
+            }.items()
+        }
+    assert stretches == 5  # January, February-March, April to 9 June, 10 June, from 11 June
+    weights = {
+        label: [(e.weight, sorted(e.claims)) for e in edges] for label, edges in answers.items()
+    }
+    assert weights == {
+        "year": [(6, ["c-1", "c-2", "c-3"])],
+        "february": [(3, ["c-1", "c-2"])],
+        "may": [(1, ["c-2"])],
+        "march-june": [(6, ["c-1", "c-2", "c-3"])],
+        "june 11": [(1, ["c-2"])],
+        "2013": [],
+    }
 
 
 def test_linking_an_entity_moves_its_claims_to_the_canonical_edge(tmp_path: Path) -> None:
@@ -181,42 +276,7 @@ def test_linking_an_entity_moves_its_claims_to_the_canonical_edge(tmp_path: Path
         _claim("c-4", "grp-b", "per-a"),
     ]
     with engine.begin() as conn:
-        writer.insert_document(
-            conn,
-            Document(id="doc-1", text="x", published="2016-03-01"),
-            fingerprint=None,
-            near_duplicate_of=None,
-            extractor="test",
-        )
-        writer.upsert_entities(
-            conn,
-            [
-                EntityRecord(id=i, type=t, name=i, match_key=i)
-                for i, t in (("per-a", "person"), ("grp-b", "armed_group"), ("per-c", "person"))
-            ],
-        )
-        writer.insert_claims(conn, "doc-1", claims)
-        relations.add_relation_spans(
-            conn,
-            [
-                span
-                for c in claims
-                if (
-                    span := relations.relation_span(
-                        c.id,
-                        c.subject,
-                        c.predicate,
-                        c.object,
-                        certainty=c.certainty,
-                        polarity=c.polarity,
-                        evidence=len(c.evidence),
-                        valid_from=c.valid_from,
-                        valid_to=c.valid_to,
-                        reported="2016-03-01",
-                    )
-                )
-            ],
-        )
+        _tiny_kb(conn, claims, published="2016-03-01")
         before = actor_network(conn, as_of="2016-03")
         assert {(e.subject, e.object) for e in before.edges} == {
             ("per-a", "grp-b"),

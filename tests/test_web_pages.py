@@ -1,8 +1,10 @@
 """The analysts' pages through an ASGI client: every page renders, has a JSON twin, links each
-line to its evidence, and shows untrusted article text only as text."""
+line to its evidence, shows untrusted article text only as text, and asks the query layer for a
+bounded answer rather than reading the whole knowledge base."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import sqlite3
@@ -14,7 +16,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from factions.query.documents import DocumentView, MentionSpan, document_segments
-from factions.web.pages import CSP, date_floor, register_pages
+from factions.web import pages as pages_module
+from factions.web.pages import CSP, OVERVIEW_DOCUMENTS, date_floor, register_pages
 
 PAYLOADS = (
     "<script>alert(1)</script>",
@@ -108,10 +111,27 @@ def test_overview_twin_counts_what_the_page_shows(client: TestClient, sample_kb)
     data = client.get("/?format=json").json()
     html = client.get("/").text
     _engine, report, _db = sample_kb
-    assert data["counts"]["documents"] == len(report.new) + 1 == len(data["documents"])
+    assert data["counts"]["documents"] == len(report.new) + 1 == data["documents_total"]
+    assert len(data["documents"]) == min(OVERVIEW_DOCUMENTS, data["documents_total"])
+    published = [d["published"] for d in data["documents"] if d["published"]]
+    assert published == sorted(published, reverse=True)
     assert f'data-count="documents">{data["counts"]["documents"]}<' in html
     top = data["top_actors"][0]
     assert f'href="{href("actors", top["id"])}"' in html
+
+
+def test_overview_shows_the_latest_events_and_some_disputes(client: TestClient) -> None:
+    data = client.get("/?format=json").json()
+    latest = data["latest_events"]
+    assert 1 <= len(latest) <= 8 and all(e["date"] for e in latest)
+    assert [e["sort_date"] for e in latest] == sorted(
+        (e["sort_date"] for e in latest), reverse=True
+    )
+    # The newest dated event of the whole sample is among them.
+    every = client.get("/map?format=json").json()["events"]
+    newest = max(date_floor(e["date"]) for e in every if e["date"])
+    assert latest[0]["sort_date"] == newest
+    assert data["disputes_total"] == data["counts"]["disputes"] >= len(data["disputes"]) >= 1
 
 
 def test_profile_lines_link_to_their_evidence_in_the_reader(client: TestClient) -> None:
@@ -140,29 +160,113 @@ def test_reader_segments_rebuild_the_text_and_link_mentions(client: TestClient) 
             assert span["start"] in bounds and span["end"] in bounds
 
 
-def test_network_twin_has_dated_typed_edges(client: TestClient) -> None:
-    data = client.get("/network?format=json").json()
-    node_ids = {n["id"] for n in data["nodes"]}
-    assert len(data["nodes"]) >= 10 and len(data["edges"]) >= 10
-    for edge in data["edges"]:
-        assert edge["source"] in node_ids and edge["target"] in node_ids
-        assert all(c["evidence"] for c in edge["claims"])
-    assert data["dates"] == sorted(data["dates"]) and len(data["dates"]) >= 3
+def twin(client: TestClient, path: str, params: dict) -> dict:
+    """A page's JSON twin with query parameters (httpx's `params` replace the URL's query)."""
+    response = client.get(path, params={**params, "format": "json"})
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
-def test_map_twin_places_events(client: TestClient) -> None:
-    events = client.get("/map?format=json").json()["events"]
+def edge_keys(network: dict) -> set[tuple[str, str, str]]:
+    return {(e["subject"], e["predicate"], e["object"]) for e in network["edges"]}
+
+
+def test_network_twin_is_the_query_layers_network_as_of_a_date(client: TestClient) -> None:
+    network = twin(client, "/network", {"as_of": "2011"})
+    assert network["as_of"] == "2011"
+    # The slider's range: the sample's first and last publication dates.
+    assert (network["first_date"], network["last_date"]) == ("2009-10-04", "2017-01-30")
+    keys = edge_keys(network)
+    assert ("a:imu", "ally_of", "a:taliban") in keys or ("a:taliban", "ally_of", "a:imu") in keys
+    node_ids = {n["id"] for n in network["nodes"]}
+    assert {"a:imu", "a:taliban"} <= node_ids
+    for edge in network["edges"]:
+        assert edge["subject"] in node_ids and edge["object"] in node_ids
+        assert edge["claims"] and edge["weight"] >= 1
+    assert network["total_edges"] == len(network["edges"])
+
+
+def test_network_changes_with_the_date_and_is_bounded(client: TestClient) -> None:
+    everything = client.get("/network?format=json").json()
+    early = twin(client, "/network", {"as_of": "2009-10"})
+    later = twin(client, "/network", {"as_of": "2011"})
+    assert 0 < early["total_edges"] < everything["total_edges"]
+    assert edge_keys(early) != edge_keys(later)
+    assert len(everything["edges"]) >= 10 and len(everything["nodes"]) >= 10
+    few = twin(client, "/network", {"limit": 5})
+    assert len(few["edges"]) == 5 and few["total_edges"] == everything["total_edges"] > 5
+    weights = [e["weight"] for e in few["edges"]]
+    assert weights == sorted(weights, reverse=True)
+    assert weights[-1] >= max(e["weight"] for e in everything["edges"][5:])
+    only = twin(client, "/network", {"predicate": "fights"})
+    assert only["edges"] and {e["predicate"] for e in only["edges"]} == {"fights"}
+
+
+def test_network_page_tells_the_script_where_to_ask(client: TestClient) -> None:
+    html = client.get("/network?as_of=2011&limit=40").text
+    assert 'data-api="/api/network"' in html
+    assert 'data-first="2009-10-04"' in html and 'data-last="2017-01-30"' in html
+    assert 'data-as-of="2011"' in html and 'data-limit="40"' in html
+    bad = client.get("/network?format=json&as_of=June")
+    assert bad.status_code == 422 and "June" in bad.json()["error"]["message"]
+
+
+def test_map_twin_places_events_and_filters_on_the_server(client: TestClient) -> None:
+    data = client.get("/map?format=json").json()
+    events = data["events"]
+    assert data["total"] == len(events) <= data["limit"]
     located = [e for e in events if e["lat"] is not None]
     assert len(located) >= 5
     assert all(-90 <= e["lat"] <= 90 and -180 <= e["lon"] <= 180 for e in located)
     assert {"Battles", "Explosions/Remote violence"} <= {e["event_type"] for e in events}
+    strategic = twin(client, "/map", {"type": "Strategic developments"})
+    assert 0 < strategic["total"] < data["total"]
+    assert {e["event_type"] for e in strategic["events"]} == {"Strategic developments"}
+    imu = twin(client, "/map", {"actor": "IMU"})
+    assert 0 < imu["total"] < data["total"]
+    assert all(any(p["id"] == "a:imu" for p in e["participants"]) for e in imu["events"])
+    afghanistan = twin(client, "/map", {"place": "Afghanistan"})
+    assert 0 < afghanistan["total"] < data["total"]
+    early = twin(client, "/map", {"to": "2010-12-31"})
+    assert 0 < early["total"] < data["total"]
+    few = twin(client, "/map", {"limit": 5})
+    assert len(few["events"]) == 5 and few["total"] == data["total"]
+    missing = client.get("/map", params={"actor": "Talibn", "format": "json"})
+    assert missing.status_code == 404 and "Taliban" in missing.json()["error"]["message"]
+
+
+def test_map_page_keeps_its_filters_in_the_form(client: TestClient) -> None:
+    html = client.get("/map", params={"actor": "IMU", "type": "Battles", "limit": 7}).text
+    assert 'id="actor" name="actor"' in html and 'value="IMU"' in html
+    assert 'data-value="Battles"' in html and 'data-limit="7"' in html
+    assert 'data-api="/api/events"' in html
+
+
+def test_timeline_twin_of_the_whole_base_and_of_one_actor(client: TestClient) -> None:
+    whole = client.get("/timeline?format=json").json()
+    assert whole["events"] and all(e["sort_date"] for e in whole["events"])
+    assert len(whole["events"]) <= whole["events_total"]
+    assert whole["relations"] and all(r["since"] and r["claims"] for r in whole["relations"])
+    imu = twin(client, "/timeline", {"actor": "IMU"})
+    assert (imu["actor"], imu["actor_name"]) == ("a:imu", "Islamic Movement of Uzbekistan")
+    assert imu["relations"]
+    for relation in imu["relations"]:
+        assert "a:imu" in (relation["subject"], relation["object"])
+        assert relation["since"] and relation["claims"] == [relation["id"]]
+    html = client.get("/timeline", params={"actor": "IMU"}).text
+    assert 'data-url="/timeline?actor=IMU&amp;format=json"' in html
+    assert client.get("/timeline?format=json&actor=Talibn").status_code == 404
 
 
 def test_disputes_show_each_claim_with_speaker_and_source(client: TestClient) -> None:
-    disputes = client.get("/disputes?format=json").json()
+    data = client.get("/disputes?format=json").json()
+    disputes = data["disputes"]
     assert disputes and all(len(d["claims"]) >= 2 for d in disputes)
+    assert data["total"] == len(disputes)
     html = client.get("/disputes").text
     assert html.count('class="account"') == sum(len(d["claims"]) for d in disputes)
+    rest = client.get("/disputes?format=json&offset=2").json()
+    assert [d["id"] for d in rest["disputes"]] == [d["id"] for d in disputes[2:]]
 
 
 def test_unknown_things_are_404(client: TestClient) -> None:
@@ -214,3 +318,24 @@ def test_segments_keep_the_outer_of_nested_mentions() -> None:
 )
 def test_date_floor(value: str | None, floor: str | None) -> None:
     assert date_floor(value) == floor
+
+
+def test_pages_use_the_query_layer_only() -> None:
+    """One query layer for the CLI, the API and the web UI: nothing under factions.web rebuilds
+    answers from the export rows or the resolver's tables."""
+    forbidden = ("factions.export", "factions.resolve")
+    for source in sorted(Path(pages_module.__file__).parent.rglob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        bad = [name for name in imported if name.startswith(forbidden)]
+        assert not bad, f"{source.name} imports {bad}"
+
+
+def test_profile_twin_draws_its_own_events(client: TestClient) -> None:
+    profile = client.get("/actors/a:imu?format=json").json()
+    dated = [e for e in profile["events"] if e["date"]]
+    assert len(profile["strip"]["points"]) == len(dated)
+    assert all(0 <= p["x"] <= 100 for p in profile["strip"]["points"])
+    html = client.get("/actors/a:imu").text
+    assert 'data-api="/api/events" data-actor="a:imu"' in html

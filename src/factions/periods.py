@@ -86,7 +86,7 @@ def query_days(lower: str | None, upper: str | None) -> tuple[int, int]:
 # Classes of period length, for interval queries on a plain B-tree index: a period of class c
 # starts at most LENGTH_CLASSES[c] days before the query's first day if it reaches it, so each
 # class is one short index range. The last class holds everything longer, open ends included.
-LENGTH_CLASSES = (0, 31, 366, 3660)
+LENGTH_CLASSES = (0, 31, 366, 1100, 3660)
 
 
 def length_class(first: int, last: int) -> int:

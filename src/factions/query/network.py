@@ -12,21 +12,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Table, func, select, tuple_
+from sqlalchemy import Connection, Select, Table, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from factions.model import CERTAINTY_GRADES
 from factions.periods import OPEN_END, OPEN_START, query_days
 from factions.query.common import (
     BadQuery,
     Canon,
     date_bounds,
     grades_at_least,
-    strongest,
 )
 from factions.store import schema
-from factions.store.relations import EdgeKey, overlapping
-
-GradedKey = tuple[str, str, str, str]
+from factions.store.relations import overlapping
 
 
 @dataclass
@@ -79,11 +77,7 @@ def parse_predicates(value: str | list[str] | None) -> list[str] | None:
     return found or None
 
 
-@dataclass
-class _Totals:
-    claims: int = 0
-    weight: int = 0
-    grades: set[str] = field(default_factory=set)
+_GRADE_RANK = {grade: rank for rank, grade in enumerate(CERTAINTY_GRADES)}
 
 
 def _spans_filter(
@@ -102,117 +96,95 @@ def _spans_filter(
     return conditions
 
 
-def _claim_totals(
-    conn: Connection,
+def _ranked_edges(
     days: tuple[int, int],
     predicates: list[str] | None,
     grades: list[str] | None,
-    edges: list[GradedKey] | None = None,
-) -> dict[GradedKey, tuple[int, int]]:
-    """(edge, grade) -> (claims, weight), counted claim by claim."""
-    table = schema.relation_spans
-    key = (table.c.subject, table.c.predicate, table.c.object, table.c.certainty)
-    conditions = _spans_filter(table, days, predicates, grades)
-    statement = select(*key, func.count(), func.sum(table.c.weight)).group_by(*key)
-    if edges is None:
-        return {tuple(r[:4]): (r[4], r[5]) for r in conn.execute(statement.where(*conditions))}
-    found: dict[GradedKey, tuple[int, int]] = {}
-    for start in range(0, len(edges), 200):
-        batch = edges[start : start + 200]
-        found.update(
-            (tuple(r[:4]), (r[4], r[5]))
-            for r in conn.execute(statement.where(*conditions, tuple_(*key).in_(batch)))
-        )
-    return found
+    limit: int | None,
+) -> Select:
+    """SQL: the heaviest edges with a claim valid during `days`, with the count of all such.
 
-
-def _edge_totals(
-    conn: Connection,
-    days: tuple[int, int],
-    predicates: list[str] | None,
-    grades: list[str] | None,
-) -> dict[EdgeKey, _Totals]:
-    """Each edge with a claim valid during `days`: its claims, evidence and grades.
-
-    Reads one stored span per edge and grade where the same claims hold all through `days`;
-    an edge whose claims change during `days` is recounted from its claims.
+    Over all time the claims are counted; for a period the database reads the stored stretches
+    of each edge that meet it, never the claims: the stretch holding the period's first day
+    brings all its claims, each later one only the claims that start in it, so every claim is
+    counted once.
     """
     if days == (OPEN_START, OPEN_END):
-        counts = _claim_totals(conn, days, predicates, grades)
+        table = schema.relation_spans
+        claims = func.count()
+        weight = func.sum(table.c.weight)
     else:
         table = schema.edge_spans
-        spans: dict[GradedKey, list[tuple[int, int]]] = defaultdict(list)
-        for s, p, o, grade, claims, weight in conn.execute(
-            select(
-                table.c.subject,
-                table.c.predicate,
-                table.c.object,
-                table.c.certainty,
-                table.c.claims,
-                table.c.weight,
-            ).where(*_spans_filter(table, days, predicates, grades))
-        ):
-            spans[(s, p, o, grade)].append((claims, weight))
-        counts = {key: found[0] for key, found in spans.items() if len(found) == 1}
-        changing = sorted(key for key, found in spans.items() if len(found) > 1)
-        if changing:
-            counts.update(_claim_totals(conn, days, predicates, grades, changing))
-    totals: dict[EdgeKey, _Totals] = defaultdict(_Totals)
-    for (s, p, o, grade), (claims, weight) in counts.items():
-        edge = totals[(s, p, o)]
-        edge.claims += claims
-        edge.weight += weight
-        edge.grades.add(grade)
-    return totals
-
-
-def _edge_claims(
-    conn: Connection,
-    edges: list[EdgeKey],
-    days: tuple[int, int],
-    grades: list[str] | None,
-) -> dict[EdgeKey, list[dict]]:
-    """The claims behind each edge valid during `days`, with their documents."""
-    spans, claims, documents = schema.relation_spans, schema.claims, schema.documents
-    key = tuple_(spans.c.subject, spans.c.predicate, spans.c.object)
+        carried = table.c.day_first <= days[0]
+        claims = func.sum(case((carried, table.c.claims), else_=table.c.new_claims))
+        weight = func.sum(case((carried, table.c.weight), else_=table.c.new_weight))
+    key = (table.c.subject, table.c.predicate, table.c.object)
+    rank = func.min(case(_GRADE_RANK, value=table.c.certainty, else_=len(_GRADE_RANK)))
     statement = (
         select(
-            spans.c.subject,
-            spans.c.predicate,
-            spans.c.object,
-            claims.c.id,
-            claims.c.certainty,
-            claims.c.attributed_to,
-            claims.c.document_id,
-            claims.c.valid_from,
-            claims.c.valid_to,
-            documents.c.outlet,
-            documents.c.published,
+            *key,
+            claims.label("claims"),
+            weight.label("weight"),
+            rank.label("grade"),
+            func.count().over().label("total"),
+        )
+        .where(*_spans_filter(table, days, predicates, grades))
+        .group_by(*key)
+        .order_by(weight.desc(), *key)
+    )
+    # One row at least, which carries the total.
+    return statement if limit is None else statement.limit(max(limit, 1))
+
+
+# Joins the ids and names of one edge's claims; none of them contains it.
+_SEPARATOR = "\x1f"
+
+
+def _split(value: str | None) -> list[str]:
+    return [item for item in (value or "").split(_SEPARATOR) if item]
+
+
+def _edges_with_details(ranked: Select, days: tuple[int, int], grades: list[str] | None) -> Select:
+    """SQL: each ranked edge with what its claims valid during `days` say.
+
+    One statement, so that the edges' keys never travel to Python and back.
+    """
+    edges = ranked.cte("ranked")
+    spans = schema.relation_spans
+    key = (edges.c.subject, edges.c.predicate, edges.c.object)
+    return (
+        select(
+            *key,
+            edges.c.claims,
+            edges.c.weight,
+            edges.c.grade,
+            edges.c.total,
+            func.aggregate_strings(spans.c.claim_id, _SEPARATOR).label("claim_ids"),
+            func.aggregate_strings(spans.c.attributed_to, _SEPARATOR).label("speakers"),
+            func.aggregate_strings(spans.c.outlet, _SEPARATOR).label("outlets"),
+            func.count(spans.c.document_id.distinct()).label("documents"),
+            func.min(spans.c.valid_from).label("valid_from"),
+            func.max(spans.c.valid_to).label("valid_to"),
+            func.min(spans.c.reported).label("first_reported"),
+            func.max(spans.c.reported).label("last_reported"),
         )
         .select_from(
-            spans.join(claims, claims.c.id == spans.c.claim_id).join(
-                documents, documents.c.id == claims.c.document_id
+            edges.join(
+                spans,
+                and_(
+                    spans.c.subject == edges.c.subject,
+                    spans.c.predicate == edges.c.predicate,
+                    spans.c.object == edges.c.object,
+                    # Plain comparisons: the edges, not the dates, drive this join.
+                    spans.c.day_first <= days[1],
+                    spans.c.day_last >= days[0],
+                    *([spans.c.certainty.in_(grades)] if grades else []),
+                ),
             )
         )
-        .where(*_spans_filter(spans, days, None, grades))
+        .group_by(*key, edges.c.claims, edges.c.weight, edges.c.grade, edges.c.total)
+        .order_by(edges.c.weight.desc(), *key)
     )
-    found: dict[EdgeKey, list[dict]] = defaultdict(list)
-    for start in range(0, len(edges), 200):
-        for row in conn.execute(statement.where(key.in_(edges[start : start + 200]))).mappings():
-            found[(row["subject"], row["predicate"], row["object"])].append(dict(row))
-    for rows in found.values():
-        rows.sort(key=lambda r: r["id"])
-    return found
-
-
-def _earliest(values: list[str | None]) -> str | None:
-    dated = [v for v in values if v]
-    return min(dated) if dated else None
-
-
-def _latest(values: list[str | None]) -> str | None:
-    dated = [v for v in values if v]
-    return max(dated) if dated else None
 
 
 def actor_network(
@@ -237,35 +209,35 @@ def actor_network(
     wanted = parse_predicates(predicates)
     grades = grades_at_least(min_certainty)
     days = query_days(lower, upper)
-    totals = _edge_totals(conn, days, wanted, grades)
-    ranked = sorted(totals, key=lambda k: (-totals[k].weight, k))
-    shown = ranked if limit is None else ranked[:limit]
-    claims = _edge_claims(conn, shown, days, grades)
+    rows = conn.execute(
+        _edges_with_details(_ranked_edges(days, wanted, grades, limit), days, grades)
+    ).all()
+    total = rows[0].total if rows else 0
+    rows = rows if limit is None else rows[:limit]
     canon = Canon(conn)
-    canon.prefetch({i for edge in shown for i in (edge[0], edge[2])})
-    speakers = canon.many(c["attributed_to"] for rows in claims.values() for c in rows)
+    canon.prefetch({i for r in rows for i in (r.subject, r.object)})
+    speakers = canon.many(i for r in rows for i in _split(r.speakers))
     canon.prefetch(speakers.values())
     edges = []
-    for subject, predicate, obj in shown:
-        rows = claims.get((subject, predicate, obj), [])
-        said_by = {canon.name(speakers[c["attributed_to"]]) for c in rows if c["attributed_to"]}
+    for r in rows:
+        said_by = {canon.name(speakers[i]) for i in _split(r.speakers)}
         edges.append(
             NetworkEdge(
-                subject=subject,
-                subject_name=canon.name(subject) or subject,
-                predicate=predicate,
-                object=obj,
-                object_name=canon.name(obj) or obj,
-                weight=totals[(subject, predicate, obj)].weight,
-                certainty=strongest(totals[(subject, predicate, obj)].grades),
+                subject=r.subject,
+                subject_name=canon.name(r.subject) or r.subject,
+                predicate=r.predicate,
+                object=r.object,
+                object_name=canon.name(r.object) or r.object,
+                weight=int(r.weight),
+                certainty=CERTAINTY_GRADES[r.grade],
                 speakers=sorted(s for s in said_by if s),
-                outlets=sorted({c["outlet"] for c in rows if c["outlet"]}),
-                claims=[c["id"] for c in rows],
-                documents=len({c["document_id"] for c in rows}),
-                valid_from=_earliest([c["valid_from"] for c in rows]),
-                valid_to=_latest([c["valid_to"] for c in rows]),
-                first_reported=_earliest([c["published"] for c in rows]),
-                last_reported=_latest([c["published"] for c in rows]),
+                outlets=sorted(set(_split(r.outlets))),
+                claims=sorted(_split(r.claim_ids)),
+                documents=r.documents,
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
+                first_reported=r.first_reported,
+                last_reported=r.last_reported,
             )
         )
     return Network(
@@ -275,7 +247,7 @@ def actor_network(
         predicates=wanted,
         min_certainty=min_certainty,
         limit=limit,
-        total_edges=len(ranked),
+        total_edges=total,
         nodes=_nodes(edges, canon),
         edges=edges,
     )

@@ -107,6 +107,9 @@ class Resolver:
                     valid_from=c.valid_from,
                     valid_to=c.valid_to,
                     reported=extraction.document.published,
+                    attributed_to=c.attributed_to,
+                    document_id=extraction.document.id,
+                    outlet=extraction.document.outlet,
                 )
             )
         ]

@@ -16,7 +16,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from sqlalchemy import Connection, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    and_,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from factions.periods import LENGTH_CLASSES, length_class, validity_days
@@ -24,7 +35,7 @@ from factions.store import schema
 from factions.store.writer import insert_ignore
 
 EdgeKey = tuple[str, str, str]
-_BATCH = 400
+_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,13 @@ class RelationSpan:
     weight: int
     day_first: int
     day_last: int
+    # Copied from the claim and its document, so that an edge's details need no join.
+    attributed_to: str | None = None
+    document_id: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    reported: str | None = None
+    outlet: str | None = None
 
     @property
     def edge(self) -> EdgeKey:
@@ -55,6 +73,12 @@ class RelationSpan:
             "day_first": self.day_first,
             "day_last": self.day_last,
             "length_class": length_class(self.day_first, self.day_last),
+            "attributed_to": self.attributed_to,
+            "document_id": self.document_id,
+            "valid_from": self.valid_from,
+            "valid_to": self.valid_to,
+            "reported": self.reported,
+            "outlet": self.outlet,
         }
 
 
@@ -70,6 +94,9 @@ def relation_span(
     valid_from: str | None,
     valid_to: str | None,
     reported: str | None,
+    attributed_to: str | None = None,
+    document_id: str | None = None,
+    outlet: str | None = None,
 ) -> RelationSpan | None:
     """The index entry of a claim (subject and object already canonical), or None when the
     claim is no edge: no object, negated, or a self-loop after linking."""
@@ -79,7 +106,20 @@ def relation_span(
     if days is None:
         return None
     return RelationSpan(
-        claim_id, subject, predicate, obj, certainty, max(evidence, 1), days[0], days[1]
+        claim_id,
+        subject,
+        predicate,
+        obj,
+        certainty,
+        max(evidence, 1),
+        days[0],
+        days[1],
+        attributed_to,
+        document_id,
+        valid_from,
+        valid_to,
+        reported,
+        outlet,
     )
 
 
@@ -113,14 +153,33 @@ def _edges_where(conn: Connection, condition: ColumnElement[bool]) -> set[EdgeKe
     return {(s, p, o) for s, p, o in rows}
 
 
+def edge_condition(table: Table, edges: Iterable[EdgeKey]) -> ColumnElement[bool]:
+    """SQL: the row belongs to one of these edges.
+
+    Spelled as ORs of equalities, each an index lookup: SQLite scans the whole table for a
+    row-value IN. Written as text with bound values because building hundreds of expression
+    objects costs more than the query.
+    """
+    name = table.name
+    terms, values = [], {}
+    for number, (subject, predicate, obj) in enumerate(edges):
+        terms.append(
+            f"({name}.subject = :s{number} AND {name}.predicate = :p{number}"
+            f" AND {name}.object = :o{number})"
+        )
+        values |= {f"s{number}": subject, f"p{number}": predicate, f"o{number}": obj}
+    if not terms:
+        return false()
+    return text("(" + " OR ".join(terms) + ")").bindparams(**values)  # type: ignore[return-value]
+
+
 def refresh_edges(conn: Connection, edges: Iterable[EdgeKey]) -> None:
     """Recompute the spans of these edges from their indexed claims."""
     edges = sorted(set(edges))
     table, spans = schema.relation_spans, schema.edge_spans
     for start in range(0, len(edges), _BATCH):
         batch = edges[start : start + _BATCH]
-        key = tuple_(spans.c.subject, spans.c.predicate, spans.c.object)
-        conn.execute(delete(spans).where(key.in_(batch)))
+        conn.execute(delete(spans).where(edge_condition(spans, batch)))
         claims: dict[tuple[str, str, str, str], list[tuple[int, int, int]]] = defaultdict(list)
         for row in conn.execute(
             select(
@@ -131,7 +190,7 @@ def refresh_edges(conn: Connection, edges: Iterable[EdgeKey]) -> None:
                 table.c.day_first,
                 table.c.day_last,
                 table.c.weight,
-            ).where(tuple_(table.c.subject, table.c.predicate, table.c.object).in_(batch))
+            ).where(edge_condition(table, batch))
         ):
             claims[row[:4]].append((row[4], row[5], row[6]))
         _insert_edge_spans(conn, claims)
@@ -147,38 +206,56 @@ def _insert_edge_spans(
             "predicate": predicate,
             "object": obj,
             "certainty": grade,
-            "day_first": first,
-            "day_last": last,
-            "length_class": length_class(first, last),
-            "claims": count,
-            "weight": weight,
+            "day_first": stretch.first,
+            "day_last": stretch.last,
+            "length_class": length_class(stretch.first, stretch.last),
+            "claims": stretch.claims,
+            "weight": stretch.weight,
+            "new_claims": stretch.new_claims,
+            "new_weight": stretch.new_weight,
         }
         for (subject, predicate, obj, grade), spans in periods.items()
-        for first, last, count, weight in constant_spans(spans)
+        for stretch in constant_spans(spans)
     ]
     for start in range(0, len(rows), _BATCH):
         conn.execute(schema.edge_spans.insert(), rows[start : start + _BATCH])
 
 
-def constant_spans(periods: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """(first, last, claims, weight) of the stretches over which the same periods hold.
+@dataclass(frozen=True)
+class Stretch:
+    """Days over which the same claims hold, with how many of them start on its first day."""
+
+    first: int
+    last: int
+    claims: int
+    weight: int
+    new_claims: int
+    new_weight: int
+
+
+def constant_spans(periods: list[tuple[int, int, int]]) -> list[Stretch]:
+    """The stretches over which the same periods hold, in day order.
 
     `periods` are (first day, last day, weight); days covered by none give no stretch.
     """
-    changes: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    changes: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for first, last, weight in periods:
-        count, total = changes[first]
-        changes[first] = (count + 1, total + weight)
-        count, total = changes[last + 1]
-        changes[last + 1] = (count - 1, total - weight)
+        start, end = changes[first], changes[last + 1]
+        start[0] += 1
+        start[1] += weight
+        start[2] += 1
+        start[3] += weight
+        end[0] -= 1
+        end[1] -= weight
     stretches = []
     active, weight = 0, 0
     days = sorted(changes)
     for day, following in pairwise(days):
-        active += changes[day][0]
-        weight += changes[day][1]
+        count, total, new_count, new_total = changes[day]
+        active += count
+        weight += total
         if active:
-            stretches.append((day, following - 1, active, weight))
+            stretches.append(Stretch(day, following - 1, active, weight, new_count, new_total))
     return stretches
 
 
@@ -248,7 +325,10 @@ def rebuild_relation_index(conn: Connection, canonical: Callable[[str], str] | N
             claims.c.polarity,
             claims.c.valid_from,
             claims.c.valid_to,
+            claims.c.attributed_to,
+            claims.c.document_id,
             schema.documents.c.published,
+            schema.documents.c.outlet,
         )
         .select_from(claims.join(schema.documents, schema.documents.c.id == claims.c.document_id))
         .where(claims.c.object.is_not(None), claims.c.polarity.is_(True))
@@ -268,6 +348,9 @@ def rebuild_relation_index(conn: Connection, canonical: Callable[[str], str] | N
                 valid_from=r.valid_from,
                 valid_to=r.valid_to,
                 reported=r.published,
+                attributed_to=r.attributed_to,
+                document_id=r.document_id,
+                outlet=r.outlet,
             )
         )
     ]

@@ -217,17 +217,25 @@ EVENT_DATE_INDEXES = (
 relation_spans = Table(
     "relation_spans",
     metadata,
+    # Keyed (and, in SQLite, stored) edge by edge: an edge's claims sit side by side on disk.
+    Column("subject", String(40), primary_key=True),
+    Column("predicate", String(48), primary_key=True),
+    Column("object", String(40), primary_key=True, index=True),
     Column("claim_id", String(40), primary_key=True),
-    Column("subject", String(40), nullable=False),
-    Column("predicate", String(48), nullable=False),
-    Column("object", String(40), nullable=False, index=True),
     Column("certainty", String(16), nullable=False),
     Column("weight", Integer, nullable=False),
     Column("day_first", Integer, nullable=False),
     Column("day_last", Integer, nullable=False),
     Column("length_class", Integer, nullable=False),
-    Index("ix_relation_spans_edge", "subject", "predicate", "object"),
+    # Copied from the claim and its document: an edge's details read this table alone.
+    Column("attributed_to", String(40)),
+    Column("document_id", String(40)),
+    Column("valid_from", String(10)),
+    Column("valid_to", String(10)),
+    Column("reported", String(10)),
+    Column("outlet", Text),
     Index("ix_relation_spans_days", "length_class", "day_first", "day_last"),
+    sqlite_with_rowid=False,
 )
 
 edge_spans = Table(
@@ -243,6 +251,10 @@ edge_spans = Table(
     Column("length_class", Integer, nullable=False),
     Column("claims", Integer, nullable=False),
     Column("weight", Integer, nullable=False),
+    # Of those, the claims (and their evidence) that start on day_first: summed over
+    # consecutive spans after the first, they count each claim once.
+    Column("new_claims", Integer, nullable=False),
+    Column("new_weight", Integer, nullable=False),
     Index("ix_edge_spans_edge", "subject", "predicate", "object"),
     # Covering: an as-of query reads the index alone.
     Index(
@@ -256,5 +268,7 @@ edge_spans = Table(
         "object",
         "claims",
         "weight",
+        "new_claims",
+        "new_weight",
     ),
 )

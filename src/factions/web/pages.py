@@ -1,8 +1,13 @@
 """The analysts' pages: server-rendered HTML over the query layer, each with a JSON twin.
 
 Every page answers `?format=json` with the data it draws, so what a reader sees can be fetched
-by a script. Article text is untrusted: templates autoescape, scripts build DOM nodes with
-textContent, and a Content-Security-Policy forbids inline script on every page.
+by a script. Every figure comes from `factions.query` (the layer the command line and the JSON
+API use too), and every page asks for a bounded slice of the knowledge base: the network the
+heaviest relations as of one date, the map and timeline a page of events. The network and map
+scripts ask `/api/...` again as the reader moves the slider or the filters.
+
+Article text is untrusted: templates autoescape, scripts build DOM nodes with textContent, and a
+Content-Security-Policy forbids inline script on every page.
 """
 
 from __future__ import annotations
@@ -14,22 +19,26 @@ from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, func, select
 
-from factions.export.jsonl import claim_rows, dispute_rows, document_rows, entity_rows, event_rows
+from factions.query.common import BadQuery
+from factions.query.disputes import list_disputes
 from factions.query.documents import NoSuchDocument, document_segments, document_view
+from factions.query.events import EventRow, find_events
 from factions.query.lookup import NoSuchEntity
-from factions.query.profile import actor_profile, find_entity_id
+from factions.query.network import NetworkEdge, actor_network
+from factions.query.profile import EventLine, actor_profile, find_entity_id
 from factions.query.summary import knowledge_base_summary
-from factions.resolve import canonical_map
+from factions.query.timeline import TimelineEntry, actor_timeline
+from factions.store import schema
 
 HERE = Path(__file__).parent
-ACTOR_TYPES = ("armed_group", "state_force", "organization", "person")
 # Predicates that say who holds which post; the profile lists them as a dated history.
 ROLE_PREDICATES = (
     "leader_of",
@@ -45,6 +54,19 @@ CSP = (
     "frame-ancestors 'none'; form-action 'self'"
 )
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+# How much each page asks for. The API's own caps are the same (web/api.py).
+NETWORK_LIMIT = 250  # relations drawn, heaviest first
+MAX_NETWORK_LIMIT = 5000
+MAP_LIMIT = 500  # events on the map (the API pages at most 500)
+TIMELINE_EVENTS = 500
+TIMELINE_RELATIONS = 250  # heaviest relations looked at for the whole-base timeline
+TIMELINE_ENTRIES = 2000  # entries of one actor's or place's timeline
+OVERVIEW_EVENTS = 8
+OVERVIEW_DISPUTES = 6
+OVERVIEW_DOCUMENTS = 20
+DISPUTES_PAGE = 25
+_TEXT_PARAM = 200
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -81,35 +103,85 @@ def role_name(predicate: str) -> str:
     return predicate.removesuffix("_of").replace("_", " ")
 
 
+# --- what the query layer does not offer yet ---------------------------------------------------
+# Two small reads with no query function behind them; they belong in factions.query.documents.
+
+
+def knowledge_base_dates(conn: Connection) -> tuple[str | None, str | None]:
+    """The earliest and latest publication dates: one MIN/MAX, for the time slider's range."""
+    first, last = conn.execute(
+        select(func.min(schema.documents.c.published), func.max(schema.documents.c.published))
+    ).one()
+    return first, last
+
+
+def latest_documents(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    """The most recently published documents (undated last), for the overview's reading list."""
+    published = schema.documents.c.published
+    rows = conn.execute(
+        select(
+            schema.documents.c.id,
+            schema.documents.c.title,
+            schema.documents.c.outlet,
+            published,
+        )
+        .order_by(published.is_(None), published.desc(), schema.documents.c.id)
+        .limit(limit)
+    ).mappings()
+    return [dict(row) for row in rows]
+
+
 # --- page data (what each page draws, and its JSON twin) ---------------------------------------
 
 
-def _entities(conn: Connection, canonical: dict[str, str]) -> dict[str, dict[str, Any]]:
-    return {row["id"]: row for row in entity_rows(conn, canonical)}
+def event_out(event: EventRow) -> dict[str, Any]:
+    """An event as the pages draw it: place and coordinates flattened, one fatality figure."""
+    place = event.place
+    return {
+        "id": event.id,
+        "event_type": event.event_type,
+        "sub_event_type": event.sub_event_type,
+        "date": event.date,
+        "sort_date": date_floor(event.date),
+        "place": place.id if place else None,
+        "place_name": place.name if place else None,
+        "lat": place.lat if place else None,
+        "lon": place.lon if place else None,
+        "geo_precision": event.geo_precision or (place.geo_precision if place else None),
+        "fatalities": event.fatalities_best or event.fatalities_high or event.fatalities_low,
+        "certainty": event.certainty,
+        "speaker": event.speaker,
+        "participants": [
+            {"id": p.id, "name": p.name, "type": p.type, "role": p.role} for p in event.participants
+        ],
+        "evidence": [asdict(e) for e in event.evidence],
+    }
 
 
-def _documents(conn: Connection) -> dict[str, dict[str, Any]]:
-    return {row["id"]: row for row in document_rows(conn)}
+def latest_events(
+    conn: Connection, count: int = OVERVIEW_EVENTS, page_size: int = 100, pages: int = 5
+) -> list[dict[str, Any]]:
+    """The `count` most recent dated events, newest first.
 
-
-def _evidence_out(items: list[dict], documents: dict[str, dict[str, Any]]) -> list[dict]:
-    return [
-        {
-            **item,
-            "title": documents.get(item["document"], {}).get("title"),
-            "published": documents.get(item["document"], {}).get("published"),
-        }
-        for item in items
-    ]
+    find_events answers oldest first with the undated last, so this reads its last pages
+    backwards (a bounded number of them) until it holds `count` dated events.
+    """
+    end = find_events(conn, limit=0).total
+    found: list[EventRow] = []
+    for _ in range(pages):
+        if end <= 0 or len(found) >= count:
+            break
+        start = max(0, end - page_size)
+        page = find_events(conn, limit=end - start, offset=start).events
+        found = [e for e in page if e.date] + found
+        end = start
+    newest = sorted(found, key=lambda e: (date_floor(e.date) or "", e.id), reverse=True)
+    return [event_out(e) for e in newest[:count]]
 
 
 def overview_data(conn: Connection) -> dict[str, Any]:
     summary = knowledge_base_summary(conn, top=10)
-    canonical = canonical_map(conn)
-    entities = _entities(conn, canonical)
-    events = sorted(
-        event_rows(conn, canonical), key=lambda e: date_floor(e["date"]) or "", reverse=True
-    )
+    disputes = list_disputes(conn, limit=OVERVIEW_DISPUTES)
     return {
         "counts": {
             "documents": summary.documents,
@@ -123,165 +195,152 @@ def overview_data(conn: Connection) -> dict[str, Any]:
         "top_actors": [
             {"id": i, "name": n, "type": t, "mentions": m} for i, n, t, m in summary.top_actors
         ],
-        "latest_events": [_event_out(e, entities, {}) for e in events if e["date"] is not None][:8],
-        "disputes": _disputes(conn, canonical, entities)[:6],
-        "documents": sorted(
-            _documents(conn).values(), key=lambda d: d["published"] or "", reverse=True
-        ),
+        "latest_events": latest_events(conn),
+        "disputes": [asdict(d) for d in disputes.disputes],
+        "disputes_total": disputes.total,
+        "documents": latest_documents(conn, OVERVIEW_DOCUMENTS),
+        "documents_total": summary.documents,
     }
 
 
-def _event_out(
-    event: dict[str, Any],
-    entities: dict[str, dict[str, Any]],
-    documents: dict[str, dict[str, Any]],
+def network_data(
+    conn: Connection,
+    *,
+    as_of: str | None = None,
+    predicates: list[str] | None = None,
+    limit: int = NETWORK_LIMIT,
 ) -> dict[str, Any]:
-    place = entities.get(event["place"] or "", {})
-    fatalities = event["fatalities"] or {}
+    """The network as of a date (every date when None): the heaviest `limit` relations, the
+    actors they join, how many relations there are in all, and the range the slider walks."""
+    first, last = knowledge_base_dates(conn)
+    network = actor_network(conn, as_of=as_of, predicates=predicates, limit=limit)
+    return {"first_date": first, "last_date": last, **asdict(network)}
+
+
+def map_data(conn: Connection, filters: dict[str, str], limit: int = MAP_LIMIT) -> dict[str, Any]:
+    """One page of the events matching the map's filters, oldest first, and how many match."""
+    found = find_events(
+        conn,
+        event_type=filters.get("type"),
+        actor=filters.get("actor"),
+        place=filters.get("place"),
+        date_from=filters.get("from"),
+        date_to=filters.get("to"),
+        min_certainty=filters.get("min_certainty"),
+        limit=limit,
+    )
     return {
-        "id": event["id"],
-        "event_type": event["event_type"],
-        "sub_event_type": event["sub_event_type"],
-        "date": event["date"],
-        "sort_date": date_floor(event["date"]),
-        "place": event["place"],
-        "place_name": place.get("name"),
-        "lat": place.get("lat"),
-        "lon": place.get("lon"),
-        "geo_precision": event["geo_precision"] or place.get("geo_precision"),
-        "fatalities": fatalities.get("best") or fatalities.get("high") or fatalities.get("low"),
-        "certainty": event["certainty"],
-        "participants": [
-            {
-                "id": p["entity"],
-                "name": entities.get(p["entity"], {}).get("name", p["entity"]),
-                "role": p["role"],
-            }
-            for p in event["participants"]
-        ],
-        "evidence": _evidence_out(event["evidence"], documents),
+        "filters": filters,
+        "total": found.total,
+        "limit": limit,
+        "events": [event_out(e) for e in found.events],
     }
 
 
-def events_data(conn: Connection) -> list[dict[str, Any]]:
-    canonical = canonical_map(conn)
-    entities = _entities(conn, canonical)
-    documents = _documents(conn)
-    return [_event_out(e, entities, documents) for e in event_rows(conn, canonical)]
-
-
-def _claim_out(
-    claim: dict[str, Any],
-    entities: dict[str, dict[str, Any]],
-    documents: dict[str, dict[str, Any]],
-) -> dict[str, Any]:
-    evidence = _evidence_out(claim["evidence"], documents)
-    reported = min((e["published"] for e in evidence if e["published"]), default=None)
-    # An undated claim holds at least from the day it was reported.
-    when = claim["valid_from"] or reported
+def _edge_mark(edge: NetworkEdge) -> dict[str, Any]:
+    """A relation (all its claims) as one bar on the timeline, from its first to last date."""
     return {
-        "id": claim["id"],
-        "subject": claim["subject"],
-        "subject_name": entities.get(claim["subject"], {}).get("name", claim["subject"]),
-        "predicate": claim["predicate"],
-        "object": claim.get("object"),
-        "object_name": entities.get(claim.get("object") or "", {}).get("name"),
-        "value": claim.get("value"),
-        "valid_from": claim["valid_from"],
-        "valid_to": claim["valid_to"],
-        "since": date_floor(when),
-        "until": date_floor(claim["valid_to"]),
-        "certainty": claim["certainty"],
-        "polarity": claim["polarity"],
-        "speaker": entities.get(claim["attributed_to"] or "", {}).get("name"),
-        "evidence": evidence,
+        "id": f"{edge.subject}|{edge.predicate}|{edge.object}",
+        "kind": "edge",
+        "subject": edge.subject,
+        "subject_name": edge.subject_name,
+        "predicate": edge.predicate,
+        "object": edge.object,
+        "object_name": edge.object_name,
+        "title": f"{edge.subject_name} {edge.predicate.replace('_', ' ')} {edge.object_name}",
+        "valid_from": edge.valid_from,
+        "valid_to": edge.valid_to,
+        # A relation that only says when it ended still began by the day it was first reported.
+        "since": date_floor(edge.valid_from or edge.first_reported),
+        "until": date_floor(edge.valid_to),
+        "certainty": edge.certainty,
+        "claims": edge.claims,
+        "weight": edge.weight,
     }
 
 
-def network_data(conn: Connection) -> dict[str, Any]:
-    """Actors and the relations between them, one edge per (subject, predicate, object)."""
-    canonical = canonical_map(conn)
-    entities = _entities(conn, canonical)
-    documents = _documents(conn)
-    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for claim in claim_rows(conn, canonical):
-        source, target = claim["subject"], claim.get("object")
-        if target is None or source == target:
-            continue
-        if {entities.get(source, {}).get("type"), entities.get(target, {}).get("type")} - set(
-            ACTOR_TYPES
-        ):
-            continue
-        key = (source, claim["predicate"], target)
-        edge = edges.setdefault(
-            key,
-            {
-                "id": "e-" + "-".join(key),
-                "source": source,
-                "target": target,
-                "predicate": claim["predicate"],
-                "claims": [],
-            },
+def _claim_mark(entry: TimelineEntry) -> dict[str, Any]:
+    """One dated claim of an actor's (or a place's) timeline, as a mark."""
+    return {
+        "id": entry.id,
+        "kind": "claim",
+        "subject": entry.entities[0] if entry.entities else None,
+        "subject_name": None,
+        "predicate": entry.label,
+        "object": entry.entities[1] if len(entry.entities) > 1 else None,
+        "object_name": None,
+        "title": entry.detail,
+        "valid_from": entry.date,
+        "valid_to": None,
+        "since": date_floor(entry.date),
+        "until": None,
+        "certainty": entry.certainty,
+        "claims": [entry.id],
+        "weight": len(entry.evidence),
+    }
+
+
+def timeline_data(conn: Connection, filters: dict[str, str]) -> dict[str, Any]:
+    """Dated events and dated relations, for one actor and/or place or for the whole base.
+
+    Events: the first page of find_events. Relations: with an actor or a place, the dated
+    claims of its timeline; otherwise the dated relations among the heaviest of the network
+    over the chosen dates.
+    """
+    actor, place = filters.get("actor"), filters.get("place")
+    date_from, date_to = filters.get("from"), filters.get("to")
+    events = find_events(
+        conn,
+        actor=actor,
+        place=place,
+        date_from=date_from,
+        date_to=date_to,
+        limit=TIMELINE_EVENTS,
+    )
+    data: dict[str, Any] = {
+        "filters": filters,
+        "actor": None,
+        "actor_name": None,
+        "place": None,
+        "place_name": None,
+        "events": [event_out(e) for e in events.events if e.date],
+        "events_total": events.total,
+        "events_limit": TIMELINE_EVENTS,
+    }
+    if actor or place:
+        timeline = actor_timeline(
+            conn,
+            actor,
+            place=place,
+            date_from=date_from,
+            date_to=date_to,
+            limit=TIMELINE_ENTRIES,
         )
-        edge["claims"].append(_claim_out(claim, entities, documents))
-    for edge in edges.values():
-        grades = [c["certainty"] for c in edge["claims"]]
-        edge["asserted"] = any(
-            c["certainty"] == "asserted" and c["polarity"] for c in edge["claims"]
+        claims = [e for e in timeline.entries if e.kind == "claim"]
+        data.update(
+            actor=timeline.actor,
+            actor_name=timeline.actor_name,
+            place=timeline.place,
+            place_name=timeline.place_name,
+            relations=[_claim_mark(e) for e in claims if e.precision != "published"],
+            relations_seen=len(claims),
+            relations_complete=timeline.total <= len(timeline.entries),
         )
-        edge["certainty"] = "asserted" if edge["asserted"] else grades[0]
-        edge["since"] = min((c["since"] for c in edge["claims"] if c["since"]), default=None)
-    used = {e["source"] for e in edges.values()} | {e["target"] for e in edges.values()}
-    nodes = [
-        {"id": i, "name": entities[i]["name"], "type": entities[i]["type"]}
-        for i in sorted(used)
-        if i in entities
-    ]
-    dates = sorted({c["since"] for e in edges.values() for c in e["claims"] if c["since"]})
-    return {"nodes": nodes, "edges": list(edges.values()), "dates": dates}
-
-
-def timeline_data(conn: Connection) -> dict[str, Any]:
-    """Dated events and dated relation changes, ready to lay out on one time axis."""
-    canonical = canonical_map(conn)
-    entities = _entities(conn, canonical)
-    documents = _documents(conn)
-    events = [e for e in events_data(conn) if e["sort_date"]]
-    changes = [
-        _claim_out(c, entities, documents)
-        for c in claim_rows(conn, canonical)
-        if c["valid_from"] or c["valid_to"]
-    ]
-    return {"events": events, "relations": changes}
-
-
-def _disputes(
-    conn: Connection, canonical: dict[str, str], entities: dict[str, dict[str, Any]]
-) -> list[dict[str, Any]]:
-    documents = _documents(conn)
-    claims = {c["id"]: c for c in claim_rows(conn, canonical)}
-    found = []
-    for dispute in dispute_rows(conn):
-        subject = canonical.get(dispute["subject"], dispute["subject"])
-        found.append(
-            {
-                "id": dispute["id"],
-                "subject": subject,
-                "subject_name": entities.get(subject, {}).get("name", subject),
-                "reason": dispute["reason"],
-                "claims": [
-                    _claim_out(claims[c], entities, documents)
-                    for c in dispute["claims"]
-                    if c in claims
-                ],
-            }
+    else:
+        network = actor_network(
+            conn, date_from=date_from, date_to=date_to, limit=TIMELINE_RELATIONS
         )
-    return found
+        data.update(
+            relations=[_edge_mark(e) for e in network.edges if e.valid_from or e.valid_to],
+            relations_seen=len(network.edges),
+            relations_complete=network.total_edges <= len(network.edges),
+        )
+    return data
 
 
-def disputes_data(conn: Connection) -> list[dict[str, Any]]:
-    canonical = canonical_map(conn)
-    return _disputes(conn, canonical, _entities(conn, canonical))
+def disputes_data(conn: Connection, offset: int = 0) -> dict[str, Any]:
+    found = list_disputes(conn, limit=DISPUTES_PAGE, offset=offset)
+    return asdict(found)
 
 
 def _axis(dates: list[str]) -> tuple[int, int]:
@@ -289,9 +348,13 @@ def _axis(dates: list[str]) -> tuple[int, int]:
     return (min(years), max(years) + 1) if years else (2000, 2001)
 
 
-def _strip_positions(events: list[dict[str, Any]]) -> dict[str, Any]:
+def _strip_positions(events: list[EventLine]) -> dict[str, Any]:
     """Percent positions of dated events along a year axis, for the profile's small timeline."""
-    dated = [e for e in events if e.get("sort_date")]
+    dated = [
+        {**asdict(e), "place_name": e.place, "sort_date": date_floor(e.date)}
+        for e in events
+        if e.date
+    ]
     first, last = _axis([e["sort_date"] for e in dated])
     span = max(last - first, 1)
 
@@ -320,13 +383,10 @@ def profile_data(conn: Connection, entity_id: str) -> dict[str, Any]:
     for claim in data["claims"]:
         if claim["predicate"] not in ROLE_PREDICATES:
             grouped[claim["predicate"]].append(claim)
-    events = [e for e in events_data(conn) if any(p["id"] == profile.id for p in e["participants"])]
     data.update(
         roles=roles,
         relations=dict(sorted(grouped.items())),
-        located_events=[e for e in events if e["lat"] is not None],
-        strip=_strip_positions(events),
-        undated_events=[e for e in events if not e["sort_date"]],
+        strip=_strip_positions(profile.events),
     )
     return data
 
@@ -356,11 +416,31 @@ def _wants_json(request: Request) -> bool:
     return request.query_params.get("format") == "json"
 
 
-def _not_found(templates: Jinja2Templates, request: Request, message: str) -> Response:
+def _text(request: Request, name: str) -> str | None:
+    """A query parameter, trimmed and capped; None when absent or blank."""
+    value = (request.query_params.get(name) or "").strip()[:_TEXT_PARAM]
+    return value or None
+
+
+def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(request.query_params.get(name, default))
+    except ValueError:
+        return default
+    return min(max(value, low), high)
+
+
+def _filters(request: Request, names: tuple[str, ...]) -> dict[str, str]:
+    return {name: value for name in names if (value := _text(request, name))}
+
+
+def _error(
+    templates: Jinja2Templates, request: Request, status: int, message: str, page: str = ""
+) -> Response:
     if _wants_json(request):
-        return JSONResponse({"error": {"status": 404, "message": message}}, status_code=404)
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
     return templates.TemplateResponse(
-        request, "error.html", {"message": message, "page": ""}, status_code=404
+        request, "error.html", {"message": message, "page": page}, status_code=status
     )
 
 
@@ -401,34 +481,79 @@ def register_pages(app: FastAPI, engine: Engine) -> None:
             try:
                 data = profile_data(conn, entity_id)
             except NoSuchEntity as exc:
-                return _not_found(templates, request, str(exc))
+                return _error(templates, request, 404, str(exc))
         return page(request, "actor.html", data, page="actor")
 
     @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
     def network(request: Request) -> Response:
-        if not _wants_json(request):
-            return templates.TemplateResponse(request, "network.html", {"page": "network"})
+        as_of = _text(request, "as_of")
+        limit = _int(request, "limit", NETWORK_LIMIT, 1, MAX_NETWORK_LIMIT)
         with engine.connect() as conn:
-            return JSONResponse(network_data(conn))
+            if not _wants_json(request):
+                first, last = knowledge_base_dates(conn)
+                return templates.TemplateResponse(
+                    request,
+                    "network.html",
+                    {
+                        "page": "network",
+                        "first": date_floor(first) or "",
+                        "last": date_floor(last) or "",
+                        "as_of": as_of or "",
+                        "limit": limit,
+                    },
+                )
+            predicates = request.query_params.getlist("predicate") or None
+            try:
+                data = network_data(conn, as_of=as_of, predicates=predicates, limit=limit)
+            except BadQuery as exc:
+                return _error(templates, request, 422, str(exc))
+        return JSONResponse(data)
+
+    map_filters = ("type", "actor", "place", "from", "to", "min_certainty")
 
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
     def event_map(request: Request) -> Response:
+        filters = _filters(request, map_filters)
+        limit = _int(request, "limit", MAP_LIMIT, 1, MAP_LIMIT)
         if not _wants_json(request):
-            return templates.TemplateResponse(request, "map.html", {"page": "map"})
+            return templates.TemplateResponse(
+                request, "map.html", {"page": "map", "filters": filters, "limit": limit}
+            )
         with engine.connect() as conn:
-            return JSONResponse({"events": events_data(conn)})
+            try:
+                data = map_data(conn, filters, limit)
+            except NoSuchEntity as exc:
+                return _error(templates, request, 404, str(exc))
+            except BadQuery as exc:
+                return _error(templates, request, 422, str(exc))
+        return JSONResponse(data)
+
+    timeline_filters = ("actor", "place", "from", "to")
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
     def timeline(request: Request) -> Response:
+        filters = _filters(request, timeline_filters)
         if not _wants_json(request):
-            return templates.TemplateResponse(request, "timeline.html", {"page": "timeline"})
+            twin = "/timeline?" + urlencode({**filters, "format": "json"})
+            return templates.TemplateResponse(
+                request,
+                "timeline.html",
+                {"page": "timeline", "filters": filters, "twin": twin},
+            )
         with engine.connect() as conn:
-            return JSONResponse(timeline_data(conn))
+            try:
+                data = timeline_data(conn, filters)
+            except NoSuchEntity as exc:
+                return _error(templates, request, 404, str(exc))
+            except BadQuery as exc:
+                return _error(templates, request, 422, str(exc))
+        return JSONResponse(data)
 
     @app.get("/disputes", response_class=HTMLResponse, include_in_schema=False)
     def disputes(request: Request) -> Response:
+        offset = _int(request, "offset", 0, 0, 10_000_000)
         with engine.connect() as conn:
-            data = disputes_data(conn)
+            data = disputes_data(conn, offset)
         return page(request, "disputes.html", data, page="disputes")
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -437,7 +562,7 @@ def register_pages(app: FastAPI, engine: Engine) -> None:
             try:
                 data = document_data(conn, document_id)
             except NoSuchDocument as exc:
-                return _not_found(templates, request, str(exc))
+                return _error(templates, request, 404, str(exc))
         return page(request, "document.html", data, page="document")
 
     @app.get("/find", include_in_schema=False)

@@ -7,6 +7,9 @@ const Factions = (() => {
     state_force: "#1d4ed8",
     organization: "#7c3aed",
     person: "#0f766e",
+    location: "#a16207",
+    country: "#a16207",
+    region: "#a16207",
   };
   const TYPE_SHAPES = {
     armed_group: "ellipse",
@@ -112,15 +115,66 @@ const Factions = (() => {
       evidenceList(e.evidence));
   }
 
-  async function fetchJSON(url) {
-    const response = await fetch(url, { headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  // GET some JSON; a failure throws an Error carrying the server's message
+  // (the API's {"error": {"message"}} or a page twin's), so callers can show it.
+  async function fetchJSON(url, options = {}) {
+    const response = await fetch(url, { headers: { Accept: "application/json" }, ...options });
+    if (!response.ok) {
+      let message = `${url}: ${response.status}`;
+      try {
+        const body = await response.json();
+        if (body && body.error && body.error.message) message = body.error.message;
+      } catch (_) { /* not JSON: keep the status */ }
+      throw new Error(message);
+    }
     return response.json();
+  }
+
+  // An event as /api/events gives it (place nested, three fatality figures), flattened into
+  // the shape the pages draw: what the page twins send too.
+  function flatEvent(e) {
+    const place = e.place || {};
+    return {
+      ...e,
+      place: place.id || null,
+      place_name: place.name || null,
+      lat: place.lat ?? null,
+      lon: place.lon ?? null,
+      geo_precision: e.geo_precision || place.geo_precision || null,
+      fatalities: e.fatalities_best || e.fatalities_high || e.fatalities_low || null,
+    };
+  }
+
+  // The claims behind a relation, with their sentences, fetched when the reader asks: the
+  // subject's profile (/api/actors/{id}) holds every claim it makes, evidence included.
+  async function claimsBehind(subject, ids) {
+    const profile = await fetchJSON(`/api/actors/${encodeURIComponent(subject)}`);
+    const wanted = new Set(ids);
+    return profile.claims.filter((c) => wanted.has(c.id)).map((c) => {
+      const out = c.direction === "out";
+      return {
+        ...c,
+        subject: out ? profile.id : c.other,
+        subject_name: out ? profile.name : c.other_name,
+        object: out ? c.other : profile.id,
+        object_name: out ? c.other_name : profile.name,
+      };
+    });
+  }
+
+  // Run `fn` once the reader has stopped for `wait` ms.
+  function debounce(fn, wait = 250) {
+    let timer = null;
+    return (...args) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => fn(...args), wait);
+    };
   }
 
   return {
     TYPE_COLOURS, TYPE_SHAPES, PREDICATE_COLOURS, EVENT_COLOURS,
     el, clear, label, evidenceList, badge, actorLink, claimCard, eventCard, fetchJSON,
+    flatEvent, claimsBehind, debounce,
     predicateColour: (p) => PREDICATE_COLOURS[p] || "#6b7280",
     eventColour: (t) => EVENT_COLOURS[t] || "#6b7280",
   };

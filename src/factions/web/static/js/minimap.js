@@ -1,11 +1,18 @@
-// The profile's small map: this actor's located events on the offline base map.
+// The profile's small map: this actor's located events (from /api/events) on the offline base map.
 "use strict";
 
 (async () => {
   const container = document.getElementById("mini-map");
   if (!container) return;
-  const { events } = await Factions.fetchJSON(container.dataset.events);
-  const mine = events.filter((e) => e.lat !== null && e.participants.some((p) => p.id === container.dataset.actor));
+  const actor = encodeURIComponent(container.dataset.actor);
+  let page;
+  try {
+    page = await Factions.fetchJSON(`${container.dataset.api}?actor=${actor}&limit=500`);
+  } catch (_) {
+    container.hidden = true;
+    return;
+  }
+  const mine = page.events.map(Factions.flatEvent).filter((e) => e.lat !== null && e.lon !== null);
   if (!mine.length) { container.hidden = true; return; }
   const map = await WorldMap.create(container, { scrollWheelZoom: false });
   const layer = L.featureGroup().addTo(map);

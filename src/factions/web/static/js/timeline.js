@@ -1,26 +1,45 @@
-// A zoomable SVG timeline: one lane per event type and one for relation changes.
+// A zoomable SVG timeline (the page's JSON twin, bounded by the server): one lane per event
+// type and one for dated relations.
 // Marks that would collide in a lane are stacked into rows, recomputed at every zoom.
 "use strict";
 
 (async () => {
-  const { el, clear, label, claimCard, eventCard, fetchJSON } = Factions;
+  const { el, clear, badge, claimCard, claimsBehind, eventCard, fetchJSON } = Factions;
   const svg = document.getElementById("timeline");
   const detail = document.getElementById("detail");
   const rangeLabel = document.getElementById("tl-range");
+  const counts = document.getElementById("tl-counts");
+  const errorBox = document.getElementById("tl-error");
   const NS = "http://www.w3.org/2000/svg";
   const LEFT = 190, RIGHT = 24, TOP = 36, ROW = 16, LANE_PAD = 14, MARK = 5;
   const DAY = 86400000;
 
-  const data = await fetchJSON(svg.dataset.url);
+  let data;
+  try {
+    data = await fetchJSON(svg.dataset.url);
+  } catch (err) {
+    errorBox.textContent = err.message;
+    errorBox.hidden = false;
+    data = { events: [], relations: [], events_total: 0 };
+  }
   const time = (iso) => Date.parse(iso + "T00:00:00Z");
   const items = [
     ...data.events.map((e) => ({ kind: "event", lane: e.event_type, t: time(e.sort_date), item: e })),
     ...data.relations.filter((c) => c.since).map((c) => ({
-      kind: "relation", lane: "Relation changes", t: time(c.since), end: c.until ? time(c.until) : null, item: c,
+      kind: "relation", lane: "Relations", t: time(c.since), end: c.until ? time(c.until) : null, item: c,
     })),
   ].sort((a, b) => a.t - b.t);
   const lanes = [...new Set(items.filter((i) => i.kind === "event").map((i) => i.lane))].sort();
-  lanes.push("Relation changes");
+  lanes.push("Relations");
+  const dated = data.events.length;
+  const eventsNote = data.events_total > data.events_limit
+    ? `${dated} dated events among the earliest ${data.events_limit} of ${data.events_total}`
+    : `${dated} dated events of ${data.events_total}`;
+  const relationsNote = data.relations_complete === false
+    ? `${data.relations.length} dated relations among the ${data.relations_seen} heaviest`
+    : `${data.relations.length} dated relations`;
+  const about = [data.actor_name, data.place_name].filter(Boolean).join(" · ");
+  counts.textContent = `${about ? about + ": " : ""}showing ${eventsNote} and ${relationsNote}.`;
 
   const first = items.length ? items[0].t : Date.UTC(2000, 0, 1);
   const last = items.length ? Math.max(...items.map((i) => i.end || i.t)) : Date.UTC(2001, 0, 1);
@@ -53,9 +72,28 @@
     return out.filter(([t]) => t >= view[0] && t <= view[1]);
   }
 
-  function show(entry) {
+  let opened = 0;
+  async function show(entry) {
+    const mine = ++opened;
     clear(detail);
-    detail.append(entry.kind === "event" ? eventCard(entry.item) : claimCard(entry.item));
+    if (entry.kind === "event") {
+      detail.append(eventCard(entry.item));
+    } else {
+      // A relation: its claims and their sentences are fetched when the reader asks.
+      const r = entry.item;
+      detail.append(el("h2", {}, r.title), el("p", { class: "meta" }, badge(r.certainty),
+        ` ${r.valid_from || r.since || ""}${r.valid_to ? " – " + r.valid_to : ""}`));
+      const status = el("p", { class: "muted small" }, "Loading the claims and their sentences…");
+      detail.append(status);
+      try {
+        const claims = await claimsBehind(r.subject, r.claims);
+        if (mine !== opened) return;
+        status.remove();
+        for (const claim of claims) detail.append(claimCard(claim));
+      } catch (err) {
+        if (mine === opened) status.textContent = err.message;
+      }
+    }
     detail.querySelectorAll("details").forEach((d) => { d.open = true; });
   }
 
@@ -104,7 +142,7 @@
       }
       const title = entry.kind === "event"
         ? `${entry.item.date} · ${entry.item.sub_event_type}${entry.item.place_name ? " · " + entry.item.place_name : ""}`
-        : `${entry.item.valid_from || entry.item.since} · ${entry.item.subject_name} ${label(entry.item.predicate)} ${entry.item.object_name || entry.item.value || ""} (${entry.item.certainty})`;
+        : `${entry.item.valid_from || entry.item.since}${entry.item.valid_to ? " – " + entry.item.valid_to : ""} · ${entry.item.title} (${entry.item.certainty})`;
       group.append(shape, svgEl("title", {}, title));
       group.addEventListener("click", () => show(entry));
       group.addEventListener("keydown", (ev) => { if (ev.key === "Enter") show(entry); });
