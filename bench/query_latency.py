@@ -159,6 +159,7 @@ class Cloner:
                     "date": shift_year(e["date"], years),
                     # Recomputed from the shifted dates once everything is in.
                     "day_first": None,
+                    "length_class": None,
                     "day_last": None,
                     "attributed_to": self.entity(e["attributed_to"], k),
                     "document_id": e["document_id"] + suffix,

@@ -139,3 +139,56 @@ def test_cli_commands_answer_in_json_and_fail_clearly(sample_kb) -> None:
     assert missing.exit_code == 1 and "did you mean IMU?" in missing.output
     bad = runner.invoke(app, ["network", "--as-of", "2015-13", "--db", str(db)])
     assert bad.exit_code == 2 and "not a date" in bad.output
+
+
+def _expected_events(conn, lower, upper, event_type=None) -> set[str]:  # type: ignore[no-untyped-def]
+    """Canonical events whose date (or report date) meets [lower, upper], found the slow way."""
+    from sqlalchemy import select
+
+    from factions.query.common import within
+    from factions.store import schema
+
+    duplicates = {
+        r.event_id for r in conn.execute(select(schema.event_links)) if r.event_id != r.canonical_id
+    }
+    rows = conn.execute(
+        select(schema.events, schema.documents.c.published).join(
+            schema.documents, schema.documents.c.id == schema.events.c.document_id
+        )
+    ).mappings()
+    wanted = event_type.lower() if event_type else None
+    return {
+        r["id"]
+        for r in rows
+        if r["id"] not in duplicates
+        and within(r["date"] or r["published"], r["date"] or r["published"], lower, upper)
+        and (wanted is None or wanted in (r["event_type"].lower(), r["sub_event_type"].lower()))
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"date_from": "2009-12", "date_to": "2009-12"},
+        {"date_from": "2011"},
+        {"date_to": "2010-06-30"},
+        {"date_from": "2014-05", "date_to": "2016"},
+        {"as_of": "2012"},
+        {"event_type": "BATTLES"},
+        {"event_type": "armed clash", "date_from": "2015"},
+        {"event_type": "Suicide bomb"},
+    ],
+    ids=lambda q: ",".join(q.values()),
+)
+def test_event_filters_equal_testing_each_event(sample_kb, query: dict) -> None:
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        page = find_events(conn, limit=None, **query)
+        lower = query.get("date_from")
+        upper = query.get("as_of") or query.get("date_to")
+        expected = _expected_events(conn, lower, upper, query.get("event_type"))
+    assert expected, "each query should have an answer on the sample corpus"
+    assert {e.id for e in page.events} == expected
+    assert page.total == len(expected)
+    days = [e.date for e in page.events if e.date]
+    assert days == sorted(days, key=lambda d: d[:4]), "oldest first"

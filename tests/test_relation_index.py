@@ -305,6 +305,7 @@ def test_a_version_3_database_gets_the_index_on_opening(sample_kb, tmp_path: Pat
         for index in schema.EVENT_DATE_INDEXES:
             conn.execute(text(f"DROP INDEX {index.name}"))
         conn.execute(text("ALTER TABLE events DROP COLUMN day_first"))
+        conn.execute(text("ALTER TABLE events DROP COLUMN length_class"))
         conn.execute(text("ALTER TABLE events DROP COLUMN day_last"))
         conn.execute(text("DROP TABLE edge_spans"))
         conn.execute(text("DROP TABLE relation_spans"))

@@ -5,10 +5,14 @@ certainty: one row per canonical event, with every report of it merged in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
+from factions.extract.lexicons import read_data_toml
+from factions.periods import OPEN_END, OPEN_START, query_days
 from factions.query.common import (
     PLACE_TYPES,
     Canon,
@@ -22,12 +26,10 @@ from factions.query.common import (
     grades_at_least,
     is_duplicate_event,
     page,
-    sql_not_after,
-    sql_not_before,
-    within,
 )
 from factions.query.lookup import find_entity
 from factions.store import schema
+from factions.store.relations import overlapping
 
 
 @dataclass
@@ -109,10 +111,45 @@ def place_condition(conn: Connection, scope: PlaceScope, canon: Canon, column: A
     members = canon.members(scope.id)
     if scope.kind == "place":
         return column.in_(members)
-    inside = select(schema.entities.c.id).where(schema.entities.c.country == scope.country)
+    # Places only: actors carry a country too, and there are many more of them.
+    inside = select(schema.entities.c.id).where(
+        schema.entities.c.type.in_(PLACE_TYPES), schema.entities.c.country == scope.country
+    )
     if scope.kind == "admin1":
         inside = inside.where(schema.entities.c.admin1 == scope.admin1)
     return or_(column.in_(members), column.in_(inside))
+
+
+@cache
+def _type_spellings() -> dict[str, tuple[str, str]]:
+    """Lowercased event type or sub-type -> (column, stored spelling), from the lexicon."""
+    spellings: dict[str, tuple[str, str]] = {}
+    for trigger in read_data_toml("lexicons/events.toml").get("trigger", []):
+        for column in ("event_type", "sub_event_type"):
+            if trigger.get(column):
+                spellings[trigger[column].lower()] = (column, trigger[column])
+    return spellings
+
+
+def type_condition(event_type: str) -> ColumnElement[bool]:
+    """SQL: the event has this type or sub-type, matched case-insensitively.
+
+    A known name becomes its stored spelling, so that an index finds it; an unknown one is
+    compared as given.
+    """
+    wanted = event_type.strip()
+    known = _type_spellings().get(wanted.lower())
+    if known:
+        column, spelling = known
+        return schema.events.c[column] == spelling
+    return or_(schema.events.c.event_type == wanted, schema.events.c.sub_event_type == wanted)
+
+
+def date_condition(days: tuple[int, int]) -> list[ColumnElement[bool]]:
+    """SQL: the event's days (its report's, when undated) meet `days`."""
+    if days == (OPEN_START, OPEN_END):
+        return []
+    return [overlapping(schema.events, *days)]
 
 
 def _filters(
@@ -123,20 +160,12 @@ def _filters(
     actor: str | None,
     role: str | None,
     place: str | None,
-    lower: str | None,
-    upper: str | None,
+    days: tuple[int, int],
     grades: list[str] | None,
 ) -> list[Any]:
-    effective_date = func.coalesce(schema.events.c.date, schema.documents.c.published)
     conditions: list[Any] = [~is_duplicate_event()]
     if event_type:
-        wanted = event_type.strip().lower()
-        conditions.append(
-            or_(
-                func.lower(schema.events.c.event_type) == wanted,
-                func.lower(schema.events.c.sub_event_type) == wanted,
-            )
-        )
+        conditions.append(type_condition(event_type))
     if actor:
         actor_id = find_entity(conn, actor, kind="actor", canon=canon)
         members = canon.members(actor_id)
@@ -149,10 +178,7 @@ def _filters(
     if place:
         scope = place_scope(conn, place, canon)
         conditions.append(place_condition(conn, scope, canon, schema.events.c.place))
-    if upper:
-        conditions.append(sql_not_after(effective_date, upper))
-    if lower:
-        conditions.append(sql_not_before(effective_date, lower))
+    conditions += date_condition(days)
     if grades:
         conditions.append(schema.events.c.certainty.in_(grades))
     return conditions
@@ -172,10 +198,11 @@ def find_events(
     limit: int | None = 50,
     offset: int = 0,
 ) -> EventPage:
-    """Canonical events matching every filter given, oldest first (undated last).
+    """Canonical events matching every filter given, oldest first.
 
-    An undated event is placed at its document's publication date for date filters. `place`
-    may name a country or an admin1 province: everything inside it matches.
+    An undated event is placed at its document's publication date, for the order as for date
+    filters; with no date at all it comes last. `place` may name a country or an admin1
+    province: everything inside it matches.
     """
     limit, offset = page(limit, offset)
     lower, upper = date_bounds(None, date_from, date_to)
@@ -189,34 +216,35 @@ def find_events(
         actor=actor,
         role=role,
         place=place,
-        lower=lower,
-        upper=upper,
+        days=query_days(lower, upper),
         grades=grades_at_least(min_certainty),
     )
-    base = (
-        select(schema.events, schema.documents.c.published)
-        .select_from(
-            schema.events.join(
-                schema.documents, schema.documents.c.id == schema.events.c.document_id
-            )
-        )
-        .where(and_(*conditions))
-    )
-    ordered = base.order_by(
-        schema.events.c.date.is_(None), schema.events.c.date, schema.events.c.id
+    # Ids first, from the indexes alone; whole rows only for the page.
+    matching = select(schema.events.c.id).where(and_(*conditions))
+    ordered = matching.order_by(
+        schema.events.c.day_first.is_(None), schema.events.c.day_first, schema.events.c.id
     )
     if limit is not None:
         ordered = ordered.limit(limit)
     if offset:
         ordered = ordered.offset(offset)
-    rows = [dict(r) for r in conn.execute(ordered).mappings()]
-    exact = [
-        r
-        for r in rows
-        if within(r["date"] or r["published"], r["date"] or r["published"], lower, upper)
-    ]
-    total = count_of(conn, base) - (len(rows) - len(exact))
-    return EventPage(total=total, limit=limit, offset=offset, events=event_rows(conn, exact, canon))
+    ids = list(conn.execute(ordered).scalars())
+    found = {
+        r["id"]: dict(r)
+        for batch in chunks(ids)
+        for r in conn.execute(
+            select(schema.events, schema.documents.c.published)
+            .select_from(
+                schema.events.join(
+                    schema.documents, schema.documents.c.id == schema.events.c.document_id
+                )
+            )
+            .where(schema.events.c.id.in_(batch))
+        ).mappings()
+    }
+    rows = [found[i] for i in ids]
+    total = count_of(conn, matching)
+    return EventPage(total=total, limit=limit, offset=offset, events=event_rows(conn, rows, canon))
 
 
 def event_rows(conn: Connection, rows: list[dict], canon: Canon | None = None) -> list[EventRow]:
@@ -226,7 +254,9 @@ def event_rows(conn: Connection, rows: list[dict], canon: Canon | None = None) -
     all_ids = [i for ids in merged.values() for i in ids]
     participants = _participants(conn, merged, canon)
     evidence = evidence_for(conn, "event", all_ids)
-    canon.prefetch(canon.of(r["place"]) for r in rows if r["place"])
+    # Links and names of every place and speaker in a few queries, not one each.
+    linked = canon.many(i for r in rows for i in (r["place"], r["attributed_to"]))
+    canon.prefetch(linked.values())
     result = []
     for r in rows:
         place_id = canon.of(r["place"])

@@ -51,7 +51,7 @@ def _migration_3(conn: Connection) -> None:
 def _migration_4(conn: Connection) -> None:
     # Derived data for fast queries at scale: each event's days, and the relation index.
     columns = {c["name"] for c in inspect(conn).get_columns("events")}
-    for column in ("day_first", "day_last"):
+    for column in ("day_first", "day_last", "length_class"):
         if column not in columns:
             conn.execute(text(f"ALTER TABLE events ADD COLUMN {column} INTEGER"))
     for index in schema.EVENT_DATE_INDEXES:

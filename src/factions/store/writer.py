@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Mention
-from factions.periods import day_span
+from factions.periods import day_span, length_class
 from factions.store import schema
 
 
@@ -193,6 +193,7 @@ def insert_events(
                 "document_id": document_id,
                 "day_first": days[0] if days else None,
                 "day_last": days[1] if days else None,
+                "length_class": length_class(*days) if days else None,
             }
         )
         seen = set()
@@ -246,14 +247,18 @@ def fill_event_days(conn: Connection) -> int:
         .where(events.c.day_first.is_(None))
     ).all()
     values = [
-        {"key": event_id, "first": days[0], "last": days[1]}
+        {"key": event_id, "first": days[0], "last": days[1], "length": length_class(*days)}
         for event_id, date, published in rows
         if (days := day_span(date or published))
     ]
     statement = (
         update(events)
         .where(events.c.id == bindparam("key"))
-        .values(day_first=bindparam("first"), day_last=bindparam("last"))
+        .values(
+            day_first=bindparam("first"),
+            day_last=bindparam("last"),
+            length_class=bindparam("length"),
+        )
     )
     for start in range(0, len(values), 5000):
         conn.execute(statement, values[start : start + 5000])
