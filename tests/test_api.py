@@ -97,3 +97,23 @@ def test_fuzzing_the_schema_finds_no_server_error(sample_kb) -> None:
         fuzzed += 1
     assert fuzzed >= 9
     assert not failures
+
+
+def test_an_edge_s_claims_come_back_by_id_with_their_sentences(api: TestClient) -> None:
+    network = api.get("/api/network", params={"as_of": "2011", "predicate": "ally_of"}).json()
+    edge = next(
+        e for e in network["edges"] if e["subject_name"] == "Islamic Movement of Uzbekistan"
+    )
+    params = [("id", i) for i in edge["claims"]] + [("id", "c-no-such-claim")]
+    claims = api.get("/api/claims", params=params).json()
+    assert [c["id"] for c in claims] == edge["claims"]
+    assert {c["predicate"] for c in claims} == {"ally_of"}
+    assert all(c["evidence"] and c["evidence"][0]["text"] for c in claims)
+    assert api.get("/api/claims").status_code == 422
+
+
+def test_events_newest_first_reverse_the_order(api: TestClient) -> None:
+    oldest = api.get("/api/events", params={"limit": 500}).json()["events"]
+    newest = api.get("/api/events", params={"limit": 500, "newest_first": True}).json()["events"]
+    assert len(oldest) == len(newest) > 5
+    assert [e["id"] for e in newest] == [e["id"] for e in reversed(oldest)]

@@ -7,30 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
-from factions.query.common import Canon, Evidence, chunks, evidence_for, page
+from factions.query.claims import ClaimDetail, claims_by_id
+from factions.query.common import Canon, chunks, page
 from factions.query.lookup import find_entity
 from factions.store import schema
-
-
-@dataclass
-class DisputedClaim:
-    id: str
-    subject: str
-    subject_name: str
-    predicate: str
-    object: str | None
-    object_name: str | None
-    value: str | None
-    valid_from: str | None
-    valid_to: str | None
-    certainty: str
-    polarity: bool
-    speaker: str | None
-    outlet: str | None
-    document: str
-    title: str | None
-    published: str | None
-    evidence: list[Evidence]
 
 
 @dataclass
@@ -39,7 +19,7 @@ class Dispute:
     subject: str
     subject_name: str
     reason: str
-    claims: list[DisputedClaim]
+    claims: list[ClaimDetail]
 
 
 @dataclass
@@ -76,7 +56,7 @@ def list_disputes(
             .order_by(schema.dispute_claims.c.claim_id)
         ):
             members_of[dispute_id].append(claim_id)
-    claims = _claims(conn, canon, [c for ids in members_of.values() for c in ids])
+    claims = claims_by_id(conn, [c for ids in members_of.values() for c in ids])
     disputes = []
     for r in rows:
         subject = canon.of(r["subject"]) or r["subject"]
@@ -91,50 +71,3 @@ def list_disputes(
         )
     total = int(conn.execute(counted).scalar_one())
     return DisputePage(total=total, limit=limit, offset=offset, disputes=disputes)
-
-
-def _claims(conn: Connection, canon: Canon, ids: list[str]) -> dict[str, DisputedClaim]:
-    rows = []
-    for batch in chunks(ids):
-        rows.extend(
-            conn.execute(
-                select(
-                    schema.claims,
-                    schema.documents.c.outlet,
-                    schema.documents.c.title,
-                    schema.documents.c.published,
-                )
-                .select_from(
-                    schema.claims.join(
-                        schema.documents, schema.documents.c.id == schema.claims.c.document_id
-                    )
-                )
-                .where(schema.claims.c.id.in_(batch))
-            ).mappings()
-        )
-    evidence = evidence_for(conn, "claim", ids)
-    found = {}
-    for r in rows:
-        other = canon.of(r["object"])
-        subject = canon.of(r["subject"]) or r["subject"]
-        speaker = canon.of(r["attributed_to"])
-        found[r["id"]] = DisputedClaim(
-            id=r["id"],
-            subject=subject,
-            subject_name=canon.name(subject) or subject,
-            predicate=r["predicate"],
-            object=other,
-            object_name=canon.name(other) if other else None,
-            value=r["value"],
-            valid_from=r["valid_from"],
-            valid_to=r["valid_to"],
-            certainty=r["certainty"],
-            polarity=bool(r["polarity"]),
-            speaker=canon.name(speaker) if speaker else None,
-            outlet=r["outlet"],
-            document=r["document_id"],
-            title=r["title"],
-            published=r["published"],
-            evidence=evidence.get(r["id"], []),
-        )
-    return found

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
-from factions.resolve import canonical_map
+from factions.query.common import Canon
 from factions.store import schema
 
 
@@ -86,11 +87,31 @@ class DocumentView:
     events: list[DocumentEvent]
 
 
-def _entity_names(conn: Connection) -> dict[str, tuple[str, str]]:
-    rows = conn.execute(
-        select(schema.entities.c.id, schema.entities.c.name, schema.entities.c.type)
-    ).all()
-    return {row.id: (row.name, row.type) for row in rows}
+def _document_entities(
+    conn: Connection, document_id: str
+) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """(machine id -> canonical id, canonical id -> (name, type)) for the entities this
+    document mentions or its claims and events name: never the whole table."""
+    ids: set[str] = set()
+    for statement in (
+        select(schema.mentions.c.entity_id).where(schema.mentions.c.document_id == document_id),
+        select(
+            schema.claims.c.subject, schema.claims.c.object, schema.claims.c.attributed_to
+        ).where(schema.claims.c.document_id == document_id),
+        select(schema.events.c.place, schema.events.c.attributed_to).where(
+            schema.events.c.document_id == document_id
+        ),
+    ):
+        ids.update(i for row in conn.execute(statement) for i in row if i)
+    canon = Canon(conn)
+    canonical = canon.many(ids)
+    canon.prefetch(canonical.values())
+    names = {
+        i: (canon.name(i) or i, canon.type(i) or "unknown")
+        for i in set(canonical.values())
+        if canon.row(i)
+    }
+    return canonical, names
 
 
 def _evidence_in(conn: Connection, document_id: str, kind: str) -> dict[str, list[Span]]:
@@ -207,8 +228,7 @@ def document_view(conn: Connection, document_id: str) -> DocumentView:
     doc = conn.execute(select(schema.documents).where(schema.documents.c.id == document_id)).first()
     if doc is None:
         raise NoSuchDocument(f"no document has id '{document_id}'")
-    canonical = canonical_map(conn)
-    names = _entity_names(conn)
+    canonical, names = _document_entities(conn, document_id)
     return DocumentView(
         id=doc.id,
         title=doc.title,
@@ -255,3 +275,27 @@ def document_segments(view: DocumentView) -> list[Segment]:
             active = None
         segments.append(Segment(start, end, text[start:end], active))
     return segments
+
+
+def knowledge_base_dates(conn: Connection) -> tuple[str | None, str | None]:
+    """The earliest and latest publication dates: one MIN/MAX, for the time slider's range."""
+    first, last = conn.execute(
+        select(func.min(schema.documents.c.published), func.max(schema.documents.c.published))
+    ).one()
+    return first, last
+
+
+def latest_documents(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    """The most recently published documents (undated last), for the overview's reading list."""
+    published = schema.documents.c.published
+    rows = conn.execute(
+        select(
+            schema.documents.c.id,
+            schema.documents.c.title,
+            schema.documents.c.outlet,
+            published,
+        )
+        .order_by(published.is_(None), published.desc(), schema.documents.c.id)
+        .limit(limit)
+    ).mappings()
+    return [dict(row) for row in rows]

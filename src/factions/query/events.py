@@ -197,8 +197,9 @@ def find_events(
     min_certainty: str | None = None,
     limit: int | None = 50,
     offset: int = 0,
+    newest_first: bool = False,
 ) -> EventPage:
-    """Canonical events matching every filter given, oldest first.
+    """Canonical events matching every filter given, oldest first (or newest first).
 
     An undated event is placed at its document's publication date, for the order as for date
     filters; with no date at all it comes last. `place` may name a country or an admin1
@@ -221,8 +222,9 @@ def find_events(
     )
     # Ids first, from the indexes alone; whole rows only for the page.
     matching = select(schema.events.c.id).where(and_(*conditions))
+    day, event_id = schema.events.c.day_first, schema.events.c.id
     ordered = matching.order_by(
-        schema.events.c.day_first.is_(None), schema.events.c.day_first, schema.events.c.id
+        day.is_(None), *((day.desc(), event_id.desc()) if newest_first else (day, event_id))
     )
     if limit is not None:
         ordered = ordered.limit(limit)

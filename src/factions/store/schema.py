@@ -203,8 +203,11 @@ QUERY_INDEXES = (
     Index("ix_claims_attributed_to", claims.c.attributed_to),
 )
 
-# Indexes added by migration 4: events in date order, alone or within a type or a place.
+# Indexes added by migration 4: documents by date; events in date order, alone or within a
+# type or a place.
 EVENT_DATE_INDEXES = (
+    # The newest documents and the knowledge base's span of dates, without a scan.
+    Index("ix_documents_published", documents.c.published),
     # Covering what the event filters test, so that a page and its count read no table rows.
     Index(
         "ix_events_length_day",

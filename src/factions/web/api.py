@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from factions.query.actors import ActorPage, list_actors
+from factions.query.claims import ClaimDetail, claims_by_id
 from factions.query.common import BadQuery
 from factions.query.disputes import DisputePage, list_disputes
 from factions.query.events import EventPage, EventRow, event_by_id, find_events
@@ -194,6 +195,7 @@ def create_app(db_path: str | None = None) -> FastAPI:
         min_certainty: Certainty = None,
         limit: Limit = 50,
         offset: Offset = 0,
+        newest_first: Annotated[bool, Query(description="Newest events first.")] = False,
     ) -> EventPage:
         """Events by type, actor, place (a province or country includes all inside), dates."""
         return find_events(
@@ -206,6 +208,7 @@ def create_app(db_path: str | None = None) -> FastAPI:
             min_certainty=min_certainty,
             limit=limit,
             offset=offset,
+            newest_first=newest_first,
         )
 
     @app.get(
@@ -220,6 +223,24 @@ def create_app(db_path: str | None = None) -> FastAPI:
         if found is None:
             return _error(404, "not_found", f"no event '{event_id}'")
         return found
+
+    @app.get("/api/claims", response_model=list[ClaimDetail], tags=["claims"])
+    def claims(
+        conn: Conn,
+        ids: Annotated[
+            list[str],
+            Query(
+                alias="id",
+                min_length=1,
+                max_length=MAX_PAGE,
+                description="Claim ids, repeated: id=…&id=…",
+            ),
+        ],
+    ) -> list[ClaimDetail]:
+        """Claims by id, as a network edge or a timeline lists them: each with its speaker, its
+        source and its sentences. Unknown ids are left out."""
+        found = claims_by_id(conn, ids)
+        return [found[i] for i in dict.fromkeys(ids) if i in found]
 
     @app.get(
         "/api/disputes", response_model=DisputePage, responses=ERROR_RESPONSES, tags=["disputes"]

@@ -25,18 +25,23 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine
 
 from factions.query.common import BadQuery
 from factions.query.disputes import list_disputes
-from factions.query.documents import NoSuchDocument, document_segments, document_view
+from factions.query.documents import (
+    NoSuchDocument,
+    document_segments,
+    document_view,
+    knowledge_base_dates,
+    latest_documents,
+)
 from factions.query.events import EventRow, find_events
 from factions.query.lookup import NoSuchEntity
 from factions.query.network import NetworkEdge, actor_network
 from factions.query.profile import EventLine, actor_profile, find_entity_id
 from factions.query.summary import knowledge_base_summary
 from factions.query.timeline import TimelineEntry, actor_timeline
-from factions.store import schema
 
 HERE = Path(__file__).parent
 # Predicates that say who holds which post; the profile lists them as a dated history.
@@ -103,34 +108,6 @@ def role_name(predicate: str) -> str:
     return predicate.removesuffix("_of").replace("_", " ")
 
 
-# --- what the query layer does not offer yet ---------------------------------------------------
-# Two small reads with no query function behind them; they belong in factions.query.documents.
-
-
-def knowledge_base_dates(conn: Connection) -> tuple[str | None, str | None]:
-    """The earliest and latest publication dates: one MIN/MAX, for the time slider's range."""
-    first, last = conn.execute(
-        select(func.min(schema.documents.c.published), func.max(schema.documents.c.published))
-    ).one()
-    return first, last
-
-
-def latest_documents(conn: Connection, limit: int) -> list[dict[str, Any]]:
-    """The most recently published documents (undated last), for the overview's reading list."""
-    published = schema.documents.c.published
-    rows = conn.execute(
-        select(
-            schema.documents.c.id,
-            schema.documents.c.title,
-            schema.documents.c.outlet,
-            published,
-        )
-        .order_by(published.is_(None), published.desc(), schema.documents.c.id)
-        .limit(limit)
-    ).mappings()
-    return [dict(row) for row in rows]
-
-
 # --- page data (what each page draws, and its JSON twin) ---------------------------------------
 
 
@@ -161,22 +138,17 @@ def event_out(event: EventRow) -> dict[str, Any]:
 def latest_events(
     conn: Connection, count: int = OVERVIEW_EVENTS, page_size: int = 100, pages: int = 5
 ) -> list[dict[str, Any]]:
-    """The `count` most recent dated events, newest first.
-
-    find_events answers oldest first with the undated last, so this reads its last pages
-    backwards (a bounded number of them) until it holds `count` dated events.
-    """
-    end = find_events(conn, limit=0).total
+    """The `count` most recent events with a date of their own, newest first (undated events
+    sit at their report's date, so a bounded number of pages is read to skip them)."""
     found: list[EventRow] = []
-    for _ in range(pages):
-        if end <= 0 or len(found) >= count:
+    for number in range(pages):
+        page = find_events(
+            conn, limit=page_size, offset=number * page_size, newest_first=True
+        ).events
+        found += [e for e in page if e.date]
+        if len(found) >= count or len(page) < page_size:
             break
-        start = max(0, end - page_size)
-        page = find_events(conn, limit=end - start, offset=start).events
-        found = [e for e in page if e.date] + found
-        end = start
-    newest = sorted(found, key=lambda e: (date_floor(e.date) or "", e.id), reverse=True)
-    return [event_out(e) for e in newest[:count]]
+    return [event_out(e) for e in found[:count]]
 
 
 def overview_data(conn: Connection) -> dict[str, Any]:

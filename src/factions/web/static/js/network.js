@@ -282,7 +282,7 @@
     const status = el("p", { class: "muted small" }, "Loading the claims and their sentences…");
     detail.append(status);
     try {
-      const claims = await claimsBehind(info.subject, info.claims);
+      const claims = await claimsBehind(info.claims);
       if (mine !== opened) return;
       status.remove();
       for (const claim of claims) detail.append(claimCard(claim));

@@ -86,7 +86,7 @@
       const status = el("p", { class: "muted small" }, "Loading the claims and their sentences…");
       detail.append(status);
       try {
-        const claims = await claimsBehind(r.subject, r.claims);
+        const claims = await claimsBehind(r.claims);
         if (mine !== opened) return;
         status.remove();
         for (const claim of claims) detail.append(claimCard(claim));
