@@ -26,9 +26,11 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from factions.ingest.run import ingest_paths
+from factions.query.documents import document_view, latest_documents
 from factions.query.events import find_events
 from factions.query.network import actor_network
 from factions.query.profile import actor_profile
+from factions.query.summary import knowledge_base_summary
 from factions.store import open_database, schema
 from factions.store.relations import rebuild_relation_index
 from factions.store.writer import fill_event_days
@@ -278,6 +280,10 @@ QUERIES: dict[str, Callable[[Connection], Any]] = {
         c, date_from="2015-03", date_to="2015-03"
     ),
     "events, no filter (page of 50)": lambda c: find_events(c),
+    "document reader (newest document)": lambda c: document_view(
+        c, latest_documents(c, 1)[0]["id"]
+    ),
+    "overview counts and top actors": lambda c: knowledge_base_summary(c, top=10),
 }
 
 

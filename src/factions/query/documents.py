@@ -116,18 +116,22 @@ def _document_entities(
 
 def _evidence_in(conn: Connection, document_id: str, kind: str) -> dict[str, list[Span]]:
     found: dict[str, list[Span]] = {}
+    # Filtered on kind here: given both, SQLite may walk the (owner_kind, owner_id) index,
+    # i.e. every claim's evidence, instead of this document's rows.
     rows = conn.execute(
         select(
+            schema.evidence.c.owner_kind,
             schema.evidence.c.owner_id,
             schema.evidence.c.start,
             schema.evidence.c.end,
             schema.evidence.c.text,
         )
-        .where(schema.evidence.c.document_id == document_id, schema.evidence.c.owner_kind == kind)
+        .where(schema.evidence.c.document_id == document_id)
         .order_by(schema.evidence.c.start)
     )
-    for owner, start, end, text in rows:
-        found.setdefault(owner, []).append(Span(start, end, text))
+    for owner_kind, owner, start, end, text in rows:
+        if owner_kind == kind:
+            found.setdefault(owner, []).append(Span(start, end, text))
     return found
 
 
