@@ -33,7 +33,7 @@ from factions.query.profile import actor_profile
 from factions.query.summary import knowledge_base_summary
 from factions.store import open_database, schema
 from factions.store.relations import rebuild_relation_index
-from factions.store.writer import fill_event_days
+from factions.store.writer import fill_event_days, fill_mention_counts
 
 PLACE_TYPES = {"location", "country", "region"}
 # Actor variants: clone k uses variant k % POOL, so each actor name recurs across many
@@ -113,6 +113,7 @@ class Cloner:
                         "id": self.entity(e["id"], k),
                         "name": f"{e['name']} {variant}",
                         "match_key": f"{e['match_key']} {variant}",
+                        "mentions": 0,
                     }
                 )
             for a in t["aliases"]:
@@ -228,6 +229,7 @@ def generate(db: str, documents: int, template: Path) -> dict[str, int]:
     with engine.begin() as conn:
         # The clones bypassed the writer: derive what it would have kept, as migration 4 does.
         fill_event_days(conn)
+        fill_mention_counts(conn)
         rebuild_relation_index(conn)
     print(f"  derived data rebuilt ({time.perf_counter() - started:.0f}s)", file=sys.stderr)
     with engine.connect() as conn:

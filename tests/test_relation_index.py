@@ -319,3 +319,31 @@ def test_a_version_3_database_gets_the_index_on_opening(sample_kb, tmp_path: Pat
             select(func.count()).where(schema.events.c.day_first.is_(None))
         ).scalar_one()
         assert undated == 0
+
+
+def test_mention_counts_kept_while_ingesting_give_the_most_mentioned_actors(sample_kb) -> None:
+    from factions.query.common import ACTOR_TYPES
+    from factions.query.summary import knowledge_base_summary
+
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        kept = dict(conn.execute(select(schema.entities.c.id, schema.entities.c.mentions)).all())
+        counted = dict(
+            conn.execute(
+                select(schema.mentions.c.entity_id, func.count()).group_by(
+                    schema.mentions.c.entity_id
+                )
+            ).all()
+        )
+        canonical = canonical_map(conn)
+        types = dict(conn.execute(select(schema.entities.c.id, schema.entities.c.type)).all())
+        summary = knowledge_base_summary(conn, top=10)
+    assert kept == {i: counted.get(i, 0) for i in kept}
+    merged: dict[str, int] = defaultdict(int)
+    for entity_id, count in counted.items():
+        merged[canonical.get(entity_id, entity_id)] += count
+    actors = sorted(
+        ((i, n) for i, n in merged.items() if types[i] in ACTOR_TYPES), key=lambda r: -r[1]
+    )
+    assert [row[3] for row in summary.top_actors] == [n for _, n in actors[:10]]
+    assert {i for i, *_ in summary.top_actors} <= {i for i, n in actors if n >= actors[9][1]}

@@ -6,10 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, select
 
-from factions.resolve import canonical_map
+from factions.query.common import ACTOR_TYPES, PLACE_TYPES, Canon, chunks
 from factions.store import schema
-
-ACTOR_TYPES = ("armed_group", "state_force", "organization", "person")
 
 
 @dataclass
@@ -29,42 +27,67 @@ def _count(conn: Connection, statement) -> int:  # type: ignore[no-untyped-def]
     return int(conn.execute(statement).scalar_one())
 
 
+def _canonical_count(conn: Connection, types: tuple[str, ...]) -> int:
+    """Entities of these types that are not linked into another one."""
+    linked = select(schema.entity_links.c.entity_id)
+    return _count(
+        conn,
+        select(func.count())
+        .select_from(schema.entities)
+        .where(schema.entities.c.type.in_(types), schema.entities.c.id.not_in(linked)),
+    )
+
+
+def _most_mentioned(conn: Connection, top: int) -> list[tuple[str, str, str, int]]:
+    """The `top` canonical actors by mentions, their linked names' mentions added.
+
+    Exact without reading every mention: a canonical entity's count is its own plus its
+    members', so the answer lies among the `top` largest own counts and the link targets.
+    """
+    entities, links = schema.entities, schema.entity_links
+    canon = Canon(conn)
+    # Mentions of linked entities, by the entity they are linked to.
+    linked = conn.execute(
+        select(links.c.canonical_id, func.sum(entities.c.mentions))
+        .select_from(links.join(entities, entities.c.id == links.c.entity_id))
+        .group_by(links.c.canonical_id)
+    ).all()
+    leaders = conn.execute(
+        select(entities.c.id)
+        .where(entities.c.type.in_(ACTOR_TYPES), entities.c.id.not_in(select(links.c.entity_id)))
+        .order_by(entities.c.mentions.desc(), entities.c.id)
+        .limit(top)
+    ).scalars()
+    roots = canon.many([*leaders, *(target for target, _ in linked)])
+    counts = dict.fromkeys(roots.values(), 0)
+    for batch in chunks(sorted(counts)):
+        for entity_id, mentions in conn.execute(
+            select(entities.c.id, entities.c.mentions).where(entities.c.id.in_(batch))
+        ):
+            counts[entity_id] += mentions
+    for target, mentions in linked:
+        counts[roots[target]] += int(mentions or 0)
+    canon.prefetch(counts)
+    actors = [
+        (i, canon.name(i) or i, canon.type(i) or "", n)
+        for i, n in counts.items()
+        if canon.type(i) in ACTOR_TYPES and n
+    ]
+    return sorted(actors, key=lambda row: (-row[3], row[1]))[:top]
+
+
 def knowledge_base_summary(conn: Connection, top: int = 8) -> Summary:
     """Counts of canonical things (a merged entity or a twice-reported event counts once)."""
-    canonical = canonical_map(conn)
     linked_events = select(schema.event_links.c.event_id)
-    entities = conn.execute(select(schema.entities.c.id, schema.entities.c.type)).all()
-    canonical_entities = [(i, t) for i, t in entities if i not in canonical]
-    mention_counts = dict(
-        conn.execute(
-            select(schema.mentions.c.entity_id, func.count()).group_by(schema.mentions.c.entity_id)
-        ).all()
-    )
-    by_canonical: dict[str, int] = {}
-    for entity_id, count in mention_counts.items():
-        key = canonical.get(entity_id, entity_id)
-        by_canonical[key] = by_canonical.get(key, 0) + count
-    names = {
-        r.id: (r.name, r.type)
-        for r in conn.execute(
-            select(schema.entities.c.id, schema.entities.c.name, schema.entities.c.type)
-        )
-    }
-    actors = sorted(
-        (
-            (entity_id, *names[entity_id], count)
-            for entity_id, count in by_canonical.items()
-            if names.get(entity_id, ("", ""))[1] in ACTOR_TYPES
-        ),
-        key=lambda row: (-row[3], row[1]),
-    )
     dispute_rows = conn.execute(
         select(schema.disputes.c.subject, schema.disputes.c.reason).order_by(schema.disputes.c.id)
     ).all()
+    canon = Canon(conn)
+    canon.prefetch(subject for subject, _ in dispute_rows)
     return Summary(
         documents=_count(conn, select(func.count()).select_from(schema.documents)),
-        actors=sum(1 for _, t in canonical_entities if t in ACTOR_TYPES),
-        places=sum(1 for _, t in canonical_entities if t in {"location", "country", "region"}),
+        actors=_canonical_count(conn, ACTOR_TYPES),
+        places=_canonical_count(conn, PLACE_TYPES),
         events=_count(
             conn,
             select(func.count())
@@ -79,6 +102,6 @@ def knowledge_base_summary(conn: Connection, top: int = 8) -> Summary:
         ),
         claims=_count(conn, select(func.count()).select_from(schema.claims)),
         disputes=len(dispute_rows),
-        top_actors=actors[:top],
-        disputes_list=[(names.get(s, (s, ""))[0], reason) for s, reason in dispute_rows],
+        top_actors=_most_mentioned(conn, top),
+        disputes_list=[(canon.name(s) or s, reason) for s, reason in dispute_rows],
     )

@@ -11,7 +11,7 @@ from sqlalchemy.schema import CreateIndex
 
 from factions.store import schema, sqlite
 from factions.store.relations import rebuild_relation_index
-from factions.store.writer import fill_event_days
+from factions.store.writer import fill_event_days, fill_mention_counts
 
 DB_ENV = "FACTIONS_DB"
 DEFAULT_DB = "factions.db"
@@ -49,7 +49,10 @@ def _migration_3(conn: Connection) -> None:
 
 
 def _migration_4(conn: Connection) -> None:
-    # Derived data for fast queries at scale: each event's days, and the relation index.
+    # Derived data for fast queries at scale: each event's days, each entity's mention count,
+    # and the relation index.
+    if "mentions" not in {c["name"] for c in inspect(conn).get_columns("entities")}:
+        conn.execute(text("ALTER TABLE entities ADD COLUMN mentions INTEGER NOT NULL DEFAULT 0"))
     columns = {c["name"] for c in inspect(conn).get_columns("events")}
     for column in ("day_first", "day_last", "length_class"):
         if column not in columns:
@@ -58,6 +61,7 @@ def _migration_4(conn: Connection) -> None:
         conn.execute(CreateIndex(index, if_not_exists=True))
     schema.metadata.create_all(conn, tables=[schema.relation_spans, schema.edge_spans])
     fill_event_days(conn)
+    fill_mention_counts(conn)
     rebuild_relation_index(conn)
 
 

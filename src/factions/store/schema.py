@@ -64,6 +64,8 @@ entities = Table(
     Column("match_key", Text, index=True),
     # JSON list of the other gazetteer ids a place name could have meant (ambiguous names).
     Column("alternatives", Text),
+    # How many mentions the entity has (kept by the writer), for "most mentioned" at scale.
+    Column("mentions", Integer, nullable=False, default=0, server_default="0"),
 )
 
 aliases = Table(
@@ -208,6 +210,7 @@ QUERY_INDEXES = (
 EVENT_DATE_INDEXES = (
     # The newest documents and the knowledge base's span of dates, without a scan.
     Index("ix_documents_published", documents.c.published),
+    Index("ix_entities_type_mentions", entities.c.type, entities.c.mentions),
     # Covering what the event filters test, so that a page and its count read no table rows.
     Index(
         "ix_events_length_day",

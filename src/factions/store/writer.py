@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Mention
@@ -104,6 +105,13 @@ def insert_mentions(conn: Connection, document_id: str, mentions: Iterable[Menti
     ]
     if rows:
         conn.execute(schema.mentions.insert(), rows)
+        counts = Counter(row["entity_id"] for row in rows)
+        conn.execute(
+            update(schema.entities)
+            .where(schema.entities.c.id == bindparam("key"))
+            .values(mentions=schema.entities.c.mentions + bindparam("added")),
+            [{"key": entity_id, "added": added} for entity_id, added in counts.items()],
+        )
 
 
 def _evidence_rows(kind: str, owner_id: str, evidence: Iterable[Evidence]) -> list[dict]:
@@ -263,3 +271,15 @@ def fill_event_days(conn: Connection) -> int:
     for start in range(0, len(values), 5000):
         conn.execute(statement, values[start : start + 5000])
     return len(values)
+
+
+def fill_mention_counts(conn: Connection) -> None:
+    """Recount every entity's mentions (after migration 4, or rows written by other tools)."""
+    mentions = schema.mentions
+    conn.execute(
+        update(schema.entities).values(
+            mentions=select(func.count())
+            .where(mentions.c.entity_id == schema.entities.c.id)
+            .scalar_subquery()
+        )
+    )
