@@ -347,3 +347,22 @@ def test_mention_counts_kept_while_ingesting_give_the_most_mentioned_actors(samp
     )
     assert [row[3] for row in summary.top_actors] == [n for _, n in actors[:10]]
     assert {i for i, *_ in summary.top_actors} <= {i for i, n in actors if n >= actors[9][1]}
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_adding_claims_one_by_one_gives_the_stretches_of_all_at_once(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    periods = []
+    for _ in range(rng.randint(1, 12)):
+        first = rng.randint(0, 60)
+        periods.append((first, first + rng.choice([0, 0, 1, 5, 20, 80]), rng.randint(1, 3)))
+    stretches: list[relations.Stretch] = []
+    for first, last, weight in periods:
+        met = [s for s in stretches if s.first <= last and s.last >= first]
+        kept = [s for s in stretches if s not in met]
+        stretches = sorted(
+            kept + relations.add_period(met, first, last, weight), key=lambda s: s.first
+        )
+    assert stretches == relations.constant_spans(periods)
