@@ -238,11 +238,13 @@ def events(
     min_certainty: CertaintyOption = None,
     limit: LimitOption = 50,
     offset: OffsetOption = 0,
+    newest_first: Annotated[bool, typer.Option(help="Newest events first.")] = False,
     evidence: Annotated[bool, typer.Option(help="Show the sentences behind each event.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Events filtered by type, actor, place, dates and certainty, oldest first.
+    """Events filtered by type, actor, place, dates and certainty, oldest first (an undated
+    event at its report's date).
 
     Example: factions events --place Afghanistan --from 2011 --to 2015 --type "Suicide bomb"
     """
@@ -258,6 +260,7 @@ def events(
             min_certainty=min_certainty,
             limit=limit,
             offset=offset,
+            newest_first=newest_first,
         ),
     )
     if as_json:
