@@ -139,6 +139,12 @@ def test_cli_commands_answer_in_json_and_fail_clearly(sample_kb) -> None:
     assert missing.exit_code == 1 and "did you mean IMU?" in missing.output
     bad = runner.invoke(app, ["network", "--as-of", "2015-13", "--db", str(db)])
     assert bad.exit_code == 2 and "not a date" in bad.output
+    edge = next(e for e in edges if e["predicate"] == "ally_of" and e["object_name"] == "Taliban")
+    claims = runner.invoke(app, ["claims", *edge["claims"], "--json", "--db", str(db)])
+    assert [c["id"] for c in json.loads(claims.output)] == edge["claims"]
+    shown = runner.invoke(app, ["claims", edge["claims"][0], "c-nothing", "--db", str(db)])
+    assert shown.exit_code == 1 and "no claim has id c-nothing" in shown.output
+    assert "ally_of" in shown.output
 
 
 def _expected_events(conn, lower, upper, event_type=None) -> set[str]:  # type: ignore[no-untyped-def]

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from factions.cli.app import DbOption, _error, _open_existing, app, out
 from factions.query.actors import list_actors
+from factions.query.claims import ClaimDetail, claims_by_id
 from factions.query.common import BadQuery
 from factions.query.disputes import list_disputes
 from factions.query.events import EventRow, find_events
@@ -66,7 +67,8 @@ def _ask(db: str | None, question: Callable[[Connection], T]) -> T:
 
 
 def _print_json(result: Any) -> None:
-    typer.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+    data = [asdict(item) for item in result] if isinstance(result, list) else asdict(result)
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _when(start: str | None, end: str | None) -> str:
@@ -291,23 +293,47 @@ def disputes(
     if not result.disputes:
         out.print("no disputes")
     for dispute in result.disputes:
-        table = Table(
-            title=f"{dispute.subject_name}: {dispute.reason}", title_justify="left", show_lines=True
+        out.print(_claims_table(f"{dispute.subject_name}: {dispute.reason}", dispute.claims))
+
+
+def _claims_table(title: str, claims: list[ClaimDetail]) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=True)
+    for column in ("claim", "certainty", "said by", "source", "sentence"):
+        table.add_column(column)
+    for claim in claims:
+        other = claim.object_name or claim.value or ""
+        negated = "NOT " if not claim.polarity else ""
+        source = f"{claim.outlet or claim.title or claim.document}, {claim.published or '?'}"
+        table.add_row(
+            f"{claim.subject_name} {negated}{claim.predicate} {other}",
+            claim.certainty,
+            claim.speaker or "(the outlet)",
+            source,
+            " ".join(e.text for e in claim.evidence),
         )
-        for column in ("claim", "certainty", "said by", "source", "sentence"):
-            table.add_column(column)
-        for claim in dispute.claims:
-            other = claim.object_name or claim.value or ""
-            negated = "NOT " if not claim.polarity else ""
-            source = f"{claim.outlet or claim.title or claim.document}, {claim.published or '?'}"
-            table.add_row(
-                f"{claim.subject_name} {negated}{claim.predicate} {other}",
-                claim.certainty,
-                claim.speaker or "(the outlet)",
-                source,
-                " ".join(e.text for e in claim.evidence),
-            )
-        out.print(table)
+    return table
+
+
+@app.command()
+def claims(
+    ids: Annotated[list[str], typer.Argument(help="Claim ids, as a network edge lists them.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Claims by id, each with who said it, where, and the sentences behind it.
+
+    Example: factions claims c-0f3a9d2e41b7c6a8 c-5b1e07d9a3c2f4e6  (ids from `network --json`)
+    """
+    found = _ask(db, lambda c: claims_by_id(c, ids))
+    result = [found[i] for i in dict.fromkeys(ids) if i in found]
+    if as_json:
+        return _print_json(result)
+    missing = [i for i in dict.fromkeys(ids) if i not in found]
+    if result:
+        out.print(_claims_table(f"{len(result)} claims", result))
+    if missing:
+        _error(f"no claim has id {', '.join(missing)}")
+        raise typer.Exit(1)
 
 
 @app.command(name="search")
