@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import Connection, func, select
 
 from factions.ingest.run import ingest_paths
@@ -34,6 +35,7 @@ from factions.query.summary import knowledge_base_summary
 from factions.store import open_database, schema
 from factions.store.relations import rebuild_relation_index
 from factions.store.writer import fill_event_days, fill_mention_counts
+from factions.web.api import create_app
 
 PLACE_TYPES = {"location", "country", "region"}
 # Actor variants: clone k uses variant k % POOL, so each actor name recurs across many
@@ -241,7 +243,7 @@ def generate(db: str, documents: int, template: Path) -> dict[str, int]:
         }
 
 
-def timed(conn: Connection, query: Callable[[Connection], Any], runs: int) -> dict[str, float]:
+def timed(conn: Any, query: Callable[[Any], Any], runs: int) -> dict[str, float]:
     query(conn)  # warm the page cache once
     times = []
     for _ in range(runs):
@@ -289,6 +291,19 @@ QUERIES: dict[str, Callable[[Connection], Any]] = {
 }
 
 
+HTTP_REQUESTS = {
+    "GET / (overview page)": "/",
+    "GET /api/network?as_of=2011-06 (the network page)": "/api/network?as_of=2011-06",
+    "GET /api/events?limit=500 (the map page)": "/api/events?limit=500",
+    "GET /api/events?newest_first=true": "/api/events?newest_first=true&limit=20",
+}
+
+
+def _get(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    response.raise_for_status()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=100_000)
@@ -323,6 +338,15 @@ def main() -> None:
                 f"p95 {results[name]['p95_ms']:7.1f} ms",
                 file=sys.stderr,
             )
+    # What the web UI asks for, through HTTP (the JSON it sends included).
+    client = TestClient(create_app(db))
+    for name, path in HTTP_REQUESTS.items():
+        results[name] = timed(client, lambda c, path=path: _get(c, path), max(args.runs // 5, 5))
+        print(
+            f"{name:52} median {results[name]['median_ms']:7.1f} ms   "
+            f"p95 {results[name]['p95_ms']:7.1f} ms",
+            file=sys.stderr,
+        )
     print(json.dumps({"rows": counts, "runs": args.runs, "latency": results}, indent=2))
 
 

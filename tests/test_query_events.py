@@ -175,6 +175,7 @@ def _expected_events(conn, lower, upper, event_type=None) -> set[str]:  # type: 
 @pytest.mark.parametrize(
     "query",
     [
+        {},
         {"date_from": "2009-12", "date_to": "2009-12"},
         {"date_from": "2011"},
         {"date_to": "2010-06-30"},
@@ -184,7 +185,7 @@ def _expected_events(conn, lower, upper, event_type=None) -> set[str]:  # type: 
         {"event_type": "armed clash", "date_from": "2015"},
         {"event_type": "Suicide bomb"},
     ],
-    ids=lambda q: ",".join(q.values()),
+    ids=lambda q: ",".join(q.values()) or "all",
 )
 def test_event_filters_equal_testing_each_event(sample_kb, query: dict) -> None:
     engine, _, _ = sample_kb
@@ -198,3 +199,80 @@ def test_event_filters_equal_testing_each_event(sample_kb, query: dict) -> None:
     assert page.total == len(expected)
     days = [e.date for e in page.events if e.date]
     assert days == sorted(days, key=lambda d: d[:4]), "oldest first"
+
+
+def test_pages_run_through_the_dated_events_then_the_undated(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from factions.model import Document, EventRecord, Evidence
+    from factions.store import open_database, writer
+
+    engine = open_database(str(tmp_path / "kb.db"))
+    with engine.begin() as conn:
+        for doc, published, dates in (
+            ("d-dated", "2015-06-01", ["2015-05-02", "2014", None]),
+            ("d-undated", None, [None, None, "2013-01-09"]),
+        ):
+            writer.insert_document(
+                conn,
+                Document(id=doc, text="x", published=published),
+                fingerprint=None,
+                near_duplicate_of=None,
+                extractor="test",
+            )
+            events = [
+                EventRecord(
+                    "Battles",
+                    "Armed clash",
+                    [Evidence(doc, f"A clash, number {n}.", 20 * n, 20 * n + 10)],
+                    date=date,
+                )
+                for n, date in enumerate(dates)
+            ]
+            writer.insert_events(conn, doc, events, published)
+    with engine.connect() as conn:
+        everything = find_events(conn, limit=None)
+        newest = find_events(conn, limit=None, newest_first=True)
+        pages = [find_events(conn, limit=2, offset=start) for start in (0, 2, 4, 6)]
+    order = [(e.date, e.id) for e in everything.events]
+    assert everything.total == 6 and [d for d, _ in order] == [
+        "2013-01-09",
+        "2014",
+        "2015-05-02",
+        None,  # undated, placed at its report's date, 2015-06-01
+        None,  # no date and no report date: last
+        None,
+    ]
+    assert [e.id for p in pages for e in p.events] == [i for _, i in order]
+    assert all(p.total == 6 for p in pages) and not pages[-1].events
+    # Newest first: the event placed at its report's date leads; the wholly undated stay last.
+    assert [e.date for e in newest.events] == [None, "2015-05-02", "2014", "2013-01-09", None, None]
+
+
+def test_a_duplicate_report_is_counted_and_listed_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from factions.model import Document, EventRecord, Evidence
+    from factions.store import open_database, schema, writer
+
+    engine = open_database(str(tmp_path / "kb.db"))
+    with engine.begin() as conn:
+        ids = []
+        for doc in ("d-one", "d-two", "d-three"):
+            writer.insert_document(
+                conn,
+                Document(id=doc, text="x", published="2016-02-01"),
+                fingerprint=None,
+                near_duplicate_of=None,
+                extractor="test",
+            )
+            event = EventRecord(
+                "Battles", "Armed clash", [Evidence(doc, "A clash.", 0, 8)], date="2016-01-30"
+            )
+            writer.insert_events(conn, doc, [event], "2016-02-01")
+            ids.append(event.id)
+        writer.set_links(conn, schema.event_links, [(ids[1], ids[0], 1.0, "test")])
+    with engine.connect() as conn:
+        everything = find_events(conn, limit=None)
+        dated = find_events(conn, date_from="2016-01", limit=None)
+        first = find_events(conn, limit=1)
+    assert everything.total == dated.total == first.total == 2
+    assert sorted(e.id for e in everything.events) == sorted([ids[0], ids[2]])
+    merged = next(e for e in everything.events if e.id == ids[0])
+    assert merged.reports == [ids[0], ids[1]] and len(merged.evidence) == 2

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, Row, and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from factions.model import CERTAINTY_GRADES
@@ -174,7 +174,7 @@ class Canon:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._links: dict[str, str | None] = {}
-        self._info: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        self._info: dict[str, Row] = {}
         self._missing: set[str] = set()
 
     def _load_links(self, ids: Iterable[str]) -> None:
@@ -232,13 +232,14 @@ class Canon:
     def _load_info(self, ids: Iterable[str]) -> None:
         wanted = sorted({i for i in ids if i and i not in self._info and i not in self._missing})
         for batch in chunks(wanted):
+            # Rows kept as they come: most callers want a name, and a dict per row costs more.
             for row in self.conn.execute(
                 select(schema.entities).where(schema.entities.c.id.in_(batch))
-            ).mappings():
-                self._info[row["id"]] = (row["name"], row["type"], dict(row))
+            ):
+                self._info[row.id] = row
         self._missing.update(i for i in wanted if i not in self._info)
 
-    def _info_of(self, entity_id: str) -> tuple[str, str, dict[str, Any]] | None:
+    def _info_of(self, entity_id: str) -> Row | None:
         if entity_id not in self._info and entity_id not in self._missing:
             self._load_info([entity_id])
         return self._info.get(entity_id)
@@ -247,17 +248,17 @@ class Canon:
         if not entity_id:
             return None
         info = self._info_of(entity_id)
-        return info[0] if info else entity_id
+        return info.name if info else entity_id
 
     def type(self, entity_id: str | None) -> str | None:
         if not entity_id:
             return None
         info = self._info_of(entity_id)
-        return info[1] if info else None
+        return info.type if info else None
 
     def row(self, entity_id: str) -> dict[str, Any] | None:
         info = self._info_of(entity_id)
-        return info[2] if info else None
+        return dict(info._mapping) if info else None
 
     def prefetch(self, ids: Iterable[str | None]) -> None:
         """Load names of many ids in a few queries instead of one each."""

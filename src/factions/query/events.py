@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from factions.extract.lexicons import read_data_toml
@@ -163,7 +163,7 @@ def _filters(
     days: tuple[int, int],
     grades: list[str] | None,
 ) -> list[Any]:
-    conditions: list[Any] = [~is_duplicate_event()]
+    conditions: list[Any] = []
     if event_type:
         conditions.append(type_condition(event_type))
     if actor:
@@ -221,16 +221,7 @@ def find_events(
         grades=grades_at_least(min_certainty),
     )
     # Ids first, from the indexes alone; whole rows only for the page.
-    matching = select(schema.events.c.id).where(and_(*conditions))
-    day, event_id = schema.events.c.day_first, schema.events.c.id
-    ordered = matching.order_by(
-        day.is_(None), *((day.desc(), event_id.desc()) if newest_first else (day, event_id))
-    )
-    if limit is not None:
-        ordered = ordered.limit(limit)
-    if offset:
-        ordered = ordered.offset(offset)
-    ids = list(conn.execute(ordered).scalars())
+    ids = _page_ids(conn, conditions, limit, offset, newest_first)
     found = {
         r["id"]: dict(r)
         for batch in chunks(ids)
@@ -245,8 +236,57 @@ def find_events(
         ).mappings()
     }
     rows = [found[i] for i in ids]
-    total = count_of(conn, matching)
+    # Counted as all that match less the duplicate reports among them: the few duplicates are
+    # looked up once instead of testing every matching event against them.
+    total = _canonical_count(conn, conditions)
     return EventPage(total=total, limit=limit, offset=offset, events=event_rows(conn, rows, canon))
+
+
+def _canonical_count(conn: Connection, conditions: list[Any]) -> int:
+    """How many canonical events meet the conditions."""
+    if not conditions:
+        # All events less the duplicate reports: two counts the database keeps cheaply.
+        links = schema.event_links
+        every = count_of(conn, select(schema.events.c.id))
+        duplicates = count_of(
+            conn, select(links.c.event_id).where(links.c.event_id != links.c.canonical_id)
+        )
+        return every - duplicates
+    # One pass counts the matching events and, among them, the duplicate reports.
+    counted = conn.execute(
+        select(func.count(), func.sum(case((is_duplicate_event(), 1), else_=0))).where(*conditions)
+    ).one()
+    return int(counted[0]) - int(counted[1] or 0)
+
+
+def _page_ids(
+    conn: Connection, conditions: list[Any], limit: int | None, offset: int, newest_first: bool
+) -> list[str]:
+    """The ids of one page of canonical events: the dated in day order, then the undated.
+
+    Two queries rather than one ORDER BY "undated last", which no index can serve.
+    """
+    day, event_id = schema.events.c.day_first, schema.events.c.id
+    canonical = [*conditions, ~is_duplicate_event()]
+    order = (day.desc(), event_id.desc()) if newest_first else (day, event_id)
+    dated = select(event_id).where(*canonical, day.is_not(None)).order_by(*order)
+    if limit is not None:
+        dated = dated.limit(limit)
+    ids = list(conn.execute(dated.offset(offset) if offset else dated).scalars())
+    if limit is not None and len(ids) == limit:
+        return ids
+    # The undated follow the last dated one: from their first if this page holds dated ones,
+    # else from where the offset falls past all the dated.
+    if offset and not ids:
+        offset -= count_of(conn, select(event_id).where(*canonical, day.is_not(None)))
+    else:
+        offset = 0
+    undated = select(event_id).where(*canonical, day.is_(None)).order_by(event_id)
+    if limit is not None:
+        undated = undated.limit(limit - len(ids))
+    if offset > 0:
+        undated = undated.offset(offset)
+    return ids + list(conn.execute(undated).scalars())
 
 
 def event_rows(conn: Connection, rows: list[dict], canon: Canon | None = None) -> list[EventRow]:

@@ -78,9 +78,9 @@ def _mention_counts(conn: Connection, ids: list[str]) -> dict[str, int]:
     for batch in chunks(ids):
         counts.update(
             conn.execute(
-                select(schema.mentions.c.entity_id, func.count())
-                .where(schema.mentions.c.entity_id.in_(batch))
-                .group_by(schema.mentions.c.entity_id)
+                select(schema.entities.c.id, schema.entities.c.mentions).where(
+                    schema.entities.c.id.in_(batch)
+                )
             ).all()
         )
     return counts

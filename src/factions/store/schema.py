@@ -211,6 +211,8 @@ EVENT_DATE_INDEXES = (
     # The newest documents and the knowledge base's span of dates, without a scan.
     Index("ix_documents_published", documents.c.published),
     Index("ix_entities_type_mentions", entities.c.type, entities.c.mentions),
+    # Events in date order, for a page of them with no filter that narrows them more.
+    Index("ix_events_day", events.c.day_first, events.c.id),
     # Covering what the event filters test, so that a page and its count read no table rows.
     Index(
         "ix_events_length_day",
