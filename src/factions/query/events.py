@@ -238,11 +238,11 @@ def find_events(
     rows = [found[i] for i in ids]
     # Counted as all that match less the duplicate reports among them: the few duplicates are
     # looked up once instead of testing every matching event against them.
-    total = _canonical_count(conn, conditions)
+    total = count_canonical_events(conn, conditions)
     return EventPage(total=total, limit=limit, offset=offset, events=event_rows(conn, rows, canon))
 
 
-def _canonical_count(conn: Connection, conditions: list[Any]) -> int:
+def count_canonical_events(conn: Connection, conditions: list[Any] | None = None) -> int:
     """How many canonical events meet the conditions."""
     if not conditions:
         # All events less the duplicate reports: two counts the database keeps cheaply.

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, select
 
 from factions.query.common import ACTOR_TYPES, PLACE_TYPES, Canon, chunks
+from factions.query.events import count_canonical_events
 from factions.store import schema
 
 
@@ -52,12 +53,20 @@ def _most_mentioned(conn: Connection, top: int) -> list[tuple[str, str, str, int
         .select_from(links.join(entities, entities.c.id == links.c.entity_id))
         .group_by(links.c.canonical_id)
     ).all()
-    leaders = conn.execute(
-        select(entities.c.id)
-        .where(entities.c.type.in_(ACTOR_TYPES), entities.c.id.not_in(select(links.c.entity_id)))
-        .order_by(entities.c.mentions.desc(), entities.c.id)
-        .limit(top)
-    ).scalars()
+    # Per type, so that each reads the (type, mentions) index from its top.
+    leaders = [
+        entity_id
+        for entity_type in ACTOR_TYPES
+        for entity_id in conn.execute(
+            select(entities.c.id)
+            .where(
+                entities.c.type == entity_type,
+                entities.c.id.not_in(select(links.c.entity_id)),
+            )
+            .order_by(entities.c.mentions.desc())
+            .limit(top)
+        ).scalars()
+    ]
     roots = canon.many([*leaders, *(target for target, _ in linked)])
     counts = dict.fromkeys(roots.values(), 0)
     for batch in chunks(sorted(counts)):
@@ -78,7 +87,6 @@ def _most_mentioned(conn: Connection, top: int) -> list[tuple[str, str, str, int
 
 def knowledge_base_summary(conn: Connection, top: int = 8) -> Summary:
     """Counts of canonical things (a merged entity or a twice-reported event counts once)."""
-    linked_events = select(schema.event_links.c.event_id)
     dispute_rows = conn.execute(
         select(schema.disputes.c.subject, schema.disputes.c.reason).order_by(schema.disputes.c.id)
     ).all()
@@ -88,12 +96,7 @@ def knowledge_base_summary(conn: Connection, top: int = 8) -> Summary:
         documents=_count(conn, select(func.count()).select_from(schema.documents)),
         actors=_canonical_count(conn, ACTOR_TYPES),
         places=_canonical_count(conn, PLACE_TYPES),
-        events=_count(
-            conn,
-            select(func.count())
-            .select_from(schema.events)
-            .where(schema.events.c.id.not_in(linked_events)),
-        ),
+        events=count_canonical_events(conn),
         relations=_count(
             conn,
             select(func.count())
