@@ -60,7 +60,7 @@
     container.dataset.state = "loading";
     let page;
     try {
-      page = await fetchJSON(`${container.dataset.api}?${params}&limit=${limit}`);
+      page = await fetchJSON(`${container.dataset.api}?${params}&limit=${limit}&newest_first=true`);
     } catch (err) {
       if (mine !== asked) return;
       layer.clearLayers();
@@ -87,7 +87,7 @@
     countLabel.textContent = String(shown);
     unplaced.textContent = missing ? `(${missing} more without a place)` : "";
     totalLabel.textContent = page.total > events.length
-      ? `Showing ${events.length} of ${page.total} events (the earliest); narrow the filters to see the rest.`
+      ? `Showing ${events.length} of ${page.total} events (the most recent); narrow the filters to see the rest.`
       : `${page.total} event${page.total === 1 ? "" : "s"} match.`;
     container.dataset.points = String(shown);
     container.dataset.total = String(page.total);
