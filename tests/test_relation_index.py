@@ -146,11 +146,18 @@ def _copy(db: Path, copy: Path) -> None:
 
 
 def _index(conn: Connection) -> tuple[list, list]:
+    """The relation index as plain rows: the stretches by edge names, not by row or edge id."""
     spans = sorted(tuple(r) for r in conn.execute(select(schema.relation_spans)))
-    edges = sorted(
-        tuple(r)[1:] for r in conn.execute(select(schema.edge_spans))
-    )  # without the row id
-    return spans, edges
+    stretches, edges = schema.edge_spans, schema.edges
+    rows = conn.execute(
+        select(
+            edges.c.subject,
+            edges.c.predicate,
+            edges.c.object,
+            *(c for c in stretches.c if c.name not in {"id", "edge"}),
+        ).join(edges, edges.c.id == stretches.c.edge)
+    )
+    return spans, sorted(tuple(r) for r in rows)
 
 
 def test_the_index_kept_while_ingesting_equals_a_rebuild(sample_kb, tmp_path: Path) -> None:

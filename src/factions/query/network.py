@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Select, Table, and_, case, func, select
+from sqlalchemy import Connection, Select, Table, and_, case, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from factions.model import CERTAINTY_GRADES
@@ -111,29 +111,55 @@ def _ranked_edges(
     """
     if days == (OPEN_START, OPEN_END):
         table = schema.relation_spans
-        claims = func.count()
+        key = (table.c.subject, table.c.predicate, table.c.object)
+        rank = func.min(case(_GRADE_RANK, value=table.c.certainty, else_=len(_GRADE_RANK)))
         weight = func.sum(table.c.weight)
-    else:
-        table = schema.edge_spans
-        carried = table.c.day_first <= days[0]
-        claims = func.sum(case((carried, table.c.claims), else_=table.c.new_claims))
-        weight = func.sum(case((carried, table.c.weight), else_=table.c.new_weight))
-    key = (table.c.subject, table.c.predicate, table.c.object)
+        statement = (
+            select(
+                *key,
+                func.count().label("claims"),
+                weight.label("weight"),
+                rank.label("grade"),
+                func.count().over().label("total"),
+                literal(0).label("tie"),
+            )
+            .where(*_spans_filter(table, days, predicates, grades))
+            .group_by(*key)
+            .order_by(weight.desc(), *key)
+        )
+        # One row at least, which carries the total.
+        return statement if limit is None else statement.limit(max(limit, 1))
+    table = schema.edge_spans
+    carried = table.c.day_first <= days[0]
+    weight = func.sum(case((carried, table.c.weight), else_=table.c.new_weight))
     rank = func.min(case(_GRADE_RANK, value=table.c.certainty, else_=len(_GRADE_RANK)))
-    statement = (
+    # Grouped by the edge's integer id; its three names are joined to the heaviest only.
+    grouped = (
         select(
-            *key,
-            claims.label("claims"),
+            table.c.edge,
+            func.sum(case((carried, table.c.claims), else_=table.c.new_claims)).label("claims"),
             weight.label("weight"),
             rank.label("grade"),
             func.count().over().label("total"),
         )
         .where(*_spans_filter(table, days, predicates, grades))
-        .group_by(*key)
-        .order_by(weight.desc(), *key)
+        .group_by(table.c.edge)
+        .order_by(weight.desc(), table.c.edge)
     )
-    # One row at least, which carries the total.
-    return statement if limit is None else statement.limit(max(limit, 1))
+    if limit is not None:
+        grouped = grouped.limit(max(limit, 1))
+    heaviest = grouped.subquery("heaviest")
+    edges = schema.edges
+    return select(
+        edges.c.subject,
+        edges.c.predicate,
+        edges.c.object,
+        heaviest.c.claims,
+        heaviest.c.weight,
+        heaviest.c.grade,
+        heaviest.c.total,
+        heaviest.c.edge.label("tie"),
+    ).select_from(heaviest.join(edges, edges.c.id == heaviest.c.edge))
 
 
 # Joins the ids and names of one edge's claims; none of them contains it.
@@ -159,6 +185,7 @@ def _edges_with_details(ranked: Select, days: tuple[int, int], grades: list[str]
             edges.c.weight,
             edges.c.grade,
             edges.c.total,
+            edges.c.tie,
             func.aggregate_strings(spans.c.claim_id, _SEPARATOR).label("claim_ids"),
             func.aggregate_strings(spans.c.attributed_to, _SEPARATOR).label("speakers"),
             func.aggregate_strings(spans.c.outlet, _SEPARATOR).label("outlets"),
@@ -182,8 +209,8 @@ def _edges_with_details(ranked: Select, days: tuple[int, int], grades: list[str]
                 ),
             )
         )
-        .group_by(*key, edges.c.claims, edges.c.weight, edges.c.grade, edges.c.total)
-        .order_by(edges.c.weight.desc(), *key)
+        .group_by(*key, edges.c.claims, edges.c.weight, edges.c.grade, edges.c.total, edges.c.tie)
+        .order_by(edges.c.weight.desc(), edges.c.tie, *key)
     )
 
 

@@ -59,7 +59,9 @@ def _migration_4(conn: Connection) -> None:
             conn.execute(text(f"ALTER TABLE events ADD COLUMN {column} INTEGER"))
     for index in schema.EVENT_DATE_INDEXES:
         conn.execute(CreateIndex(index, if_not_exists=True))
-    schema.metadata.create_all(conn, tables=[schema.relation_spans, schema.edge_spans])
+    schema.metadata.create_all(
+        conn, tables=[schema.relation_spans, schema.edges, schema.edge_spans]
+    )
     fill_event_days(conn)
     fill_mention_counts(conn)
     rebuild_relation_index(conn)

@@ -132,8 +132,9 @@ def add_relation_spans(conn: Connection, spans: Iterable[RelationSpan]) -> None:
     spans = _new_spans(conn, list(spans))
     for start in range(0, len(spans), _BATCH):
         insert_ignore(conn, schema.relation_spans, [s.row() for s in spans[start : start + _BATCH]])
+    ids = edge_ids(conn, (span.edge for span in spans))
     for span in spans:
-        _add_to_stretches(conn, span)
+        _add_to_stretches(conn, span, ids[span.edge])
 
 
 def _new_spans(conn: Connection, spans: list[RelationSpan]) -> list[RelationSpan]:
@@ -156,12 +157,10 @@ def _new_spans(conn: Connection, spans: list[RelationSpan]) -> list[RelationSpan
     return list(new.values())
 
 
-def _add_to_stretches(conn: Connection, span: RelationSpan) -> None:
+def _add_to_stretches(conn: Connection, span: RelationSpan, edge: int) -> None:
     table = schema.edge_spans
     where = and_(
-        table.c.subject == span.subject,
-        table.c.predicate == span.predicate,
-        table.c.object == span.object,
+        table.c.edge == edge,
         table.c.certainty == span.certainty,
         table.c.day_first <= span.day_last,
         table.c.day_last >= span.day_first,
@@ -188,12 +187,7 @@ def _add_to_stretches(conn: Connection, span: RelationSpan) -> None:
         span.day_last,
         span.weight,
     )
-    key = {
-        "subject": span.subject,
-        "predicate": span.predicate,
-        "object": span.object,
-        "certainty": span.certainty,
-    }
+    key = {"edge": edge, "predicate": span.predicate, "certainty": span.certainty}
     conn.execute(table.insert(), [key | _stretch_row(s) for s in stretches])
 
 
@@ -289,13 +283,38 @@ def edge_condition(table: Table, edges: Iterable[EdgeKey]) -> ColumnElement[bool
     return text("(" + " OR ".join(terms) + ")").bindparams(**values)  # type: ignore[return-value]
 
 
+def edge_ids(conn: Connection, keys: Iterable[EdgeKey]) -> dict[EdgeKey, int]:
+    """The integer id of each edge, numbering the ones not seen before."""
+    table = schema.edges
+    keys = sorted(set(keys))
+    found: dict[EdgeKey, int] = {}
+    for start in range(0, len(keys), _BATCH):
+        batch = keys[start : start + _BATCH]
+        found.update(
+            ((s, p, o), i)
+            for i, s, p, o in conn.execute(
+                select(table.c.id, table.c.subject, table.c.predicate, table.c.object).where(
+                    edge_condition(table, batch)
+                )
+            )
+        )
+    missing = [k for k in keys if k not in found]
+    if missing:
+        insert_ignore(
+            conn, table, [{"subject": s, "predicate": p, "object": o} for s, p, o in missing]
+        )
+        found.update(edge_ids(conn, missing))
+    return found
+
+
 def refresh_edges(conn: Connection, edges: Iterable[EdgeKey]) -> None:
     """Recompute the spans of these edges from their indexed claims."""
     edges = sorted(set(edges))
     table, spans = schema.relation_spans, schema.edge_spans
     for start in range(0, len(edges), _BATCH):
         batch = edges[start : start + _BATCH]
-        conn.execute(delete(spans).where(edge_condition(spans, batch)))
+        ids = edge_ids(conn, batch)
+        conn.execute(delete(spans).where(spans.c.edge.in_(list(ids.values()))))
         claims: dict[tuple[str, str, str, str], list[tuple[int, int, int]]] = defaultdict(list)
         for row in conn.execute(
             select(
@@ -316,13 +335,9 @@ def _insert_edge_spans(
     conn: Connection, periods: dict[tuple[str, str, str, str], list[tuple[int, int, int]]]
 ) -> None:
     """Store the constant stretches of each (subject, predicate, object, grade)'s periods."""
+    ids = edge_ids(conn, (key[:3] for key in periods))
     rows = [
-        {
-            "subject": subject,
-            "predicate": predicate,
-            "object": obj,
-            "certainty": grade,
-        }
+        {"edge": ids[(subject, predicate, obj)], "predicate": predicate, "certainty": grade}
         | _stretch_row(stretch)
         for (subject, predicate, obj, grade), spans in periods.items()
         for stretch in constant_spans(spans)
@@ -416,6 +431,7 @@ def rebuild_relation_index(conn: Connection, canonical: Callable[[str], str] | N
             return mapping.get(entity_id, entity_id)
 
     conn.execute(delete(schema.edge_spans))
+    conn.execute(delete(schema.edges))
     conn.execute(delete(schema.relation_spans))
     evidence = dict(
         conn.execute(

@@ -280,13 +280,24 @@ relation_spans = Table(
     sqlite_with_rowid=False,
 )
 
-edge_spans = Table(
-    "edge_spans",
+# One small integer per edge (subject, predicate, object): grouping stretches by it is much
+# cheaper than by three text ids.
+edges = Table(
+    "edges",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("subject", String(40), nullable=False),
     Column("predicate", String(48), nullable=False),
     Column("object", String(40), nullable=False),
+    Index("ix_edges_key", "subject", "predicate", "object", unique=True),
+)
+
+edge_spans = Table(
+    "edge_spans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("edge", Integer, ForeignKey("edges.id"), nullable=False),
+    Column("predicate", String(48), nullable=False),
     Column("certainty", String(16), nullable=False),
     Column("day_first", Integer, nullable=False),
     Column("day_last", Integer, nullable=False),
@@ -297,7 +308,7 @@ edge_spans = Table(
     # consecutive spans after the first, they count each claim once.
     Column("new_claims", Integer, nullable=False),
     Column("new_weight", Integer, nullable=False),
-    Index("ix_edge_spans_edge", "subject", "predicate", "object"),
+    Index("ix_edge_spans_edge", "edge", "certainty"),
     # Covering: an as-of query reads the index alone.
     Index(
         "ix_edge_spans_days",
@@ -306,8 +317,7 @@ edge_spans = Table(
         "day_last",
         "predicate",
         "certainty",
-        "subject",
-        "object",
+        "edge",
         "claims",
         "weight",
         "new_claims",
