@@ -20,6 +20,7 @@ from factions.periods import OPEN_END, OPEN_START, query_days
 from factions.query.common import (
     BadQuery,
     Canon,
+    chunks,
     date_bounds,
     grades_at_least,
 )
@@ -241,20 +242,19 @@ def actor_network(
     ).all()
     total = rows[0].total if rows else 0
     rows = rows if limit is None else rows[:limit]
-    canon = Canon(conn)
-    canon.prefetch({i for r in rows for i in (r.subject, r.object)})
-    speakers = canon.many(i for r in rows for i in _split(r.speakers))
-    canon.prefetch(speakers.values())
+    # Speakers are machine ids (linked to their canonical entity here); ends are canonical.
+    speakers = Canon(conn).many(i for r in rows for i in _split(r.speakers))
+    names = _names(conn, {i for r in rows for i in (r.subject, r.object)} | set(speakers.values()))
     edges = []
     for r in rows:
-        said_by = {canon.name(speakers[i]) for i in _split(r.speakers)}
+        said_by = {names.get(speakers[i], (None,))[0] for i in _split(r.speakers)}
         edges.append(
             NetworkEdge(
                 subject=r.subject,
-                subject_name=canon.name(r.subject) or r.subject,
+                subject_name=names.get(r.subject, (r.subject,))[0],
                 predicate=r.predicate,
                 object=r.object,
-                object_name=canon.name(r.object) or r.object,
+                object_name=names.get(r.object, (r.object,))[0],
                 weight=int(r.weight),
                 certainty=CERTAINTY_GRADES[r.grade],
                 speakers=sorted(s for s in said_by if s),
@@ -275,12 +275,28 @@ def actor_network(
         min_certainty=min_certainty,
         limit=limit,
         total_edges=total,
-        nodes=_nodes(edges, canon),
+        nodes=_nodes(edges, names),
         edges=edges,
     )
 
 
-def _nodes(edges: list[NetworkEdge], canon: Canon) -> list[NetworkNode]:
+def _names(conn: Connection, ids: set[str]) -> dict[str, tuple[str, str]]:
+    """Entity id -> (name, type), two columns only: an edge list needs no more."""
+    entities = schema.entities
+    found: dict[str, tuple[str, str]] = {}
+    for batch in chunks(sorted(ids)):
+        found.update(
+            (i, (name, kind))
+            for i, name, kind in conn.execute(
+                select(entities.c.id, entities.c.name, entities.c.type).where(
+                    entities.c.id.in_(batch)
+                )
+            )
+        )
+    return found
+
+
+def _nodes(edges: list[NetworkEdge], names: dict[str, tuple[str, str]]) -> list[NetworkNode]:
     degree: dict[str, int] = defaultdict(int)
     weight: dict[str, int] = defaultdict(int)
     for edge in edges:
@@ -291,8 +307,8 @@ def _nodes(edges: list[NetworkEdge], canon: Canon) -> list[NetworkNode]:
         (
             NetworkNode(
                 id=node,
-                name=canon.name(node) or node,
-                type=canon.type(node),
+                name=names.get(node, (node,))[0],
+                type=names.get(node, (None, None))[1],
                 degree=degree[node],
                 weight=weight[node],
             )
