@@ -276,3 +276,16 @@ def test_a_duplicate_report_is_counted_and_listed_once(tmp_path) -> None:  # typ
     assert sorted(e.id for e in everything.events) == sorted([ids[0], ids[2]])
     merged = next(e for e in everything.events if e.id == ids[0])
     assert merged.reports == [ids[0], ids[1]] and len(merged.evidence) == 2
+
+
+@pytest.mark.parametrize("query", [{"actor": "Taliban"}, {"place": "Afghanistan"}])
+def test_timeline_pages_are_slices_of_the_whole(sample_kb, query: dict) -> None:
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        whole = actor_timeline(conn, **query)
+        pages = [actor_timeline(conn, limit=3, offset=start, **query) for start in range(0, 30, 3)]
+    assert whole.total == len(whole.entries) > 6
+    assert all(p.total == whole.total for p in pages)
+    stitched = [(e.kind, e.id) for p in pages for e in p.entries]
+    assert stitched == [(e.kind, e.id) for e in whole.entries][: len(stitched)]
+    assert len(stitched) == min(30, whole.total)

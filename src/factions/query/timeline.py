@@ -10,17 +10,18 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, or_, select
 
+from factions.periods import day_span
 from factions.query.common import (
     BadQuery,
     Canon,
-    comparable_date,
+    chunks,
     date_bounds,
     date_precision,
     evidence_for,
     page,
     within,
 )
-from factions.query.events import find_events, place_condition, place_scope
+from factions.query.events import EventRow, find_events, place_condition, place_scope
 from factions.query.lookup import find_entity
 from factions.store import schema
 
@@ -51,10 +52,12 @@ class Timeline:
     entries: list[TimelineEntry]
 
 
-def _sort_key(entry: TimelineEntry) -> tuple[int, str, str, str]:
-    if entry.date is None:
-        return (1, "", entry.kind, entry.id)
-    return (0, comparable_date(entry.date), entry.kind, entry.id)
+def _sort_key(date: str | None, kind: str, entry_id: str) -> tuple[int, int, str, str]:
+    """Order by first day (as the events query orders), undated last."""
+    days = day_span(date)
+    if days is None:
+        return (1, 0, kind, entry_id)
+    return (0, days[0], kind, entry_id)
 
 
 def _claim_entries(
@@ -64,38 +67,46 @@ def _claim_entries(
     place_filter: object | None,
     lower: str | None,
     upper: str | None,
-) -> list[TimelineEntry]:
+    wanted: int | None,
+) -> tuple[int, list[TimelineEntry]]:
+    """(how many claims match, the first `wanted` of them as entries, or all).
+
+    Dates are read for every matching claim; names and sentences only for those returned.
+    """
+    claims, documents = schema.claims, schema.documents
     conditions = []
     if actor_id:
         members = canon.members(actor_id)
-        conditions.append(
-            or_(schema.claims.c.subject.in_(members), schema.claims.c.object.in_(members))
-        )
+        conditions.append(or_(claims.c.subject.in_(members), claims.c.object.in_(members)))
     if place_filter is not None:
         conditions.append(place_filter)
-    rows = (
-        conn.execute(
-            select(schema.claims, schema.documents.c.published)
-            .select_from(
-                schema.claims.join(
-                    schema.documents, schema.documents.c.id == schema.claims.c.document_id
-                )
-            )
-            .where(and_(*conditions))
-        )
-        .mappings()
-        .all()
-    )
+    joined = claims.join(documents, documents.c.id == claims.c.document_id)
+    keys = []
+    for claim_id, valid_from, valid_to, published in conn.execute(
+        select(claims.c.id, claims.c.valid_from, claims.c.valid_to, documents.c.published)
+        .select_from(joined)
+        .where(and_(*conditions))
+    ):
+        dated = valid_from or valid_to
+        start = valid_from if dated else published
+        end = valid_to if dated else published
+        if within(start, end, lower, upper):
+            keys.append(_sort_key(dated or published, "claim", claim_id))
+    keys.sort()
+    chosen = [k[3] for k in (keys if wanted is None else keys[:wanted])]
+    rows = [
+        r
+        for batch in chunks(chosen)
+        for r in conn.execute(
+            select(claims, documents.c.published).select_from(joined).where(claims.c.id.in_(batch))
+        ).mappings()
+    ]
     canonical = canon.many(i for r in rows for i in (r["subject"], r["object"], r["attributed_to"]))
     canon.prefetch(canonical.values())
-    evidence = _evidence_texts(conn, "claim", [r["id"] for r in rows])
+    evidence = _evidence_texts(conn, "claim", chosen)
     entries = []
     for r in rows:
         dated = r["valid_from"] or r["valid_to"]
-        start = r["valid_from"] if dated else r["published"]
-        end = r["valid_to"] if dated else r["published"]
-        if not within(start, end, lower, upper):
-            continue
         subject = canonical[r["subject"]]
         other = canon.name(canonical[r["object"]]) if r["object"] else r["value"]
         negated = "" if r["polarity"] else "NOT "
@@ -119,11 +130,34 @@ def _claim_entries(
                 evidence=evidence.get(r["id"], []),
             )
         )
-    return entries
+    return len(keys), entries
 
 
 def _evidence_texts(conn: Connection, kind: str, ids: list[str]) -> dict[str, list[str]]:
     return {k: [e.text for e in v] for k, v in evidence_for(conn, kind, ids).items()}
+
+
+def _event_entry(e: EventRow) -> TimelineEntry:
+    # An undated event sits at its report's date, as the events query places it (its own
+    # report's sentences come first, before those of duplicate reports).
+    reported = e.evidence[0].published if e.evidence else None
+    return TimelineEntry(
+        date=e.date or reported,
+        precision=e.date_precision if e.date else ("published" if reported else None),
+        kind="event",
+        id=e.id,
+        label=e.sub_event_type,
+        detail=f"{e.sub_event_type} in {e.place.name if e.place else 'an unknown place'}"
+        + (
+            f" ({', '.join(f'{p.name} as {p.role}' for p in e.participants)})"
+            if e.participants
+            else ""
+        ),
+        certainty=e.certainty,
+        place=e.place.name if e.place else None,
+        entities=[p.id for p in e.participants],
+        evidence=[x.text for x in e.evidence],
+    )
 
 
 def actor_timeline(
@@ -145,37 +179,21 @@ def actor_timeline(
     actor_id = find_entity(conn, actor, kind="actor", canon=canon) if actor else None
     scope = place_scope(conn, place, canon) if place else None
     place_filter = place_condition(conn, scope, canon, schema.claims.c.object) if scope else None
+    # Only the first offset+limit of each kind can reach the page: both come in the same order.
+    wanted = None if limit is None else offset + limit
     events = find_events(
         conn,
         actor=actor_id,
         place=scope.id if scope else None,
         date_from=lower,
         date_to=upper,
-        limit=None,
-    ).events
-    entries = [
-        TimelineEntry(
-            date=e.date,
-            precision=e.date_precision,
-            kind="event",
-            id=e.id,
-            label=e.sub_event_type,
-            detail=f"{e.sub_event_type} in {e.place.name if e.place else 'an unknown place'}"
-            + (
-                f" ({', '.join(f'{p.name} as {p.role}' for p in e.participants)})"
-                if e.participants
-                else ""
-            ),
-            certainty=e.certainty,
-            place=e.place.name if e.place else None,
-            entities=[p.id for p in e.participants],
-            evidence=[x.text for x in e.evidence],
-        )
-        for e in events
-    ]
-    entries.extend(_claim_entries(conn, canon, actor_id, place_filter, lower, upper))
-    entries.sort(key=_sort_key)
-    total = len(entries)
+        limit=wanted,
+    )
+    entries = [_event_entry(e) for e in events.events]
+    claim_total, claims = _claim_entries(conn, canon, actor_id, place_filter, lower, upper, wanted)
+    entries.extend(claims)
+    entries.sort(key=lambda e: _sort_key(e.date, e.kind, e.id))
+    total = events.total + claim_total
     window = entries[offset : offset + limit if limit is not None else None]
     return Timeline(
         actor=actor_id,
