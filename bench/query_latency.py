@@ -32,6 +32,7 @@ from factions.query.events import find_events
 from factions.query.network import actor_network
 from factions.query.profile import actor_profile
 from factions.query.summary import knowledge_base_summary
+from factions.query.timeline import actor_timeline
 from factions.store import open_database, schema
 from factions.store.relations import rebuild_relation_index
 from factions.store.writer import fill_event_days, fill_mention_counts
@@ -284,6 +285,10 @@ QUERIES: dict[str, Callable[[Connection], Any]] = {
         c, date_from="2015-03", date_to="2015-03"
     ),
     "events, no filter (page of 50)": lambda c: find_events(c),
+    "timeline of the Taliban (page of 50)": lambda c: actor_timeline(c, "Taliban", limit=50),
+    "timeline of Afghanistan (page of 50)": lambda c: actor_timeline(
+        c, place="Afghanistan", limit=50
+    ),
     "document reader (newest document)": lambda c: document_view(
         c, latest_documents(c, 1)[0]["id"]
     ),
