@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, func, select, text
 
-from factions.model import ClaimRecord, Document, EntityRecord, Evidence
+from factions.model import CERTAINTY_GRADES, ClaimRecord, Document, EntityRecord, Evidence
 from factions.periods import OPEN_END, OPEN_START, day_span, length_class, validity_days
 from factions.query.common import grades_at_least, within
 from factions.query.network import actor_network, parse_predicates
@@ -75,7 +75,9 @@ def _expected(conn: Connection, lower: str | None, upper: str | None, predicates
             schema.documents, schema.documents.c.id == schema.claims.c.document_id
         )
     ).mappings()
-    edges: dict[tuple[str, str, str], dict] = defaultdict(lambda: {"weight": 0, "claims": set()})
+    edges: dict[tuple[str, str, str], dict] = defaultdict(
+        lambda: {"weight": 0, "claims": set(), "certainty": CERTAINTY_GRADES[-1]}
+    )
     for r in rows:
         if r["object"] is None or not r["polarity"]:
             continue
@@ -95,12 +97,17 @@ def _expected(conn: Connection, lower: str | None, upper: str | None, predicates
         edge = edges[(subject, r["predicate"], obj)]
         edge["weight"] += max(evidence.get(r["id"], 0), 1)
         edge["claims"].add(r["id"])
+        edge["certainty"] = min(edge["certainty"], r["certainty"], key=CERTAINTY_GRADES.index)
     return dict(edges)
 
 
 def _answer(network) -> dict:  # type: ignore[no-untyped-def]
     return {
-        (e.subject, e.predicate, e.object): {"weight": e.weight, "claims": set(e.claims)}
+        (e.subject, e.predicate, e.object): {
+            "weight": e.weight,
+            "claims": set(e.claims),
+            "certainty": e.certainty,
+        }
         for e in network.edges
     }
 
@@ -373,3 +380,57 @@ def test_adding_claims_one_by_one_gives_the_stretches_of_all_at_once(seed: int) 
             kept + relations.add_period(met, first, last, weight), key=lambda s: s.first
         )
     assert stretches == relations.constant_spans(periods)
+
+
+@pytest.mark.parametrize("query", [{"as_of": "2011"}, {}], ids=["dated", "all time"])
+def test_the_heaviest_edges_are_the_head_of_the_whole_network(sample_kb, query: dict) -> None:
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        whole = actor_network(conn, **query)
+        head = actor_network(conn, limit=3, **query)
+        none = actor_network(conn, limit=0, **query)
+    assert len(whole.edges) > 3
+    assert [e.weight for e in whole.edges] == sorted((e.weight for e in whole.edges), reverse=True)
+    assert _answer(head) == {k: v for k, v in list(_answer(whole).items())[:3]}
+    assert head.total_edges == none.total_edges == whole.total_edges == len(whole.edges)
+    assert none.edges == []
+
+
+def test_an_edges_claims_are_read_by_the_primary_key(sample_kb) -> None:
+    # SQLite once chose the object index for an edge's claims: two lookups per claim.
+    from factions.query import network
+
+    engine, _, _ = sample_kb
+    statement = network._network_statement(True, None, None, 250).params(
+        first_day=734000, last_day=734030
+    )
+    with engine.connect() as conn:
+        sql = statement.compile(conn, compile_kwargs={"literal_binds": True})
+        plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all()
+    details = [row[3] for row in plan if "relation_spans" in row[3]]
+    assert details and all(
+        "PRIMARY KEY (subject=? AND predicate=? AND object=?)" in d for d in details
+    )
+
+
+def test_a_version_4_database_gets_the_two_column_object_index(sample_kb, tmp_path: Path) -> None:
+    _, _, db = sample_kb
+    old = tmp_path / "old.db"
+    _copy(db, old)
+    engine = open_database(str(old))
+    with engine.connect() as conn:
+        expected = _answer(actor_network(conn, as_of="2011"))
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_relation_spans_object"))
+        conn.execute(text("CREATE INDEX ix_relation_spans_object ON relation_spans (object)"))
+        conn.execute(text("UPDATE meta SET value = '4' WHERE key = 'schema_version'"))
+    engine.dispose()
+    engine = open_database(str(old))
+    with engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+        indexes = {
+            row[1]: [c[2] for c in conn.exec_driver_sql(f"PRAGMA index_info({row[1]})")]
+            for row in conn.exec_driver_sql("PRAGMA index_list(relation_spans)")
+        }
+        assert indexes["ix_relation_spans_object"] == ["object", "claim_id"]
+        assert _answer(actor_network(conn, as_of="2011")) == expected

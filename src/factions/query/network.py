@@ -11,8 +11,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import Connection, Select, Table, and_, case, func, literal, select
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    select,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from factions.model import CERTAINTY_GRADES
@@ -25,7 +37,7 @@ from factions.query.common import (
     grades_at_least,
 )
 from factions.store import schema
-from factions.store.relations import overlapping
+from factions.store.relations import overlapping_ranges
 
 
 @dataclass
@@ -81,15 +93,21 @@ def parse_predicates(value: str | list[str] | None) -> list[str] | None:
 _GRADE_RANK = {grade: rank for rank, grade in enumerate(CERTAINTY_GRADES)}
 
 
-def _spans_filter(
-    table: Table,
-    days: tuple[int, int],
-    predicates: list[str] | None,
-    grades: list[str] | None,
+def _grade_rank(certainty: ColumnElement[str]) -> ColumnElement[int]:
+    """SQL: the grade's place in CERTAINTY_GRADES, strongest 0; an unknown grade last."""
+    return case(_GRADE_RANK, value=certainty, else_=len(_GRADE_RANK))
+
+
+# The period asked for, bound at execution: the statements below are built once per shape of
+# query and reused (building one costs about as much as SQLite's reading the index).
+_FIRST_DAY = bindparam("first_day", type_=Integer)
+_LAST_DAY = bindparam("last_day", type_=Integer)
+
+
+def _kind_filter(
+    table: Table, predicates: tuple[str, ...] | None, grades: tuple[str, ...] | None
 ) -> list[ColumnElement[bool]]:
     conditions = []
-    if days != (OPEN_START, OPEN_END):
-        conditions.append(overlapping(table, *days))
     if predicates:
         conditions.append(table.c.predicate.in_(predicates))
     if grades:
@@ -98,69 +116,76 @@ def _spans_filter(
 
 
 def _ranked_edges(
-    days: tuple[int, int],
-    predicates: list[str] | None,
-    grades: list[str] | None,
+    dated: bool,
+    predicates: tuple[str, ...] | None,
+    grades: tuple[str, ...] | None,
     limit: int | None,
 ) -> Select:
-    """SQL: the heaviest edges with a claim valid during `days`, with the count of all such.
+    """SQL: the heaviest edges with a claim valid during the period, with the count of all such.
 
-    Over all time the claims are counted; for a period the database reads the stored stretches
-    of each edge that meet it, never the claims: the stretch holding the period's first day
-    brings all its claims, each later one only the claims that start in it, so every claim is
-    counted once.
+    Over all time (not `dated`) the claims are counted; for a period the database reads the
+    stored stretches of each edge that meet it, never the claims: the stretch holding the
+    period's first day brings all its claims, each later one only the claims that start in it,
+    so every claim is counted once. The edges' certainty comes later, from the heaviest edges'
+    claims only. Rows are (edge id, claims, weight, total).
     """
-    if days == (OPEN_START, OPEN_END):
+    if not dated:
         table = schema.relation_spans
-        key = (table.c.subject, table.c.predicate, table.c.object)
-        rank = func.min(case(_GRADE_RANK, value=table.c.certainty, else_=len(_GRADE_RANK)))
-        weight = func.sum(table.c.weight)
-        statement = (
+        edges = schema.edges
+        grouped = (
             select(
-                *key,
+                edges.c.id.label("edge"),
                 func.count().label("claims"),
-                weight.label("weight"),
-                rank.label("grade"),
-                func.count().over().label("total"),
-                literal(0).label("tie"),
+                func.sum(table.c.weight).label("weight"),
             )
-            .where(*_spans_filter(table, days, predicates, grades))
-            .group_by(*key)
-            .order_by(weight.desc(), *key)
+            .select_from(
+                table.join(
+                    edges,
+                    and_(
+                        edges.c.subject == table.c.subject,
+                        edges.c.predicate == table.c.predicate,
+                        edges.c.object == table.c.object,
+                    ),
+                )
+            )
+            .where(*_kind_filter(table, predicates, grades))
+            .group_by(edges.c.id)
         )
-        # One row at least, which carries the total.
-        return statement if limit is None else statement.limit(max(limit, 1))
+        return _heaviest(grouped, limit)
     table = schema.edge_spans
-    carried = table.c.day_first <= days[0]
-    weight = func.sum(case((carried, table.c.weight), else_=table.c.new_weight))
-    rank = func.min(case(_GRADE_RANK, value=table.c.certainty, else_=len(_GRADE_RANK)))
-    # Grouped by the edge's integer id; its three names are joined to the heaviest only.
-    grouped = (
-        select(
-            table.c.edge,
-            func.sum(case((carried, table.c.claims), else_=table.c.new_claims)).label("claims"),
-            weight.label("weight"),
-            rank.label("grade"),
-            func.count().over().label("total"),
+    carried = table.c.day_first <= _FIRST_DAY
+    filters = _kind_filter(table, predicates, grades)
+    # Each length class read on its own, from the covering index, then grouped by the edge's
+    # integer id: much cheaper than by its three text ids.
+    meeting = union_all(
+        *(
+            select(
+                table.c.edge,
+                case((carried, table.c.claims), else_=table.c.new_claims).label("claims"),
+                case((carried, table.c.weight), else_=table.c.new_weight).label("weight"),
+            ).where(days_range, *filters)
+            for days_range in overlapping_ranges(table, _FIRST_DAY, _LAST_DAY)
         )
-        .where(*_spans_filter(table, days, predicates, grades))
-        .group_by(table.c.edge)
-        .order_by(weight.desc(), table.c.edge)
-    )
-    if limit is not None:
-        grouped = grouped.limit(max(limit, 1))
-    heaviest = grouped.subquery("heaviest")
-    edges = schema.edges
-    return select(
-        edges.c.subject,
-        edges.c.predicate,
-        edges.c.object,
-        heaviest.c.claims,
-        heaviest.c.weight,
-        heaviest.c.grade,
-        heaviest.c.total,
-        heaviest.c.edge.label("tie"),
-    ).select_from(heaviest.join(edges, edges.c.id == heaviest.c.edge))
+    ).subquery("meeting")
+    grouped = select(
+        meeting.c.edge,
+        func.sum(meeting.c.claims).label("claims"),
+        func.sum(meeting.c.weight).label("weight"),
+    ).group_by(meeting.c.edge)
+    return _heaviest(grouped, limit)
+
+
+def _heaviest(grouped: Select, limit: int | None) -> Select:
+    """SQL: the `limit` heaviest of the grouped edges, each row carrying how many there were.
+
+    The groups are materialized once, then counted and ranked: cheaper than a window count,
+    which keeps every group through the sort.
+    """
+    groups = grouped.cte("edge_groups").prefix_with("MATERIALIZED")
+    total = select(func.count()).select_from(groups).scalar_subquery()
+    heaviest = select(groups, total.label("total")).order_by(groups.c.weight.desc(), groups.c.edge)
+    # One row at least, which carries the total.
+    return heaviest if limit is None else heaviest.limit(max(limit, 1))
 
 
 # Joins the ids and names of one edge's claims; none of them contains it.
@@ -171,22 +196,28 @@ def _split(value: str | None) -> list[str]:
     return [item for item in (value or "").split(_SEPARATOR) if item]
 
 
-def _edges_with_details(ranked: Select, days: tuple[int, int], grades: list[str] | None) -> Select:
-    """SQL: each ranked edge with what its claims valid during `days` say.
+@lru_cache(maxsize=128)
+def _network_statement(
+    dated: bool,
+    predicates: tuple[str, ...] | None,
+    grades: tuple[str, ...] | None,
+    limit: int | None,
+) -> Select:
+    """SQL: each of the heaviest edges with what its claims valid during the period say.
 
     One statement, so that the edges' keys never travel to Python and back.
     """
-    edges = ranked.cte("ranked")
+    ranked = _ranked_edges(dated, predicates, grades, limit).subquery("heaviest")
+    edges = schema.edges
     spans = schema.relation_spans
     key = (edges.c.subject, edges.c.predicate, edges.c.object)
     return (
         select(
             *key,
-            edges.c.claims,
-            edges.c.weight,
-            edges.c.grade,
-            edges.c.total,
-            edges.c.tie,
+            ranked.c.claims,
+            ranked.c.weight,
+            ranked.c.total,
+            func.min(_grade_rank(spans.c.certainty)).label("grade"),
             func.aggregate_strings(spans.c.claim_id, _SEPARATOR).label("claim_ids"),
             func.aggregate_strings(spans.c.attributed_to, _SEPARATOR).label("speakers"),
             func.aggregate_strings(spans.c.outlet, _SEPARATOR).label("outlets"),
@@ -197,21 +228,21 @@ def _edges_with_details(ranked: Select, days: tuple[int, int], grades: list[str]
             func.max(spans.c.reported).label("last_reported"),
         )
         .select_from(
-            edges.join(
+            ranked.join(edges, edges.c.id == ranked.c.edge).join(
                 spans,
                 and_(
                     spans.c.subject == edges.c.subject,
                     spans.c.predicate == edges.c.predicate,
                     spans.c.object == edges.c.object,
                     # Plain comparisons: the edges, not the dates, drive this join.
-                    spans.c.day_first <= days[1],
-                    spans.c.day_last >= days[0],
+                    spans.c.day_first <= _LAST_DAY,
+                    spans.c.day_last >= _FIRST_DAY,
                     *([spans.c.certainty.in_(grades)] if grades else []),
                 ),
             )
         )
-        .group_by(*key, edges.c.claims, edges.c.weight, edges.c.grade, edges.c.total, edges.c.tie)
-        .order_by(edges.c.weight.desc(), edges.c.tie, *key)
+        .group_by(ranked.c.edge, *key, ranked.c.claims, ranked.c.weight, ranked.c.total)
+        .order_by(ranked.c.weight.desc(), ranked.c.edge)
     )
 
 
@@ -237,9 +268,13 @@ def actor_network(
     wanted = parse_predicates(predicates)
     grades = grades_at_least(min_certainty)
     days = query_days(lower, upper)
-    rows = conn.execute(
-        _edges_with_details(_ranked_edges(days, wanted, grades, limit), days, grades)
-    ).all()
+    statement = _network_statement(
+        days != (OPEN_START, OPEN_END),
+        tuple(wanted) if wanted else None,
+        tuple(grades) if grades else None,
+        limit,
+    )
+    rows = conn.execute(statement, {"first_day": days[0], "last_day": days[1]}).all()
     total = rows[0].total if rows else 0
     rows = rows if limit is None else rows[:limit]
     # Speakers are machine ids (linked to their canonical entity here); ends are canonical.

@@ -67,12 +67,24 @@ def _migration_4(conn: Connection) -> None:
     rebuild_relation_index(conn)
 
 
+def _migration_5(conn: Connection) -> None:
+    # Version 4 indexed relation_spans by object alone. In SQLite such an index also holds the
+    # rest of the key, so it matched an edge's (subject, predicate, object) as well as the
+    # primary key did, and SQLite chose it: every claim cost two lookups.
+    (index,) = (i for i in schema.relation_spans.indexes if i.name == "ix_relation_spans_object")
+    found = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("relation_spans")}
+    if found.get(index.name) != [c.name for c in index.columns]:
+        conn.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
+        conn.execute(CreateIndex(index))
+
+
 # Append-only: each entry brings the schema from version N-1 to N.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

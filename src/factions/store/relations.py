@@ -390,16 +390,34 @@ def overlapping(table: schema.Table, first: int, last: int) -> ColumnElement[boo
     Within a length class a period that reaches `first` starts at most that many days before
     it, so each class is one range of the (length_class, day_first) index.
     """
+    return or_(*overlapping_ranges(table, first, last))
+
+
+def overlapping_ranges(
+    table: schema.Table, first: int | ColumnElement[int], last: int | ColumnElement[int]
+) -> list[ColumnElement[bool]]:
+    """SQL: one condition per length class; together they pick the rows meeting [first, last].
+
+    The classes never share a row, so a UNION ALL of one SELECT per condition reads each
+    matching row once, each from a covering index (an OR of them makes SQLite fetch rows).
+    """
     ranges = [
         and_(
             table.c.length_class == index,
             table.c.day_first >= first - longest,
             table.c.day_first <= last,
+            table.c.day_last >= first,
         )
         for index, longest in enumerate(LENGTH_CLASSES)
     ]
-    ranges.append(and_(table.c.length_class == len(LENGTH_CLASSES), table.c.day_first <= last))
-    return and_(or_(*ranges), table.c.day_last >= first)
+    ranges.append(
+        and_(
+            table.c.length_class == len(LENGTH_CLASSES),
+            table.c.day_first <= last,
+            table.c.day_last >= first,
+        )
+    )
+    return ranges
 
 
 def canonical_ids(conn: Connection) -> dict[str, str]:

@@ -262,7 +262,7 @@ relation_spans = Table(
     # Keyed (and, in SQLite, stored) edge by edge: an edge's claims sit side by side on disk.
     Column("subject", String(40), primary_key=True),
     Column("predicate", String(48), primary_key=True),
-    Column("object", String(40), primary_key=True, index=True),
+    Column("object", String(40), primary_key=True),
     Column("claim_id", String(40), primary_key=True),
     Column("certainty", String(16), nullable=False),
     Column("weight", Integer, nullable=False),
@@ -277,6 +277,9 @@ relation_spans = Table(
     Column("reported", String(10)),
     Column("outlet", Text),
     Index("ix_relation_spans_days", "length_class", "day_first", "day_last"),
+    # For relinking an entity found as an object. Two columns, so that it never looks like a
+    # match for a whole edge key (which SQLite would then prefer to the primary key).
+    Index("ix_relation_spans_object", "object", "claim_id"),
     sqlite_with_rowid=False,
 )
 
