@@ -37,7 +37,7 @@ from factions.query.common import (
     grades_at_least,
 )
 from factions.store import schema
-from factions.store.relations import overlapping_ranges
+from factions.store.relations import reaching_ranges, starting_ranges
 
 
 @dataclass
@@ -123,55 +123,52 @@ def _ranked_edges(
 ) -> Select:
     """SQL: the heaviest edges with a claim valid during the period, with the count of all such.
 
-    Over all time (not `dated`) the claims are counted; for a period the database reads the
-    stored stretches of each edge that meet it, never the claims: the stretch holding the
-    period's first day brings all its claims, each later one only the claims that start in it,
-    so every claim is counted once. The edges' certainty comes later, from the heaviest edges'
-    claims only. Rows are (edge id, claims, weight, total).
+    Rows are (edge id, weight, total). Over all time (not `dated`) the claims are summed; for
+    a period the database reads the stored stretches of each edge that meet it, never the
+    claims: a stretch holding the period's first day brings the weight of all its claims, a
+    later one only that of the claims starting in it, so every claim counts once. What the
+    claims say (and how many there are) is read later, for the heaviest edges only.
     """
     if not dated:
         table = schema.relation_spans
-        edges = schema.edges
-        grouped = (
-            select(
-                edges.c.id.label("edge"),
-                func.count().label("claims"),
-                func.sum(table.c.weight).label("weight"),
-            )
-            .select_from(
-                table.join(
-                    edges,
-                    and_(
-                        edges.c.subject == table.c.subject,
-                        edges.c.predicate == table.c.predicate,
-                        edges.c.object == table.c.object,
-                    ),
-                )
-            )
+        key = (table.c.subject, table.c.predicate, table.c.object)
+        # Grouped in the table's own (edge by edge) order; only then joined to the edge ids.
+        by_key = (
+            select(*key, func.sum(table.c.weight).label("weight"))
             .where(*_kind_filter(table, predicates, grades))
-            .group_by(edges.c.id)
+            .group_by(*key)
+            .subquery("by_key")
+        )
+        edges = schema.edges
+        grouped = select(edges.c.id.label("edge"), by_key.c.weight).select_from(
+            by_key.join(
+                edges,
+                and_(
+                    edges.c.subject == by_key.c.subject,
+                    edges.c.predicate == by_key.c.predicate,
+                    edges.c.object == by_key.c.object,
+                ),
+            )
         )
         return _heaviest(grouped, limit)
     table = schema.edge_spans
-    carried = table.c.day_first <= _FIRST_DAY
     filters = _kind_filter(table, predicates, grades)
-    # Each length class read on its own, from the covering index, then grouped by the edge's
-    # integer id: much cheaper than by its three text ids.
+    # Each length class read on its own from the covering index, the stretches holding the
+    # first day apart from those starting later (no CASE to weigh them), then grouped by the
+    # edge's integer id: much cheaper than by its three text ids.
     meeting = union_all(
         *(
-            select(
-                table.c.edge,
-                case((carried, table.c.claims), else_=table.c.new_claims).label("claims"),
-                case((carried, table.c.weight), else_=table.c.new_weight).label("weight"),
-            ).where(days_range, *filters)
-            for days_range in overlapping_ranges(table, _FIRST_DAY, _LAST_DAY)
-        )
+            select(table.c.edge, table.c.weight).where(days_range, *filters)
+            for days_range in reaching_ranges(table, _FIRST_DAY)
+        ),
+        *(
+            select(table.c.edge, table.c.new_weight).where(days_range, *filters)
+            for days_range in starting_ranges(table, _FIRST_DAY, _LAST_DAY)
+        ),
     ).subquery("meeting")
-    grouped = select(
-        meeting.c.edge,
-        func.sum(meeting.c.claims).label("claims"),
-        func.sum(meeting.c.weight).label("weight"),
-    ).group_by(meeting.c.edge)
+    grouped = select(meeting.c.edge, func.sum(meeting.c.weight).label("weight")).group_by(
+        meeting.c.edge
+    )
     return _heaviest(grouped, limit)
 
 
@@ -214,7 +211,6 @@ def _network_statement(
     return (
         select(
             *key,
-            ranked.c.claims,
             ranked.c.weight,
             ranked.c.total,
             func.min(_grade_rank(spans.c.certainty)).label("grade"),
@@ -241,7 +237,7 @@ def _network_statement(
                 ),
             )
         )
-        .group_by(ranked.c.edge, *key, ranked.c.claims, ranked.c.weight, ranked.c.total)
+        .group_by(ranked.c.edge, *key, ranked.c.weight, ranked.c.total)
         .order_by(ranked.c.weight.desc(), ranked.c.edge)
     )
 

@@ -384,28 +384,29 @@ def constant_spans(periods: list[tuple[int, int, int]]) -> list[Stretch]:
     return stretches
 
 
-def overlapping(table: schema.Table, first: int, last: int) -> ColumnElement[bool]:
+Day = int | ColumnElement[int]
+
+
+def overlapping(table: schema.Table, first: Day, last: Day) -> ColumnElement[bool]:
     """SQL: the row's [day_first, day_last] meets [first, last], as short index ranges.
 
     Within a length class a period that reaches `first` starts at most that many days before
     it, so each class is one range of the (length_class, day_first) index.
     """
-    return or_(*overlapping_ranges(table, first, last))
+    return or_(*reaching_ranges(table, first), *starting_ranges(table, first, last))
 
 
-def overlapping_ranges(
-    table: schema.Table, first: int | ColumnElement[int], last: int | ColumnElement[int]
-) -> list[ColumnElement[bool]]:
-    """SQL: one condition per length class; together they pick the rows meeting [first, last].
+def reaching_ranges(table: schema.Table, first: Day) -> list[ColumnElement[bool]]:
+    """SQL: one condition per length class, for the rows that start by day `first` and hold it.
 
     The classes never share a row, so a UNION ALL of one SELECT per condition reads each
-    matching row once, each from a covering index (an OR of them makes SQLite fetch rows).
+    matching row once from a covering index (an OR of them makes SQLite fetch the rows).
     """
     ranges = [
         and_(
             table.c.length_class == index,
             table.c.day_first >= first - longest,
-            table.c.day_first <= last,
+            table.c.day_first <= first,
             table.c.day_last >= first,
         )
         for index, longest in enumerate(LENGTH_CLASSES)
@@ -413,11 +414,23 @@ def overlapping_ranges(
     ranges.append(
         and_(
             table.c.length_class == len(LENGTH_CLASSES),
-            table.c.day_first <= last,
+            table.c.day_first <= first,
             table.c.day_last >= first,
         )
     )
     return ranges
+
+
+def starting_ranges(table: schema.Table, first: Day, last: Day) -> list[ColumnElement[bool]]:
+    """SQL: one condition per length class, for the rows that start after `first`, by `last`."""
+    return [
+        and_(
+            table.c.length_class == index,
+            table.c.day_first > first,
+            table.c.day_first <= last,
+        )
+        for index in range(len(LENGTH_CLASSES) + 1)
+    ]
 
 
 def canonical_ids(conn: Connection) -> dict[str, str]:
