@@ -273,6 +273,15 @@ QUERIES: dict[str, Callable[[Connection], Any]] = {
     "network as of 2011 (a year), all relations": lambda c: actor_network(
         c, as_of="2011", limit=EDGES
     ),
+    "network as of 2014-05-20 (a day), all relations": lambda c: actor_network(
+        c, as_of="2014-05-20", limit=EDGES
+    ),
+    "network as of 2011-06, reported or surer": lambda c: actor_network(
+        c, as_of="2011-06", min_certainty="reported", limit=EDGES
+    ),
+    "network 2009 to 2012 (an interval), all relations": lambda c: actor_network(
+        c, date_from="2009", date_to="2012", limit=EDGES
+    ),
     "network over all time": lambda c: actor_network(c, limit=EDGES),
     "events in Afghanistan 2011-2012 (page of 50)": lambda c: find_events(
         c, place="Afghanistan", date_from="2011", date_to="2012"

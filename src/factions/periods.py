@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from functools import lru_cache
 
 # Bounds for open-ended validity: before and after every real date.
 OPEN_START = 0
@@ -24,6 +25,8 @@ _DECADE = re.compile(r"^(\d{3})$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
+# Cached: a knowledge base holds few distinct dates, and timelines parse tens of thousands.
+@lru_cache(maxsize=16384)
 def day_span(value: str | None) -> tuple[int, int] | None:
     """(first day, last day) of a partial ISO date, or None when it is missing or malformed."""
     if not value:
