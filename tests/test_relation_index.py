@@ -152,19 +152,24 @@ def _copy(db: Path, copy: Path) -> None:
         source.backup(target)
 
 
-def _index(conn: Connection) -> tuple[list, list]:
-    """The relation index as plain rows: the stretches by edge names, not by row or edge id."""
+def _index(conn: Connection) -> tuple[list, list, list]:
+    """The relation index as plain rows: stretches and totals by edge names, not by row or
+    edge id."""
     spans = sorted(tuple(r) for r in conn.execute(select(schema.relation_spans)))
-    stretches, edges = schema.edge_spans, schema.edges
-    rows = conn.execute(
-        select(
-            edges.c.subject,
-            edges.c.predicate,
-            edges.c.object,
-            *(c for c in stretches.c if c.name not in {"id", "edge"}),
-        ).join(edges, edges.c.id == stretches.c.edge)
-    )
-    return spans, sorted(tuple(r) for r in rows)
+    edges = schema.edges
+
+    def by_names(table):  # type: ignore[no-untyped-def]
+        rows = conn.execute(
+            select(
+                edges.c.subject,
+                edges.c.predicate,
+                edges.c.object,
+                *(c for c in table.c if c.name not in {"id", "edge"}),
+            ).join(edges, edges.c.id == table.c.edge)
+        )
+        return sorted(tuple(r) for r in rows)
+
+    return spans, by_names(schema.edge_spans), by_names(schema.edge_totals)
 
 
 def test_the_index_kept_while_ingesting_equals_a_rebuild(sample_kb, tmp_path: Path) -> None:
@@ -174,7 +179,7 @@ def test_the_index_kept_while_ingesting_equals_a_rebuild(sample_kb, tmp_path: Pa
     engine = open_database(str(copy))
     with engine.begin() as conn:
         kept = _index(conn)
-        assert kept[0] and kept[1]
+        assert kept[0] and kept[1] and kept[2]
         relations.rebuild_relation_index(conn)
         assert _index(conn) == kept
 
@@ -434,3 +439,22 @@ def test_a_version_4_database_gets_the_two_column_object_index(sample_kb, tmp_pa
         }
         assert indexes["ix_relation_spans_object"] == ["object", "claim_id"]
         assert _answer(actor_network(conn, as_of="2011")) == expected
+
+
+def test_a_version_5_database_gets_the_edge_totals(sample_kb, tmp_path: Path) -> None:
+    _, _, db = sample_kb
+    old = tmp_path / "old.db"
+    _copy(db, old)
+    engine = open_database(str(old))
+    with engine.connect() as conn:
+        expected = _answer(actor_network(conn))
+        kept = _index(conn)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE edge_totals"))
+        conn.execute(text("UPDATE meta SET value = '5' WHERE key = 'schema_version'"))
+    engine.dispose()
+    engine = open_database(str(old))
+    with engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+        assert _index(conn) == kept
+        assert _answer(actor_network(conn)) == expected

@@ -124,32 +124,20 @@ def _ranked_edges(
 ) -> Select:
     """SQL: the heaviest edges with a claim valid during the period, with the count of all such.
 
-    Rows are (edge id, weight, total). Over all time (not `dated`) the claims are summed; for
-    a period the database reads the stored stretches of each edge that meet it, never the
-    claims: a stretch holding the period's first day brings the weight of all its claims, a
-    later one only that of the claims starting in it, so every claim counts once. What the
-    claims say (and how many there are) is read later, for the heaviest edges only.
+    Rows are (edge id, weight, total). Over all time (not `dated`) each edge's stored totals
+    are summed. For a period the database reads the stored stretches of each edge that meet
+    it, never the claims: a stretch holding the period's first day brings the weight of all
+    its claims, a later one only that of the claims starting in it, so every claim counts
+    once. What the claims say (and how many there are) is read later, for the heaviest edges
+    only.
     """
     if not dated:
-        table = schema.relation_spans
-        key = (table.c.subject, table.c.predicate, table.c.object)
-        # Grouped in the table's own (edge by edge) order; only then joined to the edge ids.
-        by_key = (
-            select(*key, func.sum(table.c.weight).label("weight"))
-            .where(*_kind_filter(table, predicates, grades))
-            .group_by(*key)
-            .subquery("by_key")
-        )
-        edges = schema.edges
-        grouped = select(edges.c.id.label("edge"), by_key.c.weight).select_from(
-            by_key.join(
-                edges,
-                and_(
-                    edges.c.subject == by_key.c.subject,
-                    edges.c.predicate == by_key.c.predicate,
-                    edges.c.object == by_key.c.object,
-                ),
-            )
+        # Each edge's totals per grade, stored in edge order: grouped without a sort.
+        totals = schema.edge_totals
+        grouped = (
+            select(totals.c.edge, func.sum(totals.c.weight).label("weight"))
+            .where(*_kind_filter(totals, predicates, grades))
+            .group_by(totals.c.edge)
         )
         return _heaviest(grouped, limit)
     table = schema.edge_spans

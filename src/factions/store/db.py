@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
 from sqlalchemy.schema import CreateIndex
 
 from factions.store import schema, sqlite
-from factions.store.relations import rebuild_relation_index
+from factions.store.relations import fill_edge_totals, rebuild_relation_index
 from factions.store.writer import fill_event_days, fill_mention_counts
 
 DB_ENV = "FACTIONS_DB"
@@ -59,8 +59,10 @@ def _migration_4(conn: Connection) -> None:
             conn.execute(text(f"ALTER TABLE events ADD COLUMN {column} INTEGER"))
     for index in schema.EVENT_DATE_INDEXES:
         conn.execute(CreateIndex(index, if_not_exists=True))
+    # edge_totals came with version 6, but rebuilding the index now fills it too.
     schema.metadata.create_all(
-        conn, tables=[schema.relation_spans, schema.edges, schema.edge_spans]
+        conn,
+        tables=[schema.relation_spans, schema.edges, schema.edge_spans, schema.edge_totals],
     )
     fill_event_days(conn)
     fill_mention_counts(conn)
@@ -78,6 +80,12 @@ def _migration_5(conn: Connection) -> None:
         conn.execute(CreateIndex(index))
 
 
+def _migration_6(conn: Connection) -> None:
+    # The network over all time reads each edge's totals instead of summing every claim.
+    schema.metadata.create_all(conn, tables=[schema.edge_totals])
+    fill_edge_totals(conn)
+
+
 # Append-only: each entry brings the schema from version N-1 to N.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
@@ -85,6 +93,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

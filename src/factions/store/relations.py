@@ -189,6 +189,26 @@ def _add_to_stretches(conn: Connection, span: RelationSpan, edge: int) -> None:
     )
     key = {"edge": edge, "predicate": span.predicate, "certainty": span.certainty}
     conn.execute(table.insert(), [key | _stretch_row(s) for s in stretches])
+    _add_to_totals(conn, edge, span)
+
+
+def _add_to_totals(conn: Connection, edge: int, span: RelationSpan) -> None:
+    totals = schema.edge_totals
+    updated = conn.execute(
+        update(totals)
+        .where(totals.c.edge == edge, totals.c.certainty == span.certainty)
+        .values(claims=totals.c.claims + 1, weight=totals.c.weight + span.weight)
+    )
+    if not updated.rowcount:
+        conn.execute(
+            totals.insert().values(
+                edge=edge,
+                certainty=span.certainty,
+                predicate=span.predicate,
+                claims=1,
+                weight=span.weight,
+            )
+        )
 
 
 def add_period(stretches: list[Stretch], first: int, last: int, weight: int) -> list[Stretch]:
@@ -313,8 +333,9 @@ def refresh_edges(conn: Connection, edges: Iterable[EdgeKey]) -> None:
     table, spans = schema.relation_spans, schema.edge_spans
     for start in range(0, len(edges), _BATCH):
         batch = edges[start : start + _BATCH]
-        ids = edge_ids(conn, batch)
-        conn.execute(delete(spans).where(spans.c.edge.in_(list(ids.values()))))
+        ids = list(edge_ids(conn, batch).values())
+        conn.execute(delete(spans).where(spans.c.edge.in_(ids)))
+        conn.execute(delete(schema.edge_totals).where(schema.edge_totals.c.edge.in_(ids)))
         claims: dict[tuple[str, str, str, str], list[tuple[int, int, int]]] = defaultdict(list)
         for row in conn.execute(
             select(
@@ -334,16 +355,55 @@ def refresh_edges(conn: Connection, edges: Iterable[EdgeKey]) -> None:
 def _insert_edge_spans(
     conn: Connection, periods: dict[tuple[str, str, str, str], list[tuple[int, int, int]]]
 ) -> None:
-    """Store the constant stretches of each (subject, predicate, object, grade)'s periods."""
+    """Store the constant stretches of each (subject, predicate, object, grade)'s periods, and
+    their totals."""
     ids = edge_ids(conn, (key[:3] for key in periods))
+    keys = {
+        key: {"edge": ids[key[:3]], "predicate": key[1], "certainty": key[3]} for key in periods
+    }
     rows = [
-        {"edge": ids[(subject, predicate, obj)], "predicate": predicate, "certainty": grade}
-        | _stretch_row(stretch)
-        for (subject, predicate, obj, grade), spans in periods.items()
+        keys[key] | _stretch_row(stretch)
+        for key, spans in periods.items()
         for stretch in constant_spans(spans)
     ]
     for start in range(0, len(rows), _BATCH):
         conn.execute(schema.edge_spans.insert(), rows[start : start + _BATCH])
+    totals = [
+        keys[key] | {"claims": len(spans), "weight": sum(weight for _, _, weight in spans)}
+        for key, spans in periods.items()
+        if spans
+    ]
+    for start in range(0, len(totals), _BATCH):
+        conn.execute(schema.edge_totals.insert(), totals[start : start + _BATCH])
+
+
+def fill_edge_totals(conn: Connection) -> None:
+    """(Re)compute every edge's totals from the indexed claims."""
+    spans, edges, totals = schema.relation_spans, schema.edges, schema.edge_totals
+    conn.execute(delete(totals))
+    conn.execute(
+        totals.insert().from_select(
+            ["edge", "certainty", "predicate", "claims", "weight"],
+            select(
+                edges.c.id,
+                spans.c.certainty,
+                edges.c.predicate,
+                func.count(),
+                func.sum(spans.c.weight),
+            )
+            .select_from(
+                spans.join(
+                    edges,
+                    and_(
+                        edges.c.subject == spans.c.subject,
+                        edges.c.predicate == spans.c.predicate,
+                        edges.c.object == spans.c.object,
+                    ),
+                )
+            )
+            .group_by(edges.c.id, spans.c.certainty, edges.c.predicate),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -462,6 +522,7 @@ def rebuild_relation_index(conn: Connection, canonical: Callable[[str], str] | N
             return mapping.get(entity_id, entity_id)
 
     conn.execute(delete(schema.edge_spans))
+    conn.execute(delete(schema.edge_totals))
     conn.execute(delete(schema.edges))
     conn.execute(delete(schema.relation_spans))
     evidence = dict(

@@ -295,6 +295,19 @@ edges = Table(
     Index("ix_edges_key", "subject", "predicate", "object", unique=True),
 )
 
+# Per edge and certainty grade, all its claims whatever their dates (migration 6): the network
+# over all time, read one row per edge and grade, already in edge order.
+edge_totals = Table(
+    "edge_totals",
+    metadata,
+    Column("edge", Integer, ForeignKey("edges.id"), primary_key=True),
+    Column("certainty", String(16), primary_key=True),
+    Column("predicate", String(48), nullable=False),
+    Column("claims", Integer, nullable=False),
+    Column("weight", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
 edge_spans = Table(
     "edge_spans",
     metadata,
