@@ -73,3 +73,18 @@ def test_show_prints_claims_both_ways_with_their_sentences(tmp_path: Path) -> No
     group = runner.invoke(app, ["show", "IMU", "--db", str(db)])
     assert group.exit_code == 0, group.output
     assert "Usman Ghazi leader_of Islamic Movement of Uzbekistan" in group.output
+
+
+def test_decades_read_as_decades_in_the_terminal(sample_kb) -> None:
+    # The sample corpus has the IMU founded "in the late 1990s", stored as the decade '199'.
+    _, _, db = sample_kb
+    wide = {"COLUMNS": "200"}
+    network = runner.invoke(
+        app, ["network", "--predicate", "founder_of", "--db", str(db)], env=wide
+    )
+    assert network.exit_code == 0, network.output
+    assert "1990s – …" in network.output
+    assert "199 –" not in network.output
+    profile = runner.invoke(app, ["show", "IMU", "--db", str(db)], env=wide)
+    assert profile.exit_code == 0, profile.output
+    assert "[1990s – …]" in profile.output

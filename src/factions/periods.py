@@ -99,3 +99,10 @@ def length_class(first: int, last: int) -> int:
         if length <= longest:
             return index
     return len(LENGTH_CLASSES)
+
+
+def partial_date(value: str | None) -> str | None:
+    """A stored partial date as a reader says it ('199' -> 1990s); others unchanged."""
+    if value and len(value) == 3 and value.isdigit():
+        return f"{value}0s"
+    return value

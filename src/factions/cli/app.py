@@ -30,6 +30,7 @@ from factions.evaluation.wikievents import evaluate_wikievents, format_event_sco
 from factions.export.jsonl import write_jsonl
 from factions.ingest.metadata import MetadataError
 from factions.ingest.run import IngestReport, ingest_paths
+from factions.periods import partial_date
 from factions.query.profile import ClaimLine, NoSuchEntity, actor_profile
 from factions.query.summary import Summary, knowledge_base_summary
 from factions.store import default_db_path, open_database
@@ -275,7 +276,8 @@ def _claim_line(claim: ClaimLine, name: str) -> str:
     )
     when = ""
     if claim.valid_from or claim.valid_to:
-        when = f" [{claim.valid_from or '…'} – {claim.valid_to or '…'}]"
+        start, end = partial_date(claim.valid_from), partial_date(claim.valid_to)
+        when = f" [{start or '…'} – {end or '…'}]"
     negated = " [red]NOT[/]" if not claim.polarity else ""
     speaker = f", says {escape(claim.speaker)}" if claim.speaker else ""
     return f"{negated} {escape(arrow)}{when} [dim]({claim.certainty}{speaker})[/]"

@@ -16,6 +16,7 @@ from rich.tree import Tree
 from sqlalchemy import Connection
 
 from factions.cli.app import DbOption, _error, _open_existing, app, out
+from factions.periods import partial_date
 from factions.query.actors import list_actors
 from factions.query.claims import ClaimDetail, claims_by_id
 from factions.query.common import BadQuery
@@ -72,6 +73,7 @@ def _print_json(result: Any) -> None:
 
 
 def _when(start: str | None, end: str | None) -> str:
+    start, end = partial_date(start), partial_date(end)
     if not start and not end:
         return ""
     if start == end:

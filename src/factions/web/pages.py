@@ -27,6 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Connection, Engine
 
+from factions.periods import partial_date
 from factions.query.common import BadQuery
 from factions.query.disputes import list_disputes
 from factions.query.documents import (
@@ -94,13 +95,6 @@ def date_floor(value: str | None) -> str | None:
     if len(value) == 7:
         return f"{value}-01"
     return value[:10]
-
-
-def partial_date(value: str | None) -> str | None:
-    """A stored partial date as a reader says it ('199' -> 1990s); others unchanged."""
-    if value and len(value) == 3 and value.isdigit():
-        return f"{value}0s"
-    return value
 
 
 def role_name(predicate: str) -> str:
