@@ -35,7 +35,7 @@ from factions.query.summary import knowledge_base_summary
 from factions.query.timeline import actor_timeline
 from factions.store import open_database, schema
 from factions.store.relations import rebuild_relation_index
-from factions.store.writer import fill_event_days, fill_mention_counts
+from factions.store.writer import fill_claim_days, fill_event_days, fill_mention_counts
 from factions.web.api import create_app
 
 PLACE_TYPES = {"location", "country", "region"}
@@ -155,6 +155,11 @@ class Cloner:
                     "valid_from": shift_year(c["valid_from"], years),
                     "valid_to": shift_year(c["valid_to"], years),
                     "document_id": c["document_id"] + suffix,
+                    # Recomputed from the shifted dates once everything is in.
+                    "day_first": None,
+                    "day_last": None,
+                    "length_class": None,
+                    "sort_day": None,
                 }
             )
         for e in t["events"]:
@@ -230,8 +235,10 @@ def generate(db: str, documents: int, template: Path) -> dict[str, int]:
             file=sys.stderr,
         )
     with engine.begin() as conn:
-        # The clones bypassed the writer: derive what it would have kept, as migration 4 does.
+        # The clones bypassed the writer: derive what it would have kept, as migrations 4, 6
+        # and 7 do.
         fill_event_days(conn)
+        fill_claim_days(conn)
         fill_mention_counts(conn)
         rebuild_relation_index(conn)
     print(f"  derived data rebuilt ({time.perf_counter() - started:.0f}s)", file=sys.stderr)
@@ -287,6 +294,9 @@ QUERIES: dict[str, Callable[[Connection], Any]] = {
         c, place="Afghanistan", date_from="2011", date_to="2012"
     ),
     "events of the Taliban (page of 50)": lambda c: find_events(c, actor="Taliban"),
+    "events of the Taliban since 2011 (page of 50)": lambda c: find_events(
+        c, actor="Taliban", date_from="2011"
+    ),
     "events: suicide bombs, asserted (page of 50)": lambda c: find_events(
         c, event_type="Suicide bomb", min_certainty="asserted"
     ),
@@ -297,6 +307,13 @@ QUERIES: dict[str, Callable[[Connection], Any]] = {
     "timeline of the Taliban (page of 50)": lambda c: actor_timeline(c, "Taliban", limit=50),
     "timeline of Afghanistan (page of 50)": lambda c: actor_timeline(
         c, place="Afghanistan", limit=50
+    ),
+    "timeline of Afghanistan 2011-2012 (page of 50)": lambda c: actor_timeline(
+        c, place="Afghanistan", date_from="2011", date_to="2012", limit=50
+    ),
+    "timeline of everything (page of 50)": lambda c: actor_timeline(c, limit=50),
+    "timeline of everything in 2011-06 (page of 50)": lambda c: actor_timeline(
+        c, date_from="2011-06", date_to="2011-06", limit=50
     ),
     "document reader (newest document)": lambda c: document_view(
         c, latest_documents(c, 1)[0]["id"]

@@ -40,7 +40,7 @@ def test_bad_parameters_are_422_json(api: TestClient) -> None:
         "/api/network?as_of=2015&from=2014",
         "/api/events?limit=-1",
         "/api/network?min_certainty=sure",
-        "/api/timeline",
+        "/api/timeline?from=2015-13",
     ):
         response = api.get(url)
         assert response.status_code == 422, url

@@ -458,3 +458,33 @@ def test_a_version_5_database_gets_the_edge_totals(sample_kb, tmp_path: Path) ->
         assert schema_version(conn) == SCHEMA_VERSION
         assert _index(conn) == kept
         assert _answer(actor_network(conn)) == expected
+
+
+def test_a_version_6_database_gets_the_claims_days(sample_kb, tmp_path: Path) -> None:
+    from factions.query.timeline import actor_timeline
+
+    _, _, db = sample_kb
+    old = tmp_path / "old.db"
+    _copy(db, old)
+    engine = open_database(str(old))
+    columns = ("day_first", "day_last", "length_class", "sort_day")
+    with engine.connect() as conn:
+        expected = actor_timeline(conn, place="Afghanistan", date_from="2011")
+        days = conn.execute(
+            select(schema.claims.c.id, *(schema.claims.c[c] for c in columns))
+        ).all()
+    with engine.begin() as conn:
+        for index in schema.CLAIM_DATE_INDEXES:
+            conn.execute(text(f"DROP INDEX {index.name}"))
+        for column in columns:
+            conn.execute(text(f"ALTER TABLE claims DROP COLUMN {column}"))
+        conn.execute(text("UPDATE meta SET value = '6' WHERE key = 'schema_version'"))
+    engine.dispose()
+    engine = open_database(str(old))
+    with engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+        again = conn.execute(select(schema.claims.c.id, *(schema.claims.c[c] for c in columns)))
+        assert sorted(again.all()) == sorted(days)
+        assert actor_timeline(conn, place="Afghanistan", date_from="2011") == expected
+        indexes = {row[1] for row in conn.exec_driver_sql("PRAGMA index_list(claims)")}
+        assert {index.name for index in schema.CLAIM_DATE_INDEXES} <= indexes

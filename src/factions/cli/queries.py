@@ -171,21 +171,34 @@ def network(
     out.print(table)
 
 
+# Entries of the whole knowledge base's timeline shown when no --limit is given.
+WHOLE_TIMELINE = 100
+
+
 @app.command()
 def timeline(
     actor: Annotated[str | None, typer.Argument(help="A name, alias or entity id.")] = None,
     place: Annotated[str | None, typer.Option(help="A place, province or country.")] = None,
     date_from: FromOption = None,
     date_to: ToOption = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many entries.", min=0)] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            help="At most this many entries (default: all of an actor's or place's; 100 of "
+            "the whole knowledge base's).",
+            min=0,
+        ),
+    ] = None,
     offset: OffsetOption = 0,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Events and claims about an actor (and/or at a place) in date order, with precision.
+    """Events and claims about an actor (and/or at a place, or everything) in date order.
 
     Example: factions timeline IMU --from 2009 --to 2015
     """
+    if limit is None and not actor and not place:
+        limit = WHOLE_TIMELINE
     result = _ask(
         db,
         lambda c: actor_timeline(
@@ -200,8 +213,11 @@ def timeline(
     )
     if as_json:
         return _print_json(result)
-    title = " at ".join(n for n in (result.actor_name, result.place_name) if n)
-    table = Table(title=f"Timeline: {title} ({result.total})", title_justify="left")
+    title = " at ".join(n for n in (result.actor_name, result.place_name) if n) or "everything"
+    shown = (
+        f"{result.offset + 1}–{result.offset + len(result.entries)} of " if result.entries else ""
+    )
+    table = Table(title=f"Timeline: {title} ({shown}{result.total})", title_justify="left")
     for column in ("date", "precision", "what", "certainty"):
         table.add_column(column)
     for entry in result.entries:

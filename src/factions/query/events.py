@@ -145,10 +145,16 @@ def type_condition(event_type: str) -> ColumnElement[bool]:
     return or_(schema.events.c.event_type == wanted, schema.events.c.sub_event_type == wanted)
 
 
-def date_condition(days: tuple[int, int]) -> list[ColumnElement[bool]]:
-    """SQL: the event's days (its report's, when undated) meet `days`."""
+def date_condition(days: tuple[int, int], *, few: bool = False) -> list[ColumnElement[bool]]:
+    """SQL: the event's days (its report's, when undated) meet `days`.
+
+    With `few` (another filter picks fewer events than a period would, like an actor's), as
+    plain comparisons: index ranges on the days would lead SQLite to read the period's events.
+    """
     if days == (OPEN_START, OPEN_END):
         return []
+    if few:
+        return [schema.events.c.day_first <= days[1], schema.events.c.day_last >= days[0]]
     return [overlapping(schema.events, *days)]
 
 
@@ -178,7 +184,7 @@ def _filters(
     if place:
         scope = place_scope(conn, place, canon)
         conditions.append(place_condition(conn, scope, canon, schema.events.c.place))
-    conditions += date_condition(days)
+    conditions += date_condition(days, few=bool(actor))
     if grades:
         conditions.append(schema.events.c.certainty.in_(grades))
     return conditions

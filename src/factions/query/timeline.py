@@ -8,22 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, func, or_, select
 
-from factions.periods import day_span
+from factions.periods import OPEN_END, OPEN_START, day_span, query_days
 from factions.query.common import (
-    BadQuery,
     Canon,
     chunks,
     date_bounds,
     date_precision,
     evidence_for,
     page,
-    within,
 )
 from factions.query.events import EventRow, find_events, place_condition, place_scope
 from factions.query.lookup import find_entity
 from factions.store import schema
+from factions.store.relations import overlapping
 
 
 @dataclass
@@ -71,7 +70,8 @@ def _claim_entries(
 ) -> tuple[int, list[TimelineEntry]]:
     """(how many claims match, the first `wanted` of them as entries, or all).
 
-    Dates are read for every matching claim; names and sentences only for those returned.
+    The database counts and orders the claims by their stored days; names and sentences are
+    read only for those returned.
     """
     claims, documents = schema.claims, schema.documents
     conditions = []
@@ -80,20 +80,16 @@ def _claim_entries(
         conditions.append(or_(claims.c.subject.in_(members), claims.c.object.in_(members)))
     if place_filter is not None:
         conditions.append(place_filter)
+    days = query_days(lower, upper)
+    if days != (OPEN_START, OPEN_END) and conditions:
+        # Plain comparisons: the actor's or place's claims are fewer than a period's, and
+        # index ranges on the days would lead SQLite to read the period's instead.
+        conditions += [claims.c.day_first <= days[1], claims.c.day_last >= days[0]]
+    elif days != (OPEN_START, OPEN_END):
+        conditions.append(overlapping(claims, *days))
+    total = conn.execute(select(func.count()).select_from(claims).where(*conditions)).scalar_one()
+    chosen = _page_of_claims(conn, conditions, wanted)
     joined = claims.join(documents, documents.c.id == claims.c.document_id)
-    keys = []
-    for claim_id, valid_from, valid_to, published in conn.execute(
-        select(claims.c.id, claims.c.valid_from, claims.c.valid_to, documents.c.published)
-        .select_from(joined)
-        .where(and_(*conditions))
-    ):
-        dated = valid_from or valid_to
-        start = valid_from if dated else published
-        end = valid_to if dated else published
-        if within(start, end, lower, upper):
-            keys.append(_sort_key(dated or published, "claim", claim_id))
-    keys.sort()
-    chosen = [k[3] for k in (keys if wanted is None else keys[:wanted])]
     rows = [
         r
         for batch in chunks(chosen)
@@ -130,7 +126,29 @@ def _claim_entries(
                 evidence=evidence.get(r["id"], []),
             )
         )
-    return len(keys), entries
+    return total, entries
+
+
+def _page_of_claims(conn: Connection, conditions: list, wanted: int | None) -> list[str]:
+    """The ids of the first `wanted` matching claims in timeline order: by the day they are
+    placed on, then id; those with no day at all last."""
+    claims = schema.claims
+    dated = conn.execute(
+        select(claims.c.id)
+        .where(*conditions, claims.c.sort_day.is_not(None))
+        .order_by(claims.c.sort_day, claims.c.id)
+        .limit(wanted)
+    ).scalars()
+    chosen = list(dated)
+    if wanted is None or len(chosen) < wanted:
+        undated = conn.execute(
+            select(claims.c.id)
+            .where(*conditions, claims.c.sort_day.is_(None))
+            .order_by(claims.c.id)
+            .limit(None if wanted is None else wanted - len(chosen))
+        ).scalars()
+        chosen.extend(undated)
+    return chosen
 
 
 def _evidence_texts(conn: Connection, kind: str, ids: list[str]) -> dict[str, list[str]]:
@@ -170,10 +188,9 @@ def actor_timeline(
     limit: int | None = None,
     offset: int = 0,
 ) -> Timeline:
-    """What happened to or was said about an actor and/or at a place, in date order."""
+    """What happened to or was said about an actor and/or at a place (or anything, when
+    neither is given), in date order."""
     limit, offset = page(limit, offset)
-    if not actor and not place:
-        raise BadQuery("give an actor, a place, or both")
     lower, upper = date_bounds(None, date_from, date_to)
     canon = Canon(conn)
     actor_id = find_entity(conn, actor, kind="actor", canon=canon) if actor else None

@@ -86,7 +86,7 @@ class Resolver:
         for entity_id, target, _score, _method in links:
             relations.relink_entity(conn, entity_id, target)
         writer.insert_mentions(conn, document.id, extraction.mentions)
-        writer.insert_claims(conn, document.id, extraction.claims)
+        writer.insert_claims(conn, document.id, extraction.claims, document.published)
         relations.add_relation_spans(conn, self._relation_spans(extraction))
         writer.insert_events(conn, document.id, extraction.events, document.published)
 

@@ -11,7 +11,7 @@ from sqlalchemy.schema import CreateIndex
 
 from factions.store import schema, sqlite
 from factions.store.relations import fill_edge_totals, rebuild_relation_index
-from factions.store.writer import fill_event_days, fill_mention_counts
+from factions.store.writer import fill_claim_days, fill_event_days, fill_mention_counts
 
 DB_ENV = "FACTIONS_DB"
 DEFAULT_DB = "factions.db"
@@ -86,6 +86,17 @@ def _migration_6(conn: Connection) -> None:
     fill_edge_totals(conn)
 
 
+def _migration_7(conn: Connection) -> None:
+    # Claims carry their days, so that a timeline counts and orders them in the database.
+    columns = {c["name"] for c in inspect(conn).get_columns("claims")}
+    for column in ("day_first", "day_last", "length_class", "sort_day"):
+        if column not in columns:
+            conn.execute(text(f"ALTER TABLE claims ADD COLUMN {column} INTEGER"))
+    fill_claim_days(conn)
+    for index in schema.CLAIM_DATE_INDEXES:
+        conn.execute(CreateIndex(index, if_not_exists=True))
+
+
 # Append-only: each entry brings the schema from version N-1 to N.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
@@ -94,6 +105,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

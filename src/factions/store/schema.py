@@ -124,6 +124,12 @@ claims = Table(
     Column("attributed_to", String(40)),
     Column("rule", String(64)),
     Column("document_id", String(40), ForeignKey("documents.id"), nullable=False, index=True),
+    # Derived (migration 7; see periods.py): the days the claim holds (its document's date when
+    # it has none, open when that is missing too), and the day a timeline places it on.
+    Column("day_first", Integer),
+    Column("day_last", Integer),
+    Column("length_class", Integer),
+    Column("sort_day", Integer),
 )
 
 events = Table(
@@ -249,6 +255,30 @@ EVENT_DATE_INDEXES = (
         events.c.length_class,
         events.c.certainty,
         events.c.id,
+    ),
+)
+
+CLAIM_DATE_INDEXES = (
+    # A timeline of everything walks the claims in date order.
+    Index("ix_claims_sort_day", claims.c.sort_day, claims.c.id),
+    # Covering what a timeline's filters test, so that its count and order read no table rows:
+    # a date range, and a place (claims whose object lies there).
+    Index(
+        "ix_claims_length_day",
+        claims.c.length_class,
+        claims.c.day_first,
+        claims.c.day_last,
+        claims.c.sort_day,
+        claims.c.id,
+    ),
+    Index(
+        "ix_claims_object_day",
+        claims.c.object,
+        claims.c.sort_day,
+        claims.c.day_first,
+        claims.c.day_last,
+        claims.c.length_class,
+        claims.c.id,
     ),
 )
 

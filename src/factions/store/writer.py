@@ -11,7 +11,7 @@ from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Mention
-from factions.periods import day_span, length_class
+from factions.periods import day_span, length_class, validity_days
 from factions.store import schema
 
 
@@ -135,7 +135,27 @@ def _new_ids(conn: Connection, table, ids: list[str]) -> set[str]:  # type: igno
     return set(ids) - set(existing)
 
 
-def insert_claims(conn: Connection, document_id: str, claims: Iterable[ClaimRecord]) -> None:
+def claim_days(
+    valid_from: str | None, valid_to: str | None, published: str | None
+) -> dict[str, int | None]:
+    """The derived day columns of a claim (see schema.claims)."""
+    days = validity_days(valid_from, valid_to, published)
+    placed = day_span(valid_from or valid_to or published)
+    return {
+        "day_first": days[0] if days else None,
+        "day_last": days[1] if days else None,
+        "length_class": length_class(*days) if days else None,
+        "sort_day": placed[0] if placed else None,
+    }
+
+
+def insert_claims(
+    conn: Connection,
+    document_id: str,
+    claims: Iterable[ClaimRecord],
+    published: str | None = None,
+) -> None:
+    """Insert new claims with their evidence; an undated claim is placed at `published`."""
     claims = list(claims)
     new = _new_ids(conn, schema.claims, [c.id for c in claims])
     claim_rows, evidence_rows = [], []
@@ -158,6 +178,7 @@ def insert_claims(conn: Connection, document_id: str, claims: Iterable[ClaimReco
                 "rule": c.rule,
                 "document_id": document_id,
             }
+            | claim_days(c.valid_from, c.valid_to, published)
         )
         evidence_rows.extend(_evidence_rows("claim", c.id, c.evidence))
     if claim_rows:
@@ -268,6 +289,41 @@ def fill_event_days(conn: Connection) -> int:
             length_class=bindparam("length"),
         )
     )
+    for start in range(0, len(values), 5000):
+        conn.execute(statement, values[start : start + 5000])
+    return len(values)
+
+
+def fill_claim_days(conn: Connection) -> int:
+    """Set the day columns of every claim (migration 7, or rows written by other tools)."""
+    claims, documents = schema.claims, schema.documents
+    rows = conn.execute(
+        select(claims.c.id, claims.c.valid_from, claims.c.valid_to, documents.c.published)
+        .select_from(claims.join(documents, documents.c.id == claims.c.document_id))
+        .where(claims.c.day_first.is_(None))
+    ).all()
+    statement = (
+        update(claims)
+        .where(claims.c.id == bindparam("key"))
+        .values(
+            day_first=bindparam("first"),
+            day_last=bindparam("last"),
+            length_class=bindparam("length"),
+            sort_day=bindparam("sort"),
+        )
+    )
+    values = []
+    for claim_id, valid_from, valid_to, published in rows:
+        days = claim_days(valid_from, valid_to, published)
+        values.append(
+            {
+                "key": claim_id,
+                "first": days["day_first"],
+                "last": days["day_last"],
+                "length": days["length_class"],
+                "sort": days["sort_day"],
+            }
+        )
     for start in range(0, len(values), 5000):
         conn.execute(statement, values[start : start + 5000])
     return len(values)

@@ -173,7 +173,8 @@ def create_app(db_path: str | None = None) -> FastAPI:
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Timeline:
-        """Events and claims of an actor and/or at a place, in date order."""
+        """Events and claims of an actor and/or at a place (of everything when neither is
+        given), in date order."""
         return actor_timeline(
             conn,
             actor,
