@@ -88,3 +88,6 @@ def test_decades_read_as_decades_in_the_terminal(sample_kb) -> None:
     profile = runner.invoke(app, ["show", "IMU", "--db", str(db)], env=wide)
     assert profile.exit_code == 0, profile.output
     assert "[1990s – …]" in profile.output
+    timeline = runner.invoke(app, ["timeline", "IMU", "--db", str(db)], env=wide)
+    assert timeline.exit_code == 0, timeline.output
+    assert "│ 1990s " in timeline.output and "│ 199 " not in timeline.output

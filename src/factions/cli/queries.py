@@ -222,7 +222,7 @@ def timeline(
         table.add_column(column)
     for entry in result.entries:
         table.add_row(
-            entry.date or "undated",
+            partial_date(entry.date) or "undated",
             entry.precision or "",
             f"[bold]{entry.kind}[/] {escape(entry.detail)}",
             entry.certainty,
