@@ -249,6 +249,9 @@ def test_timeline_twin_of_the_whole_base_and_of_one_actor(client: TestClient) ->
     assert whole["relations"] and all(r["since"] and r["claims"] for r in whole["relations"])
     imu = twin(client, "/timeline", {"actor": "IMU"})
     assert (imu["actor"], imu["actor_name"]) == ("a:imu", "Islamic Movement of Uzbekistan")
+    # An actor's relations are the claims among its earliest entries, the whole base's the
+    # heaviest edges: the page's note says which.
+    assert (imu["relations_chosen"], whole["relations_chosen"]) == ("earliest", "heaviest")
     assert imu["relations"]
     for relation in imu["relations"]:
         assert "a:imu" in (relation["subject"], relation["object"])

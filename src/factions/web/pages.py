@@ -290,6 +290,8 @@ def timeline_data(conn: Connection, filters: dict[str, str]) -> dict[str, Any]:
             place_name=timeline.place_name,
             relations=[_claim_mark(e) for e in claims if e.precision != "published"],
             relations_seen=len(claims),
+            # The claims among the timeline's first entries, not a ranking.
+            relations_chosen="earliest",
             relations_complete=timeline.total <= len(timeline.entries),
         )
     else:
@@ -299,6 +301,7 @@ def timeline_data(conn: Connection, filters: dict[str, str]) -> dict[str, Any]:
         data.update(
             relations=[_edge_mark(e) for e in network.edges if e.valid_from or e.valid_to],
             relations_seen=len(network.edges),
+            relations_chosen="heaviest",
             relations_complete=network.total_edges <= len(network.edges),
         )
     return data

@@ -36,7 +36,9 @@
     ? `${dated} dated events among the earliest ${data.events_limit} of ${data.events_total}`
     : `${dated} dated events of ${data.events_total}`;
   const relationsNote = data.relations_complete === false
-    ? `${data.relations.length} dated relations among the ${data.relations_seen} heaviest`
+    ? (data.relations_chosen === "earliest"
+      ? `${data.relations.length} dated relations among the earliest ${data.relations_seen} claims`
+      : `${data.relations.length} dated relations among the ${data.relations_seen} heaviest`)
     : `${data.relations.length} dated relations`;
   const about = [data.actor_name, data.place_name].filter(Boolean).join(" · ");
   counts.textContent = `${about ? about + ": " : ""}showing ${eventsNote} and ${relationsNote}.`;
