@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Mention
@@ -135,17 +135,26 @@ def _new_ids(conn: Connection, table, ids: list[str]) -> set[str]:  # type: igno
     return set(ids) - set(existing)
 
 
-def claim_days(
-    valid_from: str | None, valid_to: str | None, published: str | None
-) -> dict[str, int | None]:
-    """The derived day columns of a claim (see schema.claims)."""
-    days = validity_days(valid_from, valid_to, published)
-    placed = day_span(valid_from or valid_to or published)
+def _period_columns(days: tuple[int, int] | None) -> dict[str, int | None]:
     return {
         "day_first": days[0] if days else None,
         "day_last": days[1] if days else None,
         "length_class": length_class(*days) if days else None,
-        "sort_day": placed[0] if placed else None,
+    }
+
+
+def event_days(date: str | None, published: str | None) -> dict[str, int | None]:
+    """The derived day columns of an event (see schema.events): an undated one at `published`."""
+    return _period_columns(day_span(date or published))
+
+
+def claim_days(
+    valid_from: str | None, valid_to: str | None, published: str | None
+) -> dict[str, int | None]:
+    """The derived day columns of a claim (see schema.claims)."""
+    placed = day_span(valid_from or valid_to or published)
+    return _period_columns(validity_days(valid_from, valid_to, published)) | {
+        "sort_day": placed[0] if placed else None
     }
 
 
@@ -202,7 +211,6 @@ def insert_events(
             continue
         new.discard(e.id)
         fatalities = e.fatalities
-        days = day_span(e.date or published)
         event_rows.append(
             {
                 "id": e.id,
@@ -220,10 +228,8 @@ def insert_events(
                 "trigger": e.trigger,
                 "rule": e.rule,
                 "document_id": document_id,
-                "day_first": days[0] if days else None,
-                "day_last": days[1] if days else None,
-                "length_class": length_class(*days) if days else None,
             }
+            | event_days(e.date, published)
         )
         seen = set()
         for p in e.participants:
@@ -274,24 +280,10 @@ def fill_event_days(conn: Connection) -> int:
         select(events.c.id, events.c.date, documents.c.published)
         .select_from(events.join(documents, documents.c.id == events.c.document_id))
         .where(events.c.day_first.is_(None))
-    ).all()
-    values = [
-        {"key": event_id, "first": days[0], "last": days[1], "length": length_class(*days)}
-        for event_id, date, published in rows
-        if (days := day_span(date or published))
-    ]
-    statement = (
-        update(events)
-        .where(events.c.id == bindparam("key"))
-        .values(
-            day_first=bindparam("first"),
-            day_last=bindparam("last"),
-            length_class=bindparam("length"),
-        )
     )
-    for start in range(0, len(values), 5000):
-        conn.execute(statement, values[start : start + 5000])
-    return len(values)
+    changes = [(event_id, event_days(date, published)) for event_id, date, published in rows]
+    # An event with neither a date nor a report date has no days to set.
+    return _set_by_id(conn, events, [c for c in changes if c[1]["day_first"] is not None])
 
 
 def fill_claim_days(conn: Connection) -> int:
@@ -301,29 +293,26 @@ def fill_claim_days(conn: Connection) -> int:
         select(claims.c.id, claims.c.valid_from, claims.c.valid_to, documents.c.published)
         .select_from(claims.join(documents, documents.c.id == claims.c.document_id))
         .where(claims.c.day_first.is_(None))
-    ).all()
-    statement = (
-        update(claims)
-        .where(claims.c.id == bindparam("key"))
-        .values(
-            day_first=bindparam("first"),
-            day_last=bindparam("last"),
-            length_class=bindparam("length"),
-            sort_day=bindparam("sort"),
-        )
     )
-    values = []
-    for claim_id, valid_from, valid_to, published in rows:
-        days = claim_days(valid_from, valid_to, published)
-        values.append(
-            {
-                "key": claim_id,
-                "first": days["day_first"],
-                "last": days["day_last"],
-                "length": days["length_class"],
-                "sort": days["sort_day"],
-            }
-        )
+    return _set_by_id(
+        conn,
+        claims,
+        [(claim_id, claim_days(start, end, published)) for claim_id, start, end, published in rows],
+    )
+
+
+def _set_by_id(conn: Connection, table: Table, changes: list[tuple[str, dict]]) -> int:
+    """Set columns of rows by id: (id, {column: value}), every change the same columns."""
+    if not changes:
+        return 0
+    columns = list(changes[0][1])
+    # Bound names differ from the column names, which SQLAlchemy reserves in an UPDATE.
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values({column: bindparam(f"new_{column}") for column in columns})
+    )
+    values = [{"row_id": i} | {f"new_{c}": v[c] for c in columns} for i, v in changes]
     for start in range(0, len(values), 5000):
         conn.execute(statement, values[start : start + 5000])
     return len(values)
