@@ -335,7 +335,6 @@ def refresh_edges(conn: Connection, edges: Iterable[EdgeKey]) -> None:
         batch = edges[start : start + _BATCH]
         ids = list(edge_ids(conn, batch).values())
         conn.execute(delete(spans).where(spans.c.edge.in_(ids)))
-        conn.execute(delete(schema.edge_totals).where(schema.edge_totals.c.edge.in_(ids)))
         claims: dict[tuple[str, str, str, str], list[tuple[int, int, int]]] = defaultdict(list)
         for row in conn.execute(
             select(
@@ -350,37 +349,29 @@ def refresh_edges(conn: Connection, edges: Iterable[EdgeKey]) -> None:
         ):
             claims[row[:4]].append((row[4], row[5], row[6]))
         _insert_edge_spans(conn, claims)
+        fill_edge_totals(conn, ids)
 
 
 def _insert_edge_spans(
     conn: Connection, periods: dict[tuple[str, str, str, str], list[tuple[int, int, int]]]
 ) -> None:
-    """Store the constant stretches of each (subject, predicate, object, grade)'s periods, and
-    their totals."""
+    """Store the constant stretches of each (subject, predicate, object, grade)'s periods."""
     ids = edge_ids(conn, (key[:3] for key in periods))
-    keys = {
-        key: {"edge": ids[key[:3]], "predicate": key[1], "certainty": key[3]} for key in periods
-    }
     rows = [
-        keys[key] | _stretch_row(stretch)
-        for key, spans in periods.items()
+        {"edge": ids[(subject, predicate, obj)], "predicate": predicate, "certainty": grade}
+        | _stretch_row(stretch)
+        for (subject, predicate, obj, grade), spans in periods.items()
         for stretch in constant_spans(spans)
     ]
     for start in range(0, len(rows), _BATCH):
         conn.execute(schema.edge_spans.insert(), rows[start : start + _BATCH])
-    totals = [
-        keys[key] | {"claims": len(spans), "weight": sum(weight for _, _, weight in spans)}
-        for key, spans in periods.items()
-        if spans
-    ]
-    for start in range(0, len(totals), _BATCH):
-        conn.execute(schema.edge_totals.insert(), totals[start : start + _BATCH])
 
 
-def fill_edge_totals(conn: Connection) -> None:
-    """(Re)compute every edge's totals from the indexed claims."""
+def fill_edge_totals(conn: Connection, only: list[int] | None = None) -> None:
+    """(Re)compute the totals of the edges with these ids (or of all) from the indexed claims."""
     spans, edges, totals = schema.relation_spans, schema.edges, schema.edge_totals
-    conn.execute(delete(totals))
+    chosen = [] if only is None else [edges.c.id.in_(only)]
+    conn.execute(delete(totals).where(*([] if only is None else [totals.c.edge.in_(only)])))
     conn.execute(
         totals.insert().from_select(
             ["edge", "certainty", "predicate", "claims", "weight"],
@@ -401,6 +392,7 @@ def fill_edge_totals(conn: Connection) -> None:
                     ),
                 )
             )
+            .where(*chosen)
             .group_by(edges.c.id, spans.c.certainty, edges.c.predicate),
         )
     )
@@ -580,4 +572,5 @@ def rebuild_relation_index(conn: Connection, canonical: Callable[[str], str] | N
             (s.day_first, s.day_last, s.weight)
         )
     _insert_edge_spans(conn, by_edge)
+    fill_edge_totals(conn)
     return len(spans)
