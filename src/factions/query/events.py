@@ -24,6 +24,7 @@ from factions.query.common import (
     duplicates_of,
     evidence_for,
     grades_at_least,
+    ids_in_day_order,
     is_duplicate_event,
     page,
 )
@@ -227,7 +228,15 @@ def find_events(
         grades=grades_at_least(min_certainty),
     )
     # Ids first, from the indexes alone; whole rows only for the page.
-    ids = _page_ids(conn, conditions, limit, offset, newest_first)
+    ids = ids_in_day_order(
+        conn,
+        schema.events.c.day_first,
+        schema.events.c.id,
+        [*conditions, ~is_duplicate_event()],
+        limit,
+        offset,
+        newest_first,
+    )
     found = {
         r["id"]: dict(r)
         for batch in chunks(ids)
@@ -263,36 +272,6 @@ def count_canonical_events(conn: Connection, conditions: list[Any] | None = None
         select(func.count(), func.sum(case((is_duplicate_event(), 1), else_=0))).where(*conditions)
     ).one()
     return int(counted[0]) - int(counted[1] or 0)
-
-
-def _page_ids(
-    conn: Connection, conditions: list[Any], limit: int | None, offset: int, newest_first: bool
-) -> list[str]:
-    """The ids of one page of canonical events: the dated in day order, then the undated.
-
-    Two queries rather than one ORDER BY "undated last", which no index can serve.
-    """
-    day, event_id = schema.events.c.day_first, schema.events.c.id
-    canonical = [*conditions, ~is_duplicate_event()]
-    order = (day.desc(), event_id.desc()) if newest_first else (day, event_id)
-    dated = select(event_id).where(*canonical, day.is_not(None)).order_by(*order)
-    if limit is not None:
-        dated = dated.limit(limit)
-    ids = list(conn.execute(dated.offset(offset) if offset else dated).scalars())
-    if limit is not None and len(ids) == limit:
-        return ids
-    # The undated follow the last dated one: from their first if this page holds dated ones,
-    # else from where the offset falls past all the dated.
-    if offset and not ids:
-        offset -= count_of(conn, select(event_id).where(*canonical, day.is_not(None)))
-    else:
-        offset = 0
-    undated = select(event_id).where(*canonical, day.is_(None)).order_by(event_id)
-    if limit is not None:
-        undated = undated.limit(limit - len(ids))
-    if offset > 0:
-        undated = undated.offset(offset)
-    return ids + list(conn.execute(undated).scalars())
 
 
 def event_rows(conn: Connection, rows: list[dict], canon: Canon | None = None) -> list[EventRow]:

@@ -17,6 +17,7 @@ from factions.query.common import (
     date_bounds,
     date_precision,
     evidence_for,
+    ids_in_day_order,
     page,
 )
 from factions.query.events import EventRow, find_events, place_condition, place_scope
@@ -88,7 +89,7 @@ def _claim_entries(
     elif days != (OPEN_START, OPEN_END):
         conditions.append(overlapping(claims, *days))
     total = conn.execute(select(func.count()).select_from(claims).where(*conditions)).scalar_one()
-    chosen = _page_of_claims(conn, conditions, wanted)
+    chosen = ids_in_day_order(conn, claims.c.sort_day, claims.c.id, conditions, wanted)
     joined = claims.join(documents, documents.c.id == claims.c.document_id)
     rows = [
         r
@@ -127,28 +128,6 @@ def _claim_entries(
             )
         )
     return total, entries
-
-
-def _page_of_claims(conn: Connection, conditions: list, wanted: int | None) -> list[str]:
-    """The ids of the first `wanted` matching claims in timeline order: by the day they are
-    placed on, then id; those with no day at all last."""
-    claims = schema.claims
-    dated = conn.execute(
-        select(claims.c.id)
-        .where(*conditions, claims.c.sort_day.is_not(None))
-        .order_by(claims.c.sort_day, claims.c.id)
-        .limit(wanted)
-    ).scalars()
-    chosen = list(dated)
-    if wanted is None or len(chosen) < wanted:
-        undated = conn.execute(
-            select(claims.c.id)
-            .where(*conditions, claims.c.sort_day.is_(None))
-            .order_by(claims.c.id)
-            .limit(None if wanted is None else wanted - len(chosen))
-        ).scalars()
-        chosen.extend(undated)
-    return chosen
 
 
 def _evidence_texts(conn: Connection, kind: str, ids: list[str]) -> dict[str, list[str]]:
