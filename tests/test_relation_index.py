@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import defaultdict
+from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, Engine, func, select
 
 from factions.model import CERTAINTY_GRADES, ClaimRecord, Document, EntityRecord, Evidence
 from factions.periods import OPEN_END, OPEN_START, day_span, length_class, validity_days
@@ -150,6 +151,18 @@ def _copy(db: Path, copy: Path) -> None:
     """A consistent copy of a live WAL database (a file copy would miss the log)."""
     with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
         source.backup(target)
+
+
+def _reopened_from_version(db: Path, tmp_path: Path, version: int, undo: list[str]) -> Engine:
+    """A copy of `db` taken back to schema `version` by the `undo` statements, then opened
+    again (which migrates it)."""
+    old = tmp_path / f"version-{version}.db"
+    _copy(db, old)
+    with closing(sqlite3.connect(old)) as conn, conn:
+        for statement in undo:
+            conn.execute(statement)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    return open_database(str(old))
 
 
 def _index(conn: Connection) -> tuple[list, list, list]:
@@ -314,24 +327,17 @@ def test_linking_an_entity_moves_its_claims_to_the_canonical_edge(tmp_path: Path
 
 
 def test_a_version_3_database_gets_the_index_on_opening(sample_kb, tmp_path: Path) -> None:
-    _, _, db = sample_kb
-    old = tmp_path / "old.db"
-    _copy(db, old)
-    engine = open_database(str(old))
+    engine, _, db = sample_kb
     with engine.connect() as conn:
         expected = _answer(actor_network(conn, as_of="2011"))
-    with engine.begin() as conn:
-        for index in schema.EVENT_DATE_INDEXES:
-            conn.execute(text(f"DROP INDEX {index.name}"))
-        conn.execute(text("ALTER TABLE events DROP COLUMN day_first"))
-        conn.execute(text("ALTER TABLE events DROP COLUMN length_class"))
-        conn.execute(text("ALTER TABLE events DROP COLUMN day_last"))
-        conn.execute(text("DROP TABLE edge_spans"))
-        conn.execute(text("DROP TABLE relation_spans"))
-        conn.execute(text("UPDATE meta SET value = '3' WHERE key = 'schema_version'"))
-    engine.dispose()
-    engine = open_database(str(old))
-    with engine.connect() as conn:
+    undo = [f"DROP INDEX {index.name}" for index in schema.EVENT_DATE_INDEXES] + [
+        "ALTER TABLE events DROP COLUMN day_first",
+        "ALTER TABLE events DROP COLUMN length_class",
+        "ALTER TABLE events DROP COLUMN day_last",
+        "DROP TABLE edge_spans",
+        "DROP TABLE relation_spans",
+    ]
+    with _reopened_from_version(db, tmp_path, 3, undo).connect() as conn:
         assert schema_version(conn) == SCHEMA_VERSION
         assert _answer(actor_network(conn, as_of="2011")) == expected
         undated = conn.execute(
@@ -419,19 +425,14 @@ def test_an_edges_claims_are_read_by_the_primary_key(sample_kb) -> None:
 
 
 def test_a_version_4_database_gets_the_two_column_object_index(sample_kb, tmp_path: Path) -> None:
-    _, _, db = sample_kb
-    old = tmp_path / "old.db"
-    _copy(db, old)
-    engine = open_database(str(old))
+    engine, _, db = sample_kb
     with engine.connect() as conn:
         expected = _answer(actor_network(conn, as_of="2011"))
-    with engine.begin() as conn:
-        conn.execute(text("DROP INDEX ix_relation_spans_object"))
-        conn.execute(text("CREATE INDEX ix_relation_spans_object ON relation_spans (object)"))
-        conn.execute(text("UPDATE meta SET value = '4' WHERE key = 'schema_version'"))
-    engine.dispose()
-    engine = open_database(str(old))
-    with engine.connect() as conn:
+    undo = [
+        "DROP INDEX ix_relation_spans_object",
+        "CREATE INDEX ix_relation_spans_object ON relation_spans (object)",
+    ]
+    with _reopened_from_version(db, tmp_path, 4, undo).connect() as conn:
         assert schema_version(conn) == SCHEMA_VERSION
         indexes = {
             row[1]: [c[2] for c in conn.exec_driver_sql(f"PRAGMA index_info({row[1]})")]
@@ -442,19 +443,11 @@ def test_a_version_4_database_gets_the_two_column_object_index(sample_kb, tmp_pa
 
 
 def test_a_version_5_database_gets_the_edge_totals(sample_kb, tmp_path: Path) -> None:
-    _, _, db = sample_kb
-    old = tmp_path / "old.db"
-    _copy(db, old)
-    engine = open_database(str(old))
+    engine, _, db = sample_kb
     with engine.connect() as conn:
         expected = _answer(actor_network(conn))
         kept = _index(conn)
-    with engine.begin() as conn:
-        conn.execute(text("DROP TABLE edge_totals"))
-        conn.execute(text("UPDATE meta SET value = '5' WHERE key = 'schema_version'"))
-    engine.dispose()
-    engine = open_database(str(old))
-    with engine.connect() as conn:
+    with _reopened_from_version(db, tmp_path, 5, ["DROP TABLE edge_totals"]).connect() as conn:
         assert schema_version(conn) == SCHEMA_VERSION
         assert _index(conn) == kept
         assert _answer(actor_network(conn)) == expected
@@ -463,25 +456,17 @@ def test_a_version_5_database_gets_the_edge_totals(sample_kb, tmp_path: Path) ->
 def test_a_version_6_database_gets_the_claims_days(sample_kb, tmp_path: Path) -> None:
     from factions.query.timeline import actor_timeline
 
-    _, _, db = sample_kb
-    old = tmp_path / "old.db"
-    _copy(db, old)
-    engine = open_database(str(old))
+    engine, _, db = sample_kb
     columns = ("day_first", "day_last", "length_class", "sort_day")
     with engine.connect() as conn:
         expected = actor_timeline(conn, place="Afghanistan", date_from="2011")
         days = conn.execute(
             select(schema.claims.c.id, *(schema.claims.c[c] for c in columns))
         ).all()
-    with engine.begin() as conn:
-        for index in schema.CLAIM_DATE_INDEXES:
-            conn.execute(text(f"DROP INDEX {index.name}"))
-        for column in columns:
-            conn.execute(text(f"ALTER TABLE claims DROP COLUMN {column}"))
-        conn.execute(text("UPDATE meta SET value = '6' WHERE key = 'schema_version'"))
-    engine.dispose()
-    engine = open_database(str(old))
-    with engine.connect() as conn:
+    undo = [f"DROP INDEX {index.name}" for index in schema.CLAIM_DATE_INDEXES] + [
+        f"ALTER TABLE claims DROP COLUMN {column}" for column in columns
+    ]
+    with _reopened_from_version(db, tmp_path, 6, undo).connect() as conn:
         assert schema_version(conn) == SCHEMA_VERSION
         again = conn.execute(select(schema.claims.c.id, *(schema.claims.c[c] for c in columns)))
         assert sorted(again.all()) == sorted(days)
