@@ -12,7 +12,7 @@ from sqlalchemy import Connection, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from factions.extract.lexicons import read_data_toml
-from factions.periods import OPEN_END, OPEN_START, query_days
+from factions.periods import query_days
 from factions.query.common import (
     PLACE_TYPES,
     Canon,
@@ -30,7 +30,7 @@ from factions.query.common import (
 )
 from factions.query.lookup import find_entity
 from factions.store import schema
-from factions.store.relations import overlapping
+from factions.store.relations import meeting_days
 
 
 @dataclass
@@ -146,19 +146,6 @@ def type_condition(event_type: str) -> ColumnElement[bool]:
     return or_(schema.events.c.event_type == wanted, schema.events.c.sub_event_type == wanted)
 
 
-def date_condition(days: tuple[int, int], *, few: bool = False) -> list[ColumnElement[bool]]:
-    """SQL: the event's days (its report's, when undated) meet `days`.
-
-    With `few` (another filter picks fewer events than a period would, like an actor's), as
-    plain comparisons: index ranges on the days would lead SQLite to read the period's events.
-    """
-    if days == (OPEN_START, OPEN_END):
-        return []
-    if few:
-        return [schema.events.c.day_first <= days[1], schema.events.c.day_last >= days[0]]
-    return [overlapping(schema.events, *days)]
-
-
 def _filters(
     conn: Connection,
     canon: Canon,
@@ -185,7 +172,7 @@ def _filters(
     if place:
         scope = place_scope(conn, place, canon)
         conditions.append(place_condition(conn, scope, canon, schema.events.c.place))
-    conditions += date_condition(days, few=bool(actor))
+    conditions += meeting_days(schema.events, days, few=bool(actor))
     if grades:
         conditions.append(schema.events.c.certainty.in_(grades))
     return conditions

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, or_, select
 
-from factions.periods import OPEN_END, OPEN_START, day_span, query_days
+from factions.periods import day_span, query_days
 from factions.query.common import (
     Canon,
     chunks,
@@ -23,7 +23,7 @@ from factions.query.common import (
 from factions.query.events import EventRow, find_events, place_condition, place_scope
 from factions.query.lookup import find_entity
 from factions.store import schema
-from factions.store.relations import overlapping
+from factions.store.relations import meeting_days
 
 
 @dataclass
@@ -81,13 +81,8 @@ def _claim_entries(
         conditions.append(or_(claims.c.subject.in_(members), claims.c.object.in_(members)))
     if place_filter is not None:
         conditions.append(place_filter)
-    days = query_days(lower, upper)
-    if days != (OPEN_START, OPEN_END) and conditions:
-        # Plain comparisons: the actor's or place's claims are fewer than a period's, and
-        # index ranges on the days would lead SQLite to read the period's instead.
-        conditions += [claims.c.day_first <= days[1], claims.c.day_last >= days[0]]
-    elif days != (OPEN_START, OPEN_END):
-        conditions.append(overlapping(claims, *days))
+    # An actor's or a place's claims are fewer than a period's.
+    conditions += meeting_days(claims, query_days(lower, upper), few=bool(conditions))
     total = conn.execute(select(func.count()).select_from(claims).where(*conditions)).scalar_one()
     chosen = ids_in_day_order(conn, claims.c.sort_day, claims.c.id, conditions, wanted)
     joined = claims.join(documents, documents.c.id == claims.c.document_id)

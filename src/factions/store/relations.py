@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from factions.periods import LENGTH_CLASSES, length_class, validity_days
+from factions.periods import LENGTH_CLASSES, OPEN_END, OPEN_START, length_class, validity_days
 from factions.store import schema
 from factions.store.writer import insert_ignore
 
@@ -446,6 +446,21 @@ def overlapping(table: schema.Table, first: Day, last: Day) -> ColumnElement[boo
     it, so each class is one range of the (length_class, day_first) index.
     """
     return or_(*reaching_ranges(table, first), *starting_ranges(table, first, last))
+
+
+def meeting_days(
+    table: schema.Table, days: tuple[int, int], *, few: bool = False
+) -> list[ColumnElement[bool]]:
+    """SQL: the row's days meet `days` (no condition when both ends are open).
+
+    With `few` (another filter picks fewer rows than a period would, like an actor's), as
+    plain comparisons: index ranges on the days would lead SQLite to read the period's rows.
+    """
+    if days == (OPEN_START, OPEN_END):
+        return []
+    if few:
+        return [table.c.day_first <= days[1], table.c.day_last >= days[0]]
+    return [overlapping(table, *days)]
 
 
 def reaching_ranges(table: schema.Table, first: Day) -> list[ColumnElement[bool]]:
