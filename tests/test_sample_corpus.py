@@ -27,7 +27,7 @@ CORPUS = SAMPLE / "corpus"
 GOLD = SAMPLE / "gold" / "gold.jsonl"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS_DIR = SHARED / "corpus" / "seeds"
-SEEDS_GOLD = REPO / "tests" / "gold" / "seeds.jsonl"
+SEEDS_GOLD = REPO / "src" / "factions" / "data" / "gold" / "seeds.jsonl"
 
 # The two-story page separates its stories with a furniture block that starts with this line.
 PAGE_STORY_END = "Share"
@@ -207,7 +207,7 @@ def corpus_documents(directory: Path) -> dict[str, str]:
 
 
 def seed_documents(directory: Path) -> dict[str, str]:
-    """The seed pages keyed as in tests/gold/seeds.jsonl.
+    """The seed pages keyed as in the packaged seeds gold (data/gold/seeds.jsonl).
 
     The blog page holds two posts; its audio player, which ends with a 'Direct link' line,
     closes the first one.

@@ -17,16 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.tree import Tree
 
-from factions.evaluation.geoparsing import evaluate_geoparsing, format_geo_scores
-from factions.evaluation.run import (
-    GEOPARSING_FILES,
-    default_shared_dir,
-    evaluate_sample_corpus,
-    evaluate_seeds,
-)
-from factions.evaluation.sample import format_sample_scores
-from factions.evaluation.timex import evaluate_timex, format_timex_scores
-from factions.evaluation.wikievents import evaluate_wikievents, format_event_scores
+from factions.evaluation.run import default_shared_dir
+from factions.evaluation.suites import SuiteOptions, SuiteReport, registered_suites
 from factions.export.jsonl import write_jsonl
 from factions.ingest.metadata import MetadataError
 from factions.ingest.run import IngestReport, ingest_paths
@@ -330,15 +322,14 @@ def show(
     out.print(tree)
 
 
-EVAL_SUITES = ("sample", "seeds", "timex", "geo", "events")
+def _suite_help() -> str:
+    names = ", ".join(registered_suites())
+    return f"What to score: {names}, or all (default: sample)."
 
 
 @app.command(name="eval")
 def evaluate(
-    suites: Annotated[
-        list[str] | None,
-        typer.Argument(help="What to score: sample (default), seeds, timex, geo, events, or all."),
-    ] = None,
+    suites: Annotated[list[str] | None, typer.Argument(help=_suite_help())] = None,
     db: Annotated[
         str | None,
         typer.Option(
@@ -348,51 +339,56 @@ def evaluate(
     shared: Annotated[
         Path | None, typer.Option(help="The shared data directory (default: ../shared).")
     ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Score this file (same format as the suite's gold)."),
+    ] = None,
     limit: Annotated[
         int | None, typer.Option(help="Score only the first N documents of external gold.")
     ] = None,
     misses: Annotated[bool, typer.Option("--misses", help="List what went wrong.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Figures as JSON.")] = False,
 ) -> None:
     """Score factions against gold: its own sample gold and the external sets in ../shared/eval.
 
     Example: factions eval sample timex --misses
     """
-    wanted = list(EVAL_SUITES) if suites in (["all"],) else (suites or ["sample"])
-    unknown = [s for s in wanted if s not in EVAL_SUITES]
+    available = registered_suites()
+    if suites in (["all"],):
+        wanted = [name for name, s in available.items() if s.in_all]
+    else:
+        wanted = suites or ["sample"]
+    unknown = [s for s in wanted if s not in available]
     if unknown:
-        _error(f"unknown evaluation '{unknown[0]}' (available: {', '.join(EVAL_SUITES)}, all)")
+        _error(f"unknown evaluation '{unknown[0]}' (available: {', '.join(available)}, all)")
         raise typer.Exit(2)
-    eval_dir = (shared or default_shared_dir()) / "eval"
-    for suite in wanted:
-        if suite == "sample":
-            scores = evaluate_sample_corpus(db)
-            out.print(format_sample_scores(scores), highlight=False, soft_wrap=True)
-            found_misses = scores.misses
-        elif not eval_dir.exists():
-            _error(f"{eval_dir}: not found; skipping {suite} (pass --shared DIR)")
+    if data is not None and len(wanted) != 1:
+        _error("--data scores one suite at a time: name exactly one")
+        raise typer.Exit(2)
+    if data is not None and not data.exists():
+        _error(f"{data}: not found")
+        raise typer.Exit(2)
+    options = SuiteOptions(shared=shared or default_shared_dir(), data=data, limit=limit, db=db)
+    reports: list[SuiteReport] = []
+    for name in wanted:
+        chosen = available[name]
+        if chosen.external and data is None and not options.eval_dir.exists():
+            _error(f"{options.eval_dir}: not found; skipping {name} (pass --shared DIR)")
             continue
-        elif suite == "seeds":
-            scores = evaluate_seeds(eval_dir.parent)
-            title = "Seed articles against our own reading of them"
-            out.print(format_sample_scores(scores, title), highlight=False, soft_wrap=True)
-            found_misses = scores.misses
-        elif suite == "timex":
-            timex = evaluate_timex(eval_dir / "timex", limit=limit)
-            out.print(format_timex_scores(timex), highlight=False, soft_wrap=True)
-            found_misses = timex.misses
-        elif suite == "geo":
-            found_misses = []
-            for name in GEOPARSING_FILES:
-                geo = evaluate_geoparsing(eval_dir / "geoparsing" / name, limit=limit)
-                out.print(format_geo_scores(geo), highlight=False, soft_wrap=True)
-                found_misses.extend(geo.misses)
-        else:
-            events = evaluate_wikievents(eval_dir / "events-wikievents" / "dev.jsonl", limit=limit)
-            out.print(format_event_scores(events), highlight=False, soft_wrap=True)
-            found_misses = events.misses
+        report = chosen.run(options)
+        reports.append(report)
+        if as_json:
+            continue
+        out.print(report.text, highlight=False, soft_wrap=True)
         if misses:
-            for line in found_misses:
+            for line in report.misses:
                 out.print(f"  [dim]miss[/] {escape(line)}", highlight=False, soft_wrap=True)
+    if as_json:
+        payload = {
+            r.name: {"figures": r.figures} | ({"misses": r.misses} if misses else {})
+            for r in reports
+        }
+        print(json.dumps(payload, indent=2, sort_keys=True))
 
 
 def main() -> None:

@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from factions.evaluation.suites import SuiteOptions, SuiteReport, suite
 from factions.extract.geocode import PlaceMatch, document_focus, get_geocoder
 
+GEOPARSING_FILES = ("GeoWebNews.xml", "TR-News.xml", "LGL.xml")
 ACCURACY_KM = 161.0
 EARTH_RADIUS_KM = 6371.0
 # Half the Earth's circumference: the error a missing answer is given in the AUC.
@@ -265,3 +267,19 @@ def format_geo_scores(scores: GeoScores) -> str:
         lines.append("  worst misses:")
         lines.extend(f"    {line}" for line in scores.misses)
     return "\n".join(lines)
+
+
+@suite("geo", "places: GeoWebNews, TR-News and LGL (Gritta et al.)")
+def geo_suite(options: SuiteOptions) -> SuiteReport:
+    paths = (
+        [options.data]
+        if options.data
+        else [options.eval_dir / "geoparsing" / name for name in GEOPARSING_FILES]
+    )
+    texts, figures, misses = [], {}, []
+    for path in paths:
+        scores = evaluate_geoparsing(path, limit=options.limit)
+        texts.append(format_geo_scores(scores))
+        figures[f"{scores.corpus}_accuracy_161km"] = scores.accuracy_161km
+        misses.extend(scores.misses)
+    return SuiteReport("geo", "\n".join(texts), figures, misses)

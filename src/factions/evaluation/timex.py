@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from factions.evaluation.suites import SuiteOptions, SuiteReport, suite
 from factions.extract.dates import DateMention, DateValue, find_dates, parse_anchor
 
 _TAG = re.compile(r"<[^>]*>|[^<]+")
@@ -246,3 +247,14 @@ def format_timex_scores(scores: TimexScores) -> str:
         f"({scores.characters:,} characters)",
     ]
     return "\n".join(rows)
+
+
+@suite("timex", "dates: TimeBank and AQUAINT (TempEval-3) DATE expressions")
+def timex_suite(options: SuiteOptions) -> SuiteReport:
+    scores = evaluate_timex(options.data or options.eval_dir / "timex", limit=options.limit)
+    figures = {
+        "strict_f1": scores.strict_f1,
+        "relaxed_f1": scores.relaxed_f1,
+        "value_accuracy": scores.value_accuracy,
+    }
+    return SuiteReport("timex", format_timex_scores(scores), figures, scores.misses)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from factions.evaluation.scoring import PRF
+from factions.evaluation.suites import SuiteOptions, SuiteReport, suite
 from factions.extract import Extractor
 from factions.ingest.documents import make_document
 from factions.model import Extraction
@@ -181,3 +182,15 @@ def format_event_scores(scores: EventScores) -> str:
             f"F1 {args.f1:.3f}  (tp {args.tp}, fp {args.fp}, fn {args.fn})",
         ]
     )
+
+
+@suite("wikievents", "events: WikiEvents dev (KAIROS types mapped to ACLED's)")
+def wikievents_suite(options: SuiteOptions) -> SuiteReport:
+    path = options.data or options.eval_dir / "events-wikievents" / "dev.jsonl"
+    scores = evaluate_wikievents(path, limit=options.limit)
+    figures = {
+        "identification_f1": scores.identification.f1,
+        "classification": scores.classification_accuracy,
+        "arguments_f1": scores.arguments.f1,
+    }
+    return SuiteReport("wikievents", format_event_scores(scores), figures, scores.misses)
