@@ -41,6 +41,8 @@ def test_bad_parameters_are_422_json(api: TestClient) -> None:
         "/api/events?limit=-1",
         "/api/network?min_certainty=sure",
         "/api/timeline?from=2015-13",
+        "/api/network?as_of=2015-02-30",
+        "/api/events?from=2015-00",
     ):
         response = api.get(url)
         assert response.status_code == 422, url

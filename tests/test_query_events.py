@@ -153,7 +153,7 @@ def _expected_events(conn, lower, upper, event_type=None) -> set[str]:  # type: 
     """Canonical events whose date (or report date) meets [lower, upper], found the slow way."""
     from sqlalchemy import select
 
-    from factions.query.common import within
+    from factions.partial_date import within
     from factions.store import schema
 
     duplicates = {
@@ -309,7 +309,8 @@ TIMELINE_QUERIES = [
 @pytest.mark.parametrize("query", TIMELINE_QUERIES, ids=lambda q: ",".join(q.values()) or "all")
 def test_timeline_claims_are_those_the_date_rule_keeps(sample_kb, query: dict) -> None:
     """The stored days pick the same claims as comparing each claim's partial dates."""
-    from factions.query.common import Canon, within
+    from factions.partial_date import within
+    from factions.query.common import Canon
     from factions.query.events import place_condition, place_scope
     from factions.query.lookup import find_entity
 
@@ -344,7 +345,7 @@ def test_timeline_claims_are_those_the_date_rule_keeps(sample_kb, query: dict) -
 
 
 def test_claims_store_the_days_a_timeline_orders_them_by(sample_kb) -> None:
-    from factions.periods import day_span, validity_days
+    from factions.partial_date import day_span, validity_days
 
     engine, _, _ = sample_kb
     claims, documents = schema.claims, schema.documents

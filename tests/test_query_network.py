@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from factions.query.common import BadQuery, date_bounds, not_after, not_before, within
+from factions.partial_date import not_after, not_before, within
+from factions.query.common import BadQuery, date_bounds
 from factions.query.network import actor_network
 
 

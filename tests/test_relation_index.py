@@ -13,8 +13,15 @@ import pytest
 from sqlalchemy import Connection, Engine, func, select
 
 from factions.model import CERTAINTY_GRADES, ClaimRecord, Document, EntityRecord, Evidence
-from factions.periods import OPEN_END, OPEN_START, day_span, length_class, validity_days
-from factions.query.common import grades_at_least, within
+from factions.partial_date import (
+    OPEN_END,
+    OPEN_START,
+    day_span,
+    length_class,
+    validity_days,
+    within,
+)
+from factions.query.common import grades_at_least
 from factions.query.network import actor_network, parse_predicates
 from factions.resolve import canonical_map
 from factions.store import open_database, relations, schema, writer

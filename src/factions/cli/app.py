@@ -22,7 +22,7 @@ from factions.evaluation.suites import SuiteOptions, SuiteReport, registered_sui
 from factions.export.jsonl import write_jsonl
 from factions.ingest.metadata import MetadataError
 from factions.ingest.run import IngestReport, ingest_paths
-from factions.periods import partial_date
+from factions.partial_date import label as partial_date
 from factions.query.profile import ClaimLine, NoSuchEntity, actor_profile
 from factions.query.summary import Summary, knowledge_base_summary
 from factions.store import default_db_path, open_database

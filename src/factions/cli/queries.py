@@ -16,7 +16,7 @@ from rich.tree import Tree
 from sqlalchemy import Connection
 
 from factions.cli.app import DbOption, _error, _open_existing, app, out
-from factions.periods import partial_date
+from factions.partial_date import label as partial_date
 from factions.query.actors import list_actors
 from factions.query.claims import ClaimDetail, claims_by_id
 from factions.query.common import BadQuery

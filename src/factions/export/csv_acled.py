@@ -13,7 +13,7 @@ from typing import IO
 import pycountry
 from sqlalchemy import Connection
 
-from factions.query.common import comparable_date
+from factions.partial_date import first_day_iso
 from factions.query.events import EventRow, find_events
 
 COLUMNS = (
@@ -68,12 +68,7 @@ OTHER_SIDE_ROLES = ("target", "victim", "wounded")
 
 def full_date(date: str | None) -> str:
     """A partial ISO date as the first day of its period (2015-11 -> 2015-11-01)."""
-    if not date:
-        return ""
-    date = comparable_date(date)
-    if len(date) == 3:
-        date += "0"
-    return (date + "-01-01")[:10] if len(date) == 4 else (date + "-01")[:10]
+    return first_day_iso(date) or ""
 
 
 def _country(code: str | None) -> tuple[str, str]:

@@ -46,6 +46,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from factions.partial_date import PartialDate
+
 PRECISIONS = (
     "day",
     "week",
@@ -59,6 +61,17 @@ PRECISIONS = (
 RELATIONS = ("at", "since", "until", "before", "after", "between")
 
 _LEXICON_PATH = Path(__file__).resolve().parents[1] / "data" / "lexicons" / "dates.toml"
+# The stored shape of each precision the text can give.
+_SHAPE_OF_PRECISION = {
+    "day": "day",
+    "week": "week",
+    "part_of_month": "month",
+    "month": "month",
+    "season": "year",
+    "part_of_year": "year",
+    "year": "year",
+    "decade": "decade",
+}
 _SEASON_CODE_BY_START = {3: "SP", 6: "SU", 9: "FA", 12: "WI"}
 _QUARTER_STARTS = {1: 1, 4: 2, 7: 3, 10: 4}
 # News looks ahead a few weeks at most ("talks resume on Dec. 15"); beyond that a year-less
@@ -76,20 +89,10 @@ class DateValue:
 
     @property
     def iso(self) -> str:
-        """ISO 8601 text cut to the precision ("2011-05-28", "2015-W48", "2015-08", "199")."""
-        if self.precision == "day":
-            return self.start.isoformat()
-        if self.precision == "week":
-            year, week, _ = self.start.isocalendar()
-            return f"{year}-W{week:02d}"
-        if self.precision in ("part_of_month", "month"):
-            return f"{self.start.year:04d}-{self.start.month:02d}"
-        if self.precision == "season":
-            # winter runs across New Year and is named by the year it starts in
-            return f"{self.start.year:04d}"
-        if self.precision in ("part_of_year", "year"):
-            return f"{self.start.year:04d}"
-        return f"{self.start.year:04d}"[:3]
+        """ISO 8601 text cut to the precision ("2011-05-28", "2015-W48", "2015-08", "199");
+        a season or part of a year is stored as its year (winter by the year it starts in)."""
+        shape = _SHAPE_OF_PRECISION.get(self.precision, "decade")
+        return PartialDate.from_day(self.start).cut(shape).iso
 
     @property
     def timeml(self) -> str:
@@ -115,10 +118,6 @@ class DateValue:
         if months == 6 and self.start.month in (1, 7):
             return "-H1" if self.start.month == 1 else "-H2"
         return ""
-
-
-# The document anchor is a date of some precision too.
-PartialDate = DateValue
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from typing import Any
 
 import pycountry
 
+from factions.partial_date import PartialDate, not_after
+
 ACTOR_TYPES = ("armed_group", "state_force", "organization")
 PERSON_TYPE = "person"
 LINK_PREDICATES = frozenset(
@@ -49,7 +51,6 @@ RULER_LABELS = {
 AMBIGUOUS_PREFIX = "ambiguous:"
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_PARTIAL_ISO_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 _APOSTROPHES = "'’‘ʼʻ`´"
 _DASHES = "-‐‑‒–—/"
 _POSSESSIVE = re.compile(r"[" + _APOSTROPHES + r"]s$")
@@ -123,15 +124,10 @@ def acronym_key(surface: str) -> str:
 
 
 def is_partial_iso_date(value: str) -> bool:
-    """True for "2015", "2015-08" and "2015-08-01"; the precision is the length."""
-    if not _PARTIAL_ISO_DATE.match(value):
-        return False
-    if len(value) == 10:
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            return False
-    return True
+    """True for "2015", "2015-08" and "2015-08-01" that the calendar has; the precision is the
+    length."""
+    parsed = PartialDate.of(value)
+    return parsed is not None and parsed.precision in {"year", "month", "day"}
 
 
 class Gazetteer:
@@ -429,8 +425,7 @@ def _link_problems(entry: GazetteerEntry, link: GazetteerLink, g: Gazetteer) -> 
 def _is_ordered_wrongly(start: str, end: str) -> bool:
     if not (is_partial_iso_date(start) and is_partial_iso_date(end)):
         return False
-    shortest = min(len(start), len(end))
-    return end[:shortest] < start[:shortest]
+    return not not_after(start, end)
 
 
 def _short_name_problems(person: GazetteerEntry) -> list[str]:

@@ -126,7 +126,7 @@ def _ended_validity(
     if not _ENDED.search(words):
         return valid
     if valid_to is None:
-        valid_to = valid_from or (published[:10] if published else None)
+        valid_to = valid_from or published
         valid_from = None if valid_to == valid_from else valid_from
     return valid_from, valid_to
 

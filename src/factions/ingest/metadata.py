@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
-META_FIELDS = ("title", "url", "outlet", "author", "published")
+from factions.partial_date import PartialDate
 
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
+META_FIELDS = ("title", "url", "outlet", "author", "published")
 
 
 class MetadataError(ValueError):
@@ -17,19 +15,13 @@ class MetadataError(ValueError):
 
 
 def normalise_published(value: object) -> tuple[str | None, str | None]:
-    """A published date cut to what it fixes, and its precision: '2011-06' -> month."""
-    if value is None or value == "":
+    """A published date cut to what it fixes, and its precision: '2011-06' -> month.
+
+    A timestamp keeps its date ('2011-06-15T10:00Z' -> day); an impossible date is dropped."""
+    parsed = PartialDate.leading(value)
+    if parsed is None:
         return None, None
-    match = _PARTIAL_DATE.match(str(value).strip())
-    if not match:
-        return None, None
-    year, month, day = match.groups()
-    if month and not 1 <= int(month) <= 12:
-        return None, None
-    if day and not 1 <= int(day) <= 31:
-        return None, None
-    iso = "-".join(p for p in (year, month, day) if p)
-    return iso, _PRECISION_BY_LENGTH[len(iso)]
+    return parsed.iso, parsed.precision
 
 
 def clean_metadata(raw: dict) -> dict:

@@ -6,26 +6,21 @@ a knowledge base of a hundred thousand documents.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, func, or_, select
+from sqlalchemy import Connection, Row, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from factions import partial_date
 from factions.model import CERTAINTY_GRADES
+from factions.partial_date import not_after
 from factions.store import schema
 
 ACTOR_TYPES = ("armed_group", "state_force", "organization", "person")
 PLACE_TYPES = ("location", "country", "region")
-# Larger than any character of an ISO date ("0"-"9", "-", "W"), so "2015-11~" sorts after
-# every date inside November 2015.
-_AFTER_ALL = "~"
-_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _CHUNK = 500
 
 
@@ -49,75 +44,11 @@ def chunks(items: Iterable[str], size: int = _CHUNK) -> Iterator[list[str]]:
 
 
 def check_date(value: str | None, label: str = "date") -> str | None:
-    """A user's partial ISO date (2015, 2015-11, 2015-11-14), or BadQuery."""
-    if value is None or value == "":
-        return None
-    value = value.strip()
-    if not _DATE.match(value):
-        raise BadQuery(f"{label} '{value}' is not a date like 2015, 2015-11 or 2015-11-14")
-    return value
-
-
-def comparable_date(value: str) -> str:
-    """A stored date as a string that compares in time order: ISO weeks become their Monday."""
-    week = _WEEK.match(value)
-    if week:
-        year, number = int(week.group(1)), int(week.group(2))
-        try:
-            return dt.date.fromisocalendar(year, max(number, 1), 1).isoformat()
-        except ValueError:
-            return f"{year}"
-    return value
-
-
-def date_precision(value: str | None) -> str | None:
-    """The precision a date string carries, from its shape."""
-    if not value:
-        return None
-    if _WEEK.match(value):
-        return "week"
-    return {3: "decade", 4: "year", 7: "month", 10: "day"}.get(len(value), "unknown")
-
-
-def not_after(value: str | None, bound: str) -> bool:
-    """value <= bound, compared at the shorter of the two precisions (None is open-ended)."""
-    if value is None:
-        return True
-    value = comparable_date(value)
-    size = min(len(value), len(bound))
-    return value[:size] <= bound[:size]
-
-
-def not_before(value: str | None, bound: str) -> bool:
-    """value >= bound, compared at the shorter of the two precisions (None is open-ended)."""
-    if value is None:
-        return True
-    value = comparable_date(value)
-    size = min(len(value), len(bound))
-    return value[:size] >= bound[:size]
-
-
-def within(start: str | None, end: str | None, lower: str | None, upper: str | None) -> bool:
-    """Whether [start, end] meets [lower, upper] (any bound None is open)."""
-    return (upper is None or not_after(start, upper)) and (lower is None or not_before(end, lower))
-
-
-def _prefixes(bound: str) -> list[str]:
-    return [bound[:size] for size in (3, 4, 7) if size < len(bound)]
-
-
-def sql_not_after(column: Any, bound: str) -> ColumnElement[bool]:
-    """SQL for not_after that an index can use; keeps a superset for ISO-week values."""
-    return or_(
-        column.is_(None),
-        column <= bound + _AFTER_ALL,
-        and_(column.like("%-W%"), column <= bound[:4] + _AFTER_ALL),
-    )
-
-
-def sql_not_before(column: Any, bound: str) -> ColumnElement[bool]:
-    """SQL for not_before: a shorter value that is a prefix of the bound still counts."""
-    return or_(column.is_(None), column >= bound, column.in_(_prefixes(bound)))
+    """A user's partial ISO date (2015, 2015-11, 2015-11-14), or BadQuery saying why not."""
+    try:
+        return partial_date.check_date(value)
+    except ValueError as exc:
+        raise BadQuery(f"{label} {exc}") from None
 
 
 def date_bounds(

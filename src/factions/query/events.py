@@ -12,7 +12,7 @@ from sqlalchemy import Connection, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from factions.extract.lexicons import read_data_toml
-from factions.periods import query_days
+from factions.partial_date import query_days
 from factions.query.common import (
     PLACE_TYPES,
     Canon,

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from factions.model import CERTAINTY_GRADES
-from factions.periods import OPEN_END, OPEN_START, query_days
+from factions.partial_date import OPEN_END, OPEN_START, query_days
 from factions.query.common import (
     BadQuery,
     Canon,

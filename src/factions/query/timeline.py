@@ -10,12 +10,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, or_, select
 
-from factions.periods import day_span, query_days
+from factions.partial_date import day_span, precision_of, query_days
 from factions.query.common import (
     Canon,
     chunks,
     date_bounds,
-    date_precision,
     evidence_for,
     ids_in_day_order,
     page,
@@ -108,7 +107,7 @@ def _claim_entries(
         entries.append(
             TimelineEntry(
                 date=dated or r["published"],
-                precision=date_precision(dated) if dated else "published",
+                precision=precision_of(dated) if dated else "published",
                 kind="claim",
                 id=r["id"],
                 label=r["predicate"],

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, select
 
 from factions.model import stable_id
+from factions.partial_date import intervals_overlap
 from factions.store import schema
 
 # Claims whose value is an event: who carried it out, who claimed it.
@@ -24,15 +25,6 @@ INCOMPATIBLE_FATES = {
     frozenset({"killed", "captured"}),
     frozenset({"captured", "fled"}),
 }
-
-
-def _overlaps(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
-    """Partial-date intervals overlap; an open or unknown end overlaps everything."""
-    a_from, a_to = a
-    b_from, b_to = b
-    if a_to and b_from and a_to[: len(b_from)] < b_from[: len(a_to)]:
-        return False
-    return not (b_to and a_from and b_to[: len(a_from)] < a_from[: len(b_to)])
 
 
 def find_disputes(
@@ -100,7 +92,7 @@ def find_disputes(
             for e in enemies
             if a.polarity
             and e.polarity
-            and _overlaps((a.valid_from, a.valid_to), (e.valid_from, e.valid_to))
+            and intervals_overlap((a.valid_from, a.valid_to), (e.valid_from, e.valid_to))
             and (a.valid_from or a.valid_to)
             and (e.valid_from or e.valid_to)
         ]

@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from factions.periods import LENGTH_CLASSES, OPEN_END, OPEN_START, length_class, validity_days
+from factions.partial_date import LENGTH_CLASSES, OPEN_END, OPEN_START, length_class, validity_days
 from factions.store import schema
 from factions.store.writer import insert_ignore
 

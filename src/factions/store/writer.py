@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, func, select, updat
 from sqlalchemy.dialects import postgresql, sqlite
 
 from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Mention
-from factions.periods import day_span, length_class, validity_days
+from factions.partial_date import day_span, length_class, validity_days
 from factions.store import schema
 
 

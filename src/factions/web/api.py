@@ -40,8 +40,8 @@ DateParam = Annotated[
     str | None,
     Query(
         max_length=10,
-        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
-        description="A partial ISO date: 2015, 2015-11 or 2015-11-14.",
+        description="A partial ISO date: 2015, 2015-11 or 2015-11-14 (also 199 for the 1990s, "
+        "2015-W47 for a week). An impossible date is refused with 400.",
     ),
 ]
 Certainty = Annotated[

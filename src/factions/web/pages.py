@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
@@ -27,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Connection, Engine
 
-from factions.periods import partial_date
+from factions.partial_date import first_day_iso, label
 from factions.query.common import BadQuery
 from factions.query.disputes import list_disputes
 from factions.query.documents import (
@@ -59,7 +58,6 @@ CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 # How much each page asks for. The API's own caps are the same (web/api.py).
 NETWORK_LIMIT = 250  # relations drawn, heaviest first
@@ -80,21 +78,7 @@ _TEXT_PARAM = 200
 
 def date_floor(value: str | None) -> str | None:
     """The first day a partial date can mean ('199' -> 1990-01-01, '2017-W04' -> its Monday)."""
-    if not value:
-        return None
-    week = _WEEK.match(value)
-    if week:
-        try:
-            return dt.date.fromisocalendar(int(week[1]), max(int(week[2]), 1), 1).isoformat()
-        except ValueError:
-            return f"{week[1]}-01-01"
-    if len(value) == 3 and value.isdigit():
-        return f"{value}0-01-01"
-    if len(value) == 4:
-        return f"{value}-01-01"
-    if len(value) == 7:
-        return f"{value}-01"
-    return value[:10]
+    return first_day_iso(value)
 
 
 def role_name(predicate: str) -> str:
@@ -428,7 +412,7 @@ def register_pages(app: FastAPI, engine: Engine) -> None:
     """Add the HTML pages, their `?format=json` twins and /static to a FastAPI app."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True  # .html templates escape already; say it for every file
-    templates.env.filters.update(partial_date=partial_date, role=role_name)
+    templates.env.filters.update(partial_date=label, role=role_name)
     if not any(getattr(route, "name", None) == "static" for route in app.routes):
         app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _add_security_headers(app)
