@@ -6,11 +6,10 @@ import os
 import platform
 import random
 import re
-from importlib import resources
-from pathlib import Path
 
 from factions.ingest.run import documents_from_article
 from factions.ingest.sources import Article, articles_in_file, collect_files
+from factions.packaged import data_path
 
 # Names swapped in when the sample corpus is multiplied, so no two generated documents are the
 # same text and deduplication does not hide the work.
@@ -57,7 +56,7 @@ def machine() -> str:
 
 def sample_texts() -> list[tuple[str, dict]]:
     """The cleaned stories of the sample corpus with their metadata."""
-    corpus = Path(str(resources.files("factions").joinpath("data", "sample", "corpus")))
+    corpus = data_path("sample", "corpus")
     files, _ = collect_files([corpus])
     stories = []
     for path in files:

@@ -19,7 +19,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, func, select
 
 from factions.ingest.run import ingest_paths
+from factions.packaged import data_path
 from factions.query.documents import document_view, latest_documents
 from factions.query.events import find_events
 from factions.query.network import actor_network
@@ -48,7 +48,7 @@ BATCH_DOCUMENTS = 2000
 def sample_knowledge_base(directory: Path) -> Path:
     """The sample corpus ingested once (the only step that runs spaCy)."""
     db = directory / "sample.db"
-    corpus = Path(str(resources.files("factions").joinpath("data", "sample", "corpus")))
+    corpus = data_path("sample", "corpus")
     ingest_paths([corpus], open_database(str(db)))
     return db
 

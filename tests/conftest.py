@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 import pytest
+
+from factions.packaged import data_path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -21,7 +22,7 @@ def require_shared(path: Path = SHARED) -> Path:
 
 
 def sample_corpus() -> Path:
-    return Path(str(resources.files("factions").joinpath("data", "sample", "corpus")))
+    return data_path("sample", "corpus")
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -9,28 +9,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-ENTITY_TYPES = (
-    "armed_group",
-    "state_force",
-    "organization",
-    "person",
-    "location",
-    "country",
-    "region",
-)
+from factions.vocabulary import vocabulary
 
-CERTAINTY_GRADES = (
-    "asserted",
-    "attributed",
-    "reported",
-    "alleged",
-    "claimed",
-    "unconfirmed",
-    "denied",
-    "speculative",
-)
-
-PARTICIPANT_ROLES = ("actor", "target", "victim", "wounded", "assoc")
+# The shared vocabulary (data/vocabulary.toml), as the records name it.
+ENTITY_TYPES = vocabulary().entity_types
+CERTAINTY_GRADES = vocabulary().certainty_grades
+PARTICIPANT_ROLES = vocabulary().participant_roles
 
 
 def stable_id(prefix: str, *parts: object) -> str:

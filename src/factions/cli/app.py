@@ -6,7 +6,6 @@ import json
 import sys
 import time
 from dataclasses import asdict
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +21,7 @@ from factions.evaluation.suites import SuiteOptions, SuiteReport, registered_sui
 from factions.export.jsonl import write_jsonl
 from factions.ingest.metadata import MetadataError
 from factions.ingest.run import IngestReport, ingest_paths
+from factions.packaged import data_path
 from factions.partial_date import label as partial_date
 from factions.query.profile import ClaimLine, NoSuchEntity, actor_profile
 from factions.query.summary import Summary, knowledge_base_summary
@@ -48,7 +48,7 @@ def _error(message: str) -> None:
 
 def sample_corpus_path() -> Path:
     """The built-in sample corpus shipped inside the package."""
-    return Path(str(resources.files("factions").joinpath("data", "sample", "corpus")))
+    return data_path("sample", "corpus")
 
 
 def _run_ingest(

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import tempfile
-from importlib import resources
 from pathlib import Path
 
 from factions.evaluation.sample import SampleScores, evaluate_sample, format_sample_scores
 from factions.evaluation.suites import SuiteOptions, SuiteReport, suite
 from factions.ingest.run import ingest_paths
+from factions.packaged import data_path
 from factions.store import open_database
 
 
-def packaged(*parts: str) -> Path:
-    return Path(str(resources.files("factions").joinpath("data", *parts)))
-
-
 def sample_gold_path() -> Path:
-    return packaged("sample", "gold", "gold.jsonl")
+    return data_path("sample", "gold", "gold.jsonl")
 
 
 def evaluate_sample_corpus(db: str | None = None) -> SampleScores:
@@ -27,7 +23,7 @@ def evaluate_sample_corpus(db: str | None = None) -> SampleScores:
             return evaluate_sample(conn, sample_gold_path())
     with tempfile.TemporaryDirectory(prefix="factions-eval-") as tmp:
         engine = open_database(str(Path(tmp) / "sample.db"))
-        report = ingest_paths([packaged("sample", "corpus")], engine)
+        report = ingest_paths([data_path("sample", "corpus")], engine)
         if report.failed:
             raise RuntimeError(f"sample corpus failed to ingest: {report.failed[0]}")
         with engine.connect() as conn:
@@ -38,7 +34,7 @@ def evaluate_sample_corpus(db: str | None = None) -> SampleScores:
 
 def seeds_gold_path() -> Path:
     """Our own reading of the two seed articles (names and facts, no sentences of theirs)."""
-    return packaged("gold", "seeds.jsonl")
+    return data_path("gold", "seeds.jsonl")
 
 
 def evaluate_seeds(shared: Path) -> SampleScores:

@@ -23,9 +23,10 @@ from factions.evaluation.scoring import PRF, Ratio
 from factions.export.jsonl import export_rows
 from factions.extract.dates import find_dates, parse_anchor
 from factions.store import schema
+from factions.vocabulary import vocabulary
 
-SYMMETRIC = {"ally_of", "rival_of"}
-PLACE_TYPES = {"location", "country", "region"}
+SYMMETRIC = vocabulary().symmetric
+PLACE_TYPES = set(vocabulary().place_types)
 NEAR_KM = 161.0
 
 

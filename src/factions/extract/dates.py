@@ -40,12 +40,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from factions.packaged import read_toml
 from factions.partial_date import PartialDate
 
 PRECISIONS = (
@@ -60,7 +59,6 @@ PRECISIONS = (
 )
 RELATIONS = ("at", "since", "until", "before", "after", "between")
 
-_LEXICON_PATH = Path(__file__).resolve().parents[1] / "data" / "lexicons" / "dates.toml"
 # The stored shape of each precision the text can give.
 _SHAPE_OF_PRECISION = {
     "day": "day",
@@ -262,8 +260,7 @@ def _by_modifier(
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict:
-    with _LEXICON_PATH.open("rb") as handle:
-        return tomllib.load(handle)
+    return read_toml("lexicons", "dates.toml")
 
 
 def _alternation(words: list[str] | set[str] | dict) -> str:

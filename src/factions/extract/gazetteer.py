@@ -17,31 +17,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pycountry
 
+from factions.packaged import read_toml
 from factions.partial_date import PartialDate, not_after
+from factions.vocabulary import vocabulary
 
 ACTOR_TYPES = ("armed_group", "state_force", "organization")
 PERSON_TYPE = "person"
-LINK_PREDICATES = frozenset(
-    {
-        "splinter_of",
-        "faction_of",
-        "affiliated_with",
-        "pledged_allegiance_to",
-        "ally_of",
-        "merged_into",
-        "successor_of",
-        "part_of",
-    }
-)
-ROLE_PREDICATES = frozenset(
-    {"leader_of", "commander_of", "founder_of", "spokesperson_of", "member_of"}
-)
+# Links between gazetteer actors are relations; a person's links are posts.
+LINK_PREDICATES = vocabulary().of_kind("relation")
+ROLE_PREDICATES = vocabulary().roles
 RULER_LABELS = {
     "armed_group": "ARMED_GROUP",
     "state_force": "STATE_FORCE",
@@ -283,8 +272,7 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
 
 @lru_cache(maxsize=1)
 def _load_packaged_gazetteer() -> Gazetteer:
-    resource = resources.files("factions") / "data" / "actors.toml"
-    return parse_gazetteer(tomllib.loads(resource.read_text(encoding="utf-8")))
+    return parse_gazetteer(read_toml("actors.toml"))
 
 
 def parse_gazetteer(data: dict[str, Any]) -> Gazetteer:

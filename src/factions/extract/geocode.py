@@ -32,7 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
-REGIONS_PATH = Path(__file__).resolve().parents[1] / "data" / "regions.toml"
+from factions.packaged import data_path
+
+REGIONS_PATH = data_path("regions.toml")
 PRECISIONS = ("point", "district", "admin1", "country", "region")
 
 # Feature words after (or, with "of", before) a name, and the precision they ask for. A

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Any
+
+from factions.packaged import read_toml
+from factions.vocabulary import vocabulary
 
 # Slots of relation patterns, written as {X}/{Y} in the data files.
 _GROUP_NOUN = (
@@ -29,12 +29,6 @@ _SLOT_FOR = {
     "{w}": r"(?:(?:[^\s\[\]]+|\[\[P\d+\]\])\s+){0,3}",
     "{W}": r"(?:(?:[^\s\[\]]+|\[\[P\d+\]\])\s+){0,8}",
 }
-
-
-def read_data_toml(name: str) -> dict[str, Any]:
-    """A TOML file from the packaged data directory."""
-    with resources.files("factions").joinpath("data", name).open("rb") as handle:
-        return tomllib.load(handle)
 
 
 def compile_slot_pattern(pattern: str) -> re.Pattern[str]:
@@ -100,10 +94,10 @@ class Lexicons:
 
 @lru_cache(maxsize=1)
 def load_lexicons() -> Lexicons:
-    entities = read_data_toml("lexicons/entities.toml")
-    cues = read_data_toml("lexicons/cues.toml")
-    relations = read_data_toml("lexicons/relations.toml")
-    events = read_data_toml("lexicons/events.toml")
+    entities = read_toml("lexicons", "entities.toml")
+    cues = read_toml("lexicons", "cues.toml")
+    relations = read_toml("lexicons", "relations.toml")
+    events = read_toml("lexicons", "events.toml")
     version = "e{}.c{}.r{}.v{}".format(
         entities["version"], cues["version"], relations["version"], events["version"]
     )
@@ -126,7 +120,7 @@ def load_lexicons() -> Lexicons:
         relations=tuple(
             RelationRule(
                 predicate=rule["predicate"],
-                symmetric=rule.get("symmetric", False),
+                symmetric=rule["predicate"] in vocabulary().symmetric,
                 patterns=tuple(compile_slot_pattern(p) for p in rule["patterns"]),
             )
             for rule in relations["relation"]

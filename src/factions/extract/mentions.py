@@ -19,8 +19,9 @@ from factions.extract.gazetteer import load_gazetteer
 from factions.extract.geocode import PlaceMatch, document_focus, get_geocoder
 from factions.extract.lexicons import load_lexicons
 from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_id
+from factions.vocabulary import vocabulary
 
-ACTOR_TYPES = {"armed_group", "state_force", "organization", "person"}
+ACTOR_TYPES = set(vocabulary().actor_types)
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 GAZETTEER_TYPES = {
     "ARMED_GROUP": "armed_group",

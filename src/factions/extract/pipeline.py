@@ -42,10 +42,11 @@ from factions.model import (
     Extraction,
     Participant,
 )
+from factions.vocabulary import vocabulary
 
 EXTRACTOR_NAME = "factions.rules"
 EXTRACTOR_RELEASE = 1
-_PLACE_TYPES = {"location", "region", "country"}
+_PLACE_TYPES = set(vocabulary().place_types)
 
 
 def extractor_version() -> str:
@@ -65,7 +66,7 @@ def _sentence_dates(dates: list[DateMention], sent: Span) -> list[DateMention]:
 # A role or tie said to be over: "its former leader", "the late founder".
 _ENDED = re.compile(r"\b(?:former|erstwhile|late|ex-|one-time|once)\b", re.IGNORECASE)
 # A claim that is a point in time, not a state: it starts and ends with its date.
-_POINT_PREDICATES = {"fate", "claimed_responsibility_for"}
+_POINT_PREDICATES = vocabulary().points
 
 
 # How far before and after a relation's words a date still belongs to its clause.
@@ -315,8 +316,8 @@ def registry_types(mentions: list[MentionSpan]) -> dict[str, str]:
     return {m.entity.id: m.entity.type for m in mentions}
 
 
-_FIGHTING_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-_ARMED_TYPES = {"armed_group", "state_force", "country"}
+_FIGHTING_TYPES = vocabulary().armed_event_types
+_ARMED_TYPES = set(vocabulary().armed_types)
 
 
 def claims_from_events(events: list[EventRecord], types: dict[str, str]) -> list[ClaimRecord]:

@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from factions.extract.lexicons import Lexicons, read_data_toml
+from factions.extract.lexicons import Lexicons
 from factions.extract.mentions import LocalEntity, MentionSpan
+from factions.packaged import read_toml
 
 # "[[E0]] ([[E1]])" where both name the same entity: the acronym defined in passing.
 _ACRONYM_ECHO = re.compile(r"\[\[E(\d+)\]\] \(\[\[E(\d+)\]\]\)")
@@ -155,7 +156,7 @@ class SlotTypes:
 @lru_cache(maxsize=1)
 def slot_types() -> dict[str, SlotTypes]:
     """Entity types each predicate's subject and object may have (relations.toml)."""
-    rules = read_data_toml("lexicons/relations.toml")["relation"]
+    rules = read_toml("lexicons", "relations.toml")["relation"]
     return {
         rule["predicate"]: SlotTypes(
             frozenset(rule["subject_types"]) if "subject_types" in rule else None,

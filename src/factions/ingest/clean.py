@@ -21,7 +21,9 @@ from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
-FURNITURE_FILE = Path(__file__).resolve().parents[1] / "data" / "furniture.toml"
+from factions.packaged import data_path
+
+FURNITURE_FILE = data_path("furniture.toml")
 
 # Characters that end a sentence, possibly followed by closing quotes or brackets.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")

@@ -18,9 +18,10 @@ from factions import partial_date
 from factions.model import CERTAINTY_GRADES
 from factions.partial_date import not_after
 from factions.store import schema
+from factions.vocabulary import vocabulary
 
-ACTOR_TYPES = ("armed_group", "state_force", "organization", "person")
-PLACE_TYPES = ("location", "country", "region")
+ACTOR_TYPES = vocabulary().actor_types
+PLACE_TYPES = vocabulary().place_types
 _CHUNK = 500
 
 

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import Connection, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from factions.extract.lexicons import read_data_toml
 from factions.partial_date import query_days
 from factions.query.common import (
     PLACE_TYPES,
@@ -30,6 +29,7 @@ from factions.query.common import (
 )
 from factions.query.lookup import find_entity
 from factions.store import schema
+from factions.vocabulary import vocabulary
 from factions.store.relations import meeting_days
 
 
@@ -123,12 +123,12 @@ def place_condition(conn: Connection, scope: PlaceScope, canon: Canon, column: A
 
 @cache
 def _type_spellings() -> dict[str, tuple[str, str]]:
-    """Lowercased event type or sub-type -> (column, stored spelling), from the lexicon."""
+    """Lowercased event type or sub-type -> (column, stored spelling), from the vocabulary."""
     spellings: dict[str, tuple[str, str]] = {}
-    for trigger in read_data_toml("lexicons/events.toml").get("trigger", []):
-        for column in ("event_type", "sub_event_type"):
-            if trigger.get(column):
-                spellings[trigger[column].lower()] = (column, trigger[column])
+    for event_type, sub_types in vocabulary().event_types.items():
+        spellings[event_type.lower()] = ("event_type", event_type)
+        for sub_type in sub_types:
+            spellings.setdefault(sub_type.lower(), ("sub_event_type", sub_type))
     return spellings
 
 

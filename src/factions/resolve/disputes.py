@@ -16,9 +16,10 @@ from sqlalchemy import Connection, select
 from factions.model import stable_id
 from factions.partial_date import intervals_overlap
 from factions.store import schema
+from factions.vocabulary import vocabulary
 
 # Claims whose value is an event: who carried it out, who claimed it.
-EVENT_PREDICATES = {"carried_out", "claimed_responsibility_for"}
+EVENT_PREDICATES = vocabulary().of_kind("event")
 INCOMPATIBLE_FATES = {
     frozenset({"killed", "fled"}),
     frozenset({"killed", "alive"}),
@@ -65,7 +66,7 @@ def find_disputes(
                 (stable_id("dsp", subject, "fate", *sorted(members)), subject, reason, members)
             )
     for (subject, predicate, obj), rows in relations.items():
-        if subject > obj and predicate in {"ally_of", "rival_of"}:
+        if subject > obj and predicate in vocabulary().symmetric:
             continue
         positive = [r for r in rows if r.polarity]
         negative = [r for r in rows if not r.polarity]

@@ -13,6 +13,7 @@ Content-Security-Policy forbids inline script on every page.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections import defaultdict
 from dataclasses import asdict
@@ -42,17 +43,10 @@ from factions.query.network import NetworkEdge, actor_network
 from factions.query.profile import EventLine, actor_profile, find_entity_id
 from factions.query.summary import knowledge_base_summary
 from factions.query.timeline import TimelineEntry, actor_timeline
+from factions.vocabulary import vocabulary
 
 HERE = Path(__file__).parent
 # Predicates that say who holds which post; the profile lists them as a dated history.
-ROLE_PREDICATES = (
-    "leader_of",
-    "commander_of",
-    "founder_of",
-    "spokesperson_of",
-    "member_of",
-    "director_of",
-)
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -83,7 +77,19 @@ def date_floor(value: str | None) -> str | None:
 
 def role_name(predicate: str) -> str:
     """'leader_of' -> 'leader': the post, for lines read from the organisation's side."""
-    return predicate.removesuffix("_of").replace("_", " ")
+    return vocabulary().post_of(predicate)
+
+
+def vocabulary_for_pages() -> dict[str, Any]:
+    """What the scripts need of the vocabulary: predicate labels and family colours."""
+    words = vocabulary()
+    return {
+        "predicates": {
+            name: {"label": p.label, "family": p.family, "colour": words.families[p.family].colour}
+            for name, p in words.predicates.items()
+        },
+        "families": {name: f.label for name, f in words.families.items()},
+    }
 
 
 # --- page data (what each page draws, and its JSON twin) ---------------------------------------
@@ -329,12 +335,12 @@ def profile_data(conn: Connection, entity_id: str) -> dict[str, Any]:
     profile = actor_profile(conn, entity_id)
     data = asdict(profile)
     roles = sorted(
-        (c for c in data["claims"] if c["predicate"] in ROLE_PREDICATES),
+        (c for c in data["claims"] if c["predicate"] in vocabulary().roles),
         key=lambda c: date_floor(c["valid_from"]) or "9999",
     )
     grouped: dict[str, list[dict]] = defaultdict(list)
     for claim in data["claims"]:
-        if claim["predicate"] not in ROLE_PREDICATES:
+        if claim["predicate"] not in vocabulary().roles:
             grouped[claim["predicate"]].append(claim)
     data.update(
         roles=roles,
@@ -412,7 +418,15 @@ def register_pages(app: FastAPI, engine: Engine) -> None:
     """Add the HTML pages, their `?format=json` twins and /static to a FastAPI app."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True  # .html templates escape already; say it for every file
-    templates.env.filters.update(partial_date=label, role=role_name)
+    templates.env.filters.update(
+        partial_date=label, role=role_name, predicate_label=vocabulary().label_of
+    )
+    script = "window.FactionsVocabulary = " + json.dumps(vocabulary_for_pages()) + ";\n"
+
+    @app.get("/vocabulary.js", include_in_schema=False)
+    def vocabulary_script() -> Response:
+        return Response(script, media_type="text/javascript")
+
     if not any(getattr(route, "name", None) == "static" for route in app.routes):
         app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _add_security_headers(app)

@@ -17,22 +17,10 @@ const Factions = (() => {
     organization: "diamond",
     person: "round-triangle",
   };
-  const PREDICATE_COLOURS = {
-    ally_of: "#16a34a",
-    fights: "#dc2626",
-    pledged_allegiance_to: "#9333ea",
-    affiliated_with: "#0891b2",
-    split_from: "#b45309",
-    merged_into: "#4f46e5",
-    hosted_by: "#ca8a04",
-    leader_of: "#475569",
-    commander_of: "#475569",
-    founder_of: "#64748b",
-    spokesperson_of: "#94a3b8",
-    member_of: "#94a3b8",
-    director_of: "#64748b",
-    claimed_responsibility_for: "#be185d",
-  };
+  // Predicate labels and colours come from the vocabulary the page carries (data/vocabulary.toml).
+  const VOCABULARY = window.FactionsVocabulary || { predicates: {}, families: {} };
+  const PREDICATE_COLOURS = Object.fromEntries(
+    Object.entries(VOCABULARY.predicates || {}).map(([name, p]) => [name, p.colour]));
   const EVENT_COLOURS = {
     "Battles": "#dc2626",
     "Explosions/Remote violence": "#ea580c",
@@ -60,7 +48,10 @@ const Factions = (() => {
     while (node.firstChild) node.removeChild(node.firstChild);
   }
 
-  const label = (text) => String(text || "").replaceAll("_", " ");
+  const label = (text) => {
+    const known = (VOCABULARY.predicates || {})[text];
+    return known ? known.label : String(text || "").replaceAll("_", " ");
+  };
 
   function documentLink(ev) {
     const href = `/documents/${encodeURIComponent(ev.document)}#${ev.start}-${ev.end}`;
@@ -166,7 +157,7 @@ const Factions = (() => {
   }
 
   return {
-    TYPE_COLOURS, TYPE_SHAPES, PREDICATE_COLOURS, EVENT_COLOURS,
+    TYPE_COLOURS, TYPE_SHAPES, PREDICATE_COLOURS, EVENT_COLOURS, VOCABULARY,
     el, clear, label, evidenceList, badge, actorLink, claimCard, eventCard, fetchJSON,
     flatEvent, claimsBehind, debounce,
     predicateColour: (p) => PREDICATE_COLOURS[p] || "#6b7280",
