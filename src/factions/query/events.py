@@ -29,8 +29,8 @@ from factions.query.common import (
 )
 from factions.query.lookup import find_entity
 from factions.store import schema
-from factions.vocabulary import vocabulary
 from factions.store.relations import meeting_days
+from factions.vocabulary import vocabulary
 
 
 @dataclass
