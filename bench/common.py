@@ -7,8 +7,8 @@ import platform
 import random
 import re
 
+from factions.ingest.readers import Article, articles_in_file, collect_files
 from factions.ingest.run import documents_from_article
-from factions.ingest.sources import Article, articles_in_file, collect_files
 from factions.packaged import data_path
 
 # Names swapped in when the sample corpus is multiplied, so no two generated documents are the

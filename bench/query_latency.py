@@ -34,7 +34,7 @@ from factions.query.profile import actor_profile
 from factions.query.summary import knowledge_base_summary
 from factions.query.timeline import actor_timeline
 from factions.store import open_database, schema
-from factions.store.relations import rebuild_relation_index
+from factions.store.relation_index import rebuild_relation_index
 from factions.store.writer import fill_claim_days, fill_event_days, fill_mention_counts
 from factions.web.api import create_app
 

@@ -24,7 +24,7 @@ from factions.partial_date import (
 from factions.query.common import grades_at_least
 from factions.query.network import actor_network, parse_predicates
 from factions.resolve import canonical_map
-from factions.store import open_database, relations, schema, writer
+from factions.store import open_database, relation_index, schema, writer
 from factions.store.db import SCHEMA_VERSION, schema_version
 
 
@@ -57,7 +57,7 @@ def test_length_classes_grow_with_the_period() -> None:
 
 
 def test_constant_spans_cut_where_claims_start_or_end() -> None:
-    spans = relations.constant_spans([(1, 10, 1), (5, 15, 2), (30, 30, 1)])
+    spans = relation_index.constant_spans([(1, 10, 1), (5, 15, 2), (30, 30, 1)])
     assert [(s.first, s.last, s.claims, s.weight) for s in spans] == [
         (1, 4, 1, 1),
         (5, 10, 2, 3),
@@ -65,7 +65,7 @@ def test_constant_spans_cut_where_claims_start_or_end() -> None:
         (30, 30, 1, 1),
     ]
     assert [(s.new_claims, s.new_weight) for s in spans] == [(1, 1), (1, 2), (0, 0), (1, 1)]
-    assert relations.constant_spans([]) == []
+    assert relation_index.constant_spans([]) == []
 
 
 def _expected(conn: Connection, lower: str | None, upper: str | None, predicates, grades):  # type: ignore[no-untyped-def]
@@ -200,7 +200,7 @@ def test_the_index_kept_while_ingesting_equals_a_rebuild(sample_kb, tmp_path: Pa
     with engine.begin() as conn:
         kept = _index(conn)
         assert kept[0] and kept[1] and kept[2]
-        relations.rebuild_relation_index(conn)
+        relation_index.rebuild_relation_index(conn)
         assert _index(conn) == kept
 
 
@@ -244,13 +244,13 @@ def _tiny_kb(conn: Connection, claims: list[ClaimRecord], published: str) -> Non
         ],
     )
     writer.insert_claims(conn, "doc-1", claims)
-    relations.add_relation_spans(
+    relation_index.add_relation_spans(
         conn,
         [
             span
             for c in claims
             if (
-                span := relations.relation_span(
+                span := relation_index.relation_span(
                     c.id,
                     c.subject,
                     c.predicate,
@@ -323,10 +323,10 @@ def test_linking_an_entity_moves_its_claims_to_the_canonical_edge(tmp_path: Path
             ("grp-b", "per-a"),
         }
         writer.set_links(conn, schema.entity_links, [("per-a", "per-c", 0.9, "test")])
-        relations.relink_entity(conn, "per-a", "per-c")
+        relation_index.relink_entity(conn, "per-a", "per-c")
         after = actor_network(conn, as_of="2016-03")
         kept = _index(conn)
-        relations.rebuild_relation_index(conn)
+        relation_index.rebuild_relation_index(conn)
         assert _index(conn) == kept
     edges = {(e.subject, e.object): e for e in after.edges}
     assert set(edges) == {("per-c", "grp-b"), ("grp-b", "per-c")}
@@ -390,14 +390,14 @@ def test_adding_claims_one_by_one_gives_the_stretches_of_all_at_once(seed: int) 
     for _ in range(rng.randint(1, 12)):
         first = rng.randint(0, 60)
         periods.append((first, first + rng.choice([0, 0, 1, 5, 20, 80]), rng.randint(1, 3)))
-    stretches: list[relations.Stretch] = []
+    stretches: list[relation_index.Stretch] = []
     for first, last, weight in periods:
         met = [s for s in stretches if s.first <= last and s.last >= first]
         kept = [s for s in stretches if s not in met]
         stretches = sorted(
-            kept + relations.add_period(met, first, last, weight), key=lambda s: s.first
+            kept + relation_index.add_period(met, first, last, weight), key=lambda s: s.first
         )
-    assert stretches == relations.constant_spans(periods)
+    assert stretches == relation_index.constant_spans(periods)
 
 
 @pytest.mark.parametrize("query", [{"as_of": "2011"}, {}], ids=["dated", "all time"])

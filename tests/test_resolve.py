@@ -71,6 +71,8 @@ def _extraction(doc_text: str, person: str, context: list[str]):  # type: ignore
 def test_resolver_never_links_two_names_both_ways(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from factions.resolve import Resolver, canonical_map
     from factions.store import open_database
+    from factions.store.batch import write_batch
+    from factions.store.writer import StoredDocument
 
     engine = open_database(str(tmp_path / "kb.db"))
     with engine.connect() as conn:
@@ -80,14 +82,9 @@ def test_resolver_never_links_two_names_both_ways(tmp_path) -> None:  # type: ig
         ("Second report.", "Daud Daud"),
         ("Third report.", "Mohammad Daud Daud"),
     ]:
+        extraction = _extraction(text, name, ["taliban"])
         with engine.begin() as conn:
-            resolver.store(
-                conn,
-                _extraction(text, name, ["taliban"]),
-                fingerprint=None,
-                near_duplicate_of=None,
-                extractor="t",
-            )
+            write_batch(conn, resolver.resolve([(StoredDocument(extraction.document), extraction)]))
     with engine.connect() as conn:
         mapping = canonical_map(conn)
     assert len(mapping) == 1

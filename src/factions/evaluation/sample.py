@@ -22,6 +22,7 @@ from sqlalchemy import Connection, select
 from factions.evaluation.scoring import PRF, Ratio
 from factions.export.jsonl import export_rows
 from factions.extract.dates import find_dates, parse_anchor
+from factions.resolve import canonical_map
 from factions.store import schema
 from factions.vocabulary import vocabulary
 
@@ -124,11 +125,7 @@ class KnowledgeBase:
         return keys
 
     def _mentions(self, conn: Connection) -> dict[str, list[tuple[str, str, int, int]]]:
-        canonical = {}
-        for entity_id, target in conn.execute(
-            select(schema.entity_links.c.entity_id, schema.entity_links.c.canonical_id)
-        ):
-            canonical[entity_id] = target
+        canonical = canonical_map(conn)
         mentions: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
         for doc_id, entity_id, text, start, end in conn.execute(
             select(

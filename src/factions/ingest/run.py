@@ -20,7 +20,7 @@ from factions.ingest.clean import split_stories
 from factions.ingest.documents import fingerprint, hamming, make_document
 from factions.ingest.html import extract_html
 from factions.ingest.metadata import merged, normalise_published, read_metadata_file
-from factions.ingest.sources import (
+from factions.ingest.readers import (
     Article,
     Failure,
     articles_in_file,
@@ -29,7 +29,8 @@ from factions.ingest.sources import (
 )
 from factions.model import Document, Extraction
 from factions.resolve import Resolver, refresh_derived
-from factions.store.writer import document_exists
+from factions.store.batch import write_batch
+from factions.store.writer import StoredDocument, document_exists
 
 BATCH_SIZE = 16
 NEAR_DUPLICATE_BITS = 3
@@ -183,6 +184,38 @@ def _extracted(
             yield from zip(done, future.result(), strict=True)
 
 
+def _store(
+    engine: Engine,
+    resolver: Resolver,
+    documents: list[tuple[StoredDocument, Extraction]],
+    report: IngestReport,
+) -> None:
+    """Resolve and write a batch in one transaction; if that fails, one document at a time,
+    so that one document the store refuses fails alone."""
+    if not documents:
+        return
+    try:
+        with engine.begin() as conn:
+            write_batch(conn, resolver.resolve(documents))
+    except Exception as exc:
+        if len(documents) == 1:
+            stored = documents[0][0].document
+            reason = f"could not be stored ({type(exc).__name__}: {exc})".splitlines()[0]
+            report.failed.append(Failure(stored.source or stored.id, reason))
+            return
+        # The failed transaction stored nothing; the resolver's memory of it is rebuilt.
+        with engine.connect() as conn:
+            fresh = Resolver.load(conn)
+        resolver.people, resolver.linker = fresh.people, fresh.linker
+        for one in documents:
+            _store(engine, resolver, [one], report)
+        return
+    for stored, _ in documents:
+        report.new.append(stored.document.id)
+        if stored.near_duplicate_of:
+            report.near_duplicates.append((stored.document.id, stored.near_duplicate_of))
+
+
 def ingest_paths(
     paths: list[Path],
     engine: Engine,
@@ -209,24 +242,19 @@ def ingest_paths(
         resolver = Resolver.load(conn)
         near = _NearDuplicateIndex(resolver.fingerprints(conn))
     pending = _pending_documents(files, listing, engine, report, on_progress)
+    waiting: list[tuple[StoredDocument, Extraction]] = []
     for document, result in _extracted(pending, extractor, processes):
         if isinstance(result, Exception):
             report.failed.append(Failure(document.source or document.id, str(result)))
             continue
         fp = fingerprint(document.text)
         duplicate_of = near.find(fp)
-        with engine.begin() as conn:
-            resolver.store(
-                conn,
-                result,
-                fingerprint=fp,
-                near_duplicate_of=duplicate_of,
-                extractor=extractor.version,
-            )
         near.add(document.id, fp)
-        report.new.append(document.id)
-        if duplicate_of:
-            report.near_duplicates.append((document.id, duplicate_of))
+        waiting.append((StoredDocument(document, fp, duplicate_of, extractor.version), result))
+        if len(waiting) >= BATCH_SIZE:
+            _store(engine, resolver, waiting, report)
+            waiting = []
+    _store(engine, resolver, waiting, report)
     if report.new:
         with engine.begin() as conn:
             refresh_derived(conn)

@@ -18,6 +18,7 @@ from factions import partial_date
 from factions.model import CERTAINTY_GRADES
 from factions.partial_date import not_after
 from factions.store import schema
+from factions.store.linker import Linker
 from factions.vocabulary import vocabulary
 
 ACTOR_TYPES = vocabulary().actor_types
@@ -105,44 +106,16 @@ class Canon:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self._links: dict[str, str | None] = {}
+        self.linker = Linker.lazy(conn)
         self._info: dict[str, Row] = {}
         self._missing: set[str] = set()
 
-    def _load_links(self, ids: Iterable[str]) -> None:
-        wanted = {i for i in ids if i and i not in self._links}
-        while wanted:
-            found: dict[str, str] = {}
-            for batch in chunks(sorted(wanted)):
-                found.update(
-                    self.conn.execute(
-                        select(
-                            schema.entity_links.c.entity_id, schema.entity_links.c.canonical_id
-                        ).where(schema.entity_links.c.entity_id.in_(batch))
-                    ).all()
-                )
-            for entity_id in wanted:
-                self._links[entity_id] = found.get(entity_id)
-            wanted = {t for t in found.values() if t not in self._links}
-
     def of(self, entity_id: str | None) -> str | None:
-        """The canonical id, following chains of links as `resolve.canonical_map` does."""
-        if entity_id is None:
-            return None
-        if entity_id not in self._links:
-            self._load_links([entity_id])
-        seen, current = {entity_id}, self._links.get(entity_id)
-        if current is None:
-            return entity_id
-        while self._links.get(current) is not None and current not in seen:
-            seen.add(current)
-            current = self._links[current]  # type: ignore[assignment]
-        return current
+        """The canonical id (the linker follows chains of links)."""
+        return self.linker.maybe(entity_id)
 
     def many(self, ids: Iterable[str | None]) -> dict[str, str]:
-        ids = [i for i in ids if i]
-        self._load_links(ids)
-        return {i: self.of(i) or i for i in ids}
+        return self.linker.many(ids)
 
     def members(self, canonical_id: str) -> list[str]:
         """Every machine id whose canonical id is this one, itself included."""

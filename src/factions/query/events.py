@@ -29,7 +29,7 @@ from factions.query.common import (
 )
 from factions.query.lookup import find_entity
 from factions.store import schema
-from factions.store.relations import meeting_days
+from factions.store.relation_index import meeting_days
 from factions.vocabulary import vocabulary
 
 

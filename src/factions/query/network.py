@@ -4,7 +4,7 @@ A claim is valid at a date D when its period [valid_from, valid_to] meets D's (s
 at the shorter of the two precisions), a missing bound being open. A claim with no dates at
 all holds at its document's publication date (and always, when no date is asked for). Claims
 are aggregated into one edge per (subject, predicate, object) of canonical entities, read from
-the relation index (store/relations.py) rather than from every claim.
+the relation index (store/relation_index.py) rather than from every claim.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from factions.query.common import (
     grades_at_least,
 )
 from factions.store import schema
-from factions.store.relations import reaching_ranges, starting_ranges
+from factions.store.relation_index import reaching_ranges, starting_ranges
 
 
 @dataclass

@@ -22,7 +22,7 @@ from factions.query.common import (
 from factions.query.events import EventRow, find_events, place_condition, place_scope
 from factions.query.lookup import find_entity
 from factions.store import schema
-from factions.store.relations import meeting_days
+from factions.store.relation_index import meeting_days
 
 
 @dataclass

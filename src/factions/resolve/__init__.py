@@ -18,28 +18,28 @@ from factions.resolve.entities import (
     name_tokens,
 )
 from factions.resolve.events import same_event_links
-from factions.store import relations, schema, writer
+from factions.store import schema, writer
+from factions.store.batch import EntityLink, ResolvedBatch, ResolvedDocument
+from factions.store.linker import Linker, canonical_ids
+from factions.store.relation_index import RelationSpan, relation_span
+from factions.store.writer import StoredDocument
 
 __all__ = ["Resolver", "canonical_map", "refresh_derived"]
 
 
 class Resolver:
-    """Stores extractions, linking their entities to entities already known."""
+    """Resolves batches of extractions against the entities already known."""
 
-    def __init__(self, people: dict[str, KnownPerson], links: dict[str, str]) -> None:
+    def __init__(self, people: dict[str, KnownPerson], linker: Linker) -> None:
         self.people = people
-        self.links = links
+        self.linker = linker
 
     @classmethod
     def load(cls, conn: Connection) -> Resolver:
-        return cls(load_known_people(conn), canonical_map(conn))
+        return cls(load_known_people(conn), Linker.whole(conn))
 
     def canonical(self, entity_id: str) -> str:
-        seen = {entity_id}
-        while entity_id in self.links and self.links[entity_id] not in seen:
-            entity_id = self.links[entity_id]
-            seen.add(entity_id)
-        return entity_id
+        return self.linker.canonical(entity_id)
 
     @staticmethod
     def fingerprints(conn: Connection) -> list[tuple[str, str]]:
@@ -50,24 +50,18 @@ class Resolver:
         )
         return [(r[0], r[1]) for r in rows]
 
-    def store(
-        self,
-        conn: Connection,
-        extraction: Extraction,
-        *,
-        fingerprint: str | None,
-        near_duplicate_of: str | None,
-        extractor: str,
-    ) -> None:
-        document = extraction.document
-        writer.insert_document(
-            conn,
-            document,
-            fingerprint=fingerprint,
-            near_duplicate_of=near_duplicate_of,
-            extractor=extractor,
-        )
-        writer.upsert_entities(conn, extraction.entities)
+    def resolve(self, documents: list[tuple[StoredDocument, Extraction]]) -> ResolvedBatch:
+        """One complete batch for the store: links first, then every claim's index entry
+        under the canonical ids those links give."""
+        batch = ResolvedBatch()
+        for stored, extraction in documents:
+            batch.documents.append(ResolvedDocument(stored, extraction))
+            batch.links.extend(self._person_links(extraction))
+        for resolved in batch.documents:
+            batch.relation_spans.extend(self._relation_spans(resolved.extraction))
+        return batch
+
+    def _person_links(self, extraction: Extraction) -> list[EntityLink]:
         links = []
         for record in extraction.entities:
             if record.type != "person" or record.gazetteer_id:
@@ -75,28 +69,22 @@ class Resolver:
             link = find_person_link(record, self.people)
             # Link to the canonical end of the chain, and never back to this record.
             target = self.canonical(link[0]) if link else None
-            if link and target != record.id and record.id not in self.links:
-                links.append((record.id, target, link[1], link[2]))
-                self.links[record.id] = target
+            if link and target and target != record.id and not self.linker.is_linked(record.id):
+                links.append(EntityLink(record.id, target, link[1], link[2]))
+                self.linker.link(record.id, target)
             known = self.people.setdefault(
                 record.id, KnownPerson(record.id, record.name, name_tokens(record.name))
             )
             known.context.update(record.context)
-        writer.set_links(conn, schema.entity_links, links)
-        for entity_id, target, _score, _method in links:
-            relations.relink_entity(conn, entity_id, target)
-        writer.insert_mentions(conn, document.id, extraction.mentions)
-        writer.insert_claims(conn, document.id, extraction.claims, document.published)
-        relations.add_relation_spans(conn, self._relation_spans(extraction))
-        writer.insert_events(conn, document.id, extraction.events, document.published)
+        return links
 
-    def _relation_spans(self, extraction: Extraction) -> list[relations.RelationSpan]:
+    def _relation_spans(self, extraction: Extraction) -> list[RelationSpan]:
         return [
             span
             for c in extraction.claims
             if c.object
             and (
-                span := relations.relation_span(
+                span := relation_span(
                     c.id,
                     self.canonical(c.subject),
                     c.predicate,
@@ -117,7 +105,7 @@ class Resolver:
 
 def canonical_map(conn: Connection) -> dict[str, str]:
     """Machine entity id -> canonical id, following chains of links."""
-    return relations.canonical_ids(conn)
+    return canonical_ids(conn)
 
 
 def refresh_derived(conn: Connection) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
 from sqlalchemy.schema import CreateIndex
 
 from factions.store import schema, sqlite
-from factions.store.relations import fill_edge_totals, rebuild_relation_index
+from factions.store.relation_index import fill_edge_totals, rebuild_relation_index
 from factions.store.writer import fill_claim_days, fill_event_days, fill_mention_counts
 
 DB_ENV = "FACTIONS_DB"

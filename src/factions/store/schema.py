@@ -284,7 +284,7 @@ CLAIM_DATE_INDEXES = (
 
 # The relation index (migration 4): a derived copy of the positive relation claims, keyed by
 # canonical entities, and per edge the periods over which its set of valid claims stays the
-# same. Rebuilt from `claims` and `entity_links` at any time (store/relations.py); it lets
+# same. Rebuilt from `claims` and `entity_links` at any time (store/relation_index.py); it lets
 # "the network as of a date" read one row per edge instead of every claim.
 relation_spans = Table(
     "relation_spans",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
@@ -13,6 +14,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Mention
 from factions.partial_date import day_span, length_class, validity_days
 from factions.store import schema
+
+_CHUNK = 500
 
 
 def insert_ignore(conn: Connection, table, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
@@ -41,26 +44,42 @@ def insert_document(
     near_duplicate_of: str | None,
     extractor: str,
 ) -> None:
+    insert_documents(conn, [StoredDocument(document, fingerprint, near_duplicate_of, extractor)])
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document with what ingest learnt about it besides its text."""
+
+    document: Document
+    fingerprint: str | None = None
+    near_duplicate_of: str | None = None
+    extractor: str = ""
+
+
+def insert_documents(conn: Connection, documents: Iterable[StoredDocument]) -> None:
+    ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
     insert_ignore(
         conn,
         schema.documents,
         [
             {
-                "id": document.id,
-                "title": document.title,
-                "url": document.url,
-                "outlet": document.outlet,
-                "author": document.author,
-                "published": document.published,
-                "published_precision": document.published_precision,
-                "source": document.source,
-                "part": document.part,
-                "text": document.text,
-                "fingerprint": fingerprint,
-                "near_duplicate_of": near_duplicate_of,
-                "extractor": extractor,
-                "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "id": d.document.id,
+                "title": d.document.title,
+                "url": d.document.url,
+                "outlet": d.document.outlet,
+                "author": d.document.author,
+                "published": d.document.published,
+                "published_precision": d.document.published_precision,
+                "source": d.document.source,
+                "part": d.document.part,
+                "text": d.document.text,
+                "fingerprint": d.fingerprint,
+                "near_duplicate_of": d.near_duplicate_of,
+                "extractor": d.extractor,
+                "ingested_at": ingested_at,
             }
+            for d in documents
         ],
     )
 
@@ -91,6 +110,11 @@ def upsert_entities(conn: Connection, records: Iterable[EntityRecord]) -> None:
 
 
 def insert_mentions(conn: Connection, document_id: str, mentions: Iterable[Mention]) -> None:
+    insert_mentions_of(conn, [(document_id, list(mentions))])
+
+
+def insert_mentions_of(conn: Connection, groups: Iterable[tuple[str, list[Mention]]]) -> None:
+    """Mentions of several documents: (document id, mentions); entities' counts go up."""
     rows = [
         {
             "document_id": document_id,
@@ -101,6 +125,7 @@ def insert_mentions(conn: Connection, document_id: str, mentions: Iterable[Menti
             "label": m.label,
             "rule": m.rule,
         }
+        for document_id, mentions in groups
         for m in mentions
     ]
     if rows:
@@ -129,10 +154,12 @@ def _evidence_rows(kind: str, owner_id: str, evidence: Iterable[Evidence]) -> li
 
 
 def _new_ids(conn: Connection, table, ids: list[str]) -> set[str]:  # type: ignore[no-untyped-def]
-    if not ids:
-        return set()
-    existing = conn.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars()
-    return set(ids) - set(existing)
+    found: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        batch = ids[start : start + _CHUNK]
+        existing = conn.execute(select(table.c.id).where(table.c.id.in_(batch))).scalars()
+        found.update(set(batch) - set(existing))
+    return found
 
 
 def _period_columns(days: tuple[int, int] | None) -> dict[str, int | None]:
@@ -158,6 +185,10 @@ def claim_days(
     }
 
 
+# Records of one document, with the document's publication date (where undated ones sit).
+Group = tuple[str, str | None, list]
+
+
 def insert_claims(
     conn: Connection,
     document_id: str,
@@ -165,31 +196,37 @@ def insert_claims(
     published: str | None = None,
 ) -> None:
     """Insert new claims with their evidence; an undated claim is placed at `published`."""
-    claims = list(claims)
-    new = _new_ids(conn, schema.claims, [c.id for c in claims])
+    insert_claims_of(conn, [(document_id, published, list(claims))])
+
+
+def insert_claims_of(conn: Connection, groups: Iterable[Group]) -> None:
+    """New claims of several documents: (document id, published, claims)."""
+    groups = list(groups)
+    new = _new_ids(conn, schema.claims, [c.id for _, _, claims in groups for c in claims])
     claim_rows, evidence_rows = [], []
-    for c in claims:
-        if c.id not in new:
-            continue
-        new.discard(c.id)
-        claim_rows.append(
-            {
-                "id": c.id,
-                "subject": c.subject,
-                "predicate": c.predicate,
-                "object": c.object,
-                "value": c.value,
-                "valid_from": c.valid_from,
-                "valid_to": c.valid_to,
-                "certainty": c.certainty,
-                "polarity": c.polarity,
-                "attributed_to": c.attributed_to,
-                "rule": c.rule,
-                "document_id": document_id,
-            }
-            | claim_days(c.valid_from, c.valid_to, published)
-        )
-        evidence_rows.extend(_evidence_rows("claim", c.id, c.evidence))
+    for document_id, published, claims in groups:
+        for c in claims:
+            if c.id not in new:
+                continue
+            new.discard(c.id)
+            claim_rows.append(
+                {
+                    "id": c.id,
+                    "subject": c.subject,
+                    "predicate": c.predicate,
+                    "object": c.object,
+                    "value": c.value,
+                    "valid_from": c.valid_from,
+                    "valid_to": c.valid_to,
+                    "certainty": c.certainty,
+                    "polarity": c.polarity,
+                    "attributed_to": c.attributed_to,
+                    "rule": c.rule,
+                    "document_id": document_id,
+                }
+                | claim_days(c.valid_from, c.valid_to, published)
+            )
+            evidence_rows.extend(_evidence_rows("claim", c.id, c.evidence))
     if claim_rows:
         conn.execute(schema.claims.insert(), claim_rows)
     if evidence_rows:
@@ -203,40 +240,48 @@ def insert_events(
     published: str | None = None,
 ) -> None:
     """Insert new events; an undated one is placed, for date queries, at `published`."""
-    events = list(events)
-    new = _new_ids(conn, schema.events, [e.id for e in events])
+    insert_events_of(conn, [(document_id, published, list(events))])
+
+
+def insert_events_of(conn: Connection, groups: Iterable[Group]) -> None:
+    """New events of several documents: (document id, published, events)."""
+    groups = list(groups)
+    new = _new_ids(conn, schema.events, [e.id for _, _, events in groups for e in events])
     event_rows, participant_rows, evidence_rows = [], [], []
-    for e in events:
-        if e.id not in new:
-            continue
-        new.discard(e.id)
-        fatalities = e.fatalities
-        event_rows.append(
-            {
-                "id": e.id,
-                "event_type": e.event_type,
-                "sub_event_type": e.sub_event_type,
-                "date": e.date,
-                "date_precision": e.date_precision,
-                "place": e.place,
-                "geo_precision": e.geo_precision,
-                "fatalities_low": fatalities.low if fatalities else None,
-                "fatalities_best": fatalities.best if fatalities else None,
-                "fatalities_high": fatalities.high if fatalities else None,
-                "certainty": e.certainty,
-                "attributed_to": e.attributed_to,
-                "trigger": e.trigger,
-                "rule": e.rule,
-                "document_id": document_id,
-            }
-            | event_days(e.date, published)
-        )
-        seen = set()
-        for p in e.participants:
-            if (p.entity, p.role) not in seen:
-                seen.add((p.entity, p.role))
-                participant_rows.append({"event_id": e.id, "entity_id": p.entity, "role": p.role})
-        evidence_rows.extend(_evidence_rows("event", e.id, e.evidence))
+    for document_id, published, events in groups:
+        for e in events:
+            if e.id not in new:
+                continue
+            new.discard(e.id)
+            fatalities = e.fatalities
+            event_rows.append(
+                {
+                    "id": e.id,
+                    "event_type": e.event_type,
+                    "sub_event_type": e.sub_event_type,
+                    "date": e.date,
+                    "date_precision": e.date_precision,
+                    "place": e.place,
+                    "geo_precision": e.geo_precision,
+                    "fatalities_low": fatalities.low if fatalities else None,
+                    "fatalities_best": fatalities.best if fatalities else None,
+                    "fatalities_high": fatalities.high if fatalities else None,
+                    "certainty": e.certainty,
+                    "attributed_to": e.attributed_to,
+                    "trigger": e.trigger,
+                    "rule": e.rule,
+                    "document_id": document_id,
+                }
+                | event_days(e.date, published)
+            )
+            seen = set()
+            for p in e.participants:
+                if (p.entity, p.role) not in seen:
+                    seen.add((p.entity, p.role))
+                    participant_rows.append(
+                        {"event_id": e.id, "entity_id": p.entity, "role": p.role}
+                    )
+            evidence_rows.extend(_evidence_rows("event", e.id, e.evidence))
     if event_rows:
         conn.execute(schema.events.insert(), event_rows)
     if participant_rows:

@@ -32,6 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from factions.partial_date import LENGTH_CLASSES, OPEN_END, OPEN_START, length_class, validity_days
 from factions.store import schema
+from factions.store.linker import Linker
 from factions.store.writer import insert_ignore
 
 EdgeKey = tuple[str, str, str]
@@ -500,33 +501,10 @@ def starting_ranges(table: schema.Table, first: Day, last: Day) -> list[ColumnEl
     ]
 
 
-def canonical_ids(conn: Connection) -> dict[str, str]:
-    """Machine entity id -> canonical id, following chains of links."""
-    links = dict(
-        conn.execute(
-            select(schema.entity_links.c.entity_id, schema.entity_links.c.canonical_id)
-        ).all()
-    )
-    resolved = {}
-    for entity_id in links:
-        seen, current = {entity_id}, links[entity_id]
-        while current in links and current not in seen:
-            seen.add(current)
-            current = links[current]
-        # A loop (which the resolver never writes, but an older database may hold) leaves
-        # each member canonical rather than hiding them all.
-        if current != entity_id:
-            resolved[entity_id] = current
-    return resolved
-
-
 def rebuild_relation_index(conn: Connection, canonical: Callable[[str], str] | None = None) -> int:
     """Rebuild the whole relation index from the claims; returns the claims indexed."""
     if canonical is None:
-        mapping = canonical_ids(conn)
-
-        def canonical(entity_id: str) -> str:
-            return mapping.get(entity_id, entity_id)
+        canonical = Linker.whole(conn).canonical
 
     conn.execute(delete(schema.edge_spans))
     conn.execute(delete(schema.edge_totals))

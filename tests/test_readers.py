@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from factions.ingest import sources
+from factions.ingest import readers
 from factions.ingest.metadata import MetadataError, normalise_published, read_metadata_file
-from factions.ingest.sources import Article, Failure, articles_in_file, collect_files
+from factions.ingest.readers import Article, Failure, articles_in_file, collect_files
 
 REPORT = (
     "Militants of the Northern Front attacked a police post in Kunduz on Monday, "
@@ -108,7 +108,7 @@ def test_bad_files_give_one_line_reasons(tmp_path: Path, content: bytes, reason:
 
 
 def test_too_large_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 100)
     path = tmp_path / "big.txt"
     path.write_text("word " * 100)
     [item] = _items(path)
@@ -184,7 +184,7 @@ def test_published_precision(value: str | None, expected: tuple) -> None:
 
 
 def test_metadata_listing_inside_a_directory_is_applied(tmp_path: Path) -> None:
-    from factions.ingest.sources import metadata_listings
+    from factions.ingest.readers import metadata_listings
 
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "metadata.jsonl").write_text(

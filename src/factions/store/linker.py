@@ -1,0 +1,127 @@
+"""The linker: from a machine entity id to its canonical id, by following entity links.
+
+Links are an overlay (`entity_links`: id -> the entity it is the same as); a chain of them ends
+at the canonical entity. Everything that shows or exports an entity asks this one class, so a
+later layer of analysts' judgements (merge, split, never-merge) changes every answer at once.
+
+A linker either reads every link at once (`Linker.whole`, for rebuilds and exports) or the
+links of the ids it is asked about (`Linker.lazy`, for queries that touch a few entities of a
+large knowledge base).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import Connection, select
+
+from factions.store import schema
+
+# Ids per IN (...) list, under every database's variable limit.
+_CHUNK = 500
+
+LinkFetcher = Callable[[set[str]], dict[str, str]]
+
+
+class Linker:
+    """Canonical ids, following chains of links; a loop leaves its members canonical."""
+
+    def __init__(self, fetch: LinkFetcher | None = None, links: dict[str, str] | None = None):
+        self._fetch = fetch
+        # id -> the id it is linked to, or None once we know it has no link.
+        self._links: dict[str, str | None] = dict(links or {})
+        self._complete = fetch is None
+
+    @classmethod
+    def whole(cls, conn: Connection) -> Linker:
+        """Every link of the knowledge base, read once."""
+        return cls(links=_all_links(conn))
+
+    @classmethod
+    def lazy(cls, conn: Connection) -> Linker:
+        """Links read on demand for the ids asked about."""
+        return cls(fetch=lambda ids: _links_of(conn, ids))
+
+    @classmethod
+    def of_links(cls, links: dict[str, str]) -> Linker:
+        return cls(links=links)
+
+    def _load(self, ids: Iterable[str]) -> None:
+        if self._complete or self._fetch is None:
+            return
+        wanted = {i for i in ids if i and i not in self._links}
+        while wanted:
+            found = self._fetch(wanted)
+            for entity_id in wanted:
+                self._links[entity_id] = found.get(entity_id)
+            wanted = {t for t in found.values() if t not in self._links}
+
+    def canonical(self, entity_id: str) -> str:
+        """The canonical id of an entity (itself when it is linked to nothing)."""
+        self._load([entity_id])
+        current = self._links.get(entity_id)
+        if current is None:
+            return entity_id
+        self._load([current])
+        seen = {entity_id}
+        # A loop (which the resolver never writes, but an older database may hold) ends where
+        # it comes back: each of its members stays canonical rather than all being hidden.
+        while self._links.get(current) is not None and current not in seen:
+            seen.add(current)
+            current = self._links[current]  # type: ignore[assignment]
+            self._load([current])
+        return current
+
+    def maybe(self, entity_id: str | None) -> str | None:
+        return None if entity_id is None else self.canonical(entity_id)
+
+    def many(self, ids: Iterable[str | None]) -> dict[str, str]:
+        """Canonical ids of many entities, their links read in a few queries."""
+        wanted = [i for i in ids if i]
+        self._load(wanted)
+        return {i: self.canonical(i) for i in wanted}
+
+    def link(self, entity_id: str, target: str) -> None:
+        """Record a new link (the resolver's own, before it is stored)."""
+        self._links[entity_id] = target
+
+    def is_linked(self, entity_id: str) -> bool:
+        self._load([entity_id])
+        return self._links.get(entity_id) is not None
+
+    def mapping(self) -> dict[str, str]:
+        """Every linked id -> its canonical id (for a whole linker: the entire overlay)."""
+        result = {}
+        for entity_id in list(self._links):
+            target = self.canonical(entity_id)
+            if target != entity_id:
+                result[entity_id] = target
+        return result
+
+
+def _all_links(conn: Connection) -> dict[str, str]:
+    return dict(
+        conn.execute(
+            select(schema.entity_links.c.entity_id, schema.entity_links.c.canonical_id)
+        ).all()
+    )
+
+
+def _links_of(conn: Connection, ids: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _CHUNK):
+        batch = ordered[start : start + _CHUNK]
+        found.update(
+            conn.execute(
+                select(schema.entity_links.c.entity_id, schema.entity_links.c.canonical_id).where(
+                    schema.entity_links.c.entity_id.in_(batch)
+                )
+            ).all()
+        )
+    return found
+
+
+def canonical_ids(conn: Connection) -> dict[str, str]:
+    """Machine entity id -> canonical id for every linked entity."""
+    return Linker.whole(conn).mapping()
