@@ -18,7 +18,7 @@ from rich.tree import Tree
 
 from factions.evaluation.run import default_shared_dir
 from factions.evaluation.suites import SuiteOptions, SuiteReport, registered_suites
-from factions.export.jsonl import write_jsonl
+from factions.export.formats import registered_formats, write_export
 from factions.ingest.metadata import MetadataError
 from factions.ingest.run import IngestReport, ingest_paths
 from factions.packaged import data_path
@@ -119,14 +119,13 @@ def ingest(
         raise typer.Exit(1)
 
 
-EXPORT_FORMATS = ("jsonl", "acled-csv", "graphml", "gexf", "geojson", "parquet")
+def _format_help() -> str:
+    return "Export format: " + ", ".join(registered_formats()) + "."
 
 
 @app.command()
 def export(
-    format: Annotated[
-        str, typer.Option("--format", help=f"Export format: {', '.join(EXPORT_FORMATS)}.")
-    ] = "jsonl",
+    format: Annotated[str, typer.Option("--format", help=_format_help())] = "jsonl",
     db: DbOption = None,
     out_file: Annotated[
         Path | None,
@@ -146,16 +145,14 @@ def export(
 
     Example: factions export --format graphml --as-of 2015-11 --out network.graphml
     """
-    from factions.export.csv_acled import write_acled_csv
-    from factions.export.geojson import write_geojson
-    from factions.export.graph import write_graph
-    from factions.export.parquet import write_parquet
     from factions.query.common import BadQuery, check_date
 
-    if format not in EXPORT_FORMATS:
-        _error(f"unknown export format '{format}' (available: {', '.join(EXPORT_FORMATS)})")
+    formats = registered_formats()
+    chosen = formats.get(format)
+    if chosen is None:
+        _error(f"unknown export format '{format}' (available: {', '.join(formats)})")
         raise typer.Exit(2)
-    if as_of and format in {"jsonl", "parquet"}:
+    if as_of and not chosen.dated:
         _error(f"--as-of does not apply to {format}: it exports the whole knowledge base")
         raise typer.Exit(2)
     try:
@@ -163,30 +160,16 @@ def export(
     except BadQuery as exc:
         _error(str(exc))
         raise typer.Exit(2) from exc
-    if format in {"graphml", "gexf", "parquet"} and not out_file:
-        _error(f"{format} needs --out ({'a directory' if format == 'parquet' else 'a file'})")
+    if chosen.target != "stream" and not out_file:
+        _error(
+            f"{format} needs --out ({'a directory' if chosen.target == 'directory' else 'a file'})"
+        )
         raise typer.Exit(2)
     engine = _open_existing(db)
     with engine.connect() as conn:
-        if format == "parquet":
-            counts = write_parquet(conn, out_file)  # type: ignore[arg-type]
-            err.print(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {out_file}")
-            return
-        if format in {"graphml", "gexf"}:
-            count = write_graph(conn, out_file, format, as_of=as_of)  # type: ignore[arg-type]
-            err.print(f"wrote {count} relations to {out_file}")
-            return
-        writers = {
-            "jsonl": lambda handle: write_jsonl(conn, handle),
-            "acled-csv": lambda handle: write_acled_csv(conn, handle, as_of=as_of),
-            "geojson": lambda handle: write_geojson(conn, handle, as_of=as_of),
-        }
-        if out_file:
-            with out_file.open("w", encoding="utf-8", newline="") as handle:
-                count = writers[format](handle)
-            err.print(f"wrote {count} rows to {out_file}")
-        else:
-            writers[format](sys.stdout)
+        count = write_export(conn, chosen, out_file or sys.stdout, as_of)
+    if out_file:
+        err.print(f"wrote {count} {chosen.unit} to {out_file}")
 
 
 def _print_summary(summary: Summary) -> None:

@@ -4,6 +4,7 @@ actors, and `serve` for the HTTP API. Thin wrappers over factions.query; no logi
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -27,6 +28,7 @@ from factions.query.network import actor_network
 from factions.query.search import search
 from factions.query.sources import source_breakdown
 from factions.query.timeline import actor_timeline
+from factions.store import default_db_path
 
 T = TypeVar("T")
 
@@ -420,9 +422,16 @@ def serve(
     """
     import uvicorn
 
-    from factions.web.api import create_app
-
     engine_check = _open_existing(db)
     engine_check.dispose()
+    # The web app is started by name, as uvicorn does for any app: the web package stays a
+    # sibling of the command line, not below it.
+    os.environ["FACTIONS_DB"] = db or default_db_path()
     out.print(f"factions API on http://{host}:{port}/ (docs at /docs)")
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    uvicorn.run(
+        "factions.web.api:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+    )

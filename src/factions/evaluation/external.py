@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from factions.export.jsonl import export_rows
 from factions.ingest.run import IngestReport, ingest_paths
+from factions.query.records import export_rows
 from factions.store import open_database
 
 

@@ -17,13 +17,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from factions.evaluation.scoring import PRF, Ratio
-from factions.export.jsonl import export_rows
 from factions.extract.dates import find_dates, parse_anchor
-from factions.resolve import canonical_map
-from factions.store import schema
+from factions.query.records import (
+    DocumentSource,
+    canonical_mentions,
+    document_sources,
+    export_rows,
+)
 from factions.vocabulary import vocabulary
 
 SYMMETRIC = vocabulary().symmetric
@@ -94,27 +97,21 @@ class KnowledgeBase:
         self.events = [r for r in rows if r["kind"] == "event"]
         self.claims = [r for r in rows if r["kind"] == "claim"]
         self.disputes = [r for r in rows if r["kind"] == "dispute"]
-        self.doc_keys = self._document_keys(conn)
-        self.texts = dict(
-            conn.execute(select(schema.documents.c.id, schema.documents.c.text)).all()
-        )
-        self.published = dict(
-            conn.execute(select(schema.documents.c.id, schema.documents.c.published)).all()
-        )
+        sources = list(document_sources(conn))
+        self.doc_keys = self._document_keys(sources)
+        self.texts = {d.id: d.text for d in sources}
+        self.published = {d.id: d.published for d in sources}
         self.names = {
             entity_id: {fold(row["name"]), *(fold(a) for a in row["aliases"])} - {""}
             for entity_id, row in self.entities.items()
         }
-        self.mentions = self._mentions(conn)
+        self.mentions = canonical_mentions(conn)
 
     @staticmethod
-    def _document_keys(conn: Connection) -> dict[str, str]:
+    def _document_keys(sources: list[DocumentSource]) -> dict[str, str]:
         """Gold document key ('FILE', 'FILE#N') -> our document id."""
         keys: dict[str, str] = {}
-        rows = conn.execute(
-            select(schema.documents.c.id, schema.documents.c.source, schema.documents.c.part)
-        )
-        for doc_id, source, part in rows:
+        for doc_id, source, part in ((d.id, d.source, d.part) for d in sources):
             base = Path(source or "").name
             if "#" in base:
                 keys[base] = doc_id
@@ -123,21 +120,6 @@ class KnowledgeBase:
                 if part == 0:
                     keys.setdefault(base, doc_id)
         return keys
-
-    def _mentions(self, conn: Connection) -> dict[str, list[tuple[str, str, int, int]]]:
-        canonical = canonical_map(conn)
-        mentions: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
-        for doc_id, entity_id, text, start, end in conn.execute(
-            select(
-                schema.mentions.c.document_id,
-                schema.mentions.c.entity_id,
-                schema.mentions.c.text,
-                schema.mentions.c.start,
-                schema.mentions.c.end,
-            )
-        ):
-            mentions[doc_id].append((canonical.get(entity_id, entity_id), text, start, end))
-        return mentions
 
     def entity_for(self, gold_names: set[str], candidates: set[str] | None = None) -> str | None:
         """Our entity whose names meet the gold names (among candidates, if given)."""

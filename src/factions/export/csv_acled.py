@@ -13,6 +13,7 @@ from typing import IO
 import pycountry
 from sqlalchemy import Connection
 
+from factions.export.formats import export_format
 from factions.partial_date import first_day_iso
 from factions.query.events import EventRow, find_events
 
@@ -129,3 +130,8 @@ def write_acled_csv(conn: Connection, out: IO[str], *, as_of: str | None = None)
     for event in events:
         writer.writerow(acled_row(event))
     return len(events)
+
+
+@export_format("acled-csv", "events with ACLED's column names", dated=True)
+def _acled_csv(conn: Connection, out: IO[str], as_of: str | None) -> int:
+    return write_acled_csv(conn, out, as_of=as_of)

@@ -10,11 +10,11 @@ import json
 from collections import Counter
 from typing import IO, Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from factions.query.common import PLACE_TYPES, Canon
+from factions.export.formats import export_format
 from factions.query.events import find_events
-from factions.store import schema
+from factions.query.records import located_places
 
 
 def _point(lon: float, lat: float) -> dict[str, Any]:
@@ -57,16 +57,7 @@ def feature_collection(conn: Connection, *, as_of: str | None = None) -> dict[st
                 },
             }
         )
-    canon = Canon(conn)
-    rows = conn.execute(
-        select(schema.entities)
-        .where(schema.entities.c.type.in_(PLACE_TYPES))
-        .where(schema.entities.c.lat.is_not(None), schema.entities.c.lon.is_not(None))
-        .order_by(schema.entities.c.id)
-    ).mappings()
-    for row in rows:
-        if canon.of(row["id"]) != row["id"]:
-            continue
+    for row in located_places(conn):
         features.append(
             {
                 "type": "Feature",
@@ -92,3 +83,8 @@ def write_geojson(conn: Connection, out: IO[str], *, as_of: str | None = None) -
     collection = feature_collection(conn, as_of=as_of)
     json.dump(collection, out, ensure_ascii=False)
     return len(collection["features"])
+
+
+@export_format("geojson", "events and places as points, for QGIS", dated=True)
+def _geojson(conn: Connection, out: IO[str], as_of: str | None) -> int:
+    return write_geojson(conn, out, as_of=as_of)

@@ -12,6 +12,7 @@ from pathlib import Path
 import networkx as nx
 from sqlalchemy import Connection
 
+from factions.export.formats import export_format
 from factions.query.network import Network, actor_network
 
 
@@ -54,3 +55,17 @@ def write_graph(conn: Connection, path: Path, fmt: str, *, as_of: str | None = N
     else:
         raise ValueError(f"unknown graph format '{fmt}'")
     return graph.number_of_edges()
+
+
+@export_format(
+    "graphml", "the actor network for Gephi (GraphML)", target="file", dated=True, unit="relations"
+)
+def _graphml(conn: Connection, path: Path, as_of: str | None) -> int:
+    return write_graph(conn, path, "graphml", as_of=as_of)
+
+
+@export_format(
+    "gexf", "the actor network for Gephi (GEXF)", target="file", dated=True, unit="relations"
+)
+def _gexf(conn: Connection, path: Path, as_of: str | None) -> int:
+    return write_graph(conn, path, "gexf", as_of=as_of)

@@ -1,178 +1,19 @@
 """The JSON Lines export: the contract in PRODUCT.md. Keep it stable; only ever add fields.
 
-Entities, claims and events are written as their canonical forms: machine entities linked to
-another entity appear once, under the canonical id, with every alias; an event reported twice
-appears once with all its evidence.
+The rows themselves (canonical entities, merged events) come from `query.records`.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from factions.resolve import canonical_map
-from factions.store import schema
+from factions.export.formats import export_format
+from factions.query.records import export_rows
 
-
-def _evidence_by_owner(conn: Connection, kind: str) -> dict[str, list[dict]]:
-    evidence: dict[str, list[dict]] = defaultdict(list)
-    rows = conn.execute(
-        select(
-            schema.evidence.c.owner_id,
-            schema.evidence.c.document_id,
-            schema.evidence.c.text,
-            schema.evidence.c.start,
-            schema.evidence.c.end,
-        )
-        .where(schema.evidence.c.owner_kind == kind)
-        .order_by(schema.evidence.c.id)
-    )
-    for owner, document, text, start, end in rows:
-        evidence[owner].append({"document": document, "text": text, "start": start, "end": end})
-    return evidence
-
-
-def document_rows(conn: Connection) -> Iterator[dict[str, Any]]:
-    rows = conn.execute(select(schema.documents).order_by(schema.documents.c.id))
-    for d in rows.mappings():
-        yield {
-            "kind": "document",
-            "id": d["id"],
-            "title": d["title"],
-            "url": d["url"],
-            "outlet": d["outlet"],
-            "author": d["author"],
-            "published": d["published"],
-            "published_precision": d["published_precision"],
-        }
-
-
-def entity_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str, Any]]:
-    aliases: dict[str, set[str]] = defaultdict(set)
-    for entity_id, alias in conn.execute(
-        select(schema.aliases.c.entity_id, schema.aliases.c.alias)
-    ):
-        aliases[canonical.get(entity_id, entity_id)].add(alias)
-    names: dict[str, str] = {}
-    for e in conn.execute(select(schema.entities.c.id, schema.entities.c.name)):
-        names[e.id] = e.name
-    for e in conn.execute(select(schema.entities).order_by(schema.entities.c.id)).mappings():
-        if e["id"] in canonical:
-            continue
-        row: dict[str, Any] = {
-            "kind": "entity",
-            "id": e["id"],
-            "type": e["type"],
-            "name": e["name"],
-            "aliases": sorted(aliases[e["id"]] - {e["name"]}),
-        }
-        if e["type"] in {"location", "country", "region"}:
-            row.update(
-                country=e["country"],
-                admin1=e["admin1"],
-                lat=e["lat"],
-                lon=e["lon"],
-                geo_precision=e["geo_precision"],
-                alternatives=json.loads(e["alternatives"]) if e["alternatives"] else [],
-            )
-        yield row
-
-
-def claim_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str, Any]]:
-    evidence = _evidence_by_owner(conn, "claim")
-    for c in conn.execute(select(schema.claims).order_by(schema.claims.c.id)).mappings():
-        row: dict[str, Any] = {
-            "kind": "claim",
-            "id": c["id"],
-            "subject": canonical.get(c["subject"], c["subject"]),
-            "predicate": c["predicate"],
-        }
-        if c["object"] is not None:
-            row["object"] = canonical.get(c["object"], c["object"])
-        else:
-            row["value"] = c["value"]
-        row.update(
-            valid_from=c["valid_from"],
-            valid_to=c["valid_to"],
-            certainty=c["certainty"],
-            polarity=bool(c["polarity"]),
-            attributed_to=canonical.get(c["attributed_to"], c["attributed_to"]),
-            evidence=evidence[c["id"]],
-        )
-        yield row
-
-
-def event_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str, Any]]:
-    evidence = _evidence_by_owner(conn, "event")
-    same_as = dict(
-        conn.execute(select(schema.event_links.c.event_id, schema.event_links.c.canonical_id)).all()
-    )
-    participants: dict[str, list[dict]] = defaultdict(list)
-    for event_id, entity_id, role in conn.execute(
-        select(
-            schema.event_participants.c.event_id,
-            schema.event_participants.c.entity_id,
-            schema.event_participants.c.role,
-        ).order_by(schema.event_participants.c.event_id)
-    ):
-        target = same_as.get(event_id, event_id)
-        item = {"entity": canonical.get(entity_id, entity_id), "role": role}
-        if item not in participants[target]:
-            participants[target].append(item)
-    merged_evidence: dict[str, list[dict]] = defaultdict(list)
-    for event_id, items in evidence.items():
-        merged_evidence[same_as.get(event_id, event_id)].extend(items)
-    for e in conn.execute(select(schema.events).order_by(schema.events.c.id)).mappings():
-        if e["id"] in same_as:
-            continue
-        low, best, high = e["fatalities_low"], e["fatalities_best"], e["fatalities_high"]
-        yield {
-            "kind": "event",
-            "id": e["id"],
-            "event_type": e["event_type"],
-            "sub_event_type": e["sub_event_type"],
-            "date": e["date"],
-            "date_precision": e["date_precision"],
-            "place": canonical.get(e["place"], e["place"]),
-            "geo_precision": e["geo_precision"],
-            "participants": participants[e["id"]],
-            "fatalities": None
-            if low is None and best is None and high is None
-            else {"low": low, "best": best, "high": high},
-            "certainty": e["certainty"],
-            "attributed_to": canonical.get(e["attributed_to"], e["attributed_to"]),
-            "evidence": merged_evidence[e["id"]],
-        }
-
-
-def dispute_rows(conn: Connection) -> Iterator[dict[str, Any]]:
-    members: dict[str, list[str]] = defaultdict(list)
-    for dispute_id, claim_id in conn.execute(
-        select(schema.dispute_claims.c.dispute_id, schema.dispute_claims.c.claim_id)
-    ):
-        members[dispute_id].append(claim_id)
-    for d in conn.execute(select(schema.disputes).order_by(schema.disputes.c.id)).mappings():
-        yield {
-            "kind": "dispute",
-            "id": d["id"],
-            "subject": d["subject"],
-            "claims": sorted(members[d["id"]]),
-            "reason": d["reason"],
-        }
-
-
-def export_rows(conn: Connection) -> Iterator[dict[str, Any]]:
-    """Every row of the export, documents first, then entities, events, claims, disputes."""
-    canonical = canonical_map(conn)
-    yield from document_rows(conn)
-    yield from entity_rows(conn, canonical)
-    yield from event_rows(conn, canonical)
-    yield from claim_rows(conn, canonical)
-    yield from dispute_rows(conn)
+__all__ = ["export_rows", "write_jsonl"]
 
 
 def write_jsonl(conn: Connection, out: IO[str]) -> int:
@@ -182,3 +23,8 @@ def write_jsonl(conn: Connection, out: IO[str]) -> int:
         out.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
         count += 1
     return count
+
+
+@export_format("jsonl", "the native contract: documents, entities, events, claims, disputes")
+def _jsonl(conn: Connection, out: IO[str], _as_of: str | None) -> int:
+    return write_jsonl(conn, out)

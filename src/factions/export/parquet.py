@@ -12,7 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Connection
 
-from factions.export.jsonl import export_rows
+from factions.export.formats import export_format
+from factions.query.records import export_rows
 
 TABLES = (
     "documents",
@@ -72,3 +73,8 @@ def write_parquet(conn: Connection, directory: Path) -> dict[str, int]:
         pq.write_table(table, directory / f"{name}.parquet")
         counts[name] = len(rows)
     return counts
+
+
+@export_format("parquet", "a directory of Parquet tables", target="directory")
+def _parquet(conn: Connection, directory: Path, _as_of: str | None) -> int:
+    return sum(write_parquet(conn, directory).values())

@@ -32,8 +32,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from factions.partial_date import LENGTH_CLASSES, OPEN_END, OPEN_START, length_class, validity_days
 from factions.store import schema
+from factions.store.dialect import insert_ignore
 from factions.store.linker import Linker
-from factions.store.writer import insert_ignore
 
 EdgeKey = tuple[str, str, str]
 _BATCH = 200

@@ -9,24 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Mention
 from factions.partial_date import day_span, length_class, validity_days
 from factions.store import schema
+from factions.store.dialect import insert_ignore
 
 _CHUNK = 500
-
-
-def insert_ignore(conn: Connection, table, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
-    """Insert rows, skipping those whose primary key already exists."""
-    if not rows:
-        return
-    if conn.dialect.name == "postgresql":
-        statement = postgresql.insert(table).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(table).on_conflict_do_nothing()
-    conn.execute(statement, rows)
 
 
 def document_exists(conn: Connection, document_id: str) -> bool:

@@ -7,6 +7,7 @@ suggestions), 422 for a parameter the query cannot use.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -72,6 +73,12 @@ def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse(
         status_code=status, content={"error": {"code": code, "message": message, **extra}}
     )
+
+
+def app_from_environment() -> FastAPI:
+    """The app over the knowledge base named by $FACTIONS_DB: the factory `factions serve`
+    hands to uvicorn by name, so that the command line never imports the web package."""
+    return create_app(os.environ.get("FACTIONS_DB") or None)
 
 
 def create_app(db_path: str | None = None) -> FastAPI:
