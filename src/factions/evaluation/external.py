@@ -3,7 +3,10 @@
 Each gold row or document becomes one article of a JSON Lines corpus (its key as the title, its
 date as the publication date), ingested by the same `ingest_paths` a user runs, and the
 knowledge base is read back through the JSON Lines export. Suites then match gold to the
-exported events, entities and claims of the document whose title is the gold key.
+exported events, entities and claims of the document whose title is the gold key. The export
+does not say which document names which entity, so the entities each document mentions are
+read from the same knowledge base's mentions (under their canonical ids, as the export lists
+them).
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from factions.ingest.run import IngestReport, ingest_paths
-from factions.query.records import export_rows
+from factions.query.records import canonical_mentions, export_rows
 from factions.store import open_database
 
 
@@ -34,6 +39,8 @@ class ExportedKnowledgeBase:
     entities: dict[str, dict[str, Any]] = field(default_factory=dict)
     events_by_key: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     claims_by_key: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # The (canonical) ids of the entities each document mentions.
+    mentioned_by_key: dict[str, set[str]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
 
@@ -52,7 +59,17 @@ def _write_corpus(documents: list[GoldDocument], path: Path) -> None:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def _index(rows: list[dict[str, Any]], report: IngestReport) -> ExportedKnowledgeBase:
+def _mentioned(conn: Connection) -> dict[str, set[str]]:
+    """Document id -> the canonical ids of the entities it mentions."""
+    return {
+        document_id: {entity for entity, *_ in mentions}
+        for document_id, mentions in canonical_mentions(conn).items()
+    }
+
+
+def _index(
+    rows: list[dict[str, Any]], report: IngestReport, mentioned: dict[str, set[str]]
+) -> ExportedKnowledgeBase:
     kb = ExportedKnowledgeBase()
     key_of: dict[str, str] = {}
     for row in rows:
@@ -71,6 +88,7 @@ def _index(rows: list[dict[str, Any]], report: IngestReport) -> ExportedKnowledg
         for key in keys:
             target[key].append(row)  # type: ignore[index]
     kb.events_by_key, kb.claims_by_key = dict(events), dict(claims)
+    kb.mentioned_by_key = {key_of[d]: ids for d, ids in mentioned.items() if d in key_of}
     kb.failed = {failure.source: failure.reason for failure in report.failed}
     return kb
 
@@ -93,12 +111,14 @@ def knowledge_base_of(
         report = ingest_paths([corpus], engine, processes=processes)
         with engine.connect() as conn:
             rows = list(export_rows(conn))
+            mentioned = _mentioned(conn)
         engine.dispose()
-    kb = _index(rows, report)
+    kb = _index(rows, report, mentioned)
     kb.texts = {d.key: d.text for d in documents}
     for document in documents:
         source = first_key[document.text]
         if source != document.key:
             kb.events_by_key[document.key] = kb.events_by_key.get(source, [])
             kb.claims_by_key[document.key] = kb.claims_by_key.get(source, [])
+            kb.mentioned_by_key[document.key] = kb.mentioned_by_key.get(source, set())
     return kb

@@ -60,6 +60,7 @@ SUITE_MODULES = (
     "factions.evaluation.timex",
     "factions.evaluation.geoparsing",
     "factions.evaluation.wikievents",
+    "factions.evaluation.mmp",
 )
 
 
