@@ -275,8 +275,12 @@ class _Context:
     name_sets: dict[str, NameSet] = field(default_factory=dict)
 
     def entity(self, entity_id: str) -> NameSet:
+        """The names of one of our entities; none for places (a group is never a place)."""
         if entity_id not in self.name_sets:
-            self.name_sets[entity_id] = entity_name_set(self.kb, entity_id)
+            is_place = self.kb.entity_type(entity_id) in PLACE_TYPES
+            self.name_sets[entity_id] = (
+                NameSet() if is_place else entity_name_set(self.kb, entity_id)
+            )
         return self.name_sets[entity_id]
 
 

@@ -6,13 +6,19 @@ accents, apostrophes, hyphens, a leading "the" and a possessive (the gazetteer's
 1. one of the gold name's alternatives equals one of our entity's names or aliases; the
    alternatives of a gold name are the name itself, the name without its parenthesised parts,
    each parenthesised part ("Houthi extremists (Ansar Allah)" -> "Houthi extremists",
-   "Ansar Allah"), and both sides of an "ACRONYM: Name" pair ("TTP: Tehrik-i-Taliban");
+   "Ansar Allah") unless it names a country (a qualifier, "Islamic State (Iraq)"), and both
+   sides of an "ACRONYM: Name" pair ("TTP: Tehrik-i-Taliban");
 2. or the two resolve to the same entry of the actor gazetteer (`actors.toml`): the gold
    alternatives are looked up there (acronyms case-sensitively, as the extractor does), and so
    are our entity's names, besides the gazetteer id an `a:<id>` entity carries;
 3. or their cores agree: the folded name with trailing generic descriptor words removed
    ("Fulani extremists" and "Fulani herdsmen" both have the core "fulani") and a plural -s
    dropped. Cores of one word that is itself a descriptor never match.
+
+Only our actors are compared with gold actor names: entities typed as places never match a
+group by name (the core of "Niger Communal Militia" is not the country Niger). Countries are
+recognised by the geocoder's country names and demonyms, plus the few ACLED spellings listed
+in `factions/data/eval/acled.toml`.
 
 No gold string is special-cased; the descriptor list is generic English.
 """
@@ -21,11 +27,15 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from factions.extract.gazetteer import Gazetteer, load_gazetteer, name_key
+from factions.extract.geocode import get_geocoder
 
 # Generic words that say what kind of people a group is, not which group: stripped from the
 # end of a name to get its core.
@@ -50,6 +60,10 @@ DESCRIPTORS = frozenset(
         "groups",
         "faction",
         "elements",
+        "ethnic",
+        "communal",
+        "tribal",
+        "clan",
     }
 )
 
@@ -60,6 +74,33 @@ _ACRONYM_PAIR = re.compile(r"^([^:]{1,20}):\s*(.+)$")
 def fold(text: str) -> str:
     """The comparison key of a name (case, accents, punctuation, "the", possessive)."""
     return name_key(text)
+
+
+def eval_table(name: str) -> dict[str, Any]:
+    """A TOML table of `factions/data/eval/` (cached)."""
+    return _eval_table(name)
+
+
+@lru_cache(maxsize=8)
+def _eval_table(name: str) -> dict[str, Any]:
+    resource = resources.files("factions") / "data" / "eval" / name
+    return tomllib.loads(resource.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=4096)
+def country_code(name: str) -> str | None:
+    """The ISO code of a country name or demonym ("Democratic Republic of Congo", "Iraqi")."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    aliases = {fold(k): v for k, v in eval_table("acled.toml").get("country_aliases", {}).items()}
+    if fold(name) in aliases:
+        return aliases[fold(name)]
+    geocoder = get_geocoder()
+    match = geocoder.resolve(name)
+    if match is not None and match.feature == "country":
+        return match.country
+    return geocoder.demonym_country(name)
 
 
 def name_alternatives(name: str) -> list[str]:
@@ -77,7 +118,8 @@ def name_alternatives(name: str) -> list[str]:
         add(item)
         add(_PARENTHESISED.sub(" ", item))
         for inner in _PARENTHESISED.findall(item):
-            add(inner)
+            if not country_code(inner):
+                add(inner)
     return found
 
 

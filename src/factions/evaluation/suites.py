@@ -63,6 +63,7 @@ SUITE_MODULES = (
     "factions.evaluation.geoparsing",
     "factions.evaluation.wikievents",
     "factions.evaluation.gtd",
+    "factions.evaluation.acled",
 )
 
 
