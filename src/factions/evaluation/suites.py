@@ -64,6 +64,7 @@ SUITE_MODULES = (
     "factions.evaluation.wikievents",
     "factions.evaluation.gtd",
     "factions.evaluation.acled",
+    "factions.evaluation.muc4",
 )
 
 
