@@ -185,6 +185,16 @@ def entity_name_set(kb: Any, entity_id: str | None, gazetteer: Gazetteer | None 
     return name_set(kb.names(entity_id), gazetteer, entity_id)
 
 
+@lru_cache(maxsize=1)
+def parser() -> Any:
+    """spaCy's English model as the extractor loads it, without NER: for head words."""
+    import spacy
+
+    from factions.extract.nlp import model_name
+
+    return spacy.load(model_name(), exclude=["ner", "lemmatizer"])
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

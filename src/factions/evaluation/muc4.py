@@ -36,7 +36,6 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from factions.evaluation.external import (
     ACTOR_TYPES,
@@ -45,7 +44,8 @@ from factions.evaluation.external import (
     GoldDocument,
     knowledge_base_of,
 )
-from factions.evaluation.matching import truncate
+from factions.evaluation.matching import parser, truncate
+from factions.evaluation.scoring import MatchCounts
 from factions.evaluation.suites import SuiteOptions, SuiteReport, suite
 
 DEFAULT_FILE = ("events-muc4", "muc4-dev.jsonl")
@@ -102,19 +102,10 @@ def normalise(text: str) -> str:
     return " ".join(_ARTICLES.sub(" ", text).split())
 
 
-@lru_cache(maxsize=1)
-def _parser() -> Any:
-    import spacy
-
-    from factions.extract.nlp import model_name
-
-    return spacy.load(model_name(), exclude=["ner", "lemmatizer"])
-
-
 @lru_cache(maxsize=65536)
 def head_nouns(text: str) -> tuple[str, ...]:
     """The roots of the noun chunks of the lower-cased string."""
-    return tuple(chunk.root.text for chunk in _parser()(text.lower()).noun_chunks)
+    return tuple(chunk.root.text for chunk in parser()(text.lower()).noun_chunks)
 
 
 @dataclass(frozen=True)
@@ -140,53 +131,16 @@ def matches(ours: list[Mention], gold: list[Mention], exact: bool = False) -> bo
 
 
 @dataclass
-class FillerCounts:
-    predicted: int = 0
-    predicted_right: int = 0
-    gold: int = 0
-    gold_found: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.predicted_right / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.gold_found / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def add(self, other: FillerCounts) -> None:
-        self.predicted += other.predicted
-        self.predicted_right += other.predicted_right
-        self.gold += other.gold
-        self.gold_found += other.gold_found
-
-    def line(self) -> str:
-        return (
-            f"P {self.precision:.3f} ({self.predicted_right}/{self.predicted})  "
-            f"R {self.recall:.3f} ({self.gold_found}/{self.gold})  F1 {self.f1:.3f}"
-        )
-
-
-@dataclass
 class MucScores:
     documents: int = 0
     seconds: float = 0.0
     failed: int = 0
-    head: dict[str, FillerCounts] = field(
-        default_factory=lambda: {r: FillerCounts() for r in ROLES}
-    )
-    exact: dict[str, FillerCounts] = field(
-        default_factory=lambda: {r: FillerCounts() for r in ROLES}
-    )
+    head: dict[str, MatchCounts] = field(default_factory=lambda: {r: MatchCounts() for r in ROLES})
+    exact: dict[str, MatchCounts] = field(default_factory=lambda: {r: MatchCounts() for r in ROLES})
     misses: list[str] = field(default_factory=list)
 
-    def micro(self, roles: tuple[str, ...] = ROLES, exact: bool = False) -> FillerCounts:
-        total = FillerCounts()
+    def micro(self, roles: tuple[str, ...] = ROLES, exact: bool = False) -> MatchCounts:
+        total = MatchCounts()
         for role in roles:
             total.add((self.exact if exact else self.head)[role])
         return total
@@ -238,13 +192,13 @@ def _without_repeated_heads(fillers: list[list[Mention]]) -> list[list[Mention]]
 
 def score_role(
     ours: list[list[str]], gold: list[list[str]], exact: bool = False
-) -> tuple[FillerCounts, list[int], list[int]]:
+) -> tuple[MatchCounts, list[int], list[int]]:
     """Counts for one role of one document, with the unmatched gold and predicted indexes."""
     predicted = [[mention(s) for s in filler] for filler in ours]
     if not exact:
         predicted = _without_repeated_heads(predicted)
     entities = [[mention(s) for s in entity] for entity in gold]
-    counts = FillerCounts(predicted=len(predicted), gold=len(entities))
+    counts = MatchCounts(predicted=len(predicted), gold=len(entities))
     missed, spurious = [], []
     for i, entity in enumerate(entities):
         if any(matches(filler, entity, exact) for filler in predicted):
