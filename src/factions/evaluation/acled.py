@@ -258,6 +258,8 @@ def score_row(
     gold_actors = [parse_actor(a) for a in (row.actor1, row.actor2) if a]
     event = best_event(index, row, gold_actors, events)
     wrong: list[str] = []
+    if row.key in kb.failed:
+        wrong.append(f"not ingested: {kb.failed[row.key]}")
     scores.found.add(event is not None)
     scores.found_by_type[row.event_type].add(event is not None)
     scores.confusion[(row.event_type, event["event_type"] if event else "no event")] += 1

@@ -31,7 +31,8 @@ Figures (each `right/total`):
   gazetteer's aliases, descriptor-free cores). Perpetrator precision, on the same rows: of
   our events that name an actor, the share where one of the actors is a gold group. Missed
   perpetrators are sorted into classes: not named in the summary; named but not recognised
-  as an entity; recognised but not made an actor (split by the cue of its sentence).
+  as an entity; recognised but not made an actor, split by the cue nearest the name in its
+  sentence ("claimed responsibility", "attributed", "suspected/blamed/accused", none).
 - claimed vs attributed: the gold status is "claimed" when `claimed`=1, else "alleged" when
   `guncertain1`=1, else "neither". Ours is "claimed" when one of the document's events has
   certainty `claimed` or a `claimed_responsibility_for` claim (polarity true) comes from it,
@@ -394,15 +395,21 @@ def city_recognition(kb: ExportedKnowledgeBase, key: str, city: str) -> tuple[bo
     return as_place, as_other
 
 
-def sentence_cue(text: str, start: int) -> str:
-    """The cue nearest before `start` in its sentence: claim, attributed, suspected or none."""
+def sentence_cue(text: str, start: int, end: int | None = None) -> str:
+    """The cue of the sentence nearest the name at [start, end): "claim" ("X claimed
+    responsibility"), "attributed", "suspected/blamed/accused" or "no cue"."""
+    end = start if end is None else end
     sentence_start = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start)) + 1
-    before = text[sentence_start:start]
-    best, best_at = "no cue", -1
+    stops = [i for i in (text.find(". ", end), text.find("; ", end)) if i >= 0]
+    sentence_end = min(stops) if stops else len(text)
+    sentence = text[sentence_start:sentence_end]
+    best, best_distance = "no cue", None
     for name, pattern in _CUES:
-        for match in pattern.finditer(before):
-            if match.start() > best_at:
-                best, best_at = name, match.start()
+        for match in pattern.finditer(sentence):
+            at = sentence_start + match.start()
+            distance = start - at if at < start else at - end
+            if best_distance is None or distance < best_distance:
+                best, best_distance = name, distance
     return best
 
 
@@ -417,8 +424,8 @@ def _perpetrator_miss_class(
     if mentioned:
         stored = {d.id: d.text for d in kb.documents_by_key.get(row.key, [])}
         text = stored.get(mentioned[0]["document"], "")
-        cue = sentence_cue(text, mentioned[0]["start"])
-        return f"recognised, not an event actor (cue before it: {cue})"
+        cue = sentence_cue(text, mentioned[0]["start"], mentioned[0]["end"])
+        return f"recognised, not an event actor (cue: {cue})"
     folded = f" {fold(row.summary)} "
     named = any(
         f" {fold(alt)} " in folded for group in row.groups for alt in name_alternatives(group)
@@ -442,6 +449,8 @@ def score_row(
     scores.wounded_available |= any("wounded" in e for e in events)
     event = best_event(ctx, row, events, gold)
     wrong: list[str] = []
+    if row.key in kb.failed:
+        wrong.append(f"not ingested: {kb.failed[row.key]}")
     scores.found.add(event is not None)
     if event is None:
         wrong.append("event")

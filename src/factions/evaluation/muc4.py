@@ -219,7 +219,7 @@ def score_document(doc: MucDocument, kb: ExportedKnowledgeBase, scores: MucScore
     scores.documents += 1
     scores.failed += doc.key in kb.failed
     ours = predicted_fillers(kb, doc.key)
-    problems = []
+    problems = [f"not ingested: {kb.failed[doc.key]}"] if doc.key in kb.failed else []
     for role in ROLES:
         counts, missed, spurious = score_role(ours[role], doc.roles[role])
         scores.head[role].add(counts)

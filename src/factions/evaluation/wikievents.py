@@ -327,6 +327,7 @@ class WikiScores:
     our_events: int = 0
     unlocated_triggers: int = 0
     unaligned_tokens: int = 0
+    failed: int = 0
     seconds: float = 0.0
     main: ScopeScores = field(default_factory=ScopeScores)
     wide: ScopeScores = field(default_factory=ScopeScores)
@@ -502,12 +503,15 @@ def score_document(
         for event in ours
     ]
     scores.documents += 1
+    scores.failed += doc.key in kb.failed
     scores.gold_events += sum(g.scope == "event" for g in gold)
     scores.our_events += len(ours)
     scores.unlocated_triggers += sum(e.location is None for e in ours)
     scores.unaligned_tokens += sum(loc is None for loc in locations)
     missed, spurious = _score_scope(gold, ours, our_heads, MAIN_SCOPE, table, scores.main)
     _score_scope(gold, ours, our_heads, WIDE_SCOPE, table, scores.wide)
+    if doc.key in kb.failed:
+        scores.misses.append(f"{doc.key} not ingested: {kb.failed[doc.key]}")
     sentences = doc.sentences
     for number in missed:
         event = gold[number].event
@@ -566,7 +570,8 @@ def format_wiki_scores(scores: WikiScores) -> str:
         "  deaths, injuries and damage counted as events too:",
         *_scope_lines(scores.wide),
         f"  our triggers not found in their evidence {scores.unlocated_triggers}; gold tokens "
-        f"not found in the stored text {scores.unaligned_tokens}",
+        f"not found in the stored text {scores.unaligned_tokens}; failed to ingest "
+        f"{scores.failed}",
     ]
     return "\n".join(lines)
 
