@@ -43,6 +43,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,7 @@ class AcledActor:
     names: NameSet = field(default_factory=NameSet)
 
 
+@lru_cache(maxsize=16384)
 def parse_actor(raw: str) -> AcledActor:
     """Read an ACLED actor name: its class, its country, the names it may be matched on."""
     table = eval_table("acled.toml")
@@ -361,7 +363,11 @@ def acled_figures(scores: AcledScores) -> dict[str, float]:
     }
 
 
-@suite("acled", "events: ACLED event descriptions (type, sub-type, actors, fatalities)")
+@suite(
+    "acled",
+    "events: ACLED event descriptions (type, sub-type, actors, fatalities); ~2 min",
+    in_all=False,
+)
 def acled_suite(options: SuiteOptions) -> SuiteReport:
     path = options.data or options.eval_dir.joinpath(*DEFAULT_FILE)
     scores = evaluate_acled(path, limit=options.limit, processes=options.processes)

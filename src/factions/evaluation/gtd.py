@@ -593,7 +593,11 @@ def gtd_figures(scores: GtdScores) -> dict[str, float]:
     return figures
 
 
-@suite("gtd", "events: GTD incident summaries (type, perpetrator, claim, date, toll, place)")
+@suite(
+    "gtd",
+    "events: GTD incident summaries (type, perpetrator, claim, date, toll, place); ~1 min",
+    in_all=False,
+)
 def gtd_suite(options: SuiteOptions) -> SuiteReport:
     path = options.data or options.eval_dir.joinpath(*DEFAULT_FILE)
     scores = evaluate_gtd(path, limit=options.limit, processes=options.processes)
