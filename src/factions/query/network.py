@@ -36,9 +36,11 @@ from factions.query.common import (
     chunks,
     date_bounds,
     grades_at_least,
+    strongest,
 )
 from factions.store import schema
 from factions.store.relation_index import reaching_ranges, starting_ranges
+from factions.vocabulary import vocabulary
 
 
 @dataclass
@@ -259,12 +261,18 @@ def actor_network(
     predicates: str | list[str] | None = None,
     min_certainty: str | None = None,
     limit: int | None = None,
+    symmetric_once: bool = False,
 ) -> Network:
     """Actors and the relation claims between them valid at a date or over an interval.
 
     Edge weight is the number of evidence sentences; certainty the strongest among its claims.
     Negated claims ("X is not allied with Y") are left out: they are not edges. Edges come
     heaviest first; `limit` keeps that many (`total_edges` says how many there were).
+
+    A symmetric relation is stored both ways ("X ally of Y", "Y ally of X"), two edges; with
+    `symmetric_once` each such pair among the edges returned is one edge (weight: the larger
+    of the two, as both directions come from the same sentences), and `total_edges` counts
+    the pairs so merged once.
     """
     if limit is not None and limit < 0:
         raise BadQuery("limit must be 0 or more")
@@ -309,6 +317,9 @@ def actor_network(
                 last_reported=r.last_reported,
             )
         )
+    if symmetric_once:
+        edges, merged = _merge_symmetric(edges)
+        total -= merged
     return Network(
         as_of=as_of,
         date_from=lower if not as_of else None,
@@ -320,6 +331,45 @@ def actor_network(
         nodes=_nodes(edges, names),
         edges=edges,
     )
+
+
+def _merge_symmetric(edges: list[NetworkEdge]) -> tuple[list[NetworkEdge], int]:
+    """(the edges with each symmetric relation's two directions as one, how many merged)."""
+    symmetric = vocabulary().symmetric
+    kept: list[NetworkEdge] = []
+    first: dict[tuple[str, str, str], NetworkEdge] = {}
+    merged = 0
+    for edge in edges:
+        if edge.predicate not in symmetric:
+            kept.append(edge)
+            continue
+        key = (min(edge.subject, edge.object), edge.predicate, max(edge.subject, edge.object))
+        other = first.get(key)
+        if other is None:
+            first[key] = edge
+            kept.append(edge)
+            continue
+        merged += 1
+        other.weight = max(other.weight, edge.weight)
+        other.certainty = strongest([other.certainty, edge.certainty])
+        other.speakers = sorted({*other.speakers, *edge.speakers})
+        other.outlets = sorted({*other.outlets, *edge.outlets})
+        other.claims = sorted({*other.claims, *edge.claims})
+        other.documents = max(other.documents, edge.documents)
+        other.valid_from = _earliest(other.valid_from, edge.valid_from)
+        other.valid_to = _latest(other.valid_to, edge.valid_to)
+        other.first_reported = _earliest(other.first_reported, edge.first_reported)
+        other.last_reported = _latest(other.last_reported, edge.last_reported)
+    return kept, merged
+
+
+def _earliest(a: str | None, b: str | None) -> str | None:
+    """The earlier of two dates as stored (as SQL's MIN, a missing one is ignored)."""
+    return min((d for d in (a, b) if d), default=None)
+
+
+def _latest(a: str | None, b: str | None) -> str | None:
+    return max((d for d in (a, b) if d), default=None)
 
 
 def _names(conn: Connection, ids: set[str]) -> dict[str, tuple[str, str]]:

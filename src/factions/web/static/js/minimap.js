@@ -21,5 +21,6 @@
     WorldMap.marker(e).bindTooltip(tip).on("click", () => { window.location.hash = `ev-${e.id}`; }).addTo(layer);
   }
   map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 6 });
+  WorldMap.labelPlaces(map, mine);
   container.dataset.points = String(mine.length);
 })();
