@@ -123,6 +123,7 @@ def _ranked_edges(
     predicates: tuple[str, ...] | None,
     grades: tuple[str, ...] | None,
     limit: int | None,
+    once: bool = False,
 ) -> Select:
     """SQL: the heaviest edges with a claim valid during the period, with the count of all such.
 
@@ -141,7 +142,7 @@ def _ranked_edges(
             .where(*_kind_filter(totals, predicates, grades))
             .group_by(totals.c.edge)
         )
-        return _heaviest(grouped, limit)
+        return _heaviest(grouped, limit, once)
     table = schema.edge_spans
     filters = _kind_filter(table, predicates, grades)
     # Each length class read on its own from the covering index, the stretches holding the
@@ -160,17 +161,42 @@ def _ranked_edges(
     grouped = select(meeting.c.edge, func.sum(meeting.c.weight).label("weight")).group_by(
         meeting.c.edge
     )
-    return _heaviest(grouped, limit)
+    return _heaviest(grouped, limit, once)
 
 
-def _heaviest(grouped: Select, limit: int | None) -> Select:
+def _heaviest(grouped: Select, limit: int | None, once: bool = False) -> Select:
     """SQL: the `limit` heaviest of the grouped edges, each row carrying how many there were.
 
     The groups are materialized once, then counted and ranked: cheaper than a window count,
-    which keeps every group through the sort.
+    which keeps every group through the sort. With `once`, a symmetric relation present both
+    ways counts once.
     """
     groups = grouped.cte("edge_groups").prefix_with("MATERIALIZED")
     total = select(func.count()).select_from(groups).scalar_subquery()
+    if once:
+        ours, theirs = schema.edges.alias("ours"), schema.edges.alias("theirs")
+        reverse = groups.alias("reverse")
+        pairs = (
+            select(func.count())
+            .select_from(
+                groups.join(ours, ours.c.id == groups.c.edge)
+                .join(
+                    theirs,
+                    and_(
+                        theirs.c.subject == ours.c.object,
+                        theirs.c.predicate == ours.c.predicate,
+                        theirs.c.object == ours.c.subject,
+                    ),
+                )
+                .join(reverse, reverse.c.edge == theirs.c.id)
+            )
+            .where(
+                ours.c.predicate.in_(sorted(vocabulary().symmetric)),
+                ours.c.subject < ours.c.object,
+            )
+            .scalar_subquery()
+        )
+        total = total - pairs
     heaviest = select(groups, total.label("total")).order_by(groups.c.weight.desc(), groups.c.edge)
     # One row at least, which carries the total.
     return heaviest if limit is None else heaviest.limit(max(limit, 1))
@@ -209,12 +235,13 @@ def _network_statement(
     predicates: tuple[str, ...] | None,
     grades: tuple[str, ...] | None,
     limit: int | None,
+    once: bool = False,
 ) -> Select:
     """SQL: each of the heaviest edges with what its claims valid during the period say.
 
     One statement, so that the edges' keys never travel to Python and back.
     """
-    ranked = _ranked_edges(dated, predicates, grades, limit).subquery("heaviest")
+    ranked = _ranked_edges(dated, predicates, grades, limit, once).subquery("heaviest")
     edges = schema.edges
     spans = schema.relation_spans
     key = (edges.c.subject, edges.c.predicate, edges.c.object)
@@ -270,9 +297,9 @@ def actor_network(
     heaviest first; `limit` keeps that many (`total_edges` says how many there were).
 
     A symmetric relation is stored both ways ("X ally of Y", "Y ally of X"), two edges; with
-    `symmetric_once` each such pair among the edges returned is one edge (weight: the larger
-    of the two, as both directions come from the same sentences), and `total_edges` counts
-    the pairs so merged once.
+    `symmetric_once` each such pair is one edge (weight: the larger of the two, as both
+    directions come from the same sentences; claims: both directions'), counted once in
+    `total_edges`, and `limit` keeps that many merged edges.
     """
     if limit is not None and limit < 0:
         raise BadQuery("limit must be 0 or more")
@@ -280,18 +307,21 @@ def actor_network(
     wanted = parse_predicates(predicates)
     grades = grades_at_least(min_certainty)
     days = query_days(lower, upper)
+    # Both directions of a symmetric pair can be among the heaviest: ask for twice as many.
+    asked = limit * 2 if symmetric_once and limit is not None else limit
     statement = _network_statement(
         days != (OPEN_START, OPEN_END),
         tuple(wanted) if wanted else None,
         tuple(grades) if grades else None,
-        limit,
+        asked,
+        symmetric_once,
     )
     result = conn.execute(statement, {"first_day": days[0], "last_day": days[1]})
     # Plain named tuples: a SQLAlchemy row's attributes cost a microsecond each to read.
     assert tuple(result.keys()) == _EdgeRow._fields
     rows = [_EdgeRow._make(row) for row in result]
     total = rows[0].total if rows else 0
-    rows = rows if limit is None else rows[:limit]
+    rows = rows if asked is None else rows[:asked]
     # Speakers are machine ids (linked to their canonical entity here); ends are canonical.
     speakers = Canon(conn).many(i for r in rows for i in _split(r.speakers))
     names = _names(conn, {i for r in rows for i in (r.subject, r.object)} | set(speakers.values()))
@@ -318,8 +348,8 @@ def actor_network(
             )
         )
     if symmetric_once:
-        edges, merged = _merge_symmetric(edges)
-        total -= merged
+        edges = _merge_symmetric(edges)[0]
+        edges = edges if limit is None else edges[:limit]
     return Network(
         as_of=as_of,
         date_from=lower if not as_of else None,
