@@ -92,7 +92,7 @@
       : `${page.total} event${page.total === 1 ? "" : "s"} match.`;
     container.dataset.points = String(shown);
     container.dataset.total = String(page.total);
-    if (fit && shown) map.fitBounds(layer.getBounds(), { padding: [40, 40], maxZoom: 6 });
+    if (fit && shown) map.fitBounds(layer.getBounds(), { padding: [40, 40], maxZoom: 6, animate: false });
     const url = new URL(window.location.href);
     url.search = params.toString();
     if (limit !== 500) url.searchParams.set("limit", String(limit));

@@ -313,7 +313,8 @@
     edge.addClass("hover");
     if (info) {
       const says = `${info.subject_name} · ${label(info.predicate)} · ${info.object_name}`;
-      showTip(`${says} (${info.weight} sentence${info.weight === 1 ? "" : "s"}, ${info.certainty})`, event.renderedPosition);
+      showTip(`${says} (${info.weight} sentence${info.weight === 1 ? "" : "s"}, ${info.certainty})`,
+        event.renderedPosition || edge.renderedMidpoint());
     }
   });
   cy.on("mouseout", "edge", (event) => { event.target.removeClass("hover"); tip.hidden = true; });
@@ -321,7 +322,8 @@
     const node = event.target;
     node.addClass("hover");
     node.connectedEdges(":visible").addClass("hover");
-    showTip(`${node.data("name")} (${TYPE_NAMES[node.data("type")] || node.data("type")})`, event.renderedPosition);
+    showTip(`${node.data("name")} (${TYPE_NAMES[node.data("type")] || node.data("type")})`,
+      event.renderedPosition || node.renderedPosition());
   });
   cy.on("mouseout", "node", (event) => {
     event.target.removeClass("hover");

@@ -38,10 +38,13 @@ const WorldMap = (() => {
   // Show the labels whose boxes do not meet a label already shown, most important first.
   function declutter(map, labels, visible) {
     const taken = [];
+    const size = map.getSize();
     for (const item of labels) {
       let show = visible(item);
+      const at = map.latLngToContainerPoint([item.lat, item.lon]);
+      // Only what is on screen is drawn.
+      show = show && at.x >= 0 && at.y >= 0 && at.x <= size.x && at.y <= size.y;
       if (show) {
-        const at = map.latLngToContainerPoint([item.lat, item.lon]);
         const width = item.text.length * item.charWidth + 6;
         const box = item.centred
           ? [at.x - width / 2, at.y - 8, at.x + width / 2, at.y + 8]
