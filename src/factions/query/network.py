@@ -36,7 +36,6 @@ from factions.query.common import (
     chunks,
     date_bounds,
     grades_at_least,
-    strongest,
 )
 from factions.store import schema
 from factions.store.relation_index import reaching_ranges, starting_ranges
@@ -138,7 +137,11 @@ def _ranked_edges(
         # Each edge's totals per grade, stored in edge order: grouped without a sort.
         totals = schema.edge_totals
         grouped = (
-            select(totals.c.edge, func.sum(totals.c.weight).label("weight"))
+            select(
+                totals.c.edge,
+                func.sum(totals.c.weight).label("weight"),
+                *([func.max(_symmetric_flag(totals)).label("symmetric")] if once else []),
+            )
             .where(*_kind_filter(totals, predicates, grades))
             .group_by(totals.c.edge)
         )
@@ -148,38 +151,54 @@ def _ranked_edges(
     # Each length class read on its own from the covering index, the stretches holding the
     # first day apart from those starting later (no CASE to weigh them), then grouped by the
     # edge's integer id: much cheaper than by its three text ids.
+    # With `once`, each row says whether its relation is symmetric (an integer: cheap to carry).
+    kind = [_symmetric_flag(table).label("symmetric")] if once else []
     meeting = union_all(
         *(
-            select(table.c.edge, table.c.weight).where(days_range, *filters)
+            select(table.c.edge, table.c.weight, *kind).where(days_range, *filters)
             for days_range in reaching_ranges(table, _FIRST_DAY)
         ),
         *(
-            select(table.c.edge, table.c.new_weight).where(days_range, *filters)
+            select(table.c.edge, table.c.new_weight, *kind).where(days_range, *filters)
             for days_range in starting_ranges(table, _FIRST_DAY, _LAST_DAY)
         ),
     ).subquery("meeting")
-    grouped = select(meeting.c.edge, func.sum(meeting.c.weight).label("weight")).group_by(
-        meeting.c.edge
-    )
+    grouped = select(
+        meeting.c.edge,
+        func.sum(meeting.c.weight).label("weight"),
+        *([func.max(meeting.c.symmetric).label("symmetric")] if once else []),
+    ).group_by(meeting.c.edge)
     return _heaviest(grouped, limit, once)
+
+
+def _symmetric_flag(table: Table) -> ColumnElement[int]:
+    """SQL: 1 when the row's predicate is symmetric, else 0."""
+    return case((table.c.predicate.in_(sorted(vocabulary().symmetric)), 1), else_=0)
 
 
 def _heaviest(grouped: Select, limit: int | None, once: bool = False) -> Select:
     """SQL: the `limit` heaviest of the grouped edges, each row carrying how many there were.
 
     The groups are materialized once, then counted and ranked: cheaper than a window count,
-    which keeps every group through the sort. With `once`, a symmetric relation present both
-    ways counts once.
+    which keeps every group through the sort. With `once`, of a symmetric relation present
+    both ways only the direction whose subject sorts first is kept (its claims are read both
+    ways later), so that it is ranked and counted once.
     """
     groups = grouped.cte("edge_groups").prefix_with("MATERIALIZED")
-    total = select(func.count()).select_from(groups).scalar_subquery()
     if once:
+        # The symmetric edges among the groups (few), and the second halves of their pairs.
+        paired = (
+            select(groups.c.edge)
+            .where(groups.c.symmetric == 1)
+            .cte("symmetric_groups")
+            .prefix_with("MATERIALIZED")
+        )
         ours, theirs = schema.edges.alias("ours"), schema.edges.alias("theirs")
-        reverse = groups.alias("reverse")
-        pairs = (
-            select(func.count())
+        reverse = paired.alias("reverse")
+        second = (
+            select(paired.c.edge)
             .select_from(
-                groups.join(ours, ours.c.id == groups.c.edge)
+                paired.join(ours, ours.c.id == paired.c.edge)
                 .join(
                     theirs,
                     and_(
@@ -190,13 +209,15 @@ def _heaviest(grouped: Select, limit: int | None, once: bool = False) -> Select:
                 )
                 .join(reverse, reverse.c.edge == theirs.c.id)
             )
-            .where(
-                ours.c.predicate.in_(sorted(vocabulary().symmetric)),
-                ours.c.subject < ours.c.object,
-            )
-            .scalar_subquery()
+            .where(ours.c.subject > ours.c.object)
         )
-        total = total - pairs
+        groups = (
+            select(groups)
+            .where(groups.c.edge.not_in(second))
+            .cte("kept_groups")
+            .prefix_with("MATERIALIZED")
+        )
+    total = select(func.count()).select_from(groups).scalar_subquery()
     heaviest = select(groups, total.label("total")).order_by(groups.c.weight.desc(), groups.c.edge)
     # One row at least, which carries the total.
     return heaviest if limit is None else heaviest.limit(max(limit, 1))
@@ -241,25 +262,31 @@ def _network_statement(
 
     One statement, so that the edges' keys never travel to Python and back.
     """
-    ranked = _ranked_edges(dated, predicates, grades, limit, once).subquery("heaviest")
     edges = schema.edges
     spans = schema.relation_spans
     key = (edges.c.subject, edges.c.predicate, edges.c.object)
+    aggregates = (
+        func.min(_grade_rank(spans.c.certainty)).label("grade"),
+        func.aggregate_strings(spans.c.claim_id, _SEPARATOR).label("claim_ids"),
+        func.aggregate_strings(spans.c.attributed_to, _SEPARATOR).label("speakers"),
+        func.aggregate_strings(spans.c.outlet, _SEPARATOR).label("outlets"),
+        func.count(spans.c.document_id.distinct()).label("documents"),
+        func.min(spans.c.valid_from).label("valid_from"),
+        func.max(spans.c.valid_to).label("valid_to"),
+        func.min(spans.c.reported).label("first_reported"),
+        func.max(spans.c.reported).label("last_reported"),
+    )
+    # Plain comparisons: the edges, not the dates, drive the join with the claims' spans.
+    meets = (
+        spans.c.day_first <= _LAST_DAY,
+        spans.c.day_last >= _FIRST_DAY,
+        *([spans.c.certainty.in_(grades)] if grades else []),
+    )
+    if once:
+        return _network_once_statement(dated, predicates, grades, limit, aggregates, meets)
+    ranked = _ranked_edges(dated, predicates, grades, limit).subquery("heaviest")
     return (
-        select(
-            *key,
-            ranked.c.weight,
-            ranked.c.total,
-            func.min(_grade_rank(spans.c.certainty)).label("grade"),
-            func.aggregate_strings(spans.c.claim_id, _SEPARATOR).label("claim_ids"),
-            func.aggregate_strings(spans.c.attributed_to, _SEPARATOR).label("speakers"),
-            func.aggregate_strings(spans.c.outlet, _SEPARATOR).label("outlets"),
-            func.count(spans.c.document_id.distinct()).label("documents"),
-            func.min(spans.c.valid_from).label("valid_from"),
-            func.max(spans.c.valid_to).label("valid_to"),
-            func.min(spans.c.reported).label("first_reported"),
-            func.max(spans.c.reported).label("last_reported"),
-        )
+        select(*key, ranked.c.weight, ranked.c.total, *aggregates)
         .select_from(
             ranked.join(edges, edges.c.id == ranked.c.edge).join(
                 spans,
@@ -267,15 +294,60 @@ def _network_statement(
                     spans.c.subject == edges.c.subject,
                     spans.c.predicate == edges.c.predicate,
                     spans.c.object == edges.c.object,
-                    # Plain comparisons: the edges, not the dates, drive this join.
-                    spans.c.day_first <= _LAST_DAY,
-                    spans.c.day_last >= _FIRST_DAY,
-                    *([spans.c.certainty.in_(grades)] if grades else []),
+                    *meets,
                 ),
             )
         )
         .group_by(ranked.c.edge, *key, ranked.c.weight, ranked.c.total)
         .order_by(ranked.c.weight.desc(), ranked.c.edge)
+    )
+
+
+def _network_once_statement(
+    dated: bool,
+    predicates: tuple[str, ...] | None,
+    grades: tuple[str, ...] | None,
+    limit: int | None,
+    aggregates: tuple[ColumnElement, ...],
+    meets: tuple[ColumnElement[bool], ...],
+) -> Select:
+    """SQL: as _network_statement, a symmetric relation once: each edge kept gathers the
+    claims of its own key and, when symmetric, of the other direction's."""
+    edges, spans = schema.edges, schema.relation_spans
+    ranked = (
+        _ranked_edges(dated, predicates, grades, limit, once=True)
+        .cte("heaviest")
+        .prefix_with("MATERIALIZED")
+    )
+    carried = (ranked.c.edge, ranked.c.weight, ranked.c.total)
+    own = select(
+        *carried,
+        edges.c.subject.label("subject"),
+        edges.c.predicate.label("predicate"),
+        edges.c.object.label("object"),
+    ).join_from(ranked, edges, edges.c.id == ranked.c.edge)
+    other = (
+        select(*carried, edges.c.object, edges.c.predicate, edges.c.subject)
+        .join_from(ranked, edges, edges.c.id == ranked.c.edge)
+        .where(ranked.c.symmetric == 1)
+    )
+    ends = union_all(own, other).subquery("ends")
+    key = (edges.c.subject, edges.c.predicate, edges.c.object)
+    return (
+        select(*key, ends.c.weight, ends.c.total, *aggregates)
+        .select_from(
+            ends.join(edges, edges.c.id == ends.c.edge).join(
+                spans,
+                and_(
+                    spans.c.subject == ends.c.subject,
+                    spans.c.predicate == ends.c.predicate,
+                    spans.c.object == ends.c.object,
+                    *meets,
+                ),
+            )
+        )
+        .group_by(ends.c.edge, *key, ends.c.weight, ends.c.total)
+        .order_by(ends.c.weight.desc(), ends.c.edge)
     )
 
 
@@ -297,9 +369,9 @@ def actor_network(
     heaviest first; `limit` keeps that many (`total_edges` says how many there were).
 
     A symmetric relation is stored both ways ("X ally of Y", "Y ally of X"), two edges; with
-    `symmetric_once` each such pair is one edge (weight: the larger of the two, as both
-    directions come from the same sentences; claims: both directions'), counted once in
-    `total_edges`, and `limit` keeps that many merged edges.
+    `symmetric_once` each such pair is one edge, from the subject that sorts first (ranked by
+    that direction's weight: both directions come from the same sentences; its claims those of
+    both directions), counted once in `total_edges`.
     """
     if limit is not None and limit < 0:
         raise BadQuery("limit must be 0 or more")
@@ -307,13 +379,11 @@ def actor_network(
     wanted = parse_predicates(predicates)
     grades = grades_at_least(min_certainty)
     days = query_days(lower, upper)
-    # Both directions of a symmetric pair can be among the heaviest: ask for twice as many.
-    asked = limit * 2 if symmetric_once and limit is not None else limit
     statement = _network_statement(
         days != (OPEN_START, OPEN_END),
         tuple(wanted) if wanted else None,
         tuple(grades) if grades else None,
-        asked,
+        limit,
         symmetric_once,
     )
     result = conn.execute(statement, {"first_day": days[0], "last_day": days[1]})
@@ -321,7 +391,7 @@ def actor_network(
     assert tuple(result.keys()) == _EdgeRow._fields
     rows = [_EdgeRow._make(row) for row in result]
     total = rows[0].total if rows else 0
-    rows = rows if asked is None else rows[:asked]
+    rows = rows if limit is None else rows[:limit]
     # Speakers are machine ids (linked to their canonical entity here); ends are canonical.
     speakers = Canon(conn).many(i for r in rows for i in _split(r.speakers))
     names = _names(conn, {i for r in rows for i in (r.subject, r.object)} | set(speakers.values()))
@@ -347,9 +417,6 @@ def actor_network(
                 last_reported=r.last_reported,
             )
         )
-    if symmetric_once:
-        edges = _merge_symmetric(edges)[0]
-        edges = edges if limit is None else edges[:limit]
     return Network(
         as_of=as_of,
         date_from=lower if not as_of else None,
@@ -361,45 +428,6 @@ def actor_network(
         nodes=_nodes(edges, names),
         edges=edges,
     )
-
-
-def _merge_symmetric(edges: list[NetworkEdge]) -> tuple[list[NetworkEdge], int]:
-    """(the edges with each symmetric relation's two directions as one, how many merged)."""
-    symmetric = vocabulary().symmetric
-    kept: list[NetworkEdge] = []
-    first: dict[tuple[str, str, str], NetworkEdge] = {}
-    merged = 0
-    for edge in edges:
-        if edge.predicate not in symmetric:
-            kept.append(edge)
-            continue
-        key = (min(edge.subject, edge.object), edge.predicate, max(edge.subject, edge.object))
-        other = first.get(key)
-        if other is None:
-            first[key] = edge
-            kept.append(edge)
-            continue
-        merged += 1
-        other.weight = max(other.weight, edge.weight)
-        other.certainty = strongest([other.certainty, edge.certainty])
-        other.speakers = sorted({*other.speakers, *edge.speakers})
-        other.outlets = sorted({*other.outlets, *edge.outlets})
-        other.claims = sorted({*other.claims, *edge.claims})
-        other.documents = max(other.documents, edge.documents)
-        other.valid_from = _earliest(other.valid_from, edge.valid_from)
-        other.valid_to = _latest(other.valid_to, edge.valid_to)
-        other.first_reported = _earliest(other.first_reported, edge.first_reported)
-        other.last_reported = _latest(other.last_reported, edge.last_reported)
-    return kept, merged
-
-
-def _earliest(a: str | None, b: str | None) -> str | None:
-    """The earlier of two dates as stored (as SQL's MIN, a missing one is ignored)."""
-    return min((d for d in (a, b) if d), default=None)
-
-
-def _latest(a: str | None, b: str | None) -> str | None:
-    return max((d for d in (a, b) if d), default=None)
 
 
 def _names(conn: Connection, ids: set[str]) -> dict[str, tuple[str, str]]:
