@@ -169,9 +169,12 @@ const Factions = (() => {
     return found;
   }
 
-  function sentenceCard(s) {
+  // One sentence and what it says; under a heading that already names the relation, a
+  // sentence saying only that shows just its grade, speaker and source.
+  function sentenceCard(s, underHeading = false) {
+    const says = underHeading && s.says.length === 1 ? null : el("p", {}, el("strong", {}, s.says.join("; ")));
     return el("div", { class: "card claim-card sentence-card" },
-      el("p", {}, el("strong", {}, s.says.join("; "))),
+      says,
       el("p", { class: "meta" }, badge(s.certainty),
         s.speakers.length ? el("span", { class: "speaker" }, ` according to ${s.speakers.join(", ")}`) : null),
       evidenceList([s.evidence]));

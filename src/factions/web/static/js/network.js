@@ -383,7 +383,7 @@
       const sentences = await sentencesBehind(info.claims);
       if (mine !== opened) return;
       status.remove();
-      for (const sentence of sentences) detail.append(sentenceCard(sentence));
+      for (const sentence of sentences) detail.append(sentenceCard(sentence, true));
       detail.dataset.ready = String(mine);
     } catch (err) {
       if (mine === opened) status.textContent = err.message;

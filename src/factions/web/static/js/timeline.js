@@ -116,7 +116,7 @@
         const sentences = await sentencesBehind(r.claims);
         if (mine !== opened) return;
         status.remove();
-        for (const sentence of sentences) detail.append(sentenceCard(sentence));
+        for (const sentence of sentences) detail.append(sentenceCard(sentence, true));
       } catch (err) {
         if (mine === opened) status.textContent = err.message;
       }
