@@ -45,6 +45,11 @@ class LocalEntity:
     aliases: set[str] = field(default_factory=set)
     gazetteer_id: str | None = None
     place: PlaceMatch | None = None
+    # The key shared with the same name in other documents, when the id is this document's.
+    match_key: str | None = None
+    # For people: the side the document puts them on and the actors it ties them to.
+    sides: set[str] = field(default_factory=set)
+    ties: set[str] = field(default_factory=set)
 
     @property
     def is_actor(self) -> bool:
@@ -158,11 +163,14 @@ class DocumentEntities:
         for entry in load_gazetteer().lookup(name):
             if entry.type == "person":
                 return self.gazetteer_entity(entry.id)
-        if len(words) == 1:
-            # A lone name nobody in this document explains stays local to it: two men called
-            # Omar in two articles must not become one.
-            return self.get_or_add(f"person:{normalise_name(name)}@{self.doc_id}", "person", name)
-        return self.get_or_add(f"person:{normalise_name(name)}", "person", name)
+        # A person the gazetteer does not know is this document's: whether the same name in
+        # another document is the same person is for resolution to decide, from what each
+        # document says about them (two men called Mohammad Omar, a governor and a movement's
+        # leader, must not become one). A lone name is never linked across documents.
+        key = f"person:{normalise_name(name)}"
+        person = self.get_or_add(f"{key}@{self.doc_id}", "person", name)
+        person.match_key = key
+        return person
 
 
 def _classify_organisation(text: str) -> str | None:
@@ -470,8 +478,9 @@ def _missed_short_names(
 
 
 def entity_records(registry: DocumentEntities) -> list[EntityRecord]:
-    """The document's entities as records, each carrying the actors it was seen with."""
-    actor_context = sorted(e.gazetteer_id for e in registry.by_key.values() if e.gazetteer_id)
+    """The document's entities as records, each carrying the gazetteer actors (their entity
+    ids) it was seen with."""
+    actor_context = sorted(e.id for e in registry.by_key.values() if e.gazetteer_id)
     records = []
     for entity in registry.by_key.values():
         place = entity.place
@@ -487,8 +496,10 @@ def entity_records(registry: DocumentEntities) -> list[EntityRecord]:
                 lon=place.lon if place else None,
                 geo_precision=place.precision if place else None,
                 gazetteer_id=entity.gazetteer_id or (place.gazetteer_id if place else None),
-                match_key=entity.key,
+                match_key=entity.match_key or entity.key,
                 context=actor_context,
+                sides=sorted(entity.sides),
+                ties=sorted(entity.ties),
                 alternatives=list(place.alternatives) if place else [],
             )
         )
