@@ -10,10 +10,12 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from factions.extract.gazetteer import load_gazetteer
 from factions.extract.geocode import PlaceMatch, document_focus, get_geocoder
@@ -22,6 +24,7 @@ from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_
 from factions.vocabulary import vocabulary
 
 ACTOR_TYPES = set(vocabulary().actor_types)
+GROUP_TYPES = frozenset({"armed_group", "state_force"})
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 GAZETTEER_TYPES = {
     "ARMED_GROUP": "armed_group",
@@ -100,6 +103,9 @@ class DocumentEntities:
         self.people: list[LocalEntity] = []
         # (described group, predicate, parent, token index) for groups described, not named.
         self.derivations: list[tuple[LocalEntity, str, LocalEntity, int]] = []
+        # Mentions inside a description of another group ("the TTP" in "a breakaway faction
+        # of the TTP"): recorded as mentions, but what the sentence says is not about them.
+        self.absorbed: list[MentionSpan] = []
 
     def get_or_add(
         self,
@@ -332,19 +338,12 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
     mentions.extend(_missed_short_names(doc, mentions, registry))
     mentions.sort(key=lambda m: m.start)
     _apply_alias_statements(text, mentions)
-    mentions = _described_groups(doc, text, mentions, registry)
-    used = {m.entity.key for m in mentions} | {d[2].key for d in registry.derivations}
+    mentions = _described_groups(doc, text, mentions, registry, focus)
+    _place_people(doc, mentions, registry)
+    used = {m.entity.key for m in [*mentions, *registry.absorbed]}
+    used |= {d[2].key for d in registry.derivations}
     registry.by_key = {k: e for k, e in registry.by_key.items() if k in used}
     return mentions, registry
-
-
-# "IMU fighters, or as one speaker called them "Jundullah"", "X, also known as Y".
-_ALIAS_BETWEEN = re.compile(
-    r"(?:\s+(?:fighters|militants|people|members))?,?\s+(?:or\s+(?:as\s+\w+\s+(?:called|calls)"
-    r"\s+(?:them|it)\s+)?|also\s+known\s+as\s+|known\s+(?:locally\s+)?as\s+|a\.k\.a\.?\s+|"
-    r"which\s+calls\s+itself\s+|also\s+called\s+)[\"“']?",
-    re.IGNORECASE,
-)
 
 
 def _apply_alias_statements(text: str, mentions: list[MentionSpan]) -> None:
@@ -353,76 +352,295 @@ def _apply_alias_statements(text: str, mentions: list[MentionSpan]) -> None:
     Only a name that is not itself a known, different actor is joined: "or Jundullah" after the
     IMU makes "Jundullah" an alias of the IMU in this document.
     """
+    between = load_lexicons().actors.alias_between
     for first, second in itertools.pairwise(mentions):
-        if first.entity.type not in {"armed_group", "state_force"}:
+        if first.entity.type not in GROUP_TYPES:
             continue
         if second.entity.gazetteer_id and second.entity.gazetteer_id != first.entity.gazetteer_id:
             continue
-        if _ALIAS_BETWEEN.fullmatch(text[first.end : second.start]):
+        if between.fullmatch(text[first.end : second.start]):
             first.entity.aliases.add(second.text)
             second.entity = first.entity
             second.rule = "alias-statement"
 
 
-# "a Taliban splinter group", "the IMU breakaway faction", "a dissident Taliban force".
-_DESCRIPTOR_AFTER = re.compile(
-    r"\s+(?P<kind>splinter|breakaway|dissident|rival)\s+(?P<noun>group|faction|wing|force|movement)\b"
-)
-_DESCRIPTOR_BEFORE = re.compile(r"\b(?P<kind>splinter|breakaway|dissident|rival)\s+$")
-_NOUN_AFTER = re.compile(r"\s+(?P<noun>group|faction|wing|force|forces|fighters|movement)\b")
-_DESCRIBED_PREDICATE = {"rival": "rival_of"}
+# Between a named group and a description of it in apposition: "Jamaat X, a breakaway faction
+# of ...", "Jamaat X, the TTP's new splinter group"; and between a description and the name it
+# introduces: "a TTP splinter group, Jamaat X," or "the Taliban splinter group Jamaat X".
+_APPOSITION_BEFORE = re.compile(r"(?:'s|’s)?,\s+(?:(?:a|an|the)\s+)?(?:[a-z][\w-]*\s+)?")
+_APPOSITION_AFTER = re.compile(r",?\s+")
+
+
+@dataclass(frozen=True)
+class _Description:
+    """Words around a group's name that describe another group by it."""
+
+    start: int
+    end: int
+    predicate: str
+    # For a branch: the country the description places it in.
+    country: str | None = None
+
+
+def _words(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _description_patterns() -> dict[str, re.Pattern[str]]:
+    cues = load_lexicons().actors
+    kinds, nouns = _words(cues.descriptor_kinds), _words(cues.descriptor_nouns)
+    after_parent, branches = _words(cues.descriptor_nouns_after_parent), _words(cues.branch_nouns)
+    possessive = r"(?:'s|’s)?"
+    return {
+        # "Taliban splinter group", "the IMU's breakaway faction"
+        "after": re.compile(rf"{possessive}\s+(?P<kind>{kinds})\s+(?P<noun>{nouns})\b"),
+        # "dissident Taliban force": the kind before the name, the noun after it
+        "before": re.compile(rf"\b(?P<kind>{kinds})\s+$"),
+        "noun_after": re.compile(rf"\s+(?P<noun>{after_parent})\b"),
+        # "a breakaway faction of the TTP"
+        "of": re.compile(rf"\b(?P<kind>{kinds})\s+(?P<noun>{nouns})\s+(?:of|from)\s+(?:the\s+)?$"),
+        # "al-Qaeda's branch in Yemen", "IS's Libyan affiliate"
+        "branch_after": re.compile(
+            rf"(?:'s|’s)\s+(?:(?P<adj>[A-Z][\w-]+)\s+)?(?P<noun>{branches})\b"
+            rf"(?:\s+(?:in|for)\s+(?:the\s+)?)?"
+        ),
+        # "the Yemeni branch of al-Qaeda"
+        "branch_of": re.compile(
+            rf"\b(?P<adj>[A-Z][\w-]+)\s+(?P<noun>{branches})\s+of\s+(?:the\s+)?$"
+        ),
+    }
+
+
+def _description_of(
+    text: str, mention: MentionSpan, places: dict[int, MentionSpan], focus: list[str]
+) -> _Description | None:
+    """A description of another group by this group's name, if the words around it make one."""
+    cues = load_lexicons().actors
+    patterns = _description_patterns()
+    window = max(0, mention.start - 40)
+    after = patterns["after"].match(text, mention.end)
+    if after:
+        kind = after.group("kind").lower()
+        return _Description(mention.start, after.end(), cues.descriptor_kinds[kind])
+    of = patterns["of"].search(text, window, mention.start)
+    if of:
+        kind = of.group("kind").lower()
+        return _Description(of.start(), mention.end, cues.descriptor_kinds[kind])
+    before = patterns["before"].search(text, window, mention.start)
+    noun = patterns["noun_after"].match(text, mention.end) if before else None
+    if before and noun:
+        kind = before.group("kind").lower()
+        return _Description(before.start(), noun.end(), cues.descriptor_kinds[kind])
+    branch = patterns["branch_after"].match(text, mention.end)
+    if branch:
+        place = places.get(branch.end()) if branch.group(0).rstrip() != branch.group(0) else None
+        country = _country_of(branch.group("adj"), focus) or (
+            place.entity.place.country if place and place.entity.place else None
+        )
+        end = place.end if place and not branch.group("adj") else branch.end("noun")
+        return _Description(mention.start, end, "faction_of", country)
+    branch_of = patterns["branch_of"].search(text, window, mention.start)
+    if branch_of:
+        country = _country_of(branch_of.group("adj"), focus)
+        return _Description(branch_of.start(), mention.end, "faction_of", country)
+    return None
+
+
+def _country_of(word: str | None, focus: list[str]) -> str | None:
+    """The country a place name or demonym before a branch noun stands for ("Yemeni")."""
+    if not word:
+        return None
+    match = get_geocoder().resolve(word, focus, allow_demonym=True)
+    return match.country if match is not None and match.precision == "country" else None
+
+
+def _branch_in(parent: LocalEntity, country: str | None) -> str | None:
+    """The gazetteer's one branch of a gazetteer group in a country, if there is exactly one."""
+    if not parent.gazetteer_id or not country:
+        return None
+    links = load_lexicons().actors.branch_links
+    found = [
+        entry.id
+        for entry in load_gazetteer().actors
+        if country in entry.countries
+        and any(k.target == parent.gazetteer_id and k.predicate in links for k in entry.links)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _named_beside(
+    text: str, mentions: list[MentionSpan], index: int, start: int, end: int
+) -> MentionSpan | None:
+    """The named group a description stands in apposition to, before or after it."""
+    for other in (mentions[index - 1] if index else None, _next(mentions, index, end)):
+        if other is None or other.entity.type not in GROUP_TYPES:
+            continue
+        if other.entity is mentions[index].entity:
+            continue
+        if other.end <= start and _APPOSITION_BEFORE.fullmatch(text, other.end, start):
+            return other
+        if other.start >= end and _APPOSITION_AFTER.fullmatch(text, end, other.start):
+            return other
+    return None
+
+
+def _next(mentions: list[MentionSpan], index: int, end: int) -> MentionSpan | None:
+    return next((m for m in mentions[index + 1 :] if m.start >= end), None)
 
 
 def _described_groups(
-    doc: Doc, text: str, mentions: list[MentionSpan], registry: DocumentEntities
+    doc: Doc, text: str, mentions: list[MentionSpan], registry: DocumentEntities, focus: list[str]
 ) -> list[MentionSpan]:
-    """Groups described but unnamed become entities of their own, linked to their parent.
+    """Groups described by their parent rather than named.
 
-    The parent's mention is replaced by one of the described group over the whole phrase, so
-    "the second-in-command of the Taliban splinter group" is about the splinter group.
+    Beside a named group ("Jamaat X, a breakaway faction of the TTP") the description is what
+    the text says about that group: a claim (Jamaat X splinter_of TTP) and no entity of its
+    own. A branch described by its parent and a country ("al-Qaeda's branch in Yemen") is the
+    gazetteer's branch there when there is exactly one. Otherwise the described group becomes
+    an entity of its own, linked to its parent, and its mention replaces the parent's over the
+    whole phrase, so "the second-in-command of the Taliban splinter group" is about the
+    splinter group. The parent is still recorded as mentioned, but what the sentence says is
+    not said of it.
     """
-    result = []
-    for mention in mentions:
+    places = {m.start: m for m in mentions if m.entity.type in {"location", "country", "region"}}
+    result: list[MentionSpan] = []
+    consumed: set[int] = set()
+    for index, mention in enumerate(mentions):
+        if id(mention) in consumed:
+            continue
         parent = mention.entity
-        if parent.type not in {"armed_group", "state_force"}:
+        found = None
+        if parent.type in GROUP_TYPES:
+            found = _description_of(text, mention, places, focus)
+        if found is None:
             result.append(mention)
             continue
-        after = _DESCRIPTOR_AFTER.match(text, mention.end)
-        before = _DESCRIPTOR_BEFORE.search(text, max(0, mention.start - 20), mention.start)
-        noun = _NOUN_AFTER.match(text, mention.end) if before else None
-        if after:
-            start, end = mention.start, after.end()
-            kind = after.group("kind")
-        elif before and noun:
-            start, end = before.start(), noun.end()
-            kind = before.group("kind")
+        inside = [m for m in mentions if found.start <= m.start and m.end <= found.end]
+        named = _named_beside(text, mentions, index, found.start, found.end)
+        branch = _branch_in(parent, found.country) if found.country else None
+        registry.absorbed.extend(m for m in inside if m is not mention)
+        consumed.update(id(m) for m in inside)
+        registry.absorbed.append(mention)
+        if named is not None:
+            derivation = (named.entity, found.predicate, parent, mention.token_start)
+            registry.derivations.append(derivation)
+            continue
+        result = [m for m in result if id(m) not in consumed]
+        phrase = text[found.start : found.end]
+        if branch is not None:
+            # The text says what the gazetteer knows: a claim, with its evidence.
+            entity, rule = registry.gazetteer_entity(branch), "branch-descriptor"
+            registry.derivations.append((entity, found.predicate, parent, mention.token_start))
         else:
-            result.append(mention)
-            continue
-        phrase = text[start:end]
-        described = registry.get_or_add(
-            f"described:{parent.key}:{normalise_name(phrase)}@{registry.doc_id}",
-            "armed_group",
-            phrase,
-        )
-        described.aliases.add(phrase)
-        registry.derivations.append(
-            (described, _DESCRIBED_PREDICATE.get(kind, "splinter_of"), parent, mention.token_start)
-        )
-        span = doc.char_span(start, end, alignment_mode="expand")
+            entity = registry.get_or_add(
+                f"described:{parent.key}:{normalise_name(phrase)}@{registry.doc_id}",
+                "armed_group",
+                phrase,
+            )
+            entity.aliases.add(phrase)
+            registry.derivations.append((entity, found.predicate, parent, mention.token_start))
+            rule = "described-group"
+        span = doc.char_span(found.start, found.end, alignment_mode="expand")
         result.append(
             MentionSpan(
-                start=start,
-                end=end,
+                start=found.start,
+                end=found.end,
                 token_start=span.start if span is not None else mention.token_start,
                 token_end=span.end if span is not None else mention.token_end,
                 text=phrase,
-                entity=described,
+                entity=entity,
                 label="ARMED_GROUP",
-                rule="described-group",
+                rule=rule,
             )
         )
     return result
+
+
+# How a role noun reaches the actor it names: "Taliban commander", "the group's leader",
+# "commander of the Valley Front".
+_TIE_DEPS = frozenset({"compound", "poss", "prep", "pobj", "amod", "nmod"})
+_ROLE_DEPS = frozenset({"compound", "amod", "nmod", "appos"})
+_SIDE_OF_TYPE = {"armed_group": "armed", "state_force": "state", "country": "state"}
+
+
+def _place_people(doc: Doc, mentions: list[MentionSpan], registry: DocumentEntities) -> None:
+    """What the document says about who each of its people is: the side a title or role puts
+    them on, and the actors the role ties them to. "Governor Karim Nazari" and "Karim Nazari,
+    the governor of Kunduz" are of the state; "Taliban commander Rahim Saleh" and "Rahim Saleh,
+    a commander of the Valley Front" are tied to those groups and on their side."""
+    sides = load_lexicons().actors.sides
+    actor_at = {
+        token: m.entity
+        for m in mentions
+        if m.entity.is_actor and m.entity.type != "person"
+        for token in range(m.token_start, m.token_end)
+    }
+    for mention in mentions:
+        person = mention.entity
+        if person.type != "person" or person.gazetteer_id:
+            continue
+        own = range(mention.token_start, mention.token_end)
+        title = _title_side(doc, mention.token_start, sides)
+        if title:
+            person.sides.add(title)
+        for noun in _role_nouns(doc[mention.token_start : mention.token_end]):
+            side = _side_word(noun, sides)
+            if side is None:
+                continue
+            tied = [actor_at[t] for t in _tie_tokens(noun) if t in actor_at and t not in own]
+            for actor in tied:
+                person.ties.add(actor.id)
+                if actor.type in _SIDE_OF_TYPE:
+                    person.sides.add(_SIDE_OF_TYPE[actor.type])
+            if not tied and side:
+                person.sides.add(side)
+
+
+def _title_side(doc: Doc, start: int, sides: dict[str, str]) -> str | None:
+    """The side of a title right before a name ("Governor", "Prime Minister", "Gen.")."""
+    for width in (2, 1):
+        if start - width >= 0:
+            side = sides.get(doc[start - width : start].text)
+            if side:
+                return side
+    return None
+
+
+def _role_nouns(span: Span) -> list[Token]:
+    """The nouns that describe a name: before it in its phrase, or in apposition to it."""
+    root = span.root
+    found = [
+        child
+        for child in root.children
+        if child.dep_ in _ROLE_DEPS and not span.start <= child.i < span.end
+    ]
+    if root.dep_ == "appos" and not span.start <= root.head.i < span.end:
+        found.append(root.head)
+    return found
+
+
+def _side_word(token: Token, sides: dict[str, str]) -> str | None:
+    """The side a role word gives ("" for a post of either side), None for another word."""
+    lemma = token.lemma_.lower()
+    for child in token.children:
+        if child.dep_ == "compound" and (side := sides.get(f"{child.lower_} {lemma}")) is not None:
+            return side
+    if token.text in sides:
+        return sides[token.text]
+    return sides.get(lemma) if lemma in sides and lemma.islower() else None
+
+
+def _tie_tokens(noun: Token) -> list[int]:
+    """The tokens a role noun's modifiers reach: its compounds, possessors and prepositions."""
+    found, frontier = [], [noun]
+    while frontier:
+        token = frontier.pop()
+        for child in token.children:
+            if child.dep_ in _TIE_DEPS:
+                found.append(child.i)
+                frontier.append(child)
+    return found
 
 
 def sentence_evidence(document_id: str, sent: Span) -> Evidence:
