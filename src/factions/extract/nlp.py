@@ -106,6 +106,10 @@ def fix_entities(doc: Doc) -> Doc:
                 "PERSON",
             }:
                 span = Span(doc, span.start, span.end, label="PERSON")
+            elif span.label_ in {"ORG", "GPE", "NORP", "FAC", "LOC"} and _has_a_persons_role(
+                span, lex.actors.sides
+            ):
+                span = Span(doc, span.start, span.end, label="PERSON")
             elif span[-1].text in lex.place_words and len(span) > 1:
                 span = Span(doc, span.start, span.end, label="GPE")
             elif span.end < len(doc) and doc[span.end].text in lex.place_words:
@@ -114,6 +118,20 @@ def fix_entities(doc: Doc) -> Doc:
     fixed.extend(_unlabelled_speakers(doc, fixed, lex.speech_verbs))
     doc.ents = filter_spans(fixed)
     return doc
+
+
+def _has_a_persons_role(span: Span, roles: dict[str, str]) -> bool:
+    """A proper name that a person's role word describes is a person, whatever the NER said:
+    "IMU commander Karim Nazary", "Karim Nazary, a commander of the IMU"."""
+    if not all(t.pos_ == "PROPN" for t in span):
+        return False
+    before = span.doc[span.start - 1] if span.start else None
+    if before is not None and before.is_lower and before.lemma_ in roles:
+        return True
+    return any(
+        child.dep_ == "appos" and child.is_lower and child.lemma_ in roles
+        for child in span.root.children
+    )
 
 
 def _unlabelled_speakers(doc: Doc, spans: list[Span], speech_verbs: frozenset[str]) -> list[Span]:
