@@ -82,9 +82,9 @@ class ActorCues:
     descriptor_kinds: dict[str, str]
     descriptor_nouns: tuple[str, ...]
     descriptor_nouns_after_parent: tuple[str, ...]
-    # Branches described by parent and place: their nouns, and the gazetteer links that make
-    # an entry a branch of its parent.
-    branch_nouns: tuple[str, ...]
+    # Branches described by parent and place: each noun with the relation it states, and the
+    # gazetteer links that make an entry a branch of its parent.
+    branch_nouns: dict[str, str]
     branch_links: frozenset[str]
     # Title or description -> the side it puts a person on ("state", "armed"; "" for a post).
     sides: dict[str, str]
@@ -109,7 +109,7 @@ def _actor_cues(entities: dict) -> ActorCues:
         descriptor_kinds=dict(entities["descriptors"]["kinds"]),
         descriptor_nouns=tuple(entities["descriptors"]["nouns"]),
         descriptor_nouns_after_parent=tuple(entities["descriptors"]["nouns_after_parent"]),
-        branch_nouns=tuple(entities["branches"]["nouns"]),
+        branch_nouns=dict(entities["branches"]["nouns"]),
         branch_links=frozenset(entities["branches"]["links"]),
         sides=sides,
     )

@@ -17,7 +17,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
 
-from factions.extract.gazetteer import load_gazetteer
+from factions.extract.gazetteer import Gazetteer, load_gazetteer
 from factions.extract.geocode import PlaceMatch, document_focus, get_geocoder
 from factions.extract.lexicons import load_lexicons
 from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_id
@@ -439,11 +439,13 @@ def _description_of(
             place.entity.place.country if place and place.entity.place else None
         )
         end = place.end if place and not branch.group("adj") else branch.end("noun")
-        return _Description(mention.start, end, "faction_of", country)
+        predicate = cues.branch_nouns[branch.group("noun").lower()]
+        return _Description(mention.start, end, predicate, country)
     branch_of = patterns["branch_of"].search(text, window, mention.start)
     if branch_of:
         country = _country_of(branch_of.group("adj"), focus)
-        return _Description(branch_of.start(), mention.end, "faction_of", country)
+        predicate = cues.branch_nouns[branch_of.group("noun").lower()]
+        return _Description(branch_of.start(), mention.end, predicate, country)
     return None
 
 
@@ -456,17 +458,36 @@ def _country_of(word: str | None, focus: list[str]) -> str | None:
 
 
 def _branch_in(parent: LocalEntity, country: str | None) -> str | None:
-    """The gazetteer's one branch of a gazetteer group in a country, if there is exactly one."""
+    """The gazetteer's one branch of a gazetteer group in a country, if there is exactly one.
+
+    A branch and its successors under new names ("al-Qaeda in Iraq", then the "Islamic State
+    of Iraq") are one branch: the first of them is the one a description means."""
     if not parent.gazetteer_id or not country:
         return None
+    gazetteer = load_gazetteer()
     links = load_lexicons().actors.branch_links
-    found = [
+    found = {
         entry.id
-        for entry in load_gazetteer().actors
+        for entry in gazetteer.actors
         if country in entry.countries
         and any(k.target == parent.gazetteer_id and k.predicate in links for k in entry.links)
-    ]
-    return found[0] if len(found) == 1 else None
+    }
+    firsts = {_first_of_line(gazetteer, i, found) for i in found}
+    return firsts.pop() if len(firsts) == 1 else None
+
+
+def _first_of_line(gazetteer: Gazetteer, entry_id: str, among: set[str]) -> str:
+    """The earliest of `among` in the line of names this entry succeeds (itself if none)."""
+    first, current, seen = entry_id, entry_id, {entry_id}
+    while (entry := gazetteer.get(current)) is not None:
+        before = [k.target for k in entry.links if k.predicate == "successor_of"]
+        if not before or before[0] in seen:
+            return first
+        current = before[0]
+        seen.add(current)
+        if current in among:
+            first = current
+    return first
 
 
 def _named_beside(

@@ -97,17 +97,20 @@ def fix_entities(doc: Doc) -> Doc:
         if span.label_ not in GAZETTEER_LABELS:
             if span[0].text in lex.titles and len(span) > 1:
                 span = Span(doc, span.start + 1, span.end, label="PERSON")
-            elif _title_before(doc, span.start, lex.titles) and span.label_ in {
-                "ORG",
-                "GPE",
-                "LOC",
-                "NORP",
-                "FAC",
-                "PERSON",
-            }:
-                span = Span(doc, span.start, span.end, label="PERSON")
-            elif span.label_ in {"ORG", "GPE", "NORP", "FAC", "LOC"} and _has_a_persons_role(
-                span, lex.actors.sides
+            elif (
+                _title_before(doc, span.start, lex.titles)
+                and span.label_
+                in {
+                    "ORG",
+                    "GPE",
+                    "LOC",
+                    "NORP",
+                    "FAC",
+                    "PERSON",
+                }
+            ) or (
+                span.label_ in {"ORG", "GPE", "NORP", "FAC", "LOC"}
+                and _has_a_persons_role(span, lex.actors.sides)
             ):
                 span = Span(doc, span.start, span.end, label="PERSON")
             elif span[-1].text in lex.place_words and len(span) > 1:
