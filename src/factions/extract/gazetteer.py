@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
+from rapidfuzz import fuzz, process
 
 from factions.packaged import read_toml
 from factions.partial_date import PartialDate, not_after
@@ -38,6 +39,10 @@ RULER_LABELS = {
     "person": "PERSON",
 }
 AMBIGUOUS_PREFIX = "ambiguous:"
+# How close (rapidfuzz ratio) a long name must be to an actor's name to be taken for a
+# misspelling of it, and how long a name must be for that (short names differ by a letter).
+SPELLING_SCORE = 92.0
+_SPELLING_MIN_LENGTH = 12
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _APOSTROPHES = "'’‘ʼʻ`´"
@@ -134,6 +139,8 @@ class Gazetteer:
         self._compact_names: dict[str, list[GazetteerEntry]] = {}
         self._acronyms: dict[str, list[GazetteerEntry]] = {}
         self._ambiguous: dict[str, list[str]] = {}
+        # Actor name keys -> entry ids, built on the first spelling look-up.
+        self._actor_keys: dict[str, set[str]] | None = None
         self._index()
 
     def _index(self) -> None:
@@ -174,6 +181,29 @@ class Gazetteer:
         )
         found.extend(e for e in named if e not in found)
         return found
+
+    def closest_actor(self, surface: str, score: float = SPELLING_SCORE) -> GazetteerEntry | None:
+        """The one actor (not a person) whose name this long name misspells or transliterates
+        differently ("Asai'ib Ahl al-Haqq" for "Asa'ib Ahl al-Haq"), or None when no name is
+        close enough or two different actors are equally close."""
+        key = name_key(surface)
+        if len(key) < _SPELLING_MIN_LENGTH:
+            return None
+        if self._actor_keys is None:
+            keys: dict[str, set[str]] = {}
+            for name, entries in self._names.items():
+                if len(name) >= _SPELLING_MIN_LENGTH:
+                    for entry in entries:
+                        if entry.type != PERSON_TYPE:
+                            keys.setdefault(name, set()).add(entry.id)
+            self._actor_keys = keys
+        found = process.extract(key, list(self._actor_keys), scorer=fuzz.ratio, limit=3)
+        best = [name for name, value, _ in found if value >= score]
+        if not best:
+            return None
+        top = max(value for _, value, _ in found)
+        ids = {i for name, value, _ in found if value == top for i in self._actor_keys[name]}
+        return self._by_id[ids.pop()] if len(ids) == 1 else None
 
     def candidates_for_ambiguous(self, alias: str) -> list[str]:
         """The ids an ambiguous alias may stand for ("Jundullah" or "ambiguous:jundullah")."""

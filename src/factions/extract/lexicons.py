@@ -88,6 +88,8 @@ class ActorCues:
     branch_links: frozenset[str]
     # Title or description -> the side it puts a person on ("state", "armed"; "" for a post).
     sides: dict[str, str]
+    # Words an acronym skips ("al" in "Harakat al-Nujaba", HN).
+    particles: frozenset[str]
 
 
 def _alias_between(aliases: dict) -> re.Pattern[str]:
@@ -112,6 +114,7 @@ def _actor_cues(entities: dict) -> ActorCues:
         branch_nouns=dict(entities["branches"]["nouns"]),
         branch_links=frozenset(entities["branches"]["links"]),
         sides=sides,
+        particles=frozenset(entities["acronyms"]["particles"]),
     )
 
 

@@ -201,6 +201,11 @@ def _entity_for_span(
             if surface in registry.acronyms:
                 return registry.acronyms[surface], "acronym-defined"
             candidates = [gazetteer.get(c) for c in gazetteer.candidates_for_ambiguous(surface)]
+            # "ASWJ" in a report about Somalia is the Somali ASWJ: the one candidate acting in
+            # the countries the document is about.
+            local = [c for c in candidates if c is not None and set(c.countries) & set(focus[:2])]
+            if len(local) == 1:
+                return registry.gazetteer_entity(local[0].id), "gazetteer-ambiguous-by-place"
             types = {c.type for c in candidates if c is not None}
             type_ = types.pop() if len(types) == 1 else "armed_group"
             if type_ == "person":
@@ -222,6 +227,12 @@ def _entity_for_span(
     place = _place_after_preposition(span, surface, registry, focus)
     if place is not None:
         return place, "locative-place"
+    if span.label_ in {"PERSON", "ORG"} and not _title_before(span, lex.titles):
+        # A group's name spelt another way ("Asai'ib Ahl al-Haqq"), which the NER may even
+        # call a person.
+        entry = gazetteer.closest_actor(surface)
+        if entry is not None:
+            return registry.gazetteer_entity(entry.id), "gazetteer-spelling"
     if span.label_ == "PERSON":
         name = strip_titles(surface, lex.titles)
         if not name or not name[0].isupper():
@@ -252,6 +263,10 @@ def _entity_for_span(
             return None, ""
         return _place_entity(registry, match), "geocoded"
     return None, ""
+
+
+def _title_before(span: Span, titles: frozenset[str]) -> bool:
+    return span.start > 0 and span.doc[span.start - 1].text in titles
 
 
 _LOCATIVE = {"in", "at", "near", "around", "outside", "into", "across", "toward", "towards"}
@@ -336,6 +351,7 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
             )
         )
     mentions.extend(_missed_short_names(doc, mentions, registry))
+    mentions.extend(_missed_actor_names(doc, mentions, registry, focus))
     mentions.sort(key=lambda m: m.start)
     _apply_alias_statements(text, mentions)
     mentions = _described_groups(doc, text, mentions, registry, focus)
@@ -714,6 +730,105 @@ def _missed_short_names(
             )
         )
     return found
+
+
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_WORDS = re.compile(r"[^\s\-–]+")
+
+
+def initials(name: str) -> str:
+    """The acronym a name's words make, particles skipped ("Kata'ib al-Imam Ali" -> "KIA")."""
+    name = re.sub(r"\([^)]*\)", " ", name)
+    skipped = load_lexicons().actors.particles
+    words = [w.strip("'’\".,") for w in _WORDS.findall(name)]
+    return "".join(w[0].upper() for w in words if w and w.lower() not in skipped)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_initials() -> dict[str, frozenset[str]]:
+    """Acronym -> the gazetteer actors whose names make it."""
+    found: dict[str, set[str]] = {}
+    for entry in load_gazetteer().actors:
+        for surface in entry.surfaces():
+            if surface not in entry.acronyms and len(surface.split()) > 1:
+                found.setdefault(initials(surface), set()).add(entry.id)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def _missed_actor_names(
+    doc: Doc, mentions: list[MentionSpan], registry: DocumentEntities, focus: list[str]
+) -> list[MentionSpan]:
+    """Names of groups the NER did not tag: a misspelt or differently transliterated name
+    ("Hakat-ul-Mujahedeen"), and an acronym the text never defines ("JA separated from the
+    TTP") that is the initials of one group named in the document or, if three letters or
+    more, of one gazetteer group acting in the document's countries."""
+    gazetteer = load_gazetteer()
+    covered = {i for m in mentions for i in range(m.token_start, m.token_end)}
+    named = [e for e in registry.by_key.values() if e.type in ACTOR_TYPES - {"person"}]
+    found = []
+    for start, end in _proper_noun_runs(doc, covered):
+        span = doc[start:end]
+        text = span.text
+        entity, rule = None, ""
+        if _ACRONYM.match(text):
+            entity, rule = _acronym_of(text, named, focus, registry), "acronym-initials"
+        elif (entry := gazetteer.closest_actor(text)) is not None:
+            entity, rule = registry.gazetteer_entity(entry.id), "gazetteer-spelling"
+        if entity is None:
+            continue
+        entity.aliases.add(text)
+        found.append(
+            MentionSpan(
+                span.start_char, span.end_char, start, end, text, entity, "ARMED_GROUP", rule
+            )
+        )
+    return found
+
+
+_HYPHENS = frozenset({"-", "–"})
+
+
+def _proper_noun_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
+    """Runs of proper nouns no mention covers, within a sentence, hyphenated particles
+    included ("Hakat-ul-Mujahedeen")."""
+    particles = load_lexicons().actors.particles
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for token in doc:
+        free = token.i not in covered
+        joined = token.text in _HYPHENS or (
+            token.lower_ in particles and token.i > 0 and doc[token.i - 1].text in _HYPHENS
+        )
+        if start is not None and (
+            not free or token.is_sent_start or not (token.pos_ == "PROPN" or joined)
+        ):
+            runs.append((start, token.i))
+            start = None
+        if start is None and free and token.pos_ == "PROPN":
+            start = token.i
+    if start is not None:
+        runs.append((start, len(doc)))
+    trimmed = []
+    for first, last in runs:
+        while last > first and (doc[last - 1].text in _HYPHENS or doc[last - 1].is_lower):
+            last -= 1
+        if last > first:
+            trimmed.append((first, last))
+    return trimmed
+
+
+def _acronym_of(
+    acronym: str, named: list[LocalEntity], focus: list[str], registry: DocumentEntities
+) -> LocalEntity | None:
+    here = {e.id: e for e in named if any(initials(n) == acronym for n in {e.name, *e.aliases})}
+    if len(here) == 1:
+        return next(iter(here.values()))
+    if here or len(acronym) < 3:
+        return None
+    gazetteer = load_gazetteer()
+    candidates = [gazetteer.get(i) for i in _gazetteer_initials().get(acronym, ())]
+    local = [c for c in candidates if c is not None and set(c.countries) & set(focus[:2])]
+    return registry.gazetteer_entity(local[0].id) if len(local) == 1 else None
 
 
 def entity_records(registry: DocumentEntities) -> list[EntityRecord]:
