@@ -23,6 +23,7 @@ from typing import Any
 import pycountry
 from rapidfuzz import fuzz, process
 
+from factions.extract.lexicons import load_lexicons
 from factions.packaged import read_toml
 from factions.partial_date import PartialDate, not_after
 from factions.vocabulary import vocabulary
@@ -186,17 +187,16 @@ class Gazetteer:
         """The one actor (not a person) whose name this long name misspells or transliterates
         differently ("Asai'ib Ahl al-Haqq" for "Asa'ib Ahl al-Haq"), or None when no name is
         close enough or two different actors are equally close."""
-        key = name_key(surface)
+        key = _spelling_key(surface)
         if len(key) < _SPELLING_MIN_LENGTH:
             return None
         if self._actor_keys is None:
             keys: dict[str, set[str]] = {}
-            for name, entries in self._names.items():
-                if len(name) >= _SPELLING_MIN_LENGTH:
-                    for entry in entries:
-                        if entry.type != PERSON_TYPE:
-                            keys.setdefault(name, set()).add(entry.id)
-            self._actor_keys = keys
+            for entry in self.actors:
+                for alias in entry.surfaces():
+                    if alias not in entry.acronyms:
+                        keys.setdefault(_spelling_key(alias), set()).add(entry.id)
+            self._actor_keys = {k: v for k, v in keys.items() if len(k) >= _SPELLING_MIN_LENGTH}
         found = process.extract(key, list(self._actor_keys), scorer=fuzz.ratio, limit=3)
         best = [name for name, value, _ in found if value >= score]
         if not best:
@@ -243,6 +243,14 @@ class Gazetteer:
         best = max(types.values())
         label_type = next(c.type for c in candidates if types[c.type] == best)
         return RULER_LABELS.get(label_type, "ORGANIZATION"), AMBIGUOUS_PREFIX + surface.lower()
+
+
+def _spelling_key(surface: str) -> str:
+    """A name key without its particles (lexicons/entities.toml), for comparing spellings of
+    one name: "Islamic Army of Iraq" and "Islamic Army in Iraq", "Jaish-e-Islam" and "Jaish
+    al-Islam"."""
+    particles = load_lexicons().actors.particles
+    return " ".join(w for w in name_key(surface).split() if w not in particles)
 
 
 def _add_once(index: dict[str, list[GazetteerEntry]], key: str, entry: GazetteerEntry) -> None:

@@ -106,6 +106,9 @@ class DocumentEntities:
         # Mentions inside a description of another group ("the TTP" in "a breakaway faction
         # of the TTP"): recorded as mentions, but what the sentence says is not about them.
         self.absorbed: list[MentionSpan] = []
+        # The countries the document is about, for telling apart groups of one name or
+        # acronym: its main places' and those of the gazetteer groups it names.
+        self.countries: list[str] = []
 
     def get_or_add(
         self,
@@ -134,13 +137,20 @@ class DocumentEntities:
 
     def gazetteer_entity(self, gazetteer_id: str) -> LocalEntity:
         entry = load_gazetteer().get(gazetteer_id)
-        return self.get_or_add(
+        name = entry.name
+        if entry.type == "person":
+            # "Mullah Mohammad Omar" is Mohammad Omar; the title stays an alias.
+            name = strip_titles(name, load_lexicons().titles)
+        entity = self.get_or_add(
             f"gaz:{gazetteer_id}",
             entry.type,
-            entry.name,
+            name,
             entity_id=f"a:{gazetteer_id}",
             gazetteer_id=gazetteer_id,
         )
+        if name != entry.name:
+            entity.aliases.add(entry.name)
+        return entity
 
     def known_person(self, name: str) -> LocalEntity | None:
         """A person already named in this document whose name contains all these words."""
@@ -203,7 +213,8 @@ def _entity_for_span(
             candidates = [gazetteer.get(c) for c in gazetteer.candidates_for_ambiguous(surface)]
             # "ASWJ" in a report about Somalia is the Somali ASWJ: the one candidate acting in
             # the countries the document is about.
-            local = [c for c in candidates if c is not None and set(c.countries) & set(focus[:2])]
+            where = set(registry.countries)
+            local = [c for c in candidates if c is not None and set(c.countries) & where]
             if len(local) == 1:
                 return registry.gazetteer_entity(local[0].id), "gazetteer-ambiguous-by-place"
             types = {c.type for c in candidates if c is not None}
@@ -221,6 +232,9 @@ def _entity_for_span(
             return entity, "gazetteer"
         if surface in registry.acronyms and surface.isupper():
             return registry.acronyms[surface], "acronym-defined"
+        other = _acronym_elsewhere(surface, span.ent_id_, registry.countries)
+        if other is not None:
+            return registry.gazetteer_entity(other), "acronym-by-place"
         return registry.gazetteer_entity(span.ent_id_), "gazetteer"
     if surface in registry.acronyms:
         return registry.acronyms[surface], "acronym-defined"
@@ -252,6 +266,11 @@ def _entity_for_span(
                 return _place_entity(registry, match), "geocoded-org"
         if span.label_ == "NORP":
             return None, ""
+        if _ACRONYM.match(surface):
+            named = [e for e in registry.by_key.values() if e.type in GROUP_TYPES]
+            entity = _acronym_of(surface, named, registry)
+            if entity is not None:
+                return entity, "acronym-initials"
         kind = _classify_organisation(surface)
         return (
             registry.get_or_add(f"{kind}:{normalise_name(surface)}", kind, surface),
@@ -270,6 +289,22 @@ def _title_before(span: Span, titles: frozenset[str]) -> bool:
 
 
 _LOCATIVE = {"in", "at", "near", "around", "outside", "into", "across", "toward", "towards"}
+
+
+def _actor_countries(doc: Doc, focus: list[str]) -> list[str]:
+    """The document's two main countries by its places, then the home country of each
+    gazetteer actor it names by a full name (al-Shabaab's Somalia; acronyms are what this
+    helps to tell apart, so they say nothing here)."""
+    countries = list(focus[:2])
+    gazetteer = load_gazetteer()
+    for span in doc.ents:
+        if span.label_ in GAZETTEER_TYPES and span.ent_id_ and ":" not in span.ent_id_:
+            if _ACRONYM.match(span.text):
+                continue
+            entry = gazetteer.get(span.ent_id_)
+            if entry is not None and entry.countries and entry.countries[0] not in countries:
+                countries.append(entry.countries[0])
+    return countries
 
 
 def _place_after_preposition(
@@ -327,6 +362,7 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
     text = doc.text
     place_surfaces = [e.text for e in doc.ents if e.label_ in PLACE_LABELS | {"NORP"}]
     focus = document_focus(place_surfaces)
+    registry.countries = _actor_countries(doc, focus)
     mentions: list[MentionSpan] = []
     for span in doc.ents:
         entity, rule = _entity_for_span(span, registry, focus)
@@ -771,7 +807,7 @@ def _missed_actor_names(
         text = span.text
         entity, rule = None, ""
         if _ACRONYM.match(text):
-            entity, rule = _acronym_of(text, named, focus, registry), "acronym-initials"
+            entity, rule = _acronym_of(text, named, registry), "acronym-initials"
         elif (entry := gazetteer.closest_actor(text)) is not None:
             entity, rule = registry.gazetteer_entity(entry.id), "gazetteer-spelling"
         if entity is None:
@@ -818,17 +854,43 @@ def _proper_noun_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
 
 
 def _acronym_of(
-    acronym: str, named: list[LocalEntity], focus: list[str], registry: DocumentEntities
+    acronym: str, named: list[LocalEntity], registry: DocumentEntities
 ) -> LocalEntity | None:
+    """The group an acronym the text never defines stands for: the one group named in the
+    document whose name it spells; else the one gazetteer group it spells, among those acting
+    in the document's countries (or in all, for four letters or more; never for two)."""
     here = {e.id: e for e in named if any(initials(n) == acronym for n in {e.name, *e.aliases})}
     if len(here) == 1:
         return next(iter(here.values()))
-    if here or len(acronym) < 3:
+    if here:
         return None
+    found = _gazetteer_spelling(acronym, registry.countries)
+    return registry.gazetteer_entity(found) if found else None
+
+
+def _gazetteer_spelling(acronym: str, countries: list[str]) -> str | None:
     gazetteer = load_gazetteer()
-    candidates = [gazetteer.get(i) for i in _gazetteer_initials().get(acronym, ())]
-    local = [c for c in candidates if c is not None and set(c.countries) & set(focus[:2])]
-    return registry.gazetteer_entity(local[0].id) if len(local) == 1 else None
+    candidates = [gazetteer.get(i) for i in sorted(_gazetteer_initials().get(acronym, ()))]
+    known = [c for c in candidates if c is not None]
+    # Two letters spell too many names ("RL" in "RFE/RL"): only a group the document names.
+    if len(acronym) < 3:
+        return None
+    if len(acronym) >= 4 and len(known) == 1:
+        return known[0].id
+    local = [c for c in known if set(c.countries) & set(countries)]
+    return local[0].id if len(local) == 1 else None
+
+
+def _acronym_elsewhere(surface: str, entry_id: str, countries: list[str]) -> str | None:
+    """An acronym the gazetteer gives a group acting far from the document's countries, that
+    spells the name of one group acting in them: "KIA" in a report on Iraq is Kata'ib al-Imam
+    Ali, not the Kachin Independence Army."""
+    entry = load_gazetteer().get(entry_id)
+    if not countries or entry is None or surface not in entry.acronyms:
+        return None
+    if set(entry.countries) & set(countries) or not entry.countries:
+        return None
+    return _gazetteer_spelling(surface, countries)
 
 
 def entity_records(registry: DocumentEntities) -> list[EntityRecord]:
