@@ -268,7 +268,7 @@ def _entity_for_span(
             return None, ""
         if _ACRONYM.match(surface):
             named = [e for e in registry.by_key.values() if e.type in GROUP_TYPES]
-            entity = _acronym_of(surface, named, registry)
+            entity = _acronym_of(span, named, registry)
             if entity is not None:
                 return entity, "acronym-initials"
         kind = _classify_organisation(surface)
@@ -807,7 +807,7 @@ def _missed_actor_names(
         text = span.text
         entity, rule = None, ""
         if _ACRONYM.match(text):
-            entity, rule = _acronym_of(text, named, registry), "acronym-initials"
+            entity, rule = _acronym_of(span, named, registry), "acronym-initials"
         elif (entry := gazetteer.closest_actor(text)) is not None:
             entity, rule = registry.gazetteer_entity(entry.id), "gazetteer-spelling"
         if entity is None:
@@ -854,27 +854,38 @@ def _proper_noun_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
 
 
 def _acronym_of(
-    acronym: str, named: list[LocalEntity], registry: DocumentEntities
+    acronym: Span, named: list[LocalEntity], registry: DocumentEntities
 ) -> LocalEntity | None:
     """The group an acronym the text never defines stands for: the one group named in the
     document whose name it spells; else the one gazetteer group it spells, among those acting
-    in the document's countries (or in all, for four letters or more; never for two)."""
-    here = {e.id: e for e in named if any(initials(n) == acronym for n in {e.name, *e.aliases})}
+    in the document's countries (or in all, for four letters or more). Two letters spell too
+    many names: they must stand alone as a subject or object ("HN has fought IS", not the
+    "RL" of "RFE/RL")."""
+    text = acronym.text
+    here = {e.id: e for e in named if any(initials(n) == text for n in {e.name, *e.aliases})}
     if len(here) == 1:
         return next(iter(here.values()))
-    if here:
+    if here or (len(text) < 3 and not _stands_alone(acronym)):
         return None
-    found = _gazetteer_spelling(acronym, registry.countries)
+    found = _gazetteer_spelling(text, registry.countries)
     return registry.gazetteer_entity(found) if found else None
+
+
+_ALONE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "attr"})
+
+
+def _stands_alone(span: Span) -> bool:
+    doc = span.doc
+    joined = any(
+        0 <= i < len(doc) and doc[i].text in {"/", "-", "–"} for i in (span.start - 1, span.end)
+    )
+    return not joined and span.root.dep_ in _ALONE_DEPS
 
 
 def _gazetteer_spelling(acronym: str, countries: list[str]) -> str | None:
     gazetteer = load_gazetteer()
     candidates = [gazetteer.get(i) for i in sorted(_gazetteer_initials().get(acronym, ()))]
     known = [c for c in candidates if c is not None]
-    # Two letters spell too many names ("RL" in "RFE/RL"): only a group the document names.
-    if len(acronym) < 3:
-        return None
     if len(acronym) >= 4 and len(known) == 1:
         return known[0].id
     local = [c for c in known if set(c.countries) & set(countries)]
@@ -886,7 +897,7 @@ def _acronym_elsewhere(surface: str, entry_id: str, countries: list[str]) -> str
     spells the name of one group acting in them: "KIA" in a report on Iraq is Kata'ib al-Imam
     Ali, not the Kachin Independence Army."""
     entry = load_gazetteer().get(entry_id)
-    if not countries or entry is None or surface not in entry.acronyms:
+    if not countries or entry is None or surface not in entry.acronyms or len(surface) < 3:
         return None
     if set(entry.countries) & set(countries) or not entry.countries:
         return None

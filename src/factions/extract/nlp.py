@@ -56,12 +56,15 @@ def _trim_to_line(span: Span) -> Span | None:
 
 
 def _strip_edges(span: Span) -> Span | None:
-    """Drop leading articles and trailing possessives/punctuation from an entity span."""
+    """Drop leading articles and trailing possessives, punctuation and conjunctions ("Islamic
+    Army of Iraq and") from an entity span."""
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+    while end > start and (
+        doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].pos_ == "CCONJ"
+    ):
         end -= 1
     if start >= end:
         return None
