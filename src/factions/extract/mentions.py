@@ -249,6 +249,11 @@ def _entity_for_span(
             return registry.gazetteer_entity(entry.id), "gazetteer-spelling"
     if span.label_ == "PERSON":
         name = strip_titles(surface, lex.titles)
+        if _ACRONYM.match(name):
+            # Nobody's name is in capitals: an acronym the NER took for a person ("AI claimed").
+            named = [e for e in registry.by_key.values() if e.type in GROUP_TYPES]
+            entity = _acronym_of(span, named, registry)
+            return (entity, "acronym-initials") if entity is not None else (None, "")
         if not name or not name[0].isupper():
             return None, ""
         return registry.person_for(name), "ner-person"
@@ -351,8 +356,13 @@ def _acronym_defined_after(text: str, span: Span) -> str | None:
     if not match:
         return None
     acronym = match.group(1)
-    initials = {w[0].upper() for w in span.text.split() if w}
-    return acronym if acronym[0].upper() in initials else None
+    words = span.text.split()
+    firsts = {w[0].upper() for w in words if w}
+    # An acronym has about one letter a word ("Tehrik-i-Taliban Pakistan (TTP)"): "Iraq (ISI)"
+    # defines nothing, the name before it was cut short.
+    if acronym[0].upper() not in firsts or len(acronym) > len(words) + 2:
+        return None
+    return acronym
 
 
 def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], DocumentEntities]:
@@ -371,7 +381,7 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
         surface = strip_possessive(span.text)
         entity.aliases.add(surface)
         acronym = _acronym_defined_after(text, span)
-        if acronym and entity.is_actor:
+        if acronym and entity.type in ACTOR_TYPES:
             registry.acronyms[acronym] = entity
             entity.aliases.add(acronym)
         mentions.append(
