@@ -238,3 +238,44 @@ def test_gazetteer_people_are_named_without_their_titles(nlp) -> None:  # type: 
     _, mentions, _ = _resolve(nlp, "Mullah Mohammad Omar led the Taliban until his death.")
     person = next(m.entity for m in mentions if m.entity.type == "person")
     assert person.name == "Mohammad Omar" and "Mullah Mohammad Omar" in person.aliases
+
+
+# --- what is not an actor --------------------------------------------------------------------
+
+
+def _types(mentions) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {m.text: m.entity.type for m in mentions}
+
+
+def test_outlets_are_organisations_never_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(nlp, "Pajhwok reported that two policemen were killed in Kunduz.")
+    assert _types(mentions)["Pajhwok"] == "organization"
+    _, mentions, _ = _resolve(
+        nlp, "A Taliban spokesman told Radio Azadi that the fighters had withdrawn."
+    )
+    assert _types(mentions)["Radio Azadi"] == "organization"
+
+
+def test_an_outlets_local_name_is_an_alias_of_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "Kabul Radio's Pashto Service, known locally as Da Kabul Ghag, held a debate.",
+    )
+    names = _names(mentions)
+    assert names["Da Kabul Ghag"] == names["Kabul Radio's Pashto Service"]
+    assert _types(mentions)["Da Kabul Ghag"] == "organization"
+
+
+def test_page_chrome_and_common_words_are_not_actors(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "Home | News | Afghanistan | Opinion | Podcasts | Video | Contact Us\n"
+        "The Provincial Council said the Taliban controlled three districts. The Coalition "
+        "denied it.",
+    )
+    assert {m.entity.name for m in mentions} == {"Taliban"}
+
+
+def test_an_acronym_split_by_a_slash_is_one_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(nlp, "KVN/TV reported the clashes near the border on Friday.")
+    assert "KVN/TV" in _names(mentions)

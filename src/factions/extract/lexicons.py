@@ -128,6 +128,10 @@ class Lexicons:
     unnamed_sources: frozenset[str]
     not_entities: frozenset[str]
     organization_words: frozenset[str]
+    media_words: frozenset[str]
+    outlet_verbs: frozenset[str]
+    collective_nouns: frozenset[str]
+    generic_words: frozenset[str]
     ethnic_groups: frozenset[str]
     place_words: frozenset[str]
     speech_verbs: frozenset[str]
@@ -165,6 +169,10 @@ def load_lexicons() -> Lexicons:
         unnamed_sources=frozenset(entities["unnamed_sources"]),
         not_entities=frozenset(entities["not_entities"]),
         organization_words=frozenset(entities["organization_words"]),
+        media_words=frozenset(entities["media_words"]),
+        outlet_verbs=frozenset(entities["outlet_verbs"]),
+        collective_nouns=frozenset(entities["collective_nouns"]),
+        generic_words=frozenset(entities["generic_words"]),
         ethnic_groups=frozenset(entities["ethnic_groups"]),
         place_words=frozenset(entities["place_words"]),
         speech_verbs=frozenset(cues["speech_verbs"]),

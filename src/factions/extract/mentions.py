@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from factions.extract.gazetteer import Gazetteer, load_gazetteer
 from factions.extract.geocode import PlaceMatch, document_focus, get_geocoder
-from factions.extract.lexicons import load_lexicons
+from factions.extract.lexicons import Lexicons, load_lexicons
 from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_id
 from factions.vocabulary import vocabulary
 
@@ -241,6 +241,10 @@ def _entity_for_span(
     place = _place_after_preposition(span, surface, registry, focus)
     if place is not None:
         return place, "locative-place"
+    if span.label_ in {"PERSON", "ORG"} and _is_outlet(span, surface, registry, lex):
+        # "Khaama Press reported", "told Radio Azadi": an outlet, never a person or a group.
+        key = f"organization:{normalise_name(surface)}"
+        return registry.get_or_add(key, "organization", surface), "outlet"
     if span.label_ in {"PERSON", "ORG"} and not _title_before(span, lex.titles):
         # A group's name spelt another way ("Asai'ib Ahl al-Haqq"), which the NER may even
         # call a person.
@@ -287,6 +291,21 @@ def _entity_for_span(
             return None, ""
         return _place_entity(registry, match), "geocoded"
     return None, ""
+
+
+def _is_outlet(span: Span, surface: str, registry: DocumentEntities, lex: Lexicons) -> bool:
+    """A news outlet: a media word in its name, or the subject of "reported" that nothing
+    says is a person (no title, no one of that name in the document)."""
+    if set(surface.replace("'s", " ").split()) & lex.media_words:
+        return True
+    root = span.root
+    return (
+        root.dep_ == "nsubj"
+        and root.head.lemma_ in lex.outlet_verbs
+        and len(span) == 1
+        and not _title_before(span, lex.titles)
+        and registry.known_person(surface) is None
+    )
 
 
 def _title_before(span: Span, titles: frozenset[str]) -> bool:
@@ -412,11 +431,12 @@ def _apply_alias_statements(text: str, mentions: list[MentionSpan]) -> None:
     """A name the text gives as another name of a group joins that group's entity.
 
     Only a name that is not itself a known, different actor is joined: "or Jundullah" after the
-    IMU makes "Jundullah" an alias of the IMU in this document.
+    IMU makes "Jundullah" an alias of the IMU in this document, "known locally as Ozodlik"
+    after an outlet's Uzbek service an alias of that service.
     """
     between = load_lexicons().actors.alias_between
     for first, second in itertools.pairwise(mentions):
-        if first.entity.type not in GROUP_TYPES:
+        if first.entity.type not in GROUP_TYPES | {"organization"}:
             continue
         if second.entity.gazetteer_id and second.entity.gazetteer_id != first.entity.gazetteer_id:
             continue

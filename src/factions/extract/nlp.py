@@ -55,6 +55,46 @@ def _trim_to_line(span: Span) -> Span | None:
     return span
 
 
+# Separators of menus and link lists in page chrome ("Home | News | Sport").
+_CHROME_SEPARATORS = frozenset({"|", "•", "·", "»", "›", "/"})
+
+
+def is_chrome(sent: Span) -> bool:
+    """A line of page chrome: items between separators and no verb, whatever its length."""
+    separators = sum(t.text in _CHROME_SEPARATORS for t in sent)
+    return separators >= 2 and not any(t.pos_ in {"VERB", "AUX"} for t in sent)
+
+
+def _joined_by_slash(span: Span) -> Span:
+    """An acronym cut at a slash is one name: "RFE/RL", not "RFE" and "RL"."""
+    doc, end = span.doc, span.end
+    while (
+        end + 1 < len(doc)
+        and doc[end].text == "/"
+        and not doc[end - 1].whitespace_
+        and doc[end + 1].text.isupper()
+        and not doc[end].whitespace_
+    ):
+        end += 2
+    if end == span.end or not span[-1].text.isupper():
+        return span
+    return Span(doc, span.start, end, label=span.label, span_id=span.id)
+
+
+def _not_a_name(span: Span, lex: Lexicons) -> bool:
+    """A capitalised common word the NER took for a name: "the Coalition" or "Westerners" as
+    a person, "the Provincial Council" or "Interior Ministry" as an organisation."""
+    if span.ent_id_:  # the actor gazetteer's
+        return False
+    if span.label_ == "PERSON" and len(span) == 1:
+        token = span[0]
+        if token.lower_ in lex.collective_nouns or token.tag_ in {"NNS", "NNPS"}:
+            return True
+    if span.label_ in {"ORG", "PERSON"}:
+        return all(t.lower_ in lex.generic_words for t in span)
+    return False
+
+
 def _strip_edges(span: Span) -> Span | None:
     """Drop leading articles and trailing possessives, punctuation and conjunctions ("Islamic
     Army of Iraq and") from an entity span."""
@@ -85,6 +125,7 @@ def fix_entities(doc: Doc) -> Doc:
     lex = load_lexicons()
     fixed: list[Span] = []
     headings = {s.start for s in doc.sents if is_heading(s)}
+    chrome = {s.start for s in doc.sents if is_chrome(s)}
     for ent in doc.ents:
         span = _trim_to_line(ent)
         span = _strip_edges(span) if span is not None else None
@@ -97,6 +138,9 @@ def fix_entities(doc: Doc) -> Doc:
             continue
         if span.label_ not in GAZETTEER_LABELS and span.sent.start in headings:
             continue
+        if span.sent.start in chrome or _not_a_name(span, lex):
+            continue
+        span = _joined_by_slash(span)
         if span.label_ not in GAZETTEER_LABELS:
             if span[0].text in lex.titles and len(span) > 1:
                 span = Span(doc, span.start + 1, span.end, label="PERSON")
@@ -174,6 +218,8 @@ def _unlabelled_speakers(doc: Doc, spans: list[Span], lex: Lexicons) -> list[Spa
                     and not _reads_as_a_name(covering[0], lex)
                 )
             ):
+                continue
+            if _not_a_name(span, lex):
                 continue
             if covering:
                 spans.remove(covering[0])
