@@ -208,7 +208,7 @@ def test_a_shared_alias_is_the_group_of_the_documents_country(nlp) -> None:  # t
 
 
 def test_a_name_described_by_a_persons_role_is_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
-    _, mentions, registry = _resolve(
+    _, mentions, _ = _resolve(
         nlp, "IMU commander Karim Nazzari was killed in Zabul province, the Taliban said."
     )
     person = next(m.entity for m in mentions if m.text == "Karim Nazzari")
