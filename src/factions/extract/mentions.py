@@ -416,7 +416,7 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
             )
         )
     mentions.extend(_missed_short_names(doc, mentions, registry))
-    mentions.extend(_missed_actor_names(doc, mentions, registry, focus))
+    mentions.extend(_missed_actor_names(doc, mentions, registry))
     mentions.sort(key=lambda m: m.start)
     _apply_alias_statements(text, mentions)
     mentions = _described_groups(doc, text, mentions, registry, focus)
@@ -485,7 +485,7 @@ def _description_patterns() -> dict[str, re.Pattern[str]]:
         # "al-Qaeda's branch in Yemen", "IS's Libyan affiliate"
         "branch_after": re.compile(
             rf"(?:'s|’s)\s+(?:(?P<adj>[A-Z][\w-]+)\s+)?(?P<noun>{branches})\b"
-            rf"(?:\s+(?:in|for)\s+(?:the\s+)?)?"
+            rf"(?P<place>\s+(?:in|for)\s+(?:the\s+)?)?"
         ),
         # "the Yemeni branch of al-Qaeda"
         "branch_of": re.compile(
@@ -516,7 +516,8 @@ def _description_of(
         return _Description(before.start(), noun.end(), cues.descriptor_kinds[kind])
     branch = patterns["branch_after"].match(text, mention.end)
     if branch:
-        place = places.get(branch.end()) if branch.group(0).rstrip() != branch.group(0) else None
+        # "al-Qaeda's branch in Yemen": the place mention right after "in".
+        place = places.get(branch.end()) if branch.group("place") else None
         country = _country_of(branch.group("adj"), focus) or (
             place.entity.place.country if place and place.entity.place else None
         )
@@ -664,7 +665,8 @@ def _described_groups(
 # "commander of the Valley Front".
 _TIE_DEPS = frozenset({"compound", "poss", "prep", "pobj", "amod", "nmod"})
 _ROLE_DEPS = frozenset({"compound", "amod", "nmod", "appos"})
-_SIDE_OF_TYPE = {"armed_group": "armed", "state_force": "state", "country": "state"}
+# The side an actor's type puts the people tied to it on.
+SIDE_OF_TYPE = {"armed_group": "armed", "state_force": "state", "country": "state"}
 
 
 def _place_people(doc: Doc, mentions: list[MentionSpan], registry: DocumentEntities) -> None:
@@ -694,8 +696,8 @@ def _place_people(doc: Doc, mentions: list[MentionSpan], registry: DocumentEntit
             tied = [actor_at[t] for t in _tie_tokens(noun) if t in actor_at and t not in own]
             for actor in tied:
                 person.ties.add(actor.id)
-                if actor.type in _SIDE_OF_TYPE:
-                    person.sides.add(_SIDE_OF_TYPE[actor.type])
+                if actor.type in SIDE_OF_TYPE:
+                    person.sides.add(SIDE_OF_TYPE[actor.type])
             if not tied and side:
                 person.sides.add(side)
 
@@ -822,7 +824,7 @@ def _gazetteer_initials() -> dict[str, frozenset[str]]:
 
 
 def _missed_actor_names(
-    doc: Doc, mentions: list[MentionSpan], registry: DocumentEntities, focus: list[str]
+    doc: Doc, mentions: list[MentionSpan], registry: DocumentEntities
 ) -> list[MentionSpan]:
     """Names of groups the NER did not tag: a misspelt or differently transliterated name
     ("Hakat-ul-Mujahedeen"), and an acronym the text never defines ("JA separated from the

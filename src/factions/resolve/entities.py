@@ -33,7 +33,7 @@ from sqlalchemy import Connection, select
 
 from factions.extract.gazetteer import load_gazetteer
 from factions.extract.lexicons import load_lexicons
-from factions.extract.mentions import normalise_name, strip_titles
+from factions.extract.mentions import SIDE_OF_TYPE, normalise_name, strip_titles
 from factions.model import Extraction
 from factions.store import schema
 from factions.store.batch import EntityLink
@@ -48,8 +48,7 @@ METHODS = frozenset({SAME_NAME, VARIANT, "short-name+context"})
 _PERSON = "person:"
 _CHUNK = 500
 _ROLE_PREDICATES = frozenset(vocabulary().roles)
-_SIDE_OF_TYPE = {"armed_group": "armed", "state_force": "state", "country": "state"}
-_TIE_TYPES = frozenset({*_SIDE_OF_TYPE, "organization"})
+_TIE_TYPES = frozenset({*SIDE_OF_TYPE, "organization"})
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,7 @@ def add_role_ties(extraction: Extraction) -> None:
         if claim.object is None or tied not in _TIE_TYPES:
             continue
         person.ties = sorted({*person.ties, claim.object})
-        side = _SIDE_OF_TYPE.get(tied)
+        side = SIDE_OF_TYPE.get(tied)
         if side:
             person.sides = sorted({*person.sides, side})
 
@@ -166,7 +165,7 @@ def _gazetteer_people() -> _GazetteerPeople:
             side
             for link in entry.links
             if (target := gazetteer.get(link.target)) is not None
-            and (side := _SIDE_OF_TYPE.get(target.type))
+            and (side := SIDE_OF_TYPE.get(target.type))
         )
         person = Person(
             f"a:{entry.id}",
