@@ -32,105 +32,24 @@ from pathlib import Path
 
 import numpy as np
 
-from factions.packaged import data_path
+from factions.packaged import data_path, read_toml
 
 REGIONS_PATH = data_path("regions.toml")
 PRECISIONS = ("point", "district", "admin1", "country", "region")
 
-# Feature words after (or, with "of", before) a name, and the precision they ask for. A
-# landmark word keeps the town it is at: "Karachi airport" is Karachi, feature "airport".
-_FEATURE_PRECISION = {
-    "province": "admin1",
-    "provinces": "admin1",
-    "state": "admin1",
-    "states": "admin1",
-    "governorate": "admin1",
-    "oblast": "admin1",
-    "region": None,
-    "regions": None,
-    "area": None,
-    "areas": None,
-    "district": "district",
-    "districts": "district",
-    "county": "district",
-    "agency": "district",
-    "tribal area": "district",
-    "tribal agency": "district",
-    "tribal district": "district",
-    "city": "point",
-    "town": "point",
-    "village": "point",
-    "capital": "point",
-    "airport": "point",
-    "international airport": "point",
-    "airbase": "point",
-    "air base": "point",
-    "military base": "point",
-    "base": "point",
-    "port": "point",
-    "prison": "point",
-    "bazaar": "point",
-    "market": "point",
-    "outskirts": "point",
-    "country": "country",
+_PLACE_WORDS = read_toml("lexicons", "places.toml")
+# Feature words after (or, with "of", before) a name, and the precision they ask for (None: the
+# word names no level, "the Kunduz area").
+_FEATURE_PRECISION: dict[str, str | None] = {
+    word: (None if level == "any" else level)
+    for word, level in _PLACE_WORDS["feature_precision"].items()
 }
 _FEATURES_BY_LENGTH = sorted(_FEATURE_PRECISION, key=len, reverse=True)
 # Feature words a gazetteer name carries that the text often leaves out ("Zabul Province").
-_NAME_SUFFIXES = (
-    "province",
-    "district",
-    "governorate",
-    "oblast",
-    "region",
-    "state",
-    "agency",
-    "municipality",
-    "prefecture",
-    "viloyati",
-    "county",
-    "republic",
-    "respublika",
-)
-
-_COMPASS = {
-    "north": "north",
-    "northern": "north",
-    "south": "south",
-    "southern": "south",
-    "east": "east",
-    "eastern": "east",
-    "west": "west",
-    "western": "west",
-    "central": "central",
-    "northeast": "northeast",
-    "northeastern": "northeast",
-    "north east": "northeast",
-    "north eastern": "northeast",
-    "northwest": "northwest",
-    "northwestern": "northwest",
-    "north west": "northwest",
-    "north western": "northwest",
-    "southeast": "southeast",
-    "southeastern": "southeast",
-    "south east": "southeast",
-    "south eastern": "southeast",
-    "southwest": "southwest",
-    "southwestern": "southwest",
-    "south west": "southwest",
-    "south western": "southwest",
-}
+_NAME_SUFFIXES = frozenset(_PLACE_WORDS["name_suffixes"])
+_COMPASS: dict[str, str] = dict(_PLACE_WORDS["compass"])
 _COMPASS_BY_LENGTH = sorted(_COMPASS, key=len, reverse=True)
-_COMPASS_ADJECTIVE = {
-    "north": "northern",
-    "south": "southern",
-    "east": "eastern",
-    "west": "western",
-    "central": "central",
-    "northeast": "northeastern",
-    "northwest": "northwestern",
-    "southeast": "southeastern",
-    "southwest": "southwestern",
-}
+_COMPASS_ADJECTIVE: dict[str, str] = dict(_PLACE_WORDS["compass_adjective"])
 # Which percentile of a country's city latitudes/longitudes stands for each compass part.
 _COMPASS_SHIFT = {
     "north": ("hi", "mid"),
