@@ -707,6 +707,7 @@ def evaluate_geoparsing(
                 t.surface,
                 demonym=t.adjectival or geocoder.demonym_country(t.surface) is not None,
                 unlisted=True,
+                variants=True,
             )
             for t in article.toponyms
         ]

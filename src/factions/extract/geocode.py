@@ -32,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from factions.packaged import data_path, read_toml
 
@@ -73,12 +74,12 @@ _W = {
     "focus": 3.0,
     "country": 1.0,
     "capital": 1.0,
-    "suffix": 1.5,
-    "doc_country": 2.0,
-    "doc_admin1": 2.0,
-    "doc_near": 2.0,
+    "suffix": 3.0,
+    "doc_country": 3.0,
+    "doc_admin1": 6.0,
+    "doc_near": 6.0,
     "container": 6.0,
-    "temperature": 1.0,
+    "temperature": 0.5,
 }
 _NEAR_KM = 150.0
 _MAX_CANDIDATES = 60
@@ -744,7 +745,12 @@ class Geocoder:
                     group.update(groups, _W)
         results = [group.match(self) if group is not None else None for group in of_span]
         for index, span in enumerate(spans):
-            if results[index] is None and span.unlisted and of_span[index] is not None:
+            group = of_span[index]
+            if group is None or not span.unlisted:
+                continue
+            if results[index] is None or group.outside_container():
+                # Not in the gazetteer, or only as a homonym outside the unit named beside it
+                # ("Kasba village in Khan Abad district" is no Kasba in India).
                 results[index] = self._unlisted(index, spans, results, of_span)
         return results
 
@@ -805,8 +811,12 @@ class Geocoder:
         pool, want = self._pool(key, want)
         if pool is None:
             group.fixed = self._match(key, focus, want, span.surface)
-            if group.fixed is None and len(key) >= 5:
-                pool = self._skeleton_candidates(key)
+            if group.fixed is None:
+                feature, rest = _split_feature(key)
+                if feature is not None and rest:
+                    key, want = rest, _FEATURE_PRECISION[feature] or want
+                if span.variants and len(key) >= 5:
+                    pool = self._skeleton_candidates(key)
             if not pool:
                 return group
         if want is not None:
@@ -844,7 +854,13 @@ class Geocoder:
                 ):
                     self._skeletons[_skeleton(indexed)].append(indexed)
         found: list[_Place] = []
-        for indexed in self._skeletons.get(_skeleton(key), ()):
+        skeleton = _skeleton(key)
+        if len(skeleton.replace("*", "")) < 3:
+            return found  # too short to tell a variant from another name
+        compact = key.replace(" ", "")
+        for indexed in self._skeletons.get(skeleton, ()):
+            if indexed[0] != key[0] or fuzz.ratio(compact, indexed.replace(" ", "")) < 75:
+                continue
             found.extend(
                 c
                 for c in self.candidates(indexed)
@@ -1016,6 +1032,8 @@ class PlaceSpan:
     surface: str
     demonym: bool = False
     unlisted: bool = False
+    # Whether transliteration variants may be tried when the exact name is unknown.
+    variants: bool = False
 
 
 class _Group:
@@ -1127,6 +1145,8 @@ class _Group:
             if weight < 0.01:
                 continue
             precision = place.precision  # type: ignore[attr-defined]
+            if precision == "point":
+                continue
             unit = getattr(place, "unit", None)
             for i, c in enumerate(self.candidates):
                 if c is place:
@@ -1141,6 +1161,23 @@ class _Group:
                     hit = False
                 inside[i] += weight * hit
         return inside
+
+    def outside_container(self) -> bool:
+        """Whether the chosen candidate lies outside the unit named beside the name, which is
+        itself a unit (a district, province, country or region)."""
+        if self.container is None or not self.candidates:
+            return False
+        container = self.container
+        if container.candidates:
+            top = container.candidates[int(np.argmax(container.score))]
+            precision = top.precision
+        elif container.fixed is not None:
+            precision = container.fixed.precision
+        else:
+            return False
+        if precision == "point":
+            return False
+        return bool(self._inside(container)[int(np.argmax(self.score))] < 0.5)
 
     def match(self, geocoder: Geocoder) -> PlaceMatch | None:
         if not self.candidates:
@@ -1164,7 +1201,13 @@ def _distances(
     return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-_SPAN_GAP_CONTAINER = re.compile(r"\s*,\s*(?:in\s+)?(?:the\s+)?|\s+in\s+(?:the\s+)?")
+# Between a name and its container: a comma or "in"/"of", maybe after a feature word ("Kasba
+# village in Khan Abad", "Nahri Sarraj district of Helmand").
+_SPAN_GAP_CONTAINER = re.compile(
+    r"(?:\s+[a-z]+)?(?:\s*,\s*(?:in\s+)?|\s+(?:in|of)\s+)(?:the\s+)?(?:[a-z]+\s+of\s+)?"
+)
+# After a container: the end of a list ("Kabul, Kandahar and Herat" holds no container).
+_LIST_GOES_ON = re.compile(r"\s*(?:,\s*)?(?:and|or)\s")
 
 
 def _containers(text: str, spans: Sequence[PlaceSpan]) -> dict[int, int]:
@@ -1177,6 +1220,8 @@ def _containers(text: str, spans: Sequence[PlaceSpan]) -> dict[int, int]:
         if second.start < first.end or second.start - first.end > 12:
             continue
         gap = text[first.end : second.start]
+        if "," in gap and _LIST_GOES_ON.match(text, second.end):
+            continue
         if _SPAN_GAP_CONTAINER.fullmatch(gap) and name_key(first.surface) != name_key(
             second.surface
         ):
@@ -1217,6 +1262,28 @@ def _skeleton(key: str) -> str:
     letters = re.sub(r"(.)\1+", r"\1", letters)
     letters = re.sub(r"(?<=[aeiouy])h(?![aeiouy])", "", letters)
     return _VOWEL_RUN.sub("*", letters)
+
+
+@dataclass(frozen=True)
+class PlaceCues:
+    """Words that make a capitalised name a place (data/lexicons/places.toml [cues])."""
+
+    locative: frozenset[str]
+    after: frozenset[str]
+    before_of: frozenset[str]
+    facility: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def place_cues() -> PlaceCues:
+    cues = _PLACE_WORDS["cues"]
+    single_features = {w for w in _FEATURE_PRECISION if " " not in w}
+    return PlaceCues(
+        locative=frozenset(w for w in cues["locative"] if " " not in w),
+        after=frozenset(cues["after"]) | single_features,
+        before_of=frozenset(cues["before_of"]),
+        facility=frozenset(cues["facility"]),
+    )
 
 
 @lru_cache(maxsize=1)
