@@ -82,6 +82,11 @@ _W = {
     "temperature": 0.5,
 }
 _NEAR_KM = 150.0
+# How far from a town a place named as being in it may lie.
+_TOWN_KM = 30.0
+# A town or district of fewer people than this, abroad, is a stranger to a story (see
+# `_minor_stranger`).
+_MINOR_POPULATION = 50_000
 _MAX_CANDIDATES = 60
 
 _GENERIC_FEATURE = {
@@ -106,6 +111,8 @@ class PlaceMatch:
     gazetteer_id: str | None
     feature: str
     alternatives: list[str] = field(default_factory=list)
+    # Population of a town, or summed population of the towns of a unit (0 when unknown).
+    importance: float = 0.0
 
 
 @dataclass(slots=True)
@@ -673,6 +680,7 @@ class Geocoder:
             gazetteer_id=place.id,
             feature=place.feature,
             alternatives=alternatives,
+            importance=place.importance,
         )
 
     def _with_compass(self, base: PlaceMatch, compass: str) -> PlaceMatch:
@@ -748,10 +756,15 @@ class Geocoder:
             group = of_span[index]
             if group is None or not span.unlisted:
                 continue
-            if results[index] is None or group.outside_container():
+            if (
+                results[index] is None
+                or group.outside_container()
+                or _minor_stranger(results[index], focus)
+            ):
                 # Not in the gazetteer, or only as a homonym outside the unit named beside it
-                # ("Kasba village in Khan Abad district" is no Kasba in India).
-                results[index] = self._unlisted(index, spans, results, of_span)
+                # ("Kasba village in Khan Abad district" is no Kasba in India), or as a small
+                # place abroad in a story about elsewhere.
+                results[index] = self._unlisted(index, spans, results, of_span) or results[index]
         return results
 
     def _document_groups(
@@ -1022,6 +1035,18 @@ def _split_coordination(key: str) -> list[str]:
     return [p for p in re.split(r" (?:and|or) ", key) if p] or [key]
 
 
+def _minor_stranger(match: PlaceMatch | None, focus: Sequence[str]) -> bool:
+    """A small town or district outside the story's focus countries: for a name under a place
+    cue, more likely a place the gazetteer lacks than a homonym abroad."""
+    if match is None or not focus or match.country in focus[:2]:
+        return False
+    return (
+        match.precision in ("point", "district")
+        and match.feature != "unlisted place"
+        and match.importance < _MINOR_POPULATION
+    )
+
+
 @dataclass(frozen=True)
 class PlaceSpan:
     """A place name of a story: where it is and whether it may be resolved as a demonym
@@ -1145,13 +1170,19 @@ class _Group:
             if weight < 0.01:
                 continue
             precision = place.precision  # type: ignore[attr-defined]
-            if precision == "point":
-                continue
             unit = getattr(place, "unit", None)
+            near = None
+            if precision == "point" and place.lat is not None and place.lon is not None:  # type: ignore[attr-defined]
+                # A town as container: "Police District 10, Kabul", "Manhattan, New York".
+                point_lat = np.radians([place.lat])  # type: ignore[attr-defined]
+                point_lon = np.radians([place.lon])  # type: ignore[attr-defined]
+                near = _distances(self.lats, self.lons, point_lat, point_lon)[:, 0] <= _TOWN_KM
             for i, c in enumerate(self.candidates):
                 if c is place:
                     continue
-                if precision == "country" or (precision == "region" and place.country):  # type: ignore[attr-defined]
+                if near is not None:
+                    hit = bool(near[i]) and bool(self.located[i])
+                elif precision == "country" or (precision == "region" and place.country):  # type: ignore[attr-defined]
                     hit = c.country == place.country  # type: ignore[attr-defined]
                 elif precision == "admin1":
                     hit = c.country == place.country and c.admin1 == place.admin1  # type: ignore[attr-defined]
@@ -1163,19 +1194,24 @@ class _Group:
         return inside
 
     def outside_container(self) -> bool:
-        """Whether the chosen candidate lies outside the unit named beside the name, which is
-        itself a unit (a district, province, country or region)."""
+        """Whether the chosen candidate lies outside the place named beside the name: a unit
+        (district, province, country, region), or a town when the candidate is no sizeable
+        town itself (two towns side by side are more often a list: "Boston, Chicago")."""
         if self.container is None or not self.candidates:
             return False
         container = self.container
         if container.candidates:
-            top = container.candidates[int(np.argmax(container.score))]
-            precision = top.precision
+            precision = container.candidates[int(np.argmax(container.score))].precision
         elif container.fixed is not None:
             precision = container.fixed.precision
         else:
             return False
-        if precision == "point":
+        chosen = self.candidates[int(np.argmax(self.score))]
+        if (
+            precision == "point"
+            and chosen.precision == "point"
+            and chosen.importance >= _MINOR_POPULATION
+        ):
             return False
         return bool(self._inside(container)[int(np.argmax(self.score))] < 0.5)
 
@@ -1204,7 +1240,7 @@ def _distances(
 # Between a name and its container: a comma or "in"/"of", maybe after a feature word ("Kasba
 # village in Khan Abad", "Nahri Sarraj district of Helmand").
 _SPAN_GAP_CONTAINER = re.compile(
-    r"(?:\s+[a-z]+)?(?:\s*,\s*(?:in\s+)?|\s+(?:in|of)\s+)(?:the\s+)?(?:[a-z]+\s+of\s+)?"
+    r"(?:\s+[a-z0-9]+)?(?:\s*,\s*(?:in\s+)?|\s+(?:in|of)\s+)(?:the\s+)?(?:[a-z]+\s+of\s+)?"
 )
 # After a container: the end of a list ("Kabul, Kandahar and Herat" holds no container).
 _LIST_GOES_ON = re.compile(r"\s*(?:,\s*)?(?:and|or)\s")

@@ -312,9 +312,20 @@ def _feature_cue(span: Span) -> bool:
 
 
 def _container_cue(span: Span, place_spans: set[int]) -> bool:
-    """ "X, Y province": a comma and then another place name right after the name."""
+    """ "X, Y province", "X, Badghis": a comma and then a place name, or a name that the
+    gazetteer knows as a province, district or country, right after the name."""
     doc = span.doc
-    return span.end + 1 < len(doc) and doc[span.end].text == "," and (span.end + 1) in place_spans
+    if span.end + 1 >= len(doc) or doc[span.end].text != ",":
+        return False
+    if (span.end + 1) in place_spans:
+        return True
+    following = next((e for e in doc.ents if e.start == span.end + 1), None)
+    if following is None:
+        return False
+    return any(
+        c.precision in ("admin1", "district", "country")
+        for c in get_geocoder().candidates(name_key(following.text))
+    )
 
 
 def _unlabelled_place_spans(doc: Doc) -> list[PlaceSpan]:
