@@ -25,6 +25,7 @@ from factions.extract.geocode import (
     place_cues,
 )
 from factions.extract.lexicons import load_lexicons
+from factions.extract.nlp import is_heading
 from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_id
 from factions.vocabulary import vocabulary
 
@@ -417,7 +418,16 @@ def _place_spans(doc: Doc, registry: DocumentEntities) -> list[PlaceSpan]:
                 or _container_cue(span, starts)
                 or (span.start > 0 and _governed_by_locative(span))
             )
-            spans.append(PlaceSpan(start, end, surface, unlisted=cued, variants=cued))
+            heading = is_heading(span.sent)
+            spans.append(
+                PlaceSpan(
+                    start,
+                    end,
+                    surface,
+                    unlisted=cued and not heading,
+                    variants=cued and not heading,
+                )
+            )
             continue
         if span.label_ not in {"PERSON", "ORG", "NORP"} or span.ent_id_:
             continue
