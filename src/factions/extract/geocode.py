@@ -9,12 +9,27 @@ outlying islands or a dense capital cannot drag far).
 
 Choice among candidates of one name ("Kunduz": the city, the district, the province):
   * a feature word in the text decides the level ("Kunduz province" -> admin1, "Kunduz city" ->
-    point, "Dand district" -> district);
+    point, "Dand district" -> district, "Hall County" -> district);
   * without one, a city inside a same-named province or district is taken (a province is
     usually named after its capital and news mostly means the town), and a province with no
-    same-named town is taken as the province ("Zabul");
-  * otherwise candidates in the document's focus countries win, then the more important
-    (population of a city, summed population of the cities of a subdivision or country).
+    same-named town is taken as the province ("Zabul"); a unit reached only by dropping its
+    feature word ("Franklin" for Franklin County) yields to towns;
+  * otherwise the score of each candidate: log population (of a town; summed over the towns of
+    a unit or country), a capital's bonus, the focus countries, and, when a whole story is
+    resolved (`Geocoder.resolve_document`), what its other place names say: the share of them
+    with a likely candidate in the same country, the same first-level unit, or within 150 km,
+    and whether the candidate lies inside the place named right after it ("Faizabad,
+    Badakhshan", "X village in Y district"). Those shares use the other names' likelihoods,
+    refined over three rounds. The weights were set on LGL (US local news) and checked on
+    GeoWebNews and TR-News (see `factions eval geo`).
+  * A name under a place cue that the gazetteer lacks, or knows only as a small homonym abroad
+    or outside its container, is kept at its container (or the nearest place named before it)
+    with that place's precision: "Kasba village in Khan Abad district" is a place in Khan Abad.
+  * Transliteration variants ("Nahri Sarraj" / Nahr-e Saraj, "Khanabad" / Khan Abad) are found
+    through a consonant skeleton, for names under a place cue only.
+
+The word lists (feature words, name suffixes, compass words, place cues, capitals) are data:
+`factions/data/lexicons/places.toml`.
 """
 
 from __future__ import annotations

@@ -392,6 +392,45 @@ def _unlabelled_places(
     return found
 
 
+def _repeated_places(doc: Doc, text: str, mentions: list[MentionSpan]) -> list[MentionSpan]:
+    """One sense per story: a name that is a place once is a place wherever else it stands
+    untagged in the same document (the NER tags "Riverdale" once and misses it twice)."""
+    places: dict[str, LocalEntity] = {}
+    for mention in mentions:
+        entity = mention.entity
+        if entity.type in {"location", "region", "country"} and entity.place is not None:
+            surface = mention.text
+            if len(surface) >= 3 and surface[0].isupper():
+                places.setdefault(surface, entity)
+    if not places:
+        return []
+    covered = [(m.start, m.end) for m in mentions]
+    found: list[MentionSpan] = []
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, places)) + r")(?![\w-])")
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if any(a < end and start < b for a, b in covered):
+            continue
+        span = doc.char_span(start, end)
+        if span is None:
+            continue
+        entity = places[match.group(0)]
+        covered.append((start, end))
+        found.append(
+            MentionSpan(
+                start=start,
+                end=end,
+                token_start=span.start,
+                token_end=span.end,
+                text=match.group(0),
+                entity=entity,
+                label="GPE",
+                rule="repeated-place",
+            )
+        )
+    return found
+
+
 def _names_a_country(surface: str) -> bool:
     return any(c.precision == "country" for c in get_geocoder().candidates(name_key(surface)))
 
@@ -506,6 +545,7 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
         )
     mentions.extend(_missed_short_names(doc, mentions, registry))
     mentions.extend(_unlabelled_places(doc, unlabelled, registry, focus))
+    mentions.extend(_repeated_places(doc, text, mentions))
     mentions.sort(key=lambda m: m.start)
     _apply_alias_statements(text, mentions)
     mentions = _described_groups(doc, text, mentions, registry)
