@@ -1232,7 +1232,7 @@ class _Group:
                 point_lon = np.radians([place.lon])  # type: ignore[attr-defined]
                 near = _distances(self.lats, self.lons, point_lat, point_lon)[:, 0] <= _TOWN_KM
             for i, c in enumerate(self.candidates):
-                if c is place:
+                if c is place or not _can_contain(precision, c.precision):
                     continue
                 if near is not None:
                     hit = bool(near[i]) and bool(self.located[i])
@@ -1261,6 +1261,8 @@ class _Group:
         else:
             return False
         chosen = self.candidates[int(np.argmax(self.score))]
+        if not _can_contain(precision, chosen.precision):
+            return False  # "Australia, Germany": two of a kind are a list
         if (
             precision == "point"
             and chosen.precision == "point"
@@ -1276,6 +1278,14 @@ class _Group:
         chosen = self.candidates[best]
         alternatives = [c.id for c in self.candidates if c is not chosen][:_MAX_ALTERNATIVES]
         return geocoder._to_match(chosen, alternatives)
+
+
+def _can_contain(container: str, contained: str) -> bool:
+    """Whether a place of one precision can hold one of the other: a larger unit, or a town
+    holding a district or a neighbourhood of its own."""
+    if container == "point":
+        return contained in ("point", "district")
+    return _RANK[container] > _RANK[contained]
 
 
 def _distances(
