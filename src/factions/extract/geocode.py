@@ -818,7 +818,9 @@ class Geocoder:
                 # Not in the gazetteer, or only as a homonym outside the unit named beside it
                 # ("Kasba village in Khan Abad district" is no Kasba in India), or as a small
                 # place abroad in a story about elsewhere.
-                results[index] = self._unlisted(index, spans, results, of_span) or results[index]
+                results[index] = (
+                    self._unlisted(index, spans, results, of_span, focus) or results[index]
+                )
         return results
 
     def _document_groups(
@@ -941,26 +943,31 @@ class Geocoder:
         spans: Sequence[PlaceSpan],
         results: list[PlaceMatch | None],
         of_span: list[_Group | None],
+        focus: Sequence[str] = (),
     ) -> PlaceMatch | None:
         """A place the gazetteer lacks, kept at its container: the place named right after it
         ("Kasba, Helmand"), else the nearest specific place named before it, else after."""
         group = of_span[index]
         container = group.container.match(self) if group and group.container else None
         if container is None:
-            before = [
-                r
-                for j, r in enumerate(results[:index])
-                if r is not None
-                and r.precision in ("point", "district", "admin1")
-                and r.feature != "unlisted place"
-            ]
-            after = [
-                r
-                for r in results[index + 1 :]
-                if r is not None
-                and r.precision in ("point", "district", "admin1")
-                and r.feature != "unlisted place"
-            ]
+            here = spans[index].start
+            known = sorted(
+                (
+                    (spans[j].start, r)
+                    for j, r in enumerate(results)
+                    if j != index
+                    and r is not None
+                    and r.precision in ("point", "district", "admin1")
+                    and r.feature != "unlisted place"
+                ),
+                key=lambda item: item[0],
+            )
+            # Places in the story's main country first: a stray foreign name nearby is a
+            # poorer guess than the place the story is about.
+            home = [item for item in known if focus and item[1].country == focus[0]]
+            pool = home or known
+            before = [r for start, r in pool if start < here]
+            after = [r for start, r in pool if start > here]
             container = before[-1] if before else (after[0] if after else None)
         if container is None:
             return None
