@@ -1379,6 +1379,7 @@ class PlaceCues:
     after: frozenset[str]
     before_of: frozenset[str]
     facility: frozenset[str]
+    facility_first: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -1390,6 +1391,7 @@ def place_cues() -> PlaceCues:
         after=frozenset(cues["after"]) | single_features,
         before_of=frozenset(cues["before_of"]),
         facility=frozenset(cues["facility"]),
+        facility_first=frozenset(cues["facility_first"]),
     )
 
 

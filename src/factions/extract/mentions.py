@@ -303,7 +303,9 @@ def _feature_cue(span: Span) -> bool:
     doc = span.doc
     if span.end < len(doc) and doc[span.end].lower_ in cues.after:
         return True
-    if len(span) > 1 and span[-1].lower_ in cues.facility:
+    if len(span) > 1 and (
+        span[-1].lower_ in cues.facility or span[0].lower_ in cues.facility_first
+    ):
         return True
     return (
         span.start >= 2
