@@ -65,6 +65,8 @@ _FEATURES_BY_LENGTH = sorted(_FEATURE_PRECISION, key=len, reverse=True)
 # Feature words a gazetteer name carries that the text often leaves out ("Zabul Province").
 _NAME_SUFFIXES = frozenset(_PLACE_WORDS["name_suffixes"])
 _COMPASS: dict[str, str] = dict(_PLACE_WORDS["compass"])
+# Articles a transliterated name may start with or drop ("Al Anbar" / "Anbar").
+_ARTICLES = frozenset(_PLACE_WORDS["articles"])
 _COMPASS_BY_LENGTH = sorted(_COMPASS, key=len, reverse=True)
 _COMPASS_ADJECTIVE: dict[str, str] = dict(_PLACE_WORDS["compass_adjective"])
 # Which percentile of a country's city latitudes/longitudes stands for each compass part.
@@ -349,6 +351,9 @@ class Geocoder:
             key = name_key(name)
             if key:  # a name in another script has no key
                 self._index[key].append(row)
+                article, _, rest = key.partition(" ")
+                if rest and article in _ARTICLES:
+                    self._index[rest].append(row)
                 # "New York City", "Kuwait City": the text mostly drops "City".
                 if key.endswith(" city") and len(key) > 7 and towns.populations[row] >= 100_000:
                     self._index[key[:-5]].append(row)
@@ -626,6 +631,10 @@ class Geocoder:
         if not key:
             return
         self._add_key(key, place)
+        article, _, rest = key.partition(" ")
+        if rest and article in _ARTICLES:
+            # "Al Anbar" is also "Anbar", "Ar Raqqah" also "Raqqah".
+            self._add_key(rest, place)
         words = key.split(" ")
         # "Zabul Province" is also "Zabul"; "Shindand District" also "Shindand".
         if len(words) > 1 and words[-1] in _NAME_SUFFIXES and place.precision != "point":
@@ -886,6 +895,9 @@ class Geocoder:
                     key, want = rest, _FEATURE_PRECISION[feature] or want
                 if span.variants and len(key) >= 5:
                     pool = self._skeleton_candidates(key)
+                    if focus:
+                        # A spelling variant is looked for in the story's own countries.
+                        pool = [c for c in pool if c.country in focus[:2]]
             if not pool:
                 return group
         if want is not None:
@@ -1262,14 +1274,17 @@ class _Group:
             return False
         container = self.container
         if container.candidates:
-            precision = container.candidates[int(np.argmax(container.score))].precision
+            top = container.candidates[int(np.argmax(container.score))]
+            precision, country = top.precision, top.country
         elif container.fixed is not None:
-            precision = container.fixed.precision
+            precision, country = container.fixed.precision, container.fixed.country
         else:
             return False
         chosen = self.candidates[int(np.argmax(self.score))]
         if not _can_contain(precision, chosen.precision):
-            return False  # "Australia, Germany": two of a kind are a list
+            # "Australia, Germany": two of a kind are a list. A larger unit abroad before a
+            # smaller one ("Anbar, Swabi district") is a homonym of a place inside it.
+            return _RANK[chosen.precision] > _RANK[precision] and chosen.country != country
         if (
             precision == "point"
             and chosen.precision == "point"
