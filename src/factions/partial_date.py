@@ -202,10 +202,6 @@ def check_date(value: str | None) -> str | None:
     return PartialDate.parse(value).iso
 
 
-def is_partial_date(value: str) -> bool:
-    return PartialDate.of(value) is not None
-
-
 def precision_of(value: str | None) -> str | None:
     """The precision a stored date carries by its shape; None when missing or malformed."""
     parsed = PartialDate.of(value)

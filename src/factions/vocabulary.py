@@ -69,10 +69,6 @@ class Vocabulary:
         """Predicates whose claims are moments, not states."""
         return frozenset(p.name for p in self.predicates.values() if p.point)
 
-    def family_of(self, predicate: str) -> str | None:
-        found = self.predicates.get(predicate)
-        return found.family if found else None
-
     def label_of(self, predicate: str, *, inverse: bool = False) -> str:
         """How a reader says a predicate ('pledged_allegiance_to' -> 'pledged allegiance to')."""
         found = self.predicates.get(predicate)
@@ -86,10 +82,6 @@ class Vocabulary:
         if found is not None and found.post:
             return found.post
         return predicate.removesuffix("_of").replace("_", " ")
-
-    def is_event_type(self, event_type: str, sub_type: str | None = None) -> bool:
-        subs = self.event_types.get(event_type)
-        return subs is not None and (sub_type is None or sub_type in subs)
 
 
 def _predicate(name: str, raw: dict) -> Predicate:

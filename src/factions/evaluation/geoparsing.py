@@ -81,6 +81,7 @@ from factions.extract.geocode import (
     get_geocoder,
     name_key,
 )
+from factions.vocabulary import vocabulary
 
 GEOPARSING_FILES = ("GeoWebNews.xml", "TR-News.xml", "LGL.xml")
 ACCURACY_KM = 161.0
@@ -88,7 +89,7 @@ EARTH_RADIUS_KM = 6371.0
 # Half the Earth's circumference: the error a missing answer is given in the AUC.
 MAX_ERROR_KM = 20039.0
 PLACE_LABELS = ("GPE", "LOC", "FAC")
-PLACE_TYPES = frozenset({"location", "country", "region"})
+PLACE_TYPES = frozenset(vocabulary().place_types)
 # Answers measured from the GeoNames point of their feature rather than from our centroid.
 UNIT_PRECISIONS = frozenset({"country", "admin1", "district"})
 # GeoWebNews types that name a place by its proper name (the others are common nouns such as
@@ -460,7 +461,7 @@ def gold_country(toponym: GoldToponym) -> str | None:
 
 @lru_cache(maxsize=1)
 def _town_points() -> tuple[np.ndarray, np.ndarray, list[str | None]]:
-    towns = get_geocoder()._towns  # the geocoder's cities500 table, read only
+    towns = get_geocoder().towns  # the geocoder's cities500 table, read only
     return (
         np.radians(np.frombuffer(towns.lats, dtype=np.float64)),
         np.radians(np.frombuffer(towns.lons, dtype=np.float64)),

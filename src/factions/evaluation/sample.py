@@ -269,10 +269,6 @@ def _score_dates(gold: list[dict], kb: KnowledgeBase, scores: SampleScores) -> N
         scores.dates.fp += len(found) - len(used)
 
 
-def _names_of(kb: KnowledgeBase, ids: list[str]) -> set[str]:
-    return {n for i in ids for n in kb.names.get(i, set())}
-
-
 def _score_events(gold: list[dict], kb: KnowledgeBase, scores: SampleScores) -> None:
     gold_entities = {fold(g["name"]): g for g in gold if g["kind"] == "entity"}
     gold_events = [g for g in gold if g["kind"] == "event"]

@@ -57,7 +57,6 @@ PRECISIONS = (
     "year",
     "decade",
 )
-RELATIONS = ("at", "since", "until", "before", "after", "between")
 
 # The stored shape of each precision the text can give.
 _SHAPE_OF_PRECISION = {

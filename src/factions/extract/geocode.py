@@ -335,6 +335,11 @@ class Geocoder:
         self._load_gazetteer()
         self._load_regions(regions_path)
 
+    @property
+    def towns(self) -> _TownTable:
+        """The gazetteer's towns (GeoNames cities500), in columns; read only."""
+        return self._towns
+
     # ---------------------------------------------------------------- loading
 
     def _load_gazetteer(self) -> None:

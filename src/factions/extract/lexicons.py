@@ -46,6 +46,12 @@ def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
 
 
+def _ended_regex(words: list[str]) -> re.Pattern[str]:
+    """Any of the words; one ending in a hyphen is a prefix ("ex-" in "ex-commander")."""
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:{body})\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class RelationRule:
     predicate: str
@@ -79,6 +85,7 @@ class Lexicons:
     place_words: frozenset[str]
     speech_verbs: frozenset[str]
     source_phrases: re.Pattern[str]
+    ended: re.Pattern[str]
     verb_certainty: dict[str, str]
     hedges: tuple[tuple[re.Pattern[str], str], ...]
     strength: tuple[str, ...]
@@ -113,6 +120,7 @@ def load_lexicons() -> Lexicons:
         place_words=frozenset(entities["place_words"]),
         speech_verbs=frozenset(cues["speech_verbs"]),
         source_phrases=phrase_regex(cues["source_phrases"]),
+        ended=_ended_regex(cues["ended_words"]),
         verb_certainty=dict(cues["verb_certainty"]),
         hedges=tuple((phrase_regex([cue]), grade) for cue, grade in cues["hedges"].items()),
         strength=tuple(cues["grades"]["strength"]),

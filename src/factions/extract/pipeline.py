@@ -6,7 +6,6 @@ pipeline and feeds it batches. Nothing here touches the database.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Doc, Span, Token
@@ -63,8 +62,6 @@ def _sentence_dates(dates: list[DateMention], sent: Span) -> list[DateMention]:
     return [d for d in dates if sent.start_char <= d.start < sent.end_char and d.value]
 
 
-# A role or tie said to be over: "its former leader", "the late founder".
-_ENDED = re.compile(r"\b(?:former|erstwhile|late|ex-|one-time|once)\b", re.IGNORECASE)
 # A claim that is a point in time, not a state: it starts and ends with its date.
 _POINT_PREDICATES = vocabulary().points
 
@@ -124,7 +121,8 @@ def _ended_validity(
 ) -> tuple[str | None, str | None]:
     """A "former" or "late" holder: the relation ended by the time of writing at the latest."""
     valid_from, valid_to = valid
-    if not _ENDED.search(words):
+    # A role or tie said to be over: "its former leader", "the late founder".
+    if not load_lexicons().ended.search(words):
         return valid
     if valid_to is None:
         valid_to = valid_from or published

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, func, select
+from sqlalchemy import Connection, Row, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from factions import partial_date
@@ -67,17 +67,6 @@ def date_bounds(
     if date_from and date_to and not not_after(date_from, date_to):
         raise BadQuery(f"from date {date_from} is after to date {date_to}")
     return date_from, date_to
-
-
-def claim_validity() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """(start, end) of a claim's validity; an undated claim holds at its document's date.
-
-    Needs the claims table joined to documents.
-    """
-    undated = and_(schema.claims.c.valid_from.is_(None), schema.claims.c.valid_to.is_(None))
-    start = case((undated, schema.documents.c.published), else_=schema.claims.c.valid_from)
-    end = case((undated, schema.documents.c.published), else_=schema.claims.c.valid_to)
-    return start, end
 
 
 # --- certainty -------------------------------------------------------------------------------

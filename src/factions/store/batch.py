@@ -40,10 +40,6 @@ class ResolvedBatch:
     links: list[EntityLink] = field(default_factory=list)
     relation_spans: list[RelationSpan] = field(default_factory=list)
 
-    @property
-    def document_ids(self) -> list[str]:
-        return [d.stored.document.id for d in self.documents]
-
 
 def _groups(batch: ResolvedBatch, kind: str) -> list[writer.Group]:
     return [
