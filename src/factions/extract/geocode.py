@@ -986,10 +986,12 @@ class Geocoder:
             before = [r for start, r in pool if start < here]
             after = [r for start, r in pool if start > here]
             container = before[-1] if before else (after[0] if after else None)
-        if container is None:
+        surface = spans[index].surface.strip()
+        if container is None or (surface.isupper() and len(surface) <= 3):
+            # An acronym the gazetteer does not know ("OT") is no place of its own.
             return None
         return PlaceMatch(
-            name=spans[index].surface.strip(),
+            name=surface,
             country=container.country,
             admin1=container.admin1,
             lat=container.lat,
@@ -1400,6 +1402,7 @@ class PlaceCues:
     before_of: frozenset[str]
     facility: frozenset[str]
     facility_first: frozenset[str]
+    motion: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -1412,6 +1415,7 @@ def place_cues() -> PlaceCues:
         before_of=frozenset(cues["before_of"]),
         facility=frozenset(cues["facility"]),
         facility_first=frozenset(cues["facility_first"]),
+        motion=frozenset(cues["motion"]),
     )
 
 

@@ -344,7 +344,7 @@ def _unlabelled_place_spans(doc: Doc) -> list[PlaceSpan]:
             token.pos_ == "PROPN"
             and token.is_title
             and token.i not in tagged
-            and doc[i - 1].lower_ in cues.locative
+            and (doc[i - 1].lower_ in cues.locative or doc[i - 1].lower_ in cues.motion)
         ):
             end = i + 1
             while (
