@@ -25,7 +25,6 @@ from factions.extract.geocode import (
     place_cues,
 )
 from factions.extract.lexicons import load_lexicons
-from factions.extract.nlp import is_heading
 from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_id
 from factions.vocabulary import vocabulary
 
@@ -459,16 +458,7 @@ def _place_spans(doc: Doc, registry: DocumentEntities) -> list[PlaceSpan]:
                 or _container_cue(span, starts)
                 or (span.start > 0 and _governed_by_locative(span))
             )
-            heading = is_heading(span.sent)
-            spans.append(
-                PlaceSpan(
-                    start,
-                    end,
-                    surface,
-                    unlisted=cued and not heading,
-                    variants=cued and not heading,
-                )
-            )
+            spans.append(PlaceSpan(start, end, surface, unlisted=cued, variants=cued))
             continue
         if span.label_ not in {"PERSON", "ORG", "NORP"} or span.ent_id_:
             continue

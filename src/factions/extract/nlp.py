@@ -92,9 +92,7 @@ def fix_entities(doc: Doc) -> Doc:
             or span.label_ in {"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"}
         ):
             continue
-        if span.label_ not in GAZETTEER_LABELS | {"GPE", "LOC"} and span.sent.start in headings:
-            # Headlines and captions make the NER guess; its places there are kept for the
-            # geocoder to judge (only names it knows become places), the rest is dropped.
+        if span.label_ not in GAZETTEER_LABELS and span.sent.start in headings:
             continue
         if span.label_ not in GAZETTEER_LABELS:
             if span[0].text in lex.titles and len(span) > 1:
