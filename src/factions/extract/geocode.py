@@ -822,7 +822,7 @@ class Geocoder:
         results = [group.match(self) if group is not None else None for group in of_span]
         for index, span in enumerate(spans):
             group = of_span[index]
-            if group is None or not span.unlisted:
+            if group is None or not span.unlisted or group.people:
                 continue
             if (
                 results[index] is None
@@ -880,12 +880,14 @@ class Geocoder:
         group = _Group(key, want)
         demonym = self.demonym_country(key)
         if demonym and not self.names_a_major_place(key):
+            group.people = True
             if span.demonym:
                 group.fixed = self._demonym_match(span.surface, demonym)
             group.anchor_only = not span.demonym
             group.anchor_country = demonym
             return group
         if key in self._region_demonyms and not self.names_a_major_place(key):
+            group.people = True
             if span.demonym:
                 group.fixed = replace(
                     self._to_match(self._region_demonyms[key], []), feature="demonym"
@@ -1151,6 +1153,8 @@ class _Group:
         self.fixed: PlaceMatch | None = None
         self.anchor_only = False
         self.anchor_country: str | None = None
+        # A demonym or a region's adjective: a people, never kept as a place of its own.
+        self.people = False
         self.container_key: str | None = None
         self.container: _Group | None = None
         self.candidates: list[_Place] = []

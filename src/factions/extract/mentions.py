@@ -25,6 +25,7 @@ from factions.extract.geocode import (
     place_cues,
 )
 from factions.extract.lexicons import load_lexicons
+from factions.extract.nlp import is_heading
 from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_id
 from factions.vocabulary import vocabulary
 
@@ -331,34 +332,38 @@ def _container_cue(span: Span, place_spans: set[int]) -> bool:
 
 
 def _unlabelled_place_spans(doc: Doc) -> list[PlaceSpan]:
-    """Capitalised names the NER left untagged right after a locative preposition ("fighting
-    in Douma"): candidates for the gazetteer."""
+    """Capitalised names the NER left untagged under a place cue: after a locative or motion
+    preposition ("fighting in Douma"), before a feature word ("Shahjoy district") or before a
+    comma and a province ("Didroz, Warduj district"). Candidates for the gazetteer; under a
+    feature word or before a container, kept at that container when the gazetteer lacks them."""
     cues = place_cues()
+    lex = load_lexicons()
+    geocoder = get_geocoder()
+    skipped = lex.ethnic_groups | lex.not_entities
     tagged = {i for e in doc.ents for i in range(e.start, e.end)}
+    starts = {e.start for e in doc.ents if e.label_ in PLACE_LABELS}
     found: list[PlaceSpan] = []
     i = 1
     while i < len(doc):
         token = doc[i]
-        if (
-            token.pos_ == "PROPN"
-            and token.is_title
-            and token.i not in tagged
-            and (doc[i - 1].lower_ in cues.locative or doc[i - 1].lower_ in cues.motion)
-        ):
-            end = i + 1
-            while (
-                end < len(doc)
-                and doc[end].pos_ == "PROPN"
-                and doc[end].is_title
-                and end not in tagged
-            ):
-                end += 1
-            span = doc[i:end]
-            feature = _feature_cue(span)
-            found.append(PlaceSpan(span.start_char, span.end_char, span.text, unlisted=feature))
-            i = end
-        else:
+        if not (token.pos_ == "PROPN" and token.is_title and token.i not in tagged):
             i += 1
+            continue
+        end = i + 1
+        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title:
+            if end in tagged:
+                break
+            end += 1
+        span = doc[i:end]
+        if span.text in skipped or is_heading(span.sent):
+            # Peoples ("Uzbek villages") are no places; headlines make every word a capital.
+            i = end
+            continue
+        governed = doc[i - 1].lower_ in cues.locative or doc[i - 1].lower_ in cues.motion
+        feature = _feature_cue(span) or (governed and _container_cue(span, starts))
+        if (governed or feature) and not geocoder.demonym_country(span.text):
+            found.append(PlaceSpan(span.start_char, span.end_char, span.text, unlisted=feature))
+        i = end
     return found
 
 
@@ -393,6 +398,11 @@ def _unlabelled_places(
     return found
 
 
+def _title_like(sent: Span) -> bool:
+    """A line that does not end as a sentence does: a headline, however long."""
+    return is_heading(sent) or not sent.text.strip().rstrip("'\"’”").endswith((".", "!", "?"))
+
+
 def _repeated_places(doc: Doc, text: str, mentions: list[MentionSpan]) -> list[MentionSpan]:
     """One sense per story: a name that is a place once is a place wherever else it stands
     untagged in the same document (the NER tags "Riverdale" once and misses it twice)."""
@@ -406,6 +416,8 @@ def _repeated_places(doc: Doc, text: str, mentions: list[MentionSpan]) -> list[M
     if not places:
         return []
     covered = [(m.start, m.end) for m in mentions]
+    # Headlines stay as the NER left them: a place there would make a headline an event.
+    covered += [(s.start_char, s.end_char) for s in doc.sents if _title_like(s)]
     found: list[MentionSpan] = []
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, places)) + r")(?![\w-])")
     for match in pattern.finditer(text):
