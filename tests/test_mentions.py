@@ -279,3 +279,53 @@ def test_page_chrome_and_common_words_are_not_actors(nlp) -> None:  # type: igno
 def test_an_acronym_split_by_a_slash_is_one_name(nlp) -> None:  # type: ignore[no-untyped-def]
     _, mentions, _ = _resolve(nlp, "KVN/TV reported the clashes near the border on Friday.")
     assert "KVN/TV" in _names(mentions)
+
+
+def _places(mentions) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {m.text: m.entity for m in mentions}
+
+
+def test_a_name_under_a_feature_word_is_a_place_never_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "Kasba" is in no gazetteer of Afghanistan: it is kept at the district named beside it.
+    _, mentions, _ = _resolve(
+        nlp,
+        "Taliban fighters overran Kasba village in Khan Abad district, Kunduz province, on "
+        "Monday, residents said.",
+    )
+    kasba = _places(mentions)["Kasba"]
+    assert kasba.type == "location"
+    assert kasba.place.country == "AF"
+    assert kasba.place.feature == "unlisted place"
+    assert kasba.place.precision == "district"
+    district = _places(mentions)["Khan Abad district"]
+    assert (kasba.place.lat, kasba.place.lon) == (district.place.lat, district.place.lon)
+
+
+def test_variant_spelling_of_a_district_under_a_place_cue(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp, "Fighters attacked a checkpoint in Nahri Sarraj district of Helmand province."
+    )
+    nahri = _places(mentions)["Nahri Sarraj"]
+    assert nahri.type == "location"
+    assert (nahri.place.country, nahri.place.admin1, nahri.place.precision) == (
+        "AF",
+        "Helmand",
+        "district",
+    )
+
+
+def test_a_country_the_ner_calls_a_person_is_the_country(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp, "Russia said on Monday that it would send more troops to the border region."
+    )
+    russia = _places(mentions)["Russia"]
+    assert (russia.type, russia.place.country) == ("country", "RU")
+
+
+def test_a_small_homonym_abroad_is_kept_at_its_container(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "Police District 6" must not become a Polish county, however the gazetteer spells it.
+    _, mentions, _ = _resolve(
+        nlp, "A bomb went off in Police District 6, Kabul, Afghanistan, on Tuesday."
+    )
+    countries = {m.entity.place.country for m in mentions if m.entity.place is not None}
+    assert countries == {"AF"}

@@ -18,8 +18,16 @@ from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
 
 from factions.extract.gazetteer import Gazetteer, load_gazetteer
-from factions.extract.geocode import PlaceMatch, document_focus, get_geocoder
+from factions.extract.geocode import (
+    PlaceMatch,
+    PlaceSpan,
+    document_focus,
+    get_geocoder,
+    name_key,
+    place_cues,
+)
 from factions.extract.lexicons import Lexicons, load_lexicons
+from factions.extract.nlp import is_heading
 from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_id
 from factions.vocabulary import vocabulary
 
@@ -109,6 +117,14 @@ class DocumentEntities:
         # The countries the document is about, for telling apart groups of one name or
         # acronym: its main places' and those of the gazetteer groups it names.
         self.countries: list[str] = []
+        # The places of the document's place names, resolved together: (start, end) -> place.
+        self.places: dict[tuple[int, int], PlaceMatch | None] = {}
+        # Spans that a place cue makes a place ("in X district", "near X", "the village of X").
+        self.cued: set[tuple[int, int]] = set()
+
+    def place_of(self, span: Span) -> PlaceMatch | None:
+        """The place the document-level resolution gave a span, if it was resolved."""
+        return self.places.get((span.start_char, span.end_char))
 
     def get_or_add(
         self,
@@ -270,7 +286,7 @@ def _entity_for_span(
         if person is not None:
             return person, "short-name"
         if len(surface.split()) == 1 and span.label_ == "ORG":
-            match = get_geocoder().resolve(surface, focus)
+            match = registry.place_of(span)
             if match is not None and match.precision in {"admin1", "country"}:
                 return _place_entity(registry, match), "geocoded-org"
         if span.label_ == "NORP":
@@ -286,10 +302,11 @@ def _entity_for_span(
             "ner-org",
         )
     if span.label_ in PLACE_LABELS:
-        match = get_geocoder().resolve(surface, focus)
+        match = registry.place_of(span)
         if match is None:
             return None, ""
-        return _place_entity(registry, match), "geocoded"
+        rule = "unlisted-place" if match.feature == "unlisted place" else "geocoded"
+        return _place_entity(registry, match), rule
     return None, ""
 
 
@@ -312,9 +329,6 @@ def _title_before(span: Span, titles: frozenset[str]) -> bool:
     return span.start > 0 and span.doc[span.start - 1].text in titles
 
 
-_LOCATIVE = {"in", "at", "near", "around", "outside", "into", "across", "toward", "towards"}
-
-
 def _actor_countries(doc: Doc, focus: list[str]) -> list[str]:
     """The document's two main countries by its places, then the home country of each
     gazetteer actor it names by a full name (al-Shabaab's Somalia; acronyms are what this
@@ -334,29 +348,235 @@ def _actor_countries(doc: Doc, focus: list[str]) -> list[str]:
 def _place_after_preposition(
     span: Span, surface: str, registry: DocumentEntities, focus: list[str]
 ) -> LocalEntity | None:
-    """'in Tank and Dera Ismail Khan', 'near Makeen': a name the NER called a person or an
-    organisation is a place when a locative preposition governs it and the gazetteer has it in
-    the document's countries. Names of people already met in the document are left alone."""
-    if span.label_ not in {"PERSON", "ORG"} or span.start == 0:
+    """'in Tank and Dera Ismail Khan', 'near Makeen', 'Kasba village': a name the NER called a
+    person or an organisation is a place when a place cue governs it and either the cue is a
+    feature word (then a name the gazetteer lacks is kept at its container) or the gazetteer
+    has it in the document's countries. Names of people already met are left alone."""
+    if span.label_ not in {"PERSON", "ORG", "NORP"}:
         return None
-    if not _governed_by_locative(span):
+    key = (span.start_char, span.end_char)
+    if key not in registry.cued or registry.known_person(surface) is not None:
         return None
-    if registry.known_person(surface) is not None:
+    match = registry.place_of(span)
+    if match is None:
         return None
-    match = get_geocoder().resolve(surface, focus)
-    if match is None or (focus and match.country not in focus[:2]):
+    # A locative preposition alone is a weak cue: a known place abroad is more likely a
+    # person's or a company's name that happens to be a place name too.
+    if (
+        match.feature != "unlisted place"
+        and match.precision != "country"
+        and focus
+        and match.country not in focus[:2]
+        and not _feature_cue(span)
+    ):
         return None
     return _place_entity(registry, match)
 
 
 def _governed_by_locative(span: Span) -> bool:
     """A locative preposition right before the name, or before a list of names it is in."""
+    cues = place_cues()
     for token in reversed(span.doc[max(0, span.start - 8) : span.start]):
-        if token.lower_ in _LOCATIVE:
+        if token.lower_ in cues.locative:
             return True
         if not (token.pos_ == "PROPN" or token.lower_ in {"and", "or", ","}):
             return False
     return False
+
+
+def _feature_cue(span: Span) -> bool:
+    """A feature word right after the name ("Kasba village", "Nahri Sarraj district"), "the
+    village of" before it, or a name that ends in a street or building word ("Royal Street")."""
+    cues = place_cues()
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].lower_ in cues.after:
+        return True
+    if len(span) > 1 and (
+        span[-1].lower_ in cues.facility or span[0].lower_ in cues.facility_first
+    ):
+        return True
+    return (
+        span.start >= 2
+        and doc[span.start - 1].lower_ == "of"
+        and doc[span.start - 2].lower_ in cues.before_of
+    )
+
+
+def _container_cue(span: Span, place_spans: set[int]) -> bool:
+    """ "X, Y province", "X, Badghis": a comma and then a place name, or a name that the
+    gazetteer knows as a province, district or country, right after the name."""
+    doc = span.doc
+    if span.end + 1 >= len(doc) or doc[span.end].text != ",":
+        return False
+    if (span.end + 1) in place_spans:
+        return True
+    following = next((e for e in doc.ents if e.start == span.end + 1), None)
+    if following is None:
+        return False
+    return any(
+        c.precision in ("admin1", "district", "country")
+        for c in get_geocoder().candidates(name_key(following.text))
+    )
+
+
+def _unlabelled_place_spans(doc: Doc) -> list[PlaceSpan]:
+    """Capitalised names the NER left untagged under a place cue: after a locative or motion
+    preposition ("fighting in Douma"), before a feature word ("Shahjoy district") or before a
+    comma and a province ("Didroz, Warduj district"). Candidates for the gazetteer; under a
+    feature word or before a container, kept at that container when the gazetteer lacks them."""
+    cues = place_cues()
+    lex = load_lexicons()
+    geocoder = get_geocoder()
+    skipped = lex.ethnic_groups | lex.not_entities
+    tagged = {i for e in doc.ents for i in range(e.start, e.end)}
+    starts = {e.start for e in doc.ents if e.label_ in PLACE_LABELS}
+    found: list[PlaceSpan] = []
+    i = 1
+    while i < len(doc):
+        token = doc[i]
+        if not (token.pos_ == "PROPN" and token.is_title and token.i not in tagged):
+            i += 1
+            continue
+        end = i + 1
+        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title:
+            if end in tagged:
+                break
+            end += 1
+        span = doc[i:end]
+        if span.text in skipped or is_heading(span.sent):
+            # Peoples ("Uzbek villages") are no places; headlines make every word a capital.
+            i = end
+            continue
+        governed = doc[i - 1].lower_ in cues.locative or doc[i - 1].lower_ in cues.motion
+        feature = _feature_cue(span) or (governed and _container_cue(span, starts))
+        if (governed or feature) and not geocoder.demonym_country(span.text):
+            found.append(PlaceSpan(span.start_char, span.end_char, span.text, unlisted=feature))
+        i = end
+    return found
+
+
+def _unlabelled_places(
+    doc: Doc, spans: list[PlaceSpan], registry: DocumentEntities, focus: list[str]
+) -> list[MentionSpan]:
+    """Mentions of the untagged names the gazetteer places in the document's countries."""
+    found = []
+    for place_span in spans:
+        match = registry.places.get((place_span.start, place_span.end))
+        if match is None or registry.known_person(place_span.surface) is not None:
+            continue
+        if match.feature != "unlisted place" and focus and match.country not in focus[:2]:
+            continue
+        span = doc.char_span(place_span.start, place_span.end)
+        if span is None:
+            continue
+        entity = _place_entity(registry, match)
+        entity.aliases.add(place_span.surface)
+        found.append(
+            MentionSpan(
+                start=place_span.start,
+                end=place_span.end,
+                token_start=span.start,
+                token_end=span.end,
+                text=place_span.surface,
+                entity=entity,
+                label="GPE",
+                rule="untagged-place",
+            )
+        )
+    return found
+
+
+def _title_like(sent: Span) -> bool:
+    """A line that does not end as a sentence does: a headline, however long."""
+    return is_heading(sent) or not sent.text.strip().rstrip("'\"’”").endswith((".", "!", "?"))
+
+
+def _repeated_places(doc: Doc, text: str, mentions: list[MentionSpan]) -> list[MentionSpan]:
+    """One sense per story: a name that is a place once is a place wherever else it stands
+    untagged in the same document (the NER tags "Riverdale" once and misses it twice)."""
+    places: dict[str, LocalEntity] = {}
+    for mention in mentions:
+        entity = mention.entity
+        if entity.type in {"location", "region", "country"} and entity.place is not None:
+            surface = mention.text
+            if len(surface) >= 3 and surface[0].isupper():
+                places.setdefault(surface, entity)
+    if not places:
+        return []
+    covered = [(m.start, m.end) for m in mentions]
+    # Headlines stay as the NER left them: a place there would make a headline an event.
+    covered += [(s.start_char, s.end_char) for s in doc.sents if _title_like(s)]
+    found: list[MentionSpan] = []
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, places)) + r")(?![\w-])")
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if any(a < end and start < b for a, b in covered):
+            continue
+        span = doc.char_span(start, end)
+        if span is None:
+            continue
+        entity = places[match.group(0)]
+        covered.append((start, end))
+        found.append(
+            MentionSpan(
+                start=start,
+                end=end,
+                token_start=span.start,
+                token_end=span.end,
+                text=match.group(0),
+                entity=entity,
+                label="GPE",
+                rule="repeated-place",
+            )
+        )
+    return found
+
+
+def _names_a_country(surface: str) -> bool:
+    return any(c.precision == "country" for c in get_geocoder().candidates(name_key(surface)))
+
+
+def _place_spans(doc: Doc, registry: DocumentEntities) -> list[PlaceSpan]:
+    """The spans the document-level place resolution looks at: the NER's places (a capitalised
+    one is kept even when the gazetteer lacks it), single-word organisations (the NER often
+    calls a province an organisation), and people or organisations governed by a place cue."""
+    spans: list[PlaceSpan] = []
+    geocoder = get_geocoder()
+    starts = {e.start for e in doc.ents if e.label_ in PLACE_LABELS}
+    for span in doc.ents:
+        surface = strip_possessive(span.text)
+        if not surface:
+            continue
+        start, end = span.start_char, span.start_char + len(span.text)
+        capitalised = surface[0].isupper()
+        if span.label_ in PLACE_LABELS:
+            # A name the gazetteer lacks is kept only under a place cue: the NER alone also
+            # calls feasts, products and people places.
+            cued = capitalised and (
+                span.label_ == "LOC"
+                or _feature_cue(span)
+                or _container_cue(span, starts)
+                or (span.start > 0 and _governed_by_locative(span))
+            )
+            spans.append(PlaceSpan(start, end, surface, unlisted=cued, variants=cued))
+            continue
+        if span.label_ not in {"PERSON", "ORG", "NORP"} or span.ent_id_:
+            continue
+        feature = _feature_cue(span) or _container_cue(span, starts)
+        if span.label_ == "NORP" and (not feature or geocoder.demonym_country(surface)):
+            # "Kasba village" is a place; "Afghan village" is a village of Afghans.
+            continue
+        if capitalised and span.start > 0 and (feature or _governed_by_locative(span)):
+            registry.cued.add((start, end))
+            spans.append(PlaceSpan(start, end, surface, unlisted=feature, variants=True))
+        elif capitalised and _names_a_country(surface):
+            # "Russia said", "Britain's decision": the NER's person or organisation that is
+            # a country's name is the country.
+            registry.cued.add((start, end))
+            spans.append(PlaceSpan(start, end, surface))
+        elif span.label_ == "ORG" and len(surface.split()) == 1:
+            spans.append(PlaceSpan(start, end, surface))
+    return spans
 
 
 def _place_entity(registry: DocumentEntities, match: PlaceMatch) -> LocalEntity:
@@ -392,6 +612,12 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
     place_surfaces = [e.text for e in doc.ents if e.label_ in PLACE_LABELS | {"NORP"}]
     focus = document_focus(place_surfaces)
     registry.countries = _actor_countries(doc, focus)
+    spans = _place_spans(doc, registry)
+    unlabelled = _unlabelled_place_spans(doc)
+    answers = get_geocoder().resolve_document(text, spans + unlabelled, focus)
+    registry.places = {
+        (s.start, s.end): a for s, a in zip(spans + unlabelled, answers, strict=True)
+    }
     mentions: list[MentionSpan] = []
     for span in doc.ents:
         entity, rule = _entity_for_span(span, registry, focus)
@@ -417,6 +643,8 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
         )
     mentions.extend(_missed_short_names(doc, mentions, registry))
     mentions.extend(_missed_actor_names(doc, mentions, registry))
+    mentions.extend(_unlabelled_places(doc, unlabelled, registry, focus))
+    mentions.extend(_repeated_places(doc, text, mentions))
     mentions.sort(key=lambda m: m.start)
     _apply_alias_statements(text, mentions)
     mentions = _described_groups(doc, text, mentions, registry, focus)

@@ -44,7 +44,7 @@ from factions.model import (
 from factions.vocabulary import vocabulary
 
 EXTRACTOR_NAME = "factions.rules"
-EXTRACTOR_RELEASE = 1
+EXTRACTOR_RELEASE = 2  # 2: places resolved per story (geocode.resolve_document)
 _PLACE_TYPES = set(vocabulary().place_types)
 
 
