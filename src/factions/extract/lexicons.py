@@ -57,6 +57,9 @@ class RelationRule:
     predicate: str
     symmetric: bool
     patterns: tuple[re.Pattern[str], ...]
+    # The entity types the rule's subject and object may have (any actor when None).
+    subject_types: frozenset[str] | None = None
+    object_types: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,8 @@ def load_lexicons() -> Lexicons:
                 predicate=rule["predicate"],
                 symmetric=rule["predicate"] in vocabulary().symmetric,
                 patterns=tuple(compile_slot_pattern(p) for p in rule["patterns"]),
+                subject_types=frozenset(rule["subject_types"]) if "subject_types" in rule else None,
+                object_types=frozenset(rule["object_types"]) if "object_types" in rule else None,
             )
             for rule in relations["relation"]
         ),

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span, Token
 from factions.extract.attribution import Attribution, sentence_attributions
 from factions.extract.dates import DateMention, find_dates, parse_anchor
 from factions.extract.events import EventDraft, find_events
+from factions.extract.frames import find_parse_relations
 from factions.extract.gazetteer import load_gazetteer
 from factions.extract.lexicons import Lexicons, load_lexicons
 from factions.extract.mentions import (
@@ -28,6 +29,7 @@ from factions.extract.nlp import build_pipeline, model_name
 from factions.extract.relations import (
     GROUP_TYPES,
     MaskedSentence,
+    RelationMatch,
     find_fates,
     find_relations,
     find_responsibility,
@@ -171,6 +173,18 @@ def _own_grade(text: str, lex: Lexicons) -> str:
     return min(grades, key=lex.strength.index)
 
 
+def _relation_matches(sent: Span, masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]:
+    """The masked-sentence patterns' relations, then those only the parse finds (a pattern's
+    reading of the same pair and predicate wins)."""
+    found = find_relations(masked, lex)
+    seen = {(m.predicate, m.subject.id, m.object.id) for m in found}
+    return found + [
+        m
+        for m in find_parse_relations(sent, masked)
+        if (m.predicate, m.subject.id, m.object.id) not in seen
+    ]
+
+
 def _claims_for_sentence(
     document: Document,
     sent: Span,
@@ -202,7 +216,7 @@ def _claims_for_sentence(
                 rule=fate.rule,
             )
         )
-    for match in find_relations(masked, lex):
+    for match in _relation_matches(sent, masked, lex):
         words = sent.text[match.start : match.end]
         certainty, speaker = attribution.certainty, speaker_id
         span = (match.start, match.end)
