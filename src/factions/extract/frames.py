@@ -323,6 +323,8 @@ def _sides(
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         found += _sides(s, pobj, expand=False, reading=reading)
+    if not found:
+        found += _named_groups(s, token)
     if not found and reading.leaders and (token.i in s.people or lemma in frames.leader_nouns):
         found += _leader_groups(s, token)
     if not found and reading.things and token.i in s.people:
@@ -331,10 +333,26 @@ def _sides(
     if expand and token.dep_ != "conj":
         for conj in _name_conjuncts(s, token):
             found.extend(_sides(s, conj, expand=False, reading=reading))
+        # A list the parse hangs on an apposition: "alongside X troops, Hezbollah, the IRGC and
+        # other militias" (Hezbollah an apposition of "troops", the rest its conjuncts).
+        for appos in (c for c in token.children if c.dep_ == "appos" and s.group(c) is not None):
+            if _following_conjuncts(appos):
+                found.extend(_sides(s, appos, reading=reading))
     unique: dict[str, LocalEntity] = {}
     for entity in found:
         unique.setdefault(entity.id, entity)
     return list(unique.values())
+
+
+def _named_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
+    """ "a new organisation called Z", "a coalition known as Z": the group named so."""
+    found: list[LocalEntity] = []
+    for child in token.children:
+        if child.dep_ == "acl" and _lemma(child) in _NAMING_VERBS:
+            named = [c for c in child.children if c.dep_ in {"oprd", "attr", "dobj"}]
+            named += _preposition_objects(child, "as")
+            found += [g for t in named if (g := s.group(t)) is not None]
+    return found
 
 
 def _leader_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
@@ -574,7 +592,29 @@ def _frame_objects(frame: VerbFrame, verb: Token, passive: bool) -> list[Token]:
             c.dep_ == "dobj" and _lemma(c) == noun for c in verb.children
         ):
             continue
-        found += _preposition_objects(verb, preposition)
+        objects = _preposition_objects(verb, preposition)
+        if not objects and preposition == "against":
+            objects = _nested_preposition_objects(verb, preposition)
+        found += objects
+    return found
+
+
+# Clauses of their own inside a verb's phrase: a preposition there is not the verb's.
+_CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "csubj", "parataxis"}
+
+
+def _nested_preposition_objects(verb: Token, preposition: str) -> list[Token]:
+    """ "fought alongside X, Y and other militias against Z": the parse may hang "against Z" on
+    a word of the verb's object rather than on the verb; not inside a clause of its own or the
+    subject."""
+    found: list[Token] = []
+    stack = [c for c in verb.children if c.dep_ not in _SUBJECT_DEPS | _CLAUSE_DEPS]
+    while stack:
+        word = stack.pop()
+        if word.dep_ == "prep" and word.lower_ == preposition:
+            found.extend(p for p in word.children if p.dep_ == "pobj")
+            continue
+        stack.extend(c for c in word.children if c.dep_ not in _CLAUSE_DEPS - {"conj"})
     return found
 
 
@@ -621,6 +661,9 @@ def _joint_action(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
     """ "X and Y conducted a joint attack", "X and Y jointly attacked Z": an alliance between
     the coordinated subjects. Plain "X and Y attacked Z" is not enough."""
     if not _has_together(s, verb) or _lemma(verb) in {"be", "have"}:
+        return []
+    if _lemma(verb) in _merge_lemmas(s.frames):
+        # "X and Y merged together": a merger, read by its own frame.
         return []
     subjects = [g for t in _subject_tokens(verb) for g in _sides(s, t)]
     if len(subjects) < 2:
@@ -685,12 +728,18 @@ def _merge_lemmas(frames: Frames) -> set[str]:
     } | {"join", "combine"}
 
 
+# "a new organisation called Z", "a coalition known as Z"
+_NAMING_VERBS = {"call", "name", "know", "dub", "brand", "style"}
+
+
 def _copula_sides(s: _Sentence, token: Token) -> list[LocalEntity]:
-    """The groups a noun stands for, also through a copula or an apposition: in "Z was a
-    Kurdish organisation formed by ...", the organisation is Z."""
-    found = _sides(s, token)
+    """The groups a noun stands for, also through a copula, an apposition or a name given to
+    it: in "Z was a Kurdish organisation formed by ...", "a new organisation called Z", the
+    organisation is Z."""
+    found = _sides(s, token, reading=_STRUCTURAL)
     if found:
         return found
+
     if token.dep_ == "attr" and token.head.pos_ == "AUX":
         return [g for c in token.head.children if c.dep_ == "nsubj" for g in _sides(s, c)]
     if token.dep_ == "appos":
