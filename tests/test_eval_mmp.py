@@ -276,7 +276,7 @@ def test_evaluate_a_hand_written_file(tmp_path):
     assert scores.failed == 0
     alliance, splinter = scores.rows
     assert alliance.both_recognised and splinter.both_recognised
-    # ally_of is symmetric: one claim each way.
+    # ally_of is symmetric: stored once, either way round.
     assert alliance.right_family and {p for p, _, _ in alliance.linking} == {"ally_of"}
     assert splinter.right_family and splinter.date_right
     assert scores.figures()["right_family"] == 1.0

@@ -270,6 +270,21 @@ def validity_days(
     return (start[0] if start else OPEN_START, end[1] if end else OPEN_END)
 
 
+def stated_days(
+    valid_from: str | None, valid_to: str | None, reported: str | None
+) -> tuple[int, int] | None:
+    """The days a claim's source speaks for: its validity, an open end cut at the end of the
+    report date (a source cannot vouch for what came after it) or, for a claim said to start
+    later, at the end of that start. Two claims are accounts of the same time when these meet.
+    """
+    days = validity_days(valid_from, valid_to, reported)
+    report = day_span(reported)
+    if days is None or valid_to or report is None or days[1] != OPEN_END:
+        return days
+    start = day_span(valid_from)
+    return days[0], max(report[1], start[1] if start else report[1])
+
+
 def query_days(lower: str | None, upper: str | None) -> tuple[int, int]:
     """The days a query's [lower, upper] covers, an absent bound open."""
     low = day_span(lower)

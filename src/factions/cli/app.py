@@ -255,7 +255,8 @@ def _claim_line(claim: ClaimLine, name: str) -> str:
         when = f" [{start or '…'} – {end or '…'}]"
     negated = " [red]NOT[/]" if not claim.polarity else ""
     speaker = f", says {escape(claim.speaker)}" if claim.speaker else ""
-    return f"{negated} {escape(arrow)}{when} [dim]({claim.certainty}{speaker})[/]"
+    ended = f" [yellow]{escape(claim.ended.reason)}[/]" if claim.ended else ""
+    return f"{negated} {escape(arrow)}{when} [dim]({claim.certainty}{speaker})[/]{ended}"
 
 
 @app.command()
@@ -292,6 +293,10 @@ def show(
             for evidence in claim.evidence:
                 source = escape(evidence.title or evidence.document)
                 node.add(f"[dim]“{escape(evidence.text)}” — {source}[/]")
+            # Both evidences of an inferred end: the claim's own above, the ending one here.
+            for evidence in claim.ended.evidence if claim.ended else []:
+                source = escape(evidence.title or evidence.document)
+                node.add(f"[yellow]ended by[/] [dim]“{escape(evidence.text)}” — {source}[/]")
     if profile.events:
         branch = tree.add("[bold]events[/]")
         for event in profile.events:

@@ -25,7 +25,13 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from factions.extract.mentions import LocalEntity
-from factions.extract.relations import GROUP_TYPES, MaskedSentence, RelationMatch, types_allow
+from factions.extract.relations import (
+    GROUP_TYPES,
+    MaskedSentence,
+    RelationMatch,
+    relation_key,
+    types_allow,
+)
 from factions.packaged import read_toml
 from factions.vocabulary import vocabulary
 
@@ -907,7 +913,6 @@ def find_parse_relations(sent: Span, masked: MaskedSentence) -> list[RelationMat
         if token.pos_ in {"NOUN", "PROPN", "NUM"}:
             found += _noun_matches(s, token)
             found += _apposition_matches(s, token)
-    symmetric = vocabulary().symmetric
     results: dict[tuple[str, str, str], RelationMatch] = {}
     for item in found:
         if item.subject.id == item.object.id:
@@ -916,20 +921,17 @@ def find_parse_relations(sent: Span, masked: MaskedSentence) -> list[RelationMat
             continue
         start = min(t.idx for t in item.tokens) - sent.start_char
         end = max(t.idx + len(t.text) for t in item.tokens) - sent.start_char
-        pairs = [(item.subject, item.object)]
-        if item.predicate in symmetric:
-            pairs.append((item.object, item.subject))
-        for subject, obj in pairs:
-            results.setdefault(
-                (item.predicate, subject.id, obj.id),
-                RelationMatch(
-                    predicate=item.predicate,
-                    subject=subject,
-                    object=obj,
-                    start=start,
-                    end=end,
-                    rule=item.rule,
-                    negated=item.negated,
-                ),
-            )
+        # A symmetric relation comes once per pair, the way the sentence puts it.
+        results.setdefault(
+            relation_key(item.predicate, item.subject.id, item.object.id),
+            RelationMatch(
+                predicate=item.predicate,
+                subject=item.subject,
+                object=item.object,
+                start=start,
+                end=end,
+                rule=item.rule,
+                negated=item.negated,
+            ),
+        )
     return list(results.values())

@@ -34,6 +34,7 @@ from factions.extract.relations import (
     find_relations,
     find_responsibility,
     mask_sentence,
+    relation_key,
 )
 from factions.model import (
     ClaimRecord,
@@ -177,11 +178,11 @@ def _relation_matches(sent: Span, masked: MaskedSentence, lex: Lexicons) -> list
     """The masked-sentence patterns' relations, then those only the parse finds (a pattern's
     reading of the same pair and predicate wins)."""
     found = find_relations(masked, lex)
-    seen = {(m.predicate, m.subject.id, m.object.id) for m in found}
+    seen = {relation_key(m.predicate, m.subject.id, m.object.id) for m in found}
     return found + [
         m
         for m in find_parse_relations(sent, masked)
-        if (m.predicate, m.subject.id, m.object.id) not in seen
+        if relation_key(m.predicate, m.subject.id, m.object.id) not in seen
     ]
 
 

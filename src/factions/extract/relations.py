@@ -13,6 +13,7 @@ from functools import lru_cache
 from factions.extract.lexicons import Lexicons
 from factions.extract.mentions import LocalEntity, MentionSpan
 from factions.packaged import read_toml
+from factions.vocabulary import vocabulary
 
 # "[[E0]] ([[E1]])" where both name the same entity: the acronym defined in passing.
 _ACRONYM_ECHO = re.compile(r"\[\[E(\d+)\]\] \(\[\[E(\d+)\]\]\)")
@@ -276,7 +277,8 @@ def _slot_entities(
 
 def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]:
     """Every relation pattern match in the sentence, between two different actors of the types
-    the predicate allows. Coordinated names each get the relation ("X and Y fought Z")."""
+    the predicate allows. Coordinated names each get the relation ("X and Y fought Z"); a
+    symmetric relation comes once per pair."""
     found: dict[tuple[str, str, str], RelationMatch] = {}
     # Every pattern needs two actors, or an actor and a place: most sentences have neither.
     actors = masked.text.count("[[E")
@@ -309,23 +311,28 @@ def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]
                                 rule.subject_types, rule.object_types, subject, obj
                             ):
                                 continue
-                            pairs = [(subject, obj)]
-                            if rule.symmetric:
-                                pairs.append((obj, subject))
-                            for s, o in pairs:
-                                found.setdefault(
-                                    (rule.predicate, s.id, o.id),
-                                    RelationMatch(
-                                        predicate=rule.predicate,
-                                        subject=s,
-                                        object=o,
-                                        start=start,
-                                        end=end,
-                                        rule=f"{rule.predicate}#{index}",
-                                        negated=negated,
-                                    ),
-                                )
+                            # A symmetric relation is stored once, the way the sentence
+                            # puts it: "X and Y are allies" says no more than that.
+                            found.setdefault(
+                                relation_key(rule.predicate, subject.id, obj.id),
+                                RelationMatch(
+                                    predicate=rule.predicate,
+                                    subject=subject,
+                                    object=obj,
+                                    start=start,
+                                    end=end,
+                                    rule=f"{rule.predicate}#{index}",
+                                    negated=negated,
+                                ),
+                            )
     return list(found.values())
+
+
+def relation_key(predicate: str, subject: str, obj: str) -> tuple[str, str, str]:
+    """What makes two relation matches the same: for a symmetric predicate, either way."""
+    if predicate in vocabulary().symmetric and obj < subject:
+        return predicate, obj, subject
+    return predicate, subject, obj
 
 
 def is_negated(text: str, lex: Lexicons) -> bool:

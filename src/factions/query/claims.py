@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
-from factions.query.common import Canon, Evidence, chunks, evidence_for
+from factions.query.common import Canon, Ended, Evidence, chunks, ends_for, evidence_for
 from factions.store import schema
 
 
@@ -29,6 +29,8 @@ class ClaimDetail:
     title: str | None
     published: str | None
     evidence: list[Evidence]
+    # Where later contrary evidence ends it (inferred; resolve/changes.py), if it does.
+    ended: Ended | None = None
 
 
 def claims_by_id(
@@ -57,6 +59,7 @@ def claims_by_id(
             ).mappings()
         )
     evidence = evidence_for(conn, "claim", ids)
+    ends = ends_for(conn, ids)
     linked = canon.many(i for r in rows for i in (r["subject"], r["object"], r["attributed_to"]))
     canon.prefetch(linked.values())
     found = {}
@@ -82,5 +85,6 @@ def claims_by_id(
             title=r["title"],
             published=r["published"],
             evidence=evidence.get(r["id"], []),
+            ended=ends.get(r["id"]),
         )
     return found

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, or_, select
 
-from factions.query.common import Canon, Evidence, evidence_for
+from factions.query.common import Canon, Ended, Evidence, ends_for, evidence_for
 from factions.query.lookup import NoSuchEntity, find_entity
 from factions.store import schema
 
@@ -27,6 +27,8 @@ class ClaimLine:
     polarity: bool
     speaker: str | None
     evidence: list[Evidence] = field(default_factory=list)
+    # Where later contrary evidence ends it (inferred; resolve/changes.py), with that evidence.
+    ended: Ended | None = None
 
 
 @dataclass
@@ -105,6 +107,7 @@ def actor_profile(conn: Connection, name: str) -> Profile:
         .all()
     )
     claim_evidence = evidence_for(conn, "claim", [c["id"] for c in claim_rows])
+    ends = ends_for(conn, [c["id"] for c in claim_rows])
     canon.prefetch(
         canon.of(i) for c in claim_rows for i in (c["subject"], c["object"], c["attributed_to"])
     )
@@ -128,6 +131,7 @@ def actor_profile(conn: Connection, name: str) -> Profile:
                 polarity=bool(c["polarity"]),
                 speaker=_known_name(canon, speaker),
                 evidence=claim_evidence[c["id"]],
+                ended=ends.get(c["id"]),
             )
         )
     event_rows = (

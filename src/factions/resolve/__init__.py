@@ -2,14 +2,17 @@
 
 Resolution across documents happens here, where records are stored: entities by match key,
 spelling variants and short names by score with context, events reported twice by type, day
-and place, and contradictions as disputes.
+and place, relations that later evidence ends (changes.py), and contradictions as disputes.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from sqlalchemy import Connection, select
 
 from factions.model import Extraction
+from factions.resolve.changes import find_inferred_ends
 from factions.resolve.disputes import find_disputes
 from factions.resolve.entities import (
     KnownPerson,
@@ -21,7 +24,7 @@ from factions.resolve.events import same_event_links
 from factions.store import schema, writer
 from factions.store.batch import EntityLink, ResolvedBatch, ResolvedDocument
 from factions.store.linker import Linker, canonical_ids
-from factions.store.relation_index import RelationSpan, relation_span
+from factions.store.relation_index import RelationSpan, relation_span, replace_inferred_ends
 from factions.store.writer import StoredDocument
 
 __all__ = ["Resolver", "canonical_map", "refresh_derived"]
@@ -109,8 +112,11 @@ def canonical_map(conn: Connection) -> dict[str, str]:
 
 
 def refresh_derived(conn: Connection) -> None:
-    """Recompute what depends on the whole knowledge base: same-event links and disputes."""
+    """Recompute what depends on the whole knowledge base: same-event links, the relations
+    later evidence ends (and the relation index cut there), and disputes."""
     conn.execute(schema.event_links.delete())
     writer.set_links(conn, schema.event_links, same_event_links(conn))
     mapping = canonical_map(conn)
+    ends = find_inferred_ends(conn, lambda i: mapping.get(i, i))
+    replace_inferred_ends(conn, [asdict(end) for end in ends])
     writer.replace_disputes(conn, find_disputes(conn, lambda i: mapping.get(i, i)))

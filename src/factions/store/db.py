@@ -97,6 +97,11 @@ def _migration_7(conn: Connection) -> None:
         conn.execute(CreateIndex(index, if_not_exists=True))
 
 
+def _migration_8(conn: Connection) -> None:
+    # Inferred ends of relations (resolve/changes.py); filled by the next ingest's resolution.
+    schema.metadata.create_all(conn, tables=[schema.inferred_ends])
+
+
 # Append-only: each entry brings the schema from version N-1 to N.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
@@ -106,6 +111,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
