@@ -222,6 +222,16 @@ def first_day_iso(value: str | None) -> str | None:
 
 # Cached: a knowledge base holds few distinct dates, and timelines parse tens of thousands.
 @lru_cache(maxsize=16384)
+def previous(value: str | None) -> str | None:
+    """The period just before, at the same precision: '2016-05-10' -> '2016-05-09', '2011-06'
+    -> '2011-05', '2011' -> '2010'. What ended before a date ended by then."""
+    parsed = PartialDate.of(value)
+    if parsed is None or parsed.first_day.toordinal() <= 1:
+        return None
+    day = PartialDate.from_day(parsed.first_day - dt.timedelta(days=1))
+    return day.cut(parsed.precision).iso
+
+
 def day_span(value: str | None) -> tuple[int, int] | None:
     """(first day, last day) of a partial date, or None when it is missing or malformed."""
     parsed = PartialDate.of(value)

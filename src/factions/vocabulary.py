@@ -25,6 +25,8 @@ class Predicate:
     symmetric: bool = False
     post: str | None = None
     point: bool = False
+    # One holder at a time (a group's leader): a new holder ends the previous one's post.
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,11 @@ class Vocabulary:
         return self.of_kind("role")
 
     @property
+    def exclusive(self) -> frozenset[str]:
+        """Posts held by one person at a time: a successor ends the predecessor's."""
+        return frozenset(p.name for p in self.predicates.values() if p.exclusive)
+
+    @property
     def points(self) -> frozenset[str]:
         """Predicates whose claims are moments, not states."""
         return frozenset(p.name for p in self.predicates.values() if p.point)
@@ -96,6 +103,7 @@ def _predicate(name: str, raw: dict) -> Predicate:
         symmetric=raw.get("symmetric", False),
         post=raw.get("post"),
         point=raw.get("point", False),
+        exclusive=raw.get("exclusive", False),
     )
 
 

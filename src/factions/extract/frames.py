@@ -19,7 +19,7 @@ claim's polarity; a relation only proposed or hoped for ("proposed an alliance")
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.tokens import Span, Token
@@ -97,6 +97,9 @@ class Frames:
     founding_predicate: str
     founding_verbs: frozenset[str]
     founder_nouns: frozenset[str]
+    appointment_verbs: frozenset[str] = frozenset()
+    # The word for a post -> its role predicate ("successor" -> leader_of).
+    posts: dict[str, str] = field(default_factory=dict)
 
     def verb_frames(self, lemma: str) -> list[VerbFrame]:
         return [f for f in self.verbs if lemma in f.lemmas]
@@ -174,6 +177,8 @@ def load_frames() -> Frames:
         founding_predicate=raw["founding"]["predicate"],
         founding_verbs=frozenset(raw["founding"]["verbs"]),
         founder_nouns=frozenset(raw["founding"]["founder_nouns"]),
+        appointment_verbs=frozenset(raw["appointment"]["verbs"]),
+        posts=dict(raw["appointment"]["posts"]),
     )
 
 
@@ -187,8 +192,10 @@ class _Sentence:
     sent: Span
     groups: dict[int, LocalEntity]
     frames: Frames
-    # Tokens of people's names: a leader may speak for a group.
-    people: frozenset[int] = frozenset()
+    # Tokens of people's names -> the person: a leader may speak for a group.
+    people: dict[int, LocalEntity] = field(default_factory=dict)
+    # The group in focus before the sentence ("the movement chose Y").
+    focus: LocalEntity | None = None
 
     def group(self, token: Token) -> LocalEntity | None:
         return self.groups.get(token.i)
@@ -890,6 +897,59 @@ def _apposition_matches(s: _Sentence, noun: Token) -> list[_Found]:
     return _pairs(frame.predicate, subjects, others, tokens, rule, negated)
 
 
+# ------------------------------------------------------------------------------ appointments
+
+
+def _appointments(s: _Sentence, verb: Token) -> list[_Found]:
+    """ "the movement chose Y as his successor", "Y was named commander of X", "X appointed Y
+    its new leader": a post for a person, in the post's group or the one choosing."""
+    if _hypothetical(s, verb) or _negated(s, verb):
+        return []
+    passive = _is_passive(verb)
+    people = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+    people = [s.people[c.i] for c in people if c.i in s.people]
+    if not people:
+        return []
+    posts = _preposition_objects(verb, "as")
+    posts += [c for c in verb.children if c.dep_ in {"oprd", "attr", "xcomp", "ccomp"}]
+    posts += [c for c in verb.children if c.dep_ == "dobj" and c.i not in s.people]
+    found: list[_Found] = []
+    for post in posts:
+        predicate = s.frames.posts.get(_lemma(post))
+        if predicate is None:
+            continue
+        groups = [
+            g for t in _preposition_objects(post, "of") for g in _sides(s, t, reading=_STRUCTURAL)
+        ]
+        groups += [
+            g
+            for c in post.children
+            if c.dep_ in {"poss", "compound"} and c.lower_ not in {"his", "her"}
+            for g in [_own_group(s, c)]
+            if g is not None
+        ]
+        if not groups and not passive:
+            groups = _chooser(s, verb)
+        rule = f"parse:appointment:{predicate}"
+        found += _pairs(predicate, people, groups[:1], [verb, post], rule, False)
+    return found
+
+
+_GROUP_NOUNS = {"group", "movement", "organisation", "organization"}
+
+
+def _chooser(s: _Sentence, verb: Token) -> list[LocalEntity]:
+    """The group choosing: the verb's subject, or the group in focus when the subject is "the
+    movement" or "the group"."""
+    for subject in _subject_tokens(verb):
+        found = _sides(s, subject, expand=False, reading=_STRUCTURAL)
+        if found:
+            return found
+        if s.focus is not None and _lemma(subject) in _GROUP_NOUNS:
+            return [s.focus]
+    return []
+
+
 # ------------------------------------------------------------------------------ entry point
 
 
@@ -898,16 +958,21 @@ def find_parse_relations(sent: Span, masked: MaskedSentence) -> list[RelationMat
     character offsets in the sentence (the words from the first to the last token involved)."""
     frames = load_frames()
     groups = _token_groups(sent, masked)
-    if len({e.id for e in groups.values()}) < 2:
+    if not groups and masked.focus is None:
         return []
-    people = frozenset(
-        index
+    people = {
+        index: masked.entities[entity]
         for index, entity in masked.token_entities.items()
         if masked.entities[entity].type == "person"
-    )
-    s = _Sentence(sent, groups, frames, people)
+    }
+    s = _Sentence(sent, groups, frames, people, masked.focus)
     found: list[_Found] = []
+    several = len({e.id for e in groups.values()}) > 1
     for token in sent:
+        if _lemma(token) in frames.appointment_verbs and token.pos_ == "VERB":
+            found += _appointments(s, token)
+        if not several:
+            continue
         if token.pos_ in {"VERB", "ADJ"} or (token.pos_ == "AUX" and token.dep_ != "aux"):
             found += _verb_matches(s, token)
         if token.pos_ in {"NOUN", "PROPN", "NUM"}:
@@ -918,6 +983,8 @@ def find_parse_relations(sent: Span, masked: MaskedSentence) -> list[RelationMat
         if item.subject.id == item.object.id:
             continue
         if not types_allow(item.predicate, item.subject, item.object):
+            continue
+        if item.subject.type == "person" and not item.rule.startswith("parse:appointment"):
             continue
         start = min(t.idx for t in item.tokens) - sent.start_char
         end = max(t.idx + len(t.text) for t in item.tokens) - sent.start_char

@@ -36,6 +36,7 @@ from factions.extract.relations import (
     mask_sentence,
     relation_key,
 )
+from factions.extract.roles import end_roles, ended_validity
 from factions.model import (
     ClaimRecord,
     Document,
@@ -117,20 +118,6 @@ def _distance(mention: DateMention, span: tuple[int, int]) -> int:
     if mention.end <= start:
         return start - mention.end
     return max(0, mention.start - end)
-
-
-def _ended_validity(
-    valid: tuple[str | None, str | None], words: str, published: str | None
-) -> tuple[str | None, str | None]:
-    """A "former" or "late" holder: the relation ended by the time of writing at the latest."""
-    valid_from, valid_to = valid
-    # A role or tie said to be over: "its former leader", "the late founder".
-    if not load_lexicons().ended.search(words):
-        return valid
-    if valid_to is None:
-        valid_to = valid_from or published
-        valid_from = None if valid_to == valid_from else valid_from
-    return valid_from, valid_to
 
 
 def _nearest_date(dates: list[DateMention], position: int) -> DateMention | None:
@@ -229,7 +216,9 @@ def _claims_for_sentence(
         if not near and not descriptive and len(local_dates) == 1:
             near = local_dates
         valid = _validity(near, match.predicate, span)
-        valid_from, valid_to = _ended_validity(valid, words, document.published)
+        # A role or tie said to be over: "its former leader", "the late founder".
+        ended = bool(lex.ended.search(words))
+        valid_from, valid_to = ended_validity(valid, ended, document.published)
         claims.append(
             ClaimRecord(
                 subject=match.subject.id,
@@ -511,6 +500,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             claims.extend(_denial_claims(document, sent, masked, attribution, events))
     claims.extend(claims_from_events(events, registry_types(mentions)))
     claims.extend(derived_claims(doc, registry))
+    claims = end_roles(claims, document.published)
     return Extraction(
         document=document,
         entities=entity_records(registry),

@@ -31,6 +31,8 @@ class MaskedSentence:
     # Group references the masking resolved ("its", "the group"): (start, end) in the original
     # sentence text and the group meant.
     references: list[tuple[int, int, LocalEntity]] = field(default_factory=list)
+    # The group in focus before the sentence (what "its" stands for when none is named first).
+    focus: LocalEntity | None = None
 
 
 @dataclass
@@ -170,7 +172,9 @@ def mask_sentence(
         ),
         "".join(parts),
     )
-    return MaskedSentence(masked, entities, offsets, token_entities, places, references)
+    return MaskedSentence(
+        masked, entities, offsets, token_entities, places, references, focus_group
+    )
 
 
 def _original_offset(masked: MaskedSentence, position: int) -> int:

@@ -26,6 +26,11 @@ publication:
 - a split between them (splinter_of, either way);
 - a pledge of X (or Y) to a group the knowledge base shows hostile to the other side.
 
+A person's post (a role: leader_of, commander_of, ...) held from some date on ends the same way
+at the holder's death or capture (a fate claim), and an exclusive post (the leader) when someone
+else is said to hold it from a later date: roles over time, across articles (extract/roles.py
+does the same within one article).
+
 Contrary claims that are only rumoured (speculative, unconfirmed) or denied end nothing. A later
 source restating the relation (same pair and family, positive, its stated time covering the
 day the contrary claim begins) keeps it alive past that point: that time then holds two
@@ -38,14 +43,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, or_, select
 
 from factions.partial_date import OPEN_END, stated_days, validity_days
 from factions.store import schema
 from factions.vocabulary import vocabulary
 
-# The families of relations that later evidence can end.
+# The families of relations that later evidence can end, and the posts that end with their
+# holder (roles) or with a successor (exclusive posts).
 ENDABLE_FAMILIES = frozenset({"alliance", "hierarchy"})
+ROLES = vocabulary().roles
+EXCLUSIVE = vocabulary().exclusive
+ENDING_FATES = frozenset({"killed", "captured"})
 HOSTILE = frozenset({"fights", "rival_of"})
 SPLIT = frozenset({"splinter_of"})
 PLEDGE = "pledged_allegiance_to"
@@ -92,6 +101,7 @@ class _Claim:
 
 
 def _claims(conn: Connection, canonical: Callable[[str], str]) -> list[_Claim]:
+    """The claims between two entities, and the fates that end a person's posts."""
     claims, documents = schema.claims, schema.documents
     rows = conn.execute(
         select(
@@ -99,6 +109,7 @@ def _claims(conn: Connection, canonical: Callable[[str], str]) -> list[_Claim]:
             claims.c.subject,
             claims.c.predicate,
             claims.c.object,
+            claims.c.value,
             claims.c.polarity,
             claims.c.certainty,
             claims.c.valid_from,
@@ -106,13 +117,20 @@ def _claims(conn: Connection, canonical: Callable[[str], str]) -> list[_Claim]:
             documents.c.published,
         )
         .select_from(claims.join(documents, documents.c.id == claims.c.document_id))
-        .where(claims.c.object.is_not(None))
+        .where(
+            or_(
+                claims.c.object.is_not(None),
+                and_(claims.c.predicate == "fate", claims.c.value.in_(sorted(ENDING_FATES))),
+            )
+        )
     )
     found = []
     for row in rows:
         days = validity_days(row.valid_from, row.valid_to, row.published)
         stated = stated_days(row.valid_from, row.valid_to, row.published)
-        subject, obj = canonical(row.subject), canonical(row.object)
+        subject = canonical(row.subject)
+        # A fate's "object" is what became of the person.
+        obj = canonical(row.object) if row.object else f"fate:{row.value}"
         if days is None or stated is None or subject == obj:
             continue
         found.append(
@@ -134,11 +152,12 @@ def _claims(conn: Connection, canonical: Callable[[str], str]) -> list[_Claim]:
 
 
 def _endable(claim: _Claim) -> bool:
-    """An open-ended positive state of a family that can end, stated before its end."""
+    """An open-ended positive state that can end (a relation of an endable family, or a
+    person's post), stated before its end."""
     return (
         claim.polarity
         and claim.certainty != "denied"
-        and claim.family in ENDABLE_FAMILIES
+        and (claim.family in ENDABLE_FAMILIES or claim.predicate in ROLES)
         and claim.days[1] == OPEN_END
         and claim.stated[1] < OPEN_END
     )
@@ -158,12 +177,17 @@ def _contrary_reason(claim: _Claim, other: _Claim) -> str | None:
 
 
 def _restates(claim: _Claim, other: _Claim, day: int) -> bool:
-    """`other` says the same relation holds on `day`."""
+    """`other` says the same relation (a post: the same post) holds on `day`."""
+    same = (
+        other.predicate == claim.predicate and other.subject == claim.subject
+        if claim.predicate in ROLES
+        else other.family == claim.family
+    )
     return (
         other.id != claim.id
+        and same
         and other.polarity
         and other.certainty != "denied"
-        and other.family == claim.family
         and other.stated[0] <= day <= other.stated[1]
     )
 
@@ -186,29 +210,47 @@ def find_inferred_ends(conn: Connection, canonical: Callable[[str], str]) -> lis
 def inferred_ends(claims: list[_Claim]) -> Iterator[InferredEnd]:
     by_pair: dict[frozenset[str], list[_Claim]] = defaultdict(list)
     pledges: dict[str, list[_Claim]] = defaultdict(list)
+    fates: dict[str, list[_Claim]] = defaultdict(list)
+    holders: dict[tuple[str, str], list[_Claim]] = defaultdict(list)
     for claim in claims:
+        strong = claim.polarity and claim.certainty not in _WEAK
+        if claim.predicate == "fate":
+            if strong:
+                fates[claim.subject].append(claim)
+            continue
         by_pair[claim.pair].append(claim)
-        if claim.predicate == PLEDGE and claim.polarity and claim.certainty not in _WEAK:
+        if claim.predicate == PLEDGE and strong:
             pledges[claim.subject].append(claim)
+        if claim.predicate in EXCLUSIVE and strong:
+            holders[(claim.predicate, claim.object)].append(claim)
     hostile = _hostile_pairs(claims)
     for claim in claims:
-        if not _endable(claim):
+        if claim.predicate == "fate" or not _endable(claim):
             continue
         after = claim.stated[1]
         contrary: list[tuple[_Claim, str]] = []
-        for other in by_pair[claim.pair]:
-            reason = _contrary_reason(claim, other)
-            if reason and other.days[0] > after:
-                contrary.append((other, reason))
-        # A pledge to the other side's enemy: "X pledged allegiance to Z", Z fights Y.
-        for side, other_side in ((claim.subject, claim.object), (claim.object, claim.subject)):
-            for pledge in pledges.get(side, []):
-                if (
-                    pledge.object != other_side
-                    and pledge.object in hostile.get(other_side, set())
-                    and pledge.days[0] > after
-                ):
-                    contrary.append((pledge, "a pledge to a rival"))
+        if claim.family in ENDABLE_FAMILIES:
+            for other in by_pair[claim.pair]:
+                reason = _contrary_reason(claim, other)
+                if reason and other.days[0] > after:
+                    contrary.append((other, reason))
+            # A pledge to the other side's enemy: "X pledged allegiance to Z", Z fights Y.
+            for side, other_side in ((claim.subject, claim.object), (claim.object, claim.subject)):
+                for pledge in pledges.get(side, []):
+                    if (
+                        pledge.object != other_side
+                        and pledge.object in hostile.get(other_side, set())
+                        and pledge.days[0] > after
+                    ):
+                        contrary.append((pledge, "a pledge to a rival"))
+        if claim.predicate in ROLES:
+            # A post ends with its holder's death or capture, or with a successor in it.
+            for fate in fates.get(claim.subject, []):
+                if fate.days[0] > after:
+                    contrary.append((fate, "death" if fate.object == "fate:killed" else "capture"))
+            for successor in holders.get((claim.predicate, claim.object), []):
+                if successor.subject != claim.subject and successor.days[0] > after:
+                    contrary.append((successor, "a successor"))
         for other, reason in sorted(contrary, key=lambda c: (c[0].days[0], c[0].id)):
             day = other.days[0]
             if any(_restates(claim, r, day) for r in by_pair[claim.pair]):
