@@ -59,6 +59,8 @@ class VerbFrame:
     # `not_in_nouns`, must not.
     in_nouns: frozenset[str] | None = None
     not_in_nouns: bool = False
+    # The verb's only object, if any, is a group ("merged with Y", not "merged its operations").
+    bare: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class AppositionFrame:
 
 @dataclass(frozen=True)
 class Frames:
+    partner_nouns: frozenset[str]
     member_nouns: frozenset[str]
     whole_nouns: frozenset[str]
     leader_nouns: frozenset[str]
@@ -132,6 +135,7 @@ def load_frames() -> Frames:
             if frame["predicate"] not in known:
                 raise ValueError(f"frames.toml: unknown predicate {frame['predicate']!r}")
     return Frames(
+        partner_nouns=frozenset(arguments["partner_nouns"]),
         member_nouns=frozenset(arguments["member_nouns"]),
         whole_nouns=frozenset(arguments["whole_nouns"]),
         leader_nouns=frozenset(arguments["leader_nouns"]),
@@ -157,6 +161,7 @@ def load_frames() -> Frames:
                 dobj_nouns=frozenset(f["dobj_nouns"]) if "dobj_nouns" in f else None,
                 in_nouns=frozenset(f["in_nouns"]) if "in_nouns" in f else None,
                 not_in_nouns=f.get("not_in_nouns", False),
+                bare=f.get("bare", False),
             )
             for f in raw["verb"]
         ),
@@ -296,8 +301,17 @@ _STRUCTURAL = _Reading(people=False)
 
 
 def _modifier_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
-    """Groups named before a noun or after its "of": "Hizbul Islam fighters", "members of X"."""
+    """Groups named before a noun or after its "of": "Hizbul Islam fighters", "members of X",
+    "its allies in X"."""
     found: list[LocalEntity] = []
+    if _lemma(token) in s.frames.partner_nouns:
+        # "its allies in X" are X; "its allies", "the allies of X" are someone else's.
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "in":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        found.extend(_sides(s, pobj, reading=_Reading(people=False)))
+        return found
     for child in token.children:
         if child.dep_ in {"compound", "poss", "nmod", "amod"} and child.i < token.i:
             group = _own_group(s, child)
@@ -322,7 +336,9 @@ def _sides(
     found: list[LocalEntity] = []
     own = s.group(token)
     lemma = _lemma(token)
-    member = lemma in frames.member_nouns or token.lower_ in frames.member_nouns
+    member = (
+        lemma in frames.member_nouns | frames.partner_nouns or token.lower_ in frames.member_nouns
+    )
     people = reading.people and member
     things = reading.things and lemma in frames.target_nouns
     if own is not None:
@@ -585,6 +601,8 @@ def _frame_applies(s: _Sentence, frame: VerbFrame, verb: Token, passive: bool) -
         if not any(_lemma(c) in frame.dobj_nouns for c in objects):
             return False
     if frame.in_nouns is not None and not _in_nouns(verb) & frame.in_nouns:
+        return False
+    if frame.bare and any(c.dep_ == "dobj" and s.group(c) is None for c in verb.children):
         return False
     if frame.not_in_nouns:
         # "joined Y in the fight": another frame's reading, not this one's.
