@@ -70,6 +70,8 @@ class NounFrame:
     partners: tuple[str, ...]
     members: tuple[str, ...] = ()
     together: bool = False
+    # Only under a verb of receiving; the other side gives ("X received support from Y").
+    receiving: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ def load_frames() -> Frames:
                 partners=tuple(f["partners"]),
                 members=tuple(f.get("members", [])),
                 together=f.get("together", False),
+                receiving=f.get("receiving", False),
             )
             for f in raw["noun"]
         ),
@@ -236,6 +239,13 @@ def _following_conjuncts(token: Token) -> list[Token]:
         conj = stack.pop(0)
         found.append(conj)
         stack.extend(c for c in conj.children if c.dep_ == "conj")
+    found.sort(key=lambda t: t.i)
+    # A coordination ends with the conjunct after its "and": in "X and other groups, Y merged"
+    # the parse may take Y for one more conjunct.
+    links = [c.i for w in (token, *found) for c in w.children if c.dep_ == "cc"]
+    if links:
+        last = next((c for c in found if c.i > min(links)), None)
+        found = [c for c in found if c.i < min(links) or c is last]
     return found
 
 
@@ -359,6 +369,12 @@ def _sides(
     if not found and reading.things and token.i in s.people:
         # "killing JRTN leader Izzat al-Douri": a group's leader is one of its things.
         found += _leader_groups(s, token)
+    # "the CMA, including the MNLA", "fifty groups, including X": the members named too.
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ in {"including", "like"}:
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj":
+                    found.extend(_sides(s, pobj, reading=reading))
     if expand and token.dep_ != "conj":
         for conj in _name_conjuncts(s, token):
             found.extend(_sides(s, conj, expand=False, reading=reading))
@@ -420,6 +436,13 @@ def _subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         return []
     if verb.dep_ in _SHARED_SUBJECT_DEPS and verb.head.pos_ in {"VERB", "AUX"}:
         return _subject_tokens(verb.head, depth + 1)
+    if verb.dep_ == "pcomp":
+        # "X claimed responsibility for killing Y": the verb the phrase hangs on.
+        head = verb.head
+        while head.head is not head and head.pos_ not in {"VERB", "AUX"}:
+            head = head.head
+        if head.pos_ in {"VERB", "AUX"} and head is not verb:
+            return _subject_tokens(head, depth + 1)
     if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN"}:
         return [verb.head]
     return []
@@ -602,7 +625,9 @@ def _frame_applies(s: _Sentence, frame: VerbFrame, verb: Token, passive: bool) -
             return False
     if frame.in_nouns is not None and not _in_nouns(verb) & frame.in_nouns:
         return False
-    if frame.bare and any(c.dep_ == "dobj" and s.group(c) is None for c in verb.children):
+    if frame.bare and any(
+        c.dep_ == "dobj" and s.group(c) is None and not _own_groups_word(c) for c in verb.children
+    ):
         return False
     if frame.not_in_nouns:
         # "joined Y in the fight": another frame's reading, not this one's.
@@ -610,6 +635,13 @@ def _frame_applies(s: _Sentence, frame: VerbFrame, verb: Token, passive: bool) -
         if _in_nouns(verb) & elsewhere:
             return False
     return True
+
+
+def _own_groups_word(token: Token) -> bool:
+    """ "merged their groups into Z": the subjects' own groups, i.e. the subjects."""
+    return _lemma(token) in _GROUP_NOUNS | {"faction", "force", "unit"} and any(
+        c.dep_ == "poss" for c in token.children
+    )
 
 
 def _frame_objects(frame: VerbFrame, verb: Token, passive: bool) -> list[Token]:
@@ -627,6 +659,9 @@ def _frame_objects(frame: VerbFrame, verb: Token, passive: bool) -> list[Token]:
         if not objects and preposition == "against":
             objects = _nested_preposition_objects(verb, preposition)
         found += objects
+    if found and frame.predicate in _HOSTILE:
+        # "fought against the CMA, including the MNLA" (the parse may hang it on the verb)
+        found += _preposition_objects(verb, "including")
     return found
 
 
@@ -730,9 +765,20 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
         ]
         rule = "parse:formed:merged_into"
         return _pairs("merged_into", merging, new, [verb.head, verb], rule, False)
+    # "Z was formed as part of a merger between X and Y", "formed through the merger of X and Y"
+    for word in verb.subtree:
+        if _lemma(word) in _MERGER_NOUNS and word not in founders and word.head is not verb:
+            members = [
+                g
+                for preposition in ("between", "of")
+                for t in _preposition_objects(word, preposition)
+                for g in _sides(s, t, reading=_STRUCTURAL)
+            ]
+            rule = "parse:formed:merged_into"
+            found += _pairs("merged_into", members, new, [verb, word], rule, False)
     for founder in founders:
         # "by the merger of X and Y"
-        if _lemma(founder) in {"merger", "merging", "amalgamation", "unification", "union"}:
+        if _lemma(founder) in _MERGER_NOUNS:
             members = [
                 g
                 for t in _preposition_objects(founder, "of")
@@ -748,6 +794,9 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
         rule = f"parse:formed:{frames.founding_predicate}"
         found += _pairs(frames.founding_predicate, new, parents, [verb, founder], rule, False)
     return found
+
+
+_MERGER_NOUNS = {"merger", "merging", "amalgamation", "unification", "union", "fusion"}
 
 
 def _merge_lemmas(frames: Frames) -> set[str]:
@@ -822,6 +871,8 @@ def _noun_matches(s: _Sentence, noun: Token) -> list[_Found]:
             continue
         first_reading, other_reading = _readings(frame.predicate)
         first, verb = _noun_first_sides(s, noun, first_reading)
+        if frame.receiving != (verb is not None and _lemma(verb) in _RECEIVING_VERBS):
+            continue
         negated = _negated(s, noun)
         if verb is not None:
             negated = negated or _negated(s, verb)
@@ -835,6 +886,9 @@ def _noun_matches(s: _Sentence, noun: Token) -> list[_Found]:
             # A parse that hangs "with Y" on the verb: "ended their alliances with Y".
             if not objects and verb is not None and preposition != "between":
                 objects = _preposition_objects(verb, preposition)
+            if not objects and verb is not None and frame.receiving:
+                # "received support in preparation for the attack from Y"
+                objects = _nested_preposition_objects(verb, preposition)
             tokens += objects
             sides = [g for t in objects for g in _sides(s, t, reading=other_reading)]
             between = preposition == "between" or preposition in frame.members
@@ -842,10 +896,28 @@ def _noun_matches(s: _Sentence, noun: Token) -> list[_Found]:
                 found += _together(frame.predicate, sides, tokens, rule, negated)
                 continue
             partners += sides
+        if frame.receiving:
+            found += _pairs(frame.predicate, partners, first, tokens, rule, negated)
+            continue
         found += _pairs(frame.predicate, first, partners, tokens, rule, negated)
         if frame.together and len(first) > 1 and not partners:
             found += _together(frame.predicate, first, tokens, rule, negated)
+    found += _joint_noun(s, noun)
     return found
+
+
+# "X received support from Y"
+_RECEIVING_VERBS = {"receive", "get", "obtain", "accept", "gain", "draw", "enjoy", "secure"}
+
+
+def _joint_noun(s: _Sentence, noun: Token) -> list[_Found]:
+    """ "a joint effort by X, Y and Z", "a joint attack by X and Y": allies, the doers."""
+    if not any(c.dep_ == "amod" and c.lower_ in s.frames.joint_words for c in noun.children):
+        return []
+    doers = [g for t in _preposition_objects(noun, "by") for g in _sides(s, t)]
+    if len(doers) < 2 or _hypothetical(s, noun):
+        return []
+    return _together("ally_of", doers, [noun], "parse:joint:ally_of", _negated(s, noun))
 
 
 # ------------------------------------------------------------------------------ appositions
