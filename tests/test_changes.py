@@ -200,3 +200,13 @@ def test_a_later_death_ends_a_post_across_articles(tmp_path: Path) -> None:
     with engine.connect() as conn:
         reasons = [r for (r,) in conn.execute(select(schema.inferred_ends.c.reason))]
     assert reasons == ["ended (inferred) by death from 2015-03"]
+
+
+def test_a_founder_stays_one_after_death() -> None:
+    text = (
+        "Abu Khalid founded Ansar Beit al-Maqdis in 2011. Abu Khalid was killed in an air raid "
+        "in March 2015."
+    )
+    result = extract(text, "2016-03")
+    founded = [c for c in result.claims if c.predicate == "founder_of"]
+    assert founded and all(c.valid_to is None for c in founded)

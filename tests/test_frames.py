@@ -128,6 +128,11 @@ def said(text: str, published: str = "2016-05-10") -> set[tuple[str, str, str, b
             "The Taliban and the IMU fought each other in Zabul.",
             ("Taliban", "fights", "Islamic Movement of Uzbekistan"),
         ),
+        # "the two groups": the two the sentence named
+        (
+            "Hizbul Islam and al-Shabaab fell out in 2010, and the two groups clashed in Kismayo.",
+            ("Hizbul Islam", "fights", "al-Shabaab"),
+        ),
         # a leader speaks for the group in a pledge
         (
             "Boko Haram leader Abubakar Shekau pledged allegiance to the Islamic State.",
@@ -153,6 +158,11 @@ def test_relation_phrasings(text: str, expected: tuple[str, str, str]) -> None:
         (
             "Al-Shabaab no longer cooperates with Hizbul Islam.",
             ("al-Shabaab", "ally_of", "Hizbul Islam"),
+        ),
+        # the relation's noun is the subject of a verb that ends it
+        (
+            "The alliance between Hizbul Islam and al-Shabaab collapsed in 2010.",
+            ("Hizbul Islam", "ally_of", "al-Shabaab"),
         ),
     ],
 )

@@ -27,6 +27,8 @@ class Predicate:
     point: bool = False
     # One holder at a time (a group's leader): a new holder ends the previous one's post.
     exclusive: bool = False
+    # A title for good ("founder"): no death or successor ends it.
+    permanent: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,13 @@ class Vocabulary:
         return frozenset(p.name for p in self.predicates.values() if p.exclusive)
 
     @property
+    def posts_that_end(self) -> frozenset[str]:
+        """Roles that end with their holder's death or capture (all but titles for good)."""
+        return frozenset(
+            p.name for p in self.predicates.values() if p.kind == "role" and not p.permanent
+        )
+
+    @property
     def points(self) -> frozenset[str]:
         """Predicates whose claims are moments, not states."""
         return frozenset(p.name for p in self.predicates.values() if p.point)
@@ -104,6 +113,7 @@ def _predicate(name: str, raw: dict) -> Predicate:
         post=raw.get("post"),
         point=raw.get("point", False),
         exclusive=raw.get("exclusive", False),
+        permanent=raw.get("permanent", False),
     )
 
 

@@ -94,6 +94,8 @@ class Frames:
     ending_verbs: frozenset[str]
     hypothetical_verbs: frozenset[str]
     ending_light_verbs: frozenset[str]
+    ending_subject_verbs: frozenset[str]
+    pair_nouns: frozenset[str]
     together_words: frozenset[str]
     joint_words: frozenset[str]
     verbs: tuple[VerbFrame, ...]
@@ -148,6 +150,8 @@ def load_frames() -> Frames:
         ending_verbs=frozenset(clauses["ending_verbs"]),
         hypothetical_verbs=frozenset(clauses["hypothetical_verbs"]),
         ending_light_verbs=frozenset(clauses["ending_light_verbs"]),
+        ending_subject_verbs=frozenset(clauses["ending_subject_verbs"]),
+        pair_nouns=frozenset(arguments["pair_nouns"]),
         together_words=frozenset(clauses["together_words"]),
         joint_words=frozenset(clauses["joint_words"]),
         verbs=tuple(
@@ -364,6 +368,8 @@ def _sides(
                         found += _sides(s, pobj, expand=False, reading=reading)
     if not found:
         found += _named_groups(s, token)
+    if not found and lemma in frames.pair_nouns:
+        found += _pair_named_before(s, token)
     if not found and reading.leaders and (token.i in s.people or lemma in frames.leader_nouns):
         found += _leader_groups(s, token)
     if not found and reading.things and token.i in s.people:
@@ -387,6 +393,25 @@ def _sides(
     for entity in found:
         unique.setdefault(entity.id, entity)
     return list(unique.values())
+
+
+def _pair_named_before(s: _Sentence, token: Token) -> list[LocalEntity]:
+    """ "the two groups", "both groups": the last two groups the sentence named before them."""
+    counted = any(
+        (c.dep_ == "nummod" and c.lower_ in {"two", "2"})
+        or (c.dep_ in {"det", "predet"} and c.lower_ == "both")
+        for c in token.children
+    )
+    if not counted:
+        return []
+    named: list[LocalEntity] = []
+    for index in sorted((i for i in s.groups if i < token.i), reverse=True):
+        entity = s.groups[index]
+        if entity not in named:
+            named.append(entity)
+        if len(named) == 2:
+            return list(reversed(named))
+    return []
 
 
 def _named_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
@@ -878,6 +903,9 @@ def _noun_matches(s: _Sentence, noun: Token) -> list[_Found]:
             negated = negated or _negated(s, verb)
             if _lemma(verb) in s.frames.ending_light_verbs:
                 negated = True
+        if noun.dep_ == "nsubj" and _lemma(noun.head) in s.frames.ending_subject_verbs:
+            # "their alliance had disintegrated"
+            negated = True
         rule = f"parse:noun:{frame.predicate}"
         tokens = [noun] + ([verb] if verb is not None else [])
         partners: list[LocalEntity] = []

@@ -162,15 +162,17 @@ def _own_grade(text: str, lex: Lexicons) -> str:
 
 
 def _relation_matches(sent: Span, masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]:
-    """The masked-sentence patterns' relations, then those only the parse finds (a pattern's
-    reading of the same pair and predicate wins)."""
-    found = find_relations(masked, lex)
-    seen = {relation_key(m.predicate, m.subject.id, m.object.id) for m in found}
-    return found + [
-        m
-        for m in find_parse_relations(sent, masked)
-        if relation_key(m.predicate, m.subject.id, m.object.id) not in seen
-    ]
+    """The masked-sentence patterns' relations, then those only the parse finds. For the same
+    pair and predicate a pattern's reading wins, unless the parse sees it negated ("the alliance
+    between X and Y collapsed"): words in a row miss what ends a relation."""
+    found = {
+        relation_key(m.predicate, m.subject.id, m.object.id): m for m in find_relations(masked, lex)
+    }
+    for match in find_parse_relations(sent, masked):
+        key = relation_key(match.predicate, match.subject.id, match.object.id)
+        if key not in found or (match.negated and not found[key].negated):
+            found[key] = match
+    return list(found.values())
 
 
 def _claims_for_sentence(

@@ -11,7 +11,8 @@ replaced, as the article tells it.
 - An exclusive post (vocabulary: `exclusive`, the leader) taken by someone else from a date
   ("the movement chose Y as his successor") ends the previous holder's there.
 
-Only what the article commits to counts: a fate told as speculation, unconfirmed or denied ends
+A title held for good (vocabulary: `permanent`, the founder) never ends. Only what the article
+commits to counts: a fate told as speculation, unconfirmed or denied ends
 nothing. Across articles the same rules hold as inferred ends (resolve/changes.py).
 """
 
@@ -60,7 +61,7 @@ def _sentence(claim: ClaimRecord) -> tuple[str, int] | None:
 def end_roles(claims: list[ClaimRecord], published: str | None) -> list[ClaimRecord]:
     """The article's claims with its roles ended at their holders' deaths, captures and
     successions."""
-    roles = vocabulary().roles
+    roles = vocabulary().posts_that_end
     exclusive = vocabulary().exclusive
     fates: dict[str, list[ClaimRecord]] = {}
     for claim in claims:

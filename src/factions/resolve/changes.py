@@ -52,7 +52,7 @@ from factions.vocabulary import vocabulary
 # The families of relations that later evidence can end, and the posts that end with their
 # holder (roles) or with a successor (exclusive posts).
 ENDABLE_FAMILIES = frozenset({"alliance", "hierarchy"})
-ROLES = vocabulary().roles
+ROLES = vocabulary().posts_that_end
 EXCLUSIVE = vocabulary().exclusive
 ENDING_FATES = frozenset({"killed", "captured"})
 HOSTILE = frozenset({"fights", "rival_of"})
