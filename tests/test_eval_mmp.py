@@ -24,6 +24,7 @@ from factions.evaluation.mmp import (
     type_labels,
 )
 from factions.evaluation.suites import SuiteOptions, registered_suites
+from factions.extract.frames import load_frames
 from factions.extract.gazetteer import LINK_PREDICATES
 from factions.extract.lexicons import load_lexicons
 
@@ -120,14 +121,27 @@ def test_family_mapping():
     families = load_families()
     assert families["ally_of"] == "all"
     assert families["fights"] == families["rival_of"] == "riv"
-    for predicate in ("affiliated_with", "pledged_allegiance_to", "faction_of", "member_of"):
+    # MMP codes a declaration or grant of support between groups as affiliation.
+    for predicate in (
+        "affiliated_with",
+        "pledged_allegiance_to",
+        "faction_of",
+        "member_of",
+        "supports",
+    ):
         assert families[predicate] == "aff"
     assert families["splinter_of"] == "spl"
-    assert families["merged_into"] == "mer"
-    assert "supports" not in families and "leader_of" not in families
+    assert families["merged_into"] == families["merged_with"] == "mer"
+    assert "leader_of" not in families and "hosted_by" not in families
     assert set(families.values()) == set(MMP_TYPES) == set(type_labels())
-    # Every mapped predicate is one factions produces: the relation lexicon or a gazetteer link.
-    known = {rule.predicate for rule in load_lexicons().relations} | set(LINK_PREDICATES)
+    # Every mapped predicate is one factions produces: the relation lexicon, the parse frames or a
+    # gazetteer link.
+    frames = load_frames()
+    known = (
+        {rule.predicate for rule in load_lexicons().relations}
+        | {f.predicate for f in (*frames.verbs, *frames.nouns, *frames.appositions)}
+        | set(LINK_PREDICATES)
+    )
     assert set(families) <= known
 
 
@@ -271,7 +285,7 @@ def test_evaluate_a_hand_written_file(tmp_path):
     assert scores.failed == 0
     alliance, splinter = scores.rows
     assert alliance.both_recognised and splinter.both_recognised
-    # ally_of is symmetric: one claim each way.
+    # ally_of is symmetric: stored once, either way round.
     assert alliance.right_family and {p for p, _, _ in alliance.linking} == {"ally_of"}
     assert splinter.right_family and splinter.date_right
     assert scores.figures()["right_family"] == 1.0

@@ -18,6 +18,7 @@ from factions.partial_date import (
     OPEN_START,
     day_span,
     length_class,
+    query_days,
     validity_days,
     within,
 )
@@ -27,6 +28,7 @@ from factions.resolve import canonical_map
 from factions.store import open_database, relation_index, schema, writer
 from factions.store.db import SCHEMA_VERSION, schema_version
 from factions.store.linker import Linker
+from factions.vocabulary import vocabulary
 
 
 def _day(value: str) -> int:
@@ -72,6 +74,7 @@ def test_constant_spans_cut_where_claims_start_or_end() -> None:
 def _expected(conn: Connection, lower: str | None, upper: str | None, predicates, grades):  # type: ignore[no-untyped-def]
     """The network counted claim by claim, the slow way the index must agree with."""
     canonical = canonical_map(conn)
+    ended = relation_index.inferred_end_days(conn)
     evidence = dict(
         conn.execute(
             select(schema.evidence.c.owner_id, func.count())
@@ -99,10 +102,17 @@ def _expected(conn: Connection, lower: str | None, upper: str | None, predicates
             start = end = r["published"]
         if not within(start, end, lower, upper):
             continue
+        # Later contrary evidence ends a claim (resolve/changes.py): not after its last day.
+        days = validity_days(r["valid_from"], r["valid_to"], r["published"])
+        if r["id"] in ended and days and max(ended[r["id"]], days[0]) < query_days(lower, upper)[0]:
+            continue
         subject = canonical.get(r["subject"], r["subject"])
         obj = canonical.get(r["object"], r["object"])
         if subject == obj:
             continue
+        # A symmetric relation is one edge per pair.
+        if r["predicate"] in vocabulary().symmetric and obj < subject:
+            subject, obj = obj, subject
         edge = edges[(subject, r["predicate"], obj)]
         edge["weight"] += max(evidence.get(r["id"], 0), 1)
         edge["claims"].add(r["id"])

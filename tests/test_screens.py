@@ -45,11 +45,12 @@ def test_a_profile_has_one_line_per_relation_and_counterpart(sample_kb) -> None:
     assert all(n == 1 for n in keys.values()), keys
     allies = [li for li in profile.relations if li.predicate == "ally_of"]
     taliban = [li for li in allies if li.other == "a:taliban"]
-    # Stored both ways ("IMU ally of Taliban", "Taliban ally of IMU"): one line, 'both'.
+    # A symmetric relation is one line, 'both', whichever way its sentences put it (each
+    # sentence's claim is stored once, the way it was written).
     assert len(taliban) == 1 and taliban[0].direction == "both"
     line = taliban[0]
     claims = [c for c in profile.claims if c.id in line.claims]
-    assert {c.direction for c in claims} == {"in", "out"}
+    assert claims and {c.direction for c in claims} <= {"in", "out"}
     sentences = {_key(e) for c in claims for e in c.evidence}
     assert line.sentences == len(sentences) == len(line.evidence) >= 2
     assert line.sources == len({e.document for e in line.evidence})

@@ -222,6 +222,16 @@ def first_day_iso(value: str | None) -> str | None:
 
 # Cached: a knowledge base holds few distinct dates, and timelines parse tens of thousands.
 @lru_cache(maxsize=16384)
+def previous(value: str | None) -> str | None:
+    """The period just before, at the same precision: '2016-05-10' -> '2016-05-09', '2011-06'
+    -> '2011-05', '2011' -> '2010'. What ended before a date ended by then."""
+    parsed = PartialDate.of(value)
+    if parsed is None or parsed.first_day.toordinal() <= 1:
+        return None
+    day = PartialDate.from_day(parsed.first_day - dt.timedelta(days=1))
+    return day.cut(parsed.precision).iso
+
+
 def day_span(value: str | None) -> tuple[int, int] | None:
     """(first day, last day) of a partial date, or None when it is missing or malformed."""
     parsed = PartialDate.of(value)
@@ -268,6 +278,21 @@ def validity_days(
     start = day_span(valid_from)
     end = day_span(valid_to)
     return (start[0] if start else OPEN_START, end[1] if end else OPEN_END)
+
+
+def stated_days(
+    valid_from: str | None, valid_to: str | None, reported: str | None
+) -> tuple[int, int] | None:
+    """The days a claim's source speaks for: its validity, an open end cut at the end of the
+    report date (a source cannot vouch for what came after it) or, for a claim said to start
+    later, at the end of that start. Two claims are accounts of the same time when these meet.
+    """
+    days = validity_days(valid_from, valid_to, reported)
+    report = day_span(reported)
+    if days is None or valid_to or report is None or days[1] != OPEN_END:
+        return days
+    start = day_span(valid_from)
+    return days[0], max(report[1], start[1] if start else report[1])
 
 
 def query_days(lower: str | None, upper: str | None) -> tuple[int, int]:

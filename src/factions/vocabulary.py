@@ -25,6 +25,10 @@ class Predicate:
     symmetric: bool = False
     post: str | None = None
     point: bool = False
+    # One holder at a time (a group's leader): a new holder ends the previous one's post.
+    exclusive: bool = False
+    # A title for good ("founder"): no death or successor ends it.
+    permanent: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,18 @@ class Vocabulary:
         return self.of_kind("role")
 
     @property
+    def exclusive(self) -> frozenset[str]:
+        """Posts held by one person at a time: a successor ends the predecessor's."""
+        return frozenset(p.name for p in self.predicates.values() if p.exclusive)
+
+    @property
+    def posts_that_end(self) -> frozenset[str]:
+        """Roles that end with their holder's death or capture (all but titles for good)."""
+        return frozenset(
+            p.name for p in self.predicates.values() if p.kind == "role" and not p.permanent
+        )
+
+    @property
     def points(self) -> frozenset[str]:
         """Predicates whose claims are moments, not states."""
         return frozenset(p.name for p in self.predicates.values() if p.point)
@@ -96,6 +112,8 @@ def _predicate(name: str, raw: dict) -> Predicate:
         symmetric=raw.get("symmetric", False),
         post=raw.get("post"),
         point=raw.get("point", False),
+        exclusive=raw.get("exclusive", False),
+        permanent=raw.get("permanent", False),
     )
 
 

@@ -316,7 +316,14 @@ def _add_lines(
         if numbers is not None:
             cited = sorted(numbers[(e.document, e.start, e.end)] for e in line.evidence)
             counts = "[" + ", ".join(str(n) for n in cited) + "]"
-        table.add_row("", _what(line, role), _bar(line, axis, colour), when, counts, line.certainty)
+        what = _what(line, role)
+        if line.ended is not None:
+            # Inferred: later evidence ends it; the sentences of both are listed (--evidence).
+            what += f" [yellow]· ended {partial_date(line.ended.ended_on) or ''} (inferred)[/]"
+            if numbers is not None:
+                enders = sorted(numbers[(e.document, e.start, e.end)] for e in line.ended.evidence)
+                counts += " ended by [" + ", ".join(str(n) for n in enders) + "]"
+        table.add_row("", what, _bar(line, axis, colour), when, counts, line.certainty)
 
 
 @app.command()
@@ -365,7 +372,7 @@ def show(
     if evidence:
         numbers = {}
         for line in lines:
-            for item in line.evidence:
+            for item in line.evidence + (line.ended.evidence if line.ended else []):
                 key = (item.document, item.start, item.end)
                 if key not in numbers:
                     numbers[key] = len(numbers) + 1

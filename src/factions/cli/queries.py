@@ -169,7 +169,9 @@ def network(
             str(edge.weight),
             edge.certainty,
             ", ".join(edge.speakers + edge.outlets),
-            _when(edge.valid_from, edge.valid_to) or f"reported {edge.first_reported or '?'}",
+            _when(edge.valid_from, edge.valid_to or edge.ended_on)
+            + (" (ended, inferred)" if edge.ended_on else "")
+            or f"reported {edge.first_reported or '?'}",
         )
     out.print(table)
 

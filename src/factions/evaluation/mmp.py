@@ -491,7 +491,7 @@ def format_mmp_scores(scores: MmpScores) -> str:
             f"    {name:<19} {len(rows):6d}  {k['both_groups_recognised'].value:15.3f}  "
             f"{k['any_claim'].value:9.3f}  {k['right_family'].value:12.3f}"
         )
-    # Each predicate once a row (a symmetric predicate is stored both ways).
+    # Each predicate once a row.
     produced = Counter(p for row in scores.rows for p in {p for p, _, _ in row.linking})
     if produced:
         lines.append(

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from factions.packaged import read_toml
-from factions.vocabulary import vocabulary
 
 # Slots of relation patterns, written as {X}/{Y} in the data files.
 _GROUP_NOUN = (
@@ -55,8 +54,10 @@ def _ended_regex(words: list[str]) -> re.Pattern[str]:
 @dataclass(frozen=True)
 class RelationRule:
     predicate: str
-    symmetric: bool
     patterns: tuple[re.Pattern[str], ...]
+    # The entity types the rule's subject and object may have (any actor when None).
+    subject_types: frozenset[str] | None = None
+    object_types: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -185,8 +186,9 @@ def load_lexicons() -> Lexicons:
         relations=tuple(
             RelationRule(
                 predicate=rule["predicate"],
-                symmetric=rule["predicate"] in vocabulary().symmetric,
                 patterns=tuple(compile_slot_pattern(p) for p in rule["patterns"]),
+                subject_types=frozenset(rule["subject_types"]) if "subject_types" in rule else None,
+                object_types=frozenset(rule["object_types"]) if "object_types" in rule else None,
             )
             for rule in relations["relation"]
         ),

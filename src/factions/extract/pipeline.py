@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span, Token
 from factions.extract.attribution import Attribution, sentence_attributions
 from factions.extract.dates import DateMention, find_dates, parse_anchor
 from factions.extract.events import EventDraft, find_events
+from factions.extract.frames import find_parse_relations
 from factions.extract.gazetteer import load_gazetteer
 from factions.extract.lexicons import Lexicons, load_lexicons
 from factions.extract.mentions import (
@@ -28,11 +29,14 @@ from factions.extract.nlp import build_pipeline, model_name
 from factions.extract.relations import (
     GROUP_TYPES,
     MaskedSentence,
+    RelationMatch,
     find_fates,
     find_relations,
     find_responsibility,
     mask_sentence,
+    relation_key,
 )
+from factions.extract.roles import end_roles, ended_validity
 from factions.model import (
     ClaimRecord,
     Document,
@@ -116,20 +120,6 @@ def _distance(mention: DateMention, span: tuple[int, int]) -> int:
     return max(0, mention.start - end)
 
 
-def _ended_validity(
-    valid: tuple[str | None, str | None], words: str, published: str | None
-) -> tuple[str | None, str | None]:
-    """A "former" or "late" holder: the relation ended by the time of writing at the latest."""
-    valid_from, valid_to = valid
-    # A role or tie said to be over: "its former leader", "the late founder".
-    if not load_lexicons().ended.search(words):
-        return valid
-    if valid_to is None:
-        valid_to = valid_from or published
-        valid_from = None if valid_to == valid_from else valid_from
-    return valid_from, valid_to
-
-
 def _nearest_date(dates: list[DateMention], position: int) -> DateMention | None:
     if not dates:
         return None
@@ -171,6 +161,20 @@ def _own_grade(text: str, lex: Lexicons) -> str:
     return min(grades, key=lex.strength.index)
 
 
+def _relation_matches(sent: Span, masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]:
+    """The masked-sentence patterns' relations, then those only the parse finds. For the same
+    pair and predicate a pattern's reading wins, unless the parse sees it negated ("the alliance
+    between X and Y collapsed"): words in a row miss what ends a relation."""
+    found = {
+        relation_key(m.predicate, m.subject.id, m.object.id): m for m in find_relations(masked, lex)
+    }
+    for match in find_parse_relations(sent, masked):
+        key = relation_key(match.predicate, match.subject.id, match.object.id)
+        if key not in found or (match.negated and not found[key].negated):
+            found[key] = match
+    return list(found.values())
+
+
 def _claims_for_sentence(
     document: Document,
     sent: Span,
@@ -202,7 +206,7 @@ def _claims_for_sentence(
                 rule=fate.rule,
             )
         )
-    for match in find_relations(masked, lex):
+    for match in _relation_matches(sent, masked, lex):
         words = sent.text[match.start : match.end]
         certainty, speaker = attribution.certainty, speaker_id
         span = (match.start, match.end)
@@ -214,7 +218,9 @@ def _claims_for_sentence(
         if not near and not descriptive and len(local_dates) == 1:
             near = local_dates
         valid = _validity(near, match.predicate, span)
-        valid_from, valid_to = _ended_validity(valid, words, document.published)
+        # A role or tie said to be over: "its former leader", "the late founder".
+        ended = bool(lex.ended.search(words))
+        valid_from, valid_to = ended_validity(valid, ended, document.published)
         claims.append(
             ClaimRecord(
                 subject=match.subject.id,
@@ -496,6 +502,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             claims.extend(_denial_claims(document, sent, masked, attribution, events))
     claims.extend(claims_from_events(events, registry_types(mentions)))
     claims.extend(derived_claims(doc, registry))
+    claims = end_roles(claims, document.published)
     return Extraction(
         document=document,
         entities=entity_records(registry),

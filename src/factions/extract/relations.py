@@ -13,6 +13,7 @@ from functools import lru_cache
 from factions.extract.lexicons import Lexicons
 from factions.extract.mentions import LocalEntity, MentionSpan
 from factions.packaged import read_toml
+from factions.vocabulary import vocabulary
 
 # "[[E0]] ([[E1]])" where both name the same entity: the acronym defined in passing.
 _ACRONYM_ECHO = re.compile(r"\[\[E(\d+)\]\] \(\[\[E(\d+)\]\]\)")
@@ -27,6 +28,11 @@ class MaskedSentence:
     # Token index in the Doc -> index into `entities`.
     token_entities: dict[int, int] = field(default_factory=dict)
     places: list[LocalEntity] = field(default_factory=list)
+    # Group references the masking resolved ("its", "the group"): (start, end) in the original
+    # sentence text and the group meant.
+    references: list[tuple[int, int, LocalEntity]] = field(default_factory=list)
+    # The group in focus before the sentence (what "its" stands for when none is named first).
+    focus: LocalEntity | None = None
 
 
 @dataclass
@@ -40,24 +46,51 @@ class RelationMatch:
     negated: bool = False
 
 
-_GROUP_POSSESSIVE = re.compile(
-    r"\b(?:[Ii]ts|[Tt]he (?:group|movement|organi[sz]ation|militants|insurgents|faction)"
-    r"(?:'s|’s|'|’))"
-)
-# "a spokesman for the group": the group in focus, as "the group's spokesman" would be.
-_GROUP_ROLE = re.compile(
-    r"\b(?:spokes(?:man|woman|person)|leader|chief|commander|founder|emir|members?) (?:for|of) "
-    r"(?P<ref>the (?:group|movement|organi[sz]ation))\b(?!'s|’s|'|’)"
-)
-# "the movement had pledged ...": a group named earlier in the same sentence, never a guess
-# across sentences (the last group named before is too often the wrong one).
-_GROUP_ANAPHOR = re.compile(r"\b[Tt]he (?:group|movement|organi[sz]ation)\b(?!'s|’s|'|’)")
-# "It also claimed ...": a sentence opening on a pronoun for the group in focus, only before
-# the verbs of a group speaking for itself.
-_GROUP_SUBJECT = re.compile(
-    r"^(?:It|The group|The movement)(?= (?:also |later |has |had |then )?"
-    r"(?:claimed|claims|said it|says it|announced|pledged|denied|vowed))"
-)
+_POSSESSIVE_MARK = r"(?:'s|’s|'|’)"
+
+
+def _words(items: list[str]) -> str:
+    """Alternatives, longest first, each a regex-escaped phrase ("said it" as said\\ it)."""
+    return "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
+
+
+def _initial_case(word: str) -> str:
+    """ "its" -> "[Ii]ts": a reference may open a sentence."""
+    return f"[{word[0].upper()}{word[0].lower()}]{re.escape(word[1:])}"
+
+
+@dataclass(frozen=True)
+class _References:
+    """The regexes for group references, built from the words in relations.toml."""
+
+    possessive: re.Pattern[str]
+    role: re.Pattern[str]
+    anaphor: re.Pattern[str]
+    subject: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _references() -> _References:
+    words = read_toml("lexicons", "relations.toml")["references"]
+    pronouns = "|".join(_initial_case(w) for w in words["possessive_pronouns"])
+    anaphors = _words(words["anaphor_nouns"])
+    return _References(
+        possessive=re.compile(
+            rf"\b(?:{pronouns}|[Tt]he (?:{_words(words['possessive_nouns'])}){_POSSESSIVE_MARK})"
+        ),
+        role=re.compile(
+            rf"\b(?:{_words(words['posts'])}) (?:for|of) "
+            rf"(?P<ref>the (?:{anaphors}))\b(?!{_POSSESSIVE_MARK})"
+        ),
+        anaphor=re.compile(rf"\b[Tt]he (?:{anaphors})\b(?!{_POSSESSIVE_MARK})"),
+        subject=re.compile(
+            rf"^(?:{_words(words['subject_openings'])})"
+            rf"(?= (?:(?:{_words(words['subject_adverbs'])}) )?"
+            rf"(?:{_words(words['subject_verbs'])}))"
+        ),
+    )
+
+
 GROUP_TYPES = {"armed_group", "state_force", "organization"}
 # "X and Y", "X, Y and Z" (no possessive on the last): one slot standing for several names.
 _COORDINATION = re.compile(
@@ -83,11 +116,12 @@ def mask_sentence(
         start, end = mention.start - sent_start, mention.end - sent_start
         if 0 <= start < end <= len(text):
             spans.append((start, end, mention))
+    references = _references()
     for kind, regex in (
-        ("possessive", _GROUP_POSSESSIVE),
-        ("subject", _GROUP_ROLE),
-        ("anaphor", _GROUP_ANAPHOR),
-        ("subject", _GROUP_SUBJECT),
+        ("possessive", references.possessive),
+        ("subject", references.role),
+        ("anaphor", references.anaphor),
+        ("subject", references.subject),
     ):
         for match in regex.finditer(text):
             start, end = match.span("ref") if "ref" in regex.groupindex else match.span()
@@ -98,6 +132,7 @@ def mask_sentence(
     places: list[LocalEntity] = []
     offsets: list[tuple[int, int]] = []
     token_entities: dict[int, int] = {}
+    references: list[tuple[int, int, LocalEntity]] = []
     cursor = 0
     group = focus_group
     named_here: LocalEntity | None = None
@@ -111,6 +146,7 @@ def mask_sentence(
             suffix = "'s" if mention == "possessive" else ""
             marker = f"[[E{len(entities)}]]{suffix}"
             entities.append(referent)
+            references.append((start, end, referent))
         elif mention.entity.is_actor:
             marker = f"[[E{len(entities)}]]"
             for token in range(mention.token_start, mention.token_end):
@@ -136,7 +172,9 @@ def mask_sentence(
         ),
         "".join(parts),
     )
-    return MaskedSentence(masked, entities, offsets, token_entities, places)
+    return MaskedSentence(
+        masked, entities, offsets, token_entities, places, references, focus_group
+    )
 
 
 def _original_offset(masked: MaskedSentence, position: int) -> int:
@@ -155,15 +193,18 @@ class SlotTypes:
 
 @lru_cache(maxsize=1)
 def slot_types() -> dict[str, SlotTypes]:
-    """Entity types each predicate's subject and object may have (relations.toml)."""
-    rules = read_toml("lexicons", "relations.toml")["relation"]
-    return {
-        rule["predicate"]: SlotTypes(
-            frozenset(rule["subject_types"]) if "subject_types" in rule else None,
-            frozenset(rule["object_types"]) if "object_types" in rule else None,
-        )
-        for rule in rules
-    }
+    """Entity types each predicate's subject and object may have (relations.toml): the union
+    over the predicate's rules, open when one of them leaves a slot open."""
+    found: dict[str, SlotTypes] = {}
+    for rule in read_toml("lexicons", "relations.toml")["relation"]:
+        subject = frozenset(rule["subject_types"]) if "subject_types" in rule else None
+        obj = frozenset(rule["object_types"]) if "object_types" in rule else None
+        known = found.get(rule["predicate"])
+        if known is not None:
+            subject = None if subject is None or known.subject is None else subject | known.subject
+            obj = None if obj is None or known.object is None else obj | known.object
+        found[rule["predicate"]] = SlotTypes(subject, obj)
+    return found
 
 
 @dataclass
@@ -209,13 +250,21 @@ def _collapsed(text: str) -> _View | None:
     return _View("".join(parts), members, shifts)
 
 
-def _types_allow(predicate: str, subject: LocalEntity, obj: LocalEntity) -> bool:
+def types_allow(predicate: str, subject: LocalEntity, obj: LocalEntity) -> bool:
+    """Whether some rule of the predicate lets these entity types be its subject and object."""
     allowed = slot_types().get(predicate)
-    if allowed is None:
-        return True
-    if allowed.subject is not None and subject.type not in allowed.subject:
+    return allowed is None or _allows(allowed.subject, allowed.object, subject, obj)
+
+
+def _allows(
+    subjects: frozenset[str] | None,
+    objects: frozenset[str] | None,
+    subject: LocalEntity,
+    obj: LocalEntity,
+) -> bool:
+    if subjects is not None and subject.type not in subjects:
         return False
-    return allowed.object is None or obj.type in allowed.object
+    return objects is None or obj.type in objects
 
 
 def _slot_entities(
@@ -232,7 +281,8 @@ def _slot_entities(
 
 def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]:
     """Every relation pattern match in the sentence, between two different actors of the types
-    the predicate allows. Coordinated names each get the relation ("X and Y fought Z")."""
+    the predicate allows. Coordinated names each get the relation ("X and Y fought Z"); a
+    symmetric relation comes once per pair."""
     found: dict[tuple[str, str, str], RelationMatch] = {}
     # Every pattern needs two actors, or an actor and a place: most sentences have neither.
     actors = masked.text.count("[[E")
@@ -261,27 +311,32 @@ def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]
                         subjects = subjects[:1]
                     for subject in subjects:
                         for obj in objects:
-                            if subject.id == obj.id or not _types_allow(
-                                rule.predicate, subject, obj
+                            if subject.id == obj.id or not _allows(
+                                rule.subject_types, rule.object_types, subject, obj
                             ):
                                 continue
-                            pairs = [(subject, obj)]
-                            if rule.symmetric:
-                                pairs.append((obj, subject))
-                            for s, o in pairs:
-                                found.setdefault(
-                                    (rule.predicate, s.id, o.id),
-                                    RelationMatch(
-                                        predicate=rule.predicate,
-                                        subject=s,
-                                        object=o,
-                                        start=start,
-                                        end=end,
-                                        rule=f"{rule.predicate}#{index}",
-                                        negated=negated,
-                                    ),
-                                )
+                            # A symmetric relation is stored once, the way the sentence
+                            # puts it: "X and Y are allies" says no more than that.
+                            found.setdefault(
+                                relation_key(rule.predicate, subject.id, obj.id),
+                                RelationMatch(
+                                    predicate=rule.predicate,
+                                    subject=subject,
+                                    object=obj,
+                                    start=start,
+                                    end=end,
+                                    rule=f"{rule.predicate}#{index}",
+                                    negated=negated,
+                                ),
+                            )
     return list(found.values())
+
+
+def relation_key(predicate: str, subject: str, obj: str) -> tuple[str, str, str]:
+    """What makes two relation matches the same: for a symmetric predicate, either way."""
+    if predicate in vocabulary().symmetric and obj < subject:
+        return predicate, obj, subject
+    return predicate, subject, obj
 
 
 def is_negated(text: str, lex: Lexicons) -> bool:

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
-from factions.query.common import Canon, Evidence, chunks, evidence_for, strongest
+from factions.query.common import (
+    Canon,
+    Ended,
+    Evidence,
+    chunks,
+    ends_for,
+    evidence_for,
+    strongest,
+)
 from factions.query.labels import event_labels, is_event_predicate, speaker_or_outlet
 from factions.store import schema
 from factions.vocabulary import vocabulary
@@ -31,6 +39,8 @@ class ClaimDetail:
     title: str | None
     published: str | None
     evidence: list[Evidence]
+    # Where later contrary evidence ends it (inferred; resolve/changes.py), if it does.
+    ended: Ended | None = None
 
 
 def claims_by_id(
@@ -59,6 +69,7 @@ def claims_by_id(
             ).mappings()
         )
     evidence = evidence_for(conn, "claim", ids)
+    ends = ends_for(conn, ids)
     # An event's claim names the event by id (its object or value): said in words instead.
     events_named = event_labels(
         conn,
@@ -96,6 +107,7 @@ def claims_by_id(
             title=r["title"],
             published=r["published"],
             evidence=evidence.get(r["id"], []),
+            ended=ends.get(r["id"]),
         )
     return found
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Row, func, select
@@ -209,6 +209,38 @@ class Evidence:
     text: str
     start: int
     end: int
+
+
+@dataclass
+class Ended:
+    """Where later contrary evidence ends a relation claim (resolve/changes.py): inferred, so
+    the claim keeps its stated validity and this note comes beside it, with the evidence that
+    ends it."""
+
+    ended_on: str | None
+    ended_by: str
+    reason: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def ends_for(conn: Connection, claim_ids: Iterable[str]) -> dict[str, Ended]:
+    """Claim id -> its inferred end, for the claims that have one, with the ending claim's
+    sentences."""
+    table = schema.inferred_ends
+    rows = []
+    for batch in chunks(sorted(set(claim_ids))):
+        rows.extend(
+            conn.execute(
+                select(table.c.claim_id, table.c.ended_on, table.c.ended_by, table.c.reason).where(
+                    table.c.claim_id.in_(batch)
+                )
+            ).all()
+        )
+    evidence = evidence_for(conn, "claim", [r.ended_by for r in rows])
+    return {
+        r.claim_id: Ended(r.ended_on, r.ended_by, r.reason, evidence.get(r.ended_by, []))
+        for r in rows
+    }
 
 
 def evidence_for(conn: Connection, kind: str, ids: Iterable[str]) -> dict[str, list[Evidence]]:

@@ -4,7 +4,9 @@ A claim is valid at a date D when its period [valid_from, valid_to] meets D's (s
 at the shorter of the two precisions), a missing bound being open. A claim with no dates at
 all holds at its document's publication date (and always, when no date is asked for). Claims
 are aggregated into one edge per (subject, predicate, object) of canonical entities, read from
-the relation index (store/relation_index.py) rather than from every claim.
+the relation index (store/relation_index.py) rather than from every claim. A claim that later
+contrary evidence ends (resolve/changes.py) holds until that evidence begins: the index cuts its
+days there, and an edge whose claims all end says where and by which claims.
 """
 
 from __future__ import annotations
@@ -68,6 +70,10 @@ class NetworkEdge:
     valid_to: str | None
     first_reported: str | None
     last_reported: str | None
+    # When every claim of the edge is ended by later contrary evidence (inferred;
+    # resolve/changes.py): where, and the claims that end it.
+    ended_on: str | None = None
+    ended_by: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -395,8 +401,12 @@ def actor_network(
     # Speakers are machine ids (linked to their canonical entity here); ends are canonical.
     speakers = Canon(conn).many(i for r in rows for i in _split(r.speakers))
     names = _names(conn, {i for r in rows for i in (r.subject, r.object)} | set(speakers.values()))
+    ends = _ends(conn, [c for r in rows for c in _split(r.claim_ids)])
     edges = []
     for r in rows:
+        claim_ids = sorted(_split(r.claim_ids))
+        ended = [ends[c] for c in claim_ids if c in ends]
+        all_ended = bool(claim_ids) and len(ended) == len(claim_ids)
         said_by = {names.get(speakers[i], (None,))[0] for i in _split(r.speakers)}
         edges.append(
             NetworkEdge(
@@ -409,12 +419,14 @@ def actor_network(
                 certainty=CERTAINTY_GRADES[r.grade],
                 speakers=sorted(s for s in said_by if s),
                 outlets=sorted(set(_split(r.outlets))),
-                claims=sorted(_split(r.claim_ids)),
+                claims=claim_ids,
                 documents=r.documents,
                 valid_from=r.valid_from,
                 valid_to=r.valid_to,
                 first_reported=r.first_reported,
                 last_reported=r.last_reported,
+                ended_on=max((e[0] for e in ended if e[0]), default=None) if all_ended else None,
+                ended_by=sorted({e[1] for e in ended}) if all_ended else [],
             )
         )
     return Network(
@@ -428,6 +440,22 @@ def actor_network(
         nodes=_nodes(edges, names),
         edges=edges,
     )
+
+
+def _ends(conn: Connection, claim_ids: list[str]) -> dict[str, tuple[str | None, str]]:
+    """Claim id -> (where it ends, the claim that ends it), for claims later evidence ends."""
+    table = schema.inferred_ends
+    found: dict[str, tuple[str | None, str]] = {}
+    for batch in chunks(sorted(set(claim_ids))):
+        found.update(
+            (claim_id, (ended_on, ended_by))
+            for claim_id, ended_on, ended_by in conn.execute(
+                select(table.c.claim_id, table.c.ended_on, table.c.ended_by).where(
+                    table.c.claim_id.in_(batch)
+                )
+            )
+        )
+    return found
 
 
 def _names(conn: Connection, ids: set[str]) -> dict[str, tuple[str, str]]:

@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, or_, select
 
 from factions.partial_date import day_span
-from factions.query.common import CERTAINTY_RANK, Canon, Evidence, evidence_for, strongest
+from factions.query.common import (
+    CERTAINTY_RANK,
+    Canon,
+    Ended,
+    Evidence,
+    ends_for,
+    evidence_for,
+    strongest,
+)
 from factions.query.labels import event_labels, is_event_predicate, speaker_or_outlet
 from factions.query.lookup import NoSuchEntity, find_entity
 from factions.store import schema
@@ -32,6 +40,8 @@ class ClaimLine:
     polarity: bool
     speaker: str | None
     evidence: list[Evidence] = field(default_factory=list)
+    # Where later contrary evidence ends it (inferred; resolve/changes.py), with that evidence.
+    ended: Ended | None = None
 
 
 @dataclass
@@ -74,6 +84,9 @@ class RelationLine:
     first_day: str | None  # ISO days bounding first and last, for a time bar
     last_day: str | None
     evidence: list[Evidence] = field(default_factory=list)
+    # Where later contrary evidence ends the relation (inferred; resolve/changes.py): set when
+    # every open-ended claim of the line is ended, with the latest such end and its evidence.
+    ended: Ended | None = None
 
 
 @dataclass
@@ -147,6 +160,7 @@ def actor_profile(conn: Connection, name: str) -> Profile:
         .all()
     )
     claim_evidence = evidence_for(conn, "claim", [c["id"] for c in claim_rows])
+    ends = ends_for(conn, [c["id"] for c in claim_rows])
     # An event's claims ("carried out", "claimed responsibility for") name an event, not an
     # entity: said in words.
     events_named = event_labels(
@@ -179,6 +193,7 @@ def actor_profile(conn: Connection, name: str) -> Profile:
                     _known_name(canon, speaker), (e.outlet for e in evidence)
                 ),
                 evidence=evidence,
+                ended=ends.get(c["id"]),
             )
         )
     event_rows = (
@@ -297,6 +312,13 @@ def relation_lines(claims: Iterable[ClaimLine], events_named: dict[str, str]) ->
             grades[claim.certainty] = grades.get(claim.certainty, 0) + 1
         sample = members[0]
         found = words.predicate(predicate)
+        open_ended = [c for c in members if c.valid_to is None]
+        ends = [c.ended for c in open_ended if c.ended is not None]
+        ended = (
+            max(ends, key=lambda e: e.ended_on or "")
+            if open_ended and len(ends) == len(open_ended)
+            else None
+        )
         lines.append(
             RelationLine(
                 predicate=predicate,
@@ -319,6 +341,7 @@ def relation_lines(claims: Iterable[ClaimLine], events_named: dict[str, str]) ->
                 first_day=dt.date.fromordinal(first[0]).isoformat() if first else None,
                 last_day=dt.date.fromordinal(last[0]).isoformat() if last else None,
                 evidence=evidence,
+                ended=ended,
             )
         )
     return sorted(

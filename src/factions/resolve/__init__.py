@@ -4,14 +4,18 @@ Resolution across documents happens here, inside the transaction that stores a b
 the store holds at that moment: entities share ids by match key, people are linked by name
 and context (resolve/entities.py), events reported twice are linked by type, day and place,
 and contradictions become disputes. Every decision is a function of the documents stored, not
-of the order they came in: a batch recomputes the links of the names it touches.
+of the order they came in: a batch recomputes the links of the names it touches. Relations
+that later evidence ends are found after each run (changes.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from sqlalchemy import Connection, select
 
 from factions.model import EntityRecord, Extraction
+from factions.resolve.changes import find_inferred_ends
 from factions.resolve.disputes import find_disputes
 from factions.resolve.entities import (
     METHODS,
@@ -27,7 +31,7 @@ from factions.resolve.events import same_event_links
 from factions.store import schema, writer
 from factions.store.batch import ResolvedBatch, ResolvedDocument
 from factions.store.linker import Linker, canonical_ids
-from factions.store.relation_index import RelationSpan, relation_span
+from factions.store.relation_index import RelationSpan, relation_span, replace_inferred_ends
 from factions.store.writer import StoredDocument, person_name_block
 
 __all__ = [
@@ -165,10 +169,13 @@ def canonical_map(conn: Connection) -> dict[str, str]:
 
 
 def refresh_derived(conn: Connection) -> None:
-    """Recompute what depends on the whole knowledge base: same-event links and disputes."""
+    """Recompute what depends on the whole knowledge base: same-event links, the relations
+    later evidence ends (and the relation index cut there), and disputes."""
     conn.execute(schema.event_links.delete())
     writer.set_links(conn, schema.event_links, same_event_links(conn))
     mapping = canonical_map(conn)
+    ends = find_inferred_ends(conn, lambda i: mapping.get(i, i))
+    replace_inferred_ends(conn, [asdict(end) for end in ends])
     writer.replace_disputes(conn, find_disputes(conn, lambda i: mapping.get(i, i)))
     writer.mark_derived(conn, stale=False)
 

@@ -112,6 +112,11 @@ def _migration_8(conn: Connection) -> None:
     fill_person_names(conn)
 
 
+def _migration_9(conn: Connection) -> None:
+    # Inferred ends of relations (resolve/changes.py); filled by the next ingest's resolution.
+    schema.metadata.create_all(conn, tables=[schema.inferred_ends])
+
+
 # Append-only: each entry brings the schema from version N-1 to N.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
@@ -122,6 +127,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_6,
     _migration_7,
     _migration_8,
+    _migration_9,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

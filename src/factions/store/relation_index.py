@@ -4,9 +4,10 @@ An edge is (canonical subject, predicate, canonical object). For each edge and c
 the days are cut where a claim starts or ends, so that within one span the same claims hold:
 "the network as of a date" then reads one span per edge and grade instead of every claim, and
 an answer that meets two spans of an edge is recounted from its claims. Everything here is
-derived from `claims`, `evidence`, `documents` and `entity_links` and can be rebuilt from them
-(`rebuild_relation_index`); the machine ids on claims are never rewritten (links stay an
-overlay).
+derived from `claims`, `evidence`, `documents`, `entity_links` and `inferred_ends` (where later
+contrary evidence ends a relation: resolve/changes.py; a claim's days are cut there) and can be
+rebuilt from them (`rebuild_relation_index`); the machine ids on claims are never rewritten
+(links stay an overlay).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy import (
     delete,
     false,
     func,
+    inspect,
     or_,
     select,
     text,
@@ -31,12 +33,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from factions.partial_date import LENGTH_CLASSES, OPEN_END, OPEN_START, length_class, validity_days
+from factions.partial_date import (
+    LENGTH_CLASSES,
+    OPEN_END,
+    OPEN_START,
+    length_class,
+    validity_days,
+)
 from factions.store import schema
 from factions.store.dialect import insert_ignore
 from factions.store.linker import Linker
+from factions.vocabulary import vocabulary
 
 EdgeKey = tuple[str, str, str]
+_SYMMETRIC = vocabulary().symmetric
 _BATCH = 200
 
 
@@ -104,6 +114,9 @@ def relation_span(
     claim is no edge: no object, negated, or a self-loop after linking."""
     if obj is None or not polarity or subject == obj:
         return None
+    # A symmetric relation is one edge per pair, whichever way a sentence put it.
+    if predicate in _SYMMETRIC and obj < subject:
+        subject, obj = obj, subject
     days = validity_days(valid_from, valid_to, reported)
     if days is None:
         return None
@@ -485,6 +498,87 @@ def starting_ranges(table: schema.Table, first: Day, last: Day) -> list[ColumnEl
     ]
 
 
+def _cut(span: RelationSpan, last: int | None) -> RelationSpan:
+    """The span cut at an inferred end (see resolve/changes.py), never before its first day."""
+    if last is None or last >= span.day_last:
+        return span
+    return replace(span, day_last=max(last, span.day_first))
+
+
+def inferred_end_days(conn: Connection) -> dict[str, int]:
+    """Claim id -> the last day later evidence lets it hold (the inferred_ends table)."""
+    table = schema.inferred_ends
+    # Migrations older than the table rebuild the index before it exists.
+    if not inspect(conn).has_table(table.name):
+        return {}
+    return dict(conn.execute(select(table.c.claim_id, table.c.day_last)).all())
+
+
+def replace_inferred_ends(conn: Connection, ends: list[dict]) -> int:
+    """Store the inferred ends (rows of the inferred_ends table) in place of the previous ones
+    and cut the indexed claims at them: a claim newly ended loses its later days, one no longer
+    ended gets its stated days back. Returns how many claims changed."""
+    table = schema.inferred_ends
+    before = inferred_end_days(conn)
+    after = {row["claim_id"]: row["day_last"] for row in ends}
+    conn.execute(delete(table))
+    for start in range(0, len(ends), _BATCH):
+        conn.execute(table.insert(), ends[start : start + _BATCH])
+    changed = {c for c in before.keys() | after.keys() if before.get(c) != after.get(c)}
+    # A claim indexed again since (a re-extracted document) may have its full days back.
+    spans = schema.relation_spans
+    ended = sorted(after)
+    for start in range(0, len(ended), _BATCH):
+        changed.update(
+            claim_id
+            for claim_id, day_last in conn.execute(
+                select(spans.c.claim_id, spans.c.day_last).where(
+                    spans.c.claim_id.in_(ended[start : start + _BATCH])
+                )
+            )
+            if day_last > after[claim_id]
+        )
+    if not changed:
+        return 0
+    changed_ids = sorted(changed)
+    claims, documents = schema.claims, schema.documents
+    touched: set[EdgeKey] = set()
+    for start in range(0, len(changed_ids), _BATCH):
+        batch = changed_ids[start : start + _BATCH]
+        rows = conn.execute(
+            select(
+                spans.c.subject,
+                spans.c.predicate,
+                spans.c.object,
+                spans.c.claim_id,
+                claims.c.valid_from,
+                claims.c.valid_to,
+                documents.c.published,
+            )
+            .select_from(
+                spans.join(claims, claims.c.id == spans.c.claim_id).join(
+                    documents, documents.c.id == claims.c.document_id
+                )
+            )
+            .where(spans.c.claim_id.in_(batch))
+        ).all()
+        for subject, predicate, obj, claim_id, valid_from, valid_to, published in rows:
+            days = validity_days(valid_from, valid_to, published)
+            if days is None:
+                continue
+            last = min(days[1], after.get(claim_id, days[1]))
+            # A claim ended before it starts holds on its first day only (never an empty span).
+            last = max(last, days[0])
+            conn.execute(
+                update(spans)
+                .where(spans.c.claim_id == claim_id)
+                .values(day_last=last, length_class=length_class(days[0], last))
+            )
+            touched.add((subject, predicate, obj))
+    refresh_edges(conn, touched)
+    return len(changed_ids)
+
+
 def rebuild_relation_index(conn: Connection, canonical: Callable[[str], str] | None = None) -> int:
     """Rebuild the whole relation index from the claims; returns the claims indexed."""
     if canonical is None:
@@ -536,8 +630,10 @@ def _claim_spans(
         .select_from(claims.join(schema.documents, schema.documents.c.id == claims.c.document_id))
         .where(claims.c.object.is_not(None), claims.c.polarity.is_(True), *conditions)
     )
+    # An end inferred from later evidence (resolve/changes.py) cuts the claim's days.
+    ended = inferred_end_days(conn)
     return [
-        span
+        _cut(span, ended.get(span.claim_id))
         for r in rows
         if (
             span := relation_span(

@@ -216,6 +216,20 @@ dispute_claims = Table(
     Column("claim_id", String(40), primary_key=True),
 )
 
+# Derived (migration 8; resolve/changes.py): the relation claims that later contrary evidence
+# ends. The claim keeps the validity its sentence states; this says where the relation index
+# stops stretching it forward: `day_last` is its last day, `ended_on` the contrary claim's start
+# as written, `ended_by` that claim, `reason` in words. Recomputed from the claims after ingest.
+inferred_ends = Table(
+    "inferred_ends",
+    metadata,
+    Column("claim_id", String(40), primary_key=True),
+    Column("day_last", Integer, nullable=False),
+    Column("ended_on", String(10)),
+    Column("ended_by", String(40), nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+)
+
 # Indexes added by migration 2, for queries on a large knowledge base: events by participant,
 # names case-insensitively, places inside a country or province, claims by speaker.
 QUERY_INDEXES = (

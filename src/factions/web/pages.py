@@ -229,7 +229,9 @@ def _edge_mark(edge: NetworkEdge) -> dict[str, Any]:
         "valid_to": edge.valid_to,
         # A relation that only says when it ended still began by the day it was first reported.
         "since": date_floor(edge.valid_from or edge.first_reported),
-        "until": date_floor(edge.valid_to),
+        # An inferred end (later contrary evidence) closes the bar where that evidence begins.
+        "until": date_floor(edge.valid_to or edge.ended_on),
+        "ended_by": edge.ended_by,
         "certainty": edge.certainty,
         "claims": edge.claims,
         "weight": edge.weight,
