@@ -90,10 +90,19 @@ class PartialDate:
         when there is none or it is impossible."""
         if value is None:
             return None
+        try:
+            return cls.parse_leading(value)
+        except ValueError:
+            return None
+
+    @classmethod
+    def parse_leading(cls, value: object) -> PartialDate:
+        """The date at the start of a timestamp or metadata value, or ValueError saying why
+        there is none ('2015-02-30T10:00Z': that month has no day 30)."""
         match = _LEADING.match(str(value).strip())
         if not match:
-            return None
-        return cls.of("-".join(part for part in match.groups() if part))
+            raise ValueError(f"'{value}' is not a date like 2015, 2015-11 or 2015-11-14")
+        return _parsed("-".join(part for part in match.groups() if part))
 
     @classmethod
     def from_day(cls, day: dt.date) -> PartialDate:

@@ -79,13 +79,21 @@ def _run_ingest(
     return ingest_paths(paths, engine, metadata_file=metadata, processes=processes)
 
 
+def _warning(message: str) -> None:
+    """One line on standard error, like an error, for what was stored with a change."""
+    err.print(f"[yellow]warning[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
 def _print_report(report: IngestReport, seconds: float) -> None:
+    warned = f", [bold yellow]{len(report.warnings)}[/] warnings" if report.warnings else ""
     out.print(
         f"[bold]{len(report.new)}[/] new, [bold]{len(report.unchanged)}[/] unchanged, "
         f"[bold]{len(report.near_duplicates)}[/] near-duplicate, "
-        f"[bold {'red' if report.failed else 'default'}]{len(report.failed)}[/] failed "
-        f"({report.files} files, {seconds:.1f}s)"
+        f"[bold {'red' if report.failed else 'default'}]{len(report.failed)}[/] failed"
+        f"{warned} ({report.files} files, {seconds:.1f}s)"
     )
+    for warning in report.warnings:
+        _warning(str(warning))
     for failure in report.failed:
         _error(str(failure))
 
