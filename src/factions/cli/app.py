@@ -85,7 +85,8 @@ def _warning(message: str) -> None:
 
 
 def _print_report(report: IngestReport, seconds: float) -> None:
-    warned = f", [bold yellow]{len(report.warnings)}[/] warnings" if report.warnings else ""
+    count = len(report.warnings)
+    warned = f", [bold yellow]{count}[/] warning{'' if count == 1 else 's'}" if count else ""
     out.print(
         f"[bold]{len(report.new)}[/] new, [bold]{len(report.unchanged)}[/] unchanged, "
         f"[bold]{len(report.near_duplicates)}[/] near-duplicate, "
