@@ -245,7 +245,8 @@ def _csv_articles(path: Path) -> Iterator[Article | Failure]:
         line, row_start = row_start, reader.line_num + 1
         try:
             if None in row:
-                raise ValueError(f"more fields than the {len(reader.fieldnames)} columns")
+                fields = len(reader.fieldnames) + len(row[None])  # type: ignore[index]
+                raise ValueError(f"{fields} fields where the header names {len(reader.fieldnames)}")
             article = _article_from_record(f"{path}#{number}", row, line)
         except ValueError as exc:
             yield Failure(str(path), f"line {line}: {exc}")

@@ -15,16 +15,28 @@ FTS_STATEMENTS = (
 )
 
 
-def install_pragmas(engine: Engine) -> None:
-    """WAL lets a reader browse while ingest writes; foreign keys keep evidence honest."""
+BUSY_SECONDS = 10
+
+
+def install_pragmas(
+    engine: Engine, *, busy_seconds: float = BUSY_SECONDS, read_only: bool = False
+) -> None:
+    """WAL lets a reader browse while ingest writes; foreign keys keep evidence honest.
+
+    The busy timeout comes first: switching a new database to WAL takes a lock, and a second
+    process doing the same at that moment must wait rather than fail. A read-only connection
+    leaves the journal alone and refuses writes even through a writable file (query_only)."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
+        else:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
 
