@@ -493,7 +493,12 @@ def serve(
     else:
         os.environ.pop(_TOKEN_ENV, None)
     shown = f"[{host}]" if ":" in host else host
-    out.print(f"factions on http://{shown}:{port}/ (read-only {path}; API docs at /docs)")
+    # Addresses and the token on one line each (never wrapped), so they can be copied.
+    out.print(
+        f"factions on http://{shown}:{port}/ (read-only {escape(path)}; API docs at /docs)",
+        soft_wrap=True,
+        highlight=False,
+    )
     if not local:
         _warning(
             f"serving beyond this machine on {host}:{port}: every request needs the access "
@@ -501,7 +506,11 @@ def serve(
             "given with --allow-host"
         )
     if token:
-        out.print(f"access token: {token}  (open http://{shown}:{port}/?token={token} once)")
+        out.print(
+            f"access token: {token}  (open http://{shown}:{port}/?token={token} once)",
+            soft_wrap=True,
+            highlight=False,
+        )
     uvicorn.run(
         "factions.web.api:app_from_environment",
         factory=True,

@@ -20,7 +20,7 @@ import socket
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from starlette.datastructures import URL, Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.requests import cookie_parser
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -110,11 +110,11 @@ class AccessGuard:
         if self.token is None or self._carries_token(headers):
             await self.app(scope, receive, send)
             return
-        url = URL(scope=scope)
-        if self._matches(url.query_params.get(TOKEN_PARAM)):
+        params = QueryParams(scope.get("query_string", b""))
+        if self._matches(params.get(TOKEN_PARAM)):
             # Keep the token in a cookie and out of the address bar, history and logs.
-            query = [(k, v) for k, v in url.query_params.multi_items() if k != TOKEN_PARAM]
-            target = url.path + (f"?{urlencode(query)}" if query else "")
+            query = [(k, v) for k, v in params.multi_items() if k != TOKEN_PARAM]
+            target = scope["path"] + (f"?{urlencode(query)}" if query else "")
             response = RedirectResponse(target, 303)
             response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="lax", path="/")
             await response(scope, receive, send)
