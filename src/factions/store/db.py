@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 from sqlalchemy.schema import CreateIndex
 
 from factions.store import schema, sqlite
@@ -164,7 +164,11 @@ def _reason(exc: DBAPIError) -> str:
 
 
 def _sqlite_path(url: str) -> Path | None:
-    return Path(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else None
+    """The file of an SQLite URL; None for other databases and in-memory ones."""
+    if not url.startswith("sqlite:///"):
+        return None
+    rest = url[len("sqlite:///") :]
+    return None if rest in {"", ":memory:"} else Path(rest)
 
 
 def _migrate_locked(url: str) -> None:
@@ -211,13 +215,16 @@ def open_database(db: str | None = None, *, create: bool = True, read_only: bool
         engine = create_engine(url)
         if engine.dialect.name == "sqlite":
             sqlite.install_pragmas(engine)
-            with engine.connect() as conn:
-                current = schema_version(conn)
-            if current != SCHEMA_VERSION:
-                _migrate_locked(url)
-        else:
+        if path is None:
+            # No other process can see an in-memory database; a server database would need
+            # its own lock here (PostgreSQL: an advisory lock).
             with engine.begin() as conn:
                 migrate(conn)
+            return engine
+        with engine.connect() as conn:
+            current = schema_version(conn)
+        if current != SCHEMA_VERSION:
+            _migrate_locked(url)
         return engine
     except DBAPIError as exc:
         raise StoreError(f"{db}: {_reason(exc)}") from exc
@@ -230,8 +237,10 @@ def _open_read_only(db: str, url: str, path: Path | None) -> Engine:
         uri = f"file:{quote(str(path.resolve()))}?mode=ro"
         engine = create_engine(
             "sqlite://",
-            # A server answers from several threads; each request uses its own connection.
+            # A server answers from several threads, each request on a connection of the pool
+            # (the URL alone would give an in-memory database's one-per-thread pool).
             creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+            poolclass=QueuePool,
         )
         sqlite.install_pragmas(engine, read_only=True)
     else:
