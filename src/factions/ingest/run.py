@@ -49,6 +49,7 @@ class IngestReport:
     # What was stored with a change: an encoding repaired, text removed as furniture.
     warnings: list[IngestWarning] = field(default_factory=list)
     files: int = 0
+    _warned: set[IngestWarning] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -58,7 +59,8 @@ class IngestReport:
         """Add a warning unless the same one was given already (a corpus file's encoding is
         the same for each of its articles)."""
         warning = IngestWarning(source, message)
-        if warning not in self.warnings:
+        if warning not in self._warned:
+            self._warned.add(warning)
             self.warnings.append(warning)
 
 
