@@ -354,6 +354,9 @@ def evaluate(
     limit: Annotated[
         int | None, typer.Option(help="Score only the first N documents of external gold.")
     ] = None,
+    processes: Annotated[
+        int, typer.Option(help="Worker processes for suites that ingest gold (default 1).")
+    ] = 1,
     misses: Annotated[bool, typer.Option("--misses", help="List what went wrong.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Figures as JSON.")] = False,
 ) -> None:
@@ -376,7 +379,13 @@ def evaluate(
     if data is not None and not data.exists():
         _error(f"{data}: not found")
         raise typer.Exit(2)
-    options = SuiteOptions(shared=shared or default_shared_dir(), data=data, limit=limit, db=db)
+    options = SuiteOptions(
+        shared=shared or default_shared_dir(),
+        data=data,
+        limit=limit,
+        db=db,
+        processes=max(1, processes),
+    )
     reports: list[SuiteReport] = []
     for name in wanted:
         chosen = available[name]

@@ -68,6 +68,7 @@ import numpy as np
 
 from factions.evaluation.suites import SuiteOptions, SuiteReport, suite
 from factions.extract.geocode import PlaceMatch, document_focus, get_geocoder, name_key
+from factions.vocabulary import vocabulary
 
 GEOPARSING_FILES = ("GeoWebNews.xml", "TR-News.xml", "LGL.xml")
 ACCURACY_KM = 161.0
@@ -75,7 +76,7 @@ EARTH_RADIUS_KM = 6371.0
 # Half the Earth's circumference: the error a missing answer is given in the AUC.
 MAX_ERROR_KM = 20039.0
 PLACE_LABELS = ("GPE", "LOC", "FAC")
-PLACE_TYPES = frozenset({"location", "country", "region"})
+PLACE_TYPES = frozenset(vocabulary().place_types)
 # Answers measured from the GeoNames point of their feature rather than from our centroid.
 UNIT_PRECISIONS = frozenset({"country", "admin1", "district"})
 # GeoWebNews types that name a place by its proper name (the others are common nouns such as

@@ -24,6 +24,8 @@ class SuiteOptions:
     limit: int | None = None
     # An existing knowledge base to score (suites that build one from a corpus).
     db: str | None = None
+    # Worker processes for the suites that ingest gold through the pipeline.
+    processes: int = 1
 
     @property
     def eval_dir(self) -> Path:
@@ -60,6 +62,9 @@ SUITE_MODULES = (
     "factions.evaluation.timex",
     "factions.evaluation.geoparsing",
     "factions.evaluation.wikievents",
+    "factions.evaluation.gtd",
+    "factions.evaluation.acled",
+    "factions.evaluation.muc4",
     "factions.evaluation.mmp",
 )
 

@@ -1,196 +1,599 @@
-"""Events against WikiEvents (KAIROS ontology), scored per sentence.
+"""Events against WikiEvents (Li, Ji and Han 2021; KAIROS ontology), scored the paper's way.
 
-factions reports at most one event per sentence, typed with ACLED's categories, so the gold is
-read the same way: a sentence holds a conflict event when it has a Conflict.Attack or
-Justice.ArrestJailDetain mention. We score
-- identification: sentences where both find an event;
-- classification: of those, the ACLED type agrees with the KAIROS type (mapping below);
-- arguments: gold Attacker/Target/Victim/Place arguments whose head word appears in the name of
-  one of our participants (or our place) with a compatible role.
+The text. The shipped `text` field glues sentences together ("…in SyriaThe desert…") and the
+gold token offsets do not point into it, so each document is rebuilt from its `sentences`
+(the same tokens as `tokens`): within a sentence, tokens are joined as the sentence's own
+character offsets space them (a space where there was a gap, none where there was not);
+sentences are joined by one space. The rebuilt text is ingested (through the real ingest);
+every gold token is then located in the stored text, in order, so that the cleaner's small
+changes (whitespace, Unicode normal form) cannot shift a span.
+
+Types and roles. `factions/data/eval/kairos.toml` maps KAIROS types to the ACLED types our
+event may have, and gives each a scope: conflict events (attacks, arrests, demonstrations,
+defeats) are the gold triggers; deaths, injuries and damage ("outcomes") are not counted in
+the main figures, since ACLED folds them into the event that caused them, and a trigger of
+ours on one is then left out of precision too. A second set of figures counts outcomes as
+events. Other KAIROS types are out of scope: a trigger of ours on one is a false positive.
+
+Triggers. Our export carries no trigger offset, so each of the document's own event records
+(see `external.py`) gives its trigger word (stored with the event) and its evidence sentences:
+the trigger is the first whole-word occurrence of that word in the first evidence sentence
+holding it. A trigger that cannot be located counts as a prediction that matches nothing.
+- identification: our trigger span overlaps a gold trigger's span (character offsets);
+- classification: also our event type is one the gold type maps to.
+Precision is over our triggers, recall over gold triggers, each side counted on its own. A
+lenient figure beside them counts an event of ours as found when its sentence (its first
+evidence) holds the gold trigger, whichever word we took for the trigger.
+
+Arguments (for our events whose trigger overlaps a gold event): our event's participants and
+its place, each with its entity's mentions in the document; the gold event's arguments, each an
+entity mention. Both are reduced to their syntactic head (the root spaCy's English model gives
+the span in the stored text, so "the Afghan army" -> "army"), as the paper's scorer does.
+- identification: one of our arguments' heads is the head of an argument of a gold event its
+  trigger overlaps;
+- classification: also our role answers the gold role (the `[roles]` table); roles we have no
+  counterpart for (Instrument, ExplosiveDevice) are misses;
+- "head or coreferent": also a match when our head is the head of any mention coreferent with
+  the gold argument (`dev-coref.jsonlines` beside the data file, when present).
+Precision is over our arguments of all our (non-neutral) events, recall over the arguments of
+the gold events in scope.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import time
+import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from factions.evaluation.scoring import PRF
+from factions.evaluation.external import ExportedKnowledgeBase, GoldDocument, knowledge_base_of
+from factions.evaluation.matching import parser, truncate
+from factions.evaluation.scoring import MatchCounts
 from factions.evaluation.suites import SuiteOptions, SuiteReport, suite
-from factions.extract import Extractor
-from factions.ingest.documents import make_document
-from factions.model import Extraction
 
-# KAIROS type prefix -> the ACLED event types that may stand for it.
-TYPE_MAP = {
-    "Conflict.Attack.DetonateExplode": {"Explosions/Remote violence"},
-    "Conflict.Attack.AirstrikeMissileStrike": {"Explosions/Remote violence"},
-    "Conflict.Attack": {"Battles", "Violence against civilians", "Explosions/Remote violence"},
-    "Justice.ArrestJailDetain": {"Strategic developments"},
-}
-# KAIROS role -> our participant roles that answer it.
-ROLE_MAP = {
-    "Attacker": {"actor"},
-    "Jailer": {"actor"},
-    "Target": {"target", "victim"},
-    "Victim": {"victim", "target", "wounded"},
-    "Detainee": {"target", "victim"},
-    "Place": {"place"},
-}
+DEFAULT_FILE = ("events-wikievents", "dev.jsonl")
+COREF_FILE = "dev-coref.jsonlines"
+MAIN_SCOPE = frozenset({"event"})
+WIDE_SCOPE = frozenset({"event", "outcome"})
+
+# A place in a stored document: (document id, start, end).
+Location = tuple[str, int, int]
+# A token of a parsed stored document: (document id, token index).
+Head = tuple[str, int]
 
 
-def acled_types_for(kairos_type: str) -> set[str] | None:
-    for prefix in sorted(TYPE_MAP, key=len, reverse=True):
-        if kairos_type.startswith(prefix):
-            return TYPE_MAP[prefix]
-    return None
+# --- the type and role table ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KairosTable:
+    types: tuple[tuple[str, frozenset[str], str], ...]
+    roles: dict[str, frozenset[str]]
+
+    def lookup(self, kairos_type: str) -> tuple[frozenset[str], str] | None:
+        """(ACLED types, scope) of a KAIROS type by its longest listed prefix; None if unlisted."""
+        best = None
+        for prefix, acled, scope in self.types:
+            matches = kairos_type == prefix or kairos_type.startswith(prefix + ".")
+            if matches and (best is None or len(prefix) > len(best[0])):
+                best = (prefix, acled, scope)
+        return (best[1], best[2]) if best else None
+
+
+def parse_kairos_table(data: dict[str, Any]) -> KairosTable:
+    types = tuple(
+        (raw["kairos"], frozenset(raw["acled"]), raw.get("scope", "event"))
+        for raw in data.get("type", [])
+    )
+    roles = {role: frozenset(ours) for role, ours in data.get("roles", {}).items()}
+    return KairosTable(types, roles)
+
+
+@lru_cache(maxsize=1)
+def load_kairos_table() -> KairosTable:
+    resource = resources.files("factions") / "data" / "eval" / "kairos.toml"
+    return parse_kairos_table(tomllib.loads(resource.read_text(encoding="utf-8")))
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoldArgument:
+    role: str
+    entity_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class GoldEvent:
+    id: str
+    event_type: str
+    trigger: tuple[int, int]  # token indexes, end exclusive
+    trigger_text: str
+    sentence: int
+    arguments: tuple[GoldArgument, ...]
 
 
 @dataclass
-class EventScores:
-    documents: int = 0
-    identification: PRF = field(default_factory=PRF)
-    classification_correct: int = 0
-    arguments: PRF = field(default_factory=PRF)
-    misses: list[str] = field(default_factory=list)
-
-    @property
-    def classification_accuracy(self) -> float:
-        found = self.identification.tp
-        return self.classification_correct / found if found else 0.0
-
-
-@dataclass
-class GoldSentence:
-    start: int
-    end: int
-    types: set[str] = field(default_factory=set)
-    arguments: list[tuple[str, str]] = field(default_factory=list)
+class WikiDocument:
+    key: str
+    text: str
+    tokens: list[str]
+    token_spans: list[tuple[int, int]]
+    sentences: list[tuple[int, int]]  # token index ranges
+    entity_mentions: dict[str, tuple[int, int]]
+    events: list[GoldEvent]
+    # Entity mention id -> the ids of all mentions coreferent with it.
+    coreferent: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def read_gold(path: Path, limit: int | None = None) -> list[tuple[str, str, list[GoldSentence]]]:
-    """(doc id, text, sentences) with the conflict events each sentence holds."""
-    documents = []
+def _token_parts(token: Any) -> tuple[str, int | None, int | None]:
+    if isinstance(token, str):
+        return token, None, None
+    start = token[1] if len(token) > 1 and isinstance(token[1], int) else None
+    end = token[2] if len(token) > 2 and isinstance(token[2], int) else None
+    return str(token[0]), start, end
+
+
+def rebuild_text(
+    sentences: list[list[list[Any]]],
+) -> tuple[str, list[tuple[int, int]]]:
+    """The text of the sentences' tokens and each token's span in it (see module docstring).
+
+    `sentences` holds, per sentence, its tokens as [text, start, end] with offsets into the
+    original text; they decide the spacing inside a sentence (a gap gives one space).
+    """
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    for tokens in sentences:
+        previous_end: int | None = None
+        for position, token in enumerate(tokens):
+            text, start, end = _token_parts(token)
+            # One space between tokens, unless the sentence's own offsets say they touched.
+            touching = position > 0 and previous_end is not None and start == previous_end
+            if spans and not touching:
+                pieces.append(" ")
+                length += 1
+            spans.append((length, length + len(text)))
+            pieces.append(text)
+            length += len(text)
+            previous_end = end
+    return "".join(pieces), spans
+
+
+def _read_coref(path: Path) -> dict[str, dict[str, tuple[str, ...]]]:
+    coreferent: dict[str, dict[str, tuple[str, ...]]] = {}
+    if not path.exists():
+        return coreferent
     with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle):
-            if limit is not None and number >= limit:
+        for line in handle:
+            if not line.strip():
+                continue
+            raw = json.loads(line)
+            members = coreferent.setdefault(raw["doc_key"], {})
+            for cluster in raw.get("clusters", []):
+                for mention_id in cluster:
+                    members[mention_id] = tuple(cluster)
+    return coreferent
+
+
+def read_wikievents(
+    path: Path, limit: int | None = None, coref_path: Path | None = None
+) -> list[WikiDocument]:
+    """The documents of a WikiEvents JSON Lines file, with coreference when it is beside it."""
+    coref = _read_coref(coref_path or path.with_name(COREF_FILE))
+    documents: list[WikiDocument] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            if limit is not None and len(documents) >= limit:
                 break
             raw = json.loads(line)
-            sentences = [
-                GoldSentence(start=tokens[0][1], end=tokens[-1][2])
-                for tokens, _text in raw["sentences"]
+            sentence_tokens = [s[0] for s in raw["sentences"]]
+            text, spans = rebuild_text(sentence_tokens)
+            ranges, start = [], 0
+            for tokens in sentence_tokens:
+                ranges.append((start, start + len(tokens)))
+                start += len(tokens)
+            events = [
+                GoldEvent(
+                    id=m["id"],
+                    event_type=m["event_type"],
+                    trigger=(m["trigger"]["start"], m["trigger"]["end"]),
+                    trigger_text=m["trigger"]["text"],
+                    sentence=m["trigger"].get("sent_idx", 0),
+                    arguments=tuple(
+                        GoldArgument(a["role"], a["entity_id"], a["text"]) for a in m["arguments"]
+                    ),
+                )
+                for m in raw["event_mentions"]
             ]
-            for mention in raw["event_mentions"]:
-                types = acled_types_for(mention["event_type"])
-                if types is None:
-                    continue
-                sentence = sentences[mention["trigger"]["sent_idx"]]
-                sentence.types |= types
-                for argument in mention["arguments"]:
-                    if argument["role"] in ROLE_MAP:
-                        sentence.arguments.append((argument["role"], argument["text"]))
-            documents.append((raw["doc_id"], raw["text"], sentences))
+            documents.append(
+                WikiDocument(
+                    key=raw["doc_id"],
+                    text=text,
+                    tokens=[str(t[0]) for s in sentence_tokens for t in s],
+                    token_spans=spans,
+                    sentences=ranges,
+                    entity_mentions={
+                        m["id"]: (m["start"], m["end"]) for m in raw["entity_mentions"]
+                    },
+                    events=events,
+                    coreferent=coref.get(raw["doc_id"], {}),
+                )
+            )
     return documents
 
 
-def _names(extraction: Extraction) -> dict[str, set[str]]:
-    return {
-        e.id: {w.lower() for name in [e.name, *e.aliases] for w in name.split()}
-        for e in extraction.entities
-    }
+def align_tokens(tokens: list[str], stored: list[tuple[str, str]]) -> list[Location | None]:
+    """Each token's place in the stored documents, found in order (None if it was dropped)."""
+    located: list[Location | None] = []
+    part, cursor = 0, 0
+    for token in tokens:
+        found = None
+        for index in range(part, len(stored)):
+            doc_id, text = stored[index]
+            at = text.find(token, cursor if index == part else 0)
+            # A token missing nearby was dropped by the cleaner: do not jump far ahead.
+            if at >= 0 and (at - (cursor if index == part else 0)) <= 40 + 4 * len(token):
+                found = (index, doc_id, at)
+                break
+        if found is None:
+            located.append(None)
+            continue
+        part, doc_id, at = found
+        located.append((doc_id, at, at + len(token)))
+        cursor = at + len(token)
+    return located
+
+
+# --- our side ---------------------------------------------------------------------------------
+
+
+@dataclass
+class OurEvent:
+    event_type: str
+    sub_event_type: str
+    trigger: str
+    location: Location | None
+    arguments: list[tuple[str, str]]  # (our role, entity id)
+    evidence: str
+    sentence: Location | None = None
+
+
+def locate_trigger(trigger: str, evidence: list[dict[str, Any]]) -> Location | None:
+    """The first whole-word occurrence of the trigger in the first evidence that holds it."""
+    if not trigger.strip():
+        return None
+    pattern = re.compile(r"(?<!\w)" + re.escape(trigger) + r"(?!\w)", re.IGNORECASE)
+    for item in evidence:
+        match = pattern.search(item["text"])
+        if match:
+            start = item["start"] + match.start()
+            return (item["document"], start, start + len(match.group(0)))
+    return None
+
+
+def our_events(kb: ExportedKnowledgeBase, key: str) -> list[OurEvent]:
+    events = []
+    for event in kb.own_events(key):
+        arguments = [(p["role"], p["entity"]) for p in event["participants"]]
+        if event.get("place"):
+            arguments.append(("place", event["place"]))
+        first = event["evidence"][0] if event["evidence"] else None
+        sentence = (first["document"], first["start"], first["end"]) if first else None
+        events.append(
+            OurEvent(
+                event["event_type"],
+                event["sub_event_type"],
+                event.get("trigger", ""),
+                locate_trigger(event.get("trigger", ""), event["evidence"]),
+                arguments,
+                first["text"] if first else "",
+                sentence,
+            )
+        )
+    return events
+
+
+# --- scoring ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ScopeScores:
+    trigger_id: MatchCounts = field(default_factory=MatchCounts)
+    trigger_cls: MatchCounts = field(default_factory=MatchCounts)
+    # Lenient: our event's sentence (its first evidence) holds the gold trigger.
+    sentence_id: MatchCounts = field(default_factory=MatchCounts)
+    arg_id: MatchCounts = field(default_factory=MatchCounts)
+    arg_cls: MatchCounts = field(default_factory=MatchCounts)
+    arg_id_coref: MatchCounts = field(default_factory=MatchCounts)
+    arg_cls_coref: MatchCounts = field(default_factory=MatchCounts)
+    neutral: int = 0
+
+
+@dataclass
+class WikiScores:
+    documents: int = 0
+    gold_events: int = 0
+    our_events: int = 0
+    unlocated_triggers: int = 0
+    unaligned_tokens: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    main: ScopeScores = field(default_factory=ScopeScores)
+    wide: ScopeScores = field(default_factory=ScopeScores)
+    misses: list[str] = field(default_factory=list)
+
+
+def _overlaps(a: Location | None, b: Location | None) -> bool:
+    return bool(a and b and a[0] == b[0] and a[1] < b[2] and b[1] < a[2])
+
+
+def _span(locations: list[Location | None], start: int, end: int) -> Location | None:
+    """The stored-text span of tokens [start, end), from the first to the last located one."""
+    inside = [loc for loc in locations[start:end] if loc is not None]
+    if not inside or any(loc[0] != inside[0][0] for loc in inside):
+        return inside[0] if inside else None
+    return (inside[0][0], inside[0][1], inside[-1][2])
+
+
+class _Heads:
+    """Syntactic heads of spans of the stored documents, from one parse of each."""
+
+    def __init__(self, stored: dict[str, str]) -> None:
+        self.docs = {doc_id: parser()(text) for doc_id, text in stored.items()}
+
+    def of(self, location: Location | None) -> Head | None:
+        if location is None or location[0] not in self.docs:
+            return None
+        doc = self.docs[location[0]]
+        span = doc.char_span(location[1], location[2], alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return None
+        return (location[0], span.root.i)
+
+
+@dataclass
+class _GoldInDoc:
+    event: GoldEvent
+    location: Location | None
+    acled: frozenset[str]
+    scope: str
+    # Per argument: its head, and the heads of every mention coreferent with it.
+    heads: list[tuple[GoldArgument, Head | None, frozenset[Head]]]
+
+
+def _gold_in_doc(
+    doc: WikiDocument, locations: list[Location | None], heads: _Heads, table: KairosTable
+) -> list[_GoldInDoc]:
+    result = []
+    for event in doc.events:
+        found = table.lookup(event.event_type)
+        acled, scope = found if found else (frozenset(), "out")
+        argument_heads = []
+        for argument in event.arguments:
+            head = heads.of(_span(locations, *doc.entity_mentions.get(argument.entity_id, (0, 0))))
+            coreferent = {
+                heads.of(_span(locations, *doc.entity_mentions[m]))
+                for m in doc.coreferent.get(argument.entity_id, ())
+                if m in doc.entity_mentions
+            }
+            argument_heads.append(
+                (argument, head, frozenset(h for h in coreferent | {head} if h is not None))
+            )
+        result.append(
+            _GoldInDoc(event, _span(locations, *event.trigger), acled, scope, argument_heads)
+        )
+    return result
+
+
+def _score_scope(
+    gold: list[_GoldInDoc],
+    ours: list[OurEvent],
+    our_heads: list[list[tuple[str, frozenset[Head]]]],
+    scopes: frozenset[str],
+    table: KairosTable,
+    scores: ScopeScores,
+) -> tuple[list[int], list[int]]:
+    """Add one document's counts in one scope; returns the missed gold and spurious ours."""
+    counted = [g for g in gold if g.scope in scopes]
+    neutral = [g for g in gold if g.scope not in scopes and g.scope != "out"]
+    overlapping: list[list[_GoldInDoc]] = []
+    active: list[int] = []
+    for index, event in enumerate(ours):
+        hits = [g for g in counted if _overlaps(event.location, g.location)]
+        if not hits and any(_overlaps(event.location, g.location) for g in neutral):
+            scores.neutral += 1
+            overlapping.append([])
+            continue
+        active.append(index)
+        overlapping.append(hits)
+    spurious = [i for i in active if not overlapping[i]]
+    # Triggers.
+    for i in active:
+        scores.trigger_id.predicted += 1
+        scores.trigger_cls.predicted += 1
+        scores.trigger_id.predicted_right += bool(overlapping[i])
+        scores.trigger_cls.predicted_right += any(
+            ours[i].event_type in g.acled for g in overlapping[i]
+        )
+    in_sentence = [[g for g in counted if _overlaps(ours[i].sentence, g.location)] for i in active]
+    scores.sentence_id.predicted += len(active)
+    scores.sentence_id.predicted_right += sum(bool(hits) for hits in in_sentence)
+    for g in counted:
+        scores.sentence_id.gold += 1
+        scores.sentence_id.gold_found += any(g in hits for hits in in_sentence)
+    missed = []
+    for number, g in enumerate(gold):
+        if g.scope not in scopes:
+            continue
+        matched = [i for i in active if g in overlapping[i]]
+        scores.trigger_id.gold += 1
+        scores.trigger_cls.gold += 1
+        scores.trigger_id.gold_found += bool(matched)
+        scores.trigger_cls.gold_found += any(ours[i].event_type in g.acled for i in matched)
+        if not matched:
+            missed.append(number)
+    # Arguments.
+    for counts, role_needed, coref in (
+        (scores.arg_id, False, False),
+        (scores.arg_cls, True, False),
+        (scores.arg_id_coref, False, True),
+        (scores.arg_cls_coref, True, True),
+    ):
+
+        def hit(
+            our_role: str,
+            our: frozenset[Head],
+            argument: GoldArgument,
+            head: Head | None,
+            cluster: frozenset[Head],
+            role_needed: bool = role_needed,
+            coref: bool = coref,
+        ) -> bool:
+            if role_needed and our_role not in table.roles.get(argument.role, frozenset()):
+                return False
+            return bool((head is not None and head in our) or (coref and our & cluster))
+
+        for i in active:
+            for our_role, our in our_heads[i]:
+                counts.predicted += 1
+                counts.predicted_right += any(
+                    hit(our_role, our, *item) for g in overlapping[i] for item in g.heads
+                )
+        for g in counted:
+            matched = [i for i in active if g in overlapping[i]]
+            for item in g.heads:
+                counts.gold += 1
+                counts.gold_found += any(
+                    hit(our_role, our, *item) for i in matched for our_role, our in our_heads[i]
+                )
+    return missed, spurious
 
 
 def score_document(
-    doc_id: str, sentences: list[GoldSentence], extraction: Extraction, scores: EventScores
+    doc: WikiDocument, kb: ExportedKnowledgeBase, scores: WikiScores, table: KairosTable
 ) -> None:
-    names = _names(extraction)
-    ours: dict[int, list] = {}
-    for event in extraction.events:
-        start = event.evidence[0].start
-        for index, sentence in enumerate(sentences):
-            if sentence.start <= start < sentence.end + 1:
-                ours.setdefault(index, []).append(event)
-                break
-    for index, sentence in enumerate(sentences):
-        events = ours.get(index, [])
-        if sentence.types and events:
-            scores.identification.tp += 1
-            if any(e.event_type in sentence.types for e in events):
-                scores.classification_correct += 1
-            _score_arguments(sentence, events, names, scores)
-        elif sentence.types:
-            scores.identification.fn += 1
-            scores.arguments.fn += len(sentence.arguments)
-            scores.misses.append(f"{doc_id}#{index}: missed {sorted(sentence.types)}")
-        elif events:
-            scores.identification.fp += 1
-            scores.misses.append(f"{doc_id}#{index}: spurious {events[0].sub_event_type}")
-
-
-def _score_arguments(
-    sentence: GoldSentence, events: list, names: dict[str, set[str]], scores: EventScores
-) -> None:
-    predicted: list[tuple[str, set[str]]] = []
-    for event in events:
-        for participant in event.participants:
-            predicted.append((participant.role, names.get(participant.entity, set())))
-        if event.place:
-            predicted.append(("place", names.get(event.place, set())))
-    matched = set()
-    for role, text in sentence.arguments:
-        head = text.split()[-1].lower() if text.split() else ""
-        hit = next(
-            (
-                i
-                for i, (our_role, words) in enumerate(predicted)
-                if i not in matched and our_role in ROLE_MAP[role] and head in words
-            ),
-            None,
+    """Add one document's counts (and its misses) to `scores`."""
+    stored = kb.documents_by_key.get(doc.key, [])
+    if len(stored) == 1 and stored[0].text == doc.text:
+        locations: list[Location | None] = [(stored[0].id, s, e) for s, e in doc.token_spans]
+    else:
+        locations = align_tokens(doc.tokens, [(d.id, d.text) for d in stored])
+    heads = _Heads({d.id: d.text for d in stored})
+    gold = _gold_in_doc(doc, locations, heads, table)
+    ours = our_events(kb, doc.key)
+    mentions: dict[str, list[Location]] = {}
+    for m in kb.mentions_by_key.get(doc.key, []):
+        mentions.setdefault(m["entity"], []).append((m["document"], m["start"], m["end"]))
+    our_heads = [
+        [
+            (role, frozenset(h for h in (heads.of(loc) for loc in mentions.get(entity, [])) if h))
+            for role, entity in event.arguments
+        ]
+        for event in ours
+    ]
+    scores.documents += 1
+    scores.failed += doc.key in kb.failed
+    scores.gold_events += sum(g.scope == "event" for g in gold)
+    scores.our_events += len(ours)
+    scores.unlocated_triggers += sum(e.location is None for e in ours)
+    scores.unaligned_tokens += sum(loc is None for loc in locations)
+    missed, spurious = _score_scope(gold, ours, our_heads, MAIN_SCOPE, table, scores.main)
+    _score_scope(gold, ours, our_heads, WIDE_SCOPE, table, scores.wide)
+    if doc.key in kb.failed:
+        scores.misses.append(f"{doc.key} not ingested: {kb.failed[doc.key]}")
+    sentences = doc.sentences
+    for number in missed:
+        event = gold[number].event
+        start, end = sentences[event.sentence] if event.sentence < len(sentences) else (0, 1)
+        sentence = doc.text[doc.token_spans[start][0] : doc.token_spans[end - 1][1]]
+        roles = ", ".join(f"{a.role}={a.text!r}" for a in event.arguments)
+        scores.misses.append(
+            f"{doc.key} {event.id} missed {event.event_type} {event.trigger_text!r} "
+            f"«{truncate(sentence)}» {roles}"
         )
-        if hit is None:
-            scores.arguments.fn += 1
-        else:
-            matched.add(hit)
-            scores.arguments.tp += 1
-    scores.arguments.fp += len(predicted) - len(matched)
+    for index in spurious:
+        event = ours[index]
+        where = "trigger not found in its evidence" if event.location is None else "no gold event"
+        names = "; ".join(f"{role}={kb.name(entity)}" for role, entity in event.arguments)
+        scores.misses.append(
+            f"{doc.key} spurious {event.event_type}/{event.sub_event_type} "
+            f"{event.trigger!r} ({where}) «{truncate(event.evidence)}» {names}"
+        )
 
 
 def evaluate_wikievents(
-    path: Path, limit: int | None = None, extractor: Extractor | None = None
-) -> EventScores:
-    extractor = extractor or Extractor()
-    scores = EventScores()
-    gold = read_gold(path, limit)
-    documents = [make_document(text, {}, source=doc_id) for doc_id, text, _ in gold]
-    for (doc_id, _text, sentences), extraction in zip(
-        gold, extractor.extract_many(documents), strict=True
-    ):
-        scores.documents += 1
-        score_document(doc_id, sentences, extraction, scores)
+    path: Path, limit: int | None = None, processes: int = 1, coref_path: Path | None = None
+) -> WikiScores:
+    """Ingest each rebuilt document and score triggers and arguments."""
+    documents = read_wikievents(path, limit, coref_path)
+    started = time.perf_counter()
+    kb = knowledge_base_of([GoldDocument(d.key, d.text) for d in documents], processes=processes)
+    table = load_kairos_table()
+    scores = WikiScores()
+    for doc in documents:
+        score_document(doc, kb, scores, table)
+    scores.seconds = time.perf_counter() - started
     return scores
 
 
-def format_event_scores(scores: EventScores) -> str:
-    ident, args = scores.identification, scores.arguments
-    return "\n".join(
-        [
-            f"WikiEvents (dev, {scores.documents} documents), per sentence:",
-            f"  event identification  P {ident.precision:.3f}  R {ident.recall:.3f}  "
-            f"F1 {ident.f1:.3f}  (tp {ident.tp}, fp {ident.fp}, fn {ident.fn})",
-            f"  ACLED type agreement  {scores.classification_accuracy:.3f} of identified",
-            f"  arguments             P {args.precision:.3f}  R {args.recall:.3f}  "
-            f"F1 {args.f1:.3f}  (tp {args.tp}, fp {args.fp}, fn {args.fn})",
-        ]
+def _scope_lines(scores: ScopeScores) -> list[str]:
+    rows = (
+        ("trigger identification", scores.trigger_id),
+        ("trigger classification", scores.trigger_cls),
+        ("event in the trigger's sentence", scores.sentence_id),
+        ("argument identification", scores.arg_id),
+        ("argument classification", scores.arg_cls),
+        ("argument id., head or coref", scores.arg_id_coref),
+        ("argument cls., head or coref", scores.arg_cls_coref),
     )
+    return [f"    {label:<32} {counts.line()}" for label, counts in rows]
 
 
-@suite("wikievents", "events: WikiEvents dev (KAIROS types mapped to ACLED's)")
+def format_wiki_scores(scores: WikiScores) -> str:
+    lines = [
+        f"WikiEvents: {scores.documents} documents, {scores.gold_events} gold conflict events, "
+        f"{scores.our_events} events of ours ({scores.seconds:.0f} s)",
+        "  conflict events (attacks, arrests, demonstrations, defeats):",
+        *_scope_lines(scores.main),
+        f"    our triggers on a death/injury/damage trigger, left out: {scores.main.neutral}",
+        "  deaths, injuries and damage counted as events too:",
+        *_scope_lines(scores.wide),
+        f"  our triggers not found in their evidence {scores.unlocated_triggers}; gold tokens "
+        f"not found in the stored text {scores.unaligned_tokens}; failed to ingest "
+        f"{scores.failed}",
+    ]
+    return "\n".join(lines)
+
+
+def wiki_figures(scores: WikiScores) -> dict[str, float]:
+    figures: dict[str, float] = {}
+    for prefix, scope in (("", scores.main), ("with_outcomes_", scores.wide)):
+        for name in ("trigger_id", "trigger_cls", "arg_id", "arg_cls", "arg_id_coref"):
+            counts: MatchCounts = getattr(scope, name)
+            figures[f"{prefix}{name}_f1"] = counts.f1
+        figures[f"{prefix}arg_cls_coref_f1"] = scope.arg_cls_coref.f1
+    for name in ("trigger_id", "trigger_cls"):
+        counts = getattr(scores.main, name)
+        figures[f"{name}_precision"] = counts.precision
+        figures[f"{name}_recall"] = counts.recall
+    return figures
+
+
+@suite("wikievents", "events: WikiEvents dev (KAIROS types mapped to ACLED's), triggers and args")
 def wikievents_suite(options: SuiteOptions) -> SuiteReport:
-    path = options.data or options.eval_dir / "events-wikievents" / "dev.jsonl"
-    scores = evaluate_wikievents(path, limit=options.limit)
-    figures = {
-        "identification_f1": scores.identification.f1,
-        "classification": scores.classification_accuracy,
-        "arguments_f1": scores.arguments.f1,
-    }
-    return SuiteReport("wikievents", format_event_scores(scores), figures, scores.misses)
+    path = options.data or options.eval_dir.joinpath(*DEFAULT_FILE)
+    scores = evaluate_wikievents(path, limit=options.limit, processes=options.processes)
+    return SuiteReport(
+        "wikievents", format_wiki_scores(scores), wiki_figures(scores), scores.misses
+    )

@@ -180,3 +180,10 @@ def build_pipeline(name: str | None = None) -> Language:
     nlp.add_pipe("factions_actor_gazetteer_v1", before="ner")
     nlp.add_pipe("factions_entity_fixes_v1", after="ner")
     return nlp
+
+
+@lru_cache(maxsize=1)
+def parse_only_pipeline() -> Language:
+    """The statistical model without NER or our components: tags and a parse, for head words
+    of phrases outside extraction (scoring role fillers)."""
+    return spacy.load(model_name(), exclude=["ner", "lemmatizer"])

@@ -185,6 +185,7 @@ class DocumentSource:
     part: int
     published: str | None
     text: str
+    title: str | None = None
 
 
 def document_sources(conn: Connection) -> Iterator[DocumentSource]:
@@ -197,10 +198,11 @@ def document_sources(conn: Connection) -> Iterator[DocumentSource]:
             documents.c.part,
             documents.c.published,
             documents.c.text,
+            documents.c.title,
         ).order_by(documents.c.id)
     )
     for row in rows:
-        yield DocumentSource(row.id, row.source, row.part or 0, row.published, row.text)
+        yield DocumentSource(row.id, row.source, row.part or 0, row.published, row.text, row.title)
 
 
 def canonical_mentions(conn: Connection) -> dict[str, list[tuple[str, str, int, int]]]:
@@ -232,3 +234,68 @@ def located_places(conn: Connection) -> Iterator[dict[str, Any]]:
     for row in rows:
         if row["id"] not in canonical:
             yield dict(row)
+
+
+def canonical_mention_rows(conn: Connection) -> Iterator[dict[str, Any]]:
+    """Every mention with its document, canonical entity, text, offsets and NER label."""
+    canonical = canonical_ids(conn)
+    for document, entity, text, start, end, label in conn.execute(
+        select(
+            schema.mentions.c.document_id,
+            schema.mentions.c.entity_id,
+            schema.mentions.c.text,
+            schema.mentions.c.start,
+            schema.mentions.c.end,
+            schema.mentions.c.label,
+        ).order_by(schema.mentions.c.id)
+    ):
+        yield {
+            "document": document,
+            "entity": canonical.get(entity, entity),
+            "text": text,
+            "start": start,
+            "end": end,
+            "label": label,
+        }
+
+
+def stored_event_rows(conn: Connection) -> Iterator[dict[str, Any]]:
+    """Every event record as its own document stored it, before same-event merging: the
+    export's row shape with the document, the exported event it became and its trigger."""
+    canonical = canonical_ids(conn)
+    same_as = dict(
+        conn.execute(select(schema.event_links.c.event_id, schema.event_links.c.canonical_id)).all()
+    )
+    participants: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for event_id, entity_id, role in conn.execute(
+        select(
+            schema.event_participants.c.event_id,
+            schema.event_participants.c.entity_id,
+            schema.event_participants.c.role,
+        )
+    ):
+        item = {"entity": canonical.get(entity_id, entity_id), "role": role}
+        if item not in participants[event_id]:
+            participants[event_id].append(item)
+    evidence = _evidence_by_owner(conn, "event")
+    for e in conn.execute(select(schema.events).order_by(schema.events.c.id)).mappings():
+        low, best, high = e["fatalities_low"], e["fatalities_best"], e["fatalities_high"]
+        yield {
+            "id": e["id"],
+            "exported_as": same_as.get(e["id"], e["id"]),
+            "document": e["document_id"],
+            "event_type": e["event_type"],
+            "sub_event_type": e["sub_event_type"],
+            "date": e["date"],
+            "date_precision": e["date_precision"],
+            "place": canonical.get(e["place"], e["place"]),
+            "geo_precision": e["geo_precision"],
+            "participants": participants[e["id"]],
+            "fatalities": None
+            if low is None and best is None and high is None
+            else {"low": low, "best": best, "high": high},
+            "certainty": e["certainty"],
+            "attributed_to": canonical.get(e["attributed_to"], e["attributed_to"]),
+            "trigger": e["trigger"] or "",
+            "evidence": [v for v in evidence[e["id"]] if v["document"] == e["document_id"]],
+        }
