@@ -195,14 +195,14 @@ def test_a_metadata_file_is_read_or_refused_naming_the_line(records: list, junk:
 def _check_items(path: Path, items: list[Article | Failure]) -> None:
     for item in items:
         if isinstance(item, Failure):
-            assert item.source == str(path)
-            assert "\n" not in str(item)
-            if not item.reason.startswith("line "):
+            said = str(item)
+            assert item.file == str(path) and said.startswith(f"{path}: ")
+            assert "\n" not in said
+            if item.line is None:
                 # A failure of the whole file (empty, no text column) is its only item.
                 assert items == [item]
                 continue
-            number, _, rest = item.reason[len("line ") :].partition(": ")
-            assert number.isdigit() and not rest.startswith("line ")
+            assert said.count(f"line {item.line}: ") == 1 and "line" not in item.reason[:5]
             continue
         assert item.content.strip() and item.line is not None
         try:

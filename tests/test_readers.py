@@ -249,7 +249,8 @@ def test_jsonl_errors_say_line_n_once_and_count_lines_as_an_editor_does(tmp_path
     first, failure = _items(path)
     assert isinstance(first, Article)
     assert str(failure) == f"{path}: line 3: each record must be a JSON object, not a list"
-    assert failure.reason.count("line") == 1
+    # The source stays the record's index, as its documents' would be (the evaluations read it).
+    assert failure.source == f"{path}#2" and failure.line == 3 and "line" not in failure.reason
 
 
 @pytest.mark.parametrize(
@@ -267,7 +268,7 @@ def test_jsonl_record_errors_say_what_is_wrong(tmp_path: Path, record: dict, rea
     path.write_text(json.dumps(record) + "\n")
     [failure] = _items(path)
     assert isinstance(failure, Failure)
-    assert failure.source == str(path) and failure.reason.startswith("line 1: ")
+    assert str(failure).startswith(f"{path}: line 1: ") and failure.line == 1
     assert reason in failure.reason
 
 
@@ -279,7 +280,7 @@ def test_csv_errors_name_the_line_a_row_starts_on(tmp_path: Path) -> None:
     first, failure = _items(path)
     assert isinstance(first, Article) and first.line == 2
     assert isinstance(failure, Failure)
-    assert failure.reason.startswith("line 4: `published` '2012-02-30' is not a date")
+    assert str(failure).startswith(f"{path}: line 4: `published` '2012-02-30' is not a date")
 
 
 # --- metadata dates ---------------------------------------------------------------------------

@@ -52,18 +52,25 @@ class Article:
 
     def failure(self, reason: str) -> Failure:
         """A failure of this article that names its file, and its line in a corpus."""
-        if self.line is None:
-            return Failure(self.source, reason)
-        return Failure(self.file, f"line {self.line}: {reason}")
+        return Failure(self.source, reason, line=self.line)
 
 
 @dataclass
 class Failure:
+    """What could not be read, and why. A corpus record's source is "file#index", as its
+    documents' are; its line is said once, in the message: "file: line 3: reason"."""
+
     source: str
     reason: str
+    line: int | None = None
+
+    @property
+    def file(self) -> str:
+        return self.source if self.line is None else self.source.rsplit("#", 1)[0]
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
+        where = f"line {self.line}: " if self.line is not None else ""
+        return f"{self.file}: {where}{self.reason}"
 
 
 @dataclass(frozen=True)
@@ -211,8 +218,8 @@ def _article_from_record(source: str, record: object, line: int) -> Article:
 
 
 def _jsonl_articles(path: Path) -> Iterator[Article | Failure]:
-    # Failures name the file and the line once ("corpus.jsonl: line 3: ..."); articles keep
-    # the record's index as their source ("corpus.jsonl#2"), as stored documents always have.
+    # Articles and failures keep the record's index as their source ("corpus.jsonl#2"), as
+    # stored documents always have; a failure's message says the line once ("line 3: ...").
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, 1):
             if not raw.strip():
@@ -223,10 +230,10 @@ def _jsonl_articles(path: Path) -> Iterator[Article | Failure]:
                     f"{path}#{number - 1}", json.loads(decoded.text), number
                 )
             except json.JSONDecodeError as exc:
-                yield Failure(str(path), f"line {number}: not valid JSON ({exc.msg})")
+                yield Failure(f"{path}#{number - 1}", f"not valid JSON ({exc.msg})", number)
                 continue
             except ValueError as exc:
-                yield Failure(str(path), f"line {number}: {exc}")
+                yield Failure(f"{path}#{number - 1}", str(exc), number)
                 continue
             if decoded.warning:
                 article.warnings.append(f"line {number}: {decoded.warning}")
@@ -249,7 +256,7 @@ def _csv_articles(path: Path) -> Iterator[Article | Failure]:
                 raise ValueError(f"{fields} fields where the header names {len(reader.fieldnames)}")
             article = _article_from_record(f"{path}#{number}", row, line)
         except ValueError as exc:
-            yield Failure(str(path), f"line {line}: {exc}")
+            yield Failure(f"{path}#{number}", str(exc), line)
             continue
         if decoded.warning:
             # The whole file's: the ingest report says it once per file.
