@@ -502,7 +502,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     return Extraction(
         document=document,
         entities=entity_records(registry),
-        mentions=mention_records(mentions),
+        mentions=mention_records([*mentions, *registry.absorbed]),
         claims=claims,
         events=events,
         extractor=extractor_version(),

@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool, QueuePool
 from sqlalchemy.schema import CreateIndex
 
 from factions.store import schema, sqlite
 from factions.store.relation_index import fill_edge_totals, rebuild_relation_index
-from factions.store.writer import fill_claim_days, fill_event_days, fill_mention_counts
+from factions.store.writer import (
+    fill_claim_days,
+    fill_event_days,
+    fill_mention_counts,
+    fill_person_names,
+)
 
 DB_ENV = "FACTIONS_DB"
 DEFAULT_DB = "factions.db"
@@ -115,6 +121,15 @@ def _migration_7(conn: Connection) -> None:
         conn.execute(CreateIndex(index, if_not_exists=True))
 
 
+def _migration_8(conn: Connection) -> None:
+    # People outside the gazetteer carry what their document says about them, and their full
+    # names are filed by block, so that resolution can recompute who is whom for any name.
+    if "profile" not in {c["name"] for c in inspect(conn).get_columns("entities")}:
+        conn.execute(text("ALTER TABLE entities ADD COLUMN profile TEXT"))
+    schema.metadata.create_all(conn, tables=[schema.person_names])
+    fill_person_names(conn)
+
+
 # Append-only: each entry brings the schema from version N-1 to N.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
@@ -124,6 +139,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -149,6 +165,17 @@ def migrate(conn: Connection) -> int:
         conn.execute(schema.meta.delete().where(schema.meta.c.key == "schema_version"))
         conn.execute(schema.meta.insert().values(key="schema_version", value=str(version)))
     return SCHEMA_VERSION
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A transaction that writes. In SQLite it takes the write lock as it begins, so that two
+    processes writing one knowledge base take turns and each reads what the other committed
+    before deciding anything (resolution reads the store inside the transaction it writes in)."""
+    with engine.connect() as conn:
+        conn.execution_options(**{sqlite.WRITE_OPTION: True})
+        with conn.begin():
+            yield conn
 
 
 def _reason(exc: DBAPIError) -> str:
@@ -177,20 +204,10 @@ def _migrate_locked(url: str) -> None:
     then finds nothing to do (instead of creating the same tables: "table meta already
     exists")."""
     engine = create_engine(url, poolclass=NullPool)
+    # Its own engine only to wait longer than a batch would: another process's migration.
     sqlite.install_pragmas(engine, busy_seconds=MIGRATION_WAIT_SECONDS)
-
-    @event.listens_for(engine, "connect")
-    def _manual_transactions(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        # The driver begins transactions itself only before INSERT/UPDATE/DELETE, so DDL would
-        # run outside any transaction; SQLAlchemy's `begin` below emits BEGIN IMMEDIATE itself.
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin_immediate(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             migrate(conn)
     finally:
         engine.dispose()

@@ -15,7 +15,10 @@ FTS_STATEMENTS = (
 )
 
 
-BUSY_SECONDS = 10
+# The execution option that makes a transaction take the write lock when it begins.
+WRITE_OPTION = "factions_write"
+# How long a statement waits for another process's lock before "database is locked".
+BUSY_SECONDS = 60
 
 
 def install_pragmas(
@@ -23,12 +26,20 @@ def install_pragmas(
 ) -> None:
     """WAL lets a reader browse while ingest writes; foreign keys keep evidence honest.
 
+    Transactions are begun by us, not by the driver: a writing one (`WRITE_OPTION`) with BEGIN
+    IMMEDIATE, so that two processes ingesting into one file take turns, and each reads what
+    the other committed before it decides anything; a reading one with a plain BEGIN, so that
+    it sees one snapshot and never blocks a writer.
+
     The busy timeout comes first: switching a new database to WAL takes a lock, and a second
     process doing the same at that moment must wait rather than fail. A read-only connection
-    leaves the journal alone and refuses writes even through a writable file (query_only)."""
+    leaves the journal alone and refuses writes even through a writable file (query_only).
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # The driver must not begin transactions of its own (see the "begin" listener).
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
         if read_only:
@@ -38,6 +49,11 @@ def install_pragmas(
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        writing = conn.get_execution_options().get(WRITE_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def create_fulltext_index(conn: Connection) -> None:
