@@ -370,7 +370,7 @@ def main() -> None:
                 file=sys.stderr,
             )
     # What the web UI asks for, through HTTP (the JSON it sends included).
-    client = TestClient(create_app(db))
+    client = TestClient(create_app(db), base_url="http://localhost")
     for name, path in HTTP_REQUESTS.items():
         results[name] = timed(client, lambda c, path=path: _get(c, path), max(args.runs // 5, 5))
         print(

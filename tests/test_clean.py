@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from factions.ingest.clean import Story, clean_text, load_furniture, split_stories
+from factions.ingest.clean import Removed, Story, clean_text, load_furniture, split_stories
 from factions.ingest.html import NO_TEXT, extract_html, iso_day
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
@@ -312,6 +312,80 @@ def test_short_brief_alone_is_still_one_story() -> None:
 
 def test_only_furniture_gives_no_story() -> None:
     assert split_stories("Accessibility links\n\nBreaking News\n\nXS\nSM\nMD\nLG") == []
+
+
+# --- short texts are short articles ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A database note in one line without a full stop reads like a headline.
+        "Rebels of the Northern Front were disbanded under the 1995 accord, the Guard replaced "
+        "them",
+        "On 3 March 2021, around 150 people demonstrated in Karsan against the curfew. [size=150]",
+        "Gunmen attacked a police post in Karsan",
+        "REBELS SEIZE KARSAN",
+    ],
+)
+def test_a_one_line_dispatch_is_a_story_of_its_own(text: str) -> None:
+    removed = Removed()
+    assert split_stories(text, removed) == [Story(title=None, text=text)]
+    assert removed.describe() is None
+
+
+def test_a_two_line_dispatch_keeps_its_headline_as_title_and_its_sentence() -> None:
+    stories = split_stories("Post Attacked In Karsan\nGunmen attacked a police post on Monday.")
+    assert stories == [
+        Story(title="Post Attacked In Karsan", text="Gunmen attacked a police post on Monday.")
+    ]
+
+
+def test_a_dispatch_under_furniture_keeps_its_sentence_and_says_what_went() -> None:
+    removed = Removed()
+    stories = split_stories("Share this\nGunmen attacked a police post in Karsan", removed)
+    assert [s.text for s in stories] == ["Gunmen attacked a police post in Karsan"]
+    assert removed.describe() == "removed 10 characters: 1 line of page furniture (10)"
+
+
+# --- nothing removed silently ----------------------------------------------------------------
+
+
+def test_repeated_paragraphs_are_counted() -> None:
+    paragraph = PROSE_A
+    text = "\n\n".join([paragraph] * 500 + [PROSE_B])
+    removed = Removed()
+    [story] = split_stories(text, removed)
+    assert story.text == f"{PROSE_A}\n\n{PROSE_B}"
+    assert removed.pieces == {"repeat": 499}
+    assert removed.describe(len(text)) == (
+        f"removed {499 * len(PROSE_A):,} of {len(text):,} characters: "
+        f"499 repeated paragraphs ({499 * len(PROSE_A):,})"
+    )
+
+
+def test_furniture_menus_and_teasers_are_counted_by_reason() -> None:
+    text = "\n".join(
+        [
+            "Home",
+            "World",
+            "Politics",
+            "Business",
+            "Sport",
+            "Culture",
+            "",
+            PROSE_A,
+            "",
+            "Advertisement",
+            "",
+            PROSE_B,
+        ]
+    )
+    removed = Removed()
+    clean_text(text, removed)
+    assert removed.pieces == {"menu": 5, "furniture": 2}
+    said = removed.describe()
+    assert said is not None and "5 menu entries" in said and "2 lines of page furniture" in said
 
 
 # --- HTML --------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -94,3 +95,31 @@ def test_decades_read_as_decades_in_the_terminal(sample_kb) -> None:
     timeline = runner.invoke(app, ["timeline", "IMU", "--db", str(db)], env=wide)
     assert timeline.exit_code == 0, timeline.output
     assert "│ 1990s " in timeline.output and "│ 199 " not in timeline.output
+
+
+def test_errors_opening_a_knowledge_base_are_one_line(tmp_path: Path) -> None:
+    from factions.store.db import SCHEMA_VERSION
+
+    not_a_db = tmp_path / "notes.db"
+    not_a_db.write_text("shopping list\n", encoding="utf-8")
+    newer = tmp_path / "newer.db"
+    with sqlite3.connect(newer) as conn:
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION + 1),))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    cases = [
+        (["stats", "--db", str(not_a_db)], "not a factions knowledge base"),
+        (["ingest", str(folder), "--db", str(not_a_db)], "not a factions knowledge base"),
+        (["ingest", str(folder), "--db", str(tmp_path)], "cannot open it"),
+        (["stats", "--db", str(newer)], "is newer than this factions"),
+        (["serve", "--db", str(newer)], "is newer than this factions"),
+        (["export", "--db", str(newer), "--out", str(tmp_path / "x")], "is newer"),
+        (["demo", "--db", str(not_a_db)], "not a factions knowledge base"),
+    ]
+    for args, says in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), args
+        lines = [line for line in result.output.splitlines() if line.startswith("error ")]
+        assert len(lines) == 1 and says in lines[0], (args, result.output)

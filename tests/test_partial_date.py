@@ -81,3 +81,17 @@ def test_published_dates_keep_their_precision_and_refuse_the_impossible() -> Non
     assert normalise_published("2011-06-15T10:00:00Z") == ("2011-06-15", "day")
     assert normalise_published("2011-06") == ("2011-06", "month")
     assert normalise_published("2015-02-30") == (None, None)
+
+
+def test_year_zero_is_refused_and_december_9999_has_an_end() -> None:
+    # Both used to pass parsing and then fail counting days (a 500 from the API).
+    for value in ("0000", "0000-01"):
+        with pytest.raises(ValueError, match="there is no year 0"):
+            PartialDate.parse(value)
+    assert PartialDate.parse("9999-12").last_day == dt.date(9999, 12, 31)
+
+
+def test_errors_quote_the_value_on_one_line() -> None:
+    with pytest.raises(ValueError) as caught:
+        PartialDate.parse("2015\n-02")
+    assert "\n" not in str(caught.value)

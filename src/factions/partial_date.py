@@ -14,6 +14,7 @@ well.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -52,26 +53,29 @@ class PartialDate:
         text = value.strip()
         match = _SHAPE.match(text)
         if not match:
-            raise ValueError(f"'{value}' is not a date like 2015, 2015-11 or 2015-11-14")
+            raise ValueError(f"{value!r} is not a date like 2015, 2015-11 or 2015-11-14")
         if match["decade"]:
             return cls(int(match["decade"]) * 10, decade=True)
         year = int(match["year"])
+        if year < dt.MINYEAR:
+            # The calendar has no year 0; its days could not be counted.
+            raise ValueError(f"{value!r} is not a date: there is no year 0")
         if match["week"]:
             week = int(match["week"])
             try:
                 dt.date.fromisocalendar(year, week, 1)
             except ValueError:
-                raise ValueError(f"'{value}' is not a date: {year} has no week {week}") from None
+                raise ValueError(f"{value!r} is not a date: {year} has no week {week}") from None
             return cls(year, week=week)
         month = int(match["month"]) if match["month"] else None
         day = int(match["day"]) if match["day"] else None
         if month is not None and not 1 <= month <= 12:
-            raise ValueError(f"'{value}' is not a date: there is no month {month}")
+            raise ValueError(f"{value!r} is not a date: there is no month {month}")
         if day is not None:
             try:
                 dt.date(year, month, day)  # type: ignore[arg-type]
             except ValueError:
-                raise ValueError(f"'{value}' is not a date: that month has no day {day}") from None
+                raise ValueError(f"{value!r} is not a date: that month has no day {day}") from None
         return cls(year, month, day)
 
     @classmethod
@@ -90,10 +94,19 @@ class PartialDate:
         when there is none or it is impossible."""
         if value is None:
             return None
+        try:
+            return cls.parse_leading(value)
+        except ValueError:
+            return None
+
+    @classmethod
+    def parse_leading(cls, value: object) -> PartialDate:
+        """The date at the start of a timestamp or metadata value, or ValueError saying why
+        there is none ('2015-02-30T10:00Z': that month has no day 30)."""
         match = _LEADING.match(str(value).strip())
         if not match:
-            return None
-        return cls.of("-".join(part for part in match.groups() if part))
+            raise ValueError(f"{value!r} is not a date like 2015, 2015-11 or 2015-11-14")
+        return _parsed("-".join(part for part in match.groups() if part))
 
     @classmethod
     def from_day(cls, day: dt.date) -> PartialDate:
@@ -143,8 +156,8 @@ class PartialDate:
         if self.day is not None:
             return self.first_day
         if self.month is not None:
-            following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
-            return following - dt.timedelta(days=1)
+            # monthrange, not "the first of next month minus a day": December 9999 has none.
+            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         return dt.date(self.year + (9 if self.decade else 0), 12, 31)
 
     @property

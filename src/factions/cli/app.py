@@ -25,7 +25,8 @@ from factions.packaged import data_path
 from factions.partial_date import label as partial_date
 from factions.query.profile import NoSuchEntity, RelationLine, actor_profile
 from factions.query.summary import Summary, knowledge_base_summary
-from factions.store import default_db_path, open_database
+from factions.store import StoreError, default_db_path, open_database
+from factions.store.db import SCHEMA_VERSION
 from factions.vocabulary import vocabulary
 
 app = typer.Typer(
@@ -80,13 +81,22 @@ def _run_ingest(
     return ingest_paths(paths, engine, metadata_file=metadata, processes=processes)
 
 
+def _warning(message: str) -> None:
+    """One line on standard error, like an error, for what was stored with a change."""
+    err.print(f"[yellow]warning[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
 def _print_report(report: IngestReport, seconds: float) -> None:
+    count = len(report.warnings)
+    warned = f", [bold yellow]{count}[/] warning{'' if count == 1 else 's'}" if count else ""
     out.print(
         f"[bold]{len(report.new)}[/] new, [bold]{len(report.unchanged)}[/] unchanged, "
         f"[bold]{len(report.near_duplicates)}[/] near-duplicate, "
-        f"[bold {'red' if report.failed else 'default'}]{len(report.failed)}[/] failed "
-        f"({report.files} files, {seconds:.1f}s)"
+        f"[bold {'red' if report.failed else 'default'}]{len(report.failed)}[/] failed"
+        f"{warned} ({report.files} files, {seconds:.1f}s)"
     )
+    for warning in report.warnings:
+        _warning(str(warning))
     for failure in report.failed:
         _error(str(failure))
 
@@ -112,7 +122,7 @@ def ingest(
     started = time.perf_counter()
     try:
         report = _run_ingest(paths, db or default_db_path(), metadata, processes)
-    except MetadataError as exc:
+    except (MetadataError, StoreError) as exc:
         _error(str(exc))
         raise typer.Exit(1) from exc
     _print_report(report, time.perf_counter() - started)
@@ -216,9 +226,13 @@ def demo(
     corpus = sample_corpus_path()
     out.print(f"Ingesting the sample corpus ({corpus}) into {db} ...")
     started = time.perf_counter()
-    report = _run_ingest([corpus], db, None)
+    try:
+        report = _run_ingest([corpus], db, None)
+    except StoreError as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from exc
     _print_report(report, time.perf_counter() - started)
-    with open_database(db).connect() as conn:
+    with _open_existing(db).connect() as conn:
         _print_summary(knowledge_base_summary(conn))
     out.print(
         "\n[bold]Try next[/]\n"
@@ -238,9 +252,20 @@ def demo(
 def _open_existing(db: str | None):  # type: ignore[no-untyped-def]
     try:
         return open_database(db, create=False)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, StoreError) as exc:
         _error(str(exc))
         raise typer.Exit(1) from exc
+
+
+@app.command()
+def migrate(db: DbOption = None) -> None:
+    """Bring a knowledge base made by an earlier factions up to date (ingest does it too; the
+    read-only server does not).
+
+    Example: factions migrate --db old.db
+    """
+    _open_existing(db).dispose()
+    out.print(f"{db or default_db_path()}: schema version {SCHEMA_VERSION}, up to date")
 
 
 # The profile's time bars: this many characters wide.
@@ -504,4 +529,20 @@ def evaluate(
 
 
 def main() -> None:
-    app()
+    """The `factions` command. An error the user can cause (a locked or foreign database, a
+    file that cannot be read or written, Ctrl-C) is one line on standard error, never a
+    traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        _error("interrupted")
+        sys.exit(130)
+    except (StoreError, OSError) as exc:
+        _error(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        sys.exit(1)
+    except SQLAlchemyError as exc:
+        orig = getattr(exc, "orig", None) or exc
+        _error(f"database error: {str(orig).splitlines()[0]}")
+        sys.exit(1)

@@ -3,8 +3,10 @@ actors, and `serve` for the HTTP API. Thin wrappers over factions.query; no logi
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -16,7 +18,7 @@ from rich.table import Table
 from rich.tree import Tree
 from sqlalchemy import Connection
 
-from factions.cli.app import DbOption, _error, _open_existing, app, out
+from factions.cli.app import DbOption, _error, _open_existing, _warning, app, out
 from factions.partial_date import label as partial_date
 from factions.query.actors import list_actors
 from factions.query.claims import ClaimDetail, claims_by_id
@@ -29,7 +31,7 @@ from factions.query.network import actor_network
 from factions.query.search import search
 from factions.query.sources import source_breakdown
 from factions.query.timeline import actor_timeline
-from factions.store import default_db_path
+from factions.store import StoreError, default_db_path, open_database
 
 T = TypeVar("T")
 
@@ -411,26 +413,107 @@ def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
     out.print(f"{result.unattributed} claims are stated by the outlet itself (no speaker)")
 
 
+# The names under which `factions serve` hands its settings to the app it starts by name
+# (factions.web.api reads them); the command line does not import the web package.
+_TOKEN_ENV = "FACTIONS_TOKEN"
+_BIND_HOST_ENV = "FACTIONS_BIND_HOST"
+_ALLOW_HOSTS_ENV = "FACTIONS_ALLOW_HOSTS"
+
+
+def _is_loopback(host: str) -> bool:
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (local only by default).")] = (
         "127.0.0.1"
     ),
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8000,
     db: DbOption = None,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Allow a --host other machines can reach; every request then needs the "
+            "access token.",
+        ),
+    ] = False,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar=_TOKEN_ENV,
+            help="Access token to require (Authorization: Bearer, or visit a page with "
+            "?token=). With --public and no token, one is made up and printed.",
+            show_envvar=True,
+        ),
+    ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Another Host header to answer (a name the server is reached by); '*' "
+            "answers any. The bind address, localhost and 127.0.0.1 always are.",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the read-only HTTP API (OpenAPI schema at /openapi.json, docs at /docs).
+    """Serve the web UI and the read-only HTTP API (OpenAPI schema at /openapi.json, docs at
+    /docs). The knowledge base is opened read-only; it is served on this machine only unless
+    --public is given, and then only to requests carrying the access token.
 
-    Example: factions serve --port 8000   then open http://127.0.0.1:8000/docs
+    Example: factions serve --port 8000   then open http://127.0.0.1:8000/
     """
     import uvicorn
 
-    engine_check = _open_existing(db)
-    engine_check.dispose()
+    local = _is_loopback(host)
+    if not local and not public:
+        _error(
+            f"--host {host} serves the knowledge base beyond this machine: add --public "
+            "(every request will then need an access token)"
+        )
+        raise typer.Exit(2)
+    if not local and not token:
+        token = secrets.token_urlsafe(24)
+    path = db or default_db_path()
+    try:
+        open_database(path, read_only=True).dispose()
+    except (FileNotFoundError, StoreError) as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from exc
     # The web app is started by name, as uvicorn does for any app: the web package stays a
-    # sibling of the command line, not below it.
-    os.environ["FACTIONS_DB"] = db or default_db_path()
-    out.print(f"factions API on http://{host}:{port}/ (docs at /docs)")
+    # sibling of the command line, not below it. Its settings go through the environment.
+    os.environ["FACTIONS_DB"] = path
+    os.environ[_BIND_HOST_ENV] = host
+    os.environ[_ALLOW_HOSTS_ENV] = ",".join(allow_host or [])
+    if token:
+        os.environ[_TOKEN_ENV] = token
+    else:
+        os.environ.pop(_TOKEN_ENV, None)
+    shown = f"[{host}]" if ":" in host else host
+    # Addresses and the token on one line each (never wrapped), so they can be copied.
+    out.print(
+        f"factions on http://{shown}:{port}/ (read-only {escape(path)}; API docs at /docs)",
+        soft_wrap=True,
+        highlight=False,
+    )
+    if not local:
+        _warning(
+            f"serving beyond this machine on {host}:{port}: every request needs the access "
+            "token; clients must reach it under this machine's name or address, or a name "
+            "given with --allow-host"
+        )
+    if token:
+        out.print(
+            f"access token: {token}  (open http://{shown}:{port}/?token={token} once)",
+            soft_wrap=True,
+            highlight=False,
+        )
     uvicorn.run(
         "factions.web.api:app_from_environment",
         factory=True,

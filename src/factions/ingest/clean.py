@@ -9,6 +9,10 @@ mentions "cookies" or "Breaking News" is kept.
 The text is handled as lines (one line of the capture = one paragraph, unless a hard-wrapped
 sentence continues on the next line). A page is cut into segments at explicit separators and at
 player/listing furniture that is followed by more prose; each segment is cleaned on its own.
+
+Nothing is removed silently: given a `Removed`, the cleaner counts what it took out and why, for
+the ingest report. And a short text is a short article: when cleaning would leave nothing of a
+text that has a sentence, the text is kept (furniture lines aside).
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -39,6 +44,61 @@ class Story:
 
     title: str | None
     text: str
+
+
+@dataclass
+class Removed:
+    """What cleaning took out of a text, by reason: how many pieces and how many characters."""
+
+    pieces: Counter[str] = field(default_factory=Counter)
+    chars: Counter[str] = field(default_factory=Counter)
+
+    def add(self, reason: str, text: str) -> None:
+        if text.strip():
+            self.pieces[reason] += 1
+            self.chars[reason] += len(text)
+
+    def update(self, other: Removed) -> None:
+        self.pieces.update(other.pieces)
+        self.chars.update(other.chars)
+
+    @property
+    def total(self) -> int:
+        return sum(self.chars.values())
+
+    def describe(self, of_chars: int | None = None) -> str | None:
+        """One line for the ingest report: 'removed 1,234 of 5,678 characters: 3 repeated
+        paragraphs (1,000), 2 lines of page furniture (234)'; None when nothing was removed."""
+        if not self.total:
+            return None
+        reasons = ", ".join(
+            f"{_counted(self.pieces[reason], reason)} ({chars:,})"
+            for reason, chars in self.chars.most_common()
+        )
+        of = f" of {of_chars:,}" if of_chars else ""
+        return f"removed {self.total:,}{of} characters: {reasons}"
+
+
+# How the report names each reason, one and several ("1 repeated paragraph", "3 ...").
+REASONS = {
+    "furniture": ("line of page furniture", "lines of page furniture"),
+    "to_end": ("line of comments or about-box", "lines of comments or about-boxes"),
+    "headline_list": ("line of a teaser list", "lines of teaser lists"),
+    "menu": ("menu entry", "menu entries"),
+    "author_bio": ("line of an author box", "lines of author boxes"),
+    "byline": ("repeated byline", "repeated bylines"),
+    "repeat": ("repeated paragraph", "repeated paragraphs"),
+    "masthead": ("masthead", "mastheads"),
+    "teaser": (
+        "short piece beside the story (teaser, sidebar)",
+        "short pieces beside the story (teasers, sidebars)",
+    ),
+}
+
+
+def _counted(count: int, reason: str) -> str:
+    one, several = REASONS.get(reason, (reason, reason))
+    return f"{count:,} {one if count == 1 else several}"
 
 
 @dataclass(frozen=True)
@@ -69,6 +129,7 @@ class Furniture:
     prose_min_words: int
     story_min_words: int
     title_search_paragraphs: int
+    dispatch_min_words: int
 
 
 def _scoped(pattern: str) -> str:
@@ -107,36 +168,69 @@ def load_furniture(path: Path = FURNITURE_FILE) -> Furniture:
         prose_min_words=int(tuning["prose_min_words"]),
         story_min_words=int(tuning["story_min_words"]),
         title_search_paragraphs=int(tuning["title_search_paragraphs"]),
+        dispatch_min_words=int(tuning.get("dispatch_min_words", 3)),
     )
 
 
 # --- public API -------------------------------------------------------------------------------
 
 
-def clean_text(text: str) -> str:
+def clean_text(text: str, removed: Removed | None = None) -> str:
     """The text without page furniture: NFC, paragraphs separated by one blank line."""
     furniture = load_furniture()
-    segments = _segments(normalised_lines(text), furniture)
-    paragraphs = [p for segment in segments for p in _clean_segment(segment, furniture)]
+    found = Removed()
+    lines = normalised_lines(text)
+    segments = _segments(lines, furniture)
+    paragraphs = [p for segment in segments for p in _clean_segment(segment, furniture, found)]
+    if not paragraphs:
+        paragraphs, found = _short_text(lines, furniture)
+    if removed is not None:
+        removed.update(found)
     return "\n\n".join(paragraphs)
 
 
-def split_stories(text: str) -> list[Story]:
+def split_stories(text: str, removed: Removed | None = None) -> list[Story]:
     """The stories on a raw page, each cleaned; teasers and sidebars are left out.
 
     A story's title is taken out of its text. When no story reaches the minimum length (a short
-    news brief), the longest one is returned rather than nothing.
+    news brief), the longest one is returned rather than nothing; when cleaning leaves nothing
+    of a text that has a sentence (a one-line dispatch), the text itself is the story.
     """
     furniture = load_furniture()
+    found = Removed()
+    lines = normalised_lines(text)
     stories = []
-    for segment in _segments(normalised_lines(text), furniture):
-        title, body = _title_and_body(_clean_segment(segment, furniture), furniture)
+    for segment in _segments(lines, furniture):
+        paragraphs = _clean_segment(segment, furniture, found)
+        title, body = _title_and_body(paragraphs, furniture, found)
         if body:
             stories.append(Story(title=title, text="\n\n".join(body)))
     full = [s for s in stories if word_count(s.text) >= furniture.story_min_words]
-    if full or not stories:
-        return full
-    return [max(stories, key=lambda s: word_count(s.text))]
+    if stories and not full:
+        full = [max(stories, key=lambda s: word_count(s.text))]
+    for story in stories:
+        if story not in full:
+            found.add("teaser", "\n\n".join(filter(None, (story.title, story.text))))
+    if not stories:
+        kept, found = _short_text(lines, furniture)
+        full = [Story(title=None, text="\n\n".join(kept))] if kept else []
+    if removed is not None:
+        removed.update(found)
+    return full
+
+
+def _short_text(lines: list[str], furniture: Furniture) -> tuple[list[str], Removed]:
+    """A text the cleaning rules left nothing of: its paragraphs but the furniture lines when
+    one of them reads like a sentence (a dispatch, a database note), else nothing; and what
+    that removes."""
+    kept = _paragraphs(["" if furniture.lines.matches(line) else line for line in lines])
+    if not any(word_count(p) >= furniture.dispatch_min_words for p in kept):
+        return [], Removed()
+    removed = Removed()
+    for line in lines:
+        if line and furniture.lines.matches(line):
+            removed.add("furniture", line)
+    return kept, removed
 
 
 def normalised_lines(text: str) -> list[str]:
@@ -199,17 +293,26 @@ def _segments(lines: list[str], furniture: Furniture) -> list[list[str]]:
 # --- cleaning one segment ---------------------------------------------------------------------
 
 
-def _clean_segment(lines: list[str], furniture: Furniture) -> list[str]:
+# Each rule marks the lines it drops with its reason (see REASONS); None keeps a line.
+Drops = list[str | None]
+
+
+def _clean_segment(lines: list[str], furniture: Furniture, removed: Removed) -> list[str]:
     """The paragraphs of one segment once every furniture line and block is gone."""
-    drop = [bool(line) and furniture.lines.matches(line) for line in lines]
+    drop: Drops = [
+        "furniture" if line and furniture.lines.matches(line) else None for line in lines
+    ]
     _drop_to_end_blocks(lines, drop, furniture)
     _drop_headline_lists(lines, drop, furniture)
     _drop_menus(lines, drop, furniture)
     _drop_author_bios(lines, drop, furniture)
     _drop_repeated_bylines(lines, drop, furniture)
+    for line, reason in zip(lines, drop, strict=True):
+        if reason:
+            removed.add(reason, line)
     # A dropped line becomes a paragraph break so its neighbours are never glued together.
     kept = ["" if dropped else line for line, dropped in zip(lines, drop, strict=True)]
-    return _without_repeats(_paragraphs(kept))
+    return _without_repeats(_paragraphs(kept), removed)
 
 
 def _nonblank(lines: list[str], start: int = 0) -> list[int]:
@@ -220,33 +323,34 @@ def _is_prose(line: str, furniture: Furniture) -> bool:
     return word_count(line) >= furniture.prose_min_words and bool(_SENTENCE_END.search(line))
 
 
-def _drop_to_end_blocks(lines: list[str], drop: list[bool], furniture: Furniture) -> None:
+def _drop_to_end_blocks(lines: list[str], drop: Drops, furniture: Furniture) -> None:
     for i, line in enumerate(lines):
         if line and furniture.to_end.matches(line):
             for j in range(i, len(lines)):
-                drop[j] = True
+                drop[j] = drop[j] or "to_end"
             return
 
 
-def _drop_headline_lists(lines: list[str], drop: list[bool], furniture: Furniture) -> None:
+def _drop_headline_lists(lines: list[str], drop: Drops, furniture: Furniture) -> None:
     """A teaser list runs from its heading to the next prose paragraph."""
     in_list = False
     for i, line in enumerate(lines):
         if not line:
             continue
         if furniture.headline_lists.matches(line):
-            in_list = drop[i] = True
+            in_list = True
+            drop[i] = drop[i] or "headline_list"
         elif in_list and _is_prose(line, furniture):
             in_list = False
         elif in_list:
-            drop[i] = True
+            drop[i] = drop[i] or "headline_list"
 
 
 def _is_menu_entry(line: str, furniture: Furniture) -> bool:
     return word_count(line) <= furniture.menu_max_words and not _CLOSED_LINE.search(line)
 
 
-def _drop_menus(lines: list[str], drop: list[bool], furniture: Furniture) -> None:
+def _drop_menus(lines: list[str], drop: Drops, furniture: Furniture) -> None:
     """Runs of short entries (other furniture may sit among them) are navigation menus."""
     run: list[int] = []
     for i in [*_nonblank(lines), None]:
@@ -256,7 +360,7 @@ def _drop_menus(lines: list[str], drop: list[bool], furniture: Furniture) -> Non
         entries = [j for j in run if not drop[j]]
         if len(entries) >= furniture.menu_min_lines:
             for j in entries:
-                drop[j] = True
+                drop[j] = "menu"
         run = []
 
 
@@ -271,7 +375,7 @@ def _is_bio_of(paragraph: str, name: str) -> bool:
     return opens_with_name and word_count(paragraph) > 2 * word_count(name)
 
 
-def _drop_author_bios(lines: list[str], drop: list[bool], furniture: Furniture) -> None:
+def _drop_author_bios(lines: list[str], drop: Drops, furniture: Furniture) -> None:
     """Author box: [marker line], the author's name, then a paragraph opening with that name.
 
     Without a marker line the box is recognised only when nothing but furniture follows it, so
@@ -293,17 +397,17 @@ def _drop_author_bios(lines: list[str], drop: list[bool], furniture: Furniture) 
         if not (marker or at_end):
             continue
         if marker:
-            drop[indices[pos - 1]] = True
+            drop[indices[pos - 1]] = "author_bio"
         for j in [name_at, *range(bio_at, bio_end)]:
-            drop[j] = True
+            drop[j] = "author_bio"
 
 
-def _drop_repeated_bylines(lines: list[str], drop: list[bool], furniture: Furniture) -> None:
+def _drop_repeated_bylines(lines: list[str], drop: Drops, furniture: Furniture) -> None:
     """A person's name printed twice in a row is a byline, not reporting."""
     indices = [i for i in _nonblank(lines) if not drop[i]]
     for a, b in pairwise(indices):
         if lines[a] == lines[b] and _is_name(lines[a], furniture):
-            drop[a] = drop[b] = True
+            drop[a] = drop[b] = "byline"
 
 
 # --- paragraphs -------------------------------------------------------------------------------
@@ -339,7 +443,7 @@ def _joined(group: list[str]) -> str:
     return "".join(parts)
 
 
-def _without_repeats(paragraphs: list[str]) -> list[str]:
+def _without_repeats(paragraphs: list[str], removed: Removed) -> list[str]:
     """One copy of each repeated paragraph.
 
     A repeated sentence is a pull quote shown ahead of the passage it comes from, so the later
@@ -351,6 +455,9 @@ def _without_repeats(paragraphs: list[str]) -> list[str]:
     keep = set()
     for paragraph, positions in seen_at.items():
         keep.add(positions[-1] if _SENTENCE_END.search(paragraph) else positions[0])
+    for i, paragraph in enumerate(paragraphs):
+        if i not in keep:
+            removed.add("repeat", paragraph)
     return [p for i, p in enumerate(paragraphs) if i in keep]
 
 
@@ -362,19 +469,30 @@ def _is_headline(paragraph: str, furniture: Furniture) -> bool:
     return 0 < word_count(paragraph) <= furniture.headline_max_words and not ends_like_sentence
 
 
-def _title_and_body(paragraphs: list[str], furniture: Furniture) -> tuple[str | None, list[str]]:
+def _title_and_body(
+    paragraphs: list[str], furniture: Furniture, removed: Removed
+) -> tuple[str | None, list[str]]:
     """The headline-like paragraph that opens the story (if any) and the rest of the story.
 
     An all-capitals line before the headline is the site's masthead ("HORN DISPATCH"): it is
-    dropped, and the headline after it is the title.
+    dropped, and the headline after it is the title. A story that is nothing but its one line
+    (a dispatch, a database note) keeps it as its text: a short text is a short article.
     """
+    mastheads: list[str] = []
     while paragraphs and _is_masthead(paragraphs[0], furniture):
+        mastheads.append(paragraphs[0])
         paragraphs = paragraphs[1:]
+    if not paragraphs:
+        paragraphs = mastheads[-1:]
+        mastheads = mastheads[:-1]
+    for masthead in mastheads:
+        removed.add("masthead", masthead)
     for i, paragraph in enumerate(paragraphs[: furniture.title_search_paragraphs]):
         if _is_prose(paragraph, furniture):
             break
         if _is_headline(paragraph, furniture):
-            return paragraph, paragraphs[:i] + paragraphs[i + 1 :]
+            body = paragraphs[:i] + paragraphs[i + 1 :]
+            return (paragraph, body) if body else (None, paragraphs)
     return None, paragraphs
 
 

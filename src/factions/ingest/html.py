@@ -8,7 +8,7 @@ from datetime import date
 
 import trafilatura
 
-from factions.ingest.clean import clean_text
+from factions.ingest.clean import Removed, clean_text
 
 NO_TEXT = "no article text found in HTML"
 
@@ -30,8 +30,10 @@ class HtmlPage:
     url: str | None
 
 
-def extract_html(html: str, url: str | None = None) -> HtmlPage:
-    """The article on an HTML page; raises ValueError when no article text can be found."""
+def extract_html(html: str, url: str | None = None, removed: Removed | None = None) -> HtmlPage:
+    """The article on an HTML page; raises ValueError when no article text can be found.
+
+    What furniture cleaning takes out of the extracted text is counted in `removed`."""
     if not html or not html.strip():
         raise ValueError(NO_TEXT)
     try:
@@ -50,7 +52,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlPage:
     if document is None or isinstance(document, dict):
         raise ValueError(NO_TEXT)
     title = _field(document.title)
-    text = _without_heading(clean_text(document.text or ""), title)
+    text = _without_heading(clean_text(document.text or "", removed), title)
     if not text:
         raise ValueError(NO_TEXT)
     return HtmlPage(

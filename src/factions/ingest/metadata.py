@@ -25,7 +25,10 @@ def normalise_published(value: object) -> tuple[str | None, str | None]:
 
 
 def clean_metadata(raw: dict) -> dict:
-    """Only the known fields, stripped, with the published date normalised."""
+    """Only the known fields, stripped, with the published date normalised.
+
+    A published date that is not one (2015-02-30, "last Tuesday") raises MetadataError: it
+    anchors every relative date in the article, so it is never dropped silently."""
     meta = {}
     for field in META_FIELDS:
         value = raw.get(field)
@@ -34,16 +37,20 @@ def clean_metadata(raw: dict) -> dict:
         if value is not None:
             meta[field] = value if isinstance(value, str) else str(value)
     if "published" in meta:
-        meta["published"], meta["published_precision"] = normalise_published(meta["published"])
-        if meta["published"] is None:
-            del meta["published"], meta["published_precision"]
+        try:
+            parsed = PartialDate.parse_leading(meta["published"])
+        except ValueError as exc:
+            raise MetadataError(f"`published` {exc}") from None
+        meta["published"], meta["published_precision"] = parsed.iso, parsed.precision
     return meta
 
 
 def read_metadata_file(path: Path) -> dict[str, dict]:
     """`--metadata FILE.jsonl`: one object a line, keyed by its `file` name."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # split("\n"), not splitlines(): JSON strings may hold U+2028, and line numbers must
+        # count the lines an editor shows.
+        lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise MetadataError(f"{path}: cannot read metadata file ({exc})") from exc
     by_file: dict[str, dict] = {}
@@ -53,10 +60,13 @@ def read_metadata_file(path: Path) -> dict[str, dict]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise MetadataError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+            raise MetadataError(f"{path}: line {number}: not valid JSON ({exc.msg})") from exc
         if not isinstance(row, dict) or not isinstance(row.get("file"), str):
-            raise MetadataError(f"{path}:{number}: each line needs a `file` name")
-        by_file[Path(row["file"]).name] = clean_metadata(row)
+            raise MetadataError(f"{path}: line {number}: each line needs a `file` name")
+        try:
+            by_file[Path(row["file"]).name] = clean_metadata(row)
+        except MetadataError as exc:
+            raise MetadataError(f"{path}: line {number}: {exc}") from None
     return by_file
 
 
@@ -93,7 +103,10 @@ def read_sidecar(path: Path) -> dict:
         raise MetadataError(f"{sidecar}: unreadable sidecar ({exc})") from exc
     if not isinstance(raw, dict):
         raise MetadataError(f"{sidecar}: sidecar must hold one JSON object")
-    return clean_metadata(raw)
+    try:
+        return clean_metadata(raw)
+    except MetadataError as exc:
+        raise MetadataError(f"{sidecar}: {exc}") from None
 
 
 def merged(*layers: dict) -> dict:

@@ -16,13 +16,14 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from factions.extract import Extractor
-from factions.ingest.clean import split_stories
+from factions.ingest.clean import Removed, split_stories
 from factions.ingest.documents import fingerprint, hamming, make_document
 from factions.ingest.html import extract_html
 from factions.ingest.metadata import merged, normalise_published, read_metadata_file
 from factions.ingest.readers import (
     Article,
     Failure,
+    IngestWarning,
     articles_in_file,
     collect_files,
     metadata_listings,
@@ -35,6 +36,9 @@ from factions.store.writer import StoredDocument, document_exists
 
 BATCH_SIZE = 16
 NEAR_DUPLICATE_BITS = 3
+# Longer texts are extracted in pieces (extract.pipeline); beyond this one document would take
+# the best part of an hour, so it is refused with the reason instead.
+MAX_DOCUMENT_CHARS = 5_000_000
 
 
 @dataclass
@@ -43,22 +47,35 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     near_duplicates: list[tuple[str, str]] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
+    # What was stored with a change: an encoding repaired, text removed as furniture.
+    warnings: list[IngestWarning] = field(default_factory=list)
     files: int = 0
+    _warned: set[IngestWarning] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
+    def warn(self, source: str, message: str) -> None:
+        """Add a warning unless the same one was given already (a corpus file's encoding is
+        the same for each of its articles)."""
+        warning = IngestWarning(source, message)
+        if warning not in self._warned:
+            self._warned.add(warning)
+            self.warnings.append(warning)
+
 
 ProgressCallback = Callable[[str, int], None]
 
 
-def documents_from_article(article: Article) -> list[Document]:
-    """One document per story on the page; raises ValueError when nothing is left."""
+def documents_from_article(article: Article, removed: Removed | None = None) -> list[Document]:
+    """One document per story on the page; raises ValueError when nothing is left.
+
+    What furniture cleaning takes out is counted in `removed`."""
     meta = dict(article.meta)
     content = article.content
     if article.is_html:
-        page = extract_html(content, url=meta.get("url"))
+        page = extract_html(content, url=meta.get("url"), removed=removed)
         page_meta = {
             "title": page.title,
             "author": page.author,
@@ -70,9 +87,15 @@ def documents_from_article(article: Article) -> list[Document]:
             page_meta.update(published=iso, published_precision=precision)
         meta = merged(page_meta, meta)
         content = page.text
-    stories = split_stories(content)
+    stories = split_stories(content, removed)
     if not stories:
         raise ValueError("no article text left after removing page furniture")
+    longest = max(len(story.text) for story in stories)
+    if longest > MAX_DOCUMENT_CHARS:
+        raise ValueError(
+            f"too long to extract ({longest:,} characters after cleaning; the limit is "
+            f"{MAX_DOCUMENT_CHARS:,}): split it into several files"
+        )
     documents = []
     for part, story in enumerate(stories):
         story_meta = dict(meta)
@@ -119,11 +142,17 @@ def _pending_documents(
             if isinstance(item, Failure):
                 report.failed.append(item)
                 continue
+            for warning in item.warnings:
+                report.warn(item.file, warning)
+            removed = Removed()
             try:
-                documents = documents_from_article(item)
+                documents = documents_from_article(item, removed)
             except ValueError as exc:
-                report.failed.append(Failure(item.source, str(exc)))
+                report.failed.append(item.failure(str(exc)))
                 continue
+            said = removed.describe(None if item.is_html else len(item.content))
+            if said:
+                report.warn(item.file, f"line {item.line}: {said}" if item.line else said)
             for document in documents:
                 with engine.connect() as conn:
                     known = document.id in seen or document_exists(conn, document.id)

@@ -38,7 +38,10 @@ def _matching_ids(conn: Connection, q: str, types: tuple[str, ...]) -> list[str]
         .distinct()
     )
     if q:
-        statement = statement.where(func.lower(schema.aliases.c.alias).contains(q.lower()))
+        # autoescape: '%' and '_' in a name are the characters themselves, not LIKE wildcards.
+        statement = statement.where(
+            func.lower(schema.aliases.c.alias).contains(q.lower(), autoescape=True)
+        )
     return list(conn.execute(statement).scalars())
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from factions.partial_date import query_days
 from factions.query.common import (
     PLACE_TYPES,
+    BadQuery,
     Canon,
     Evidence,
     canonical_events,
@@ -135,15 +136,18 @@ def _type_spellings() -> dict[str, tuple[str, str]]:
 def type_condition(event_type: str) -> ColumnElement[bool]:
     """SQL: the event has this type or sub-type, matched case-insensitively.
 
-    A known name becomes its stored spelling, so that an index finds it; an unknown one is
-    compared as given.
+    A known name becomes its stored spelling, so that an index finds it; a name the vocabulary
+    does not know is refused (BadQuery) rather than matching nothing.
     """
     wanted = event_type.strip()
     known = _type_spellings().get(wanted.lower())
-    if known:
-        column, spelling = known
-        return schema.events.c[column] == spelling
-    return or_(schema.events.c.event_type == wanted, schema.events.c.sub_event_type == wanted)
+    if not known:
+        raise BadQuery(
+            f"unknown event type '{wanted}' (one of: {', '.join(vocabulary().event_types)}, "
+            "or one of their sub-types)"
+        )
+    column, spelling = known
+    return schema.events.c[column] == spelling
 
 
 def _filters(

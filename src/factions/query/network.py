@@ -90,11 +90,17 @@ class Network:
 
 
 def parse_predicates(value: str | list[str] | None) -> list[str] | None:
-    """'ally_of,fights' or a list of them -> a list; None or empty means every predicate."""
+    """'ally_of,fights' or a list of them -> a list; None or empty means every predicate.
+
+    A name the vocabulary does not know is refused (BadQuery) rather than matching nothing."""
     if value is None:
         return None
     items = value if isinstance(value, list) else [value]
     found = [p.strip() for item in items for p in item.split(",") if p.strip()]
+    known = vocabulary().predicates
+    unknown = [p for p in found if p not in known]
+    if unknown:
+        raise BadQuery(f"unknown predicate '{unknown[0]}' (one of: {', '.join(sorted(known))})")
     return found or None
 
 

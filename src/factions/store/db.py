@@ -1,13 +1,24 @@
-"""Opening the database and bringing its schema up to date."""
+"""Opening the database and bringing its schema up to date.
+
+Several processes may open the same knowledge base at once (two ingests, a server and an
+ingest): migrations run under the database's write lock, each process re-reading the schema
+version once it holds it, so only the first one creates or upgrades anything. A reader (the
+web server) opens the database read-only and never migrates. What goes wrong opening a database
+is a `StoreError` with a one-line message naming the file.
+"""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool, QueuePool
 from sqlalchemy.schema import CreateIndex
 
 from factions.store import schema, sqlite
@@ -21,6 +32,13 @@ from factions.store.writer import (
 
 DB_ENV = "FACTIONS_DB"
 DEFAULT_DB = "factions.db"
+# How long a process waits for another one's migration (migration 4 takes about 80 s per
+# 100,000 documents) before giving up with a one-line error.
+MIGRATION_WAIT_SECONDS = 900
+
+
+class StoreError(RuntimeError):
+    """A knowledge base that cannot be opened or upgraded; the message is one line naming it."""
 
 
 def default_db_path() -> str:
@@ -145,7 +163,7 @@ def migrate(conn: Connection) -> int:
     """Apply pending migrations; returns the version reached."""
     current = schema_version(conn)
     if current > SCHEMA_VERSION:
-        raise RuntimeError(
+        raise StoreError(
             f"database schema version {current} is newer than this factions ({SCHEMA_VERSION})"
         )
     for version in range(current + 1, SCHEMA_VERSION + 1):
@@ -166,16 +184,101 @@ def writing(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
-def open_database(db: str | None = None, *, create: bool = True) -> Engine:
-    """An engine on an up-to-date knowledge base; raises FileNotFoundError if it must exist."""
+def _reason(exc: DBAPIError) -> str:
+    """What a driver error means to someone who only named a file."""
+    message = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+    known = {
+        "file is not a database": "not a factions knowledge base (not an SQLite database)",
+        "unable to open database file": "cannot open it (is the directory there and writable?)",
+        "database is locked": "locked by another process; try again when it has finished",
+        "attempt to write a readonly database": "read-only: cannot create or upgrade it here",
+    }
+    return known.get(message, message)
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL; None for other databases and in-memory ones."""
+    if not url.startswith("sqlite:///"):
+        return None
+    rest = url[len("sqlite:///") :]
+    return None if rest in {"", ":memory:"} else Path(rest)
+
+
+def _migrate_locked(url: str) -> None:
+    """Apply pending migrations holding SQLite's write lock from the first statement: BEGIN
+    IMMEDIATE, then the version is read again, so a second process waits for the first and
+    then finds nothing to do (instead of creating the same tables: "table meta already
+    exists")."""
+    engine = create_engine(url, poolclass=NullPool)
+    # Its own engine only to wait longer than a batch would: another process's migration.
+    sqlite.install_pragmas(engine, busy_seconds=MIGRATION_WAIT_SECONDS)
+    try:
+        with writing(engine) as conn:
+            migrate(conn)
+    finally:
+        engine.dispose()
+
+
+def open_database(db: str | None = None, *, create: bool = True, read_only: bool = False) -> Engine:
+    """An engine on an up-to-date knowledge base.
+
+    Raises FileNotFoundError when it must exist (`create=False`, or `read_only`) and does not,
+    and StoreError (one line, naming the file) when it cannot be opened or upgraded. A read-only
+    engine never migrates: a knowledge base older than the code is a StoreError saying how to
+    upgrade it.
+    """
     db = db or default_db_path()
     url = database_url(db)
-    if url.startswith("sqlite:///") and not create and not Path(url[10:]).exists():
+    path = _sqlite_path(url)
+    if path is not None and (not create or read_only) and not path.exists():
         raise FileNotFoundError(f"{db}: no knowledge base here (run `factions ingest` first)")
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        sqlite.install_pragmas(engine)
-    # Two processes opening a new file at once: one creates the tables, the other waits.
-    with writing(engine) as conn:
-        migrate(conn)
+    try:
+        if read_only:
+            return _open_read_only(db, url, path)
+        engine = create_engine(url)
+        if engine.dialect.name == "sqlite":
+            sqlite.install_pragmas(engine)
+        if path is None:
+            # No other process can see an in-memory database; a server database would need
+            # its own lock here (PostgreSQL: an advisory lock).
+            with engine.begin() as conn:
+                migrate(conn)
+            return engine
+        with engine.connect() as conn:
+            current = schema_version(conn)
+        if current != SCHEMA_VERSION:
+            _migrate_locked(url)
+        return engine
+    except DBAPIError as exc:
+        raise StoreError(f"{db}: {_reason(exc)}") from exc
+    except StoreError as exc:
+        raise StoreError(f"{db}: {exc}") from exc
+
+
+def _open_read_only(db: str, url: str, path: Path | None) -> Engine:
+    if path is not None:
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        engine = create_engine(
+            "sqlite://",
+            # A server answers from several threads, each request on a connection of the pool
+            # (the URL alone would give an in-memory database's one-per-thread pool).
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+            poolclass=QueuePool,
+        )
+        sqlite.install_pragmas(engine, read_only=True)
+    else:
+        engine = create_engine(url)
+    with engine.connect() as conn:
+        current = schema_version(conn)
+    if current < SCHEMA_VERSION:
+        raise StoreError(
+            f"knowledge base schema version {current} is older than this factions "
+            f"({SCHEMA_VERSION}); a read-only server does not upgrade it: run "
+            f"`factions migrate --db {db}` first"
+        )
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"knowledge base schema version {current} is newer than this factions "
+            f"({SCHEMA_VERSION}); upgrade factions"
+        )
     return engine

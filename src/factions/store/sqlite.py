@@ -17,15 +17,23 @@ FTS_STATEMENTS = (
 
 # The execution option that makes a transaction take the write lock when it begins.
 WRITE_OPTION = "factions_write"
+# How long a statement waits for another process's lock before "database is locked".
+BUSY_SECONDS = 60
 
 
-def install_pragmas(engine: Engine) -> None:
+def install_pragmas(
+    engine: Engine, *, busy_seconds: float = BUSY_SECONDS, read_only: bool = False
+) -> None:
     """WAL lets a reader browse while ingest writes; foreign keys keep evidence honest.
 
     Transactions are begun by us, not by the driver: a writing one (`WRITE_OPTION`) with BEGIN
     IMMEDIATE, so that two processes ingesting into one file take turns, and each reads what
     the other committed before it decides anything; a reading one with a plain BEGIN, so that
     it sees one snapshot and never blocks a writer.
+
+    The busy timeout comes first: switching a new database to WAL takes a lock, and a second
+    process doing the same at that moment must wait rather than fail. A read-only connection
+    leaves the journal alone and refuses writes even through a writable file (query_only).
     """
 
     @event.listens_for(engine, "connect")
@@ -33,10 +41,13 @@ def install_pragmas(engine: Engine) -> None:
         # The driver must not begin transactions of its own (see the "begin" listener).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
+        else:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=60000")
         cursor.close()
 
     @event.listens_for(engine, "begin")

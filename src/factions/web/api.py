@@ -1,14 +1,17 @@
 """The read-only HTTP API over factions.query: the same answers as the command line, as JSON.
 
-`create_app(db_path)` builds the app; `factions serve` runs it on 127.0.0.1. Every error is
+`create_app(db_path)` builds the app over a knowledge base opened read-only; `factions serve`
+runs it on 127.0.0.1. Every error, here and in the pages' JSON twins, is
 `{"error": {"code": ..., "message": ...}}`: 404 for an unknown actor or place (with
-suggestions), 422 for a parameter the query cannot use.
+suggestions), 422 for a parameter the query cannot use, 400 for a Host header the server does
+not answer to, 401 without the access token when one is set (web/access.py). HEAD is answered
+wherever GET is.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request
@@ -30,7 +33,14 @@ from factions.query.sources import SourceReport, source_breakdown
 from factions.query.summary import Summary, knowledge_base_summary
 from factions.query.timeline import Timeline, actor_timeline
 from factions.store import default_db_path, open_database
+from factions.web.access import LOCAL_HOSTS, AccessGuard, HeadAsGet, allowed_hosts_for
+from factions.web.errors import json_error
 from factions.web.pages import register_pages
+
+# How `factions serve` hands its settings to the app it starts by name (besides FACTIONS_DB).
+TOKEN_ENV = "FACTIONS_TOKEN"
+BIND_HOST_ENV = "FACTIONS_BIND_HOST"
+ALLOW_HOSTS_ENV = "FACTIONS_ALLOW_HOSTS"
 
 MAX_PAGE = 500
 # A network of more edges than this is unreadable in any viewer; exports have no limit.
@@ -61,6 +71,22 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _linked(**links: tuple[str, dict[str, str]]) -> dict[int | str, dict[str, Any]]:
+    """Error responses plus OpenAPI links from a 200 answer to the operations its ids open
+    (an actor's profile from a listing, an event from a page of events): a client, or
+    schemathesis in stateful mode, can follow them."""
+    return {
+        **ERROR_RESPONSES,
+        200: {
+            "description": "Successful Response",
+            "links": {
+                name: {"operationId": operation, "parameters": parameters}
+                for name, (operation, parameters) in links.items()
+            },
+        },
+    }
+
+
 def _connection(request: Request) -> Iterator[Connection]:
     with request.app.state.engine.connect() as conn:
         yield conn
@@ -70,21 +96,31 @@ Conn = Annotated[Connection, Depends(_connection)]
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse(
-        status_code=status, content={"error": {"code": code, "message": message, **extra}}
-    )
+    return json_error(status, message, code, **extra)
 
 
 def app_from_environment() -> FastAPI:
     """The app over the knowledge base named by $FACTIONS_DB: the factory `factions serve`
-    hands to uvicorn by name, so that the command line never imports the web package."""
-    return create_app(os.environ.get("FACTIONS_DB") or None)
+    hands to uvicorn by name, so that the command line never imports the web package. The
+    host it was bound to, the extra allowed hosts and the token come the same way."""
+    extra = [h for h in os.environ.get(ALLOW_HOSTS_ENV, "").split(",") if h.strip()]
+    return create_app(
+        os.environ.get("FACTIONS_DB") or None,
+        allowed_hosts=allowed_hosts_for(os.environ.get(BIND_HOST_ENV, "127.0.0.1"), extra),
+        token=os.environ.get(TOKEN_ENV) or None,
+    )
 
 
-def create_app(db_path: str | None = None) -> FastAPI:
-    """The API over one knowledge base (which must exist); opened read-only by convention:
-    every route is a GET."""
-    engine: Engine = open_database(db_path or default_db_path(), create=False)
+def create_app(
+    db_path: str | None = None,
+    *,
+    allowed_hosts: Iterable[str] | None = LOCAL_HOSTS,
+    token: str | None = None,
+) -> FastAPI:
+    """The API over one knowledge base, which must exist and is opened read-only (a server
+    never creates or upgrades one). Requests must name one of `allowed_hosts` (None: any) and,
+    when `token` is set, carry it."""
+    engine: Engine = open_database(db_path or default_db_path(), read_only=True)
     app = FastAPI(
         title="factions",
         summary="An evidence-backed, time-aware knowledge base of armed actors (read-only).",
@@ -96,6 +132,9 @@ def create_app(db_path: str | None = None) -> FastAPI:
     )
     app.state.engine = engine
     register_pages(app, engine)
+    # The last added runs first: the Host and token checks come before anything else.
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(AccessGuard, allowed_hosts=allowed_hosts, token=token)
 
     @app.exception_handler(NoSuchEntity)
     async def _no_such_entity(_request: Request, exc: NoSuchEntity) -> JSONResponse:
@@ -115,15 +154,23 @@ def create_app(db_path: str | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = "not_found" if exc.status_code == 404 else "http_error"
-        return _error(exc.status_code, code, str(exc.detail))
+        return json_error(exc.status_code, str(exc.detail), headers=exc.headers)
 
-    @app.get("/api/stats", response_model=Summary, tags=["knowledge base"])
+    @app.get("/api/stats", response_model=Summary, tags=["knowledge base"], operation_id="stats")
     def stats(conn: Conn) -> Summary:
         """Counts of canonical documents, actors, places, events, claims and disputes."""
         return knowledge_base_summary(conn)
 
-    @app.get("/api/actors", response_model=ActorPage, tags=["actors"])
+    @app.get(
+        "/api/actors",
+        response_model=ActorPage,
+        tags=["actors"],
+        operation_id="actors",
+        responses=_linked(
+            FirstActor=("actor", {"name_or_id": "$response.body#/actors/0/id"}),
+            FirstActorTimeline=("timeline", {"actor": "$response.body#/actors/0/id"}),
+        ),
+    )
     def actors(
         conn: Conn,
         q: Text = None,
@@ -137,8 +184,14 @@ def create_app(db_path: str | None = None) -> FastAPI:
     @app.get(
         "/api/actors/{name_or_id}",
         response_model=Profile,
-        responses=ERROR_RESPONSES,
+        responses=_linked(
+            Events=("events", {"actor": "$response.body#/id"}),
+            Timeline=("timeline", {"actor": "$response.body#/id"}),
+            Disputes=("disputes", {"actor": "$response.body#/id"}),
+            Network=("network", {"as_of": "$response.body#/first_seen"}),
+        ),
         tags=["actors"],
+        operation_id="actor",
     )
     def actor(
         conn: Conn, name_or_id: Annotated[str, Path(min_length=1, max_length=200)]
@@ -149,7 +202,16 @@ def create_app(db_path: str | None = None) -> FastAPI:
         except NoSuchEntity as exc:
             raise NoSuchEntity(exc.name, exc.suggestions, "actor") from exc
 
-    @app.get("/api/network", response_model=Network, responses=ERROR_RESPONSES, tags=["network"])
+    @app.get(
+        "/api/network",
+        response_model=Network,
+        responses=_linked(
+            HeaviestEdgeClaims=("claims", {"id": "$response.body#/edges/0/claims/0"}),
+            FirstActor=("actor", {"name_or_id": "$response.body#/nodes/0/id"}),
+        ),
+        tags=["network"],
+        operation_id="network",
+    )
     def network(
         conn: Conn,
         as_of: DateParam = None,
@@ -174,7 +236,13 @@ def create_app(db_path: str | None = None) -> FastAPI:
             limit=limit,
         )
 
-    @app.get("/api/timeline", response_model=Timeline, responses=ERROR_RESPONSES, tags=["events"])
+    @app.get(
+        "/api/timeline",
+        response_model=Timeline,
+        responses=ERROR_RESPONSES,
+        tags=["events"],
+        operation_id="timeline",
+    )
     def timeline(
         conn: Conn,
         actor: Text = None,
@@ -196,7 +264,15 @@ def create_app(db_path: str | None = None) -> FastAPI:
             offset=offset,
         )
 
-    @app.get("/api/events", response_model=EventPage, responses=ERROR_RESPONSES, tags=["events"])
+    @app.get(
+        "/api/events",
+        response_model=EventPage,
+        responses=_linked(
+            FirstEvent=("event", {"event_id": "$response.body#/events/0/id"}),
+        ),
+        tags=["events"],
+        operation_id="events",
+    )
     def events(
         conn: Conn,
         type: Text = None,
@@ -228,6 +304,7 @@ def create_app(db_path: str | None = None) -> FastAPI:
         response_model=EventRow,
         responses=ERROR_RESPONSES,
         tags=["events"],
+        operation_id="event",
     )
     def event(conn: Conn, event_id: Annotated[str, Path(max_length=64)]) -> EventRow | JSONResponse:
         """One event with its participants and every sentence reporting it."""
@@ -236,7 +313,9 @@ def create_app(db_path: str | None = None) -> FastAPI:
             return _error(404, "not_found", f"no event '{event_id}'")
         return found
 
-    @app.get("/api/claims", response_model=list[ClaimDetail], tags=["claims"])
+    @app.get(
+        "/api/claims", response_model=list[ClaimDetail], tags=["claims"], operation_id="claims"
+    )
     def claims(
         conn: Conn,
         ids: Annotated[
@@ -255,7 +334,11 @@ def create_app(db_path: str | None = None) -> FastAPI:
         return [found[i] for i in dict.fromkeys(ids) if i in found]
 
     @app.get(
-        "/api/disputes", response_model=DisputePage, responses=ERROR_RESPONSES, tags=["disputes"]
+        "/api/disputes",
+        response_model=DisputePage,
+        responses=ERROR_RESPONSES,
+        tags=["disputes"],
+        operation_id="disputes",
     )
     def disputes(
         conn: Conn, actor: Text = None, limit: Limit = 50, offset: Offset = 0
@@ -263,7 +346,15 @@ def create_app(db_path: str | None = None) -> FastAPI:
         """Claims that cannot all be true, side by side, with speakers and sources."""
         return list_disputes(conn, actor, limit=limit, offset=offset)
 
-    @app.get("/api/search", response_model=SearchResult, tags=["search"])
+    @app.get(
+        "/api/search",
+        response_model=SearchResult,
+        tags=["search"],
+        operation_id="search",
+        responses=_linked(
+            FirstEntity=("actor", {"name_or_id": "$response.body#/entities/0/id"}),
+        ),
+    )
     def search_route(
         conn: Conn,
         q: Annotated[str, Query(min_length=1, max_length=200)],
@@ -272,7 +363,7 @@ def create_app(db_path: str | None = None) -> FastAPI:
         """Full-text search over the evidence sentences, and names with typo tolerance."""
         return search(conn, q, limit=limit)
 
-    @app.get("/api/sources", response_model=SourceReport, tags=["sources"])
+    @app.get("/api/sources", response_model=SourceReport, tags=["sources"], operation_id="sources")
     def sources(conn: Conn) -> SourceReport:
         """Claims per speaker and per outlet, by certainty grade."""
         return source_breakdown(conn)

@@ -47,6 +47,7 @@ from factions.query.search import search
 from factions.query.summary import knowledge_base_summary
 from factions.query.timeline import TimelineEntry, actor_timeline
 from factions.vocabulary import vocabulary
+from factions.web.errors import json_error
 
 HERE = Path(__file__).parent
 # Predicates that say who holds which post; the profile lists them as a dated history.
@@ -514,13 +515,23 @@ def _filters(request: Request, names: tuple[str, ...]) -> dict[str, str]:
 
 
 def _error(
-    templates: Jinja2Templates, request: Request, status: int, message: str, page: str = ""
+    templates: Jinja2Templates,
+    request: Request,
+    status: int,
+    message: str,
+    page: str = "",
+    **extra: Any,
 ) -> Response:
+    """An error page, or for a JSON twin the API's one error shape (web/errors.py)."""
     if _wants_json(request):
-        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+        return json_error(status, message, **extra)
     return templates.TemplateResponse(
         request, "error.html", {"message": message, "page": page}, status_code=status
     )
+
+
+def _not_found(templates: Jinja2Templates, request: Request, exc: NoSuchEntity) -> Response:
+    return _error(templates, request, 404, str(exc), suggestions=exc.suggestions)
 
 
 def _add_security_headers(app: FastAPI) -> None:
@@ -568,7 +579,7 @@ def register_pages(app: FastAPI, engine: Engine) -> None:
             try:
                 data = profile_data(conn, entity_id)
             except NoSuchEntity as exc:
-                return _error(templates, request, 404, str(exc))
+                return _not_found(templates, request, exc)
         return page(request, "actor.html", data, page="actor")
 
     @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
@@ -616,7 +627,7 @@ def register_pages(app: FastAPI, engine: Engine) -> None:
             try:
                 data = map_data(conn, filters, limit)
             except NoSuchEntity as exc:
-                return _error(templates, request, 404, str(exc))
+                return _not_found(templates, request, exc)
             except BadQuery as exc:
                 return _error(templates, request, 422, str(exc))
         return JSONResponse(data)
@@ -637,7 +648,7 @@ def register_pages(app: FastAPI, engine: Engine) -> None:
             try:
                 data = timeline_data(conn, filters)
             except NoSuchEntity as exc:
-                return _error(templates, request, 404, str(exc))
+                return _not_found(templates, request, exc)
             except BadQuery as exc:
                 return _error(templates, request, 422, str(exc))
         return JSONResponse(data)
