@@ -10,12 +10,21 @@ from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
+from factions.extract.arguments import (
+    ArgumentReader,
+    Arguments,
+    DocumentArguments,
+    argument_words,
+    perpetrator_statements,
+)
 from factions.extract.attribution import Attribution, sentence_attributions
+from factions.extract.coreference import antecedent, drop_unidentified, is_definite, merge
 from factions.extract.dates import DateMention, find_dates, parse_anchor
-from factions.extract.events import EventDraft, find_events
+from factions.extract.events import EventDraft, find_events, trigger_token
 from factions.extract.gazetteer import load_gazetteer
 from factions.extract.lexicons import Lexicons, load_lexicons
 from factions.extract.mentions import (
+    DocumentEntities,
     LocalEntity,
     MentionSpan,
     derived_claims,
@@ -51,7 +60,8 @@ _PLACE_TYPES = set(vocabulary().place_types)
 def extractor_version() -> str:
     """Changes whenever the rules, lexicons or gazetteer that produce records change."""
     lexicons, gazetteer = load_lexicons().version, load_gazetteer().version
-    return f"{EXTRACTOR_NAME}.v{EXTRACTOR_RELEASE}+{lexicons}+g{gazetteer}"
+    arguments = argument_words().version
+    return f"{EXTRACTOR_NAME}.v{EXTRACTOR_RELEASE}+{lexicons}.a{arguments}+g{gazetteer}"
 
 
 def _evidence(document: Document, sent: Span) -> Evidence:
@@ -145,6 +155,64 @@ def _nearest_place(mentions: list[MentionSpan], position: int) -> LocalEntity | 
     return chosen.entity
 
 
+_LOCATIVES = {"in", "at", "near", "outside", "around", "across", "inside", "within", "into", "of"}
+_CLAUSES = {"advcl", "ccomp", "relcl", "conj", "xcomp", "parataxis", "acl", "csubj"}
+_PRECISION_RANK = {"point": 0, "district": 1, "admin1": 2, "country": 3, "region": 4}
+
+
+def _clause_head(trigger: Token) -> Token:
+    """The verb whose clause a trigger belongs to (the trigger itself when it is a verb)."""
+    token = trigger
+    while token.pos_ not in {"VERB", "AUX"} and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def _in_clause(token: Token, head: Token, trigger: Token) -> bool:
+    """Whether a token belongs to the clause of `head` and not to a clause inside it that the
+    trigger is not in ("... in Kabul, where police arrested ..." keeps Kabul for the attack)."""
+    node = token
+    while node.i != head.i:
+        if (
+            node.dep_ in _CLAUSES
+            and node.pos_ in {"VERB", "AUX"}
+            and not (node.left_edge.i <= trigger.i <= node.right_edge.i)
+        ):
+            return False
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return True
+
+
+def _clause_place(
+    mentions: list[MentionSpan], trigger: Token | None, position: int
+) -> LocalEntity | None:
+    """The place of the trigger's clause: of the places named in it, the most precise (the
+    town before its province and country); else the nearest place of the sentence."""
+    places = [m for m in mentions if m.entity.type in _PLACE_TYPES]
+    if not places:
+        return None
+    if trigger is not None:
+        head = _clause_head(trigger)
+        inside = [
+            m
+            for m in places
+            if head.left_edge.i <= m.token_start <= head.right_edge.i
+            and _in_clause(trigger.doc[m.token_start], head, trigger)
+        ]
+        if inside:
+            best = min(
+                inside,
+                key=lambda m: (
+                    _PRECISION_RANK.get(m.entity.place.precision if m.entity.place else "", 5),
+                    abs(m.start - position),
+                ),
+            )
+            return best.entity
+    return _nearest_place(mentions, position)
+
+
 # Verbs that may sit inside a description of a name without making it a statement of its own:
 # "X, the group that has fought Y", "X, led by Z", "the NATO-led force".
 _DESCRIPTIVE_DEPS = {"relcl", "acl", "amod", "compound", "appos", "npadvmod"}
@@ -232,6 +300,10 @@ def _claims_for_sentence(
     return claims
 
 
+# Entity types that cannot be harmed in person: "victims" of these types are targets.
+_THINGS = _PLACE_TYPES | {"property", "organization"}
+
+
 def _event_record(
     document: Document,
     sent: Span,
@@ -240,28 +312,32 @@ def _event_record(
     sent_mentions: list[MentionSpan],
     attribution: Attribution,
     dates: list[DateMention],
+    trigger: Token | None = None,
 ) -> EventRecord:
     participants: list[Participant] = []
 
     def add(indices: list[int], role: str) -> None:
         for index in indices:
             entity = masked_entities[index]
-            if role in {"victim", "wounded"} and entity.type != "person":
-                role_for = "target"
-            else:
-                role_for = role
-            participants.append(Participant(entity.id, role_for))
+            role_for = (
+                "target" if role in {"victim", "wounded"} and entity.type in _THINGS else role
+            )
+            if all(p.entity != entity.id for p in participants):
+                participants.append(Participant(entity.id, role_for))
 
     add(draft.actors, "actor")
-    add(draft.targets, "target")
     add(draft.victims, "victim")
     add(draft.wounded, "wounded")
+    add(draft.targets, "target")
+    add(draft.assoc, "assoc")
     position = sent.start_char + draft.trigger_start
     # "since 2009" bounds a state; the event's own date is a plain one when there is one.
     points = [d for d in dates if d.relation not in {"since", "until", "before", "after"}]
     date = _nearest_date(points or dates, position)
     involved = {p.entity for p in participants}
-    place = _nearest_place([m for m in sent_mentions if m.entity.id not in involved], position)
+    place = _clause_place(
+        [m for m in sent_mentions if m.entity.id not in involved], trigger, position
+    )
     return EventRecord(
         event_type=draft.event_type,
         sub_event_type=draft.sub_event_type,
@@ -279,35 +355,142 @@ def _event_record(
     )
 
 
-def _responsibility_claims(
+def _index_of(masked: MaskedSentence, entity: LocalEntity) -> int:
+    """The entity's index among the sentence's masked entities, added when it is not one."""
+    for index, known in enumerate(masked.entities):
+        if known is entity:
+            return index
+    masked.entities.append(entity)
+    return len(masked.entities) - 1
+
+
+def _by_event_type(
+    reader: ArgumentReader, found: Arguments, event_type: str, trigger: Token
+) -> None:
+    """Protests have protesters and riots rioters, named or not: as ACLED codes them, the
+    generic actor acts and a named group of demonstrators is associated with it."""
+    kind = {"Protests": "protesters", "Riots": "rioters"}.get(event_type)
+    if kind is None:
+        return
+    generic = [a for a in found.actors if a.key.startswith("generic:")]
+    named = [a for a in found.actors if not a.key.startswith("generic:")]
+    if any(a.key.startswith(f"generic:{kind}:") for a in generic):
+        found.assoc.extend(n for n in named if n not in found.assoc)
+        found.actors = [a for a in found.actors if a not in named]
+        return
+    found.actors = [a for a in found.actors if a.type not in {"collective"}]
+    found.assoc.extend(n for n in named if n not in found.assoc)
+    found.actors = [a for a in found.actors if a not in named]
+    found.actors.insert(0, reader.generic_kind(kind, trigger))
+
+
+def _read_participants(
+    sent: Span,
+    draft: EventDraft,
+    masked: MaskedSentence,
+    ctx: DocumentArguments,
+) -> Token | None:
+    """Fill a draft's participants from the parse; returns the trigger token."""
+    trigger = trigger_token(sent, draft)
+    if trigger is None:
+        return None
+    reader = ArgumentReader(ctx, sent)
+    found = reader.read(trigger, draft.event_type)
+    _by_event_type(reader, found, draft.event_type, trigger)
+    draft.actors = [_index_of(masked, e) for e in found.actors]
+    draft.targets = [_index_of(masked, e) for e in found.targets]
+    draft.victims = [*draft.victims, *(_index_of(masked, e) for e in found.victims)]
+    draft.wounded = [_index_of(masked, e) for e in found.wounded]
+    draft.assoc = [_index_of(masked, e) for e in found.assoc]
+    return trigger
+
+
+def _claimed_event(sent: Span, events: list[EventRecord]) -> EventRecord | None:
+    """The event a claim or attribution in this sentence is about: the sentence's own (made
+    or merged here), else the document's latest."""
+    own = [e for e in events if any(ev.start == sent.start_char for ev in e.evidence)]
+    if own:
+        return own[-1]
+    return events[-1] if events else None
+
+
+def _join_perpetrator(
+    event: EventRecord,
+    entity: LocalEntity,
+    grade: str,
+    speaker: str | None,
+    evidence: Evidence,
+    generic_actors: set[str],
+) -> None:
+    """Make a group named by a claim or an attribution the event's actor, graded as the text
+    grades it, with the sentence that says so as its evidence."""
+    for participant in event.participants:
+        if participant.entity != entity.id:
+            continue
+        # The event's own sentence names its actor with a doubt: "suspected X gunmen".
+        if (
+            participant.role == "actor"
+            and (participant.evidence is None or participant.evidence == evidence)
+            and (grade != "claimed" or participant.certainty is None)
+        ):
+            participant.certainty = grade
+            participant.attributed_to = speaker
+            participant.evidence = evidence
+        # Someone the event harmed is not its perpetrator.
+        return
+    event.participants.insert(0, Participant(entity.id, "actor", grade, speaker, evidence))
+    drop_unidentified(event, generic_actors)
+
+
+def _perpetrators(
     document: Document,
     sent: Span,
     masked: MaskedSentence,
     attribution: Attribution,
     events: list[EventRecord],
     lex: Lexicons,
+    generic_actors: set[str],
 ) -> list[ClaimRecord]:
-    """ "X claimed responsibility for ...": a claim whose value is the event it refers to."""
-    actors = find_responsibility(masked, lex)
-    if not actors or not events:
+    """Claims of responsibility and attributions of the sentence: each makes its group the
+    actor of the event it is about (graded `claimed`, `reported`, `alleged`, or `attributed`
+    to a named speaker), and a claim of responsibility is also a claim of its own."""
+    claimants = find_responsibility(masked, lex)
+    statements = perpetrator_statements(masked)
+    if not (claimants or statements):
         return []
-    own = [e for e in events if any(ev.start == sent.start_char for ev in e.evidence)]
-    event = own[-1] if own else events[-1]
-    return [
-        ClaimRecord(
-            subject=actor.id,
-            predicate="claimed_responsibility_for",
-            value=event.id,
-            valid_from=event.date,
-            valid_to=event.date,
-            certainty="claimed",
-            polarity=True,
-            attributed_to=attribution.speaker.id if attribution.speaker else actor.id,
-            evidence=[_evidence(document, sent)],
-            rule="responsibility",
+    event = _claimed_event(sent, events)
+    if event is None:
+        return []
+    evidence = _evidence(document, sent)
+    speaker = attribution.speaker.id if attribution.speaker else None
+    claims = []
+    for actor in claimants:
+        _join_perpetrator(event, actor, "claimed", speaker or actor.id, evidence, generic_actors)
+        claims.append(
+            ClaimRecord(
+                subject=actor.id,
+                predicate="claimed_responsibility_for",
+                value=event.id,
+                valid_from=event.date,
+                valid_to=event.date,
+                certainty="claimed",
+                polarity=True,
+                attributed_to=speaker or actor.id,
+                evidence=[evidence],
+                rule="responsibility",
+            )
         )
-        for actor in actors
-    ]
+    claimed = {a.id for a in claimants}
+    for statement in statements:
+        if statement.entity.id in claimed or statement.entity.id == speaker:
+            continue
+        # The statement grades itself: hedges elsewhere in the sentence ("no group claimed
+        # responsibility; sources attributed it to X") are about other clauses.
+        grade = statement.grade
+        if speaker and grade == "reported":
+            grade = "attributed"
+        _join_perpetrator(event, statement.entity, grade, speaker, evidence, generic_actors)
+    return claims
 
 
 def registry_types(mentions: list[MentionSpan]) -> dict[str, str]:
@@ -320,33 +503,40 @@ _ARMED_TYPES = set(vocabulary().armed_types)
 
 def claims_from_events(events: list[EventRecord], types: dict[str, str]) -> list[ClaimRecord]:
     """What events imply about actors: attacker and attacked fight; actors operate where
-    they act. Each claim keeps the event's evidence, certainty and speaker."""
+    they act. Each claim keeps the evidence, certainty and speaker of the sentence that named
+    the actor (a claim of responsibility, an attribution), else the event's."""
     claims = []
     for event in events:
-        actors = [p.entity for p in event.participants if p.role == "actor"]
+        actors = [p for p in event.participants if p.role == "actor"]
         targets = [p.entity for p in event.participants if p.role == "target"]
-        armed_actors = [a for a in actors if types.get(a) in _ARMED_TYPES]
-        common = {
-            "valid_from": event.date,
-            "valid_to": event.date,
-            "certainty": event.certainty,
-            "polarity": True,
-            "attributed_to": event.attributed_to,
-            "evidence": event.evidence[:1],
-        }
-        for actor in armed_actors:
+        armed_actors = [a for a in actors if types.get(a.entity) in _ARMED_TYPES]
+        # A group said to have done it, whatever its type, carried it out.
+        doers = armed_actors + [
+            a
+            for a in actors
+            if a not in armed_actors and a.certainty and types.get(a.entity) in GROUP_TYPES
+        ]
+        for actor in doers:
             claims.append(
                 ClaimRecord(
-                    actor, "carried_out", value=event.id, rule="event:carried_out", **common
+                    actor.entity,
+                    "carried_out",
+                    value=event.id,
+                    rule="event:carried_out",
+                    **_actor_grounds(event, actor),
                 )
             )
         if event.event_type in _FIGHTING_TYPES:
             for actor in armed_actors:
                 for target in targets:
-                    if target != actor and types.get(target) in _ARMED_TYPES - {"country"}:
+                    if target != actor.entity and types.get(target) in _ARMED_TYPES - {"country"}:
                         claims.append(
                             ClaimRecord(
-                                actor, "fights", object=target, rule="event:fights", **common
+                                actor.entity,
+                                "fights",
+                                object=target,
+                                rule="event:fights",
+                                **_actor_grounds(event, actor),
                             )
                         )
         # Taking or handing over a town says where a force went, not where it operates.
@@ -356,17 +546,30 @@ def claims_from_events(events: list[EventRecord], types: dict[str, str]) -> list
             and event.event_type != "Strategic developments"
         ):
             for actor in armed_actors:
-                if types.get(actor) != "country":
+                if types.get(actor.entity) != "country":
                     claims.append(
                         ClaimRecord(
-                            actor,
+                            actor.entity,
                             "operates_in",
                             object=event.place,
                             rule="event:operates_in",
-                            **common,
+                            **_actor_grounds(event, actor),
                         )
                     )
     return claims
+
+
+def _actor_grounds(event: EventRecord, actor: Participant) -> dict:  # type: ignore[type-arg]
+    """Dates, grade, speaker and evidence of a claim an event makes about one of its actors."""
+    own = actor.certainty is not None
+    return {
+        "valid_from": event.date,
+        "valid_to": event.date,
+        "certainty": actor.certainty if own else event.certainty,
+        "polarity": True,
+        "attributed_to": actor.attributed_to if own else event.attributed_to,
+        "evidence": [actor.evidence] if actor.evidence else event.evidence[:1],
+    }
 
 
 # How many of the document's latest events a denial may be about.
@@ -414,20 +617,6 @@ def _worth_keeping(event: EventRecord) -> bool:
     return bool(event.participants or event.date or event.place)
 
 
-def _merge_back_reference(previous: EventRecord, follow_up: EventRecord) -> None:
-    """A later sentence about 'the attack' adds its people and evidence to the earlier event."""
-    known = {(p.entity, p.role) for p in previous.participants}
-    for participant in follow_up.participants:
-        if (participant.entity, participant.role) not in known:
-            previous.participants.append(participant)
-    previous.evidence.extend(follow_up.evidence)
-    previous.fatalities = previous.fatalities or follow_up.fatalities
-    previous.date = previous.date or follow_up.date
-    previous.date_precision = previous.date_precision or follow_up.date_precision
-    if previous.place is None:
-        previous.place, previous.geo_precision = follow_up.place, follow_up.geo_precision
-
-
 def _focus_group(
     masked: MaskedSentence, seen: set[str], previous: LocalEntity | None
 ) -> LocalEntity | None:
@@ -443,12 +632,23 @@ def _focus_group(
     return first
 
 
+def _document_focus(mentions: list[MentionSpan]) -> list[str]:
+    """The countries of the document's places, most mentioned first."""
+    counts: dict[str, int] = {}
+    for mention in mentions:
+        place = mention.entity.place
+        if place is not None and place.country:
+            counts[place.country] = counts.get(place.country, 0) + 1
+    return sorted(counts, key=lambda c: -counts[c])
+
+
 def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     """Everything one annotated document states: entities, mentions, claims and events."""
     lex = load_lexicons()
     mentions, registry = resolve_mentions(doc, document.id)
     attributions = sentence_attributions(doc, mentions, lex)
     all_dates = find_dates(document.text, parse_anchor(document.published))
+    arguments = DocumentArguments(registry, mentions, _document_focus(mentions))
     claims: list[ClaimRecord] = []
     events: list[EventRecord] = []
     last_person: LocalEntity | None = None
@@ -474,36 +674,65 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             for m in sent_mentions
             if m.entity.type == "person" and (speaker is None or m.entity.id != speaker.id)
         ]
+        arguments.last_group, arguments.last_person = last_group, last_person
         last_person = people[-1] if people else last_person
         last_group = _focus_group(masked, seen_groups, last_group)
         seen_groups.update(e.id for e in masked.entities if e.type in GROUP_TYPES)
         for draft in find_events(sent, masked, lex):
+            trigger = _read_participants(sent, draft, masked, arguments) if draft.trigger else None
             record = _event_record(
-                document, sent, draft, masked.entities, sent_mentions, attribution, dates
+                document, sent, draft, masked.entities, sent_mentions, attribution, dates, trigger
             )
             for participant in record.participants:
                 if participant.entity in killed:
                     participant.role = "victim"
             present = {p.entity for p in record.participants}
             record.participants.extend(Participant(k, "victim") for k in sorted(killed - present))
-            if draft.back_reference and events:
-                _merge_back_reference(events[-1], record)
-            elif draft.event_type and _worth_keeping(record):
+            places = {e.id: e for e in registry.by_key.values() if e.place is not None}
+            generic, unidentified = _generic_ids(registry)
+            if not draft.event_type:
+                if draft.back_reference and events:
+                    merge(events[-1], record, places, unidentified)
+                continue
+            earlier = antecedent(
+                events,
+                record,
+                is_definite(trigger) or (draft.back_reference and bool(events)),
+                places,
+                generic,
+            )
+            if earlier is not None:
+                merge(earlier, record, places, unidentified)
+            elif _worth_keeping(record):
                 events.append(record)
-        claims.extend(_responsibility_claims(document, sent, masked, attribution, events, lex))
+        _, unidentified = _generic_ids(registry)
+        claims.extend(_perpetrators(document, sent, masked, attribution, events, lex, unidentified))
         # A denial already carried by a relation or fate of the sentence needs no other claim.
         if not any(c.certainty == "denied" for c in sentence_claims):
             claims.extend(_denial_claims(document, sent, masked, attribution, events))
-    claims.extend(claims_from_events(events, registry_types(mentions)))
+    types = registry_types(mentions)
+    types.update({e.id: e.type for e in registry.by_key.values()})
+    claims.extend(claims_from_events(events, types))
     claims.extend(derived_claims(doc, registry))
     return Extraction(
         document=document,
         entities=entity_records(registry),
-        mentions=mention_records(mentions),
+        mentions=mention_records(sorted(mentions + arguments.made, key=lambda m: m.start)),
         claims=claims,
         events=events,
         extractor=extractor_version(),
     )
+
+
+def _generic_ids(registry: DocumentEntities) -> tuple[set[str], set[str]]:
+    """(every actor named by kind or a thing, the unidentified armed groups among them)."""
+    generic = {
+        e.id for e in registry.by_key.values() if e.key.startswith(("generic:", "property:"))
+    }
+    unidentified = {
+        e.id for e in registry.by_key.values() if e.key.startswith("generic:unidentified:")
+    }
+    return generic, unidentified
 
 
 class Extractor:
