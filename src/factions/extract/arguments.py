@@ -53,6 +53,8 @@ class Kind:
     name: str
     words: frozenset[str]
     roles: frozenset[str] | None
+    # Only with a country word beside the noun ("Turkish warplanes").
+    explicit_country: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class ArgumentWords:
     undergo_verbs: frozenset[str]
     outcome_verbs: frozenset[str]
     light_verbs: frozenset[str]
+    aim_verbs: frozenset[str]
     fight_verbs: frozenset[str]
     target_preps: frozenset[str]
     of_nouns: frozenset[str]
@@ -92,12 +95,13 @@ class ArgumentWords:
             return WOUNDED
         return TARGET
 
-    def kind_of(self, words: str, role: str) -> Kind | None:
-        """The generic kind a noun (or "armed men") names in this role, if any."""
-        for kind in self.kinds:
-            if words in kind.words and (kind.roles is None or role in kind.roles):
-                return kind
-        return None
+    def kinds_of(self, words: str, role: str) -> list[Kind]:
+        """The generic kinds a noun (or "armed men") may name in this role, first first."""
+        return [
+            kind
+            for kind in self.kinds
+            if words in kind.words and (kind.roles is None or role in kind.roles)
+        ]
 
 
 @lru_cache(maxsize=1)
@@ -111,6 +115,7 @@ def argument_words() -> ArgumentWords:
         undergo_verbs=frozenset(verbs["undergo"]),
         outcome_verbs=frozenset(verbs["outcome"]),
         light_verbs=frozenset(verbs["light"]),
+        aim_verbs=frozenset(verbs["aim"]),
         fight_verbs=frozenset(verbs["fight"]),
         target_preps=frozenset(preps["target"]),
         of_nouns=frozenset(preps["of_nouns"]),
@@ -124,6 +129,7 @@ def argument_words() -> ArgumentWords:
                 k["name"],
                 frozenset(k["words"]),
                 frozenset(k["roles"]) if "roles" in k else None,
+                bool(k.get("explicit_country", False)),
             )
             for k in data["kind"]
         ),
@@ -205,18 +211,29 @@ class ArgumentReader:
 
     # --- phrases to entities ----------------------------------------------------------------
 
+    def _country_word(self, head: Token) -> str | None:
+        """A demonym or country named in the phrase before its noun ("Russian forces",
+        "Pakistan army troops")."""
+        geocoder = get_geocoder()
+        for token in head.subtree:
+            if token.i >= head.i:
+                break
+            if token.dep_ not in {"amod", "compound", "nmod", "poss"}:
+                continue
+            mention = self.ctx.by_token.get(token.i)
+            if mention and mention.entity.type == "country" and mention.entity.place:
+                return mention.entity.place.country
+            code = geocoder.demonym_country(token.text) if token.text[:1].isupper() else None
+            if code:
+                return code
+        return None
+
     def _country(self, head: Token) -> str | None:
         """The country of a generic actor: a demonym or country before the noun ("Russian
-        forces", "Nigerian police"), else a place of the sentence, else the document's."""
-        geocoder = get_geocoder()
-        for child in head.children:
-            if child.dep_ in {"amod", "compound", "nmod", "poss"} and child.i < head.i:
-                code = geocoder.demonym_country(child.text)
-                mention = self.ctx.by_token.get(child.i)
-                if code:
-                    return code
-                if mention and mention.entity.type == "country" and mention.entity.place:
-                    return mention.entity.place.country
+        forces", "Nigerian police"), else the document's, else one of the sentence's."""
+        code = self._country_word(head)
+        if code:
+            return code
         if self._clause_country is None:
             # Reports are mostly about one country: the document's, else the sentence's.
             self._clause_country = self.ctx.focus[0] if self.ctx.focus else ""
@@ -375,23 +392,73 @@ class ArgumentReader:
             return []
         two = f"{head.doc[head.i - 1].lower_} {lower}" if head.i > 0 else lower
         for surface in (two, lower, lemma):
-            kind = words.kind_of(surface, role)
-            if kind is not None:
+            for kind in words.kinds_of(surface, role):
+                if kind.explicit_country and self._country_word(head) is None:
+                    continue
                 return [self._generic(head, kind)]
         if role == TARGET and head.pos_ == "NOUN" and not head.is_stop:
-            return [self._property(head)]
+            # "a Taliban checkpoint": the group the thing belongs to is attacked too.
+            owners = [e for e in self._owners(head) if e.type in GROUP_TYPES]
+            return [*owners, self._property(head)]
         return []
+
+    def _owners(self, head: Token) -> list[LocalEntity]:
+        """Entities a noun phrase belongs to: named before the noun or after "of"."""
+        found: list[LocalEntity] = []
+        for child in head.children:
+            if child.dep_ in {"compound", "amod", "nmod", "poss"} and child.i < head.i:
+                tokens: Iterable[Token] = child.subtree
+            elif child.dep_ == "prep" and child.lower_ == "of":
+                tokens = child.subtree
+            else:
+                continue
+            for token in tokens:
+                entity = self.ctx.entity_at(token)
+                if entity is not None and entity not in found:
+                    found.append(entity)
+        return found
 
     # --- clauses ----------------------------------------------------------------------------
 
     def read(self, trigger: Token, event_type: str = "") -> Arguments:
         """The participants of the event a trigger word names."""
+        # "artillery shelling", "mortar fire": a modifier stands for the noun it modifies.
+        while trigger.dep_ == "compound" and trigger.head.pos_ in {"NOUN", "PROPN"}:
+            trigger = trigger.head
         if trigger.pos_ in {"VERB", "AUX"} or trigger.tag_.startswith("VB"):
             self._verb(trigger)
         else:
             self._noun(trigger)
+        self._aims(trigger)
+        self._fill_unidentified(event_type)
         self._clean()
         return self.found
+
+    def _aims(self, trigger: Token) -> None:
+        """ "a blast targeting a convoy", "shelling that hit a house": what it was aimed at."""
+        heads = [trigger]
+        if trigger.head.pos_ in {"VERB", "AUX"} and trigger.dep_ in _OBJECTS | _SUBJECTS:
+            heads.append(trigger.head)
+        for head in heads:
+            for child in head.children:
+                if (
+                    child.dep_ in {"acl", "advcl", "xcomp", "relcl", "conj"}
+                    and child.lemma_.lower() in self.words.aim_verbs
+                ):
+                    for obj in child.children:
+                        if obj.dep_ in _OBJECTS:
+                            self.found.add(TARGET, self.entities(obj, TARGET))
+
+    def _fill_unidentified(self, event_type: str) -> None:
+        """An explosion or an attack on civilians that names nobody behind it was carried out
+        by someone: ACLED's "Unidentified Armed Group"."""
+        if self.found.actors or event_type not in {
+            "Explosions/Remote violence",
+            "Violence against civilians",
+        }:
+            return
+        kind = next(k for k in self.words.kinds if k.kind == "unidentified")
+        self.found.actors.append(self._generic(self.sent.root, kind, mention=False))
 
     def _subject_of(self, verb: Token) -> list[Token]:
         """The subject of a verb, or of the verb it is coordinated with or depends on."""
@@ -443,6 +510,15 @@ class ArgumentReader:
                 self.found.add(object_role, self.entities(obj, object_role))
         for child in verb.children:
             self._preposition(child, lemma, object_role)
+        # "three civilians were wounded when a bomb exploded": the main clause tells whom the
+        # event of the subordinate clause harmed.
+        head = verb.head
+        if (
+            verb.dep_ == "advcl"
+            and head.pos_ in {"VERB", "AUX"}
+            and words.harms(head.lemma_.lower())
+        ):
+            self._harmed_by(head)
         # "stormed the village and killed twelve villagers": one happening, told by two verbs
         # sharing their subject.
         for conj in verb.children:
@@ -500,13 +576,30 @@ class ArgumentReader:
             ):
                 for pobj in _pobjs(child):
                     self.found.add(harmed_role, self.entities(pobj, harmed_role))
-            elif child.dep_ == "prep" and child.lower_ in words.target_preps - {"with"}:
+            elif child.dep_ == "prep" and child.lower_ in words.target_preps:
+                if child.lower_ == "with" and lemma not in words.fight_verbs:
+                    continue
                 for pobj in _pobjs(child):
                     self.found.add(TARGET, self.entities(pobj, TARGET))
             elif child.dep_ == "prep" and child.lower_ == "between":
                 self._between(child)
+            elif child.dep_ == "acl" and child.pos_ == "VERB":
+                # "shells fired by Pakistani forces at a post": the reduced relative's agent.
+                for grandchild in child.children:
+                    if grandchild.dep_ == "agent" or (
+                        grandchild.dep_ == "prep" and grandchild.lower_ == "by"
+                    ):
+                        for pobj in _pobjs(grandchild):
+                            self.found.add(ACTOR, self.entities(pobj, ACTOR))
+                    elif grandchild.dep_ == "prep" and grandchild.lower_ in words.target_preps:
+                        if grandchild.lower_ == "with":
+                            continue
+                        for pobj in _pobjs(grandchild):
+                            self.found.add(TARGET, self.entities(pobj, TARGET))
             elif child.dep_ in {"poss", "compound", "amod", "nmod"}:
-                entity = self.ctx.entity_at(child)
+                entity = next(
+                    (e for t in child.subtree if (e := self.ctx.entity_at(t)) is not None), None
+                )
                 if entity is None and child.dep_ == "poss" and child.lower_ in {"its", "their"}:
                     entity = self._group_before(noun)
                 if entity is None and child.dep_ in {"amod", "compound"}:
@@ -518,6 +611,10 @@ class ArgumentReader:
                 if entity is None or entity.type in {"location", "region", "property"}:
                     continue
                 self.found.add(harmed_role if harmed and child.dep_ == "poss" else ACTOR, [entity])
+        # "artillery units of the federal police shelled ...": a phrase naming the forces that
+        # fire is the actor when it is the subject.
+        if noun.dep_ in _SUBJECTS:
+            self.found.add(ACTOR, [e for e in self._owners(noun) if e.type in GROUP_TYPES])
         self._governing_clause(noun)
 
     def _governing_clause(self, noun: Token) -> None:
@@ -554,19 +651,34 @@ class ArgumentReader:
                 role, passive = VICTIM, True
                 for subject in self._subject_of(verb):
                     self.found.add(VICTIM, self.entities(subject, VICTIM))
+            fight = noun.lemma_.lower() in words.fight_verbs
+            for child in verb.children:
+                # "killed during clashes with the Taliban": the other side of the fight.
+                if child.dep_ == "prep" and child.lower_ == "with" and fight:
+                    for pobj in _pobjs(child):
+                        self.found.add(TARGET, self.entities(pobj, TARGET))
             if passive:
-                for child in verb.children:
-                    if child.dep_ in _PASSIVE_SUBJECTS:
-                        self.found.add(role, self.entities(child, role))
-                    elif child.dep_ == "agent":
-                        for pobj in _pobjs(child):
-                            self.found.add(ACTOR, self.entities(pobj, ACTOR))
+                self._harmed_by(verb)
             elif head.lower_ != "after":
                 for subject in self._subject_of(verb):
                     self.found.add(ACTOR, self.entities(subject, ACTOR))
                 for child in verb.children:
                     if child.dep_ in _OBJECTS:
                         self.found.add(role, self.entities(child, role))
+
+    def _harmed_by(self, verb: Token) -> None:
+        """The people or things a harm verb's clause names: its passive subject (or, for "die",
+        its subject) and its "by" agent."""
+        lemma = verb.lemma_.lower()
+        role = VICTIM if lemma in self.words.undergo_verbs else self.words.object_role(lemma)
+        for child in verb.children:
+            if child.dep_ in _PASSIVE_SUBJECTS or (
+                lemma in self.words.undergo_verbs and child.dep_ in _SUBJECTS
+            ):
+                self.found.add(role, self.entities(child, role))
+            elif child.dep_ == "agent":
+                for pobj in _pobjs(child):
+                    self.found.add(ACTOR, self.entities(pobj, ACTOR))
 
     def _clean(self) -> None:
         """One role per entity: someone harmed is not also the actor; actors are not targets."""

@@ -7,6 +7,7 @@ pipeline and feeds it batches. Nothing here touches the database.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -42,6 +43,7 @@ from factions.extract.relations import (
     find_responsibility,
     mask_sentence,
 )
+from factions.extract.truecase import recase
 from factions.model import (
     ClaimRecord,
     Document,
@@ -735,6 +737,23 @@ def _generic_ids(registry: DocumentEntities) -> tuple[set[str], set[str]]:
     return generic, unidentified
 
 
+def _quoting_original(document: Document, read: str, extraction: Extraction) -> Extraction:
+    """Evidence and mentions quote the document as written, even when it was read recased
+    (`read`: the recased text, same offsets)."""
+    text = document.text
+    if read == text:
+        return extraction
+
+    def quote(evidence: Evidence) -> Evidence:
+        return replace(evidence, text=text[evidence.start : evidence.end])
+
+    for record in [*extraction.claims, *extraction.events]:
+        record.evidence = [quote(e) for e in record.evidence]
+    for mention in extraction.mentions:
+        mention.text = text[mention.start : mention.end]
+    return extraction
+
+
 class Extractor:
     """Owns the spaCy pipeline; extracts documents one by one or in batches."""
 
@@ -751,15 +770,17 @@ class Extractor:
         return extractor_version()
 
     def extract(self, document: Document) -> Extraction:
-        return extract_from_doc(document, self.nlp(document.text))
+        read = recase(document.text)
+        return _quoting_original(document, read, extract_from_doc(document, self.nlp(read)))
 
     def extract_many(self, documents: Iterable[Document]) -> Iterable[Extraction]:
         documents = list(documents)
-        texts = (d.text for d in documents)
-        for document, doc in zip(
-            documents, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True
+        # Text in capitals is read recased, letter for letter (truecase.py).
+        texts = [recase(d.text) for d in documents]
+        for document, read, doc in zip(
+            documents, texts, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True
         ):
-            yield extract_from_doc(document, doc)
+            yield _quoting_original(document, read, extract_from_doc(document, doc))
 
     def extract_safely(self, documents: Sequence[Document]) -> list[Extraction | Exception]:
         """Extract a batch; if it fails, retry one by one so one bad document fails alone."""
