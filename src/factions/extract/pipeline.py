@@ -438,7 +438,13 @@ def _join_perpetrator(
             participant.certainty = grade
             participant.attributed_to = speaker
             participant.evidence = evidence
-        # Someone the event harmed is not its perpetrator.
+        # "Officials blamed the bombing on X": what the parse of a later sentence took for a
+        # target is the perpetrator the sentence names. In the event's own sentence, someone
+        # harmed is not its perpetrator ("police arrested a suspected X member").
+        if participant.role != "actor" and participant.evidence == evidence:
+            participant.role, participant.certainty = "actor", grade
+            participant.attributed_to = speaker
+            drop_unidentified(event, generic_actors)
         return
     event.participants.insert(0, Participant(entity.id, "actor", grade, speaker, evidence))
     drop_unidentified(event, generic_actors)
