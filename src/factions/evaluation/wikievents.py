@@ -531,7 +531,7 @@ def score_document(
             f"{doc.key} {event.id} missed {event.event_type} {event.trigger_text!r} "
             f"«{truncate(sentence)}» {roles}"
         )
-    for index, event in enumerate(ours):
+    for event in ours:
         hits = [g for g in gold if g.scope in MAIN_SCOPE and _overlaps(event.location, g.location)]
         if hits:
             theirs = "; ".join(f"{a.role}={a.text!r}" for g in hits for a in g.event.arguments)

@@ -384,7 +384,8 @@ class ArgumentReader:
         definite = any(
             c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in head.children
         )
-        if definite and (lower in words.anaphors or lemma in words.anaphors) and role == ACTOR:
+        # Only the words listed: "the two groups" is not the group in focus.
+        if definite and lower in words.anaphors and role == ACTOR:
             group = self._group_before(head)
             if group is not None and group.type == "armed_group":
                 return [group]

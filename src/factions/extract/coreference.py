@@ -33,6 +33,9 @@ def is_definite(trigger: Token | None) -> bool:
     head = trigger if trigger.pos_ in {"NOUN", "PROPN"} else None
     if head is None:
         return False
+    # "This was one of two related bombings": a series the event just told belongs to.
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ == "one":
+        return True
     return any(c.dep_ in {"det", "poss"} and c.lower_ in _DEFINITE for c in head.children) or any(
         c.dep_ == "poss" for c in head.children
     )

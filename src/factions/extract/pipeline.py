@@ -462,8 +462,11 @@ def _perpetrators(
     """Claims of responsibility and attributions of the sentence: each makes its group the
     actor of the event it is about (graded `claimed`, `reported`, `alleged`, or `attributed`
     to a named speaker), and a claim of responsibility is also a claim of its own."""
-    claimants = find_responsibility(masked, lex)
     statements = perpetrator_statements(masked)
+    claimants = find_responsibility(masked, lex)
+    claimants += [
+        s.entity for s in statements if s.grade == "claimed" and s.entity not in claimants
+    ]
     if not (claimants or statements):
         return []
     event = _claimed_event(sent, events)
@@ -509,7 +512,11 @@ _FIGHTING_TYPES = vocabulary().armed_event_types
 _ARMED_TYPES = set(vocabulary().armed_types)
 
 
-def claims_from_events(events: list[EventRecord], types: dict[str, str]) -> list[ClaimRecord]:
+def claims_from_events(
+    events: list[EventRecord],
+    types: dict[str, str],
+    generic: set[str] | frozenset[str] = frozenset(),
+) -> list[ClaimRecord]:
     """What events imply about actors: attacker and attacked fight; actors operate where
     they act. Each claim keeps the evidence, certainty and speaker of the sentence that named
     the actor (a claim of responsibility, an attribution), else the event's."""
@@ -534,8 +541,13 @@ def claims_from_events(events: list[EventRecord], types: dict[str, str]) -> list
                     **_actor_grounds(event, actor),
                 )
             )
+        # Who fights whom and where a group operates are read from actors the event's own
+        # sentences state; a claim or an attribution says only who carried it out.
+        # Forces named by kind ("Military Forces of Pakistan" for "soldiers") stand for too
+        # many units to say where they operate or whom they fight.
+        stated = [a for a in armed_actors if a.certainty is None and a.entity not in generic]
         if event.event_type in _FIGHTING_TYPES:
-            for actor in armed_actors:
+            for actor in stated:
                 for target in targets:
                     if target != actor.entity and types.get(target) in _ARMED_TYPES - {"country"}:
                         claims.append(
@@ -553,7 +565,7 @@ def claims_from_events(events: list[EventRecord], types: dict[str, str]) -> list
             and types.get(event.place) in {"location", "region"}
             and event.event_type != "Strategic developments"
         ):
-            for actor in armed_actors:
+            for actor in stated:
                 if types.get(actor.entity) != "country":
                     claims.append(
                         ClaimRecord(
@@ -720,7 +732,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             claims.extend(_denial_claims(document, sent, masked, attribution, events))
     types = registry_types(mentions)
     types.update({e.id: e.type for e in registry.by_key.values()})
-    claims.extend(claims_from_events(events, types))
+    claims.extend(claims_from_events(events, types, _generic_ids(registry)[0]))
     claims.extend(derived_claims(doc, registry))
     return Extraction(
         document=document,
