@@ -36,9 +36,9 @@ the span in the stored text, so "the Afghan army" -> "army"), as the paper's sco
 - "head or coreferent": also a match when our head is the head of any mention coreferent with
   the gold argument (`dev-coref.jsonlines` beside the data file, when present).
 Precision is over our arguments of all our (non-neutral) events, recall over the arguments of
-the gold events in scope. An argument of ours that the document never mentions (a generic actor
-named by kind, "Unidentified Armed Group", with no word for it in the text) has no head and is
-not counted. The misses list, per event of ours on a gold trigger, both argument lists.
+the gold events in scope. People of ours named by kind that the document never mentions (a
+generic actor, "Unidentified Armed Group", with no word for it in the text) have no head and
+are not counted. The misses list, per event of ours on a gold trigger, both argument lists.
 """
 
 from __future__ import annotations
@@ -497,17 +497,13 @@ def score_document(
     mentions: dict[str, list[Location]] = {}
     for m in kb.mentions_by_key.get(doc.key, []):
         mentions.setdefault(m["entity"], []).append((m["document"], m["start"], m["end"]))
-    # An argument is words of the document: an actor we named by kind without a word for it
-    # in the text ("Unidentified Armed Group") has no head to score and is left out.
+    # An argument is words of the document: people we named by kind without a word for them
+    # in the text ("Unidentified Armed Group") have no head to score and are left out.
     our_heads = [
         [
-            (role, heads_of)
+            (role, frozenset(h for h in (heads.of(loc) for loc in mentions.get(entity, [])) if h))
             for role, entity in event.arguments
-            if (
-                heads_of := frozenset(
-                    h for h in (heads.of(loc) for loc in mentions.get(entity, [])) if h
-                )
-            )
+            if entity in mentions or kb.entity_type(entity) != "collective"
         ]
         for event in ours
     ]
