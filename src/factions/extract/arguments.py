@@ -363,6 +363,11 @@ class ArgumentReader:
             return []
         # "Taliban fighters", "IS militants", "members of the FMLN", "its fighters".
         if lower in words.members or lemma in words.members:
+            # A group name right before the noun, however the parse attached it ("IS" read as
+            # a verb).
+            before = self.ctx.entity_at(head.doc[head.i - 1]) if head.i > 0 else None
+            if before is not None and before.type in GROUP_TYPES:
+                return [before]
             for child in head.children:
                 if child.dep_ in {"compound", "nmod", "amod"} or (
                     child.dep_ == "prep" and child.lower_ == "of"

@@ -407,6 +407,25 @@ def _read_participants(
     return trigger
 
 
+def _claimed_by_speaker(
+    record: EventRecord, attribution: Attribution, generic: set[str], unidentified: set[str]
+) -> None:
+    """ "The group claimed its fighters killed five soldiers": a group claiming an event it
+    names no one else for claims it for itself (the toll too is then `claimed`)."""
+    speaker = attribution.speaker
+    if (
+        record.certainty != "claimed"
+        or speaker is None
+        or speaker.type not in {"armed_group"}
+        or any(p.role == "actor" and p.entity not in generic for p in record.participants)
+        or any(p.entity == speaker.id for p in record.participants)
+    ):
+        return
+    evidence = record.evidence[0]
+    record.participants.insert(0, Participant(speaker.id, "actor", "claimed", speaker.id, evidence))
+    drop_unidentified(record, unidentified)
+
+
 def _claimed_event(sent: Span, events: list[EventRecord]) -> EventRecord | None:
     """The event a claim or attribution in this sentence is about: the sentence's own (made
     or merged here), else the document's latest."""
@@ -710,6 +729,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             record.participants.extend(Participant(k, "victim") for k in sorted(killed - present))
             places = {e.id: e for e in registry.by_key.values() if e.place is not None}
             generic, unidentified = _generic_ids(registry)
+            _claimed_by_speaker(record, attribution, generic, unidentified)
             if not draft.event_type:
                 if draft.back_reference and events:
                     merge(events[-1], record, places, unidentified)
