@@ -72,6 +72,7 @@ class ArgumentWords:
     outcome_verbs: frozenset[str]
     light_verbs: frozenset[str]
     aim_verbs: frozenset[str]
+    instrument_verbs: frozenset[str]
     fight_verbs: frozenset[str]
     target_preps: frozenset[str]
     of_nouns: frozenset[str]
@@ -81,6 +82,8 @@ class ArgumentWords:
     kinds: tuple[Kind, ...]
     not_participants: frozenset[str]
     perpetrators: tuple[PerpetratorRule, ...]
+    described_nouns: frozenset[str] = frozenset()
+    described_cues: tuple[tuple[str, str, str], ...] = ()
 
     def harms(self, lemma: str) -> bool:
         """Whether a verb tells what an event did to people or things (kill, wound, die)."""
@@ -116,6 +119,7 @@ def argument_words() -> ArgumentWords:
         outcome_verbs=frozenset(verbs["outcome"]),
         light_verbs=frozenset(verbs["light"]),
         aim_verbs=frozenset(verbs["aim"]),
+        instrument_verbs=frozenset(verbs["instrument"]),
         fight_verbs=frozenset(verbs["fight"]),
         target_preps=frozenset(preps["target"]),
         of_nouns=frozenset(preps["of_nouns"]),
@@ -137,6 +141,10 @@ def argument_words() -> ArgumentWords:
         perpetrators=tuple(
             PerpetratorRule(rule["grade"], tuple(compile_slot_pattern(p) for p in rule["patterns"]))
             for rule in data["perpetrator"]
+        ),
+        described_nouns=frozenset(data["described"]["nouns"]),
+        described_cues=tuple(
+            (cue["lemma"], cue["via"], cue["grade"]) for cue in data["described"]["cue"]
         ),
     )
 
@@ -334,7 +342,12 @@ class ArgumentReader:
         words = self.words
         named = self._named(head)
         if named is not None:
-            return [] if named.type == "property" and role == ACTOR else [named]
+            # A town attacked is where the event happened; a thing never acts.
+            if (named.type == "property" and role == ACTOR) or (
+                role == TARGET and named.type in {"location", "region"}
+            ):
+                return []
+            return [named]
         # "The group's deputy, X, was shot": the apposed name is the one meant.
         for child in head.children:
             if child.dep_ == "appos":
@@ -500,8 +513,9 @@ class ArgumentReader:
                 if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
                     subject = verb.head
                 self.found.add(ACTOR, self.entities(subject, ACTOR))
-        # "soldiers killed in the ambush": a reduced relative's noun is what the verb harmed.
-        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        # "soldiers killed in the ambush": a reduced relative's noun is what the verb harmed
+        # (not "a device detonated at a checkpoint": the weapon).
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and lemma not in words.instrument_verbs:
             self.found.add(object_role, self.entities(verb.head, object_role))
         objects = [c for c in verb.children if c.dep_ in _OBJECTS]
         if not objects:
@@ -750,3 +764,76 @@ def perpetrator_statements(masked: MaskedSentence) -> list[PerpetratorStatement]
                     if entity.type in GROUP_TYPES | {"person", "country"}:
                         found.setdefault(entity.id, PerpetratorStatement(entity, rule.grade))
     return list(found.values())
+
+
+def described_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorStatement]:
+    """Perpetrators the text describes but does not name: "sources attributed the attack to
+    Fulani extremists", "blamed on Maoist rebels". Each becomes an armed group named by the
+    description (the same description is the same group in every document)."""
+    words = argument_words()
+    found: list[PerpetratorStatement] = []
+    for token in sent:
+        for lemma, via, grade in words.described_cues:
+            if token.lemma_.lower() != lemma:
+                continue
+            for head in _described_heads(token, via):
+                entity = _described_group(head, ctx)
+                if entity is not None and all(f.entity is not entity for f in found):
+                    found.append(PerpetratorStatement(entity, grade))
+    return found
+
+
+def _described_heads(verb: Token, via: str) -> list[Token]:
+    heads: list[Token] = []
+    if via in {"to", "on"}:
+        for child in verb.children:
+            if child.dep_ in {"prep", "dative"} and child.lower_ == via:
+                heads += [c for c in child.children if c.dep_ == "pobj"]
+    elif via == "subject":
+        # "sources suspected that X was involved"
+        for clause in verb.children:
+            if clause.dep_ == "ccomp":
+                heads += [c for c in clause.children if c.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS]
+    elif via == "object":
+        heads += [c for c in verb.children if c.dep_ in _OBJECTS]
+    elif via == "claimant" and any(
+        c.dep_ in _OBJECTS and c.lower_ in {"responsibility", "credit"} for c in verb.children
+    ):
+        heads += [c for c in verb.children if c.dep_ in _SUBJECTS]
+    return [h for head in heads for h in _coordinated(head)]
+
+
+def _described_group(head: Token, ctx: DocumentArguments) -> LocalEntity | None:
+    """An armed group named by a description ending in a group noun, with a modifier."""
+    words = argument_words()
+    if ctx.entity_at(head) is not None or head.lower_ not in words.described_nouns:
+        return None
+    modifiers = [
+        c for c in head.children if c.dep_ in {"amod", "compound", "nmod"} and c.i < head.i
+    ]
+    if not modifiers:
+        return None
+    start = min(m.left_edge.i for m in modifiers)
+    span = head.doc[start : head.i + 1]
+    if any(ctx.entity_at(t) is not None for t in span) or span[0].lower_ in {
+        "unknown",
+        "unidentified",
+    }:
+        return None
+    text = span.text
+    entity = ctx.registry.get_or_add(f"armed_group:{normalise_name(text)}", "armed_group", text)
+    entity.aliases.add(text)
+    if not any(m.token_start == start and m.entity is entity for m in ctx.made):
+        ctx.made.append(
+            MentionSpan(
+                start=span.start_char,
+                end=span.end_char,
+                token_start=start,
+                token_end=head.i + 1,
+                text=text,
+                entity=entity,
+                label="ARMED_GROUP",
+                rule="described-perpetrator",
+            )
+        )
+    return entity

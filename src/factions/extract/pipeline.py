@@ -16,6 +16,7 @@ from factions.extract.arguments import (
     Arguments,
     DocumentArguments,
     argument_words,
+    described_perpetrators,
     perpetrator_statements,
 )
 from factions.extract.attribution import Attribution, sentence_attributions
@@ -477,11 +478,16 @@ def _perpetrators(
     events: list[EventRecord],
     lex: Lexicons,
     generic_actors: set[str],
+    arguments: DocumentArguments,
 ) -> list[ClaimRecord]:
     """Claims of responsibility and attributions of the sentence: each makes its group the
     actor of the event it is about (graded `claimed`, `reported`, `alleged`, or `attributed`
     to a named speaker), and a claim of responsibility is also a claim of its own."""
     statements = perpetrator_statements(masked)
+    known = {st.entity.id for st in statements}
+    statements += [
+        st for st in described_perpetrators(sent, arguments) if st.entity.id not in known
+    ]
     claimants = find_responsibility(masked, lex)
     claimants += [
         s.entity for s in statements if s.grade == "claimed" and s.entity not in claimants
@@ -746,7 +752,9 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             elif _worth_keeping(record):
                 events.append(record)
         _, unidentified = _generic_ids(registry)
-        claims.extend(_perpetrators(document, sent, masked, attribution, events, lex, unidentified))
+        claims.extend(
+            _perpetrators(document, sent, masked, attribution, events, lex, unidentified, arguments)
+        )
         # A denial already carried by a relation or fate of the sentence needs no other claim.
         if not any(c.certainty == "denied" for c in sentence_claims):
             claims.extend(_denial_claims(document, sent, masked, attribution, events))
