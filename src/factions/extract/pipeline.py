@@ -6,8 +6,9 @@ pipeline and feeds it batches. Nothing here touches the database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -427,6 +428,89 @@ def _claimed_by_speaker(
     drop_unidentified(record, unidentified)
 
 
+# A claim or an attribution about one event: "for the attack", "to this incident".
+_DEFINITE_EVENT = re.compile(
+    r"\b(?:the|this|that|these|both)\s+(?:\w+\s+)?(?:attacks?|incidents?|bombings?|blasts?|"
+    r"explosions?|killings?|abductions?|kidnappings?|assaults?|raids?|shootings?|ambush(?:es)?|"
+    r"assassinations?|strikes?)\b",
+    re.IGNORECASE,
+)
+
+
+def _event_from_claim(
+    document: Document,
+    sentences: list[Span],
+    sent: Span,
+    context: _DocumentContext,
+) -> EventRecord | None:
+    """The event a claim is about when the report told it in words we read no event from:
+    typed by the first trigger word of the report up to the claim (else as an attack), read
+    from the sentence holding it (else the report's first), with the claim as evidence too."""
+    lex = context.lex
+    # The sentences before the claim: the claim's own words ("no group claimed the attack")
+    # neither type nor grade the event.
+    candidates = [s for s in sentences if s.text.strip() and s.end <= sent.start] or [sent]
+    found = None
+    for rule in lex.triggers:
+        for candidate in candidates:
+            match = rule.regex.search(candidate.text)
+            if match:
+                found = (rule, candidate, match)
+                break
+        if found:
+            break
+    if found is None:
+        rule = next((r for r in lex.triggers if r.regex.search("attack")), None)
+        if rule is None or not candidates:
+            return None
+        found = (rule, candidates[0], None)
+    rule, where, match = found
+    draft = EventDraft(
+        rule.event_type,
+        rule.sub_event_type,
+        match.group(0) if match else "",
+        match.start() if match else 0,
+    )
+    where_mentions = [m for m in context.mentions if where.start <= m.token_start < where.end]
+    masked = mask_sentence(where.text, where.start_char, where_mentions, None)
+    if match:
+        trigger = _read_participants(where, draft, masked, context.arguments)
+    else:
+        # No word for the event: its sentence's main verb tells who did what to whom
+        # ("Assailants shot and killed a police officer").
+        trigger = where.root if where.root.pos_ == "VERB" else None
+        if trigger is not None:
+            draft.trigger, draft.trigger_start = trigger.text, trigger.idx - where.start_char
+            found_args = ArgumentReader(context.arguments, where).read(trigger, rule.event_type)
+            draft.actors = [_index_of(masked, e) for e in found_args.actors]
+            draft.targets = [_index_of(masked, e) for e in found_args.targets]
+            draft.victims = [_index_of(masked, e) for e in found_args.victims]
+            draft.wounded = [_index_of(masked, e) for e in found_args.wounded]
+    record = _event_record(
+        document,
+        where,
+        draft,
+        masked.entities,
+        where_mentions,
+        context.attributions[where.start_char],
+        _sentence_dates(context.dates, where),
+        trigger,
+    )
+    record.rule = f"claim:{rule.sub_event_type}"
+    if where.start_char != sent.start_char:
+        record.evidence.append(_evidence(document, sent))
+    return record
+
+
+@dataclass
+class _DocumentContext:
+    lex: Lexicons
+    mentions: list[MentionSpan]
+    arguments: DocumentArguments
+    attributions: dict[int, Attribution]
+    dates: list[DateMention]
+
+
 def _claimed_event(sent: Span, events: list[EventRecord]) -> EventRecord | None:
     """The event a claim or attribution in this sentence is about: the sentence's own (made
     or merged here), else the document's latest."""
@@ -479,6 +563,7 @@ def _perpetrators(
     lex: Lexicons,
     generic_actors: set[str],
     arguments: DocumentArguments,
+    make_event: Callable[[], EventRecord | None] | None = None,
 ) -> list[ClaimRecord]:
     """Claims of responsibility and attributions of the sentence: each makes its group the
     actor of the event it is about (graded `claimed`, `reported`, `alleged`, or `attributed`
@@ -495,6 +580,12 @@ def _perpetrators(
     if not (claimants or statements):
         return []
     event = _claimed_event(sent, events)
+    if event is None and make_event is not None and _DEFINITE_EVENT.search(sent.text):
+        # "X claimed responsibility for the attack" in a report whose attack we did not read:
+        # the claim makes the event it is about.
+        event = make_event()
+        if event is not None:
+            events.append(event)
     if event is None:
         return []
     evidence = _evidence(document, sent)
@@ -699,7 +790,9 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     last_person: LocalEntity | None = None
     last_group: LocalEntity | None = None
     seen_groups: set[str] = set()
-    for sent in doc.sents:
+    sentences = list(doc.sents)
+    context = _DocumentContext(lex, mentions, arguments, attributions, all_dates)
+    for sent in sentences:
         if not sent.text.strip():
             continue
         sent_mentions = [m for m in mentions if sent.start <= m.token_start < sent.end]
@@ -753,7 +846,17 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                 events.append(record)
         _, unidentified = _generic_ids(registry)
         claims.extend(
-            _perpetrators(document, sent, masked, attribution, events, lex, unidentified, arguments)
+            _perpetrators(
+                document,
+                sent,
+                masked,
+                attribution,
+                events,
+                lex,
+                unidentified,
+                arguments,
+                lambda sent=sent: _event_from_claim(document, sentences, sent, context),
+            )
         )
         # A denial already carried by a relation or fate of the sentence needs no other claim.
         if not any(c.certainty == "denied" for c in sentence_claims):
