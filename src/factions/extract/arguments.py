@@ -795,7 +795,18 @@ def _described_heads(verb: Token, via: str) -> list[Token]:
             if clause.dep_ == "ccomp":
                 heads += [c for c in clause.children if c.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS]
     elif via == "object":
-        heads += [c for c in verb.children if c.dep_ in _OBJECTS]
+        for obj in (c for c in verb.children if c.dep_ in _OBJECTS):
+            # "suspected the involvement of Fulani extremists"
+            if obj.lower_ in {"involvement", "role", "hand", "participation"}:
+                heads += [
+                    p
+                    for c in obj.children
+                    if c.lower_ == "of"
+                    for p in c.children
+                    if p.dep_ == "pobj"
+                ]
+            else:
+                heads.append(obj)
     elif via == "claimant" and any(
         c.dep_ in _OBJECTS and c.lower_ in {"responsibility", "credit"} for c in verb.children
     ):

@@ -614,6 +614,10 @@ def _perpetrators(
         # The statement grades itself: hedges elsewhere in the sentence ("no group claimed
         # responsibility; sources attributed it to X") are about other clauses.
         grade = statement.grade
+        # "sources attributed the attack to X, which denied involvement": a contested
+        # attribution is an allegation.
+        if grade == "reported" and attribution.certainty == "denied":
+            grade = "alleged"
         if speaker and grade == "reported":
             grade = "attributed"
         _join_perpetrator(event, statement.entity, grade, speaker, evidence, generic_actors)
