@@ -497,6 +497,12 @@ def _event_from_claim(
         trigger,
     )
     record.rule = f"claim:{rule.sub_event_type}"
+    if record.date is None:
+        # The report's own date line is the happening's date when the sentence gives none.
+        before = [d for d in context.dates if d.value and d.start < sent.start_char]
+        plain = [d for d in before if d.relation not in {"since", "until", "before", "after"}]
+        if plain and plain[0].value:
+            record.date, record.date_precision = plain[0].value.iso, plain[0].value.precision
     if where.start_char != sent.start_char:
         record.evidence.append(_evidence(document, sent))
     return record
