@@ -508,6 +508,45 @@ def _event_from_claim(
     return record
 
 
+def _event_from_lede(
+    document: Document,
+    sentences: list[Span],
+    sent: Span,
+    context: _DocumentContext,
+    mention: EventRecord,
+) -> EventRecord | None:
+    """The event a definite mention ("in the attack") refers back to when no event of the
+    report was read: told by the report's first sentence with a verb, typed as the mention."""
+    lede = next(
+        (s for s in sentences if s.end <= sent.start and s.text.strip() and s.root.pos_ == "VERB"),
+        None,
+    )
+    if lede is None:
+        return None
+    draft = EventDraft(
+        mention.event_type, mention.sub_event_type, lede.root.text, lede.root.idx - lede.start_char
+    )
+    lede_mentions = [m for m in context.mentions if lede.start <= m.token_start < lede.end]
+    masked = mask_sentence(lede.text, lede.start_char, lede_mentions, None)
+    found = ArgumentReader(context.arguments, lede).read(lede.root, mention.event_type)
+    draft.actors = [_index_of(masked, e) for e in found.actors]
+    draft.targets = [_index_of(masked, e) for e in found.targets]
+    draft.victims = [_index_of(masked, e) for e in found.victims]
+    draft.wounded = [_index_of(masked, e) for e in found.wounded]
+    record = _event_record(
+        document,
+        lede,
+        draft,
+        masked.entities,
+        lede_mentions,
+        context.attributions[lede.start_char],
+        _sentence_dates(context.dates, lede),
+        lede.root,
+    )
+    record.rule = f"lede:{mention.sub_event_type}"
+    return record
+
+
 @dataclass
 class _DocumentContext:
     lex: Lexicons
@@ -843,13 +882,14 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                 if draft.back_reference and events:
                     merge(events[-1], record, places, unidentified)
                 continue
-            earlier = antecedent(
-                events,
-                record,
-                is_definite(trigger) or (draft.back_reference and bool(events)),
-                places,
-                generic,
-            )
+            definite = is_definite(trigger) or draft.back_reference
+            earlier = antecedent(events, record, definite and bool(events), places, generic)
+            if earlier is None and definite and not events:
+                # "Three soldiers were killed in the attack": the attack was told before, in
+                # words we read no event from; the report's lede tells it.
+                earlier = _event_from_lede(document, sentences, sent, context, record)
+                if earlier is not None:
+                    events.append(earlier)
             if earlier is not None:
                 merge(earlier, record, places, unidentified)
             elif _worth_keeping(record):
