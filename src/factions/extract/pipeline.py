@@ -409,6 +409,9 @@ def _read_participants(
     return trigger
 
 
+_VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
 def _claimed_by_speaker(
     record: EventRecord, attribution: Attribution, generic: set[str], unidentified: set[str]
 ) -> None:
@@ -635,9 +638,22 @@ def _perpetrators(
         return []
     evidence = _evidence(document, sent)
     speaker = attribution.speaker.id if attribution.speaker else None
+    # The other violent events of the report done by no one named ("assailants") are the
+    # same incident's parts (an attack and the abduction after it): the claim names their
+    # perpetrator too.
+    unclaimed = [
+        e
+        for e in events
+        if e is not event
+        and e.event_type in _VIOLENT_TYPES
+        and not any(p.role == "actor" and p.entity not in generic_actors for p in e.participants)
+    ]
     claims = []
     for actor in claimants:
-        _join_perpetrator(event, actor, "claimed", speaker or actor.id, evidence, generic_actors)
+        for joined in [event, *unclaimed]:
+            _join_perpetrator(
+                joined, actor, "claimed", speaker or actor.id, evidence, generic_actors
+            )
         claims.append(
             ClaimRecord(
                 subject=actor.id,
@@ -665,7 +681,8 @@ def _perpetrators(
             grade = "alleged"
         if speaker and grade == "reported":
             grade = "attributed"
-        _join_perpetrator(event, statement.entity, grade, speaker, evidence, generic_actors)
+        for joined in [event, *unclaimed]:
+            _join_perpetrator(joined, statement.entity, grade, speaker, evidence, generic_actors)
     return claims
 
 
