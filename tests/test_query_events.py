@@ -146,7 +146,7 @@ def test_cli_commands_answer_in_json_and_fail_clearly(sample_kb) -> None:
     assert [c["id"] for c in json.loads(claims.output)] == edge["claims"]
     shown = runner.invoke(app, ["claims", edge["claims"][0], "c-nothing", "--db", str(db)])
     assert shown.exit_code == 1 and "no claim has id c-nothing" in shown.output
-    assert "ally_of" in shown.output
+    assert "ally of" in shown.output and "ally_of" not in shown.output
 
 
 def _expected_events(conn, lower, upper, event_type=None) -> set[str]:  # type: ignore[no-untyped-def]

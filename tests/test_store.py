@@ -136,3 +136,46 @@ def test_place_alternatives_reach_the_export(tmp_path: Path) -> None:
         write_jsonl(conn, buffer)
     [row] = [json.loads(line) for line in buffer.getvalue().splitlines()]
     assert row["alternatives"] == ["geonames:2"]
+
+
+def test_an_entity_described_twice_keeps_one_description_whatever_the_order(
+    tmp_path: Path,
+) -> None:
+    spellings = [
+        EntityRecord(id="g-1", type="armed_group", name="eastern valley front", match_key="k"),
+        EntityRecord(id="g-1", type="armed_group", name="Eastern Valley Front", match_key="k"),
+    ]
+    names = set()
+    for number, order in enumerate((spellings, spellings[::-1])):
+        engine = open_database(str(tmp_path / f"kb{number}.db"))
+        for record in order:
+            with engine.begin() as conn:
+                writer.upsert_entities(conn, [record])
+        with engine.connect() as conn:
+            names.add(conn.execute(select(schema.entities.c.name)).scalar_one())
+    assert names == {"Eastern Valley Front"}
+
+
+def test_a_writing_transaction_takes_the_lock_as_it_begins(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from factions.store import writing
+
+    engine = open_database(str(tmp_path / "kb.db"))
+    order: list[str] = []
+
+    def write(name: str) -> None:
+        with writing(engine) as conn:
+            order.append(f"{name} in")
+            time.sleep(0.3)
+            conn.execute(text("SELECT 1"))
+            order.append(f"{name} out")
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Never both inside at once: the second waited for the first to commit.
+    assert order[1].endswith("out") and order[3].endswith("out")

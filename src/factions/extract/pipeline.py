@@ -935,7 +935,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     return Extraction(
         document=document,
         entities=entity_records(registry),
-        mentions=mention_records(sorted(mentions + arguments.made, key=lambda m: m.start)),
+        mentions=mention_records([*mentions, *registry.absorbed, *arguments.made]),
         claims=claims,
         events=events,
         extractor=extractor_version(),
