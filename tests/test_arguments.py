@@ -144,3 +144,23 @@ def test_text_in_capitals_is_read_recased_and_quoted_as_written() -> None:
     )
     result, _, _ = _read(text)
     assert all(e.text in text for event in result.events for e in event.evidence)
+
+
+def test_a_perpetrator_described_not_named_is_a_group_of_its_own() -> None:
+    result, names, types = _read(
+        "Gunmen attacked a village in Benue on Sunday, killing six farmers. No group claimed "
+        "responsibility; however, sources attributed the attack to Fulani extremists."
+    )
+    carried = _carried_out(result, names)
+    assert carried == {"Fulani extremists": "reported"}
+    actor = next(p.entity for p in result.events[0].participants if p.role == "actor")
+    assert types[actor] == "armed_group"
+
+
+def test_a_claim_makes_the_event_told_in_words_read_as_no_trigger() -> None:
+    result, names, _ = _read(
+        "Assailants shot a shopkeeper in Kidal on Monday. The Maoists claimed responsibility "
+        "for the attack."
+    )
+    assert len(result.events) == 1
+    assert _roles(result.events[0], names)["actor"] == ["Maoists"]

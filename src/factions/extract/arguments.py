@@ -83,6 +83,7 @@ class ArgumentWords:
     not_participants: frozenset[str]
     perpetrators: tuple[PerpetratorRule, ...]
     described_nouns: frozenset[str] = frozenset()
+    movements: frozenset[str] = frozenset()
     described_cues: tuple[tuple[str, str, str], ...] = ()
 
     def harms(self, lemma: str) -> bool:
@@ -143,6 +144,7 @@ def argument_words() -> ArgumentWords:
             for rule in data["perpetrator"]
         ),
         described_nouns=frozenset(data["described"]["nouns"]),
+        movements=frozenset(data["described"]["movements"]),
         described_cues=tuple(
             (cue["lemma"], cue["via"], cue["grade"]) for cue in data["described"]["cue"]
         ),
@@ -817,14 +819,20 @@ def _described_heads(verb: Token, via: str) -> list[Token]:
 def _described_group(head: Token, ctx: DocumentArguments) -> LocalEntity | None:
     """An armed group named by a description ending in a group noun, with a modifier."""
     words = argument_words()
-    if ctx.entity_at(head) is not None or head.lower_ not in words.described_nouns:
+    if ctx.entity_at(head) is not None:
+        return None
+    # "separatists", "Maoists": a movement named by its noun alone.
+    movement = head.lower_ in words.movements or (
+        head.tag_ in {"NNPS", "NNS"} and head.text[:1].isupper() and not head.is_sent_start
+    )
+    if head.lower_ not in words.described_nouns and not movement:
         return None
     modifiers = [
         c for c in head.children if c.dep_ in {"amod", "compound", "nmod"} and c.i < head.i
     ]
-    if not modifiers:
+    if not modifiers and not movement:
         return None
-    start = min(m.left_edge.i for m in modifiers)
+    start = min([m.left_edge.i for m in modifiers] + [head.i])
     span = head.doc[start : head.i + 1]
     if any(ctx.entity_at(t) is not None for t in span) or span[0].lower_ in {
         "unknown",
