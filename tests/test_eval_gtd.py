@@ -227,3 +227,14 @@ def test_real_rows() -> None:
     assert scores.city_person_org.total == scores.city_place.total
     figures = gtd_figures(scores)
     assert figures and all(0.0 <= v <= 1.0 and not math.isnan(v) for v in figures.values())
+
+
+def test_claim_status_reads_the_grade_of_who_did_it() -> None:
+    alleged = {"predicate": "carried_out", "polarity": True, "certainty": "alleged"}
+    reported = {"predicate": "carried_out", "polarity": True, "certainty": "reported"}
+    claimed = {"predicate": "carried_out", "polarity": True, "certainty": "claimed"}
+    asserted_event = [{"certainty": "asserted"}]
+    assert claim_status_of_ours(asserted_event, [alleged]) == "alleged"
+    # Unnamed sources attributing an attack are reports, not suspicion (GTD's guncertain1).
+    assert claim_status_of_ours(asserted_event, [reported]) == "neither"
+    assert claim_status_of_ours(asserted_event, [claimed, alleged]) == "claimed"

@@ -146,3 +146,11 @@ def test_real_documents() -> None:
     assert micro.predicted_right <= micro.predicted and micro.gold_found <= micro.gold
     figures = muc4_figures(scores)
     assert figures and all(0.0 <= v <= 1.0 and not math.isnan(v) for v in figures.values())
+
+
+def test_people_named_by_kind_fill_their_roles() -> None:
+    assert role_of("actor", "collective") == "perp_individual_id"
+    assert role_of("target", "property") == "phys_tgt_id"
+    # MUC-4's human targets are names; a town is the incident's location, not a target.
+    assert role_of("victim", "collective") is None
+    assert role_of("target", "location") is None

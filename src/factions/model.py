@@ -123,6 +123,12 @@ class ClaimRecord:
 class Participant:
     entity: str
     role: str
+    # Where extraction learned this participant when it is not the event's own sentence (a
+    # claim of responsibility, an attribution, a later detail) and how firmly the text says
+    # it. Kept inside extraction for the claims it derives; the export shows `entity`/`role`.
+    certainty: str | None = None
+    attributed_to: str | None = None
+    evidence: Evidence | None = None
 
 
 @dataclass

@@ -28,7 +28,9 @@ Figures (each `right/total`):
     participants;
   * generic actors, "Protesters (X)", "Rioters (X)", "Civilians (X)", "Unidentified Armed
     Group (X)": matched when our participant names that kind of people (the last word of its
-    name is one of the kind's words in `acled.toml`). They are also counted separately, so the
+    name, or of the name without a parenthesised qualifier, is one of the kind's words in
+    `acled.toml`), or its name is the kind's as ACLED writes it ("Unidentified Armed Group").
+    They are also counted separately, so the
     figures show state, named and generic actors apart.
 - by-type: per ACLED event type, events found and types agreeing, and the top confusions
   (ACLED type -> our type, "no event" when we found none).
@@ -156,7 +158,14 @@ def actor_matches(index: EntityIndex, actor: AcledActor, entity_id: str) -> bool
         if entity_type in PLACE_TYPES:
             return False
         words = set(eval_table("acled.toml")["generic"][actor.generic or ""]["words"])
-        return any((fold(name).split() or [""])[-1] in words for name in index.kb.names(entity_id))
+        # "Civilians (Mali)": a country qualifier is not the kind of people; a participant
+        # named as ACLED names the kind ("Unidentified Armed Group") is that kind too.
+        gold = fold(_QUALIFIER.sub(r"\1", actor.raw))
+        return any(
+            (fold(alternative).split() or [""])[-1] in words or fold(alternative) == gold
+            for name in index.kb.names(entity_id)
+            for alternative in name_alternatives(name)
+        )
     same_country = actor.kind == "state" and index.country(entity_id) == actor.country
     if same_country and entity_type in {"state_force", "country"}:
         return True

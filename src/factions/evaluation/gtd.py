@@ -37,7 +37,10 @@ Figures (each `right/total`):
   `guncertain1`=1, else "neither". Ours is "claimed" when one of the document's events has
   certainty `claimed` or a `claimed_responsibility_for` claim (polarity true) comes from it,
   else "alleged" when an event has certainty `alleged`, else "neither". Agreement is over all
-  rows; the claimed and alleged classes also get precision/recall/F1.
+  rows; the claimed and alleged classes also get precision/recall/F1. A `carried_out` claim
+  graded `claimed` or `alleged` counts as well: the grade of who did it lives on the claim
+  about the perpetrator (with the sentence that says so), not on the event, which the text
+  may state as fact ("Assailants attacked ...; sources suspected X").
 - city recognised as a place: of the summaries that contain the gold `city` string, the share
   where a mention covering it (or any mention of an entity named so) resolves to a place
   entity (location, country, region), and, separately, the share where such a mention
@@ -313,12 +316,22 @@ def wounded_count(event: dict[str, Any]) -> int | None:
 
 
 def claim_status_of_ours(events: list[dict[str, Any]], claims: list[dict[str, Any]]) -> str:
-    """ "claimed", "alleged" or "neither" for our records of one document."""
+    """ "claimed", "alleged" or "neither" for our records of one document: an event graded so,
+    or a claim about who carried it out graded so (a claim of responsibility is "claimed")."""
+    perpetrators = [
+        c
+        for c in claims
+        if c["predicate"] in {"claimed_responsibility_for", "carried_out"}
+        and c.get("polarity", True)
+    ]
     if any(e.get("certainty") == "claimed" for e in events) or any(
-        c["predicate"] == "claimed_responsibility_for" and c.get("polarity", True) for c in claims
+        c["predicate"] == "claimed_responsibility_for" or c.get("certainty") == "claimed"
+        for c in perpetrators
     ):
         return "claimed"
-    if any(e.get("certainty") == "alleged" for e in events):
+    if any(e.get("certainty") == "alleged" for e in events) or any(
+        c.get("certainty") == "alleged" for c in perpetrators
+    ):
         return "alleged"
     return "neither"
 

@@ -8,10 +8,14 @@ takes the first ones for a headline. Nothing else is changed: the text stays in 
 Our fillers come from the document's own event records (see `external.py`), one filler per
 entity and role, written as the entity's mentions in the document (its name when it has none):
 
-- participant `actor`: `perp_individual_id` when the entity is a person, `perp_organization_id`
-  when it is an armed group, organisation or state force (places are left out);
-- participant `target`: `hum_tgt_name` when the entity is a person, `phys_tgt_id` otherwise;
-- participants `victim` and `wounded`: `hum_tgt_name`;
+- participant `actor`: `perp_individual_id` when the entity is a person or a collective (people
+  named by kind: "guerrillas"), `perp_organization_id` when it is an armed group, organisation
+  or state force (places are left out);
+- participants `target`, `victim`, `wounded`: `hum_tgt_name` when the entity is a person;
+  `target` is `phys_tgt_id` when it is a thing (property, an organisation); groups of
+  people harmed are no filler (MUC-4's human targets are names; see `role_of`);
+- people named by kind that the document never mentions (a generic actor with no word in
+  the text, "Unidentified Armed Group") fill nothing;
 - `incident_instrument_id`: we extract no weapons, so every gold instrument is a miss; the
   micro average is also given without this role.
 
@@ -147,15 +151,23 @@ class MucScores:
 
 
 def role_of(role: str, entity_type: str | None) -> str | None:
-    """The MUC-4 role our participant role and entity type answer (None: not a filler)."""
+    """The MUC-4 role our participant role and entity type answer (None: not a filler).
+
+    MUC-4's individual perpetrators are people, named or described ("guerrillas"), its
+    organisations named groups and forces; its human targets are people's names, its physical
+    targets things. So an actor that is a person or a `collective` (people named by kind) is a
+    PerpInd, an armed group, organisation or state force a PerpOrg; a target or victim that is a
+    person is a HumTgt, a target that is a thing (`property`, an organisation's premises) a
+    PhysTgt (a town is the incident's location, not a target); a group of people harmed has no
+    MUC-4 role."""
     if role == "actor":
-        if entity_type == "person":
+        if entity_type in {"person", "collective"}:
             return "perp_individual_id"
         return "perp_organization_id" if entity_type in ACTOR_TYPES else None
-    if role == "target":
-        return "hum_tgt_name" if entity_type == "person" else "phys_tgt_id"
-    if role in {"victim", "wounded"}:
+    if entity_type == "person" and role in {"target", "victim", "wounded"}:
         return "hum_tgt_name"
+    if role == "target" and entity_type in {"property", "organization"}:
+        return "phys_tgt_id"
     return None
 
 
@@ -174,6 +186,10 @@ def predicted_fillers(kb: ExportedKnowledgeBase, key: str) -> dict[str, list[lis
             if participant["role"] == "actor" and entity_type in PLACE_TYPES:
                 continue
             role = role_of(participant["role"], entity_type)
+            # A filler is words of the document: people we named by kind without a word for
+            # them in the text ("Unidentified Armed Group") fill nothing.
+            if entity not in surfaces and entity_type == "collective":
+                continue
             if role is not None and entity not in fillers[role]:
                 fillers[role][entity] = surfaces.get(entity) or [kb.name(entity)]
     return {role: list(by_entity.values()) for role, by_entity in fillers.items()}

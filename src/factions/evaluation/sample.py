@@ -31,6 +31,7 @@ from factions.vocabulary import vocabulary
 
 SYMMETRIC = vocabulary().symmetric
 PLACE_TYPES = set(vocabulary().place_types)
+UNNAMED_TYPES = {"collective", "property"}
 NEAR_KM = 161.0
 
 
@@ -144,11 +145,13 @@ def _score_entities(gold: list[dict], kb: KnowledgeBase, scores: SampleScores) -
     for gold_name, entry in gold_by_name.items():
         for doc_key in entry["docs"]:
             gold_pairs.add((kb.doc_keys.get(doc_key, doc_key), gold_name))
+    # The gold lists named entities: people named by kind ("protesters") and things attacked
+    # ("a checkpoint") are event participants, not names, and are not scored here.
     ours: set[tuple[str, str]] = {
         (doc_id, entity_id)
         for doc_id, mentions in kb.mentions.items()
         for entity_id, *_ in mentions
-        if entity_id in kb.entities
+        if entity_id in kb.entities and kb.entities[entity_id]["type"] not in UNNAMED_TYPES
     }
     gold_docs = {d for d, _ in gold_pairs}
     matched_ours: set[tuple[str, str]] = set()

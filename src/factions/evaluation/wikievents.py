@@ -36,7 +36,9 @@ the span in the stored text, so "the Afghan army" -> "army"), as the paper's sco
 - "head or coreferent": also a match when our head is the head of any mention coreferent with
   the gold argument (`dev-coref.jsonlines` beside the data file, when present).
 Precision is over our arguments of all our (non-neutral) events, recall over the arguments of
-the gold events in scope.
+the gold events in scope. People of ours named by kind that the document never mentions (a
+generic actor, "Unidentified Armed Group", with no word for it in the text) have no head and
+are not counted. The misses list, per event of ours on a gold trigger, both argument lists.
 """
 
 from __future__ import annotations
@@ -495,10 +497,13 @@ def score_document(
     mentions: dict[str, list[Location]] = {}
     for m in kb.mentions_by_key.get(doc.key, []):
         mentions.setdefault(m["entity"], []).append((m["document"], m["start"], m["end"]))
+    # An argument is words of the document: people we named by kind without a word for them
+    # in the text ("Unidentified Armed Group") have no head to score and are left out.
     our_heads = [
         [
             (role, frozenset(h for h in (heads.of(loc) for loc in mentions.get(entity, [])) if h))
             for role, entity in event.arguments
+            if entity in mentions or kb.entity_type(entity) != "collective"
         ]
         for event in ours
     ]
@@ -522,6 +527,15 @@ def score_document(
             f"{doc.key} {event.id} missed {event.event_type} {event.trigger_text!r} "
             f"«{truncate(sentence)}» {roles}"
         )
+    for event in ours:
+        hits = [g for g in gold if g.scope in MAIN_SCOPE and _overlaps(event.location, g.location)]
+        if hits:
+            theirs = "; ".join(f"{a.role}={a.text!r}" for g in hits for a in g.event.arguments)
+            mine = "; ".join(f"{role}={kb.name(entity)}" for role, entity in event.arguments)
+            scores.misses.append(
+                f"{doc.key} arguments of {event.trigger!r}: gold {theirs or '-'} | ours "
+                f"{mine or '-'} «{truncate(event.evidence)}»"
+            )
     for index in spurious:
         event = ours[index]
         where = "trigger not found in its evidence" if event.location is None else "no gold event"

@@ -1,9 +1,8 @@
 """Events: a trigger word typed with ACLED's categories, with its participants and toll.
 
-Participants come from the masked sentence: an actor just before the trigger (or after "by")
-is the actor, one after "on/against" or right after a verb trigger is the target, people said
-to be killed or wounded are victims or wounded. "Killed in the attack were ..." with no trigger
-of its own adds to the event of the sentence before.
+Participants are read from the dependency parse around the trigger (`arguments.py`, called by
+the pipeline). "Killed in the attack were ..." with no trigger of its own adds its victims to
+the event of the sentence before.
 """
 
 from __future__ import annotations
@@ -77,6 +76,7 @@ class EventDraft:
     targets: list[int] = field(default_factory=list)
     victims: list[int] = field(default_factory=list)
     wounded: list[int] = field(default_factory=list)
+    assoc: list[int] = field(default_factory=list)
     fatalities: Fatalities | None = None
     back_reference: bool = False
 
@@ -124,104 +124,17 @@ def _markers(text: str) -> list[int]:
     return [int(m.group(1)) for m in _MARKER.finditer(text)]
 
 
-def _is_possessor(token: Token) -> bool:
-    return token.dep_ == "poss" or (token.dep_ == "compound" and token.head.dep_ == "poss")
-
-
-def _entities_in(token: Token, masked: MaskedSentence) -> list[int]:
-    """Entity indices within a token's subtree, in text order."""
-    found: list[int] = []
-    for t in token.subtree:
-        index = masked.token_entities.get(t.i)
-        # "loyal to Mullah Omar's successor": a possessor is not the one acting.
-        if index is not None and index not in found and not _is_possessor(t):
-            found.append(index)
-    return found
-
-
-def _first_entity(token: Token, masked: MaskedSentence) -> list[int]:
-    """The head entity of a phrase and the entities coordinated with it."""
-    found = _entities_in(token, masked)
-    if not found:
-        return []
-    first = [found[0]]
-    for t in token.subtree:
-        if t.dep_ == "conj":
-            index = masked.token_entities.get(t.i)
-            if index is not None and index not in first:
-                first.append(index)
-    return first
-
-
-def _parse_participants(trigger: Token, masked: MaskedSentence, draft: EventDraft) -> None:
-    """Actors and targets from the dependency parse around the trigger."""
-    own = masked.token_entities.get(trigger.i)
-    if own is not None:
-        return
-    heads = [trigger]
-    if trigger.pos_ == "NOUN" and trigger.dep_ in {"dobj", "pobj"} and trigger.head.pos_ == "VERB":
-        heads.append(trigger.head)
-    if trigger.dep_ == "compound":
-        # "Taliban mortar fire": the actor modifies the noun the trigger itself modifies.
-        for child in trigger.head.children:
-            if child.dep_ in {"compound", "poss", "amod", "nmod"} and child is not trigger:
-                draft.actors.extend(_first_entity(child, masked))
-    for head in heads:
-        for child in head.children:
-            if child.dep_ in {"nsubj", "agent", "poss", "compound", "amod", "nmod"}:
-                if (
-                    child.dep_ == "agent"
-                    or child.text == "by"
-                    or head is trigger
-                    or child.dep_ == "nsubj"
-                ):
-                    draft.actors.extend(_first_entity(child, masked))
-            elif child.dep_ == "prep" and child.lower_ == "by":
-                draft.actors.extend(_first_entity(child, masked))
-            elif (head is trigger and child.dep_ in {"dobj", "nsubjpass"}) or (
-                head is trigger
-                and child.dep_ == "prep"
-                and child.lower_
-                in {
-                    "on",
-                    "against",
-                    "targeting",
-                    "into",
-                }
-            ):
-                draft.targets.extend(_first_entity(child, masked))
-    if not draft.actors and trigger.pos_ == "VERB":
-        draft.actors.extend(_first_actor_in_clause(trigger, masked))
-    draft.actors = list(dict.fromkeys(draft.actors))
-    draft.targets = [t for t in dict.fromkeys(draft.targets) if t not in draft.actors]
-
-
-def _first_actor_in_clause(trigger: Token, masked: MaskedSentence) -> list[int]:
-    """When the parse gives no subject: the first actor named earlier in the same clause."""
-    start = trigger.sent.start
-    for token in reversed(trigger.sent[: trigger.i - start]):
-        if token.text in {",", ";", ":"} or token.lower_ in {"where", "which", "who", "while"}:
-            start = token.i + 1
-            break
-    for token in trigger.doc[start : trigger.i]:
-        index = masked.token_entities.get(token.i)
-        if index is not None and not _is_possessor(token):
-            return [index]
-    return []
-
-
-def _victims(masked: MaskedSentence, draft: EventDraft) -> None:
-    victims = _VICTIM_LIST.search(masked.text)
-    if victims:
-        draft.victims.extend(_markers(victims.group("list")))
-    pattern = (
-        r"\[\[E(\d+)\]\](?:\s+and\s+\[\[E(\d+)\]\])?\s+(?:was|were)\s+"
-        r"(?:\w+\s+)?(killed|wounded|injured)"
-    )
-    for m in re.finditer(pattern, masked.text):
-        role = draft.victims if m.group(3) == "killed" else draft.wounded
-        role.extend(int(g) for g in m.groups()[:2] if g)
-    draft.actors = [a for a in draft.actors if a not in draft.victims + draft.wounded]
+def trigger_token(sent: Span, draft: EventDraft) -> Token | None:
+    """The trigger's head word: of a multi-word trigger, the word the others depend on
+    ("drone strike" -> strike, "shot dead" -> shot)."""
+    if not draft.trigger:
+        return None
+    first = _trigger_token(sent, sent.start_char + draft.trigger_start)
+    last = _trigger_token(sent, sent.start_char + draft.trigger_start + len(draft.trigger) - 1)
+    if first is None or last is None:
+        return last or first
+    words = sent.doc[first.i : last.i + 1]
+    return words.root
 
 
 def _trigger_token(sent: Span, char: int) -> Token | None:
@@ -245,11 +158,6 @@ def find_events(sent: Span, masked: MaskedSentence, lex: Lexicons) -> list[Event
             trigger=trigger.group(0),
             trigger_start=trigger.start(),
         )
-        # The last word of a multi-word trigger is its head: "drone strike", "U.S. bombing".
-        token = _trigger_token(sent, sent.start_char + trigger.end() - 1)
-        if token is not None:
-            _parse_participants(token, masked, draft)
-        _victims(masked, draft)
         draft.fatalities = fatalities_in(sent.text, lex)
         draft.back_reference = bool(_BACK_REFERENCE.search(masked.text)) and not (
             draft.actors or draft.targets

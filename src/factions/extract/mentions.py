@@ -56,6 +56,8 @@ class LocalEntity:
     aliases: set[str] = field(default_factory=set)
     gazetteer_id: str | None = None
     place: PlaceMatch | None = None
+    # The country of an actor named by kind ("Police Forces of Nigeria"); places have theirs.
+    country: str | None = None
     # The key shared with the same name in other documents, when the id is this document's.
     match_key: str | None = None
     # For people: the side the document puts them on and the actors it ties them to.
@@ -1177,7 +1179,7 @@ def entity_records(registry: DocumentEntities) -> list[EntityRecord]:
                 type=entity.type,
                 name=entity.name,
                 aliases=sorted(entity.aliases - {entity.name}),
-                country=place.country if place else None,
+                country=place.country if place else entity.country,
                 admin1=place.admin1 if place else None,
                 lat=place.lat if place else None,
                 lon=place.lon if place else None,

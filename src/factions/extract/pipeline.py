@@ -8,17 +8,29 @@ database.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from factions.extract.arguments import (
+    ArgumentReader,
+    Arguments,
+    DocumentArguments,
+    argument_words,
+    described_perpetrators,
+    perpetrator_statements,
+)
 from factions.extract.attribution import Attribution, sentence_attributions
+from factions.extract.coreference import antecedent, drop_unidentified, is_definite, merge
 from factions.extract.dates import DateMention, find_dates, parse_anchor
-from factions.extract.events import EventDraft, find_events
+from factions.extract.events import EventDraft, find_events, trigger_token
 from factions.extract.frames import find_parse_relations
 from factions.extract.gazetteer import load_gazetteer
 from factions.extract.lexicons import Lexicons, load_lexicons
 from factions.extract.mentions import (
+    DocumentEntities,
     LocalEntity,
     MentionSpan,
     derived_claims,
@@ -39,6 +51,7 @@ from factions.extract.relations import (
     relation_key,
 )
 from factions.extract.roles import end_roles, ended_validity
+from factions.extract.truecase import recase
 from factions.model import (
     ClaimRecord,
     Document,
@@ -58,7 +71,8 @@ _PLACE_TYPES = set(vocabulary().place_types)
 def extractor_version() -> str:
     """Changes whenever the rules, lexicons or gazetteer that produce records change."""
     lexicons, gazetteer = load_lexicons().version, load_gazetteer().version
-    return f"{EXTRACTOR_NAME}.v{EXTRACTOR_RELEASE}+{lexicons}+g{gazetteer}"
+    arguments = argument_words().version
+    return f"{EXTRACTOR_NAME}.v{EXTRACTOR_RELEASE}+{lexicons}.a{arguments}+g{gazetteer}"
 
 
 def _evidence(document: Document, sent: Span) -> Evidence:
@@ -136,6 +150,64 @@ def _nearest_place(mentions: list[MentionSpan], position: int) -> LocalEntity | 
     after = [m for m in places if m.start >= position]
     chosen = after[0] if after else places[-1]
     return chosen.entity
+
+
+_LOCATIVES = {"in", "at", "near", "outside", "around", "across", "inside", "within", "into", "of"}
+_CLAUSES = {"advcl", "ccomp", "relcl", "conj", "xcomp", "parataxis", "acl", "csubj"}
+_PRECISION_RANK = {"point": 0, "district": 1, "admin1": 2, "country": 3, "region": 4}
+
+
+def _clause_head(trigger: Token) -> Token:
+    """The verb whose clause a trigger belongs to (the trigger itself when it is a verb)."""
+    token = trigger
+    while token.pos_ not in {"VERB", "AUX"} and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def _in_clause(token: Token, head: Token, trigger: Token) -> bool:
+    """Whether a token belongs to the clause of `head` and not to a clause inside it that the
+    trigger is not in ("... in Kabul, where police arrested ..." keeps Kabul for the attack)."""
+    node = token
+    while node.i != head.i:
+        if (
+            node.dep_ in _CLAUSES
+            and node.pos_ in {"VERB", "AUX"}
+            and not (node.left_edge.i <= trigger.i <= node.right_edge.i)
+        ):
+            return False
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return True
+
+
+def _clause_place(
+    mentions: list[MentionSpan], trigger: Token | None, position: int
+) -> LocalEntity | None:
+    """The place of the trigger's clause: of the places named in it, the most precise (the
+    town before its province and country); else the nearest place of the sentence."""
+    places = [m for m in mentions if m.entity.type in _PLACE_TYPES]
+    if not places:
+        return None
+    if trigger is not None:
+        head = _clause_head(trigger)
+        inside = [
+            m
+            for m in places
+            if head.left_edge.i <= m.token_start <= head.right_edge.i
+            and _in_clause(trigger.doc[m.token_start], head, trigger)
+        ]
+        if inside:
+            best = min(
+                inside,
+                key=lambda m: (
+                    _PRECISION_RANK.get(m.entity.place.precision if m.entity.place else "", 5),
+                    abs(m.start - position),
+                ),
+            )
+            return best.entity
+    return _nearest_place(mentions, position)
 
 
 # Verbs that may sit inside a description of a name without making it a statement of its own:
@@ -241,6 +313,10 @@ def _claims_for_sentence(
     return claims
 
 
+# Entity types that cannot be harmed in person: "victims" of these types are targets.
+_THINGS = _PLACE_TYPES | {"property", "organization"}
+
+
 def _event_record(
     document: Document,
     sent: Span,
@@ -249,28 +325,32 @@ def _event_record(
     sent_mentions: list[MentionSpan],
     attribution: Attribution,
     dates: list[DateMention],
+    trigger: Token | None = None,
 ) -> EventRecord:
     participants: list[Participant] = []
 
     def add(indices: list[int], role: str) -> None:
         for index in indices:
             entity = masked_entities[index]
-            if role in {"victim", "wounded"} and entity.type != "person":
-                role_for = "target"
-            else:
-                role_for = role
-            participants.append(Participant(entity.id, role_for))
+            role_for = (
+                "target" if role in {"victim", "wounded"} and entity.type in _THINGS else role
+            )
+            if all(p.entity != entity.id for p in participants):
+                participants.append(Participant(entity.id, role_for))
 
     add(draft.actors, "actor")
-    add(draft.targets, "target")
     add(draft.victims, "victim")
     add(draft.wounded, "wounded")
+    add(draft.targets, "target")
+    add(draft.assoc, "assoc")
     position = sent.start_char + draft.trigger_start
     # "since 2009" bounds a state; the event's own date is a plain one when there is one.
     points = [d for d in dates if d.relation not in {"since", "until", "before", "after"}]
     date = _nearest_date(points or dates, position)
     involved = {p.entity for p in participants}
-    place = _nearest_place([m for m in sent_mentions if m.entity.id not in involved], position)
+    place = _clause_place(
+        [m for m in sent_mentions if m.entity.id not in involved], trigger, position
+    )
     return EventRecord(
         event_type=draft.event_type,
         sub_event_type=draft.sub_event_type,
@@ -288,35 +368,331 @@ def _event_record(
     )
 
 
-def _responsibility_claims(
+def _index_of(masked: MaskedSentence, entity: LocalEntity) -> int:
+    """The entity's index among the sentence's masked entities, added when it is not one."""
+    for index, known in enumerate(masked.entities):
+        if known is entity:
+            return index
+    masked.entities.append(entity)
+    return len(masked.entities) - 1
+
+
+def _by_event_type(
+    reader: ArgumentReader, found: Arguments, event_type: str, trigger: Token
+) -> None:
+    """Protests have protesters and riots rioters, named or not: as ACLED codes them, the
+    generic actor acts and a named group of demonstrators is associated with it."""
+    kind = {"Protests": "protesters", "Riots": "rioters"}.get(event_type)
+    if kind is None:
+        return
+    generic = [a for a in found.actors if a.key.startswith("generic:")]
+    named = [a for a in found.actors if not a.key.startswith("generic:")]
+    if any(a.key.startswith(f"generic:{kind}:") for a in generic):
+        found.assoc.extend(n for n in named if n not in found.assoc)
+        found.actors = [a for a in found.actors if a not in named]
+        return
+    found.actors = [a for a in found.actors if a.type not in {"collective"}]
+    found.assoc.extend(n for n in named if n not in found.assoc)
+    found.actors = [a for a in found.actors if a not in named]
+    found.actors.insert(0, reader.generic_kind(kind, trigger))
+
+
+def _read_participants(
+    sent: Span,
+    draft: EventDraft,
+    masked: MaskedSentence,
+    ctx: DocumentArguments,
+) -> Token | None:
+    """Fill a draft's participants from the parse; returns the trigger token."""
+    trigger = trigger_token(sent, draft)
+    if trigger is None:
+        return None
+    reader = ArgumentReader(ctx, sent)
+    found = reader.read(trigger, draft.event_type)
+    _by_event_type(reader, found, draft.event_type, trigger)
+    draft.actors = [_index_of(masked, e) for e in found.actors]
+    draft.targets = [_index_of(masked, e) for e in found.targets]
+    draft.victims = [*draft.victims, *(_index_of(masked, e) for e in found.victims)]
+    draft.wounded = [_index_of(masked, e) for e in found.wounded]
+    draft.assoc = [_index_of(masked, e) for e in found.assoc]
+    return trigger
+
+
+_VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+def _claimed_by_speaker(
+    record: EventRecord, attribution: Attribution, generic: set[str], unidentified: set[str]
+) -> None:
+    """ "The group claimed its fighters killed five soldiers": a group claiming an event it
+    names no one else for claims it for itself (the toll too is then `claimed`)."""
+    speaker = attribution.speaker
+    if (
+        record.certainty != "claimed"
+        or speaker is None
+        or speaker.type not in {"armed_group"}
+        or any(p.role == "actor" and p.entity not in generic for p in record.participants)
+        or any(p.entity == speaker.id for p in record.participants)
+    ):
+        return
+    evidence = record.evidence[0]
+    record.participants.insert(0, Participant(speaker.id, "actor", "claimed", speaker.id, evidence))
+    drop_unidentified(record, unidentified)
+
+
+# A claim or an attribution about one event: "for the attack", "to this incident".
+_DEFINITE_EVENT = re.compile(
+    r"\b(?:the|this|that|these|both)\s+(?:\w+\s+)?(?:attacks?|incidents?|bombings?|blasts?|"
+    r"explosions?|killings?|abductions?|kidnappings?|assaults?|raids?|shootings?|ambush(?:es)?|"
+    r"assassinations?|strikes?)\b",
+    re.IGNORECASE,
+)
+
+
+def _event_from_claim(
+    document: Document,
+    sentences: list[Span],
+    sent: Span,
+    context: _DocumentContext,
+) -> EventRecord | None:
+    """The event a claim is about when the report told it in words we read no event from:
+    typed by the first trigger word of the report up to the claim (else as an attack), read
+    from the sentence holding it (else the report's first), with the claim as evidence too."""
+    lex = context.lex
+    # The sentences before the claim: the claim's own words ("no group claimed the attack")
+    # neither type nor grade the event.
+    candidates = [s for s in sentences if s.text.strip() and s.end <= sent.start] or [sent]
+    found = None
+    for rule in lex.triggers:
+        for candidate in candidates:
+            match = rule.regex.search(candidate.text)
+            if match:
+                found = (rule, candidate, match)
+                break
+        if found:
+            break
+    if found is None:
+        rule = next((r for r in lex.triggers if r.regex.search("attack")), None)
+        if rule is None or not candidates:
+            return None
+        found = (rule, candidates[0], None)
+    rule, where, match = found
+    draft = EventDraft(
+        rule.event_type,
+        rule.sub_event_type,
+        match.group(0) if match else "",
+        match.start() if match else 0,
+    )
+    where_mentions = [m for m in context.mentions if where.start <= m.token_start < where.end]
+    masked = mask_sentence(where.text, where.start_char, where_mentions, None)
+    if match:
+        trigger = _read_participants(where, draft, masked, context.arguments)
+    else:
+        # No word for the event: its sentence's main verb tells who did what to whom
+        # ("Assailants shot and killed a police officer").
+        trigger = where.root if where.root.pos_ == "VERB" else None
+        if trigger is not None:
+            draft.trigger, draft.trigger_start = trigger.text, trigger.idx - where.start_char
+            found_args = ArgumentReader(context.arguments, where).read(trigger, rule.event_type)
+            draft.actors = [_index_of(masked, e) for e in found_args.actors]
+            draft.targets = [_index_of(masked, e) for e in found_args.targets]
+            draft.victims = [_index_of(masked, e) for e in found_args.victims]
+            draft.wounded = [_index_of(masked, e) for e in found_args.wounded]
+    record = _event_record(
+        document,
+        where,
+        draft,
+        masked.entities,
+        where_mentions,
+        context.attributions[where.start_char],
+        _sentence_dates(context.dates, where),
+        trigger,
+    )
+    record.rule = f"claim:{rule.sub_event_type}"
+    if record.date is None:
+        # The report's own date line is the happening's date when the sentence gives none.
+        before = [d for d in context.dates if d.value and d.start < sent.start_char]
+        plain = [d for d in before if d.relation not in {"since", "until", "before", "after"}]
+        if plain and plain[0].value:
+            record.date, record.date_precision = plain[0].value.iso, plain[0].value.precision
+    if where.start_char != sent.start_char:
+        record.evidence.append(_evidence(document, sent))
+    return record
+
+
+def _event_from_lede(
+    document: Document,
+    sentences: list[Span],
+    sent: Span,
+    context: _DocumentContext,
+    mention: EventRecord,
+) -> EventRecord | None:
+    """The event a definite mention ("in the attack") refers back to when no event of the
+    report was read: told by the report's first sentence with a verb, typed as the mention."""
+    lede = next(
+        (s for s in sentences if s.end <= sent.start and s.text.strip() and s.root.pos_ == "VERB"),
+        None,
+    )
+    if lede is None:
+        return None
+    draft = EventDraft(
+        mention.event_type, mention.sub_event_type, lede.root.text, lede.root.idx - lede.start_char
+    )
+    lede_mentions = [m for m in context.mentions if lede.start <= m.token_start < lede.end]
+    masked = mask_sentence(lede.text, lede.start_char, lede_mentions, None)
+    found = ArgumentReader(context.arguments, lede).read(lede.root, mention.event_type)
+    draft.actors = [_index_of(masked, e) for e in found.actors]
+    draft.targets = [_index_of(masked, e) for e in found.targets]
+    draft.victims = [_index_of(masked, e) for e in found.victims]
+    draft.wounded = [_index_of(masked, e) for e in found.wounded]
+    record = _event_record(
+        document,
+        lede,
+        draft,
+        masked.entities,
+        lede_mentions,
+        context.attributions[lede.start_char],
+        _sentence_dates(context.dates, lede),
+        lede.root,
+    )
+    record.rule = f"lede:{mention.sub_event_type}"
+    return record
+
+
+@dataclass
+class _DocumentContext:
+    lex: Lexicons
+    mentions: list[MentionSpan]
+    arguments: DocumentArguments
+    attributions: dict[int, Attribution]
+    dates: list[DateMention]
+
+
+def _claimed_event(sent: Span, events: list[EventRecord]) -> EventRecord | None:
+    """The event a claim or attribution in this sentence is about: the sentence's own (made
+    or merged here), else the document's latest."""
+    own = [e for e in events if any(ev.start == sent.start_char for ev in e.evidence)]
+    if own:
+        return own[-1]
+    return events[-1] if events else None
+
+
+def _join_perpetrator(
+    event: EventRecord,
+    entity: LocalEntity,
+    grade: str,
+    speaker: str | None,
+    evidence: Evidence,
+    generic_actors: set[str],
+) -> None:
+    """Make a group named by a claim or an attribution the event's actor, graded as the text
+    grades it, with the sentence that says so as its evidence."""
+    for participant in event.participants:
+        if participant.entity != entity.id:
+            continue
+        # The event's own sentence names its actor with a doubt: "suspected X gunmen".
+        if (
+            participant.role == "actor"
+            and (participant.evidence is None or participant.evidence == evidence)
+            and (grade != "claimed" or participant.certainty is None)
+        ):
+            participant.certainty = grade
+            participant.attributed_to = speaker
+            participant.evidence = evidence
+        # "Officials blamed the bombing on X": what the parse of a later sentence took for a
+        # target is the perpetrator the sentence names. In the event's own sentence, someone
+        # harmed is not its perpetrator ("police arrested a suspected X member").
+        if participant.role != "actor" and participant.evidence == evidence:
+            participant.role, participant.certainty = "actor", grade
+            participant.attributed_to = speaker
+            drop_unidentified(event, generic_actors)
+        return
+    event.participants.insert(0, Participant(entity.id, "actor", grade, speaker, evidence))
+    drop_unidentified(event, generic_actors)
+
+
+def _perpetrators(
     document: Document,
     sent: Span,
     masked: MaskedSentence,
     attribution: Attribution,
     events: list[EventRecord],
     lex: Lexicons,
+    generic_actors: set[str],
+    arguments: DocumentArguments,
+    make_event: Callable[[], EventRecord | None] | None = None,
 ) -> list[ClaimRecord]:
-    """ "X claimed responsibility for ...": a claim whose value is the event it refers to."""
-    actors = find_responsibility(masked, lex)
-    if not actors or not events:
-        return []
-    own = [e for e in events if any(ev.start == sent.start_char for ev in e.evidence)]
-    event = own[-1] if own else events[-1]
-    return [
-        ClaimRecord(
-            subject=actor.id,
-            predicate="claimed_responsibility_for",
-            value=event.id,
-            valid_from=event.date,
-            valid_to=event.date,
-            certainty="claimed",
-            polarity=True,
-            attributed_to=attribution.speaker.id if attribution.speaker else actor.id,
-            evidence=[_evidence(document, sent)],
-            rule="responsibility",
-        )
-        for actor in actors
+    """Claims of responsibility and attributions of the sentence: each makes its group the
+    actor of the event it is about (graded `claimed`, `reported`, `alleged`, or `attributed`
+    to a named speaker), and a claim of responsibility is also a claim of its own."""
+    statements = perpetrator_statements(masked)
+    known = {st.entity.id for st in statements}
+    statements += [
+        st for st in described_perpetrators(sent, arguments) if st.entity.id not in known
     ]
+    claimants = find_responsibility(masked, lex)
+    claimants += [
+        s.entity for s in statements if s.grade == "claimed" and s.entity not in claimants
+    ]
+    if not (claimants or statements):
+        return []
+    event = _claimed_event(sent, events)
+    if event is None and make_event is not None and _DEFINITE_EVENT.search(sent.text):
+        # "X claimed responsibility for the attack" in a report whose attack we did not read:
+        # the claim makes the event it is about.
+        event = make_event()
+        if event is not None:
+            events.append(event)
+    if event is None:
+        return []
+    evidence = _evidence(document, sent)
+    speaker = attribution.speaker.id if attribution.speaker else None
+    # The other violent events of the report done by no one named ("assailants") are the
+    # same incident's parts (an attack and the abduction after it): the claim names their
+    # perpetrator too.
+    unclaimed = [
+        e
+        for e in events
+        if e is not event
+        and e.event_type in _VIOLENT_TYPES
+        and not any(p.role == "actor" and p.entity not in generic_actors for p in e.participants)
+    ]
+    claims = []
+    for actor in claimants:
+        for joined in [event, *unclaimed]:
+            _join_perpetrator(
+                joined, actor, "claimed", speaker or actor.id, evidence, generic_actors
+            )
+        claims.append(
+            ClaimRecord(
+                subject=actor.id,
+                predicate="claimed_responsibility_for",
+                value=event.id,
+                valid_from=event.date,
+                valid_to=event.date,
+                certainty="claimed",
+                polarity=True,
+                attributed_to=speaker or actor.id,
+                evidence=[evidence],
+                rule="responsibility",
+            )
+        )
+    claimed = {a.id for a in claimants}
+    for statement in statements:
+        if statement.entity.id in claimed or statement.entity.id == speaker:
+            continue
+        # The statement grades itself: hedges elsewhere in the sentence ("no group claimed
+        # responsibility; sources attributed it to X") are about other clauses.
+        grade = statement.grade
+        # "sources attributed the attack to X, which denied involvement": a contested
+        # attribution is an allegation.
+        if grade == "reported" and attribution.certainty == "denied":
+            grade = "alleged"
+        if speaker and grade == "reported":
+            grade = "attributed"
+        for joined in [event, *unclaimed]:
+            _join_perpetrator(joined, statement.entity, grade, speaker, evidence, generic_actors)
+    return claims
 
 
 def registry_types(mentions: list[MentionSpan]) -> dict[str, str]:
@@ -327,35 +703,51 @@ _FIGHTING_TYPES = vocabulary().armed_event_types
 _ARMED_TYPES = set(vocabulary().armed_types)
 
 
-def claims_from_events(events: list[EventRecord], types: dict[str, str]) -> list[ClaimRecord]:
+def claims_from_events(
+    events: list[EventRecord],
+    types: dict[str, str],
+    generic: set[str] | frozenset[str] = frozenset(),
+) -> list[ClaimRecord]:
     """What events imply about actors: attacker and attacked fight; actors operate where
-    they act. Each claim keeps the event's evidence, certainty and speaker."""
+    they act. Each claim keeps the evidence, certainty and speaker of the sentence that named
+    the actor (a claim of responsibility, an attribution), else the event's."""
     claims = []
     for event in events:
-        actors = [p.entity for p in event.participants if p.role == "actor"]
+        actors = [p for p in event.participants if p.role == "actor"]
         targets = [p.entity for p in event.participants if p.role == "target"]
-        armed_actors = [a for a in actors if types.get(a) in _ARMED_TYPES]
-        common = {
-            "valid_from": event.date,
-            "valid_to": event.date,
-            "certainty": event.certainty,
-            "polarity": True,
-            "attributed_to": event.attributed_to,
-            "evidence": event.evidence[:1],
-        }
-        for actor in armed_actors:
+        armed_actors = [a for a in actors if types.get(a.entity) in _ARMED_TYPES]
+        # A group said to have done it, whatever its type, carried it out.
+        doers = armed_actors + [
+            a
+            for a in actors
+            if a not in armed_actors and a.certainty and types.get(a.entity) in GROUP_TYPES
+        ]
+        for actor in doers:
             claims.append(
                 ClaimRecord(
-                    actor, "carried_out", value=event.id, rule="event:carried_out", **common
+                    actor.entity,
+                    "carried_out",
+                    value=event.id,
+                    rule="event:carried_out",
+                    **_actor_grounds(event, actor),
                 )
             )
+        # Who fights whom and where a group operates are read from actors the event's own
+        # sentences state; a claim or an attribution says only who carried it out.
+        # Forces named by kind ("Military Forces of Pakistan" for "soldiers") stand for too
+        # many units to say where they operate or whom they fight.
+        stated = [a for a in armed_actors if a.certainty is None and a.entity not in generic]
         if event.event_type in _FIGHTING_TYPES:
-            for actor in armed_actors:
+            for actor in stated:
                 for target in targets:
-                    if target != actor and types.get(target) in _ARMED_TYPES - {"country"}:
+                    if target != actor.entity and types.get(target) in _ARMED_TYPES - {"country"}:
                         claims.append(
                             ClaimRecord(
-                                actor, "fights", object=target, rule="event:fights", **common
+                                actor.entity,
+                                "fights",
+                                object=target,
+                                rule="event:fights",
+                                **_actor_grounds(event, actor),
                             )
                         )
         # Taking or handing over a town says where a force went, not where it operates.
@@ -364,18 +756,31 @@ def claims_from_events(events: list[EventRecord], types: dict[str, str]) -> list
             and types.get(event.place) in {"location", "region"}
             and event.event_type != "Strategic developments"
         ):
-            for actor in armed_actors:
-                if types.get(actor) != "country":
+            for actor in stated:
+                if types.get(actor.entity) != "country":
                     claims.append(
                         ClaimRecord(
-                            actor,
+                            actor.entity,
                             "operates_in",
                             object=event.place,
                             rule="event:operates_in",
-                            **common,
+                            **_actor_grounds(event, actor),
                         )
                     )
     return claims
+
+
+def _actor_grounds(event: EventRecord, actor: Participant) -> dict:  # type: ignore[type-arg]
+    """Dates, grade, speaker and evidence of a claim an event makes about one of its actors."""
+    own = actor.certainty is not None
+    return {
+        "valid_from": event.date,
+        "valid_to": event.date,
+        "certainty": actor.certainty if own else event.certainty,
+        "polarity": True,
+        "attributed_to": actor.attributed_to if own else event.attributed_to,
+        "evidence": [actor.evidence] if actor.evidence else event.evidence[:1],
+    }
 
 
 # How many of the document's latest events a denial may be about.
@@ -423,20 +828,6 @@ def _worth_keeping(event: EventRecord) -> bool:
     return bool(event.participants or event.date or event.place)
 
 
-def _merge_back_reference(previous: EventRecord, follow_up: EventRecord) -> None:
-    """A later sentence about 'the attack' adds its people and evidence to the earlier event."""
-    known = {(p.entity, p.role) for p in previous.participants}
-    for participant in follow_up.participants:
-        if (participant.entity, participant.role) not in known:
-            previous.participants.append(participant)
-    previous.evidence.extend(follow_up.evidence)
-    previous.fatalities = previous.fatalities or follow_up.fatalities
-    previous.date = previous.date or follow_up.date
-    previous.date_precision = previous.date_precision or follow_up.date_precision
-    if previous.place is None:
-        previous.place, previous.geo_precision = follow_up.place, follow_up.geo_precision
-
-
 def _focus_group(
     masked: MaskedSentence, seen: set[str], previous: LocalEntity | None
 ) -> LocalEntity | None:
@@ -452,18 +843,31 @@ def _focus_group(
     return first
 
 
+def _document_focus(mentions: list[MentionSpan]) -> list[str]:
+    """The countries of the document's places, most mentioned first."""
+    counts: dict[str, int] = {}
+    for mention in mentions:
+        place = mention.entity.place
+        if place is not None and place.country:
+            counts[place.country] = counts.get(place.country, 0) + 1
+    return sorted(counts, key=lambda c: -counts[c])
+
+
 def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     """Everything one annotated document states: entities, mentions, claims and events."""
     lex = load_lexicons()
     mentions, registry = resolve_mentions(doc, document.id)
     attributions = sentence_attributions(doc, mentions, lex)
     all_dates = find_dates(document.text, parse_anchor(document.published))
+    arguments = DocumentArguments(registry, mentions, _document_focus(mentions))
     claims: list[ClaimRecord] = []
     events: list[EventRecord] = []
     last_person: LocalEntity | None = None
     last_group: LocalEntity | None = None
     seen_groups: set[str] = set()
-    for sent in doc.sents:
+    sentences = list(doc.sents)
+    context = _DocumentContext(lex, mentions, arguments, attributions, all_dates)
+    for sent in sentences:
         if not sent.text.strip():
             continue
         sent_mentions = [m for m in mentions if sent.start <= m.token_start < sent.end]
@@ -483,33 +887,65 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             for m in sent_mentions
             if m.entity.type == "person" and (speaker is None or m.entity.id != speaker.id)
         ]
+        arguments.last_group, arguments.last_person = last_group, last_person
         last_person = people[-1] if people else last_person
         last_group = _focus_group(masked, seen_groups, last_group)
         seen_groups.update(e.id for e in masked.entities if e.type in GROUP_TYPES)
         for draft in find_events(sent, masked, lex):
+            trigger = _read_participants(sent, draft, masked, arguments) if draft.trigger else None
             record = _event_record(
-                document, sent, draft, masked.entities, sent_mentions, attribution, dates
+                document, sent, draft, masked.entities, sent_mentions, attribution, dates, trigger
             )
             for participant in record.participants:
                 if participant.entity in killed:
                     participant.role = "victim"
             present = {p.entity for p in record.participants}
             record.participants.extend(Participant(k, "victim") for k in sorted(killed - present))
-            if draft.back_reference and events:
-                _merge_back_reference(events[-1], record)
-            elif draft.event_type and _worth_keeping(record):
+            places = {e.id: e for e in registry.by_key.values() if e.place is not None}
+            generic, unidentified = _generic_ids(registry)
+            _claimed_by_speaker(record, attribution, generic, unidentified)
+            if not draft.event_type:
+                if draft.back_reference and events:
+                    merge(events[-1], record, places, unidentified)
+                continue
+            definite = is_definite(trigger) or draft.back_reference
+            earlier = antecedent(events, record, definite and bool(events), places, generic)
+            if earlier is None and definite and not events:
+                # "Three soldiers were killed in the attack": the attack was told before, in
+                # words we read no event from; the report's lede tells it.
+                earlier = _event_from_lede(document, sentences, sent, context, record)
+                if earlier is not None:
+                    events.append(earlier)
+            if earlier is not None:
+                merge(earlier, record, places, unidentified)
+            elif _worth_keeping(record):
                 events.append(record)
-        claims.extend(_responsibility_claims(document, sent, masked, attribution, events, lex))
+        _, unidentified = _generic_ids(registry)
+        claims.extend(
+            _perpetrators(
+                document,
+                sent,
+                masked,
+                attribution,
+                events,
+                lex,
+                unidentified,
+                arguments,
+                lambda sent=sent: _event_from_claim(document, sentences, sent, context),
+            )
+        )
         # A denial already carried by a relation or fate of the sentence needs no other claim.
         if not any(c.certainty == "denied" for c in sentence_claims):
             claims.extend(_denial_claims(document, sent, masked, attribution, events))
-    claims.extend(claims_from_events(events, registry_types(mentions)))
+    types = registry_types(mentions)
+    types.update({e.id: e.type for e in registry.by_key.values()})
+    claims.extend(claims_from_events(events, types, _generic_ids(registry)[0]))
     claims.extend(derived_claims(doc, registry))
     claims = end_roles(claims, document.published)
     return Extraction(
         document=document,
         entities=entity_records(registry),
-        mentions=mention_records([*mentions, *registry.absorbed]),
+        mentions=mention_records([*mentions, *registry.absorbed, *arguments.made]),
         claims=claims,
         events=events,
         extractor=extractor_version(),
@@ -608,6 +1044,34 @@ def merged_extraction(document: Document, parts: list[Extraction]) -> Extraction
     )
 
 
+def _generic_ids(registry: DocumentEntities) -> tuple[set[str], set[str]]:
+    """(every actor named by kind or a thing, the unidentified armed groups among them)."""
+    generic = {
+        e.id for e in registry.by_key.values() if e.key.startswith(("generic:", "property:"))
+    }
+    unidentified = {
+        e.id for e in registry.by_key.values() if e.key.startswith("generic:unidentified:")
+    }
+    return generic, unidentified
+
+
+def _quoting_original(document: Document, read: str, extraction: Extraction) -> Extraction:
+    """Evidence and mentions quote the document as written, even when it was read recased
+    (`read`: the recased text, same offsets)."""
+    text = document.text
+    if read == text:
+        return extraction
+
+    def quote(evidence: Evidence) -> Evidence:
+        return replace(evidence, text=text[evidence.start : evidence.end])
+
+    for record in [*extraction.claims, *extraction.events]:
+        record.evidence = [quote(e) for e in record.evidence]
+    for mention in extraction.mentions:
+        mention.text = text[mention.start : mention.end]
+    return extraction
+
+
 class Extractor:
     """Owns the spaCy pipeline; extracts documents one by one or in batches."""
 
@@ -631,28 +1095,35 @@ class Extractor:
     def extract(self, document: Document) -> Extraction:
         if len(document.text) > self.piece_chars:
             return self._extract_in_pieces(document)
-        return extract_from_doc(document, self.nlp(document.text))
+        read = recase(document.text)
+        return _quoting_original(document, read, extract_from_doc(document, self.nlp(read)))
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         documents = list(documents)
         limit = self.piece_chars
-        # Short documents are parsed in batches; a long one, in its turn, piece by piece.
+        # Text in capitals is read recased, letter for letter (truecase.py). Short documents
+        # are parsed in batches; a long one, in its turn, piece by piece.
+        reads = [recase(d.text) if len(d.text) <= limit else "" for d in documents]
         parsed = self.nlp.pipe(
-            (d.text for d in documents if len(d.text) <= limit), batch_size=self.batch_size
+            (read for d, read in zip(documents, reads, strict=True) if len(d.text) <= limit),
+            batch_size=self.batch_size,
         )
-        for document in documents:
+        for document, read in zip(documents, reads, strict=True):
             if len(document.text) > limit:
                 yield self._extract_in_pieces(document)
             else:
-                yield extract_from_doc(document, next(parsed))
+                doc = next(parsed)
+                yield _quoting_original(document, read, extract_from_doc(document, doc))
 
     def _extract_in_pieces(self, document: Document) -> Extraction:
         cut = pieces(document.text, self.piece_chars)
-        docs = self.nlp.pipe((text for _, text in cut), batch_size=1)
-        parts = [
-            _shifted(extract_from_doc(dataclasses.replace(document, text=text), doc), offset)
-            for (offset, text), doc in zip(cut, docs, strict=True)
-        ]
+        reads = [recase(text) for _, text in cut]
+        docs = self.nlp.pipe(reads, batch_size=1)
+        parts = []
+        for (offset, text), read, doc in zip(cut, reads, docs, strict=True):
+            piece = dataclasses.replace(document, text=text)
+            part = _quoting_original(piece, read, extract_from_doc(piece, doc))
+            parts.append(_shifted(part, offset))
         return merged_extraction(document, parts)
 
     def extract_safely(self, documents: Sequence[Document]) -> list[Extraction | Exception]:

@@ -1,0 +1,858 @@
+"""Who did what to whom: an event's participants read from the dependency parse.
+
+The trigger's clause gives the roles (research notes §4.1, §5): the subject of an active verb,
+and the "by" phrase of a passive one, is the actor; the object, and the subject of a passive,
+is the target, or a victim when the verb kills ("wounded" when it wounds). A noun trigger takes
+its actor from "by X", a possessor or a name before it ("an attack by X on Y", "the Taliban
+attack"), its target from "on/against X", and borrows the clause of the verb that governs it
+("militants launched an attack", "five soldiers were killed in the attack"). Coordinated names
+each take the role; a verb inherits the subject of the verb it is coordinated with or depends
+on ("gunmen stormed the village and killed ..."); a relative clause gives its noun ("militants
+who attacked", "soldiers killed in the ambush").
+
+A phrase names a participant through the entity a mention of it covers, the name apposed to it
+("the group's deputy, X,"), the group its members belong to ("Taliban fighters", "members of
+the FMLN"), the group in focus for a definite "the group"/"the militants", or, when the text
+names nobody, a *generic actor* named by its kind as ACLED names them ("Protesters (Nigeria)",
+"Unidentified Armed Group (Mali)", "Military Forces of Mali", "Civilians (Mali)"); a thing
+attacked (a checkpoint, a bus, a power line) is a `property` entity of the document. The words
+are data (`data/lexicons/arguments.toml`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pycountry
+from spacy.tokens import Span, Token
+
+from factions.extract.geocode import get_geocoder
+from factions.extract.lexicons import compile_slot_pattern
+from factions.extract.mentions import DocumentEntities, LocalEntity, MentionSpan, normalise_name
+from factions.extract.relations import GROUP_TYPES, MaskedSentence
+from factions.packaged import read_toml
+
+ACTOR, TARGET, VICTIM, WOUNDED, ASSOC = "actor", "target", "victim", "wounded", "assoc"
+_SUBJECTS = {"nsubj", "csubj"}
+_PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
+_OBJECTS = {"dobj", "obj", "attr"}
+_PRONOUN_GROUP = {"they", "them", "it"}
+_PRONOUN_PERSON = {"he", "she", "him", "her"}
+_RELATIVE = {"who", "that", "which", "whom"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A generic actor: people the text names by kind, not by name."""
+
+    kind: str
+    type: str
+    name: str
+    words: frozenset[str]
+    roles: frozenset[str] | None
+    # Only with a country word beside the noun ("Turkish warplanes").
+    explicit_country: bool = False
+
+
+@dataclass(frozen=True)
+class PerpetratorRule:
+    grade: str
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class ArgumentWords:
+    version: str
+    victim_verbs: frozenset[str]
+    wounded_verbs: frozenset[str]
+    undergo_verbs: frozenset[str]
+    outcome_verbs: frozenset[str]
+    light_verbs: frozenset[str]
+    aim_verbs: frozenset[str]
+    instrument_verbs: frozenset[str]
+    fight_verbs: frozenset[str]
+    target_preps: frozenset[str]
+    of_nouns: frozenset[str]
+    victim_nouns: frozenset[str]
+    members: frozenset[str]
+    anaphors: frozenset[str]
+    kinds: tuple[Kind, ...]
+    not_participants: frozenset[str]
+    perpetrators: tuple[PerpetratorRule, ...]
+    described_nouns: frozenset[str] = frozenset()
+    movements: frozenset[str] = frozenset()
+    described_cues: tuple[tuple[str, str, str], ...] = ()
+
+    def harms(self, lemma: str) -> bool:
+        """Whether a verb tells what an event did to people or things (kill, wound, die)."""
+        return lemma in self.victim_verbs | self.wounded_verbs | self.undergo_verbs | (
+            self.outcome_verbs
+        )
+
+    def object_role(self, lemma: str) -> str:
+        if lemma in self.victim_verbs:
+            return VICTIM
+        if lemma in self.wounded_verbs:
+            return WOUNDED
+        return TARGET
+
+    def kinds_of(self, words: str, role: str) -> list[Kind]:
+        """The generic kinds a noun (or "armed men") may name in this role, first first."""
+        return [
+            kind
+            for kind in self.kinds
+            if words in kind.words and (kind.roles is None or role in kind.roles)
+        ]
+
+
+@lru_cache(maxsize=1)
+def argument_words() -> ArgumentWords:
+    data = read_toml("lexicons", "arguments.toml")
+    verbs, preps = data["verbs"], data["prepositions"]
+    return ArgumentWords(
+        version=str(data["version"]),
+        victim_verbs=frozenset(verbs["victim"]),
+        wounded_verbs=frozenset(verbs["wounded"]),
+        undergo_verbs=frozenset(verbs["undergo"]),
+        outcome_verbs=frozenset(verbs["outcome"]),
+        light_verbs=frozenset(verbs["light"]),
+        aim_verbs=frozenset(verbs["aim"]),
+        instrument_verbs=frozenset(verbs["instrument"]),
+        fight_verbs=frozenset(verbs["fight"]),
+        target_preps=frozenset(preps["target"]),
+        of_nouns=frozenset(preps["of_nouns"]),
+        victim_nouns=frozenset(preps["victim_nouns"]),
+        members=frozenset(data["members"]["words"]),
+        anaphors=frozenset(data["anaphors"]["words"]),
+        kinds=tuple(
+            Kind(
+                k["kind"],
+                k["type"],
+                k["name"],
+                frozenset(k["words"]),
+                frozenset(k["roles"]) if "roles" in k else None,
+                bool(k.get("explicit_country", False)),
+            )
+            for k in data["kind"]
+        ),
+        not_participants=frozenset(data["not_participants"]["words"]),
+        perpetrators=tuple(
+            PerpetratorRule(rule["grade"], tuple(compile_slot_pattern(p) for p in rule["patterns"]))
+            for rule in data["perpetrator"]
+        ),
+        described_nouns=frozenset(data["described"]["nouns"]),
+        movements=frozenset(data["described"]["movements"]),
+        described_cues=tuple(
+            (cue["lemma"], cue["via"], cue["grade"]) for cue in data["described"]["cue"]
+        ),
+    )
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+@dataclass
+class DocumentArguments:
+    """What one document lends argument reading: its mentions by token, its entity registry
+    (generic actors are added to it), its countries, and the groups it has named so far."""
+
+    registry: DocumentEntities
+    mentions: list[MentionSpan]
+    focus: list[str]
+    by_token: dict[int, MentionSpan] = field(default_factory=dict)
+    # Mentions of generic actors and things made here, for the document's mention records.
+    made: list[MentionSpan] = field(default_factory=list)
+    last_group: LocalEntity | None = None
+    last_person: LocalEntity | None = None
+
+    def __post_init__(self) -> None:
+        for mention in self.mentions:
+            for token in range(mention.token_start, mention.token_end):
+                self.by_token.setdefault(token, mention)
+
+    def entity_at(self, token: Token) -> LocalEntity | None:
+        mention = self.by_token.get(token.i)
+        return mention.entity if mention else None
+
+
+@dataclass
+class Arguments:
+    actors: list[LocalEntity] = field(default_factory=list)
+    targets: list[LocalEntity] = field(default_factory=list)
+    victims: list[LocalEntity] = field(default_factory=list)
+    wounded: list[LocalEntity] = field(default_factory=list)
+    assoc: list[LocalEntity] = field(default_factory=list)
+
+    def role(self, name: str) -> list[LocalEntity]:
+        return {
+            ACTOR: self.actors,
+            TARGET: self.targets,
+            VICTIM: self.victims,
+            WOUNDED: self.wounded,
+            ASSOC: self.assoc,
+        }[name]
+
+    def add(self, role: str, entities: Iterable[LocalEntity]) -> None:
+        found = self.role(role)
+        for entity in entities:
+            if entity not in found:
+                found.append(entity)
+
+    def __bool__(self) -> bool:
+        return bool(self.actors or self.targets or self.victims or self.wounded or self.assoc)
+
+
+class ArgumentReader:
+    """Reads the participants of one trigger in its sentence."""
+
+    def __init__(self, ctx: DocumentArguments, sent: Span) -> None:
+        self.ctx = ctx
+        self.sent = sent
+        self.words = argument_words()
+        self.found = Arguments()
+        self._clause_country: str | None = None
+
+    # --- phrases to entities ----------------------------------------------------------------
+
+    def _country_word(self, head: Token) -> str | None:
+        """A demonym or country named in the phrase before its noun ("Russian forces",
+        "Pakistan army troops")."""
+        geocoder = get_geocoder()
+        for token in head.subtree:
+            if token.i >= head.i:
+                break
+            if token.dep_ not in {"amod", "compound", "nmod", "poss"}:
+                continue
+            mention = self.ctx.by_token.get(token.i)
+            if mention and mention.entity.type == "country" and mention.entity.place:
+                return mention.entity.place.country
+            code = geocoder.demonym_country(token.text) if token.text[:1].isupper() else None
+            if code:
+                return code
+        return None
+
+    def _country(self, head: Token) -> str | None:
+        """The country of a generic actor: a demonym or country before the noun ("Russian
+        forces", "Nigerian police"), else the document's, else one of the sentence's."""
+        code = self._country_word(head)
+        if code:
+            return code
+        if self._clause_country is None:
+            # Reports are mostly about one country: the document's, else the sentence's.
+            self._clause_country = self.ctx.focus[0] if self.ctx.focus else ""
+            if not self._clause_country:
+                for mention in self.ctx.mentions:
+                    place = mention.entity.place
+                    if self.sent.start <= mention.token_start < self.sent.end and place:
+                        self._clause_country = place.country or ""
+                        break
+        return self._clause_country or None
+
+    def _generic(self, head: Token, kind: Kind, mention: bool = True) -> LocalEntity:
+        country = self._country(head)
+        if country:
+            name = kind.name.format(country=country_name(country))
+        else:
+            name = re.sub(r"\s*(?:\(\{country\}\)|of \{country\})", "", kind.name)
+        entity = self.ctx.registry.get_or_add(
+            f"generic:{kind.kind}:{country or '-'}", kind.type, name
+        )
+        entity.country = country
+        if mention:
+            self._record_mention(head, entity, f"generic:{kind.kind}")
+        return entity
+
+    def generic_kind(self, kind_name: str, near: Token) -> LocalEntity:
+        """The generic actor of a kind for an event with no word for it ("a protest took
+        place"): its country is the clause's."""
+        kind = next(k for k in self.words.kinds if k.kind == kind_name)
+        return self._generic(near, kind, mention=False)
+
+    def _phrase_tokens(self, head: Token) -> tuple[int, int]:
+        """The noun phrase of a head without determiners, numbers or clauses after it."""
+        keep = {"compound", "amod", "nmod", "nummod", "quantmod", "poss", "case"}
+        start = head.i
+        for child in head.lefts:
+            if child.dep_ in keep and child.dep_ not in {"nummod", "quantmod", "poss", "case"}:
+                start = min(start, child.left_edge.i)
+        return start, head.i + 1
+
+    def _record_mention(self, head: Token, entity: LocalEntity, rule: str) -> None:
+        start, end = self._phrase_tokens(head)
+        doc = head.doc
+        span = doc[start:end]
+        if any(m.token_start == start and m.entity is entity for m in self.ctx.made):
+            return
+        mention = MentionSpan(
+            start=span.start_char,
+            end=span.end_char,
+            token_start=start,
+            token_end=end,
+            text=span.text,
+            entity=entity,
+            label="GENERIC",
+            rule=rule,
+        )
+        self.ctx.made.append(mention)
+        entity.aliases.add(span.text)
+
+    def _property(self, head: Token) -> LocalEntity:
+        start, end = self._phrase_tokens(head)
+        text = head.doc[start:end].text
+        entity = self.ctx.registry.get_or_add(
+            f"property:{normalise_name(text)}@{self.ctx.registry.doc_id}", "property", text
+        )
+        self._record_mention(head, entity, "property")
+        return entity
+
+    def _named(self, token: Token) -> LocalEntity | None:
+        """The entity a mention at this token stands for (never the possessor of a phrase)."""
+        entity = self.ctx.entity_at(token)
+        if entity is None:
+            return None
+        if token.dep_ == "poss" or (token.dep_ == "compound" and token.head.dep_ == "poss"):
+            return None
+        return entity
+
+    def _group_before(self, token: Token) -> LocalEntity | None:
+        """The latest group named before a token in its sentence, else the group in focus."""
+        for mention in reversed(self.ctx.mentions):
+            if (
+                self.sent.start <= mention.token_start < token.i
+                and mention.entity.type in GROUP_TYPES
+            ):
+                return mention.entity
+        return self.ctx.last_group
+
+    def entities(self, head: Token, role: str) -> list[LocalEntity]:
+        """The participants a phrase names, its coordinated phrases included."""
+        found: list[LocalEntity] = []
+        for token in _coordinated(head):
+            for entity in self._entities_of(token, role):
+                if entity not in found:
+                    found.append(entity)
+        return found
+
+    def _entities_of(self, head: Token, role: str) -> list[LocalEntity]:
+        words = self.words
+        named = self._named(head)
+        if named is not None:
+            # A town attacked is where the event happened; a thing never acts.
+            if (named.type == "property" and role == ACTOR) or (
+                role == TARGET and named.type in {"location", "region"}
+            ):
+                return []
+            return [named]
+        # "The group's deputy, X, was shot": the apposed name is the one meant.
+        for child in head.children:
+            if child.dep_ == "appos":
+                for token in child.subtree:
+                    entity = self._named(token)
+                    if entity is not None and entity.type not in {"location", "region"}:
+                        return [entity]
+        lower = head.lower_
+        lemma = head.lemma_.lower()
+        if head.pos_ == "PRON":
+            if lower in _PRONOUN_PERSON and self.ctx.last_person is not None and role == ACTOR:
+                return [self.ctx.last_person]
+            if lower in _PRONOUN_GROUP and role == ACTOR:
+                group = self._group_before(head)
+                return [group] if group is not None else []
+            return []
+        if head.pos_ == "PROPN":
+            # A name the NER missed: a proper noun with a group noun after it is not ours to
+            # guess; a lone proper noun in the phrase may still be a compound of a mention.
+            for child in head.children:
+                entity = self._named(child) if child.dep_ == "compound" else None
+                if entity is not None:
+                    return [entity]
+            return []
+        if head.pos_ not in {"NOUN", "ADJ"}:
+            return []
+        # "Taliban fighters", "IS militants", "members of the FMLN", "its fighters".
+        if lower in words.members or lemma in words.members:
+            # A group name right before the noun, however the parse attached it ("IS" read as
+            # a verb).
+            before = self.ctx.entity_at(head.doc[head.i - 1]) if head.i > 0 else None
+            if before is not None and before.type in GROUP_TYPES:
+                return [before]
+            for child in head.children:
+                if child.dep_ in {"compound", "nmod", "amod"} or (
+                    child.dep_ == "prep" and child.lower_ == "of"
+                ):
+                    tokens = child.subtree if child.dep_ == "prep" else [child]
+                    for token in tokens:
+                        entity = self.ctx.entity_at(token)
+                        if entity is not None and entity.type in GROUP_TYPES:
+                            return [entity]
+                if child.dep_ == "poss":
+                    entity = self.ctx.entity_at(child)
+                    if entity is not None and entity.type in GROUP_TYPES:
+                        return [entity]
+                    if child.lower_ in {"its", "their"} and role == ACTOR:
+                        group = self._group_before(head)
+                        if group is not None:
+                            return [group]
+        # "the group", "the militants": the group in focus, when the text has named one.
+        definite = any(
+            c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in head.children
+        )
+        # Only the words listed: "the two groups" is not the group in focus.
+        if definite and lower in words.anaphors and role == ACTOR:
+            group = self._group_before(head)
+            if group is not None and group.type == "armed_group":
+                return [group]
+        if lower in words.not_participants or lemma in words.not_participants:
+            return []
+        two = f"{head.doc[head.i - 1].lower_} {lower}" if head.i > 0 else lower
+        for surface in (two, lower, lemma):
+            for kind in words.kinds_of(surface, role):
+                if kind.explicit_country and self._country_word(head) is None:
+                    continue
+                return [self._generic(head, kind)]
+        if role == TARGET and head.pos_ == "NOUN" and not head.is_stop:
+            # "a Taliban checkpoint": the group the thing belongs to is attacked too.
+            owners = [e for e in self._owners(head) if e.type in GROUP_TYPES]
+            return [*owners, self._property(head)]
+        return []
+
+    def _owners(self, head: Token) -> list[LocalEntity]:
+        """Entities a noun phrase belongs to: named before the noun or after "of"."""
+        found: list[LocalEntity] = []
+        for child in head.children:
+            if child.dep_ in {"compound", "amod", "nmod", "poss"} and child.i < head.i:
+                tokens: Iterable[Token] = child.subtree
+            elif child.dep_ == "prep" and child.lower_ == "of":
+                tokens = child.subtree
+            else:
+                continue
+            for token in tokens:
+                entity = self.ctx.entity_at(token)
+                if entity is not None and entity not in found:
+                    found.append(entity)
+        return found
+
+    # --- clauses ----------------------------------------------------------------------------
+
+    def read(self, trigger: Token, event_type: str = "") -> Arguments:
+        """The participants of the event a trigger word names."""
+        # "artillery shelling", "mortar fire": a modifier stands for the noun it modifies.
+        while trigger.dep_ == "compound" and trigger.head.pos_ in {"NOUN", "PROPN"}:
+            trigger = trigger.head
+        if trigger.pos_ in {"VERB", "AUX"} or trigger.tag_.startswith("VB"):
+            self._verb(trigger)
+        else:
+            self._noun(trigger)
+        self._aims(trigger)
+        self._fill_unidentified(event_type)
+        self._clean()
+        return self.found
+
+    def _aims(self, trigger: Token) -> None:
+        """ "a blast targeting a convoy", "shelling that hit a house": what it was aimed at."""
+        heads = [trigger]
+        if trigger.head.pos_ in {"VERB", "AUX"} and trigger.dep_ in _OBJECTS | _SUBJECTS:
+            heads.append(trigger.head)
+        for head in heads:
+            for child in head.children:
+                if (
+                    child.dep_ in {"acl", "advcl", "xcomp", "relcl", "conj"}
+                    and child.lemma_.lower() in self.words.aim_verbs
+                ):
+                    for obj in child.children:
+                        if obj.dep_ in _OBJECTS:
+                            self.found.add(TARGET, self.entities(obj, TARGET))
+
+    def _fill_unidentified(self, event_type: str) -> None:
+        """An explosion or an attack on civilians that names nobody behind it was carried out
+        by someone: ACLED's "Unidentified Armed Group"."""
+        if self.found.actors or event_type not in {
+            "Explosions/Remote violence",
+            "Violence against civilians",
+        }:
+            return
+        kind = next(k for k in self.words.kinds if k.kind == "unidentified")
+        self.found.actors.append(self._generic(self.sent.root, kind, mention=False))
+
+    def _subject_of(self, verb: Token) -> list[Token]:
+        """The subject of a verb, or of the verb it is coordinated with or depends on."""
+        seen = 0
+        while seen < 4:
+            seen += 1
+            subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+            if subjects:
+                return subjects
+            if verb.dep_ in {"conj", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
+                verb = verb.head
+                continue
+            if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ != "VBN"):
+                return [verb.head]
+            return []
+        return []
+
+    def _verb(self, verb: Token) -> None:
+        words = self.words
+        lemma = verb.lemma_.lower()
+        passive = any(c.dep_ in _PASSIVE_SUBJECTS | {"auxpass"} for c in verb.children)
+        object_role = words.object_role(lemma)
+        if lemma in words.undergo_verbs:
+            for subject in self._subject_of(verb):
+                self.found.add(VICTIM, self.entities(subject, VICTIM))
+            return
+        if passive:
+            for child in verb.children:
+                if child.dep_ in _PASSIVE_SUBJECTS:
+                    self.found.add(object_role, self.entities(child, object_role))
+        else:
+            for subject in self._subject_of(verb):
+                if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                    subject = verb.head
+                self.found.add(ACTOR, self.entities(subject, ACTOR))
+        # "soldiers killed in the ambush": a reduced relative's noun is what the verb harmed
+        # (not "a device detonated at a checkpoint": the weapon).
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and lemma not in words.instrument_verbs:
+            self.found.add(object_role, self.entities(verb.head, object_role))
+        objects = [c for c in verb.children if c.dep_ in _OBJECTS]
+        if not objects:
+            # "shot and killed a soldier": an object shared by coordinated verbs.
+            others = [c for c in verb.children if c.dep_ == "conj"]
+            if verb.dep_ == "conj":
+                others.append(verb.head)
+            for other in others:
+                objects += [c for c in other.children if c.dep_ in _OBJECTS]
+        for obj in objects:
+            if obj.i != verb.i:
+                self.found.add(object_role, self.entities(obj, object_role))
+        for child in verb.children:
+            self._preposition(child, lemma, object_role)
+        # "three civilians were wounded when a bomb exploded": the main clause tells whom the
+        # event of the subordinate clause harmed.
+        head = verb.head
+        if (
+            verb.dep_ == "advcl"
+            and head.pos_ in {"VERB", "AUX"}
+            and words.harms(head.lemma_.lower())
+        ):
+            self._harmed_by(head)
+        # "stormed the village and killed twelve villagers": one happening, told by two verbs
+        # sharing their subject.
+        for conj in verb.children:
+            if (
+                conj.dep_ == "conj"
+                and conj.pos_ == "VERB"
+                and not any(c.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS for c in conj.children)
+            ):
+                role = words.object_role(conj.lemma_.lower())
+                for obj in conj.children:
+                    if obj.dep_ in _OBJECTS:
+                        self.found.add(role, self.entities(obj, role))
+
+    def _preposition(self, child: Token, lemma: str, object_role: str) -> None:
+        words = self.words
+        if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+            for pobj in _pobjs(child):
+                self.found.add(ACTOR, self.entities(pobj, ACTOR))
+        elif child.dep_ == "prep" and child.lower_ in words.target_preps:
+            if child.lower_ == "with" and lemma not in words.fight_verbs:
+                return
+            for pobj in _pobjs(child):
+                self.found.add(object_role, self.entities(pobj, object_role))
+        elif child.dep_ == "prep" and child.lower_ == "between" and lemma in words.fight_verbs:
+            self._between(child)
+        elif child.dep_ == "dative":
+            for pobj in _pobjs(child) or [child]:
+                self.found.add(object_role, self.entities(pobj, object_role))
+
+    def _between(self, prep: Token) -> None:
+        """ "clashes between X and Y": the first side acts, the other is attacked."""
+        for pobj in _pobjs(prep):
+            sides = [t for t in _coordinated(pobj)]
+            for index, side in enumerate(sides):
+                role = ACTOR if index == 0 else TARGET
+                self.found.add(role, self._entities_of(side, role))
+
+    def _noun(self, noun: Token) -> None:
+        words = self.words
+        lemma = noun.lemma_.lower()
+        harmed = noun.lower_ in words.victim_nouns or lemma in words.victim_nouns
+        harmed_role = (
+            TARGET
+            if lemma in {"arrest", "detention", "capture", "abduction"}
+            else (VICTIM if harmed else TARGET)
+        )
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ == "by":
+                for pobj in _pobjs(child):
+                    self.found.add(ACTOR, self.entities(pobj, ACTOR))
+            elif (
+                child.dep_ == "prep"
+                and child.lower_ == "of"
+                and (noun.lower_ in words.of_nouns or lemma in words.of_nouns)
+            ):
+                for pobj in _pobjs(child):
+                    self.found.add(harmed_role, self.entities(pobj, harmed_role))
+            elif child.dep_ == "prep" and child.lower_ in words.target_preps:
+                if child.lower_ == "with" and lemma not in words.fight_verbs:
+                    continue
+                for pobj in _pobjs(child):
+                    self.found.add(TARGET, self.entities(pobj, TARGET))
+            elif child.dep_ == "prep" and child.lower_ == "between":
+                self._between(child)
+            elif child.dep_ == "acl" and child.pos_ == "VERB":
+                # "shells fired by Pakistani forces at a post": the reduced relative's agent.
+                for grandchild in child.children:
+                    if grandchild.dep_ == "agent" or (
+                        grandchild.dep_ == "prep" and grandchild.lower_ == "by"
+                    ):
+                        for pobj in _pobjs(grandchild):
+                            self.found.add(ACTOR, self.entities(pobj, ACTOR))
+                    elif grandchild.dep_ == "prep" and grandchild.lower_ in words.target_preps:
+                        if grandchild.lower_ == "with":
+                            continue
+                        for pobj in _pobjs(grandchild):
+                            self.found.add(TARGET, self.entities(pobj, TARGET))
+            elif child.dep_ in {"poss", "compound", "amod", "nmod"}:
+                entity = next(
+                    (e for t in child.subtree if (e := self.ctx.entity_at(t)) is not None), None
+                )
+                if entity is None and child.dep_ == "poss" and child.lower_ in {"its", "their"}:
+                    entity = self._group_before(noun)
+                if entity is None and child.dep_ in {"amod", "compound"}:
+                    # "Russian airstrikes": a demonym stands for its country's forces.
+                    code = get_geocoder().demonym_country(child.text)
+                    if code and child.text[:1].isupper():
+                        kind = next(k for k in words.kinds if k.kind == "military")
+                        entity = self._generic(child, kind)
+                if entity is None or entity.type in {"location", "region", "property"}:
+                    continue
+                self.found.add(harmed_role if harmed and child.dep_ == "poss" else ACTOR, [entity])
+        # "artillery units of the federal police shelled ...": a phrase naming the forces that
+        # fire is the actor when it is the subject.
+        if noun.dep_ in _SUBJECTS:
+            self.found.add(ACTOR, [e for e in self._owners(noun) if e.type in GROUP_TYPES])
+        self._governing_clause(noun)
+
+    def _governing_clause(self, noun: Token) -> None:
+        """The clause a noun trigger sits in lends it its subject and objects."""
+        words = self.words
+        head = noun.head
+        if noun.dep_ in _OBJECTS and head.pos_ in {"VERB", "AUX"}:
+            if head.lemma_.lower() in words.light_verbs:
+                for subject in self._subject_of(head):
+                    self.found.add(ACTOR, self.entities(subject, ACTOR))
+                for child in head.children:
+                    if child.dep_ == "agent":
+                        for pobj in _pobjs(child):
+                            self.found.add(ACTOR, self.entities(pobj, ACTOR))
+                    elif child.dep_ == "prep" and child.lower_ in words.target_preps - {"with"}:
+                        for pobj in _pobjs(child):
+                            self.found.add(TARGET, self.entities(pobj, TARGET))
+        elif noun.dep_ in _SUBJECTS and head.pos_ in {"VERB", "AUX"}:
+            # "The blast killed five soldiers", "the raid targeted a compound".
+            role = words.object_role(head.lemma_.lower())
+            for child in head.children:
+                if child.dep_ in _OBJECTS:
+                    self.found.add(role, self.entities(child, role))
+        elif noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
+            if head.lower_ not in {"in", "during", "after", "following", "since", "amid", "by"}:
+                return
+            verb = head.head
+            lemma = verb.lemma_.lower()
+            if not words.harms(lemma):
+                return
+            role = words.object_role(lemma)
+            passive = any(c.dep_ in _PASSIVE_SUBJECTS | {"auxpass"} for c in verb.children)
+            if lemma in words.undergo_verbs:
+                role, passive = VICTIM, True
+                for subject in self._subject_of(verb):
+                    self.found.add(VICTIM, self.entities(subject, VICTIM))
+            fight = noun.lemma_.lower() in words.fight_verbs
+            for child in verb.children:
+                # "killed during clashes with the Taliban": the other side of the fight.
+                if child.dep_ == "prep" and child.lower_ == "with" and fight:
+                    for pobj in _pobjs(child):
+                        self.found.add(TARGET, self.entities(pobj, TARGET))
+            if passive:
+                self._harmed_by(verb)
+            elif head.lower_ != "after":
+                for subject in self._subject_of(verb):
+                    self.found.add(ACTOR, self.entities(subject, ACTOR))
+                for child in verb.children:
+                    if child.dep_ in _OBJECTS:
+                        self.found.add(role, self.entities(child, role))
+
+    def _harmed_by(self, verb: Token) -> None:
+        """The people or things a harm verb's clause names: its passive subject (or, for "die",
+        its subject) and its "by" agent."""
+        lemma = verb.lemma_.lower()
+        role = VICTIM if lemma in self.words.undergo_verbs else self.words.object_role(lemma)
+        for child in verb.children:
+            if child.dep_ in _PASSIVE_SUBJECTS or (
+                lemma in self.words.undergo_verbs and child.dep_ in _SUBJECTS
+            ):
+                self.found.add(role, self.entities(child, role))
+            elif child.dep_ == "agent":
+                for pobj in _pobjs(child):
+                    self.found.add(ACTOR, self.entities(pobj, ACTOR))
+
+    def _clean(self) -> None:
+        """One role per entity: someone harmed is not also the actor; actors are not targets."""
+        found = self.found
+        harmed = {id(e) for e in found.victims + found.wounded}
+        found.actors = [a for a in found.actors if id(a) not in harmed]
+        found.targets = [t for t in found.targets if t not in found.actors and id(t) not in harmed]
+        # A named actor makes an unidentified one of the same clause the same people.
+        if any(a.type in GROUP_TYPES and not a.key.startswith("generic:") for a in found.actors):
+            found.actors = [a for a in found.actors if not a.key.startswith("generic:unidentified")]
+
+
+def _coordinated(head: Token) -> list[Token]:
+    """A phrase's head and the heads coordinated with it ("X, Y and Z")."""
+    found = [head]
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        for child in token.children:
+            if (
+                child.dep_ == "conj"
+                and child not in found
+                and child.pos_ in {"NOUN", "PROPN", "PRON"}
+            ):
+                found.append(child)
+                stack.append(child)
+    return found
+
+
+def _pobjs(prep: Token) -> list[Token]:
+    return [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}]
+
+
+# --- perpetrators named by attribution ----------------------------------------------------------
+
+
+@dataclass
+class PerpetratorStatement:
+    """A sentence naming who carried out an event without reporting the event itself."""
+
+    entity: LocalEntity
+    grade: str
+
+
+def perpetrator_statements(masked: MaskedSentence) -> list[PerpetratorStatement]:
+    """Groups the sentence says did it: attributed (by sources), suspected, blamed, accused.
+
+    Claims of responsibility are read apart (relations.find_responsibility)."""
+    found: dict[str, PerpetratorStatement] = {}
+    for rule in argument_words().perpetrators:
+        for pattern in rule.patterns:
+            for match in pattern.finditer(masked.text):
+                marker = match.groupdict().get("X")
+                if marker is None:
+                    continue
+                indices = [int(marker)]
+                # "attributed the attack to X and Y": every name of the coordination.
+                tail = masked.text[match.end() :]
+                for extra in re.finditer(r"^(?:,? (?:and|or) |, )(?:the )?\[\[E(\d+)\]\]", tail):
+                    indices.append(int(extra.group(1)))
+                for index in indices:
+                    entity = masked.entities[index]
+                    if entity.type in GROUP_TYPES | {"person", "country"}:
+                        found.setdefault(entity.id, PerpetratorStatement(entity, rule.grade))
+    return list(found.values())
+
+
+def described_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorStatement]:
+    """Perpetrators the text describes but does not name: "sources attributed the attack to
+    Fulani extremists", "blamed on Maoist rebels". Each becomes an armed group named by the
+    description (the same description is the same group in every document)."""
+    words = argument_words()
+    found: list[PerpetratorStatement] = []
+    for token in sent:
+        for lemma, via, grade in words.described_cues:
+            if token.lemma_.lower() != lemma:
+                continue
+            for head in _described_heads(token, via):
+                entity = _described_group(head, ctx)
+                if entity is not None and all(f.entity is not entity for f in found):
+                    found.append(PerpetratorStatement(entity, grade))
+    return found
+
+
+def _described_heads(verb: Token, via: str) -> list[Token]:
+    heads: list[Token] = []
+    if via in {"to", "on"}:
+        for child in verb.children:
+            if child.dep_ in {"prep", "dative"} and child.lower_ == via:
+                heads += [c for c in child.children if c.dep_ == "pobj"]
+    elif via == "subject":
+        # "sources suspected that X was involved"
+        for clause in verb.children:
+            if clause.dep_ == "ccomp":
+                heads += [c for c in clause.children if c.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS]
+    elif via == "object":
+        for obj in (c for c in verb.children if c.dep_ in _OBJECTS):
+            # "suspected the involvement of Fulani extremists"
+            if obj.lower_ in {"involvement", "role", "hand", "participation"}:
+                heads += [
+                    p
+                    for c in obj.children
+                    if c.lower_ == "of"
+                    for p in c.children
+                    if p.dep_ == "pobj"
+                ]
+            else:
+                heads.append(obj)
+    elif via == "claimant" and any(
+        c.dep_ in _OBJECTS and c.lower_ in {"responsibility", "credit"} for c in verb.children
+    ):
+        heads += [c for c in verb.children if c.dep_ in _SUBJECTS]
+    return [h for head in heads for h in _coordinated(head)]
+
+
+def _described_group(head: Token, ctx: DocumentArguments) -> LocalEntity | None:
+    """An armed group named by a description ending in a group noun, with a modifier."""
+    words = argument_words()
+    if ctx.entity_at(head) is not None:
+        return None
+    # "separatists", "Maoists": a movement named by its noun alone.
+    movement = head.lower_ in words.movements or (
+        head.tag_ in {"NNPS", "NNS"} and head.text[:1].isupper() and not head.is_sent_start
+    )
+    if head.lower_ not in words.described_nouns and not movement:
+        return None
+    modifiers = [
+        c for c in head.children if c.dep_ in {"amod", "compound", "nmod"} and c.i < head.i
+    ]
+    if not modifiers and not movement:
+        return None
+    start = min([m.left_edge.i for m in modifiers] + [head.i])
+    span = head.doc[start : head.i + 1]
+    if any(ctx.entity_at(t) is not None for t in span) or span[0].lower_ in {
+        "unknown",
+        "unidentified",
+    }:
+        return None
+    text = span.text
+    entity = ctx.registry.get_or_add(f"armed_group:{normalise_name(text)}", "armed_group", text)
+    entity.aliases.add(text)
+    if not any(m.token_start == start and m.entity is entity for m in ctx.made):
+        ctx.made.append(
+            MentionSpan(
+                start=span.start_char,
+                end=span.end_char,
+                token_start=start,
+                token_end=head.i + 1,
+                text=text,
+                entity=entity,
+                label="ARMED_GROUP",
+                rule="described-perpetrator",
+            )
+        )
+    return entity

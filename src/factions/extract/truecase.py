@@ -1,0 +1,155 @@
+"""Reading text written in capitals ("GUERRILLAS ATTACKED THE EMBASSY") in ordinary case.
+
+Wire copy and old cables come in capitals, and the statistical model reads them badly: every
+word looks like a proper noun, so the parse and the names fall apart. Such a text is recased
+for the model only, letter for letter (offsets do not move; evidence still quotes the original):
+words in lower case, then a capital for the first word of a sentence, for words English does
+not know (names: "CRISTIANI" -> "Cristiani"), for major places, countries and demonyms
+("SAN SALVADOR", "SALVADORAN"), and capitals kept for the acronyms of the actor gazetteer.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import spacy
+
+from factions.extract.gazetteer import load_gazetteer, name_key
+from factions.extract.geocode import get_geocoder
+from factions.packaged import read_toml
+
+# A text is in capitals when this share of its letters are.
+_CAPITALS_SHARE = 0.8
+_MIN_LETTERS = 40
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_SENTENCE_END = re.compile(r"[.!?:;]['\"”’)\]]*\s*$|^\s*$|\n\s*$|^\s*[\"“'(\[]*\s*$")
+_SUFFIXES = ("ies", "es", "s", "ed", "ing", "ly", "er", "est", "'s", "’s")
+
+
+def in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < _MIN_LETTERS:
+        return False
+    return sum(c.isupper() for c in letters) / len(letters) >= _CAPITALS_SHARE
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """The words the model's lemmatizer knows as English (WordNet's index), plus its
+    exceptions: what a capitalised word is when it is not a name."""
+    from factions.extract.nlp import model_name
+
+    nlp = spacy.load(model_name(), exclude=["tok2vec", "tagger", "parser", "ner", "senter"])
+    words: set[str] = set()
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    for table in ("lemma_index", "lemma_exc"):
+        if table not in lemmatizer.lookups.tables:  # type: ignore[attr-defined]
+            continue
+        for entries in lemmatizer.lookups.get_table(table).values():  # type: ignore[attr-defined]
+            words.update(w for w in entries if "_" not in w)
+    words.update(nlp.Defaults.stop_words)
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _acronyms() -> frozenset[str]:
+    found: set[str] = set()
+    for pattern in load_gazetteer().entity_ruler_patterns():
+        tokens = pattern["pattern"]
+        if isinstance(tokens, list) and all(set(t) == {"ORTH"} for t in tokens):
+            found.update(t["ORTH"] for t in tokens)
+    return frozenset(found)
+
+
+def _known(word: str, english: frozenset[str]) -> bool:
+    if word in english:
+        return True
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            stem = word[: -len(suffix)]
+            if stem in english or stem + "e" in english or stem + "y" in english:
+                return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _is_place(key: str) -> bool:
+    """A demonym, or a name of a major place (a country, a province, a big city)."""
+    geocoder = get_geocoder()
+    return bool(geocoder.demonym_country(key)) or geocoder.names_a_major_place(key)
+
+
+@lru_cache(maxsize=65536)
+def _is_country(key: str) -> bool:
+    """A demonym or a country: an English word that is still a name ("Salvadoran", "Chile")."""
+    geocoder = get_geocoder()
+    if geocoder.demonym_country(key):
+        return True
+    match = geocoder.resolve(key)
+    return match is not None and match.precision == "country"
+
+
+@lru_cache(maxsize=1)
+def _name_words() -> tuple[frozenset[str], frozenset[str]]:
+    data = read_toml("lexicons", "truecase.toml")
+    return frozenset(data["name_words"]), frozenset(data["titles"])
+
+
+def _acronym_like(word: str, english: frozenset[str], defined: set[str]) -> bool:
+    """An unknown word without vowels, or one the text gives in brackets, reads as an acronym
+    ("FMLN", "(URNG)")."""
+    if _known(word, english):
+        return False
+    return word in defined or not re.search(r"[aeiouy]", word)
+
+
+def recase(text: str) -> str:
+    """The text in ordinary case, same length; unchanged when it is not in capitals."""
+    if not in_capitals(text):
+        return text
+    english = _english_words()
+    acronyms = _acronyms()
+    name_words, titles = _name_words()
+    out = list(text.lower())
+    words = list(_WORD.finditer(text))
+    lowered = [m.group(0).lower() for m in words]
+    proper = [False] * len(words)
+    upper = [False] * len(words)
+    defined = {m.group(1).lower() for m in re.finditer(r"\(([A-Z]{2,8})\)", text)}
+    for index, match in enumerate(words):
+        word = lowered[index]
+        original = match.group(0)
+        if (original in acronyms and not _known(word, english)) or (
+            len(word) > 1 and _acronym_like(word, english, defined)
+        ):
+            upper[index] = True
+            continue
+        # Two-word places first ("SAN SALVADOR", "EL SALVADOR").
+        if index + 1 < len(words) and _is_place(f"{word} {lowered[index + 1]}"):
+            proper[index] = proper[index + 1] = True
+        known = _known(word, english)
+        if not proper[index] and (
+            (not known and len(word) > 1)
+            or (known and _is_country(name_key(word)))
+            or (not known and _is_place(name_key(word)))
+        ):
+            proper[index] = True
+    # Runs of name words around a name: "Farabundo Marti National Liberation Front".
+    for index in range(len(words)):
+        if proper[index] or upper[index]:
+            for step in (1, -1):
+                other = index + step
+                while 0 <= other < len(words) and lowered[other] in name_words:
+                    proper[other] = True
+                    other += step
+            if index > 0 and lowered[index - 1] in titles:
+                proper[index - 1] = True
+    for index, match in enumerate(words):
+        if upper[index]:
+            out[match.start() : match.end()] = match.group(0)
+            continue
+        before = text[max(0, match.start() - 4) : match.start()]
+        if proper[index] or lowered[index] == "i" or _SENTENCE_END.search(before):
+            out[match.start()] = out[match.start()].upper()
+    return "".join(out)

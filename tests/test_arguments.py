@@ -1,0 +1,166 @@
+"""Who did what to whom: event participants, perpetrators and one event per happening, on
+sentences written for these tests."""
+
+from __future__ import annotations
+
+from factions.extract.truecase import in_capitals, recase
+
+from .test_relations import extract
+
+
+def _read(text: str, published: str = "2021-05-24"):  # type: ignore[no-untyped-def]
+    result = extract(text, published)
+    names = {e.id: e.name for e in result.entities}
+    types = {e.id: e.type for e in result.entities}
+    return result, names, types
+
+
+def _roles(event, names) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    roles: dict[str, list[str]] = {}
+    for participant in event.participants:
+        roles.setdefault(participant.role, []).append(names[participant.entity])
+    return roles
+
+
+def _carried_out(result, names) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {
+        names[c.subject]: c.certainty
+        for c in result.claims
+        if c.predicate == "carried_out" and c.polarity
+    }
+
+
+def test_passive_with_agent_makes_the_agent_the_actor() -> None:
+    result, names, types = _read("A bus was ambushed by al-Shabaab near Baidoa on Sunday.")
+    roles = _roles(result.events[0], names)
+    assert roles["actor"] == ["al-Shabaab"]
+    assert [types[p.entity] for p in result.events[0].participants if p.role == "target"] == [
+        "property"
+    ]
+
+
+def test_apposed_name_is_the_one_harmed_not_the_possessor() -> None:
+    result, names, _ = _read(
+        "The Taliban commander's deputy, Abdul Rahim, was shot dead by police in Kandahar."
+    )
+    roles = _roles(result.events[0], names)
+    assert "Abdul Rahim" in roles.get("target", []) + roles.get("victim", [])
+    assert "Taliban" not in roles.get("actor", [])
+
+
+def test_coordinated_actors_each_act_and_share_the_second_verb() -> None:
+    result, names, _ = _read(
+        "Boko Haram and ISWAP fighters stormed the village and killed 12 villagers."
+    )
+    roles = _roles(result.events[0], names)
+    assert set(roles["actor"]) == {"Boko Haram", "Islamic State West Africa Province"}
+    assert roles["victim"] == ["Civilians"]
+
+
+def test_claim_of_responsibility_joins_the_event_it_claims() -> None:
+    result, names, _ = _read(
+        "Gunmen attacked a police checkpoint in Kunduz on Monday. Three police officers were "
+        "killed in the attack. The Taliban claimed responsibility for the attack."
+    )
+    assert len(result.events) == 1
+    event = result.events[0]
+    roles = _roles(event, names)
+    # The unidentified gunmen were the Taliban, by their own claim.
+    assert roles["actor"] == ["Taliban"]
+    assert "Police Forces of Afghanistan" in roles["victim"]
+    assert len(event.evidence) == 3
+    claimed = [c for c in result.claims if c.predicate == "claimed_responsibility_for"]
+    assert [c.value for c in claimed] == [event.id]
+    carried = [c for c in result.claims if c.predicate == "carried_out"]
+    assert carried[0].certainty == "claimed"
+    assert carried[0].evidence[0].text.startswith("The Taliban claimed")
+
+
+def test_blamed_on_makes_an_alleged_actor() -> None:
+    result, names, _ = _read(
+        "A bomb exploded at a market in Maiduguri on Friday, killing four traders. "
+        "Officials blamed the bombing on Boko Haram."
+    )
+    assert len(result.events) == 1
+    assert _roles(result.events[0], names)["actor"] == ["Boko Haram"]
+    assert _carried_out(result, names) == {"Boko Haram": "alleged"}
+    # The blast itself is stated as fact; only who did it is alleged.
+    assert result.events[0].certainty == "asserted"
+
+
+def test_suspicion_is_alleged_and_unnamed_sources_are_reported() -> None:
+    suspected, names, _ = _read(
+        "Assailants attacked an outpost in Ghazni on Monday. Sources suspected that the "
+        "Taliban was involved in the attack."
+    )
+    assert _carried_out(suspected, names) == {"Taliban": "alleged"}
+    attributed, names, _ = _read(
+        "Assailants attacked an outpost in Ghazni on Monday. No group claimed responsibility "
+        "for the incident; however, sources attributed the attack to the Taliban."
+    )
+    assert _carried_out(attributed, names) == {"Taliban": "reported"}
+    assert not [c for c in attributed.claims if c.predicate == "claimed_responsibility_for"]
+
+
+def test_relative_clause_and_generic_attackers() -> None:
+    result, names, types = _read("Militants who attacked the base in Kidal were repelled.")
+    actors = [p.entity for p in result.events[0].participants if p.role == "actor"]
+    assert [types[a] for a in actors] == ["collective"]
+    assert names[actors[0]].startswith("Unidentified Armed Group")
+
+
+def test_noun_trigger_with_by_and_on() -> None:
+    result, names, _ = _read(
+        "An attack by al-Shabaab on an army base killed five soldiers near Mogadishu."
+    )
+    roles = _roles(result.events[0], names)
+    assert roles["actor"] == ["al-Shabaab"]
+    assert roles["victim"] == ["Military Forces of Somalia"]
+
+
+def test_headline_and_lede_are_one_event() -> None:
+    result, names, _ = _read(
+        "Taliban attack checkpoint in Kunduz\n"
+        "Taliban fighters attacked a police checkpoint in Kunduz province on Monday, officials "
+        "said."
+    )
+    assert len(result.events) == 1
+    assert len(result.events[0].evidence) == 2
+    assert _roles(result.events[0], names)["actor"] == ["Taliban"]
+
+
+def test_the_place_is_the_clause_s_most_precise() -> None:
+    result, names, _ = _read("Gunmen attacked a school in Maiduguri, Borno, Nigeria, on Friday.")
+    assert names[result.events[0].place or ""] == "Maiduguri"
+
+
+def test_text_in_capitals_is_read_recased_and_quoted_as_written() -> None:
+    text = "GUERRILLAS OF THE FARABUNDO MARTI NATIONAL LIBERATION FRONT ATTACKED A POWER STATION."
+    assert in_capitals(text)
+    recased = recase(text)
+    assert len(recased) == len(text) and recased.startswith("Guerrillas")
+    assert recase("Ordinary text stays as it is, whatever it says.") == (
+        "Ordinary text stays as it is, whatever it says."
+    )
+    result, _, _ = _read(text)
+    assert all(e.text in text for event in result.events for e in event.evidence)
+
+
+def test_a_perpetrator_described_not_named_is_a_group_of_its_own() -> None:
+    result, names, types = _read(
+        "Gunmen attacked a village in Benue on Sunday, killing six farmers. No group claimed "
+        "responsibility; however, sources attributed the attack to Fulani extremists."
+    )
+    carried = _carried_out(result, names)
+    assert carried == {"Fulani extremists": "reported"}
+    actor = next(p.entity for p in result.events[0].participants if p.role == "actor")
+    assert types[actor] == "armed_group"
+
+
+def test_a_claim_makes_the_event_told_in_words_read_as_no_trigger() -> None:
+    result, names, _ = _read(
+        "Assailants shot a shopkeeper in Kidal on Monday. The Maoists claimed responsibility "
+        "for the attack."
+    )
+    assert len(result.events) == 1
+    assert _roles(result.events[0], names)["actor"] == ["Maoists"]
