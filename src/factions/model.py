@@ -119,6 +119,9 @@ class Participant:
 
 @dataclass
 class Fatalities:
+    """A count of people as the text gives it: "at least 12" is low 12, "about 12" best 12,
+    "up to 12" high 12, "12" all three. Used for the killed, wounded, kidnapped and arrested."""
+
     low: int | None
     best: int | None
     high: int | None
@@ -140,6 +143,10 @@ class EventRecord:
     trigger: str = ""
     rule: str = ""
     id: str = ""
+    # Beside the dead: the wounded, the kidnapped and the arrested, when the text counts them.
+    wounded: Fatalities | None = None
+    kidnapped: Fatalities | None = None
+    arrested: Fatalities | None = None
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -112,6 +112,7 @@ class GtdRow:
     lon: float | None
     specificity: int | None
     city: str
+    success: int = 1
 
 
 def _number(value: str | None) -> float | None:
@@ -174,6 +175,7 @@ def read_gtd(path: Path, limit: int | None = None) -> list[GtdRow]:
                     lon=_number(raw.get("longitude")),
                     specificity=_int(raw.get("specificity")),
                     city=(raw.get("city") or "").strip(),
+                    success=_int(raw.get("success")) if raw.get("success") else 1,
                 )
             )
     return rows
@@ -188,9 +190,12 @@ class TypeRule:
     suicide: int | None
     types: frozenset[str]
     sub_event_types: frozenset[str]
+    success: int | None = None
 
     def applies(self, row: GtdRow) -> bool:
         if self.suicide is not None and row.suicide != self.suicide:
+            return False
+        if self.success is not None and row.success != self.success:
             return False
         return all(getattr(row, name) in values for name, values in self.conditions)
 
@@ -213,6 +218,7 @@ def parse_type_map(data: dict[str, Any]) -> list[TypeRule]:
                 raw.get("suicide"),
                 frozenset(raw["types"]),
                 frozenset(raw.get("sub_event_types", [])),
+                raw.get("success"),
             )
         )
     return rules

@@ -6,13 +6,14 @@ pipeline and feeds it batches. Nothing here touches the database.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
 from factions.extract.attribution import Attribution, sentence_attributions
 from factions.extract.dates import DateMention, find_dates, parse_anchor
-from factions.extract.events import EventDraft, find_events
+from factions.extract.events import EventDraft, add_tolls, find_events, refine_type
 from factions.extract.gazetteer import load_gazetteer
 from factions.extract.lexicons import Lexicons, load_lexicons
 from factions.extract.mentions import (
@@ -134,6 +135,39 @@ def _nearest_date(dates: list[DateMention], position: int) -> DateMention | None
     if not dates:
         return None
     return min(dates, key=lambda d: abs(d.start - position))
+
+
+# A dateline: a date opening the report and set off from its text ("01/04/2021: Assailants
+# ...", "KABUL, Oct. 3 (Xinhua) -- ..."), or a date standing alone on its line.
+_DATELINE_REACH = 80
+_DATELINE_END = re.compile(r"^[^.\n]{0,25}?(?::|--|—|–|\n)")
+
+
+def find_dateline(text: str, dates: list[DateMention]) -> DateMention | None:
+    for mention in dates:
+        if mention.start > _DATELINE_REACH:
+            break
+        if mention.value is None or mention.relation in {"since", "until", "before", "after", "between"}:
+            continue
+        if _DATELINE_END.match(text[mention.end : mention.end + 40]):
+            return mention
+    return None
+
+
+def _context_date(
+    text: str, sent: Span, events: list[EventRecord], dateline: DateMention | None
+) -> tuple[str | None, str | None]:
+    """The date an event with none in its sentence takes from its context: the event told just
+    before it in the same paragraph, else the report's dateline."""
+    if events:
+        previous = events[-1]
+        last = previous.evidence[-1] if previous.evidence else None
+        same_paragraph = last is not None and "\n\n" not in text[last.end : sent.start_char]
+        if same_paragraph and previous.date:
+            return previous.date, previous.date_precision
+    if dateline is not None and dateline.value is not None:
+        return dateline.value.iso, dateline.value.precision
+    return None, None
 
 
 def _nearest_place(mentions: list[MentionSpan], position: int) -> LocalEntity | None:
@@ -272,10 +306,13 @@ def _event_record(
         geo_precision=place.place.precision if place and place.place else None,
         participants=participants,
         fatalities=draft.fatalities,
+        wounded=draft.tolls.wounded,
+        kidnapped=draft.tolls.kidnapped,
+        arrested=draft.tolls.arrested,
         certainty=attribution.certainty,
         attributed_to=attribution.speaker.id if attribution.speaker else None,
         trigger=draft.trigger,
-        rule=f"trigger:{draft.sub_event_type}",
+        rule=draft.rule or f"trigger:{draft.sub_event_type}",
     )
 
 
@@ -449,6 +486,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     mentions, registry = resolve_mentions(doc, document.id)
     attributions = sentence_attributions(doc, mentions, lex)
     all_dates = find_dates(document.text, parse_anchor(document.published))
+    dateline = find_dateline(document.text, all_dates)
     claims: list[ClaimRecord] = []
     events: list[EventRecord] = []
     last_person: LocalEntity | None = None
@@ -486,7 +524,13 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                     participant.role = "victim"
             present = {p.entity for p in record.participants}
             record.participants.extend(Participant(k, "victim") for k in sorted(killed - present))
+            if record.date is None:
+                record.date, record.date_precision = _context_date(
+                    document.text, sent, events, dateline
+                )
             if draft.back_reference and events:
+                add_tolls(events[-1], draft.tolls)
+                refine_type(events[-1], record)
                 _merge_back_reference(events[-1], record)
             elif draft.event_type and _worth_keeping(record):
                 events.append(record)

@@ -1,0 +1,947 @@
+"""Event triggers by meaning: lemma classes over the parse, typed in context, filtered by clause.
+
+A trigger is a verb or noun whose lemma is in one of the classes of `lexicons/events.toml`
+("kill", "shoot", "detonate", "the fall of", "a suicide bombing", "opened fire", "set ablaze"),
+found on the tokens of a parsed sentence, so inflection, word order and particles do not matter:
+"blew the bridge up" is "blow up", "were taken hostage" is "take+hostage".
+
+Not every trigger is an event. Each is checked in its own clause (the verb it is, or the verb
+its noun belongs to), never across the sentence, so a hedge in a trailing clause leaves the main
+clause alone: negated ("did not attack"), modal or future ("could attack", "will storm"),
+governed by a verb of intention or fear ("threatened to attack", "plans attacks"), conditional
+("if they attack"), a question, habitual ("often attack", "have repeatedly attacked") and
+generic mentions ("frequent attacks", "a wave of bombings", "attacks have killed 20,000 since
+2009") make no event.
+
+The triggers left are grouped: those linked in the parse ("shot and killed", "detonated ...
+killing five", "carried out an attack in which ... were wounded") are one event. A group takes
+its type from its classes and from cues in its clause: the weapon used (an IED, a mortar, a
+drone), whom the violence fell on (soldiers make a fight of it, civilians an attack on
+civilians), who acted (protesters, a mob, state forces) and how a protest went (dispersed,
+met with live fire, turned to stone throwing).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from factions.packaged import read_toml
+
+# Families whose triggers describe harm between armed actors or to civilians: they group with
+# one another, and with deaths and injuries.
+ARMED_FAMILIES = frozenset({"violence", "explosive", "clash", "outcome", "fixed", "territory"})
+# Which family leads a group (gives its trigger word), most specific first.
+_LEAD_ORDER = (
+    "fixed",
+    "explosive",
+    "territory",
+    "protest",
+    "riot",
+    "clash",
+    "violence",
+    "capture",
+    "arrest",
+    "property",
+    "outcome",
+)
+_CLAUSE_DEPS = frozenset(
+    {"ROOT", "conj", "advcl", "ccomp", "xcomp", "relcl", "acl", "parataxis", "pcomp", "csubj"}
+)
+_NOUN_POS = frozenset({"NOUN", "PROPN"})
+_VERB_POS = frozenset({"VERB"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_PERSON_LABELS = frozenset({"PERSON", "NORP"})
+_PLACE_NOUNS = frozenset(
+    {
+        "town",
+        "city",
+        "village",
+        "district",
+        "province",
+        "area",
+        "territory",
+        "region",
+        "control",
+        "hill",
+        "valley",
+        "capital",
+        "county",
+        "state",
+        "locality",
+        "neighbourhood",
+        "neighborhood",
+        "suburb",
+        "countryside",
+        "border",
+        "crossing",
+        "port",
+        "airport",
+        "base",
+        "headquarters",
+        "stronghold",
+        "municipality",
+        "commune",
+        "settlement",
+    }
+)
+
+
+@dataclass(frozen=True)
+class TriggerClass:
+    name: str
+    family: str
+    event_type: str
+    sub_event_type: str
+    needs: str | None = None
+
+
+@dataclass(frozen=True)
+class _VerbSpec:
+    lemma: str
+    particle: str | None
+    dependents: tuple[str, ...]
+    cls: TriggerClass
+
+    @property
+    def size(self) -> int:
+        return 1 + (self.particle is not None) + len(self.dependents)
+
+
+@dataclass(frozen=True)
+class _NounSpec:
+    words: tuple[str, ...]
+    cls: TriggerClass
+
+
+@dataclass
+class Trigger:
+    """A trigger word (or phrase) on the tokens of one sentence."""
+
+    token: Token  # the head: the verb, or the last word of a noun phrase
+    start: int  # character offsets in the document
+    end: int
+    cls: TriggerClass
+    is_verb: bool
+    parts: tuple[int, ...] = ()  # the token indexes the phrase covers
+
+    @property
+    def text(self) -> str:
+        return self.token.doc.text[self.start : self.end]
+
+    @property
+    def family(self) -> str:
+        return self.cls.family
+
+
+@dataclass(frozen=True)
+class TriggerLexicon:
+    version: str
+    verbs: dict[str, tuple[_VerbSpec, ...]]
+    nouns: dict[str, tuple[_NounSpec, ...]]
+    forms: dict[str, str]  # an inflected form the tagger may leave as is -> its lemma
+    past_forms: frozenset[str]  # the past forms among them ("attacked", "shot", "overran")
+    weapon_order: tuple[str, ...]
+    weapons: dict[str, re.Pattern[str]]
+    any_weapon: re.Pattern[str]
+    firearms: re.Pattern[str]
+    armed_targets: frozenset[str]
+    conflict_actors: frozenset[str]
+    civilian_targets: frozenset[str]
+    protesters: frozenset[str]
+    rioters: frozenset[str]
+    mob: re.Pattern[str]
+    purpose: re.Pattern[str]
+    intervention: re.Pattern[str]
+    excessive: re.Pattern[str]
+    violent: re.Pattern[str]
+    labour: re.Pattern[str]
+    state_actors: re.Pattern[str]
+    toll_words: re.Pattern[str]
+    cumulative: re.Pattern[str]
+    vague: dict[str, int]
+    modals: frozenset[str]
+    governors: frozenset[str]
+    habitual: frozenset[str]
+    generic_modifiers: frozenset[str]
+    generic_heads: frozenset[str]
+    state_verbs: frozenset[str]
+    intransitive: frozenset[str] = field(default_factory=frozenset)
+
+
+def words_regex(words: list[str]) -> re.Pattern[str]:
+    """Any of the words or phrases, as whole words, case-insensitively, longest first."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+def _inflections(lemma: str) -> set[str]:
+    """Regular English verb forms: attack -> attacks, attacked, attacking."""
+    forms = {lemma}
+    if lemma.endswith("e"):
+        forms |= {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
+    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    else:
+        suffix = "es" if lemma.endswith(("s", "sh", "ch", "x", "z")) else "s"
+        forms |= {lemma + suffix, lemma + "ed", lemma + "ing"}
+        # "stab" -> "stabbed": a short final consonant after one vowel doubles.
+        if (
+            len(lemma) <= 4
+            and lemma[-1] not in "aeiouwxy"
+            and lemma[-2:-1] in tuple("aeiou")
+            and lemma[-3:-2] not in tuple("aeiou")
+        ):
+            forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
+def _verb_spec(text: str, cls: TriggerClass) -> _VerbSpec:
+    """ "blow up" (a particle), "open+fire" (a dependent), "set up+base" (both)."""
+    head, *dependents = text.split("+")
+    words = head.split()
+    particle = words[1] if len(words) > 1 else None
+    return _VerbSpec(words[0], particle, tuple(dependents), cls)
+
+
+@lru_cache(maxsize=1)
+def load_trigger_lexicon() -> TriggerLexicon:
+    data = read_toml("lexicons", "events.toml")
+    verbs: dict[str, list[_VerbSpec]] = {}
+    nouns: dict[str, list[_NounSpec]] = {}
+    forms: dict[str, str] = {}
+    for raw in data["trigger"]:
+        cls = TriggerClass(
+            raw["name"], raw["family"], raw["type"], raw["sub"], raw.get("needs") or None
+        )
+        for text in raw.get("verbs", []):
+            spec = _verb_spec(text.lower(), cls)
+            verbs.setdefault(spec.lemma, []).append(spec)
+            for form in _inflections(spec.lemma):
+                forms.setdefault(form, spec.lemma)
+        for lemma, irregular in raw.get("irregular", {}).items():
+            for form in irregular:
+                forms.setdefault(form, lemma)
+        for text in raw.get("nouns", []):
+            # "sit-in" is three tokens to spaCy: "sit", "-", "in".
+            words = tuple(re.findall(r"[\w.']+|-", text.lower()))
+            nouns.setdefault(words[-1], []).append(_NounSpec(words, cls))
+    weapons_data = data["weapons"]
+    order = tuple(weapons_data["order"])
+    weapons = {name: words_regex(weapons_data[name]) for name in order}
+    targets, crowds, cues, tolls, modality = (
+        data["targets"],
+        data["crowds"],
+        data["protest_cues"],
+        data["tolls"],
+        data["modality"],
+    )
+    return TriggerLexicon(
+        version=str(data["version"]),
+        # Longer specs first, so that "set up+base" wins over "set up".
+        verbs={k: tuple(sorted(v, key=lambda s: -s.size)) for k, v in verbs.items()},
+        nouns={k: tuple(sorted(v, key=lambda s: -len(s.words))) for k, v in nouns.items()},
+        forms=forms,
+        past_forms=frozenset(
+            f for f, lemma in forms.items() if f != lemma and not f.endswith(("s", "ing"))
+        ),
+        weapon_order=order,
+        weapons=weapons,
+        any_weapon=words_regex([w for name in order for w in weapons_data[name]]),
+        firearms=words_regex(weapons_data["firearms"]),
+        armed_targets=frozenset(targets["armed"]),
+        conflict_actors=frozenset(targets["conflict_actors"]),
+        civilian_targets=frozenset(targets["civilian"]),
+        protesters=frozenset(crowds["protesters"]),
+        rioters=frozenset(crowds["rioters"]),
+        mob=words_regex(crowds["mob"]),
+        purpose=words_regex(cues["purpose"]),
+        intervention=words_regex(cues["intervention"]),
+        excessive=words_regex(cues["excessive"]),
+        violent=words_regex(cues["violent"]),
+        labour=words_regex(cues["labour"]),
+        state_actors=words_regex(data["state_actors"]["words"]),
+        toll_words=words_regex(tolls["toll_words"]),
+        cumulative=words_regex(tolls["cumulative"]),
+        vague={k.lower(): int(v) for k, v in tolls["vague"].items()},
+        modals=frozenset(modality["modals"]),
+        governors=frozenset(modality["governors"]),
+        habitual=frozenset(modality["habitual"]),
+        generic_modifiers=frozenset(modality["generic_modifiers"]),
+        generic_heads=frozenset(modality["generic_heads"]),
+        state_verbs=frozenset(modality["state_verbs"]),
+        intransitive=frozenset(modality.get("intransitive", [])),
+    )
+
+
+# --- finding -----------------------------------------------------------------------------------
+
+
+def _lemma(token: Token, lex: TriggerLexicon) -> str:
+    lemma = token.lemma_.lower()
+    if lemma in lex.verbs:
+        return lemma
+    return lex.forms.get(token.lower_, lemma)
+
+
+def _word_matches(token: Token, word: str) -> bool:
+    return token.lower_ == word or token.lemma_.lower() == word
+
+
+def _dependent_words(token: Token) -> list[Token]:
+    """Children and grandchildren through a preposition or particle: "took to the streets"."""
+    found = []
+    for child in token.children:
+        found.append(child)
+        if child.dep_ in {"prep", "prt", "agent", "dative", "advmod", "dobj", "npadvmod"}:
+            found.extend(child.children)
+    return found
+
+
+def _match_verb(token: Token, lex: TriggerLexicon) -> list[tuple[TriggerClass, tuple[int, ...]]]:
+    """The classes a verb may trigger, most specific spec first, with the tokens it covers."""
+    lemma = _lemma(token, lex)
+    specs = lex.verbs.get(lemma)
+    if not specs:
+        return []
+    verbal = token.pos_ in _VERB_POS or (
+        # The tagger reads some past forms as adjectives or nouns ("shelled", "wounded", "shot
+        # and killed"): take a past form of the verb with no article of its own.
+        token.pos_ in {"ADJ", "NOUN", "PROPN"}
+        and token.lower_ in lex.past_forms
+        and not token.doc[token.i - 1].dep_ == "det"
+    )
+    if not verbal:
+        return []
+    if lemma in lex.intransitive and any(c.dep_ in {"dobj", "ccomp"} for c in token.children):
+        return []
+    found: list[tuple[TriggerClass, tuple[int, ...]]] = []
+    nearby = _dependent_words(token)
+    following = token.doc[token.i + 1 : token.i + 4]
+    for spec in specs:
+        parts = [token.i]
+        if spec.particle is not None:
+            particle = next(
+                (t for t in [*token.children, *following] if t.lower_ == spec.particle), None
+            )
+            if particle is None:
+                continue
+            parts.append(particle.i)
+        matched = True
+        for word in spec.dependents:
+            dependent = next((t for t in nearby if _word_matches(t, word)), None)
+            if dependent is None:
+                matched = False
+                break
+            parts.append(dependent.i)
+        if matched:
+            found.append((spec.cls, tuple(parts)))
+    return found
+
+
+def _match_noun(
+    tokens: list[Token], index: int, lex: TriggerLexicon
+) -> list[tuple[TriggerClass, tuple[int, ...]]]:
+    """The classes a noun (or a phrase ending on it) may trigger, longest phrase first."""
+    token = tokens[index]
+    candidates = lex.nouns.get(token.lemma_.lower()) or lex.nouns.get(token.lower_)
+    if not candidates:
+        return []
+    found: list[tuple[TriggerClass, tuple[int, ...]]] = []
+    for spec in candidates:
+        # Walk back over the phrase's other words (hyphens are their own tokens).
+        parts = [token.i]
+        position = index - 1
+        matched = True
+        for word in reversed(spec.words[:-1]):
+            if position < 0 or not _word_matches(tokens[position], word):
+                matched = False
+                break
+            parts.append(tokens[position].i)
+            position -= 1
+        if not matched:
+            continue
+        if len(spec.words) == 1 and not _is_noun(token):
+            continue
+        found.append((spec.cls, tuple(sorted(parts))))
+    return found
+
+
+def _is_noun(token: Token) -> bool:
+    if token.pos_ == "NOUN":
+        return True
+    # A capitalised common noun opening a sentence or a headline ("Clashes erupted ..."), not a
+    # name ("March" the month, "Strike Force").
+    return token.pos_ == "PROPN" and token.ent_type_ not in {"DATE", "ORG", "PERSON", "GPE"}
+
+
+def find_trigger_words(
+    sent: Span, kinds: EntityKinds | None = None, lex: TriggerLexicon | None = None
+) -> list[Trigger]:
+    """Every trigger word or phrase of a sentence, in text order (before any filter)."""
+    lex = lex or load_trigger_lexicon()
+    kinds = kinds or EntityKinds()
+    cues = _SentenceCues(cue_text(sent), lex)
+    tokens = list(sent)
+    found: list[Trigger] = []
+    taken: set[int] = set()
+    for index, token in enumerate(tokens):
+        if token.i in taken or token.is_punct:
+            continue
+        is_verb = True
+        candidates = _match_verb(token, lex)
+        if not candidates:
+            is_verb = False
+            candidates = _match_noun(tokens, index, lex)
+        for cls, parts in candidates:
+            if taken.intersection(parts):
+                continue
+            trigger = _trigger(token, cls, is_verb, parts)
+            if _needs_met(trigger, cues, kinds):
+                found.append(trigger)
+                taken.update(parts)
+                break
+    # A word a later verb took as its dependent ("fire was opened") is not a trigger of its own.
+    dependents = {i for t in found for i in t.parts if i != t.token.i}
+    return [t for t in found if t.token.i not in dependents]
+
+
+class _SentenceCues:
+    """The cues of one sentence, each searched once."""
+
+    def __init__(self, text: str, lex: TriggerLexicon) -> None:
+        self.text, self.lex = text, lex
+        self._seen: dict[str, bool] = {}
+
+    def has(self, name: str) -> bool:
+        if name not in self._seen:
+            lex, text = self.lex, self.text
+            if name == "weapon":
+                found = bool(lex.any_weapon.search(text) or lex.firearms.search(text))
+            elif name == "conflict":
+                found = self.has("weapon") or bool(lex.toll_words.search(text))
+                if not found:
+                    words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+                    found = bool(words & lex.conflict_actors)
+            elif name == "purpose":
+                found = bool(lex.purpose.search(text))
+            elif name == "labour":
+                found = bool(lex.labour.search(text))
+            else:
+                found = True
+            self._seen[name] = found
+        return self._seen[name]
+
+
+def _needs_met(trigger: Trigger, cues: _SentenceCues, kinds: EntityKinds) -> bool:
+    needs = trigger.cls.needs
+    if needs is None:
+        return True
+    if needs == "place":
+        return has_place(trigger, kinds)
+    return cues.has(needs)
+
+
+def _trigger(token: Token, cls: TriggerClass, is_verb: bool, parts: tuple[int, ...]) -> Trigger:
+    doc = token.doc
+    if is_verb:
+        start, end = token.idx, token.idx + len(token.text)
+    else:
+        first = doc[min(parts)]
+        start, end = first.idx, token.idx + len(token.text)
+    return Trigger(token, start, end, cls, is_verb, parts)
+
+
+# --- not every trigger is an event -------------------------------------------------------------
+
+
+def clause_verb(token: Token) -> Token:
+    """The verb of the clause a token is in: a verb itself, or the verb a noun hangs from."""
+    current = token
+    for _ in range(8):
+        if current.pos_ in {"VERB", "AUX"}:
+            return current
+        if current.head is current:
+            return current
+        current = current.head
+    return current
+
+
+def _support_verbs() -> frozenset[str]:
+    return _modality_words("support_verbs")
+
+
+@lru_cache(maxsize=8)
+def _modality_words(name: str) -> frozenset[str]:
+    return frozenset(read_toml("lexicons", "events.toml")["modality"].get(name, []))
+
+
+def _bare_plural(token: Token) -> bool:
+    """A plural noun with no article, number or possessor: "attacks", "bombings"."""
+    if token.tag_ not in {"NNS", "NNPS"}:
+        return False
+    return not any(
+        c.dep_ in {"det", "nummod", "poss"} or (c.dep_ == "amod" and c.like_num)
+        for c in token.children
+    )
+
+
+def _present(verb: Token) -> bool:
+    """A present-tense clause: simple present, or present perfect ("have attacked")."""
+    if verb.tag_ in {"VBZ", "VBP"}:
+        return True
+    return any(c.dep_ == "aux" and c.tag_ in {"VBZ", "VBP"} for c in verb.children)
+
+
+def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | None:
+    """Why a trigger states no event, checked in its own clause; None when it may be one."""
+    lex = lex or load_trigger_lexicon()
+    token = trigger.token
+    verb = clause_verb(token)
+    own = token if trigger.is_verb else verb
+    # The noun only carries the verb's negation or modality when the verb merely carries the
+    # noun ("did not launch an attack"); "did not claim the attack" says the attack happened.
+    carries = trigger.is_verb or verb.lemma_.lower() in _support_verbs()
+    checked = [token, own] if carries else [token]
+    for item in checked:
+        if any(c.dep_ == "neg" for c in item.children):
+            return "negated"
+    if not trigger.is_verb:
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+            return "negated"
+        if token.dep_ == "pobj" and token.head.lower_ in {"without", "since"}:
+            return "negated" if token.head.lower_ == "without" else "reference"
+    if carries:
+        for item in checked:
+            if any(c.dep_ in {"aux", "auxpass"} and c.lower_ in lex.modals for c in item.children):
+                return "modal"
+        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether", "lest"} for c in own.children):
+            return "conditional"
+    # "threatened to attack", "plans to launch attacks", "capable of attacks".
+    governed = _governor(token, own, trigger.is_verb)
+    if governed is not None and governed.lemma_.lower() in lex.governors:
+        # "used to attack" is a habit, "used a drone to attack" an attack.
+        if governed.lemma_.lower() != "use" or not any(
+            c.dep_ == "dobj" for c in governed.children
+        ):
+            return "intended"
+    if not trigger.is_verb:
+        head = token.head
+        if token.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in lex.state_verbs:
+            return "intended" if head.lemma_.lower() in lex.governors else "generic"
+        if token.dep_ == "pobj" and head.head.lemma_.lower() in lex.generic_heads:
+            return "generic"
+        if token.dep_ == "compound" and head.lemma_.lower() in lex.generic_heads:
+            return "generic"
+        if any(
+            c.dep_ in {"amod", "advmod", "det"} and c.lower_ in lex.generic_modifiers
+            for c in token.children
+        ):
+            return "generic"
+        if _bare_plural(token) and _present(verb):
+            return "generic"
+    if token.sent.text.rstrip().rstrip('"”’\'').endswith("?"):
+        return "question"
+    for item in checked:
+        if any(c.dep_ in {"advmod", "npadvmod"} and c.lower_ in lex.habitual for c in item.children):
+            return "habitual"
+    if trigger.is_verb and verb.tag_ in {"VBZ", "VBP"} and not any(
+        c.dep_ in {"aux", "auxpass"} for c in verb.children
+    ):
+        objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubj"}]
+        if any(_bare_plural(o) for o in objects):
+            return "habitual"
+    if trigger.is_verb and _present(verb) and any(c.dep_ == "aux" for c in verb.children):
+        if any(c.dep_ == "dobj" and _bare_plural(c) for c in verb.children):
+            return "habitual"
+    return None
+
+
+def _governor(token: Token, verb: Token, is_verb: bool) -> Token | None:
+    """The word a trigger's clause depends on as an intention or ability: the verb an `xcomp`
+    clause complements ("vowed to attack"), or the adjective or noun of "capable of attacks"."""
+    if verb.dep_ in {"xcomp", "ccomp"} and verb.head is not verb:
+        if verb.dep_ == "xcomp" or verb.head.lemma_.lower() in {"fear", "warn", "threaten"}:
+            return verb.head
+    if not is_verb and token.dep_ == "pobj":
+        holder = token.head.head
+        if holder.pos_ in {"ADJ", "NOUN", "VERB"}:
+            return holder
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+        return verb.head.head
+    return None
+
+
+# --- one event per group of linked triggers ------------------------------------------------------
+
+
+def sphere(cls: TriggerClass) -> str:
+    """Which triggers may state the same event: armed violence, crowds, custody, property, or
+    a strategic development of its own kind."""
+    if cls.family in {"violence", "explosive", "clash", "outcome", "territory"}:
+        return "armed"
+    if cls.family == "fixed":
+        if cls.event_type in {"Explosions/Remote violence", "Violence against civilians"}:
+            return "armed"
+        return f"fixed:{cls.name}"
+    if cls.family in {"protest", "riot"}:
+        return "crowd"
+    if cls.family in {"arrest", "capture"}:
+        return "custody"
+    return cls.family
+
+
+_COMPATIBLE = {
+    frozenset({"armed", "crowd"}),
+    frozenset({"armed", "property"}),
+    frozenset({"crowd", "property"}),
+    frozenset({"crowd", "custody"}),
+}
+
+
+def compatible(a: TriggerClass, b: TriggerClass) -> bool:
+    left, right = sphere(a), sphere(b)
+    return left == right or frozenset({left, right}) in _COMPATIBLE
+
+
+def group_triggers(triggers: list[Trigger]) -> list[list[Trigger]]:
+    """The events of one sentence: its triggers, joined when they may state the same event.
+
+    A sentence mostly reports one happening with several words ("shot and killed", "detonated
+    ... in the blast"); two kinds that cannot be one event (an arrest after an attack) stay apart.
+    """
+    groups: list[list[Trigger]] = []
+    for trigger in triggers:
+        home = next((g for g in groups if all(compatible(trigger.cls, t.cls) for t in g)), None)
+        if home is None:
+            groups.append([trigger])
+        else:
+            home.append(trigger)
+    return groups
+
+
+def lead_trigger(group: list[Trigger]) -> Trigger:
+    """The word that names the group's event best: the most specific family, then the first."""
+    order = {family: rank for rank, family in enumerate(_LEAD_ORDER)}
+    return min(group, key=lambda t: (order.get(t.family, len(order)), t.start))
+
+
+# --- typing in context -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntityKinds:
+    """What the document's entity layer knows of a token: group, state force, person, place."""
+
+    by_token: dict[int, str] = field(default_factory=dict)
+
+    def kind(self, token: Token) -> str | None:
+        return self.by_token.get(token.i)
+
+
+_NON_STATE = frozenset(
+    {
+        "militant",
+        "rebel",
+        "insurgent",
+        "fighter",
+        "jihadist",
+        "gunman",
+        "gunmen",
+        "assailant",
+        "attacker",
+        "militia",
+        "militiaman",
+        "militiamen",
+        "bandit",
+        "kidnapper",
+        "terrorist",
+        "extremist",
+        "group",
+        "separatist",
+        "abductor",
+        "perpetrator",
+        "man",
+        "men",
+        "individual",
+    }
+)
+
+
+def _phrase_heads(token: Token) -> list[Token]:
+    """A noun phrase's head and the heads coordinated with it."""
+    heads = [token]
+    for child in token.children:
+        if child.dep_ == "conj":
+            heads.extend(_phrase_heads(child))
+    return heads
+
+
+def _affected(trigger: Trigger) -> list[Token]:
+    """Heads of whom or what the event fell on: objects, passive subjects, "on/against X",
+    "X killed in", the subject of "died"."""
+    token = trigger.token
+    found: list[Token] = []
+    subject_deps = {"nsubjpass"}
+    if token.lemma_.lower() in {"die", "perish"}:
+        subject_deps.add("nsubj")
+    for child in token.children:
+        if child.dep_ in {"dobj"} | subject_deps:
+            found.extend(_phrase_heads(child))
+        elif child.dep_ == "prep" and child.lower_ in {"on", "against", "at", "targeting", "of"}:
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    found.extend(_phrase_heads(grandchild))
+        elif child.dep_ in {"xcomp", "advcl"} and child.lemma_.lower() == "target":
+            for grandchild in child.children:
+                if grandchild.dep_ == "dobj":
+                    found.extend(_phrase_heads(grandchild))
+    if trigger.is_verb and token.dep_ in {"acl", "amod", "relcl"} and token.head.pos_ in _NOUN_POS:
+        found.extend(_phrase_heads(token.head))
+    return found
+
+
+def _actors(trigger: Trigger) -> list[Token]:
+    """Heads of who acted: the subject, "by X", or a noun's possessor or modifier."""
+    token = trigger.token
+    found: list[Token] = []
+    for child in token.children:
+        if child.dep_ in {"nsubj", "poss"} or (
+            not trigger.is_verb and child.dep_ in {"compound", "amod"} and child.i not in trigger.parts
+        ):
+            found.extend(_phrase_heads(child))
+        elif child.dep_ in {"agent"} or (child.dep_ == "prep" and child.lower_ == "by"):
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    found.extend(_phrase_heads(grandchild))
+    if not found and trigger.is_verb and token.dep_ in {"conj", "xcomp", "advcl"}:
+        # "shot and killed": the coordinated verb shares the subject.
+        head = token.head
+        for child in head.children:
+            if child.dep_ == "nsubj":
+                found.extend(_phrase_heads(child))
+    return found
+
+
+def _kind_of(token: Token, lex: TriggerLexicon, kinds: EntityKinds) -> str | None:
+    """ "armed", "civilian", "state" or None, for a phrase head."""
+    known = kinds.kind(token)
+    lemma = token.lemma_.lower()
+    if known in {"state_force", "armed_group"}:
+        return "armed"
+    # The head noun decides ("Afghan soldier"), then a compound before it ("police officer").
+    for word in [lemma, *(c.lemma_.lower() for c in token.children if c.dep_ == "compound")]:
+        if word in lex.armed_targets:
+            return "armed"
+        if word in lex.civilian_targets:
+            return "civilian"
+    if known == "person" or token.ent_type_ in _PERSON_LABELS:
+        return "civilian"
+    return None
+
+
+def _is_state(tokens: list[Token], lex: TriggerLexicon, kinds: EntityKinds) -> bool | None:
+    """Whether the actors are state forces (True), non-state (False) or unknown (None)."""
+    for token in tokens:
+        known = kinds.kind(token)
+        if known in {"state_force", "country"}:
+            return True
+        if known == "armed_group":
+            return False
+        phrase = token.doc[token.left_edge.i : token.i + 1].text
+        if lex.state_actors.search(phrase):
+            return True
+        if token.lemma_.lower() in _NON_STATE:
+            return False
+    return None
+
+
+_NAME_LABELS = frozenset({"GPE", "LOC", "FAC", "PERSON", "NORP"})
+
+
+def cue_text(span: Span) -> str:
+    """A span's text with the names of places and people blanked out, so that "Tank district"
+    or "Mr Bomba" are not weapons."""
+    return "".join(
+        ("_" * len(t.text) if t.ent_type_ in _NAME_LABELS else t.text) + t.whitespace_ for t in span
+    )
+
+
+def _clause_text(trigger: Trigger) -> str:
+    """The text of a trigger's clause: the subtree of its verb, widened to the verbs it is
+    coordinated with or complements ("attempted to attack", "shot and killed")."""
+    verb = clause_verb(trigger.token)
+    while verb.dep_ in {"xcomp", "conj"} and verb.head is not verb:
+        verb = verb.head
+    return cue_text(verb.doc[verb.left_edge.i : verb.right_edge.i + 1])
+
+
+def weapon_class(text: str, lex: TriggerLexicon) -> str | None:
+    """The first weapon class (most specific first) named in a text."""
+    for name in lex.weapon_order:
+        if lex.weapons[name].search(text):
+            return name
+    return None
+
+
+_WEAPON_SUB = {
+    "chemical": "Chemical weapon",
+    "suicide": "Suicide bomb",
+    "air": "Air/drone strike",
+    "shelling": "Shelling/artillery/missile attack",
+    "grenade": "Grenade",
+    "explosive": "Remote explosive/landmine/IED",
+}
+_EXPLOSIONS = "Explosions/Remote violence"
+_VAC = "Violence against civilians"
+_SD = "Strategic developments"
+
+
+def _place_like(token: Token, kinds: EntityKinds) -> bool:
+    kind = kinds.kind(token)
+    if kind in {"location", "region", "country"} or token.ent_type_ in _PLACE_LABELS:
+        return True
+    return token.lemma_.lower() in _PLACE_NOUNS
+
+
+def has_place(trigger: Trigger, kinds: EntityKinds) -> bool:
+    """A place is what the trigger took or lost: "took control of X", "the fall of X", "X fell"."""
+    token = trigger.token
+    candidates: list[Token] = []
+    for child in token.children:
+        if child.dep_ in {"dobj", "nsubj", "nsubjpass", "poss", "compound"}:
+            candidates.append(child)
+        if child.dep_ == "prep" and child.lower_ in {"of", "over"}:
+            candidates.extend(c for c in child.children if c.dep_ == "pobj")
+    for index in trigger.parts:
+        part = token.doc[index]
+        for child in part.children:
+            if child.dep_ == "prep" and child.lower_ in {"of", "over"}:
+                candidates.extend(c for c in child.children if c.dep_ == "pobj")
+    if token.lemma_.lower() == "fall" and not any(
+        c.dep_ == "prep" and c.lower_ in {"to", "of"} for c in token.children
+    ):
+        return False
+    return any(_place_like(c, kinds) for c in candidates)
+
+
+@dataclass(frozen=True)
+class Typing:
+    """An event's ACLED type and sub-type, and what decided them: the trigger class alone
+    ("default"), or cues of the context ("context"); a later sentence may refine a default."""
+
+    event_type: str
+    sub_event_type: str
+    basis: str = "context"
+
+
+def type_group(
+    group: list[Trigger], sent: Span, kinds: EntityKinds, lex: TriggerLexicon | None = None
+) -> Typing:
+    """The ACLED type and sub-type of a group of triggers, from their classes and context."""
+    lex = lex or load_trigger_lexicon()
+    families = {t.family for t in group}
+    lead = lead_trigger(group)
+    text = cue_text(sent)
+    fixed = [t for t in group if t.family == "fixed"]
+    if fixed:
+        first = lead_trigger(fixed)
+        if first.cls.sub_event_type == "Abduction/forced disappearance" and _killed(group):
+            return Typing(_VAC, "Attack")
+        return Typing(first.cls.event_type, first.cls.sub_event_type, "fixed")
+    if families & {"protest"}:
+        return Typing(*_protest_type(group, text, lex))
+    actors = [a for t in group for a in _actors(t)]
+    affected = [a for t in group for a in _affected(t)]
+    crowd = _crowd(actors, lex)
+    if "riot" in families or (crowd and families & {"clash", "property", "violence"}):
+        if lex.mob.search(text) or (crowd == "rioters" and not lex.purpose.search(text)):
+            return Typing("Riots", "Mob violence")
+        return Typing("Riots", "Violent demonstration")
+    if "territory" in families:
+        state = _is_state(actors, lex, kinds)
+        retake = lead.token.lemma_.lower() in {"retake", "recapture", "regain", "liberate", "reclaim"}
+        if state or (state is None and retake):
+            return Typing("Battles", "Government regains territory")
+        return Typing("Battles", "Non-state actor overtakes territory")
+    if "explosive" in families:
+        weapon = weapon_class(text, lex)
+        if weapon is None:
+            return Typing(_EXPLOSIONS, _WEAPON_SUB["explosive"], "default")
+        return Typing(_EXPLOSIONS, _WEAPON_SUB[weapon])
+    if families & {"violence", "outcome", "clash"}:
+        clause = " ".join(_clause_text(t) for t in group if t.family != "clash")
+        weapon = weapon_class(clause, lex) if clause else None
+        if weapon is not None and "clash" not in families:
+            return Typing(_EXPLOSIONS, _WEAPON_SUB[weapon])
+        if "clash" in families:
+            return Typing("Battles", "Armed clash")
+        kinds_of = [_kind_of(a, lex, kinds) for a in affected]
+        if any(a.lemma_.lower() in {"protester", "protestor", "demonstrator"} for a in affected):
+            return Typing("Protests", "Excessive force against protesters")
+        if "armed" in kinds_of:
+            return Typing("Battles", "Armed clash")
+        if "civilian" in kinds_of:
+            return Typing(_VAC, "Attack")
+        default = next((t for t in group if t.family == "violence"), lead)
+        return Typing(default.cls.event_type, default.cls.sub_event_type, "default")
+    if families & {"arrest", "capture"}:
+        return Typing(*_custody_type(group, actors, affected, kinds, lex))
+    return Typing(lead.cls.event_type, lead.cls.sub_event_type, "default")
+
+
+def _killed(group: list[Trigger]) -> bool:
+    return any(t.token.lemma_.lower() in {"kill", "execute", "behead", "murder"} for t in group)
+
+
+def _crowd(actors: list[Token], lex: TriggerLexicon) -> str | None:
+    for token in actors:
+        lemma = token.lemma_.lower()
+        if lemma in lex.rioters:
+            return "rioters"
+        if lemma in {"protester", "protestor", "demonstrator", "marcher", "striker"}:
+            return "protesters"
+    return None
+
+
+def _protest_type(group: list[Trigger], text: str, lex: TriggerLexicon) -> tuple[str, str]:
+    """Peaceful, met with intervention, met with lethal force, or turned violent (a riot)."""
+    families = {t.family for t in group}
+    if "riot" in families or lex.violent.search(text):
+        return "Riots", "Violent demonstration"
+    if lex.excessive.search(text):
+        return "Protests", "Excessive force against protesters"
+    if lex.intervention.search(text) or families & {"arrest", "capture"}:
+        return "Protests", "Protest with intervention"
+    return "Protests", "Peaceful protest"
+
+
+def _custody_type(
+    group: list[Trigger],
+    actors: list[Token],
+    affected: list[Token],
+    kinds: EntityKinds,
+    lex: TriggerLexicon,
+) -> tuple[str, str]:
+    """An arrest by the state; a non-state "arrest" is an abduction; what was captured decides
+    the rest: a place is taken, weapons are seized, goods are looted."""
+    state = _is_state(actors, lex, kinds)
+    for token in affected:
+        if _place_like(token, kinds):
+            return (
+                ("Battles", "Government regains territory")
+                if state
+                else ("Battles", "Non-state actor overtakes territory")
+            )
+        if lex.any_weapon.search(token.text) or lex.firearms.search(token.text):
+            return _SD, "Disrupted weapons use"
+        if _kind_of(token, lex, kinds) is None and token.pos_ == "NOUN" and not token.ent_type_:
+            if token.lemma_.lower() not in lex.armed_targets | {"suspect", "member", "people"}:
+                return _SD, "Looting/property destruction"
+    if state is False:
+        return _VAC, "Abduction/forced disappearance"
+    return _SD, "Arrests"
