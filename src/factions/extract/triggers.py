@@ -97,6 +97,8 @@ class TriggerClass:
     event_type: str
     sub_event_type: str
     needs: str | None = None
+    # A noun for who acted ("protesters"): it signals the event but does not name it.
+    agent: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,9 +155,13 @@ class TriggerLexicon:
     civilian_targets: frozenset[str]
     protesters: frozenset[str]
     rioters: frozenset[str]
+    mob_actors: frozenset[str]
+    armed_modifiers: frozenset[str]
     mob: re.Pattern[str]
     purpose: re.Pattern[str]
     intervention: re.Pattern[str]
+    intervention_by_police: re.Pattern[str]
+    police: re.Pattern[str]
     excessive: re.Pattern[str]
     violent: re.Pattern[str]
     labour: re.Pattern[str]
@@ -169,6 +175,7 @@ class TriggerLexicon:
     generic_modifiers: frozenset[str]
     generic_heads: frozenset[str]
     state_verbs: frozenset[str]
+    protest_words: frozenset[str]
     intransitive: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -216,7 +223,12 @@ def load_trigger_lexicon() -> TriggerLexicon:
     forms: dict[str, str] = {}
     for raw in data["trigger"]:
         cls = TriggerClass(
-            raw["name"], raw["family"], raw["type"], raw["sub"], raw.get("needs") or None
+            raw["name"],
+            raw["family"],
+            raw["type"],
+            raw["sub"],
+            raw.get("needs") or None,
+            bool(raw.get("agent", False)),
         )
         for text in raw.get("verbs", []):
             spec = _verb_spec(text.lower(), cls)
@@ -258,9 +270,13 @@ def load_trigger_lexicon() -> TriggerLexicon:
         civilian_targets=frozenset(targets["civilian"]),
         protesters=frozenset(crowds["protesters"]),
         rioters=frozenset(crowds["rioters"]),
+        mob_actors=frozenset(crowds["mob_actors"]),
+        armed_modifiers=frozenset(crowds["armed_modifiers"]),
         mob=words_regex(crowds["mob"]),
         purpose=words_regex(cues["purpose"]),
         intervention=words_regex(cues["intervention"]),
+        intervention_by_police=words_regex(cues["intervention_by_police"]),
+        police=words_regex(cues["police"]),
         excessive=words_regex(cues["excessive"]),
         violent=words_regex(cues["violent"]),
         labour=words_regex(cues["labour"]),
@@ -274,6 +290,13 @@ def load_trigger_lexicon() -> TriggerLexicon:
         generic_modifiers=frozenset(modality["generic_modifiers"]),
         generic_heads=frozenset(modality["generic_heads"]),
         state_verbs=frozenset(modality["state_verbs"]),
+        protest_words=frozenset(
+            w.split("+")[0].split()[0]
+            for raw in data["trigger"]
+            if raw["family"] == "protest"
+            for w in [*raw.get("verbs", []), *raw.get("nouns", [])]
+        )
+        | {"demand", "mourn", "commemorate", "justice"},
         intransitive=frozenset(modality.get("intransitive", [])),
     )
 
@@ -533,10 +556,19 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
         head = token.head
         if token.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in lex.state_verbs:
             return "intended" if head.lemma_.lower() in lex.governors else "generic"
-        if token.dep_ == "pobj" and head.head.lemma_.lower() in lex.generic_heads:
+        if (
+            token.dep_ == "pobj"
+            and head.lower_ == "of"
+            and head.head.lemma_.lower() in lex.generic_heads
+        ):
             return "generic"
-        if token.dep_ == "compound" and head.lemma_.lower() in lex.generic_heads:
-            return "generic"
+        if token.dep_ == "compound" and head.pos_ in _NOUN_POS:
+            # "attack helicopter", "riot police", "rape laws": a noun modifying another names
+            # a kind of thing, not an event (phrases such as "suicide attack" are matched whole).
+            return "modifier"
+        if token.dep_ == "pobj" and _is_reason(head):
+            # "protested against the attack", "a sit-in over the killing of ...".
+            return "reference"
         if any(
             c.dep_ in {"amod", "advmod", "det"} and c.lower_ in lex.generic_modifiers
             for c in token.children
@@ -559,6 +591,18 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
         if any(c.dep_ == "dobj" and _bare_plural(c) for c in verb.children):
             return "habitual"
     return None
+
+
+def _is_reason(preposition: Token) -> bool:
+    """A preposition giving what a protest or condemnation is about: "against X", or "over X",
+    "for X" after a word of protest or mourning."""
+    if preposition.lower_ == "against" and preposition.head.lemma_.lower() not in {"attack", "war"}:
+        return True
+    lex = load_trigger_lexicon()
+    holder = preposition.head
+    return preposition.lower_ in {"over", "for", "about"} and (
+        holder.lemma_.lower() in lex.protest_words or holder.lemma_.lower() in lex.state_verbs
+    )
 
 
 def _governor(token: Token, verb: Token, is_verb: bool) -> Token | None:
@@ -600,6 +644,8 @@ _COMPATIBLE = {
     frozenset({"armed", "property"}),
     frozenset({"crowd", "property"}),
     frozenset({"crowd", "custody"}),
+    # "police shot two gang members and arrested five others": one operation.
+    frozenset({"armed", "custody"}),
 }
 
 
@@ -627,7 +673,7 @@ def group_triggers(triggers: list[Trigger]) -> list[list[Trigger]]:
 def lead_trigger(group: list[Trigger]) -> Trigger:
     """The word that names the group's event best: the most specific family, then the first."""
     order = {family: rank for rank, family in enumerate(_LEAD_ORDER)}
-    return min(group, key=lambda t: (order.get(t.family, len(order)), t.start))
+    return min(group, key=lambda t: (t.cls.agent, order.get(t.family, len(order)), t.start))
 
 
 # --- typing in context -------------------------------------------------------------------------
@@ -732,6 +778,20 @@ def _kind_of(token: Token, lex: TriggerLexicon, kinds: EntityKinds) -> str | Non
     known = kinds.kind(token)
     lemma = token.lemma_.lower()
     if known in {"state_force", "armed_group"}:
+        return "armed"
+    modifiers = {c.lower_ for c in token.children if c.dep_ in {"amod", "compound", "advmod"}}
+    if modifiers & {"off-duty", "former", "retired", "ex", "unarmed", "demobilised", "demobilized"}:
+        # ACLED counts people who could not defend themselves as civilians.
+        return "civilian"
+    related = [
+        g
+        for c in token.children
+        if c.dep_ in {"compound", "poss"} or (c.dep_ == "prep" and c.lower_ == "of")
+        for g in ([c] if c.dep_ != "prep" else [x for x in c.children if x.dep_ == "pobj"])
+    ]
+    if lemma in {"member", "supporter", "fighter", "cadre"} and any(
+        kinds.kind(g) in {"armed_group", "state_force"} for g in related
+    ):
         return "armed"
     # The head noun decides ("Afghan soldier"), then a compound before it ("police officer").
     for word in [lemma, *(c.lemma_.lower() for c in token.children if c.dep_ == "compound")]:
@@ -857,17 +917,19 @@ def type_group(
         return Typing(*_protest_type(group, text, lex))
     actors = [a for t in group for a in _actors(t)]
     affected = [a for t in group for a in _affected(t)]
-    crowd = _crowd(actors, lex)
-    if "riot" in families or (crowd and families & {"clash", "property", "violence"}):
-        if lex.mob.search(text) or (crowd == "rioters" and not lex.purpose.search(text)):
+    crowd = _crowd(actors, kinds, lex)
+    armed_means = bool(lex.firearms.search(text)) or any(
+        t.token.lemma_.lower() in _ARMED_MEANS for t in group
+    )
+    if crowd == "mob" and armed_means:
+        crowd = None
+    if "riot" in families or (crowd and families & {"clash", "property", "violence", "outcome"}):
+        demonstration = crowd == "protesters" or bool(lex.purpose.search(text))
+        if lex.mob.search(text) or not demonstration:
             return Typing("Riots", "Mob violence")
         return Typing("Riots", "Violent demonstration")
     if "territory" in families:
-        state = _is_state(actors, lex, kinds)
-        retake = lead.token.lemma_.lower() in {"retake", "recapture", "regain", "liberate", "reclaim"}
-        if state or (state is None and retake):
-            return Typing("Battles", "Government regains territory")
-        return Typing("Battles", "Non-state actor overtakes territory")
+        return Typing("Battles", _territory_sub(group))
     if "explosive" in families:
         weapon = weapon_class(text, lex)
         if weapon is None:
@@ -894,28 +956,72 @@ def type_group(
     return Typing(lead.cls.event_type, lead.cls.sub_event_type, "default")
 
 
+_RETAKE = frozenset({"retake", "recapture", "regain", "liberate", "reclaim", "win"})
+
+
+def _territory_sub(group: list[Trigger]) -> str:
+    """Taking a place back is the government regaining it; any other takeover (by a rebel group,
+    or a foreign army) is ACLED's "Non-state actor overtakes territory"."""
+    if any(t.token.lemma_.lower() in _RETAKE for t in group):
+        return "Government regains territory"
+    return "Non-state actor overtakes territory"
+
+
 def _killed(group: list[Trigger]) -> bool:
     return any(t.token.lemma_.lower() in {"kill", "execute", "behead", "murder"} for t in group)
 
 
-def _crowd(actors: list[Token], lex: TriggerLexicon) -> str | None:
+_GROUP_HEADS = frozenset({"group", "number", "dozen", "dozens", "hundreds", "scores", "crowd", "band", "gang"})
+
+
+def _crowd(actors: list[Token], kinds: EntityKinds, lex: TriggerLexicon) -> str | None:
+    """Whether those who acted are a crowd: "rioters", "protesters", or "mob" (residents,
+    supporters, a group of people: anyone who is no organised armed group, unarmed)."""
     for token in actors:
         lemma = token.lemma_.lower()
+        if lemma in _GROUP_HEADS:
+            # "a group of armed men", "hundreds of residents": the people the group is of.
+            members = [
+                g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children if g.dep_ == "pobj"
+            ]
+            if members:
+                token, lemma = members[0], members[0].lemma_.lower()
+        if kinds.kind(token) in {"armed_group", "state_force"}:
+            return None
+        if any(c.lower_ in lex.armed_modifiers for c in token.children):
+            return None
         if lemma in lex.rioters:
             return "rioters"
         if lemma in {"protester", "protestor", "demonstrator", "marcher", "striker"}:
             return "protesters"
+        if lemma == "member" and any(
+            kinds.kind(g) in {"armed_group", "state_force"} or g.lemma_.lower() in lex.armed_targets
+            for c in token.children if c.dep_ == "prep"
+            for g in c.children
+        ):
+            return None
+        if lemma in lex.mob_actors:
+            return "mob"
     return None
+
+
+_ARMED_MEANS = frozenset({"shoot", "stab", "behead", "execute", "gun", "fire", "assassinate", "decapitate"})
 
 
 def _protest_type(group: list[Trigger], text: str, lex: TriggerLexicon) -> tuple[str, str]:
     """Peaceful, met with intervention, met with lethal force, or turned violent (a riot)."""
     families = {t.family for t in group}
-    if "riot" in families or lex.violent.search(text):
+    if families & {"riot", "clash", "property"} or lex.violent.search(text):
         return "Riots", "Violent demonstration"
     if lex.excessive.search(text):
         return "Protests", "Excessive force against protesters"
-    if lex.intervention.search(text) or families & {"arrest", "capture"}:
+    police = bool(lex.police.search(text))
+    if (
+        lex.intervention.search(text)
+        or (police and lex.intervention_by_police.search(text))
+        or (police and families & {"arrest", "capture"})
+    ):
         return "Protests", "Protest with intervention"
     return "Protests", "Peaceful protest"
 
@@ -930,13 +1036,22 @@ def _custody_type(
     """An arrest by the state; a non-state "arrest" is an abduction; what was captured decides
     the rest: a place is taken, weapons are seized, goods are looted."""
     state = _is_state(actors, lex, kinds)
-    for token in affected:
-        if _place_like(token, kinds):
-            return (
-                ("Battles", "Government regains territory")
-                if state
-                else ("Battles", "Non-state actor overtakes territory")
-            )
+    taken = [
+        head
+        for t in group
+        for c in t.token.children
+        if c.dep_ in {"dobj", "nsubjpass"}
+        for head in _phrase_heads(c)
+    ]
+    for token in taken:
+        # "captured Starohnativka": a name the entity layer did not make a person or a group.
+        unknown_name = (
+            token.pos_ == "PROPN"
+            and token.ent_type_ not in _PERSON_LABELS | {"ORG"}
+            and kinds.kind(token) not in {"person", "armed_group", "state_force", "organization"}
+        )
+        if _place_like(token, kinds) or unknown_name:
+            return "Battles", _territory_sub(group)
         if lex.any_weapon.search(token.text) or lex.firearms.search(token.text):
             return _SD, "Disrupted weapons use"
         if _kind_of(token, lex, kinds) is None and token.pos_ == "NOUN" and not token.ent_type_:
