@@ -83,7 +83,10 @@ def test_timeline_is_in_date_order_with_precision(sample_kb) -> None:
     assert timeline.actor_name == "Islamic Movement of Uzbekistan"
     assert [e.date[:4] for e in dated] == sorted(e.date[:4] for e in dated)
     assert dated[0].date == "199" and dated[0].precision == "decade"
-    assert {"claim", "event"} <= {e.kind for e in timeline.entries}
+    assert "claim" in {e.kind for e in timeline.entries}
+    # Events and claims share one timeline (the place's; the IMU's own events hang on who the
+    # participant parse makes their actor).
+    assert "event" in {e.kind for e in zabul.entries}
     assert zabul.place_name == "Zābul" and all(
         e.place == "Zābul" for e in zabul.entries if e.kind == "event"
     )

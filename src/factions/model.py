@@ -29,6 +29,9 @@ class Evidence:
     text: str
     start: int
     end: int
+    # For an event: where in the document the words of this sentence that state it stand
+    # (its trigger words, (start, end)); a sentence that only tells more of it has none.
+    triggers: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass

@@ -21,8 +21,10 @@ from factions.extract.tolls import Tolls, combine, tolls_in
 from factions.extract.triggers import (
     EntityKinds,
     Trigger,
+    definite,
     find_trigger_words,
     group_triggers,
+    in_reference,
     lead_trigger,
     not_an_event,
     type_group,
@@ -33,8 +35,6 @@ _VICTIM_LIST = re.compile(
     r"(?:killed|wounded|injured)\s+in\s+the\s+\w+\s+(?:were|was)\s+(?P<list>.+)", re.IGNORECASE
 )
 _MARKER = re.compile(r"\[\[E(\d+)\]\]")
-# Determiners that make a trigger noun a mention of an event already told: "the attack".
-_DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their", "his", "her"})
 
 
 @dataclass
@@ -170,16 +170,15 @@ def _trigger_token(sent: Span, char: int) -> Token | None:
 
 
 def _refers_back(group: list[Trigger], sent: Span) -> bool:
-    """A sentence that only tells more of an event already told: its trigger nouns are definite
-    ("killed in the attack", "the blast destroyed ..."), or it only counts the dead and hurt
-    with no date of its own ("The assailant was killed by police")."""
+    """A sentence that only tells more of an event already told: with no date of its own, its
+    trigger nouns are definite ("killed in the attack", "the blast destroyed ...") or it only
+    counts the dead and hurt ("The assailant was killed by police")."""
+    # A date of its own makes it an event of its own ("the attack on a CIA base on December
+    # 30" is not the drone strike told before).
+    if any(e.label_ == "DATE" for e in sent.ents):
+        return False
     stated = [t for t in group if t.family != "outcome"]
-    if not stated:
-        return not any(e.label_ == "DATE" for e in sent.ents)
-    return all(
-        not t.is_verb and any(c.dep_ in {"det", "poss"} and c.lower_ in _DEFINITE for c in t.token.children)
-        for t in stated
-    )
+    return all(not t.is_verb and (definite(t.token) or in_reference(t)) for t in stated)
 
 
 def _mention_spans(group: list[Trigger], lead: Trigger, offset: int) -> list[tuple[int, int]]:
@@ -216,7 +215,7 @@ def find_events(sent: Span, masked: MaskedSentence, lex: Lexicons) -> list[Event
         )
         _parse_participants(lead.token, masked, draft)
         _victims(masked, draft)
-        draft.back_reference = _refers_back(group, sent) and not (draft.actors or draft.targets)
+        draft.back_reference = _refers_back(group, sent)
         drafts.append(draft)
     if drafts:
         # The counts go to the event of violence when there is one ("police arrested two men
@@ -250,15 +249,24 @@ _ARMED_TYPES = frozenset({"Battles", "Violence against civilians", "Explosions/R
 
 
 def refine_type(event: EventRecord, more: EventRecord) -> None:
-    """A later sentence about an event types it better than its own trigger word did: the
-    event was typed by default and the later sentence by its context (whom it hit, with what),
-    or property was destroyed and the later sentence counts the dead."""
-    if not more.event_type or not more.rule.endswith(":context"):
+    """A later sentence about an event types it better than its own trigger word did: property
+    destroyed and the later sentence counts the dead (an attack); a fight or killing the later
+    sentence calls a bombing or a strike (ACLED types explosions by the weapon); or an event
+    typed by its word alone, told more of by its context (whom it hit, with what)."""
+    if not more.event_type or more.event_type not in _ARMED_TYPES:
         return
-    if more.event_type not in _ARMED_TYPES:
-        return
-    defaulted = event.rule.endswith(":default") and event.event_type in _ARMED_TYPES
+    fixed = event.rule.endswith(":fixed")
     burned = event.sub_event_type == "Looting/property destruction" and bool(more.fatalities)
-    if defaulted or burned:
+    exploded = (
+        more.event_type == "Explosions/Remote violence"
+        and event.event_type in {"Battles", "Violence against civilians"}
+        and not fixed
+    )
+    defaulted = (
+        event.rule.endswith(":default")
+        and event.event_type in _ARMED_TYPES
+        and more.rule.endswith(":context")
+    )
+    if burned or exploded or defaulted:
         event.event_type, event.sub_event_type = more.event_type, more.sub_event_type
         event.rule = more.rule

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -296,10 +297,12 @@ def _event_record(
     date = _nearest_date(points or dates, position)
     involved = {p.entity for p in participants}
     place = _nearest_place([m for m in sent_mentions if m.entity.id not in involved], position)
+    # The sentence as evidence, with where its words that state the event stand.
+    triggers = tuple((sent.start_char + s, sent.start_char + e) for s, e in draft.mentions)
     return EventRecord(
         event_type=draft.event_type,
         sub_event_type=draft.sub_event_type,
-        evidence=[_evidence(document, sent)],
+        evidence=[replace(_evidence(document, sent), triggers=triggers)],
         date=date.value.iso if date and date.value else None,
         date_precision=date.value.precision if date and date.value else None,
         place=place.id if place else None,

@@ -175,23 +175,19 @@ def _numbers(head: Token) -> list[Token]:
 
 def phrase_count(head: Token, words: TollWords) -> Fatalities | None:
     """How many people a noun phrase head stands for (see the module docstring)."""
+    lemma, lower = head.lemma_.lower(), head.lower_
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in head.children) or lower in _NOBODY:
+        return _exact(0)  # "no one", "nobody"
     if head.like_num or head.pos_ == "NUM":
         return number_value(head)
-    lemma, lower = head.lemma_.lower(), head.lower_
     for number in _numbers(head):
         value = number_value(number)
         if value is not None:
             return value
     if lower in words.vague or lemma in words.vague:
         return _exact(words.vague.get(lower, words.vague.get(lemma, 0)))
-    if lower in _NOBODY or (
-        lower == "one" and any(c.lower_ == "no" for c in head.children)
-    ):
-        return _exact(0)
     if lower in words.not_victims:
         return None
-    if any(c.dep_ == "det" and c.lower_ == "no" for c in head.children):
-        return _exact(0)
     if lower in _SINGULAR_PRONOUNS:
         return _exact(1)
     if head.pos_ == "PROPN" and head.ent_type_ in {"PERSON", ""} and head.tag_ == "NNP":

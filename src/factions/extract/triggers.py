@@ -175,6 +175,7 @@ class TriggerLexicon:
     generic_modifiers: frozenset[str]
     generic_heads: frozenset[str]
     state_verbs: frozenset[str]
+    reference_verbs: frozenset[str]
     protest_words: frozenset[str]
     intransitive: frozenset[str] = field(default_factory=frozenset)
 
@@ -290,6 +291,7 @@ def load_trigger_lexicon() -> TriggerLexicon:
         generic_modifiers=frozenset(modality["generic_modifiers"]),
         generic_heads=frozenset(modality["generic_heads"]),
         state_verbs=frozenset(modality["state_verbs"]),
+        reference_verbs=frozenset(modality["reference_verbs"]),
         protest_words=frozenset(
             w.split("+")[0].split()[0]
             for raw in data["trigger"]
@@ -461,6 +463,8 @@ class _SentenceCues:
 
 
 def _needs_met(trigger: Trigger, cues: _SentenceCues, kinds: EntityKinds) -> bool:
+    if trigger.cls.agent and trigger.token.dep_ != "nsubj":
+        return False  # "protesters demanded ...", not "aiding protesters"
     needs = trigger.cls.needs
     if needs is None:
         return True
@@ -520,16 +524,95 @@ def _present(verb: Token) -> bool:
     return any(c.dep_ == "aux" and c.tag_ in {"VBZ", "VBP"} for c in verb.children)
 
 
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+_TIME_UNITS = frozenset({"year", "month", "week", "decade", "century"})
+
+
+def definite(token: Token) -> bool:
+    """ "the attack", "this bombing", "its offensive", "Monday's attack": an event named as
+    one already known."""
+    return any(
+        (c.dep_ == "det" and c.lower_ in _DEFINITE) or c.dep_ == "poss" for c in token.children
+    )
+
+
+_TEMPORAL = frozenset({"after", "before", "following", "since", "until", "prior", "ahead", "like", "unlike", "than", "amid"})
+_LINKING = frozenset({"link", "connect", "connection", "tie", "relate", "relation", "regard"})
+
+
+def in_reference(trigger: Trigger, lex: TriggerLexicon | None = None) -> bool:
+    """A trigger naming an event as a point of reference, not stating it: "after the attack",
+    "in connection with Saturday's attack", "accused of carrying out the bombing", "condemned
+    the attack". Such a mention is about an event told before (or elsewhere), never part of
+    the event its sentence states."""
+    if trigger.is_verb:
+        return False
+    lex = lex or load_trigger_lexicon()
+    token = trigger.token
+    head = token.head
+    if token.dep_ == "pobj":
+        if head.lower_ in _TEMPORAL:
+            return True
+        if head.head.lemma_.lower() in _LINKING:
+            return True
+    governor = head if token.dep_ in {"dobj", "nsubjpass"} else head.head
+    if token.dep_ == "pobj" and head.head.pos_ == "VERB" and head.head.dep_ in {"pcomp", "xcomp"}:
+        governor = head.head.head  # "accused of carrying out the attack"
+    return governor.lemma_.lower() in lex.reference_verbs
+
+
+def _finite(verb: Token) -> Token:
+    """The verb that carries tense for a non-finite one ("helps them in pulling off attacks")."""
+    current = verb
+    for _ in range(5):
+        finite = current.tag_ in {"VBD", "VBZ", "VBP", "MD"} or any(
+            c.dep_ in {"aux", "auxpass"} for c in current.children
+        )
+        if finite or current.head is current:
+            return current
+        if current.dep_ not in {"xcomp", "pcomp", "conj", "advcl", "acl", "prep", "pobj"}:
+            return current
+        current = current.head
+    return current
+
+
+def _modal(item: Token, lex: TriggerLexicon) -> bool:
+    return any(c.dep_ in {"aux", "auxpass"} and c.lower_ in lex.modals for c in item.children)
+
+
+def _durative(verb: Token) -> bool:
+    """A state over time, not an event: "have fought X since 2007", "has since fought", "for
+    several years", "in the 1990s"."""
+    for child in verb.children:
+        if child.dep_ == "advmod" and child.lower_ == "since":
+            return True
+        if child.dep_ != "prep":
+            continue
+        for pobj in (g for g in child.children if g.dep_ == "pobj"):
+            if child.lower_ == "since":
+                return True
+            lasting = pobj.lemma_.lower() in _TIME_UNITS and pobj.tag_ == "NNS"
+            if child.lower_ in {"for", "throughout", "during", "over"} and lasting:
+                return True
+            if pobj.ent_type_ == "DATE" and pobj.lower_.endswith("0s"):
+                return True
+    return False
+
+
 def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | None:
     """Why a trigger states no event, checked in its own clause; None when it may be one."""
     lex = lex or load_trigger_lexicon()
     token = trigger.token
     verb = clause_verb(token)
     own = token if trigger.is_verb else verb
-    # The noun only carries the verb's negation or modality when the verb merely carries the
-    # noun ("did not launch an attack"); "did not claim the attack" says the attack happened.
-    carries = trigger.is_verb or verb.lemma_.lower() in _support_verbs()
-    checked = [token, own] if carries else [token]
+    known = not trigger.is_verb and token.dep_ in _SUBJECTS and definite(token)
+    # A noun carries its verb's negation only when the verb merely carries it ("did not launch
+    # an attack"; "did not claim the attack" says the attack happened), and its verb's
+    # modality unless it is a known event the clause says more of ("the attack may have been
+    # organised by ...").
+    support = trigger.is_verb or verb.lemma_.lower() in _support_verbs()
+    checked = [token, own] if support else [token]
     for item in checked:
         if any(c.dep_ == "neg" for c in item.children):
             return "negated"
@@ -538,18 +621,29 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             return "negated"
         if token.dep_ == "pobj" and token.head.lower_ in {"without", "since"}:
             return "negated" if token.head.lower_ == "without" else "reference"
-    if carries:
-        for item in checked:
-            if any(c.dep_ in {"aux", "auxpass"} and c.lower_ in lex.modals for c in item.children):
-                return "modal"
-        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether", "lest"} for c in own.children):
+    if not known:
+        chain = [own]
+        while chain[-1].dep_ in {"xcomp", "conj"} and chain[-1].head is not chain[-1]:
+            chain.append(chain[-1].head)  # "would keep fighting", "plans to attack"
+        if any(_modal(item, lex) for item in chain):
+            return "modal"
+        if any(
+            c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether", "lest"}
+            for item in chain
+            for c in item.children
+        ):
             return "conditional"
-    # "threatened to attack", "plans to launch attacks", "capable of attacks".
+    # "threatened to attack", "plans to launch attacks", "capable of attacks", "their aim is
+    # to build a base".
     governed = _governor(token, own, trigger.is_verb)
-    if governed is not None and governed.lemma_.lower() in lex.governors:
-        # "used to attack" is a habit, "used a drone to attack" an attack.
-        if governed.lemma_.lower() != "use" or not any(
-            c.dep_ == "dobj" for c in governed.children
+    if governed is not None:
+        lemma = governed.lemma_.lower()
+        if lemma in lex.governors or lemma in lex.generic_heads:
+            # "used to attack" is a habit, "used a drone to attack" an attack.
+            if lemma != "use" or not any(c.dep_ == "dobj" for c in governed.children):
+                return "intended"
+        if lemma == "be" and any(
+            c.dep_ in _SUBJECTS and c.lemma_.lower() in lex.generic_heads for c in governed.children
         ):
             return "intended"
     if not trigger.is_verb:
@@ -574,23 +668,33 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             for c in token.children
         ):
             return "generic"
-        if _bare_plural(token) and _present(verb):
+        if _bare_plural(token) and _present(_finite(verb)):
             return "generic"
+        if _durative(token):
+            return "durative"  # "incursions by militants in the 1990s"
     if token.sent.text.rstrip().rstrip('"”’\'').endswith("?"):
         return "question"
     for item in checked:
         if any(c.dep_ in {"advmod", "npadvmod"} and c.lower_ in lex.habitual for c in item.children):
             return "habitual"
-    if trigger.is_verb and verb.tag_ in {"VBZ", "VBP"} and not any(
-        c.dep_ in {"aux", "auxpass"} for c in verb.children
-    ):
-        objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubj"}]
-        if any(_bare_plural(o) for o in objects):
-            return "habitual"
-    if trigger.is_verb and _present(verb) and any(c.dep_ == "aux" for c in verb.children):
-        if any(c.dep_ == "dobj" and _bare_plural(c) for c in verb.children):
-            return "habitual"
+    if trigger.is_verb:
+        if _durative(verb):
+            return "durative"
+        auxiliaries = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+        if verb.tag_ == "VBG" and any(a.lower_ in {"is", "are", "am", "'re", "'s"} for a in auxiliaries):
+            # "are fighting alongside the Taliban": an ongoing state, not one event.
+            return "ongoing"
+        if verb.tag_ in {"VBZ", "VBP"} and not auxiliaries:
+            objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubj"}]
+            if any(_bare_plural(o) for o in objects):
+                return "habitual"
+        if _present(verb) and auxiliaries:
+            if any(c.dep_ == "dobj" and _bare_plural(c) for c in verb.children):
+                return "habitual"
     return None
+
+
+_REPRISALS = frozenset({"revenge", "retaliation", "response", "reprisal", "retribution", "vengeance"})
 
 
 def _is_reason(preposition: Token) -> bool:
@@ -600,6 +704,8 @@ def _is_reason(preposition: Token) -> bool:
         return True
     lex = load_trigger_lexicon()
     holder = preposition.head
+    if holder.lemma_.lower() in _REPRISALS and preposition.lower_ in {"for", "to", "against"}:
+        return True  # "revenge for the air strikes"
     return preposition.lower_ in {"over", "for", "about"} and (
         holder.lemma_.lower() in lex.protest_words or holder.lemma_.lower() in lex.state_verbs
     )
@@ -607,9 +713,10 @@ def _is_reason(preposition: Token) -> bool:
 
 def _governor(token: Token, verb: Token, is_verb: bool) -> Token | None:
     """The word a trigger's clause depends on as an intention or ability: the verb an `xcomp`
-    clause complements ("vowed to attack"), or the adjective or noun of "capable of attacks"."""
-    if verb.dep_ in {"xcomp", "ccomp"} and verb.head is not verb:
-        if verb.dep_ == "xcomp" or verb.head.lemma_.lower() in {"fear", "warn", "threaten"}:
+    clause complements ("vowed to attack"), the noun of "a willingness to fight", or the
+    adjective or noun of "capable of attacks"."""
+    if verb.dep_ in {"xcomp", "ccomp", "acl"} and verb.head is not verb:
+        if verb.dep_ in {"xcomp", "acl"} or verb.head.lemma_.lower() in {"fear", "warn", "threaten"}:
             return verb.head
     if not is_verb and token.dep_ == "pobj":
         holder = token.head.head
@@ -661,8 +768,28 @@ def group_triggers(triggers: list[Trigger]) -> list[list[Trigger]]:
     ... in the blast"); two kinds that cannot be one event (an arrest after an attack) stay apart.
     """
     groups: list[list[Trigger]] = []
+
+    references = {id(t) for t in triggers if in_reference(t)}
+
+    def joins(a: Trigger, b: Trigger) -> bool:
+        if not compatible(a.cls, b.cls):
+            return False
+        # A mention as a point of reference ("died after a gunfight ... after the bombing")
+        # is another event; it joins only the dead and hurt it is told with.
+        if (id(a) in references) != (id(b) in references):
+            other = b if id(a) in references else a
+            if other.family != "outcome":
+                return False
+        # "captured a recruit linked to the Takhar attack": an arrest is not the attack it is
+        # about.
+        spheres = {sphere(a.cls), sphere(b.cls)}
+        if spheres == {"armed", "custody"}:
+            armed = a if sphere(a.cls) == "armed" else b
+            return armed.is_verb or not definite(armed.token)
+        return True
+
     for trigger in triggers:
-        home = next((g for g in groups if all(compatible(trigger.cls, t.cls) for t in g)), None)
+        home = next((g for g in groups if all(joins(trigger, t) for t in g)), None)
         if home is None:
             groups.append([trigger])
         else:
@@ -793,8 +920,11 @@ def _kind_of(token: Token, lex: TriggerLexicon, kinds: EntityKinds) -> str | Non
         kinds.kind(g) in {"armed_group", "state_force"} for g in related
     ):
         return "armed"
+    compounds = [c for c in token.children if c.dep_ == "compound"]
+    if any(kinds.kind(c) in {"state_force", "armed_group"} for c in compounds):
+        return "armed"  # "an Airport Security Force training camp"
     # The head noun decides ("Afghan soldier"), then a compound before it ("police officer").
-    for word in [lemma, *(c.lemma_.lower() for c in token.children if c.dep_ == "compound")]:
+    for word in [lemma, *(c.lemma_.lower() for c in compounds)]:
         if word in lex.armed_targets:
             return "armed"
         if word in lex.civilian_targets:
@@ -863,7 +993,9 @@ _SD = "Strategic developments"
 
 def _place_like(token: Token, kinds: EntityKinds) -> bool:
     kind = kinds.kind(token)
-    if kind in {"location", "region", "country"} or token.ent_type_ in _PLACE_LABELS:
+    if kind == "country":
+        return False  # "the fall of the Soviet Union" is no town taken
+    if kind in {"location", "region"} or token.ent_type_ in _PLACE_LABELS:
         return True
     return token.lemma_.lower() in _PLACE_NOUNS
 
