@@ -270,3 +270,26 @@ def refine_type(event: EventRecord, more: EventRecord) -> None:
     if burned or exploded or defaulted:
         event.event_type, event.sub_event_type = more.event_type, more.sub_event_type
         event.rule = more.rule
+
+
+def _sphere_of(event_type: str, sub_event_type: str) -> str:
+    if event_type in _ARMED_TYPES:
+        return "armed"
+    if event_type in {"Protests", "Riots"}:
+        return "crowd"
+    return f"{event_type}/{sub_event_type}"
+
+
+def back_reference_target(events: list[EventRecord], more: EventRecord) -> EventRecord | None:
+    """The event a sentence that only tells more of one is about: the latest event of its kind
+    (an explosion is no arrest), else the latest event."""
+    if not events:
+        return None
+    if not more.event_type:
+        return events[-1]
+    sphere = _sphere_of(more.event_type, more.sub_event_type)
+    for event in reversed(events):
+        if _sphere_of(event.event_type, event.sub_event_type) == sphere:
+            return event
+    # "sources attributed the attack to X" after a bomb defused: the report's own event.
+    return events[-1]

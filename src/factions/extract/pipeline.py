@@ -14,7 +14,13 @@ from spacy.tokens import Doc, Span, Token
 
 from factions.extract.attribution import Attribution, sentence_attributions
 from factions.extract.dates import DateMention, find_dates, parse_anchor
-from factions.extract.events import EventDraft, add_tolls, find_events, refine_type
+from factions.extract.events import (
+    EventDraft,
+    add_tolls,
+    back_reference_target,
+    find_events,
+    refine_type,
+)
 from factions.extract.gazetteer import load_gazetteer
 from factions.extract.lexicons import Lexicons, load_lexicons
 from factions.extract.mentions import (
@@ -447,11 +453,13 @@ def _denial_claims(
 
 
 def _worth_keeping(event: EventRecord) -> bool:
-    """An event needs someone involved, a date or a place to be placed on a map or timeline;
-    a merely possible event needs a date."""
+    """An event needs someone involved, a date, a place or a toll (a happening that counted
+    its dead or hurt is one) to be placed on a map or timeline; a merely possible event needs
+    a date."""
     if event.certainty in {"unconfirmed", "speculative"} and not event.date:
         return False
-    return bool(event.participants or event.date or event.place)
+    counted = event.fatalities or event.wounded or event.kidnapped or event.arrested
+    return bool(event.participants or event.date or event.place or counted)
 
 
 def _merge_back_reference(previous: EventRecord, follow_up: EventRecord) -> None:
@@ -531,10 +539,11 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                 record.date, record.date_precision = _context_date(
                     document.text, sent, events, dateline
                 )
-            if draft.back_reference and events:
-                add_tolls(events[-1], draft.tolls)
-                refine_type(events[-1], record)
-                _merge_back_reference(events[-1], record)
+            told = back_reference_target(events, record) if draft.back_reference else None
+            if told is not None:
+                add_tolls(told, draft.tolls)
+                refine_type(told, record)
+                _merge_back_reference(told, record)
             elif draft.event_type and _worth_keeping(record):
                 events.append(record)
         claims.extend(_responsibility_claims(document, sent, masked, attribution, events, lex))

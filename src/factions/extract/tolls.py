@@ -188,8 +188,8 @@ def phrase_count(head: Token, words: TollWords) -> Fatalities | None:
         return _exact(words.vague.get(lower, words.vague.get(lemma, 0)))
     if lower in words.not_victims:
         return None
-    if lower in _SINGULAR_PRONOUNS:
-        return _exact(1)
+    if lower in _SINGULAR_PRONOUNS or lower == "another":
+        return _exact(1)  # "he", "another was injured"
     if head.pos_ == "PROPN" and head.ent_type_ in {"PERSON", ""} and head.tag_ == "NNP":
         return _exact(1)
     if head.tag_ == "NN" and (
@@ -276,9 +276,17 @@ def _victims(token: Token) -> list[Token]:
 def _cumulative(token: Token, heads: list[Token], words: TollWords) -> bool:
     """A count across time or a campaign: a cue on the verb's own modifiers or the count's."""
     pieces = []
-    for child in token.children:
-        if child.dep_ in {"prep", "npadvmod", "advmod", "nsubj", "agent", "advcl"}:
-            pieces.append(token.doc[child.left_edge.i : child.right_edge.i + 1].text)
+    # A modifier at the end of coordinated verbs is about all of them: "20 were killed and 10
+    # injured across the four attacks".
+    verbs = [token, *(c for c in token.children if c.dep_ == "conj")]
+    if token.dep_ == "conj":
+        verbs.append(token.head)
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ in {"prep", "npadvmod", "advmod", "nsubj", "agent", "advcl"}:
+                if verb is not token and child.dep_ in {"nsubj", "agent"}:
+                    continue
+                pieces.append(token.doc[child.left_edge.i : child.right_edge.i + 1].text)
     for head in heads:
         for child in head.children:
             if child.dep_ in {"amod", "det", "quantmod", "advmod", "prep"}:

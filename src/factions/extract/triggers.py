@@ -529,12 +529,20 @@ _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _TIME_UNITS = frozenset({"year", "month", "week", "decade", "century"})
 
 
+_ANAPHORIC = frozenset({"ensuing", "subsequent", "resulting", "same", "said", "aforementioned"})
+
+
 def definite(token: Token) -> bool:
-    """ "the attack", "this bombing", "its offensive", "Monday's attack": an event named as
-    one already known."""
-    return any(
-        (c.dep_ == "det" and c.lower_ in _DEFINITE) or c.dep_ == "poss" for c in token.children
-    )
+    """ "the attack", "this bombing", "its offensive", "Monday's attack", "the ensuing clash",
+    "the attack and ensuing clash": an event named as one already known."""
+    if any(
+        (c.dep_ == "det" and c.lower_ in _DEFINITE)
+        or c.dep_ == "poss"
+        or (c.dep_ == "amod" and c.lower_ in _ANAPHORIC)
+        for c in token.children
+    ):
+        return True
+    return token.dep_ == "conj" and token.head is not token and definite(token.head)
 
 
 _TEMPORAL = frozenset({"after", "before", "following", "since", "until", "prior", "ahead", "like", "unlike", "than", "amid"})
@@ -680,6 +688,8 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
     if trigger.is_verb:
         if _durative(verb):
             return "durative"
+        if verb.dep_ in {"relcl", "acl"} and _generic_phrase(verb.head, lex):
+            return "generic"  # "one of three incidents in which devices were defused"
         auxiliaries = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
         if verb.tag_ == "VBG" and any(a.lower_ in {"is", "are", "am", "'re", "'s"} for a in auxiliaries):
             # "are fighting alongside the Taliban": an ongoing state, not one event.
@@ -695,6 +705,15 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
 
 
 _REPRISALS = frozenset({"revenge", "retaliation", "response", "reprisal", "retribution", "vengeance"})
+
+
+def _generic_phrase(noun: Token, lex: TriggerLexicon) -> bool:
+    """ "one of three related incidents", "a series of incidents": a noun about several."""
+    return (
+        noun.dep_ == "pobj"
+        and noun.head.lower_ == "of"
+        and noun.head.head.lemma_.lower() in lex.generic_heads
+    )
 
 
 def _is_reason(preposition: Token) -> bool:
@@ -882,8 +901,10 @@ def _actors(trigger: Trigger) -> list[Token]:
     """Heads of who acted: the subject, "by X", or a noun's possessor or modifier."""
     token = trigger.token
     found: list[Token] = []
+    # "people died": the subject of dying is its victim.
+    subject = "nsubj" if token.lemma_.lower() not in {"die", "perish"} else ""
     for child in token.children:
-        if child.dep_ in {"nsubj", "poss"} or (
+        if child.dep_ in {subject, "poss"} or (
             not trigger.is_verb and child.dep_ in {"compound", "amod"} and child.i not in trigger.parts
         ):
             found.extend(_phrase_heads(child))
