@@ -280,9 +280,11 @@ def _sphere_of(event_type: str, sub_event_type: str) -> str:
     return f"{event_type}/{sub_event_type}"
 
 
-def back_reference_target(events: list[EventRecord], more: EventRecord) -> EventRecord | None:
+def back_reference_target(
+    events: list[EventRecord], more: EventRecord, fallback: bool = True
+) -> EventRecord | None:
     """The event a sentence that only tells more of one is about: the latest event of its kind
-    (an explosion is no arrest), else the latest event."""
+    (an explosion is no arrest), else (with `fallback`) the latest event."""
     if not events:
         return None
     if not more.event_type:
@@ -292,4 +294,4 @@ def back_reference_target(events: list[EventRecord], more: EventRecord) -> Event
         if _sphere_of(event.event_type, event.sub_event_type) == sphere:
             return event
     # "sources attributed the attack to X" after a bomb defused: the report's own event.
-    return events[-1]
+    return events[-1] if fallback else None

@@ -540,6 +540,10 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                     document.text, sent, events, dateline
                 )
             told = back_reference_target(events, record) if draft.back_reference else None
+            if told is None and draft.event_type and not _worth_keeping(record):
+                # A mention with nothing of its own to place it ("the bombs began to explode")
+                # in a report that told such an event already is more of that event.
+                told = back_reference_target(events, record, fallback=False)
             if told is not None:
                 add_tolls(told, draft.tolls)
                 refine_type(told, record)
