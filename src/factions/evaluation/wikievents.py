@@ -296,9 +296,7 @@ def our_events(kb: ExportedKnowledgeBase, key: str) -> list[OurEvent]:
         arguments = [(p["role"], p["entity"]) for p in event["participants"]]
         if event.get("place"):
             arguments.append(("place", event["place"]))
-        spans = [
-            (item, span) for item in event["evidence"] for span in item.get("triggers", [])
-        ]
+        spans = [(item, span) for item in event["evidence"] for span in item.get("triggers", [])]
         if not spans:
             first = event["evidence"][0] if event["evidence"] else None
             sentence = (first["document"], first["start"], first["end"]) if first else None

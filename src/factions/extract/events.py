@@ -2,10 +2,13 @@
 and tolls (extract/tolls.py).
 
 A sentence may report several events (an attack, and an arrest after it); the trigger words of
-one event are its mentions, the first of its most specific kind its trigger. Participants come from the masked sentence: an actor just before the trigger (or after "by")
-is the actor, one after "on/against" or right after a verb trigger is the target, people said
-to be killed or wounded are victims or wounded. "Killed in the attack were ..." with no trigger
-of its own adds to the event of the sentence before.
+one event are its mentions, the first of its most specific kind its trigger. Participants come
+from the masked sentence: an actor just before the trigger (or after "by") is the actor, one
+after "on/against" or right after a verb trigger is the target, people said to be killed or
+wounded are victims or wounded. A sentence that only tells more of an event ("killed in the
+attack", "1 fatality.") adds to the latest event of its kind (`back_reference_target`): its
+people, its counts (`add_tolls`) and, where it types the event better, its type
+(`refine_type`).
 """
 
 from __future__ import annotations

@@ -154,7 +154,13 @@ def find_dateline(text: str, dates: list[DateMention]) -> DateMention | None:
     for mention in dates:
         if mention.start > _DATELINE_REACH:
             break
-        if mention.value is None or mention.relation in {"since", "until", "before", "after", "between"}:
+        if mention.value is None or mention.relation in {
+            "since",
+            "until",
+            "before",
+            "after",
+            "between",
+        }:
             continue
         if _DATELINE_END.match(text[mention.end : mention.end + 40]):
             return mention

@@ -64,8 +64,14 @@ _NUMBER_WORDS = {
     "thousand": 1000,
     "dozen": 12,
 }
-_LOWER_BOUND = re.compile(r"\b(?:at least|more than|over|in excess of|no fewer than|upwards of)\s*$", re.I)
-_APPROXIMATE = re.compile(r"\b(?:about|around|nearly|almost|approximately|roughly|some|close to|an estimated|estimated)\s*$", re.I)
+_LOWER_BOUND = re.compile(
+    r"\b(?:at least|more than|over|in excess of|no fewer than|upwards of)\s*$", re.I
+)
+_APPROXIMATE = re.compile(
+    r"\b(?:about|around|nearly|almost|approximately|roughly|some|close to|an estimated|"
+    r"estimated)\s*$",
+    re.I,
+)
 _UPPER_BOUND = re.compile(r"\b(?:up to|as many as|fewer than|less than|under|at most)\s*$", re.I)
 _RANGE = re.compile(r"^(\d[\d,]*)\s*(?:-|–|to)\s*(\d[\d,]*)$")
 _NO_COUNT_ENTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
@@ -152,7 +158,11 @@ def number_value(token: Token) -> Fatalities | None:
         return None
     # "two hundred", "1-4" (split by the tokenizer), "two dozen".
     for child in token.children:
-        if child.dep_ in {"compound", "nummod", "quantmod"} and child.like_num and child.i < token.i:
+        if (
+            child.dep_ in {"compound", "nummod", "quantmod"}
+            and child.like_num
+            and child.i < token.i
+        ):
             factor = _number(child.text)
             if factor is not None and value in {100, 1000, 12}:
                 value *= factor
@@ -243,7 +253,9 @@ def _kind(token: Token, words: TollWords) -> str | None:
         return "killed"
     if lemma == "lose" and any(c.lemma_.lower() == "life" for c in token.children):
         return "killed"
-    if lemma in {"take", "hold", "seize"} and any(c.lemma_.lower() == "hostage" for c in token.children):
+    if lemma in {"take", "hold", "seize"} and any(
+        c.lemma_.lower() == "hostage" for c in token.children
+    ):
         return "kidnapped"
     if lemma == "take" and any(
         g.lemma_.lower() == "custody" for c in token.children for g in [c, *c.children]
@@ -262,13 +274,20 @@ def _victims(token: Token) -> list[Token]:
     reduced = token.tag_ == "VBN" and not any(c.dep_ in {"aux", "auxpass"} for c in token.children)
     for child in token.children:
         dep = child.dep_
-        if dep == "nsubjpass" or (dep == "dobj" and child.lemma_.lower() not in {"hostage", "life"}):
+        patient = dep == "nsubjpass" or (
+            dep == "dobj" and child.lemma_.lower() not in {"hostage", "life"}
+        )
+        # "people died", "12 injured" (a reduced passive), "five dead".
+        dying = dep == "nsubj" and (
+            lemma in {"die", "perish", "lose", "dead"} or reduced or passive
+        )
+        if patient or dying:
             found.append(child)
-        elif dep == "nsubj" and (lemma in {"die", "perish", "lose"} or reduced or passive):
-            found.append(child)
-        elif dep == "nsubj" and lemma == "dead":
-            found.append(child)
-    if not found and token.dep_ in {"acl", "amod", "relcl"} and token.head.pos_ in {"NOUN", "PROPN", "NUM"}:
+    if (
+        not found
+        and token.dep_ in {"acl", "amod", "relcl"}
+        and token.head.pos_ in {"NOUN", "PROPN", "NUM"}
+    ):
         found.append(token.head)
     return found
 
@@ -299,7 +318,7 @@ def _cumulative(token: Token, heads: list[Token], words: TollWords) -> bool:
 def _casualties_only(token: Token, kind: str, words: TollWords) -> bool:
     """ "killed or wounded 12": a count that does not separate the dead from the hurt."""
     for other in [*token.children, token.head]:
-        if other is token or other.dep_ not in {"conj", "ROOT"} and other is not token.head:
+        if other is token or (other.dep_ not in {"conj", "ROOT"} and other is not token.head):
             continue
         other_kind = _kind(other, words)
         if other_kind and other_kind != kind:
@@ -362,7 +381,9 @@ def tolls_in(sent: Span, words: TollWords | None = None) -> Tolls:
     counted: set[int] = set()
     for token in sent:
         lemma = token.lemma_.lower()
-        if lemma == "toll" and any(c.lemma_.lower() in {"death", "casualty"} for c in token.children):
+        if lemma == "toll" and any(
+            c.lemma_.lower() in {"death", "casualty"} for c in token.children
+        ):
             if any(c.lemma_.lower() == "death" for c in token.children):
                 value = _death_toll(token)
                 if value is not None and not _cumulative(token.head, [token], words):
@@ -372,7 +393,9 @@ def tolls_in(sent: Span, words: TollWords | None = None) -> Tolls:
         kind = _kind(token, words)
         if kind is None or _inside_inclusion(token):
             continue
-        if token.pos_ == "NOUN" or (token.pos_ == "ADJ" and lemma in words.nouns and lemma not in words.verbs):
+        if token.pos_ == "NOUN" or (
+            token.pos_ == "ADJ" and lemma in words.nouns and lemma not in words.verbs
+        ):
             value, bare = _noun_count(token, words)
             if value is None and lemma == "dead":
                 value = count_of(_victims(token), words)

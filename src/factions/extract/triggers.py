@@ -338,7 +338,7 @@ def _match_verb(token: Token, lex: TriggerLexicon) -> list[tuple[TriggerClass, t
         # and killed"): take a past form of the verb with no article of its own.
         token.pos_ in {"ADJ", "NOUN", "PROPN"}
         and token.lower_ in lex.past_forms
-        and not token.doc[token.i - 1].dep_ == "det"
+        and token.doc[token.i - 1].dep_ != "det"
     )
     if not verbal:
         return []
@@ -545,7 +545,21 @@ def definite(token: Token) -> bool:
     return token.dep_ == "conj" and token.head is not token and definite(token.head)
 
 
-_TEMPORAL = frozenset({"after", "before", "following", "since", "until", "prior", "ahead", "like", "unlike", "than", "amid"})
+_TEMPORAL = frozenset(
+    {
+        "after",
+        "before",
+        "following",
+        "since",
+        "until",
+        "prior",
+        "ahead",
+        "like",
+        "unlike",
+        "than",
+        "amid",
+    }
+)
 _LINKING = frozenset({"link", "connect", "connection", "tie", "relate", "relation", "regard"})
 
 
@@ -646,10 +660,10 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
     governed = _governor(token, own, trigger.is_verb)
     if governed is not None:
         lemma = governed.lemma_.lower()
-        if lemma in lex.governors or lemma in lex.generic_heads:
-            # "used to attack" is a habit, "used a drone to attack" an attack.
-            if lemma != "use" or not any(c.dep_ == "dobj" for c in governed.children):
-                return "intended"
+        # "used to attack" is a habit, "used a drone to attack" an attack.
+        habit = lemma != "use" or not any(c.dep_ == "dobj" for c in governed.children)
+        if (lemma in lex.governors or lemma in lex.generic_heads) and habit:
+            return "intended"
         if lemma == "be" and any(
             c.dep_ in _SUBJECTS and c.lemma_.lower() in lex.generic_heads for c in governed.children
         ):
@@ -680,10 +694,12 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             return "generic"
         if _durative(token):
             return "durative"  # "incursions by militants in the 1990s"
-    if token.sent.text.rstrip().rstrip('"”’\'').endswith("?"):
+    if token.sent.text.rstrip().rstrip("\"”’'").endswith("?"):
         return "question"
     for item in checked:
-        if any(c.dep_ in {"advmod", "npadvmod"} and c.lower_ in lex.habitual for c in item.children):
+        if any(
+            c.dep_ in {"advmod", "npadvmod"} and c.lower_ in lex.habitual for c in item.children
+        ):
             return "habitual"
     if trigger.is_verb:
         if _durative(verb):
@@ -691,20 +707,27 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
         if verb.dep_ in {"relcl", "acl"} and _generic_phrase(verb.head, lex):
             return "generic"  # "one of three incidents in which devices were defused"
         auxiliaries = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
-        if verb.tag_ == "VBG" and any(a.lower_ in {"is", "are", "am", "'re", "'s"} for a in auxiliaries):
+        if verb.tag_ == "VBG" and any(
+            a.lower_ in {"is", "are", "am", "'re", "'s"} for a in auxiliaries
+        ):
             # "are fighting alongside the Taliban": an ongoing state, not one event.
             return "ongoing"
         if verb.tag_ in {"VBZ", "VBP"} and not auxiliaries:
             objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubj"}]
             if any(_bare_plural(o) for o in objects):
                 return "habitual"
-        if _present(verb) and auxiliaries:
-            if any(c.dep_ == "dobj" and _bare_plural(c) for c in verb.children):
-                return "habitual"
+        if (
+            _present(verb)
+            and auxiliaries
+            and any(c.dep_ == "dobj" and _bare_plural(c) for c in verb.children)
+        ):
+            return "habitual"
     return None
 
 
-_REPRISALS = frozenset({"revenge", "retaliation", "response", "reprisal", "retribution", "vengeance"})
+_REPRISALS = frozenset(
+    {"revenge", "retaliation", "response", "reprisal", "retribution", "vengeance"}
+)
 
 
 def _generic_phrase(noun: Token, lex: TriggerLexicon) -> bool:
@@ -734,9 +757,11 @@ def _governor(token: Token, verb: Token, is_verb: bool) -> Token | None:
     """The word a trigger's clause depends on as an intention or ability: the verb an `xcomp`
     clause complements ("vowed to attack"), the noun of "a willingness to fight", or the
     adjective or noun of "capable of attacks"."""
-    if verb.dep_ in {"xcomp", "ccomp", "acl"} and verb.head is not verb:
-        if verb.dep_ in {"xcomp", "acl"} or verb.head.lemma_.lower() in {"fear", "warn", "threaten"}:
-            return verb.head
+    fearing = verb.head.lemma_.lower() in {"fear", "warn", "threaten"}
+    if verb.head is not verb and (
+        verb.dep_ in {"xcomp", "acl"} or (verb.dep_ == "ccomp" and fearing)
+    ):
+        return verb.head
     if not is_verb and token.dep_ == "pobj":
         holder = token.head.head
         if holder.pos_ in {"ADJ", "NOUN", "VERB"}:
@@ -905,7 +930,9 @@ def _actors(trigger: Trigger) -> list[Token]:
     subject = "nsubj" if token.lemma_.lower() not in {"die", "perish"} else ""
     for child in token.children:
         if child.dep_ in {subject, "poss"} or (
-            not trigger.is_verb and child.dep_ in {"compound", "amod"} and child.i not in trigger.parts
+            not trigger.is_verb
+            and child.dep_ in {"compound", "amod"}
+            and child.i not in trigger.parts
         ):
             found.extend(_phrase_heads(child))
         elif child.dep_ in {"agent"} or (child.dep_ == "prep" and child.lower_ == "by"):
@@ -1124,7 +1151,9 @@ def _killed(group: list[Trigger]) -> bool:
     return any(t.token.lemma_.lower() in {"kill", "execute", "behead", "murder"} for t in group)
 
 
-_GROUP_HEADS = frozenset({"group", "number", "dozen", "dozens", "hundreds", "scores", "crowd", "band", "gang"})
+_GROUP_HEADS = frozenset(
+    {"group", "number", "dozen", "dozens", "hundreds", "scores", "crowd", "band", "gang"}
+)
 
 
 def _crowd(actors: list[Token], kinds: EntityKinds, lex: TriggerLexicon) -> str | None:
@@ -1135,8 +1164,11 @@ def _crowd(actors: list[Token], kinds: EntityKinds, lex: TriggerLexicon) -> str 
         if lemma in _GROUP_HEADS:
             # "a group of armed men", "hundreds of residents": the people the group is of.
             members = [
-                g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-                for g in c.children if g.dep_ == "pobj"
+                g
+                for c in token.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children
+                if g.dep_ == "pobj"
             ]
             if members:
                 token, lemma = members[0], members[0].lemma_.lower()
@@ -1150,7 +1182,8 @@ def _crowd(actors: list[Token], kinds: EntityKinds, lex: TriggerLexicon) -> str 
             return "protesters"
         if lemma == "member" and any(
             kinds.kind(g) in {"armed_group", "state_force"} or g.lemma_.lower() in lex.armed_targets
-            for c in token.children if c.dep_ == "prep"
+            for c in token.children
+            if c.dep_ == "prep"
             for g in c.children
         ):
             return None
@@ -1159,7 +1192,9 @@ def _crowd(actors: list[Token], kinds: EntityKinds, lex: TriggerLexicon) -> str 
     return None
 
 
-_ARMED_MEANS = frozenset({"shoot", "stab", "behead", "execute", "gun", "fire", "assassinate", "decapitate"})
+_ARMED_MEANS = frozenset(
+    {"shoot", "stab", "behead", "execute", "gun", "fire", "assassinate", "decapitate"}
+)
 
 
 def _protest_type(group: list[Trigger], text: str, lex: TriggerLexicon) -> tuple[str, str]:
@@ -1207,9 +1242,15 @@ def _custody_type(
             return "Battles", _territory_sub(group)
         if lex.any_weapon.search(token.text) or lex.firearms.search(token.text):
             return _SD, "Disrupted weapons use"
-        if _kind_of(token, lex, kinds) is None and token.pos_ == "NOUN" and not token.ent_type_:
-            if token.lemma_.lower() not in lex.armed_targets | {"suspect", "member", "people"}:
-                return _SD, "Looting/property destruction"
+        # "seized 18 tons of marijuana": goods, not people.
+        goods = (
+            _kind_of(token, lex, kinds) is None
+            and token.pos_ == "NOUN"
+            and not token.ent_type_
+            and token.lemma_.lower() not in lex.armed_targets | {"suspect", "member", "people"}
+        )
+        if goods:
+            return _SD, "Looting/property destruction"
     if state is False:
         return _VAC, "Abduction/forced disappearance"
     return _SD, "Arrests"
