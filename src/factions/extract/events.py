@@ -59,6 +59,9 @@ class EventDraft:
     tolls: Tolls = field(default_factory=Tolls)
     # How the event was found and typed: "trigger:<class>:<basis>" (see triggers.Typing).
     rule: str = ""
+    # Only named as a point of reference ("arrested after the bombing"): more of an event told
+    # before, never an event of its own.
+    reference: bool = False
 
 
 def _markers(text: str) -> list[int]:
@@ -178,10 +181,18 @@ def _refers_back(group: list[Trigger], sent: Span) -> bool:
     counts the dead and hurt ("The assailant was killed by police")."""
     # A date of its own makes it an event of its own ("the attack on a CIA base on December
     # 30" is not the drone strike told before).
-    if any(e.label_ == "DATE" for e in sent.ents):
+    if any(e.label_ == "DATE" and _a_date(e) for e in sent.ents):
         return False
     stated = [t for t in group if t.family != "outcome"]
     return all(not t.is_verb and (definite(t.token) or in_reference(t)) for t in stated)
+
+
+def _a_date(entity: Span) -> bool:
+    """A DATE entity that names a time, not a count the NER took for one ("between 20 and
+    30")."""
+    return any(
+        t.is_alpha and t.lower_ not in {"between", "and", "to", "or"} for t in entity
+    ) or any(t.like_num and len(t.text) == 4 for t in entity)
 
 
 def _mention_spans(group: list[Trigger], lead: Trigger, offset: int) -> list[tuple[int, int]]:
@@ -219,6 +230,11 @@ def find_events(sent: Span, masked: MaskedSentence, lex: Lexicons) -> list[Event
         _parse_participants(lead.token, masked, draft)
         _victims(masked, draft)
         draft.back_reference = _refers_back(group, sent)
+        stated = [t for t in group if t.family != "outcome"]
+        # "after the bombing" points back; "after a January drone strike" tells of one.
+        draft.reference = bool(stated) and all(
+            in_reference(t) and definite(t.token) for t in stated
+        )
         drafts.append(draft)
     if drafts:
         # The counts go to the event of violence when there is one ("police arrested two men

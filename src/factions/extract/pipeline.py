@@ -367,6 +367,9 @@ def registry_types(mentions: list[MentionSpan]) -> dict[str, str]:
 
 
 _FIGHTING_TYPES = vocabulary().armed_event_types
+_TERRITORY_SUB_TYPES = frozenset(
+    {"Government regains territory", "Non-state actor overtakes territory"}
+)
 _ARMED_TYPES = set(vocabulary().armed_types)
 
 
@@ -406,6 +409,7 @@ def claims_from_events(events: list[EventRecord], types: dict[str, str]) -> list
             event.place
             and types.get(event.place) in {"location", "region"}
             and event.event_type != "Strategic developments"
+            and event.sub_event_type not in _TERRITORY_SUB_TYPES
         ):
             for actor in armed_actors:
                 if types.get(actor) != "country":
@@ -554,7 +558,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                 add_tolls(told, draft.tolls)
                 refine_type(told, record)
                 _merge_back_reference(told, record)
-            elif draft.event_type and _worth_keeping(record):
+            elif draft.event_type and not draft.reference and _worth_keeping(record):
                 events.append(record)
         claims.extend(_responsibility_claims(document, sent, masked, attribution, events, lex))
         # A denial already carried by a relation or fate of the sentence needs no other claim.

@@ -146,7 +146,8 @@ def _qualified(token: Token, value: int) -> Fatalities:
 
 def number_value(token: Token) -> Fatalities | None:
     """The figure a number token gives (with its compound parts and range), or None."""
-    if token.ent_type_ in _NO_COUNT_ENTITIES:
+    # A number counting a noun ("between 20 and 30 fighters") counts, whatever the NER says.
+    if token.ent_type_ in _NO_COUNT_ENTITIES and token.dep_ != "nummod":
         return None
     ranged = _RANGE.match(token.text)
     if ranged:
@@ -172,6 +173,11 @@ def number_value(token: Token) -> Fatalities | None:
                 return Fatalities(low=value, best=None, high=high)
     if 1900 <= value <= 2100 and token.text.isdigit():
         return None
+    if any(c.lower_ == "between" for c in token.children):
+        # "between 20 and 30".
+        high = next((_number(c.text) for c in token.children if c.dep_ == "conj"), None)
+        if high is not None and high >= value:
+            return Fatalities(low=value, best=None, high=high)
     return _qualified(token, value)
 
 
@@ -283,6 +289,9 @@ def _victims(token: Token) -> list[Token]:
         )
         if patient or dying:
             found.append(child)
+        if dep == "dobj" and child.lemma_.lower() == "hostage":
+            # "took four engineers hostage", read as a compound.
+            found.extend(c for c in child.children if c.dep_ == "compound")
     if (
         not found
         and token.dep_ in {"acl", "amod", "relcl"}
@@ -322,8 +331,8 @@ def _casualties_only(token: Token, kind: str, words: TollWords) -> bool:
             continue
         other_kind = _kind(other, words)
         if other_kind and other_kind != kind:
-            linked = other if other.head is token else token
-            if any(c.dep_ == "cc" and c.lower_ in {"or", "and/or"} for c in linked.children):
+            joined = [*token.children, *other.children]
+            if any(c.dep_ == "cc" and c.lower_ in {"or", "and/or"} for c in joined):
                 return True
     return False
 

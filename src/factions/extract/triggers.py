@@ -410,7 +410,7 @@ def find_trigger_words(
     """Every trigger word or phrase of a sentence, in text order (before any filter)."""
     lex = lex or load_trigger_lexicon()
     kinds = kinds or EntityKinds()
-    cues = _SentenceCues(cue_text(sent), lex)
+    cues = _SentenceCues(cue_text(sent, kinds), lex)
     tokens = list(sent)
     found: list[Trigger] = []
     taken: set[int] = set()
@@ -470,6 +470,15 @@ def _needs_met(trigger: Trigger, cues: _SentenceCues, kinds: EntityKinds) -> boo
         return True
     if needs == "place":
         return has_place(trigger, kinds)
+    if needs == "weapon subject":
+        # "shells landed on the market": a projectile comes down, not a helicopter.
+        subjects = [c for c in trigger.token.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        lex = cues.lex
+        return any(
+            lex.any_weapon.search(trigger.token.doc[c.left_edge.i : c.i + 1].text)
+            and weapon_class(trigger.token.doc[c.left_edge.i : c.i + 1].text, lex) != "air"
+            for c in subjects
+        )
     return cues.has(needs)
 
 
@@ -948,14 +957,18 @@ def _actors(trigger: Trigger) -> list[Token]:
     return found
 
 
+_UNARMED = re.compile(r"\b(?:off-duty|off duty|former|retired|ex|unarmed|demobili[sz]ed)\b")
+
+
 def _kind_of(token: Token, lex: TriggerLexicon, kinds: EntityKinds) -> str | None:
     """ "armed", "civilian", "state" or None, for a phrase head."""
     known = kinds.kind(token)
     lemma = token.lemma_.lower()
     if known in {"state_force", "armed_group"}:
         return "armed"
-    modifiers = {c.lower_ for c in token.children if c.dep_ in {"amod", "compound", "advmod"}}
-    if modifiers & {"off-duty", "former", "retired", "ex", "unarmed", "demobilised", "demobilized"}:
+    # The words before the noun: "an off-duty soldier", "a former police officer".
+    before = token.doc[token.left_edge.i : token.i].text.lower().replace(" - ", "-")
+    if _UNARMED.search(before):
         # ACLED counts people who could not defend themselves as civilians.
         return "civilian"
     related = [
@@ -999,23 +1012,27 @@ def _is_state(tokens: list[Token], lex: TriggerLexicon, kinds: EntityKinds) -> b
 
 
 _NAME_LABELS = frozenset({"GPE", "LOC", "FAC", "PERSON", "NORP"})
+_NAMED_KINDS = frozenset({"location", "region", "country", "person"})
 
 
-def cue_text(span: Span) -> str:
+def cue_text(span: Span, kinds: EntityKinds | None = None) -> str:
     """A span's text with the names of places and people blanked out, so that "Tank district"
     or "Mr Bomba" are not weapons."""
-    return "".join(
-        ("_" * len(t.text) if t.ent_type_ in _NAME_LABELS else t.text) + t.whitespace_ for t in span
-    )
+    named = kinds.by_token if kinds else {}
+
+    def blank(token: Token) -> bool:
+        return token.ent_type_ in _NAME_LABELS or named.get(token.i) in _NAMED_KINDS
+
+    return "".join(("_" * len(t.text) if blank(t) else t.text) + t.whitespace_ for t in span)
 
 
-def _clause_text(trigger: Trigger) -> str:
+def _clause_text(trigger: Trigger, kinds: EntityKinds | None = None) -> str:
     """The text of a trigger's clause: the subtree of its verb, widened to the verbs it is
     coordinated with or complements ("attempted to attack", "shot and killed")."""
     verb = clause_verb(trigger.token)
     while verb.dep_ in {"xcomp", "conj"} and verb.head is not verb:
         verb = verb.head
-    return cue_text(verb.doc[verb.left_edge.i : verb.right_edge.i + 1])
+    return cue_text(verb.doc[verb.left_edge.i : verb.right_edge.i + 1], kinds)
 
 
 def weapon_class(text: str, lex: TriggerLexicon) -> str | None:
@@ -1086,7 +1103,7 @@ def type_group(
     lex = lex or load_trigger_lexicon()
     families = {t.family for t in group}
     lead = lead_trigger(group)
-    text = cue_text(sent)
+    text = cue_text(sent, kinds)
     fixed = [t for t in group if t.family == "fixed"]
     if fixed:
         first = lead_trigger(fixed)
@@ -1116,7 +1133,7 @@ def type_group(
             return Typing(_EXPLOSIONS, _WEAPON_SUB["explosive"], "default")
         return Typing(_EXPLOSIONS, _WEAPON_SUB[weapon])
     if families & {"violence", "outcome", "clash"}:
-        clause = " ".join(_clause_text(t) for t in group if t.family != "clash")
+        clause = " ".join(_clause_text(t, kinds) for t in group if t.family != "clash")
         weapon = weapon_class(clause, lex) if clause else None
         if weapon is not None and "clash" not in families:
             return Typing(_EXPLOSIONS, _WEAPON_SUB[weapon])
