@@ -181,18 +181,23 @@ def _refers_back(group: list[Trigger], sent: Span) -> bool:
     counts the dead and hurt ("The assailant was killed by police")."""
     # A date of its own makes it an event of its own ("the attack on a CIA base on December
     # 30" is not the drone strike told before).
-    if any(e.label_ == "DATE" and _a_date(e) for e in sent.ents):
+    if _has_date(sent):
         return False
     stated = [t for t in group if t.family != "outcome"]
     return all(not t.is_verb and (definite(t.token) or in_reference(t)) for t in stated)
 
 
-def _a_date(entity: Span) -> bool:
-    """A DATE entity that names a time, not a count the NER took for one ("between 20 and
-    30")."""
-    return any(
-        t.is_alpha and t.lower_ not in {"between", "and", "to", "or"} for t in entity
-    ) or any(t.like_num and len(t.text) == 4 for t in entity)
+def _has_date(sent: Span) -> bool:
+    """A DATE the NER found in the sentence that names a time, not a count it took for one
+    ("between 20 and 30"). Read from the tokens: Span.ents walks the whole document."""
+    for token in sent:
+        if token.ent_type_ != "DATE":
+            continue
+        if (token.is_alpha and token.lower_ not in {"between", "and", "to", "or"}) or (
+            token.like_num and len(token.text) == 4
+        ):
+            return True
+    return False
 
 
 def _mention_spans(group: list[Trigger], lead: Trigger, offset: int) -> list[tuple[int, int]]:

@@ -134,7 +134,7 @@ def _exact(value: int) -> Fatalities:
 
 def _qualified(token: Token, value: int) -> Fatalities:
     """A number with the words before it: "at least 12" is low 12, "about 12" best 12."""
-    before = token.doc[max(token.sent.start, token.i - 4) : token.i].text
+    before = token.doc[max(0, token.i - 4) : token.i].text
     if _LOWER_BOUND.search(before):
         return Fatalities(low=value, best=value, high=None)
     if _APPROXIMATE.search(before):
@@ -249,8 +249,13 @@ def count_of(heads: list[Token], words: TollWords) -> Fatalities | None:
     return total
 
 
+_PHRASE_HEADS = frozenset({"shoot", "gun", "lose", "take", "hold", "seize"})
+
+
 def _kind(token: Token, words: TollWords) -> str | None:
     lemma = token.lemma_.lower()
+    if lemma not in words.verbs and lemma not in words.nouns and lemma not in _PHRASE_HEADS:
+        return None
     if token.pos_ in {"VERB", "ADJ"} and lemma in words.verbs:
         return words.verbs[lemma]
     if lemma == "shoot" and any(c.lower_ == "dead" for c in token.children):

@@ -129,10 +129,9 @@ class Trigger:
     cls: TriggerClass
     is_verb: bool
     parts: tuple[int, ...] = ()  # the token indexes the phrase covers
-
-    @property
-    def text(self) -> str:
-        return self.token.doc.text[self.start : self.end]
+    text: str = ""
+    # Its sentence asks a question ("Did the rebels attack ...?").
+    question: bool = False
 
     @property
     def family(self) -> str:
@@ -146,6 +145,7 @@ class TriggerLexicon:
     nouns: dict[str, tuple[_NounSpec, ...]]
     forms: dict[str, str]  # an inflected form the tagger may leave as is -> its lemma
     past_forms: frozenset[str]  # the past forms among them ("attacked", "shot", "overran")
+    words: frozenset[str]  # every word a trigger can be found by: verb lemmas, forms, nouns
     weapon_order: tuple[str, ...]
     weapons: dict[str, re.Pattern[str]]
     any_weapon: re.Pattern[str]
@@ -262,6 +262,7 @@ def load_trigger_lexicon() -> TriggerLexicon:
         past_forms=frozenset(
             f for f, lemma in forms.items() if f != lemma and not f.endswith(("s", "ing"))
         ),
+        words=frozenset(verbs) | frozenset(forms) | frozenset(nouns),
         weapon_order=order,
         weapons=weapons,
         any_weapon=words_regex([w for name in order for w in weapons_data[name]]),
@@ -410,13 +411,17 @@ def find_trigger_words(
     """Every trigger word or phrase of a sentence, in text order (before any filter)."""
     lex = lex or load_trigger_lexicon()
     kinds = kinds or EntityKinds()
-    cues = _SentenceCues(cue_text(sent, kinds), lex)
+    cues = _SentenceCues(sent, kinds, lex)
+    last = sent[-1].text if len(sent) else ""
+    question = "?" in last or (len(sent) > 1 and sent[-2].text == "?")
     tokens = list(sent)
     found: list[Trigger] = []
     taken: set[int] = set()
     for index, token in enumerate(tokens):
         if token.i in taken or token.is_punct:
             continue
+        if token.lower_ not in lex.words and token.lemma_.lower() not in lex.words:
+            continue  # no trigger has this word
         is_verb = True
         candidates = _match_verb(token, lex)
         if not candidates:
@@ -425,7 +430,7 @@ def find_trigger_words(
         for cls, parts in candidates:
             if taken.intersection(parts):
                 continue
-            trigger = _trigger(token, cls, is_verb, parts)
+            trigger = _trigger(token, cls, is_verb, parts, question)
             if _needs_met(trigger, cues, kinds):
                 found.append(trigger)
                 taken.update(parts)
@@ -438,9 +443,17 @@ def find_trigger_words(
 class _SentenceCues:
     """The cues of one sentence, each searched once."""
 
-    def __init__(self, text: str, lex: TriggerLexicon) -> None:
-        self.text, self.lex = text, lex
+    def __init__(self, sent: Span, kinds: EntityKinds, lex: TriggerLexicon) -> None:
+        self.sent, self.kinds, self.lex = sent, kinds, lex
+        self._text: str | None = None
         self._seen: dict[str, bool] = {}
+
+    @property
+    def text(self) -> str:
+        # Built on first need: most sentences have no trigger that needs a cue.
+        if self._text is None:
+            self._text = cue_text(self.sent, self.kinds)
+        return self._text
 
     def has(self, name: str) -> bool:
         if name not in self._seen:
@@ -482,14 +495,14 @@ def _needs_met(trigger: Trigger, cues: _SentenceCues, kinds: EntityKinds) -> boo
     return cues.has(needs)
 
 
-def _trigger(token: Token, cls: TriggerClass, is_verb: bool, parts: tuple[int, ...]) -> Trigger:
+def _trigger(
+    token: Token, cls: TriggerClass, is_verb: bool, parts: tuple[int, ...], question: bool = False
+) -> Trigger:
     doc = token.doc
-    if is_verb:
-        start, end = token.idx, token.idx + len(token.text)
-    else:
-        first = doc[min(parts)]
-        start, end = first.idx, token.idx + len(token.text)
-    return Trigger(token, start, end, cls, is_verb, parts)
+    first = token if is_verb else doc[min(parts)]
+    # Doc.text rebuilds the whole document: take the words' own text instead.
+    text = doc[first.i : token.i + 1].text
+    return Trigger(token, first.idx, first.idx + len(text), cls, is_verb, parts, text, question)
 
 
 # --- not every trigger is an event -------------------------------------------------------------
@@ -703,7 +716,7 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             return "generic"
         if _durative(token):
             return "durative"  # "incursions by militants in the 1990s"
-    if token.sent.text.rstrip().rstrip("\"”’'").endswith("?"):
+    if trigger.question:
         return "question"
     for item in checked:
         if any(
