@@ -81,6 +81,8 @@ def test_name_variants_split_a_parenthesised_acronym():
         "FOE",
     }
     assert name_variants("Other Guys") == {"Other Guys"}
+    # A former name in the parentheses is a name of the group.
+    assert "Old Front" in name_variants("New Front (Formerly Old Front)")
 
 
 def test_names_match_folding_case_accents_article_and_hyphens():
@@ -97,6 +99,13 @@ def test_names_match_through_the_actor_gazetteer():
     # And a gazetteer entity's own aliases count: the document only wrote the acronym.
     assert matching_entities({"Uzbekistan Islamic Movement"}, {"a:imu": []}) == {"a:imu"}
     assert matching_entities({"Islamic Movement of Turkestan"}, {"e9": ["Movement"]}) == set()
+
+
+def test_a_group_under_an_earlier_name_is_the_group():
+    # MMP follows one group through its renamings; the gazetteer links al-Qaeda in Iraq to the
+    # Islamic State by successor_of (our own data).
+    assert matching_entities({"The Islamic State"}, {"a:aqi": ["AQI"]}) == {"a:aqi"}
+    assert matching_entities({"The Islamic State"}, {"a:al-qaeda": ["AQ"]}) == set()
 
 
 def test_named_in_text_matches_acronyms_as_written():

@@ -44,7 +44,7 @@ def _ids(g: Gazetteer, surface: str) -> list[str]:
 
 
 def test_packaged_file_loads_once_with_its_version(gazetteer: Gazetteer) -> None:
-    assert gazetteer.version == "2026.11.1"
+    assert gazetteer.version == "2026.11.2"
     assert gazetteer.schema == 1
     assert load_gazetteer() is gazetteer
 

@@ -10,6 +10,7 @@ import pytest
 from factions.extract.geocode import (
     REGIONS_PATH,
     PlaceMatch,
+    PlaceSpan,
     document_focus,
     get_geocoder,
     name_key,
@@ -165,3 +166,81 @@ def test_resolve_is_fast_once_warm(geocoder):
             geocoder.resolve(name, focus=["AF"])
     per_call = (time.perf_counter() - started) / (200 * len(names))
     assert per_call < 0.001
+
+
+def _story(geocoder, text: str, *names: str, focus=()):  # type: ignore[no-untyped-def]
+    """Resolve the given names of a made-up story together, in text order."""
+    spans = []
+    at = 0
+    for name in names:
+        start = text.index(name, at)
+        spans.append(PlaceSpan(start, start + len(name), name, unlisted=True, variants=True))
+        at = start + len(name)
+    return geocoder.resolve_document(text, spans, list(focus))
+
+
+def test_the_container_named_beside_a_town_picks_the_namesake_inside_it(geocoder):
+    faizabad, _ = _story(
+        geocoder, "Gunmen killed two policemen near Faizabad, Badakhshan.", "Faizabad", "Badakhshan"
+    )
+    assert (faizabad.country, name_key(faizabad.admin1)) == ("AF", "badakhshan")
+    springfield, _ = _story(
+        geocoder,
+        "The rally was held in Springfield, Illinois, on Sunday.",
+        "Springfield",
+        "Illinois",
+    )
+    assert (springfield.country, springfield.admin1) == ("US", "Illinois")
+
+
+def test_the_other_places_of_a_story_choose_among_namesakes(geocoder):
+    alexandria, _, _ = _story(
+        geocoder,
+        "Flooding closed roads in Alexandria and Pineville, and the governor of Louisiana "
+        "visited on Friday.",
+        "Alexandria",
+        "Pineville",
+        "Louisiana",
+    )
+    assert (alexandria.country, alexandria.admin1) == ("US", "Louisiana")
+    cairo = _story(geocoder, "Protesters gathered in Alexandria.", "Alexandria")[0]
+    assert cairo.country == "EG"  # alone, the largest namesake
+
+
+def test_transliteration_variants_of_districts_resolve(geocoder):
+    (nahri,) = _story(geocoder, "Clashes in Nahri Sarraj district.", "Nahri Sarraj district")
+    (nahr,) = _story(geocoder, "Clashes in Nahr-e Saraj district.", "Nahr-e Saraj district")
+    assert nahri.gazetteer_id == nahr.gazetteer_id
+    assert nahri.precision == "district"
+    (khanabad,) = _story(geocoder, "A raid near Khanabad, Kunduz.", "Khanabad", focus=("AF",))
+    (khan_abad,) = _story(geocoder, "A raid near Khan Abad, Kunduz.", "Khan Abad", focus=("AF",))
+    assert khanabad.country == khan_abad.country == "AF"
+    assert abs(khanabad.lat - khan_abad.lat) < 0.2 and abs(khanabad.lon - khan_abad.lon) < 0.2
+
+
+def test_a_name_the_gazetteer_lacks_is_kept_at_its_container(geocoder):
+    kasba, district = _story(
+        geocoder,
+        "Fighting reached Qqzzxx village in Shindand district on Monday.",
+        "Qqzzxx",
+        "Shindand district",
+    )
+    assert kasba.feature == "unlisted place"
+    assert (kasba.precision, kasba.country) == ("district", "AF")
+    assert (kasba.lat, kasba.lon) == (district.lat, district.lon)
+    assert kasba.gazetteer_id is None
+
+
+def test_a_capital_is_what_a_bare_name_means(geocoder):
+    (washington,) = _story(geocoder, "Officials in Washington said.", "Washington")
+    assert (washington.precision, washington.country) == ("point", "US")
+    assert abs(washington.lat - 38.9) < 0.2
+
+
+def test_continents_and_their_adjectives(geocoder):
+    europe = resolve(geocoder, "Europe", focus=())
+    assert europe.gazetteer_id.startswith("geonames:")
+    assert geocoder.resolve("European") is None
+    assert geocoder.resolve("European", allow_demonym=True).name == "Europe"
+    chinese = geocoder.resolve("Chinese", allow_demonym=True)
+    assert chinese.country == "CN"

@@ -26,6 +26,7 @@ from factions.query.network import actor_network, parse_predicates
 from factions.resolve import canonical_map
 from factions.store import open_database, relation_index, schema, writer
 from factions.store.db import SCHEMA_VERSION, schema_version
+from factions.store.linker import Linker
 
 
 def _day(value: str) -> int:
@@ -323,7 +324,9 @@ def test_linking_an_entity_moves_its_claims_to_the_canonical_edge(tmp_path: Path
             ("grp-b", "per-a"),
         }
         writer.set_links(conn, schema.entity_links, [("per-a", "per-c", 0.9, "test")])
-        relation_index.relink_entity(conn, "per-a", "per-c")
+        relation_index.reindex_entities(
+            conn, ["per-a"], before=lambda i: i, after=Linker.lazy(conn).canonical
+        )
         after = actor_network(conn, as_of="2016-03")
         kept = _index(conn)
         relation_index.rebuild_relation_index(conn)

@@ -173,7 +173,7 @@ def test_event_counts_and_trigger_spans_reach_the_export(tmp_path: Path) -> None
     assert row["evidence"][0]["triggers"] == [{"start": 7, "end": 15}]
 
 
-def test_a_version_7_database_is_migrated_to_keep_event_counts(tmp_path: Path) -> None:
+def test_a_version_8_database_is_migrated_to_keep_event_counts(tmp_path: Path) -> None:
     db = str(tmp_path / "old.db")
     engine = open_database(db)
     with engine.begin() as conn:
@@ -181,7 +181,7 @@ def test_a_version_7_database_is_migrated_to_keep_event_counts(tmp_path: Path) -
             for part in ("low", "best", "high"):
                 conn.execute(text(f"ALTER TABLE events DROP COLUMN {kind}_{part}"))
         conn.execute(text("ALTER TABLE evidence DROP COLUMN triggers"))
-        conn.execute(text("UPDATE meta SET value = '7' WHERE key = 'schema_version'"))
+        conn.execute(text("UPDATE meta SET value = '8' WHERE key = 'schema_version'"))
     engine.dispose()
     engine = open_database(db)
     with engine.connect() as conn:
@@ -190,3 +190,46 @@ def test_a_version_7_database_is_migrated_to_keep_event_counts(tmp_path: Path) -
         assert {"wounded_best", "kidnapped_low", "arrested_high"} <= events
         assert "triggers" in evidence
         assert schema_version(conn) == SCHEMA_VERSION
+
+
+def test_an_entity_described_twice_keeps_one_description_whatever_the_order(
+    tmp_path: Path,
+) -> None:
+    spellings = [
+        EntityRecord(id="g-1", type="armed_group", name="eastern valley front", match_key="k"),
+        EntityRecord(id="g-1", type="armed_group", name="Eastern Valley Front", match_key="k"),
+    ]
+    names = set()
+    for number, order in enumerate((spellings, spellings[::-1])):
+        engine = open_database(str(tmp_path / f"kb{number}.db"))
+        for record in order:
+            with engine.begin() as conn:
+                writer.upsert_entities(conn, [record])
+        with engine.connect() as conn:
+            names.add(conn.execute(select(schema.entities.c.name)).scalar_one())
+    assert names == {"Eastern Valley Front"}
+
+
+def test_a_writing_transaction_takes_the_lock_as_it_begins(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from factions.store import writing
+
+    engine = open_database(str(tmp_path / "kb.db"))
+    order: list[str] = []
+
+    def write(name: str) -> None:
+        with writing(engine) as conn:
+            order.append(f"{name} in")
+            time.sleep(0.3)
+            conn.execute(text("SELECT 1"))
+            order.append(f"{name} out")
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Never both inside at once: the second waited for the first to commit.
+    assert order[1].endswith("out") and order[3].endswith("out")

@@ -137,8 +137,8 @@ def test_overview_shows_the_latest_events_and_some_disputes(client: TestClient) 
 def test_profile_lines_link_to_their_evidence_in_the_reader(client: TestClient) -> None:
     profile = first_actor_with_relations(client)
     html = client.get(f"/actors/{profile['id']}").text
-    claim = next(iter(profile["relations"].values()))[0]
-    evidence = claim["evidence"][0]
+    line = profile["relations"][0]
+    evidence = line["evidence"][0]
     link = f"{href('documents', evidence['document'])}#{evidence['start']}-{evidence['end']}"
     assert f'href="{link}"' in html
     document = client.get(f"/documents/{evidence['document']}?format=json").json()
@@ -204,7 +204,8 @@ def test_network_changes_with_the_date_and_is_bounded(client: TestClient) -> Non
 
 def test_network_page_tells_the_script_where_to_ask(client: TestClient) -> None:
     html = client.get("/network?as_of=2011&limit=40").text
-    assert 'data-api="/api/network"' in html
+    # The page's own JSON twin: a symmetric relation once (as /api/network's symmetric_once).
+    assert 'data-api="/network"' in html
     assert 'data-first="2009-10-04"' in html and 'data-last="2017-01-30"' in html
     assert 'data-as-of="2011"' in html and 'data-limit="40"' in html
     bad = client.get("/network?format=json&as_of=June")
@@ -267,7 +268,11 @@ def test_disputes_show_each_claim_with_speaker_and_source(client: TestClient) ->
     assert disputes and all(len(d["claims"]) >= 2 for d in disputes)
     assert data["total"] == len(disputes)
     html = client.get("/disputes").text
-    assert html.count('class="account"') == sum(len(d["claims"]) for d in disputes)
+    # One card per account: the claims one sentence names as alternatives share a card.
+    assert html.count('class="account"') == sum(len(d["accounts"]) for d in disputes)
+    assert sum(len(a["alternatives"]) for d in disputes for a in d["accounts"]) == sum(
+        len(d["claims"]) for d in disputes
+    )
     rest = client.get("/disputes?format=json&offset=2").json()
     assert [d["id"] for d in rest["disputes"]] == [d["id"] for d in disputes[2:]]
 
@@ -342,3 +347,58 @@ def test_profile_twin_draws_its_own_events(client: TestClient) -> None:
     assert all(0 <= p["x"] <= 100 for p in profile["strip"]["points"])
     html = client.get("/actors/a:imu").text
     assert 'data-api="/api/events" data-actor="a:imu"' in html
+
+
+def test_overview_meta_lines_never_dangle(client: TestClient) -> None:
+    html = client.get("/").text
+    latest = html[html.index('id="latest-events"') : html.index("All events on the timeline")]
+    # Events without a place, actors or a toll: no separator left hanging.
+    assert not re.search(r"·\s*</div>", latest)
+    assert not re.search(r"<div class=\"meta\">\s*·", latest)
+    data = client.get("/?format=json").json()
+    assert all("opening" in d for d in data["documents"])
+
+
+def test_profile_page_draws_one_line_per_relation(client: TestClient) -> None:
+    profile = client.get("/actors/a:imu?format=json").json()
+    html = client.get("/actors/a:imu").text
+    assert html.count('data-predicate="ally_of" data-other="a:taliban"') == 1
+    lines = profile["roles"] + profile["relations"]
+    assert html.count('<li class="line') == len(lines)
+    assert all(0 <= line["bar"]["x"] <= 100 for line in lines if line["bar"])
+    assert [f["family"] for f in profile["families"]] == [
+        f for f in ("alliance", "hostility", "hierarchy", "splinter", "merger", "membership",
+                    "presence", "event", "attribute")
+        if any(li["family"] == f for li in profile["relations"])
+    ]  # fmt: skip
+
+
+def test_find_page_ranks_actors_and_has_its_own_search_box(client: TestClient) -> None:
+    page = client.get("/find", params={"q": "Uzbek movment"})
+    assert page.status_code == 200
+    assert 'id="find-q"' in page.text and 'value="Uzbek movment"' in page.text
+    data = client.get("/find", params={"q": "Uzbek movment", "format": "json"}).json()
+    assert data["actors"][0]["id"] == "a:imu" and data["entity"] is None
+    assert 'id="find-q"' in client.get("/find").text
+
+
+def test_sentences_behind_claims_come_once(client: TestClient) -> None:
+    network = client.get("/network?format=json&predicate=ally_of").json()
+    edge = next(
+        e for e in network["edges"] if {e["subject"], e["object"]} == {"a:imu", "a:taliban"}
+    )
+    query = "&".join(f"id={quote(i)}" for i in edge["claims"])
+    data = client.get(f"/claims?{query}&format=json").json()
+    keys = [(s["evidence"]["document"], s["evidence"]["start"]) for s in data["sentences"]]
+    assert len(keys) == len(set(keys)) == edge["weight"]
+    assert client.get(f"/claims?{query}").status_code == 200
+
+
+def test_vocabulary_script_carries_families_and_symmetry(client: TestClient) -> None:
+    script = client.get("/vocabulary.js").text
+    data = json.loads(script.split("=", 1)[1].rstrip().rstrip(";"))
+    assert data["predicates"]["ally_of"]["symmetric"] is True
+    assert data["predicates"]["fights"]["symmetric"] is False
+    colours = data["family_colours"]
+    drawn = ("alliance", "hostility", "hierarchy", "splinter", "merger", "membership", "presence")
+    assert len({colours[f] for f in drawn}) == len(drawn)

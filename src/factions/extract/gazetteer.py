@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
+from rapidfuzz import fuzz, process
 
+from factions.extract.lexicons import load_lexicons
 from factions.packaged import read_toml
 from factions.partial_date import PartialDate, not_after
 from factions.vocabulary import vocabulary
@@ -38,6 +40,10 @@ RULER_LABELS = {
     "person": "PERSON",
 }
 AMBIGUOUS_PREFIX = "ambiguous:"
+# How close (rapidfuzz ratio) a long name must be to an actor's name to be taken for a
+# misspelling of it, and how long a name must be for that (short names differ by a letter).
+SPELLING_SCORE = 92.0
+_SPELLING_MIN_LENGTH = 12
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _APOSTROPHES = "'’‘ʼʻ`´"
@@ -134,6 +140,8 @@ class Gazetteer:
         self._compact_names: dict[str, list[GazetteerEntry]] = {}
         self._acronyms: dict[str, list[GazetteerEntry]] = {}
         self._ambiguous: dict[str, list[str]] = {}
+        # Actor name keys -> entry ids, built on the first spelling look-up.
+        self._actor_keys: dict[str, set[str]] | None = None
         self._index()
 
     def _index(self) -> None:
@@ -175,6 +183,28 @@ class Gazetteer:
         found.extend(e for e in named if e not in found)
         return found
 
+    def closest_actor(self, surface: str, score: float = SPELLING_SCORE) -> GazetteerEntry | None:
+        """The one actor (not a person) whose name this long name misspells or transliterates
+        differently ("Asai'ib Ahl al-Haqq" for "Asa'ib Ahl al-Haq"), or None when no name is
+        close enough or two different actors are equally close."""
+        key = _spelling_key(surface)
+        if len(key) < _SPELLING_MIN_LENGTH:
+            return None
+        if self._actor_keys is None:
+            keys: dict[str, set[str]] = {}
+            for entry in self.actors:
+                for alias in entry.surfaces():
+                    if alias not in entry.acronyms:
+                        keys.setdefault(_spelling_key(alias), set()).add(entry.id)
+            self._actor_keys = {k: v for k, v in keys.items() if len(k) >= _SPELLING_MIN_LENGTH}
+        found = process.extract(key, list(self._actor_keys), scorer=fuzz.ratio, limit=3)
+        best = [name for name, value, _ in found if value >= score]
+        if not best:
+            return None
+        top = max(value for _, value, _ in found)
+        ids = {i for name, value, _ in found if value == top for i in self._actor_keys[name]}
+        return self._by_id[ids.pop()] if len(ids) == 1 else None
+
     def candidates_for_ambiguous(self, alias: str) -> list[str]:
         """The ids an ambiguous alias may stand for ("Jundullah" or "ambiguous:jundullah")."""
         if alias.startswith(AMBIGUOUS_PREFIX):
@@ -213,6 +243,14 @@ class Gazetteer:
         best = max(types.values())
         label_type = next(c.type for c in candidates if types[c.type] == best)
         return RULER_LABELS.get(label_type, "ORGANIZATION"), AMBIGUOUS_PREFIX + surface.lower()
+
+
+def _spelling_key(surface: str) -> str:
+    """A name key without its particles (lexicons/entities.toml), for comparing spellings of
+    one name: "Islamic Army of Iraq" and "Islamic Army in Iraq", "Jaish-e-Islam" and "Jaish
+    al-Islam"."""
+    particles = load_lexicons().actors.particles
+    return " ".join(w for w in name_key(surface).split() if w not in particles)
 
 
 def _add_once(index: dict[str, list[GazetteerEntry]], key: str, entry: GazetteerEntry) -> None:

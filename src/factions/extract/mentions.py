@@ -10,18 +10,29 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
-from factions.extract.gazetteer import load_gazetteer
-from factions.extract.geocode import PlaceMatch, document_focus, get_geocoder
-from factions.extract.lexicons import load_lexicons
+from factions.extract.gazetteer import Gazetteer, load_gazetteer
+from factions.extract.geocode import (
+    PlaceMatch,
+    PlaceSpan,
+    document_focus,
+    get_geocoder,
+    name_key,
+    place_cues,
+)
+from factions.extract.lexicons import Lexicons, load_lexicons
+from factions.extract.nlp import is_heading
 from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_id
 from factions.vocabulary import vocabulary
 
 ACTOR_TYPES = set(vocabulary().actor_types)
+GROUP_TYPES = frozenset({"armed_group", "state_force"})
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 GAZETTEER_TYPES = {
     "ARMED_GROUP": "armed_group",
@@ -45,6 +56,11 @@ class LocalEntity:
     aliases: set[str] = field(default_factory=set)
     gazetteer_id: str | None = None
     place: PlaceMatch | None = None
+    # The key shared with the same name in other documents, when the id is this document's.
+    match_key: str | None = None
+    # For people: the side the document puts them on and the actors it ties them to.
+    sides: set[str] = field(default_factory=set)
+    ties: set[str] = field(default_factory=set)
 
     @property
     def is_actor(self) -> bool:
@@ -95,6 +111,20 @@ class DocumentEntities:
         self.people: list[LocalEntity] = []
         # (described group, predicate, parent, token index) for groups described, not named.
         self.derivations: list[tuple[LocalEntity, str, LocalEntity, int]] = []
+        # Mentions inside a description of another group ("the TTP" in "a breakaway faction
+        # of the TTP"): recorded as mentions, but what the sentence says is not about them.
+        self.absorbed: list[MentionSpan] = []
+        # The countries the document is about, for telling apart groups of one name or
+        # acronym: its main places' and those of the gazetteer groups it names.
+        self.countries: list[str] = []
+        # The places of the document's place names, resolved together: (start, end) -> place.
+        self.places: dict[tuple[int, int], PlaceMatch | None] = {}
+        # Spans that a place cue makes a place ("in X district", "near X", "the village of X").
+        self.cued: set[tuple[int, int]] = set()
+
+    def place_of(self, span: Span) -> PlaceMatch | None:
+        """The place the document-level resolution gave a span, if it was resolved."""
+        return self.places.get((span.start_char, span.end_char))
 
     def get_or_add(
         self,
@@ -123,13 +153,20 @@ class DocumentEntities:
 
     def gazetteer_entity(self, gazetteer_id: str) -> LocalEntity:
         entry = load_gazetteer().get(gazetteer_id)
-        return self.get_or_add(
+        name = entry.name
+        if entry.type == "person":
+            # "Mullah Mohammad Omar" is Mohammad Omar; the title stays an alias.
+            name = strip_titles(name, load_lexicons().titles)
+        entity = self.get_or_add(
             f"gaz:{gazetteer_id}",
             entry.type,
-            entry.name,
+            name,
             entity_id=f"a:{gazetteer_id}",
             gazetteer_id=gazetteer_id,
         )
+        if name != entry.name:
+            entity.aliases.add(entry.name)
+        return entity
 
     def known_person(self, name: str) -> LocalEntity | None:
         """A person already named in this document whose name contains all these words."""
@@ -158,11 +195,14 @@ class DocumentEntities:
         for entry in load_gazetteer().lookup(name):
             if entry.type == "person":
                 return self.gazetteer_entity(entry.id)
-        if len(words) == 1:
-            # A lone name nobody in this document explains stays local to it: two men called
-            # Omar in two articles must not become one.
-            return self.get_or_add(f"person:{normalise_name(name)}@{self.doc_id}", "person", name)
-        return self.get_or_add(f"person:{normalise_name(name)}", "person", name)
+        # A person the gazetteer does not know is this document's: whether the same name in
+        # another document is the same person is for resolution to decide, from what each
+        # document says about them (two men called Mohammad Omar, a governor and a movement's
+        # leader, must not become one). A lone name is never linked across documents.
+        key = f"person:{normalise_name(name)}"
+        person = self.get_or_add(f"{key}@{self.doc_id}", "person", name)
+        person.match_key = key
+        return person
 
 
 def _classify_organisation(text: str) -> str | None:
@@ -187,6 +227,12 @@ def _entity_for_span(
             if surface in registry.acronyms:
                 return registry.acronyms[surface], "acronym-defined"
             candidates = [gazetteer.get(c) for c in gazetteer.candidates_for_ambiguous(surface)]
+            # "ASWJ" in a report about Somalia is the Somali ASWJ: the one candidate acting in
+            # the countries the document is about.
+            where = set(registry.countries)
+            local = [c for c in candidates if c is not None and set(c.countries) & where]
+            if len(local) == 1:
+                return registry.gazetteer_entity(local[0].id), "gazetteer-ambiguous-by-place"
             types = {c.type for c in candidates if c is not None}
             type_ = types.pop() if len(types) == 1 else "armed_group"
             if type_ == "person":
@@ -202,14 +248,32 @@ def _entity_for_span(
             return entity, "gazetteer"
         if surface in registry.acronyms and surface.isupper():
             return registry.acronyms[surface], "acronym-defined"
+        other = _acronym_elsewhere(surface, span.ent_id_, registry.countries)
+        if other is not None:
+            return registry.gazetteer_entity(other), "acronym-by-place"
         return registry.gazetteer_entity(span.ent_id_), "gazetteer"
     if surface in registry.acronyms:
         return registry.acronyms[surface], "acronym-defined"
     place = _place_after_preposition(span, surface, registry, focus)
     if place is not None:
         return place, "locative-place"
+    if span.label_ in {"PERSON", "ORG"} and _is_outlet(span, surface, registry, lex):
+        # "Khaama Press reported", "told Radio Azadi": an outlet, never a person or a group.
+        key = f"organization:{normalise_name(surface)}"
+        return registry.get_or_add(key, "organization", surface), "outlet"
+    if span.label_ in {"PERSON", "ORG"} and not _title_before(span, lex.titles):
+        # A group's name spelt another way ("Asai'ib Ahl al-Haqq"), which the NER may even
+        # call a person.
+        entry = gazetteer.closest_actor(surface)
+        if entry is not None:
+            return registry.gazetteer_entity(entry.id), "gazetteer-spelling"
     if span.label_ == "PERSON":
         name = strip_titles(surface, lex.titles)
+        if _ACRONYM.match(name):
+            # Nobody's name is in capitals: an acronym the NER took for a person ("AI claimed").
+            named = [e for e in registry.by_key.values() if e.type in GROUP_TYPES]
+            entity = _acronym_of(span, named, registry)
+            return (entity, "acronym-initials") if entity is not None else (None, "")
         if not name or not name[0].isupper():
             return None, ""
         return registry.person_for(name), "ner-person"
@@ -222,53 +286,297 @@ def _entity_for_span(
         if person is not None:
             return person, "short-name"
         if len(surface.split()) == 1 and span.label_ == "ORG":
-            match = get_geocoder().resolve(surface, focus)
+            match = registry.place_of(span)
             if match is not None and match.precision in {"admin1", "country"}:
                 return _place_entity(registry, match), "geocoded-org"
         if span.label_ == "NORP":
             return None, ""
+        if _ACRONYM.match(surface):
+            named = [e for e in registry.by_key.values() if e.type in GROUP_TYPES]
+            entity = _acronym_of(span, named, registry)
+            if entity is not None:
+                return entity, "acronym-initials"
         kind = _classify_organisation(surface)
         return (
             registry.get_or_add(f"{kind}:{normalise_name(surface)}", kind, surface),
             "ner-org",
         )
     if span.label_ in PLACE_LABELS:
-        match = get_geocoder().resolve(surface, focus)
+        match = registry.place_of(span)
         if match is None:
             return None, ""
-        return _place_entity(registry, match), "geocoded"
+        rule = "unlisted-place" if match.feature == "unlisted place" else "geocoded"
+        return _place_entity(registry, match), rule
     return None, ""
 
 
-_LOCATIVE = {"in", "at", "near", "around", "outside", "into", "across", "toward", "towards"}
+def _is_outlet(span: Span, surface: str, registry: DocumentEntities, lex: Lexicons) -> bool:
+    """A news outlet: a media word in its name, or the subject of "reported" that nothing
+    says is a person (no title, no one of that name in the document)."""
+    if set(surface.replace("'s", " ").split()) & lex.media_words:
+        return True
+    root = span.root
+    return (
+        root.dep_ == "nsubj"
+        and root.head.lemma_ in lex.outlet_verbs
+        and len(span) == 1
+        and not _title_before(span, lex.titles)
+        and registry.known_person(surface) is None
+    )
+
+
+def _title_before(span: Span, titles: frozenset[str]) -> bool:
+    return span.start > 0 and span.doc[span.start - 1].text in titles
+
+
+def _actor_countries(doc: Doc, focus: list[str]) -> list[str]:
+    """The document's two main countries by its places, then the home country of each
+    gazetteer actor it names by a full name (al-Shabaab's Somalia; acronyms are what this
+    helps to tell apart, so they say nothing here)."""
+    countries = list(focus[:2])
+    gazetteer = load_gazetteer()
+    for span in doc.ents:
+        if span.label_ in GAZETTEER_TYPES and span.ent_id_ and ":" not in span.ent_id_:
+            if _ACRONYM.match(span.text):
+                continue
+            entry = gazetteer.get(span.ent_id_)
+            if entry is not None and entry.countries and entry.countries[0] not in countries:
+                countries.append(entry.countries[0])
+    return countries
 
 
 def _place_after_preposition(
     span: Span, surface: str, registry: DocumentEntities, focus: list[str]
 ) -> LocalEntity | None:
-    """'in Tank and Dera Ismail Khan', 'near Makeen': a name the NER called a person or an
-    organisation is a place when a locative preposition governs it and the gazetteer has it in
-    the document's countries. Names of people already met in the document are left alone."""
-    if span.label_ not in {"PERSON", "ORG"} or span.start == 0:
+    """'in Tank and Dera Ismail Khan', 'near Makeen', 'Kasba village': a name the NER called a
+    person or an organisation is a place when a place cue governs it and either the cue is a
+    feature word (then a name the gazetteer lacks is kept at its container) or the gazetteer
+    has it in the document's countries. Names of people already met are left alone."""
+    if span.label_ not in {"PERSON", "ORG", "NORP"}:
         return None
-    if not _governed_by_locative(span):
+    key = (span.start_char, span.end_char)
+    if key not in registry.cued or registry.known_person(surface) is not None:
         return None
-    if registry.known_person(surface) is not None:
+    match = registry.place_of(span)
+    if match is None:
         return None
-    match = get_geocoder().resolve(surface, focus)
-    if match is None or (focus and match.country not in focus[:2]):
+    # A locative preposition alone is a weak cue: a known place abroad is more likely a
+    # person's or a company's name that happens to be a place name too.
+    if (
+        match.feature != "unlisted place"
+        and match.precision != "country"
+        and focus
+        and match.country not in focus[:2]
+        and not _feature_cue(span)
+    ):
         return None
     return _place_entity(registry, match)
 
 
 def _governed_by_locative(span: Span) -> bool:
     """A locative preposition right before the name, or before a list of names it is in."""
+    cues = place_cues()
     for token in reversed(span.doc[max(0, span.start - 8) : span.start]):
-        if token.lower_ in _LOCATIVE:
+        if token.lower_ in cues.locative:
             return True
         if not (token.pos_ == "PROPN" or token.lower_ in {"and", "or", ","}):
             return False
     return False
+
+
+def _feature_cue(span: Span) -> bool:
+    """A feature word right after the name ("Kasba village", "Nahri Sarraj district"), "the
+    village of" before it, or a name that ends in a street or building word ("Royal Street")."""
+    cues = place_cues()
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].lower_ in cues.after:
+        return True
+    if len(span) > 1 and (
+        span[-1].lower_ in cues.facility or span[0].lower_ in cues.facility_first
+    ):
+        return True
+    return (
+        span.start >= 2
+        and doc[span.start - 1].lower_ == "of"
+        and doc[span.start - 2].lower_ in cues.before_of
+    )
+
+
+def _container_cue(span: Span, place_spans: set[int]) -> bool:
+    """ "X, Y province", "X, Badghis": a comma and then a place name, or a name that the
+    gazetteer knows as a province, district or country, right after the name."""
+    doc = span.doc
+    if span.end + 1 >= len(doc) or doc[span.end].text != ",":
+        return False
+    if (span.end + 1) in place_spans:
+        return True
+    following = next((e for e in doc.ents if e.start == span.end + 1), None)
+    if following is None:
+        return False
+    return any(
+        c.precision in ("admin1", "district", "country")
+        for c in get_geocoder().candidates(name_key(following.text))
+    )
+
+
+def _unlabelled_place_spans(doc: Doc) -> list[PlaceSpan]:
+    """Capitalised names the NER left untagged under a place cue: after a locative or motion
+    preposition ("fighting in Douma"), before a feature word ("Shahjoy district") or before a
+    comma and a province ("Didroz, Warduj district"). Candidates for the gazetteer; under a
+    feature word or before a container, kept at that container when the gazetteer lacks them."""
+    cues = place_cues()
+    lex = load_lexicons()
+    geocoder = get_geocoder()
+    skipped = lex.ethnic_groups | lex.not_entities
+    tagged = {i for e in doc.ents for i in range(e.start, e.end)}
+    starts = {e.start for e in doc.ents if e.label_ in PLACE_LABELS}
+    found: list[PlaceSpan] = []
+    i = 1
+    while i < len(doc):
+        token = doc[i]
+        if not (token.pos_ == "PROPN" and token.is_title and token.i not in tagged):
+            i += 1
+            continue
+        end = i + 1
+        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title:
+            if end in tagged:
+                break
+            end += 1
+        span = doc[i:end]
+        if span.text in skipped or is_heading(span.sent):
+            # Peoples ("Uzbek villages") are no places; headlines make every word a capital.
+            i = end
+            continue
+        governed = doc[i - 1].lower_ in cues.locative or doc[i - 1].lower_ in cues.motion
+        feature = _feature_cue(span) or (governed and _container_cue(span, starts))
+        if (governed or feature) and not geocoder.demonym_country(span.text):
+            found.append(PlaceSpan(span.start_char, span.end_char, span.text, unlisted=feature))
+        i = end
+    return found
+
+
+def _unlabelled_places(
+    doc: Doc, spans: list[PlaceSpan], registry: DocumentEntities, focus: list[str]
+) -> list[MentionSpan]:
+    """Mentions of the untagged names the gazetteer places in the document's countries."""
+    found = []
+    for place_span in spans:
+        match = registry.places.get((place_span.start, place_span.end))
+        if match is None or registry.known_person(place_span.surface) is not None:
+            continue
+        if match.feature != "unlisted place" and focus and match.country not in focus[:2]:
+            continue
+        span = doc.char_span(place_span.start, place_span.end)
+        if span is None:
+            continue
+        entity = _place_entity(registry, match)
+        entity.aliases.add(place_span.surface)
+        found.append(
+            MentionSpan(
+                start=place_span.start,
+                end=place_span.end,
+                token_start=span.start,
+                token_end=span.end,
+                text=place_span.surface,
+                entity=entity,
+                label="GPE",
+                rule="untagged-place",
+            )
+        )
+    return found
+
+
+def _title_like(sent: Span) -> bool:
+    """A line that does not end as a sentence does: a headline, however long."""
+    return is_heading(sent) or not sent.text.strip().rstrip("'\"’”").endswith((".", "!", "?"))
+
+
+def _repeated_places(doc: Doc, text: str, mentions: list[MentionSpan]) -> list[MentionSpan]:
+    """One sense per story: a name that is a place once is a place wherever else it stands
+    untagged in the same document (the NER tags "Riverdale" once and misses it twice)."""
+    places: dict[str, LocalEntity] = {}
+    for mention in mentions:
+        entity = mention.entity
+        if entity.type in {"location", "region", "country"} and entity.place is not None:
+            surface = mention.text
+            if len(surface) >= 3 and surface[0].isupper():
+                places.setdefault(surface, entity)
+    if not places:
+        return []
+    covered = [(m.start, m.end) for m in mentions]
+    # Headlines stay as the NER left them: a place there would make a headline an event.
+    covered += [(s.start_char, s.end_char) for s in doc.sents if _title_like(s)]
+    found: list[MentionSpan] = []
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, places)) + r")(?![\w-])")
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if any(a < end and start < b for a, b in covered):
+            continue
+        span = doc.char_span(start, end)
+        if span is None:
+            continue
+        entity = places[match.group(0)]
+        covered.append((start, end))
+        found.append(
+            MentionSpan(
+                start=start,
+                end=end,
+                token_start=span.start,
+                token_end=span.end,
+                text=match.group(0),
+                entity=entity,
+                label="GPE",
+                rule="repeated-place",
+            )
+        )
+    return found
+
+
+def _names_a_country(surface: str) -> bool:
+    return any(c.precision == "country" for c in get_geocoder().candidates(name_key(surface)))
+
+
+def _place_spans(doc: Doc, registry: DocumentEntities) -> list[PlaceSpan]:
+    """The spans the document-level place resolution looks at: the NER's places (a capitalised
+    one is kept even when the gazetteer lacks it), single-word organisations (the NER often
+    calls a province an organisation), and people or organisations governed by a place cue."""
+    spans: list[PlaceSpan] = []
+    geocoder = get_geocoder()
+    starts = {e.start for e in doc.ents if e.label_ in PLACE_LABELS}
+    for span in doc.ents:
+        surface = strip_possessive(span.text)
+        if not surface:
+            continue
+        start, end = span.start_char, span.start_char + len(span.text)
+        capitalised = surface[0].isupper()
+        if span.label_ in PLACE_LABELS:
+            # A name the gazetteer lacks is kept only under a place cue: the NER alone also
+            # calls feasts, products and people places.
+            cued = capitalised and (
+                span.label_ == "LOC"
+                or _feature_cue(span)
+                or _container_cue(span, starts)
+                or (span.start > 0 and _governed_by_locative(span))
+            )
+            spans.append(PlaceSpan(start, end, surface, unlisted=cued, variants=cued))
+            continue
+        if span.label_ not in {"PERSON", "ORG", "NORP"} or span.ent_id_:
+            continue
+        feature = _feature_cue(span) or _container_cue(span, starts)
+        if span.label_ == "NORP" and (not feature or geocoder.demonym_country(surface)):
+            # "Kasba village" is a place; "Afghan village" is a village of Afghans.
+            continue
+        if capitalised and span.start > 0 and (feature or _governed_by_locative(span)):
+            registry.cued.add((start, end))
+            spans.append(PlaceSpan(start, end, surface, unlisted=feature, variants=True))
+        elif capitalised and _names_a_country(surface):
+            # "Russia said", "Britain's decision": the NER's person or organisation that is
+            # a country's name is the country.
+            registry.cued.add((start, end))
+            spans.append(PlaceSpan(start, end, surface))
+        elif span.label_ == "ORG" and len(surface.split()) == 1:
+            spans.append(PlaceSpan(start, end, surface))
+    return spans
 
 
 def _place_entity(registry: DocumentEntities, match: PlaceMatch) -> LocalEntity:
@@ -287,8 +595,13 @@ def _acronym_defined_after(text: str, span: Span) -> str | None:
     if not match:
         return None
     acronym = match.group(1)
-    initials = {w[0].upper() for w in span.text.split() if w}
-    return acronym if acronym[0].upper() in initials else None
+    words = span.text.split()
+    firsts = {w[0].upper() for w in words if w}
+    # An acronym has about one letter a word ("Tehrik-i-Taliban Pakistan (TTP)"): "Iraq (ISI)"
+    # defines nothing, the name before it was cut short.
+    if acronym[0].upper() not in firsts or len(acronym) > len(words) + 2:
+        return None
+    return acronym
 
 
 def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], DocumentEntities]:
@@ -298,6 +611,13 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
     text = doc.text
     place_surfaces = [e.text for e in doc.ents if e.label_ in PLACE_LABELS | {"NORP"}]
     focus = document_focus(place_surfaces)
+    registry.countries = _actor_countries(doc, focus)
+    spans = _place_spans(doc, registry)
+    unlabelled = _unlabelled_place_spans(doc)
+    answers = get_geocoder().resolve_document(text, spans + unlabelled, focus)
+    registry.places = {
+        (s.start, s.end): a for s, a in zip(spans + unlabelled, answers, strict=True)
+    }
     mentions: list[MentionSpan] = []
     for span in doc.ents:
         entity, rule = _entity_for_span(span, registry, focus)
@@ -306,7 +626,7 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
         surface = strip_possessive(span.text)
         entity.aliases.add(surface)
         acronym = _acronym_defined_after(text, span)
-        if acronym and entity.is_actor:
+        if acronym and entity.type in ACTOR_TYPES:
             registry.acronyms[acronym] = entity
             entity.aliases.add(acronym)
         mentions.append(
@@ -322,99 +642,338 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
             )
         )
     mentions.extend(_missed_short_names(doc, mentions, registry))
+    mentions.extend(_missed_actor_names(doc, mentions, registry))
+    mentions.extend(_unlabelled_places(doc, unlabelled, registry, focus))
+    mentions.extend(_repeated_places(doc, text, mentions))
     mentions.sort(key=lambda m: m.start)
     _apply_alias_statements(text, mentions)
-    mentions = _described_groups(doc, text, mentions, registry)
-    used = {m.entity.key for m in mentions} | {d[2].key for d in registry.derivations}
+    mentions = _described_groups(doc, text, mentions, registry, focus)
+    _place_people(doc, mentions, registry)
+    used = {m.entity.key for m in [*mentions, *registry.absorbed]}
+    used |= {d[2].key for d in registry.derivations}
     registry.by_key = {k: e for k, e in registry.by_key.items() if k in used}
     return mentions, registry
-
-
-# "IMU fighters, or as one speaker called them "Jundullah"", "X, also known as Y".
-_ALIAS_BETWEEN = re.compile(
-    r"(?:\s+(?:fighters|militants|people|members))?,?\s+(?:or\s+(?:as\s+\w+\s+(?:called|calls)"
-    r"\s+(?:them|it)\s+)?|also\s+known\s+as\s+|known\s+(?:locally\s+)?as\s+|a\.k\.a\.?\s+|"
-    r"which\s+calls\s+itself\s+|also\s+called\s+)[\"“']?",
-    re.IGNORECASE,
-)
 
 
 def _apply_alias_statements(text: str, mentions: list[MentionSpan]) -> None:
     """A name the text gives as another name of a group joins that group's entity.
 
     Only a name that is not itself a known, different actor is joined: "or Jundullah" after the
-    IMU makes "Jundullah" an alias of the IMU in this document.
+    IMU makes "Jundullah" an alias of the IMU in this document, "known locally as Ozodlik"
+    after an outlet's Uzbek service an alias of that service.
     """
+    between = load_lexicons().actors.alias_between
     for first, second in itertools.pairwise(mentions):
-        if first.entity.type not in {"armed_group", "state_force"}:
+        if first.entity.type not in GROUP_TYPES | {"organization"}:
             continue
         if second.entity.gazetteer_id and second.entity.gazetteer_id != first.entity.gazetteer_id:
             continue
-        if _ALIAS_BETWEEN.fullmatch(text[first.end : second.start]):
+        if between.fullmatch(text[first.end : second.start]):
             first.entity.aliases.add(second.text)
             second.entity = first.entity
             second.rule = "alias-statement"
 
 
-# "a Taliban splinter group", "the IMU breakaway faction", "a dissident Taliban force".
-_DESCRIPTOR_AFTER = re.compile(
-    r"\s+(?P<kind>splinter|breakaway|dissident|rival)\s+(?P<noun>group|faction|wing|force|movement)\b"
-)
-_DESCRIPTOR_BEFORE = re.compile(r"\b(?P<kind>splinter|breakaway|dissident|rival)\s+$")
-_NOUN_AFTER = re.compile(r"\s+(?P<noun>group|faction|wing|force|forces|fighters|movement)\b")
-_DESCRIBED_PREDICATE = {"rival": "rival_of"}
+# Between a named group and a description of it in apposition: "Jamaat X, a breakaway faction
+# of ...", "Jamaat X, the TTP's new splinter group"; and between a description and the name it
+# introduces: "a TTP splinter group, Jamaat X," or "the Taliban splinter group Jamaat X".
+_APPOSITION_BEFORE = re.compile(r"(?:'s|’s)?,\s+(?:(?:a|an|the)\s+)?(?:[a-z][\w-]*\s+)?")
+_APPOSITION_AFTER = re.compile(r",?\s+")
+
+
+@dataclass(frozen=True)
+class _Description:
+    """Words around a group's name that describe another group by it."""
+
+    start: int
+    end: int
+    predicate: str
+    # For a branch: the country the description places it in.
+    country: str | None = None
+
+
+def _words(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _description_patterns() -> dict[str, re.Pattern[str]]:
+    cues = load_lexicons().actors
+    kinds, nouns = _words(cues.descriptor_kinds), _words(cues.descriptor_nouns)
+    after_parent, branches = _words(cues.descriptor_nouns_after_parent), _words(cues.branch_nouns)
+    possessive = r"(?:'s|’s)?"
+    return {
+        # "Taliban splinter group", "the IMU's breakaway faction"
+        "after": re.compile(rf"{possessive}\s+(?P<kind>{kinds})\s+(?P<noun>{nouns})\b"),
+        # "dissident Taliban force": the kind before the name, the noun after it
+        "before": re.compile(rf"\b(?P<kind>{kinds})\s+$"),
+        "noun_after": re.compile(rf"\s+(?P<noun>{after_parent})\b"),
+        # "a breakaway faction of the TTP"
+        "of": re.compile(rf"\b(?P<kind>{kinds})\s+(?P<noun>{nouns})\s+(?:of|from)\s+(?:the\s+)?$"),
+        # "al-Qaeda's branch in Yemen", "IS's Libyan affiliate"
+        "branch_after": re.compile(
+            rf"(?:'s|’s)\s+(?:(?P<adj>[A-Z][\w-]+)\s+)?(?P<noun>{branches})\b"
+            rf"(?P<place>\s+(?:in|for)\s+(?:the\s+)?)?"
+        ),
+        # "the Yemeni branch of al-Qaeda"
+        "branch_of": re.compile(
+            rf"\b(?P<adj>[A-Z][\w-]+)\s+(?P<noun>{branches})\s+of\s+(?:the\s+)?$"
+        ),
+    }
+
+
+def _description_of(
+    text: str, mention: MentionSpan, places: dict[int, MentionSpan], focus: list[str]
+) -> _Description | None:
+    """A description of another group by this group's name, if the words around it make one."""
+    cues = load_lexicons().actors
+    patterns = _description_patterns()
+    window = max(0, mention.start - 40)
+    after = patterns["after"].match(text, mention.end)
+    if after:
+        kind = after.group("kind").lower()
+        return _Description(mention.start, after.end(), cues.descriptor_kinds[kind])
+    of = patterns["of"].search(text, window, mention.start)
+    if of:
+        kind = of.group("kind").lower()
+        return _Description(of.start(), mention.end, cues.descriptor_kinds[kind])
+    before = patterns["before"].search(text, window, mention.start)
+    noun = patterns["noun_after"].match(text, mention.end) if before else None
+    if before and noun:
+        kind = before.group("kind").lower()
+        return _Description(before.start(), noun.end(), cues.descriptor_kinds[kind])
+    branch = patterns["branch_after"].match(text, mention.end)
+    if branch:
+        # "al-Qaeda's branch in Yemen": the place mention right after "in".
+        place = places.get(branch.end()) if branch.group("place") else None
+        country = _country_of(branch.group("adj"), focus) or (
+            place.entity.place.country if place and place.entity.place else None
+        )
+        end = place.end if place and not branch.group("adj") else branch.end("noun")
+        predicate = cues.branch_nouns[branch.group("noun").lower()]
+        return _Description(mention.start, end, predicate, country)
+    branch_of = patterns["branch_of"].search(text, window, mention.start)
+    if branch_of:
+        country = _country_of(branch_of.group("adj"), focus)
+        predicate = cues.branch_nouns[branch_of.group("noun").lower()]
+        return _Description(branch_of.start(), mention.end, predicate, country)
+    return None
+
+
+def _country_of(word: str | None, focus: list[str]) -> str | None:
+    """The country a place name or demonym before a branch noun stands for ("Yemeni")."""
+    if not word:
+        return None
+    match = get_geocoder().resolve(word, focus, allow_demonym=True)
+    return match.country if match is not None and match.precision == "country" else None
+
+
+def _branch_in(parent: LocalEntity, country: str | None) -> str | None:
+    """The gazetteer's one branch of a gazetteer group in a country, if there is exactly one.
+
+    A branch and its successors under new names ("al-Qaeda in Iraq", then the "Islamic State
+    of Iraq") are one branch: the first of them is the one a description means."""
+    if not parent.gazetteer_id or not country:
+        return None
+    gazetteer = load_gazetteer()
+    links = load_lexicons().actors.branch_links
+    found = {
+        entry.id
+        for entry in gazetteer.actors
+        if country in entry.countries
+        and any(k.target == parent.gazetteer_id and k.predicate in links for k in entry.links)
+    }
+    firsts = {_first_of_line(gazetteer, i, found) for i in found}
+    return firsts.pop() if len(firsts) == 1 else None
+
+
+def _first_of_line(gazetteer: Gazetteer, entry_id: str, among: set[str]) -> str:
+    """The earliest of `among` in the line of names this entry succeeds (itself if none)."""
+    first, current, seen = entry_id, entry_id, {entry_id}
+    while (entry := gazetteer.get(current)) is not None:
+        before = [k.target for k in entry.links if k.predicate == "successor_of"]
+        if not before or before[0] in seen:
+            return first
+        current = before[0]
+        seen.add(current)
+        if current in among:
+            first = current
+    return first
+
+
+def _named_beside(
+    text: str, mentions: list[MentionSpan], index: int, start: int, end: int
+) -> MentionSpan | None:
+    """The named group a description stands in apposition to, before or after it."""
+    for other in (mentions[index - 1] if index else None, _next(mentions, index, end)):
+        if other is None or other.entity.type not in GROUP_TYPES:
+            continue
+        if other.entity is mentions[index].entity:
+            continue
+        if other.end <= start and _APPOSITION_BEFORE.fullmatch(text, other.end, start):
+            return other
+        if other.start >= end and _APPOSITION_AFTER.fullmatch(text, end, other.start):
+            return other
+    return None
+
+
+def _next(mentions: list[MentionSpan], index: int, end: int) -> MentionSpan | None:
+    return next((m for m in mentions[index + 1 :] if m.start >= end), None)
 
 
 def _described_groups(
-    doc: Doc, text: str, mentions: list[MentionSpan], registry: DocumentEntities
+    doc: Doc, text: str, mentions: list[MentionSpan], registry: DocumentEntities, focus: list[str]
 ) -> list[MentionSpan]:
-    """Groups described but unnamed become entities of their own, linked to their parent.
+    """Groups described by their parent rather than named.
 
-    The parent's mention is replaced by one of the described group over the whole phrase, so
-    "the second-in-command of the Taliban splinter group" is about the splinter group.
+    Beside a named group ("Jamaat X, a breakaway faction of the TTP") the description is what
+    the text says about that group: a claim (Jamaat X splinter_of TTP) and no entity of its
+    own. A branch described by its parent and a country ("al-Qaeda's branch in Yemen") is the
+    gazetteer's branch there when there is exactly one. Otherwise the described group becomes
+    an entity of its own, linked to its parent, and its mention replaces the parent's over the
+    whole phrase, so "the second-in-command of the Taliban splinter group" is about the
+    splinter group. The parent is still recorded as mentioned, but what the sentence says is
+    not said of it.
     """
-    result = []
-    for mention in mentions:
+    places = {m.start: m for m in mentions if m.entity.type in {"location", "country", "region"}}
+    result: list[MentionSpan] = []
+    consumed: set[int] = set()
+    for index, mention in enumerate(mentions):
+        if id(mention) in consumed:
+            continue
         parent = mention.entity
-        if parent.type not in {"armed_group", "state_force"}:
+        found = None
+        if parent.type in GROUP_TYPES:
+            found = _description_of(text, mention, places, focus)
+        if found is None:
             result.append(mention)
             continue
-        after = _DESCRIPTOR_AFTER.match(text, mention.end)
-        before = _DESCRIPTOR_BEFORE.search(text, max(0, mention.start - 20), mention.start)
-        noun = _NOUN_AFTER.match(text, mention.end) if before else None
-        if after:
-            start, end = mention.start, after.end()
-            kind = after.group("kind")
-        elif before and noun:
-            start, end = before.start(), noun.end()
-            kind = before.group("kind")
+        inside = [m for m in mentions if found.start <= m.start and m.end <= found.end]
+        named = _named_beside(text, mentions, index, found.start, found.end)
+        branch = _branch_in(parent, found.country) if found.country else None
+        registry.absorbed.extend(m for m in inside if m is not mention)
+        consumed.update(id(m) for m in inside)
+        registry.absorbed.append(mention)
+        if named is not None:
+            derivation = (named.entity, found.predicate, parent, mention.token_start)
+            registry.derivations.append(derivation)
+            continue
+        result = [m for m in result if id(m) not in consumed]
+        phrase = text[found.start : found.end]
+        if branch is not None:
+            # The text says what the gazetteer knows: a claim, with its evidence.
+            entity, rule = registry.gazetteer_entity(branch), "branch-descriptor"
+            registry.derivations.append((entity, found.predicate, parent, mention.token_start))
         else:
-            result.append(mention)
-            continue
-        phrase = text[start:end]
-        described = registry.get_or_add(
-            f"described:{parent.key}:{normalise_name(phrase)}@{registry.doc_id}",
-            "armed_group",
-            phrase,
-        )
-        described.aliases.add(phrase)
-        registry.derivations.append(
-            (described, _DESCRIBED_PREDICATE.get(kind, "splinter_of"), parent, mention.token_start)
-        )
-        span = doc.char_span(start, end, alignment_mode="expand")
+            entity = registry.get_or_add(
+                f"described:{parent.key}:{normalise_name(phrase)}@{registry.doc_id}",
+                "armed_group",
+                phrase,
+            )
+            entity.aliases.add(phrase)
+            registry.derivations.append((entity, found.predicate, parent, mention.token_start))
+            rule = "described-group"
+        span = doc.char_span(found.start, found.end, alignment_mode="expand")
         result.append(
             MentionSpan(
-                start=start,
-                end=end,
+                start=found.start,
+                end=found.end,
                 token_start=span.start if span is not None else mention.token_start,
                 token_end=span.end if span is not None else mention.token_end,
                 text=phrase,
-                entity=described,
+                entity=entity,
                 label="ARMED_GROUP",
-                rule="described-group",
+                rule=rule,
             )
         )
     return result
+
+
+# How a role noun reaches the actor it names: "Taliban commander", "the group's leader",
+# "commander of the Valley Front".
+_TIE_DEPS = frozenset({"compound", "poss", "prep", "pobj", "amod", "nmod"})
+_ROLE_DEPS = frozenset({"compound", "amod", "nmod", "appos"})
+# The side an actor's type puts the people tied to it on.
+SIDE_OF_TYPE = {"armed_group": "armed", "state_force": "state", "country": "state"}
+
+
+def _place_people(doc: Doc, mentions: list[MentionSpan], registry: DocumentEntities) -> None:
+    """What the document says about who each of its people is: the side a title or role puts
+    them on, and the actors the role ties them to. "Governor Karim Nazari" and "Karim Nazari,
+    the governor of Kunduz" are of the state; "Taliban commander Rahim Saleh" and "Rahim Saleh,
+    a commander of the Valley Front" are tied to those groups and on their side."""
+    sides = load_lexicons().actors.sides
+    actor_at = {
+        token: m.entity
+        for m in mentions
+        if m.entity.is_actor and m.entity.type != "person"
+        for token in range(m.token_start, m.token_end)
+    }
+    for mention in mentions:
+        person = mention.entity
+        if person.type != "person" or person.gazetteer_id:
+            continue
+        own = range(mention.token_start, mention.token_end)
+        title = _title_side(doc, mention.token_start, sides)
+        if title:
+            person.sides.add(title)
+        for noun in _role_nouns(doc[mention.token_start : mention.token_end]):
+            side = _side_word(noun, sides)
+            if side is None:
+                continue
+            tied = [actor_at[t] for t in _tie_tokens(noun) if t in actor_at and t not in own]
+            for actor in tied:
+                person.ties.add(actor.id)
+                if actor.type in SIDE_OF_TYPE:
+                    person.sides.add(SIDE_OF_TYPE[actor.type])
+            if not tied and side:
+                person.sides.add(side)
+
+
+def _title_side(doc: Doc, start: int, sides: dict[str, str]) -> str | None:
+    """The side of a title right before a name ("Governor", "Prime Minister", "Gen.")."""
+    for width in (2, 1):
+        if start - width >= 0:
+            side = sides.get(doc[start - width : start].text)
+            if side:
+                return side
+    return None
+
+
+def _role_nouns(span: Span) -> list[Token]:
+    """The nouns that describe a name: before it in its phrase, or in apposition to it."""
+    root = span.root
+    found = [
+        child
+        for child in root.children
+        if child.dep_ in _ROLE_DEPS and not span.start <= child.i < span.end
+    ]
+    if root.dep_ == "appos" and not span.start <= root.head.i < span.end:
+        found.append(root.head)
+    return found
+
+
+def _side_word(token: Token, sides: dict[str, str]) -> str | None:
+    """The side a role word gives ("" for a post of either side), None for another word."""
+    lemma = token.lemma_.lower()
+    for child in token.children:
+        if child.dep_ == "compound" and (side := sides.get(f"{child.lower_} {lemma}")) is not None:
+            return side
+    if token.text in sides:
+        return sides[token.text]
+    return sides.get(lemma) if lemma in sides and lemma.islower() else None
+
+
+def _tie_tokens(noun: Token) -> list[int]:
+    """The tokens a role noun's modifiers reach: its compounds, possessors and prepositions."""
+    found, frontier = [], [noun]
+    while frontier:
+        token = frontier.pop()
+        for child in token.children:
+            if child.dep_ in _TIE_DEPS:
+                found.append(child.i)
+                frontier.append(child)
+    return found
 
 
 def sentence_evidence(document_id: str, sent: Span) -> Evidence:
@@ -469,9 +1028,146 @@ def _missed_short_names(
     return found
 
 
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_WORDS = re.compile(r"[^\s\-–]+")
+
+
+def initials(name: str) -> str:
+    """The acronym a name's words make, particles skipped ("Kata'ib al-Imam Ali" -> "KIA")."""
+    name = re.sub(r"\([^)]*\)", " ", name)
+    skipped = load_lexicons().actors.particles
+    words = [w.strip("'’\".,") for w in _WORDS.findall(name)]
+    return "".join(w[0].upper() for w in words if w and w.lower() not in skipped)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_initials() -> dict[str, frozenset[str]]:
+    """Acronym -> the gazetteer actors whose names make it."""
+    found: dict[str, set[str]] = {}
+    for entry in load_gazetteer().actors:
+        for surface in entry.surfaces():
+            if surface not in entry.acronyms and len(surface.split()) > 1:
+                found.setdefault(initials(surface), set()).add(entry.id)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def _missed_actor_names(
+    doc: Doc, mentions: list[MentionSpan], registry: DocumentEntities
+) -> list[MentionSpan]:
+    """Names of groups the NER did not tag: a misspelt or differently transliterated name
+    ("Hakat-ul-Mujahedeen"), and an acronym the text never defines ("JA separated from the
+    TTP") that is the initials of one group named in the document or, if three letters or
+    more, of one gazetteer group acting in the document's countries."""
+    gazetteer = load_gazetteer()
+    covered = {i for m in mentions for i in range(m.token_start, m.token_end)}
+    named = [e for e in registry.by_key.values() if e.type in ACTOR_TYPES - {"person"}]
+    found = []
+    for start, end in _proper_noun_runs(doc, covered):
+        span = doc[start:end]
+        text = span.text
+        entity, rule = None, ""
+        if _ACRONYM.match(text):
+            entity, rule = _acronym_of(span, named, registry), "acronym-initials"
+        elif (entry := gazetteer.closest_actor(text)) is not None:
+            entity, rule = registry.gazetteer_entity(entry.id), "gazetteer-spelling"
+        if entity is None:
+            continue
+        entity.aliases.add(text)
+        found.append(
+            MentionSpan(
+                span.start_char, span.end_char, start, end, text, entity, "ARMED_GROUP", rule
+            )
+        )
+    return found
+
+
+_HYPHENS = frozenset({"-", "–"})
+
+
+def _proper_noun_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
+    """Runs of proper nouns no mention covers, within a sentence, hyphenated particles
+    included ("Hakat-ul-Mujahedeen")."""
+    particles = load_lexicons().actors.particles
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for token in doc:
+        free = token.i not in covered
+        joined = token.text in _HYPHENS or (
+            token.lower_ in particles and token.i > 0 and doc[token.i - 1].text in _HYPHENS
+        )
+        if start is not None and (
+            not free or token.is_sent_start or not (token.pos_ == "PROPN" or joined)
+        ):
+            runs.append((start, token.i))
+            start = None
+        if start is None and free and token.pos_ == "PROPN":
+            start = token.i
+    if start is not None:
+        runs.append((start, len(doc)))
+    trimmed = []
+    for first, last in runs:
+        while last > first and (doc[last - 1].text in _HYPHENS or doc[last - 1].is_lower):
+            last -= 1
+        if last > first:
+            trimmed.append((first, last))
+    return trimmed
+
+
+def _acronym_of(
+    acronym: Span, named: list[LocalEntity], registry: DocumentEntities
+) -> LocalEntity | None:
+    """The group an acronym the text never defines stands for: the one group named in the
+    document whose name it spells; else the one gazetteer group it spells, among those acting
+    in the document's countries (or in all, for four letters or more). Two letters spell too
+    many names: they must stand alone as a subject or object ("HN has fought IS", not the
+    "RL" of "RFE/RL")."""
+    text = acronym.text
+    here = {e.id: e for e in named if any(initials(n) == text for n in {e.name, *e.aliases})}
+    if len(here) == 1:
+        return next(iter(here.values()))
+    if here or (len(text) < 3 and not _stands_alone(acronym)):
+        return None
+    found = _gazetteer_spelling(text, registry.countries)
+    return registry.gazetteer_entity(found) if found else None
+
+
+_ALONE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "attr"})
+
+
+def _stands_alone(span: Span) -> bool:
+    doc = span.doc
+    joined = any(
+        0 <= i < len(doc) and doc[i].text in {"/", "-", "–"} for i in (span.start - 1, span.end)
+    )
+    return not joined and span.root.dep_ in _ALONE_DEPS
+
+
+def _gazetteer_spelling(acronym: str, countries: list[str]) -> str | None:
+    gazetteer = load_gazetteer()
+    candidates = [gazetteer.get(i) for i in sorted(_gazetteer_initials().get(acronym, ()))]
+    known = [c for c in candidates if c is not None]
+    if len(acronym) >= 4 and len(known) == 1:
+        return known[0].id
+    local = [c for c in known if set(c.countries) & set(countries)]
+    return local[0].id if len(local) == 1 else None
+
+
+def _acronym_elsewhere(surface: str, entry_id: str, countries: list[str]) -> str | None:
+    """An acronym the gazetteer gives a group acting far from the document's countries, that
+    spells the name of one group acting in them: "KIA" in a report on Iraq is Kata'ib al-Imam
+    Ali, not the Kachin Independence Army."""
+    entry = load_gazetteer().get(entry_id)
+    if not countries or entry is None or surface not in entry.acronyms or len(surface) < 3:
+        return None
+    if set(entry.countries) & set(countries) or not entry.countries:
+        return None
+    return _gazetteer_spelling(surface, countries)
+
+
 def entity_records(registry: DocumentEntities) -> list[EntityRecord]:
-    """The document's entities as records, each carrying the actors it was seen with."""
-    actor_context = sorted(e.gazetteer_id for e in registry.by_key.values() if e.gazetteer_id)
+    """The document's entities as records, each carrying the gazetteer actors (their entity
+    ids) it was seen with."""
+    actor_context = sorted(e.id for e in registry.by_key.values() if e.gazetteer_id)
     records = []
     for entity in registry.by_key.values():
         place = entity.place
@@ -487,8 +1183,10 @@ def entity_records(registry: DocumentEntities) -> list[EntityRecord]:
                 lon=place.lon if place else None,
                 geo_precision=place.precision if place else None,
                 gazetteer_id=entity.gazetteer_id or (place.gazetteer_id if place else None),
-                match_key=entity.key,
+                match_key=entity.match_key or entity.key,
                 context=actor_context,
+                sides=sorted(entity.sides),
+                ties=sorted(entity.ties),
                 alternatives=list(place.alternatives) if place else [],
             )
         )

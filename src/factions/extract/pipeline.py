@@ -52,7 +52,7 @@ from factions.model import (
 from factions.vocabulary import vocabulary
 
 EXTRACTOR_NAME = "factions.rules"
-EXTRACTOR_RELEASE = 1
+EXTRACTOR_RELEASE = 2  # 2: places resolved per story (geocode.resolve_document)
 _PLACE_TYPES = set(vocabulary().place_types)
 
 
@@ -569,7 +569,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     return Extraction(
         document=document,
         entities=entity_records(registry),
-        mentions=mention_records(mentions),
+        mentions=mention_records([*mentions, *registry.absorbed]),
         claims=claims,
         events=events,
         extractor=extractor_version(),

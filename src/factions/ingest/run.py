@@ -28,7 +28,8 @@ from factions.ingest.readers import (
     metadata_listings,
 )
 from factions.model import Document, Extraction
-from factions.resolve import Resolver, refresh_derived
+from factions.resolve import derived_is_stale, fingerprints, refresh_derived, resolve_batch
+from factions.store import writing
 from factions.store.batch import write_batch
 from factions.store.writer import StoredDocument, document_exists
 
@@ -160,11 +161,11 @@ def _extract_in_worker(batch: list[Document]) -> list[Extraction | Exception]:
 
 
 def _extracted(
-    pending: Iterable[Document], extractor: Extractor, processes: int
+    pending: Iterable[Document], extractor: Extractor, processes: int, batch_size: int
 ) -> Iterator[tuple[Document, Extraction | Exception]]:
     """(document, extraction or error) in input order; with processes > 1 the parse runs in
     worker processes, a bounded number of batches ahead, while this process stores."""
-    batches = _batched(pending, BATCH_SIZE)
+    batches = _batched(pending, batch_size)
     if processes <= 1:
         for batch in batches:
             yield from zip(batch, extractor.extract_safely(batch), strict=True)
@@ -186,31 +187,32 @@ def _extracted(
 
 def _store(
     engine: Engine,
-    resolver: Resolver,
     documents: list[tuple[StoredDocument, Extraction]],
     report: IngestReport,
 ) -> None:
-    """Resolve and write a batch in one transaction; if that fails, one document at a time,
-    so that one document the store refuses fails alone."""
+    """Resolve and write a batch in one writing transaction (resolution reads the store as it
+    is then, whoever else is ingesting); if that fails, one document at a time, so that one
+    document the store refuses fails alone."""
     if not documents:
         return
     try:
-        with engine.begin() as conn:
-            write_batch(conn, resolver.resolve(documents))
+        with writing(engine) as conn:
+            batch = resolve_batch(conn, documents)
+            write_batch(conn, batch)
     except Exception as exc:
         if len(documents) == 1:
             stored = documents[0][0].document
             reason = f"could not be stored ({type(exc).__name__}: {exc})".splitlines()[0]
             report.failed.append(Failure(stored.source or stored.id, reason))
             return
-        # The failed transaction stored nothing; the resolver's memory of it is rebuilt.
-        with engine.connect() as conn:
-            fresh = Resolver.load(conn)
-        resolver.people, resolver.linker = fresh.people, fresh.linker
         for one in documents:
-            _store(engine, resolver, [one], report)
+            _store(engine, [one], report)
         return
+    skipped = set(batch.skipped)
+    report.unchanged.extend(batch.skipped)
     for stored, _ in documents:
+        if stored.document.id in skipped:
+            continue
         report.new.append(stored.document.id)
         if stored.near_duplicate_of:
             report.near_duplicates.append((stored.document.id, stored.near_duplicate_of))
@@ -225,8 +227,12 @@ def ingest_paths(
     on_progress: ProgressCallback | None = None,
     on_start: Callable[[int], None] | None = None,
     processes: int = 1,
+    batch_size: int = BATCH_SIZE,
 ) -> IngestReport:
-    """Ingest every article under `paths` into the knowledge base behind `engine`."""
+    """Ingest every article under `paths` into the knowledge base behind `engine`.
+
+    What is stored is the same whatever the order of the files, the batches, an interruption
+    and a second run, or another ingest writing to the same knowledge base at the same time."""
     report = IngestReport()
     listing, failures = metadata_listings(paths)
     report.failed.extend(failures)
@@ -239,11 +245,10 @@ def ingest_paths(
         on_start(len(files))
     extractor = extractor or Extractor()
     with engine.connect() as conn:
-        resolver = Resolver.load(conn)
-        near = _NearDuplicateIndex(resolver.fingerprints(conn))
+        near = _NearDuplicateIndex(fingerprints(conn))
     pending = _pending_documents(files, listing, engine, report, on_progress)
     waiting: list[tuple[StoredDocument, Extraction]] = []
-    for document, result in _extracted(pending, extractor, processes):
+    for document, result in _extracted(pending, extractor, processes, batch_size):
         if isinstance(result, Exception):
             report.failed.append(Failure(document.source or document.id, str(result)))
             continue
@@ -251,11 +256,11 @@ def ingest_paths(
         duplicate_of = near.find(fp)
         near.add(document.id, fp)
         waiting.append((StoredDocument(document, fp, duplicate_of, extractor.version), result))
-        if len(waiting) >= BATCH_SIZE:
-            _store(engine, resolver, waiting, report)
+        if len(waiting) >= batch_size:
+            _store(engine, waiting, report)
             waiting = []
-    _store(engine, resolver, waiting, report)
-    if report.new:
-        with engine.begin() as conn:
+    _store(engine, waiting, report)
+    with writing(engine) as conn:
+        if report.new or derived_is_stale(conn):
             refresh_derived(conn)
     return report

@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from factions.query.common import Canon
+from factions.query.common import Canon, strongest
+from factions.query.labels import event_labels, is_event_predicate, speaker_or_outlet
 from factions.store import schema
+from factions.vocabulary import vocabulary
 
 
 class NoSuchDocument(LookupError):
@@ -51,6 +53,27 @@ class DocumentClaim:
 
 
 @dataclass
+class DocumentClaimLine:
+    """The claims of one document that say the same thing (a symmetric relation's two
+    directions, or one relation stated in several sentences), as one line of the reader."""
+
+    ids: list[str]
+    subject: str
+    subject_name: str
+    predicate: str
+    label: str
+    object: str | None
+    object_name: str | None
+    value: str | None
+    valid_from: str | None
+    valid_to: str | None
+    certainty: str
+    polarity: bool
+    speakers: list[str]
+    evidence: list[Span] = field(default_factory=list)
+
+
+@dataclass
 class DocumentEvent:
     id: str
     event_type: str
@@ -85,6 +108,7 @@ class DocumentView:
     mentions: list[MentionSpan]
     claims: list[DocumentClaim]
     events: list[DocumentEvent]
+    claim_lines: list[DocumentClaimLine] = field(default_factory=list)
 
 
 def _document_entities(
@@ -173,10 +197,24 @@ def _claims(
     def name_of(entity_id: str | None) -> str | None:
         return names.get(entity_id, (entity_id, ""))[0] if entity_id else None
 
+    rows = list(rows.mappings())
+    outlet = conn.execute(
+        select(schema.documents.c.outlet).where(schema.documents.c.id == document_id)
+    ).scalar()
+    # An event's claim names the event (by id, in its object or value): said in words.
+    events_named = event_labels(
+        conn,
+        (c["object"] or c["value"] for c in rows if is_event_predicate(c["predicate"])),
+    )
     claims = []
-    for c in rows.mappings():
+    for c in rows:
         subject = canonical.get(c["subject"], c["subject"])
-        obj = canonical.get(c["object"], c["object"]) if c["object"] else None
+        event_name = (
+            events_named.get(c["object"] or c["value"])
+            if is_event_predicate(c["predicate"])
+            else None
+        )
+        obj = canonical.get(c["object"], c["object"]) if c["object"] and not event_name else None
         speaker = canonical.get(c["attributed_to"], c["attributed_to"])
         claims.append(
             DocumentClaim(
@@ -185,17 +223,54 @@ def _claims(
                 subject_name=name_of(subject) or subject,
                 predicate=c["predicate"],
                 object=obj,
-                object_name=name_of(obj),
+                object_name=event_name or name_of(obj),
                 value=c["value"],
                 valid_from=c["valid_from"],
                 valid_to=c["valid_to"],
                 certainty=c["certainty"],
                 polarity=bool(c["polarity"]),
-                speaker=name_of(speaker),
+                speaker=speaker_or_outlet(name_of(speaker), [outlet]),
                 evidence=evidence[c["id"]],
             )
         )
     return sorted(claims, key=lambda claim: (claim.evidence[0].start, claim.predicate))
+
+
+def claim_lines(claims: list[DocumentClaim]) -> list[DocumentClaimLine]:
+    """The claims as one line per (subject, relation, object, polarity), a symmetric
+    relation's two directions together, each sentence once; in the order of the text."""
+    words = vocabulary()
+    groups: dict[tuple[str, ...], list[DocumentClaim]] = {}
+    for claim in claims:
+        found = words.predicate(claim.predicate)
+        subject, other = claim.subject, claim.object or claim.object_name or claim.value or ""
+        if found is not None and found.symmetric and claim.object and other < subject:
+            subject, other = other, subject
+        key = (subject, claim.predicate, other, str(claim.polarity))
+        groups.setdefault(key, []).append(claim)
+    lines = []
+    for members in groups.values():
+        first = members[0]
+        spans = {(s.start, s.end): s for claim in members for s in claim.evidence}
+        lines.append(
+            DocumentClaimLine(
+                ids=[c.id for c in members],
+                subject=first.subject,
+                subject_name=first.subject_name,
+                predicate=first.predicate,
+                label=words.label_of(first.predicate),
+                object=first.object,
+                object_name=first.object_name,
+                value=None if first.object_name else first.value,
+                valid_from=min((c.valid_from for c in members if c.valid_from), default=None),
+                valid_to=max((c.valid_to for c in members if c.valid_to), default=None),
+                certainty=strongest(c.certainty for c in members),
+                polarity=first.polarity,
+                speakers=sorted({c.speaker for c in members if c.speaker}),
+                evidence=[spans[k] for k in sorted(spans)],
+            )
+        )
+    return sorted(lines, key=lambda line: line.evidence[0].start if line.evidence else 0)
 
 
 def _events(
@@ -233,6 +308,7 @@ def document_view(conn: Connection, document_id: str) -> DocumentView:
     if doc is None:
         raise NoSuchDocument(f"no document has id '{document_id}'")
     canonical, names = _document_entities(conn, document_id)
+    claims = _claims(conn, document_id, canonical, names)
     return DocumentView(
         id=doc.id,
         title=doc.title,
@@ -242,8 +318,9 @@ def document_view(conn: Connection, document_id: str) -> DocumentView:
         published=doc.published,
         text=doc.text,
         mentions=_mentions(conn, document_id, canonical, names),
-        claims=_claims(conn, document_id, canonical, names),
+        claims=claims,
         events=_events(conn, document_id, canonical, names),
+        claim_lines=claim_lines(claims),
     )
 
 
@@ -289,8 +366,22 @@ def knowledge_base_dates(conn: Connection) -> tuple[str | None, str | None]:
     return first, last
 
 
+# How much of a document's opening the reading list shows.
+OPENING_CHARS = 140
+
+
+def opening(text: str | None, limit: int = OPENING_CHARS) -> str:
+    """The first line of a text, cut at a word near `limit` characters."""
+    line = " ".join((text or "").strip().split("\n", 1)[0].split())
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
 def latest_documents(conn: Connection, limit: int) -> list[dict[str, Any]]:
-    """The most recently published documents (undated last), for the overview's reading list."""
+    """The most recently published documents (undated last), for the overview's reading list,
+    each with the opening of its text (documents often share a title: a column's name)."""
     published = schema.documents.c.published
     rows = conn.execute(
         select(
@@ -298,8 +389,9 @@ def latest_documents(conn: Connection, limit: int) -> list[dict[str, Any]]:
             schema.documents.c.title,
             schema.documents.c.outlet,
             published,
+            func.substr(schema.documents.c.text, 1, OPENING_CHARS * 2).label("opening"),
         )
         .order_by(published.is_(None), published.desc(), schema.documents.c.id)
         .limit(limit)
     ).mappings()
-    return [dict(row) for row in rows]
+    return [{**row, "opening": opening(row["opening"])} for row in rows]

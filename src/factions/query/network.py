@@ -39,6 +39,7 @@ from factions.query.common import (
 )
 from factions.store import schema
 from factions.store.relation_index import reaching_ranges, starting_ranges
+from factions.vocabulary import vocabulary
 
 
 @dataclass
@@ -121,6 +122,7 @@ def _ranked_edges(
     predicates: tuple[str, ...] | None,
     grades: tuple[str, ...] | None,
     limit: int | None,
+    once: bool = False,
 ) -> Select:
     """SQL: the heaviest edges with a claim valid during the period, with the count of all such.
 
@@ -135,39 +137,86 @@ def _ranked_edges(
         # Each edge's totals per grade, stored in edge order: grouped without a sort.
         totals = schema.edge_totals
         grouped = (
-            select(totals.c.edge, func.sum(totals.c.weight).label("weight"))
+            select(
+                totals.c.edge,
+                func.sum(totals.c.weight).label("weight"),
+                *([func.max(_symmetric_flag(totals)).label("symmetric")] if once else []),
+            )
             .where(*_kind_filter(totals, predicates, grades))
             .group_by(totals.c.edge)
         )
-        return _heaviest(grouped, limit)
+        return _heaviest(grouped, limit, once)
     table = schema.edge_spans
     filters = _kind_filter(table, predicates, grades)
     # Each length class read on its own from the covering index, the stretches holding the
     # first day apart from those starting later (no CASE to weigh them), then grouped by the
     # edge's integer id: much cheaper than by its three text ids.
+    # With `once`, each row says whether its relation is symmetric (an integer: cheap to carry).
+    kind = [_symmetric_flag(table).label("symmetric")] if once else []
     meeting = union_all(
         *(
-            select(table.c.edge, table.c.weight).where(days_range, *filters)
+            select(table.c.edge, table.c.weight, *kind).where(days_range, *filters)
             for days_range in reaching_ranges(table, _FIRST_DAY)
         ),
         *(
-            select(table.c.edge, table.c.new_weight).where(days_range, *filters)
+            select(table.c.edge, table.c.new_weight, *kind).where(days_range, *filters)
             for days_range in starting_ranges(table, _FIRST_DAY, _LAST_DAY)
         ),
     ).subquery("meeting")
-    grouped = select(meeting.c.edge, func.sum(meeting.c.weight).label("weight")).group_by(
-        meeting.c.edge
-    )
-    return _heaviest(grouped, limit)
+    grouped = select(
+        meeting.c.edge,
+        func.sum(meeting.c.weight).label("weight"),
+        *([func.max(meeting.c.symmetric).label("symmetric")] if once else []),
+    ).group_by(meeting.c.edge)
+    return _heaviest(grouped, limit, once)
 
 
-def _heaviest(grouped: Select, limit: int | None) -> Select:
+def _symmetric_flag(table: Table) -> ColumnElement[int]:
+    """SQL: 1 when the row's predicate is symmetric, else 0."""
+    return case((table.c.predicate.in_(sorted(vocabulary().symmetric)), 1), else_=0)
+
+
+def _heaviest(grouped: Select, limit: int | None, once: bool = False) -> Select:
     """SQL: the `limit` heaviest of the grouped edges, each row carrying how many there were.
 
     The groups are materialized once, then counted and ranked: cheaper than a window count,
-    which keeps every group through the sort.
+    which keeps every group through the sort. With `once`, of a symmetric relation present
+    both ways only the direction whose subject sorts first is kept (its claims are read both
+    ways later), so that it is ranked and counted once.
     """
     groups = grouped.cte("edge_groups").prefix_with("MATERIALIZED")
+    if once:
+        # The symmetric edges among the groups (few), and the second halves of their pairs.
+        paired = (
+            select(groups.c.edge)
+            .where(groups.c.symmetric == 1)
+            .cte("symmetric_groups")
+            .prefix_with("MATERIALIZED")
+        )
+        ours, theirs = schema.edges.alias("ours"), schema.edges.alias("theirs")
+        reverse = paired.alias("reverse")
+        second = (
+            select(paired.c.edge)
+            .select_from(
+                paired.join(ours, ours.c.id == paired.c.edge)
+                .join(
+                    theirs,
+                    and_(
+                        theirs.c.subject == ours.c.object,
+                        theirs.c.predicate == ours.c.predicate,
+                        theirs.c.object == ours.c.subject,
+                    ),
+                )
+                .join(reverse, reverse.c.edge == theirs.c.id)
+            )
+            .where(ours.c.subject > ours.c.object)
+        )
+        groups = (
+            select(groups)
+            .where(groups.c.edge.not_in(second))
+            .cte("kept_groups")
+            .prefix_with("MATERIALIZED")
+        )
     total = select(func.count()).select_from(groups).scalar_subquery()
     heaviest = select(groups, total.label("total")).order_by(groups.c.weight.desc(), groups.c.edge)
     # One row at least, which carries the total.
@@ -207,30 +256,37 @@ def _network_statement(
     predicates: tuple[str, ...] | None,
     grades: tuple[str, ...] | None,
     limit: int | None,
+    once: bool = False,
 ) -> Select:
     """SQL: each of the heaviest edges with what its claims valid during the period say.
 
     One statement, so that the edges' keys never travel to Python and back.
     """
-    ranked = _ranked_edges(dated, predicates, grades, limit).subquery("heaviest")
     edges = schema.edges
     spans = schema.relation_spans
     key = (edges.c.subject, edges.c.predicate, edges.c.object)
+    aggregates = (
+        func.min(_grade_rank(spans.c.certainty)).label("grade"),
+        func.aggregate_strings(spans.c.claim_id, _SEPARATOR).label("claim_ids"),
+        func.aggregate_strings(spans.c.attributed_to, _SEPARATOR).label("speakers"),
+        func.aggregate_strings(spans.c.outlet, _SEPARATOR).label("outlets"),
+        func.count(spans.c.document_id.distinct()).label("documents"),
+        func.min(spans.c.valid_from).label("valid_from"),
+        func.max(spans.c.valid_to).label("valid_to"),
+        func.min(spans.c.reported).label("first_reported"),
+        func.max(spans.c.reported).label("last_reported"),
+    )
+    # Plain comparisons: the edges, not the dates, drive the join with the claims' spans.
+    meets = (
+        spans.c.day_first <= _LAST_DAY,
+        spans.c.day_last >= _FIRST_DAY,
+        *([spans.c.certainty.in_(grades)] if grades else []),
+    )
+    if once:
+        return _network_once_statement(dated, predicates, grades, limit, aggregates, meets)
+    ranked = _ranked_edges(dated, predicates, grades, limit).subquery("heaviest")
     return (
-        select(
-            *key,
-            ranked.c.weight,
-            ranked.c.total,
-            func.min(_grade_rank(spans.c.certainty)).label("grade"),
-            func.aggregate_strings(spans.c.claim_id, _SEPARATOR).label("claim_ids"),
-            func.aggregate_strings(spans.c.attributed_to, _SEPARATOR).label("speakers"),
-            func.aggregate_strings(spans.c.outlet, _SEPARATOR).label("outlets"),
-            func.count(spans.c.document_id.distinct()).label("documents"),
-            func.min(spans.c.valid_from).label("valid_from"),
-            func.max(spans.c.valid_to).label("valid_to"),
-            func.min(spans.c.reported).label("first_reported"),
-            func.max(spans.c.reported).label("last_reported"),
-        )
+        select(*key, ranked.c.weight, ranked.c.total, *aggregates)
         .select_from(
             ranked.join(edges, edges.c.id == ranked.c.edge).join(
                 spans,
@@ -238,15 +294,60 @@ def _network_statement(
                     spans.c.subject == edges.c.subject,
                     spans.c.predicate == edges.c.predicate,
                     spans.c.object == edges.c.object,
-                    # Plain comparisons: the edges, not the dates, drive this join.
-                    spans.c.day_first <= _LAST_DAY,
-                    spans.c.day_last >= _FIRST_DAY,
-                    *([spans.c.certainty.in_(grades)] if grades else []),
+                    *meets,
                 ),
             )
         )
         .group_by(ranked.c.edge, *key, ranked.c.weight, ranked.c.total)
         .order_by(ranked.c.weight.desc(), ranked.c.edge)
+    )
+
+
+def _network_once_statement(
+    dated: bool,
+    predicates: tuple[str, ...] | None,
+    grades: tuple[str, ...] | None,
+    limit: int | None,
+    aggregates: tuple[ColumnElement, ...],
+    meets: tuple[ColumnElement[bool], ...],
+) -> Select:
+    """SQL: as _network_statement, a symmetric relation once: each edge kept gathers the
+    claims of its own key and, when symmetric, of the other direction's."""
+    edges, spans = schema.edges, schema.relation_spans
+    ranked = (
+        _ranked_edges(dated, predicates, grades, limit, once=True)
+        .cte("heaviest")
+        .prefix_with("MATERIALIZED")
+    )
+    carried = (ranked.c.edge, ranked.c.weight, ranked.c.total)
+    own = select(
+        *carried,
+        edges.c.subject.label("subject"),
+        edges.c.predicate.label("predicate"),
+        edges.c.object.label("object"),
+    ).join_from(ranked, edges, edges.c.id == ranked.c.edge)
+    other = (
+        select(*carried, edges.c.object, edges.c.predicate, edges.c.subject)
+        .join_from(ranked, edges, edges.c.id == ranked.c.edge)
+        .where(ranked.c.symmetric == 1)
+    )
+    ends = union_all(own, other).subquery("ends")
+    key = (edges.c.subject, edges.c.predicate, edges.c.object)
+    return (
+        select(*key, ends.c.weight, ends.c.total, *aggregates)
+        .select_from(
+            ends.join(edges, edges.c.id == ends.c.edge).join(
+                spans,
+                and_(
+                    spans.c.subject == ends.c.subject,
+                    spans.c.predicate == ends.c.predicate,
+                    spans.c.object == ends.c.object,
+                    *meets,
+                ),
+            )
+        )
+        .group_by(ends.c.edge, *key, ends.c.weight, ends.c.total)
+        .order_by(ends.c.weight.desc(), ends.c.edge)
     )
 
 
@@ -259,12 +360,18 @@ def actor_network(
     predicates: str | list[str] | None = None,
     min_certainty: str | None = None,
     limit: int | None = None,
+    symmetric_once: bool = False,
 ) -> Network:
     """Actors and the relation claims between them valid at a date or over an interval.
 
     Edge weight is the number of evidence sentences; certainty the strongest among its claims.
     Negated claims ("X is not allied with Y") are left out: they are not edges. Edges come
     heaviest first; `limit` keeps that many (`total_edges` says how many there were).
+
+    A symmetric relation is stored both ways ("X ally of Y", "Y ally of X"), two edges; with
+    `symmetric_once` each such pair is one edge, from the subject that sorts first (ranked by
+    that direction's weight: both directions come from the same sentences; its claims those of
+    both directions), counted once in `total_edges`.
     """
     if limit is not None and limit < 0:
         raise BadQuery("limit must be 0 or more")
@@ -277,6 +384,7 @@ def actor_network(
         tuple(wanted) if wanted else None,
         tuple(grades) if grades else None,
         limit,
+        symmetric_once,
     )
     result = conn.execute(statement, {"first_day": days[0], "last_day": days[1]})
     # Plain named tuples: a SQLAlchemy row's attributes cost a microsecond each to read.

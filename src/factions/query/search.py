@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 
 from factions.query.common import Canon, chunks, page
+from factions.query.labels import event_labels, is_event_predicate, predicate_label
 from factions.query.lookup import closest_names
 from factions.store import schema
 from factions.store.sqlite import search_evidence_ids
@@ -83,8 +84,12 @@ def _owner_summaries(conn: Connection, canon: Canon, kind: str, ids: list[str]) 
         for row in conn.execute(select(table).where(table.c.id.in_(batch))).mappings():
             if kind == "claim":
                 other = canon.name(canon.of(row["object"])) if row["object"] else row["value"]
+                if is_event_predicate(row["predicate"]):
+                    event = row["object"] or row["value"]
+                    other = event_labels(conn, [event], canon).get(event, other)
                 found[row["id"]] = (
-                    f"{canon.name(canon.of(row['subject']))} {row['predicate']} {other}"
+                    f"{canon.name(canon.of(row['subject']))} "
+                    f"{predicate_label(row['predicate'])} {other}"
                 )
             else:
                 place = canon.name(canon.of(row["place"])) if row["place"] else None

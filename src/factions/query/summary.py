@@ -8,6 +8,7 @@ from sqlalchemy import Connection, func, select
 
 from factions.query.common import ACTOR_TYPES, PLACE_TYPES, Canon, chunks
 from factions.query.events import count_canonical_events
+from factions.query.labels import readable
 from factions.store import schema
 
 
@@ -106,5 +107,5 @@ def knowledge_base_summary(conn: Connection, top: int = 8) -> Summary:
         claims=_count(conn, select(func.count()).select_from(schema.claims)),
         disputes=len(dispute_rows),
         top_actors=_most_mentioned(conn, top),
-        disputes_list=[(canon.name(s) or s, reason) for s, reason in dispute_rows],
+        disputes_list=[(canon.name(s) or s, readable(reason)) for s, reason in dispute_rows],
     )

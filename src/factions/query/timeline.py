@@ -20,6 +20,7 @@ from factions.query.common import (
     page,
 )
 from factions.query.events import EventRow, find_events, place_condition, place_scope
+from factions.query.labels import event_labels, is_event_predicate, predicate_label
 from factions.query.lookup import find_entity
 from factions.store import schema
 from factions.store.relation_index import meeting_days
@@ -95,12 +96,19 @@ def _claim_entries(
     canonical = canon.many(i for r in rows for i in (r["subject"], r["object"], r["attributed_to"]))
     canon.prefetch(canonical.values())
     evidence = _evidence_texts(conn, "claim", chosen)
+    events_named = event_labels(
+        conn,
+        (r["object"] or r["value"] for r in rows if is_event_predicate(r["predicate"])),
+        canon,
+    )
     entries = []
     for r in rows:
         dated = r["valid_from"] or r["valid_to"]
         subject = canonical[r["subject"]]
-        other = canon.name(canonical[r["object"]]) if r["object"] else r["value"]
-        negated = "" if r["polarity"] else "NOT "
+        other = events_named.get(r["object"] or r["value"] or "") or (
+            canon.name(canonical[r["object"]]) if r["object"] else r["value"]
+        )
+        negated = "" if r["polarity"] else "not "
         ends_later = r["valid_to"] and r["valid_to"] != r["valid_from"]
         span = f" (until {r['valid_to']})" if ends_later else ""
         speaker = canonical.get(r["attributed_to"]) if r["attributed_to"] else None
@@ -111,7 +119,8 @@ def _claim_entries(
                 kind="claim",
                 id=r["id"],
                 label=r["predicate"],
-                detail=f"{canon.name(subject)} {negated}{r['predicate']} {other}{span}"
+                detail=f"{canon.name(subject)} {negated}{predicate_label(r['predicate'])} {other}"
+                + span
                 + (f", says {canon.name(speaker)}" if speaker else ""),
                 certainty=r["certainty"],
                 place=canon.name(canonical[r["object"]])

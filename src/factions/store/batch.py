@@ -1,9 +1,9 @@
 """A resolved batch, and the one pass that writes it.
 
-Resolution hands the store one complete batch: the documents with their extractions, the new
-entity links, the entities whose indexed relations must move to a new canonical id, and the
-relation-index entries of the batch's claims (already under canonical ids). `write_batch`
-writes all of it inside the caller's transaction, each table once.
+Resolution hands the store one complete batch: the documents with their extractions, the entity
+links to set and to take away, the entities whose indexed relations must move to a new
+canonical id, and the relation-index entries of the batch's claims (already under canonical
+ids). `write_batch` writes all of it inside the caller's transaction, each table once.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 from factions.model import Extraction
 from factions.store import relation_index, schema, writer
+from factions.store.linker import Linker
 from factions.store.relation_index import RelationSpan
 from factions.store.writer import StoredDocument
 
@@ -37,7 +38,13 @@ class ResolvedDocument:
 @dataclass
 class ResolvedBatch:
     documents: list[ResolvedDocument] = field(default_factory=list)
+    # Documents of the batch found already stored (by another ingest): not written again.
+    skipped: list[str] = field(default_factory=list)
     links: list[EntityLink] = field(default_factory=list)
+    # Entities whose machine link is taken away.
+    unlinked: list[str] = field(default_factory=list)
+    # Stored entities whose canonical id the batch changes: id -> the canonical id before.
+    moved: dict[str, str] = field(default_factory=dict)
     relation_spans: list[RelationSpan] = field(default_factory=list)
 
 
@@ -50,17 +57,27 @@ def _groups(batch: ResolvedBatch, kind: str) -> list[writer.Group]:
 
 def write_batch(conn: Connection, batch: ResolvedBatch) -> None:
     """Write a resolved batch: documents, entities, links, mentions, claims, index, events."""
+    if not batch.documents:
+        return
+    writer.mark_derived(conn, stale=True)
     writer.insert_documents(conn, [d.stored for d in batch.documents])
     writer.upsert_entities(conn, [e for d in batch.documents for e in d.extraction.entities])
+    writer.delete_links(conn, schema.entity_links, batch.unlinked)
     writer.set_links(
         conn,
         schema.entity_links,
         [(k.entity_id, k.canonical_id, k.score, k.method) for k in batch.links],
     )
-    # Relations indexed under an entity that has just been linked move to its canonical id;
-    # the batch's own spans are already under canonical ids.
-    for link in batch.links:
-        relation_index.relink_entity(conn, link.entity_id, link.canonical_id)
+    # Relations indexed under an entity whose canonical id has just changed move to the new
+    # one; the batch's own spans are already under canonical ids.
+    if batch.moved:
+        now = Linker.lazy(conn)
+        relation_index.reindex_entities(
+            conn,
+            batch.moved,
+            before=lambda i: batch.moved.get(i) or now.canonical(i),
+            after=now.canonical,
+        )
     writer.insert_mentions_of(
         conn, [(d.stored.document.id, d.extraction.mentions) for d in batch.documents]
     )

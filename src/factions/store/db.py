@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
@@ -11,7 +12,12 @@ from sqlalchemy.schema import CreateIndex
 
 from factions.store import schema, sqlite
 from factions.store.relation_index import fill_edge_totals, rebuild_relation_index
-from factions.store.writer import fill_claim_days, fill_event_days, fill_mention_counts
+from factions.store.writer import (
+    fill_claim_days,
+    fill_event_days,
+    fill_mention_counts,
+    fill_person_names,
+)
 
 DB_ENV = "FACTIONS_DB"
 DEFAULT_DB = "factions.db"
@@ -98,6 +104,15 @@ def _migration_7(conn: Connection) -> None:
 
 
 def _migration_8(conn: Connection) -> None:
+    # People outside the gazetteer carry what their document says about them, and their full
+    # names are filed by block, so that resolution can recompute who is whom for any name.
+    if "profile" not in {c["name"] for c in inspect(conn).get_columns("entities")}:
+        conn.execute(text("ALTER TABLE entities ADD COLUMN profile TEXT"))
+    schema.metadata.create_all(conn, tables=[schema.person_names])
+    fill_person_names(conn)
+
+
+def _migration_9(conn: Connection) -> None:
     # Events count the wounded, kidnapped and arrested beside the dead; evidence of an event
     # keeps where its trigger words stand.
     columns = {c["name"] for c in inspect(conn).get_columns("events")}
@@ -119,6 +134,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_6,
     _migration_7,
     _migration_8,
+    _migration_9,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -146,6 +162,17 @@ def migrate(conn: Connection) -> int:
     return SCHEMA_VERSION
 
 
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A transaction that writes. In SQLite it takes the write lock as it begins, so that two
+    processes writing one knowledge base take turns and each reads what the other committed
+    before deciding anything (resolution reads the store inside the transaction it writes in)."""
+    with engine.connect() as conn:
+        conn.execution_options(**{sqlite.WRITE_OPTION: True})
+        with conn.begin():
+            yield conn
+
+
 def open_database(db: str | None = None, *, create: bool = True) -> Engine:
     """An engine on an up-to-date knowledge base; raises FileNotFoundError if it must exist."""
     db = db or default_db_path()
@@ -155,6 +182,7 @@ def open_database(db: str | None = None, *, create: bool = True) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         sqlite.install_pragmas(engine)
-    with engine.begin() as conn:
+    # Two processes opening a new file at once: one creates the tables, the other waits.
+    with writing(engine) as conn:
         migrate(conn)
     return engine

@@ -26,7 +26,9 @@ LinkFetcher = Callable[[set[str]], dict[str, str]]
 class Linker:
     """Canonical ids, following chains of links; a loop leaves its members canonical."""
 
-    def __init__(self, fetch: LinkFetcher | None = None, links: dict[str, str] | None = None):
+    def __init__(
+        self, fetch: LinkFetcher | None = None, links: dict[str, str | None] | None = None
+    ):
         self._fetch = fetch
         # id -> the id it is linked to, or None once we know it has no link.
         self._links: dict[str, str | None] = dict(links or {})
@@ -38,9 +40,10 @@ class Linker:
         return cls(links=_all_links(conn))
 
     @classmethod
-    def lazy(cls, conn: Connection) -> Linker:
-        """Links read on demand for the ids asked about."""
-        return cls(fetch=lambda ids: _links_of(conn, ids))
+    def lazy(cls, conn: Connection, changes: dict[str, str | None] | None = None) -> Linker:
+        """Links read on demand for the ids asked about; `changes` (id -> its new target, or
+        None for no link) stand in for what is stored, for a resolver about to write them."""
+        return cls(fetch=lambda ids: _links_of(conn, ids), links=changes)
 
     @classmethod
     def of_links(cls, links: dict[str, str]) -> Linker:

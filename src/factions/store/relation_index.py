@@ -20,6 +20,7 @@ from sqlalchemy import (
     Connection,
     Table,
     and_,
+    bindparam,
     delete,
     false,
     func,
@@ -262,28 +263,6 @@ def _stretch_row(stretch: Stretch) -> dict:
     }
 
 
-def relink_entity(conn: Connection, old: str, new: str) -> None:
-    """Move the claims indexed under canonical `old` to `new` (old has just been linked)."""
-    table = schema.relation_spans
-    touched = _edges_where(conn, or_(table.c.subject == old, table.c.object == old))
-    if not touched:
-        return
-    conn.execute(update(table).where(table.c.subject == old).values(subject=new))
-    conn.execute(update(table).where(table.c.object == old).values(object=new))
-    # A link can make an edge a loop (X fights Y, then X is found to be Y): not an edge.
-    conn.execute(delete(table).where(table.c.subject == table.c.object))
-    moved = {(new if s == old else s, p, new if o == old else o) for s, p, o in touched}
-    refresh_edges(conn, touched | moved)
-
-
-def _edges_where(conn: Connection, condition: ColumnElement[bool]) -> set[EdgeKey]:
-    table = schema.relation_spans
-    rows = conn.execute(
-        select(table.c.subject, table.c.predicate, table.c.object).where(condition).distinct()
-    )
-    return {(s, p, o) for s, p, o in rows}
-
-
 def edge_condition(table: Table, edges: Iterable[EdgeKey]) -> ColumnElement[bool]:
     """SQL: the row belongs to one of these edges.
 
@@ -351,6 +330,11 @@ def refresh_edges(conn: Connection, edges: Iterable[EdgeKey]) -> None:
             claims[row[:4]].append((row[4], row[5], row[6]))
         _insert_edge_spans(conn, claims)
         fill_edge_totals(conn, ids)
+        # An edge left without claims (its claims moved to another canonical id) is no edge.
+        held = {key[:3] for key in claims}
+        empty = [i for key, i in edge_ids(conn, batch).items() if key not in held]
+        if empty:
+            conn.execute(delete(schema.edges).where(schema.edges.c.id.in_(empty)))
 
 
 def _insert_edge_spans(
@@ -510,13 +494,23 @@ def rebuild_relation_index(conn: Connection, canonical: Callable[[str], str] | N
     conn.execute(delete(schema.edge_totals))
     conn.execute(delete(schema.edges))
     conn.execute(delete(schema.relation_spans))
-    evidence = dict(
-        conn.execute(
-            select(schema.evidence.c.owner_id, func.count())
-            .where(schema.evidence.c.owner_kind == "claim")
-            .group_by(schema.evidence.c.owner_id)
-        ).all()
-    )
+    spans = _claim_spans(conn, [], canonical)
+    for start in range(0, len(spans), 5000):
+        conn.execute(schema.relation_spans.insert(), [s.row() for s in spans[start : start + 5000]])
+    by_edge: dict[tuple[str, str, str, str], list[tuple[int, int, int]]] = defaultdict(list)
+    for s in spans:
+        by_edge[(s.subject, s.predicate, s.object, s.certainty)].append(
+            (s.day_first, s.day_last, s.weight)
+        )
+    _insert_edge_spans(conn, by_edge)
+    fill_edge_totals(conn)
+    return len(spans)
+
+
+def _claim_spans(
+    conn: Connection, conditions: list[ColumnElement[bool]], canonical: Callable[[str], str]
+) -> list[RelationSpan]:
+    """The index entries of the stored positive relation claims meeting `conditions`."""
     claims = schema.claims
     rows = conn.execute(
         select(
@@ -532,11 +526,17 @@ def rebuild_relation_index(conn: Connection, canonical: Callable[[str], str] | N
             claims.c.document_id,
             schema.documents.c.published,
             schema.documents.c.outlet,
+            select(func.count())
+            .where(
+                schema.evidence.c.owner_kind == "claim", schema.evidence.c.owner_id == claims.c.id
+            )
+            .scalar_subquery()
+            .label("evidence"),
         )
         .select_from(claims.join(schema.documents, schema.documents.c.id == claims.c.document_id))
-        .where(claims.c.object.is_not(None), claims.c.polarity.is_(True))
+        .where(claims.c.object.is_not(None), claims.c.polarity.is_(True), *conditions)
     )
-    spans = [
+    return [
         span
         for r in rows
         if (
@@ -547,7 +547,7 @@ def rebuild_relation_index(conn: Connection, canonical: Callable[[str], str] | N
                 canonical(r.object),
                 certainty=r.certainty,
                 polarity=bool(r.polarity),
-                evidence=evidence.get(r.id, 0),
+                evidence=r.evidence,
                 valid_from=r.valid_from,
                 valid_to=r.valid_to,
                 reported=r.published,
@@ -557,13 +557,35 @@ def rebuild_relation_index(conn: Connection, canonical: Callable[[str], str] | N
             )
         )
     ]
-    for start in range(0, len(spans), 5000):
-        conn.execute(schema.relation_spans.insert(), [s.row() for s in spans[start : start + 5000]])
-    by_edge: dict[tuple[str, str, str, str], list[tuple[int, int, int]]] = defaultdict(list)
-    for s in spans:
-        by_edge[(s.subject, s.predicate, s.object, s.certainty)].append(
-            (s.day_first, s.day_last, s.weight)
-        )
-    _insert_edge_spans(conn, by_edge)
-    fill_edge_totals(conn)
-    return len(spans)
+
+
+def reindex_entities(
+    conn: Connection,
+    entity_ids: Iterable[str],
+    before: Callable[[str], str],
+    after: Callable[[str], str],
+) -> None:
+    """Move the indexed claims of these machine entities from the canonical ids they were
+    indexed under (`before`) to the ones they have now (`after`): resolution has just changed
+    their links (a link added, moved to a better target, or taken away)."""
+    ids = sorted(set(entity_ids))
+    claims, table = schema.claims, schema.relation_spans
+    touched: set[EdgeKey] = set()
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        mine = or_(claims.c.subject.in_(batch), claims.c.object.in_(batch))
+        old = _claim_spans(conn, [mine], before)
+        new = _claim_spans(conn, [mine], after)
+        if old:
+            conn.execute(
+                delete(table).where(
+                    table.c.subject == bindparam("s"),
+                    table.c.predicate == bindparam("p"),
+                    table.c.object == bindparam("o"),
+                    table.c.claim_id == bindparam("c"),
+                ),
+                [{"s": x.subject, "p": x.predicate, "o": x.object, "c": x.claim_id} for x in old],
+            )
+        insert_ignore(conn, table, [x.row() for x in new])
+        touched.update(x.edge for x in old + new)
+    refresh_edges(conn, touched)

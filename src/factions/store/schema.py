@@ -66,6 +66,20 @@ entities = Table(
     Column("alternatives", Text),
     # How many mentions the entity has (kept by the writer), for "most mentioned" at scale.
     Column("mentions", Integer, nullable=False, default=0, server_default="0"),
+    # For a person of one document (migration 8): what that document says about them, as JSON
+    # {"context": [...], "sides": [...], "ties": [...]}; resolution reads it to decide who is
+    # the same person as whom.
+    Column("profile", Text),
+)
+
+# The full names of people outside the gazetteer, by a spelling-tolerant block of their last
+# word (migration 8): resolution finds the names that may be variants of a new one here.
+person_names = Table(
+    "person_names",
+    metadata,
+    Column("block", String(64), primary_key=True),
+    Column("match_key", Text, primary_key=True),
+    sqlite_with_rowid=False,
 )
 
 aliases = Table(

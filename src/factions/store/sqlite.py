@@ -15,17 +15,34 @@ FTS_STATEMENTS = (
 )
 
 
+# The execution option that makes a transaction take the write lock when it begins.
+WRITE_OPTION = "factions_write"
+
+
 def install_pragmas(engine: Engine) -> None:
-    """WAL lets a reader browse while ingest writes; foreign keys keep evidence honest."""
+    """WAL lets a reader browse while ingest writes; foreign keys keep evidence honest.
+
+    Transactions are begun by us, not by the driver: a writing one (`WRITE_OPTION`) with BEGIN
+    IMMEDIATE, so that two processes ingesting into one file take turns, and each reads what
+    the other committed before it decides anything; a reading one with a plain BEGIN, so that
+    it sees one snapshot and never blocks a writer.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # The driver must not begin transactions of its own (see the "begin" listener).
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=60000")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        writing = conn.get_execution_options().get(WRITE_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def create_fulltext_index(conn: Connection) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -73,29 +74,99 @@ def insert_documents(conn: Connection, documents: Iterable[StoredDocument]) -> N
     )
 
 
+# The columns of an entity that two documents may describe differently (a name's case, a
+# place's candidates): the value kept is chosen by `_preference`, so that it is the same
+# whichever document came first.
+_CHOSEN_COLUMNS = ("name", "country", "admin1", "lat", "lon", "geo_precision", "alternatives")
+_PERSON_KEY = "person:"
+_BLOCK_DROPPED = re.compile(r"[aeiouyhw]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def person_name_block(match_key: str | None) -> str | None:
+    """The block a person's full name is filed under: the first letter of its last word and
+    that word's consonants ("person:attiqullah barayalai" -> "brl", as "Baryalai"), so that
+    transliteration variants meet. None for a one-word name or a key that is no person's."""
+    if not match_key or not match_key.startswith(_PERSON_KEY):
+        return None
+    words = match_key[len(_PERSON_KEY) :].split()
+    if len(words) < 2:
+        return None
+    last = words[-1]
+    return last[0] + _REPEATS.sub(r"\1", _BLOCK_DROPPED.sub("", last[1:]))
+
+
+def person_profile(record: EntityRecord) -> str | None:
+    """What a document says about a person it alone holds, as stored (JSON), else None."""
+    if record.type != "person" or record.gazetteer_id:
+        return None
+    return json.dumps(
+        {
+            "context": sorted(set(record.context)),
+            "sides": sorted(set(record.sides)),
+            "ties": sorted(set(record.ties)),
+        },
+        sort_keys=True,
+    )
+
+
+def _preference(row: dict) -> tuple:
+    name = row["name"] or ""
+    rest = json.dumps([row[c] for c in _CHOSEN_COLUMNS[1:]], default=str)
+    # More capitals first ("Eastern Valley Front" over "eastern valley front"), then the text.
+    return (-sum(c.isupper() for c in name), name, rest)
+
+
 def upsert_entities(conn: Connection, records: Iterable[EntityRecord]) -> None:
-    """Insert new entities and add any new aliases to existing ones."""
-    entity_rows, alias_rows = [], []
+    """Insert new entities and add any new aliases to existing ones.
+
+    When documents describe one entity differently, the description kept is the same whatever
+    order they come in."""
+    entity_rows: dict[str, dict] = {}
+    alias_rows, name_rows = [], []
     for record in records:
-        entity_rows.append(
-            {
-                "id": record.id,
-                "type": record.type,
-                "name": record.name,
-                "country": record.country,
-                "admin1": record.admin1,
-                "lat": record.lat,
-                "lon": record.lon,
-                "geo_precision": record.geo_precision,
-                "gazetteer_id": record.gazetteer_id,
-                "match_key": record.match_key,
-                "alternatives": json.dumps(record.alternatives) if record.alternatives else None,
-            }
-        )
+        row = {
+            "id": record.id,
+            "type": record.type,
+            "name": record.name,
+            "country": record.country,
+            "admin1": record.admin1,
+            "lat": record.lat,
+            "lon": record.lon,
+            "geo_precision": record.geo_precision,
+            "gazetteer_id": record.gazetteer_id,
+            "match_key": record.match_key,
+            "alternatives": json.dumps(record.alternatives) if record.alternatives else None,
+            "profile": person_profile(record),
+        }
+        known = entity_rows.get(record.id)
+        entity_rows[record.id] = row if known is None else min(known, row, key=_preference)
         for alias in {record.name, *record.aliases}:
             alias_rows.append({"entity_id": record.id, "alias": alias, "source": "machine"})
-    insert_ignore(conn, schema.entities, entity_rows)
+        block = None if record.gazetteer_id else person_name_block(record.match_key)
+        if record.type == "person" and block:
+            name_rows.append({"block": block, "match_key": record.match_key})
+    _update_descriptions(conn, entity_rows)
+    insert_ignore(conn, schema.entities, list(entity_rows.values()))
     insert_ignore(conn, schema.aliases, alias_rows)
+    insert_ignore(conn, schema.person_names, name_rows)
+
+
+def _update_descriptions(conn: Connection, rows: dict[str, dict]) -> None:
+    """Where a stored entity is described differently, keep the preferred description."""
+    entities = schema.entities
+    columns = [entities.c.id, *(entities.c[c] for c in _CHOSEN_COLUMNS)]
+    changes = []
+    ids = sorted(rows)
+    for start in range(0, len(ids), _CHUNK):
+        batch = ids[start : start + _CHUNK]
+        for stored in conn.execute(select(*columns).where(entities.c.id.in_(batch))).mappings():
+            incoming = rows[stored["id"]]
+            if all(stored[c] == incoming[c] for c in _CHOSEN_COLUMNS):
+                continue
+            if _preference(incoming) < _preference(dict(stored)):
+                changes.append((stored["id"], {c: incoming[c] for c in _CHOSEN_COLUMNS}))
+    _set_by_id(conn, entities, changes)
 
 
 def insert_mentions(conn: Connection, document_id: str, mentions: Iterable[Mention]) -> None:
@@ -304,6 +375,14 @@ def set_links(conn: Connection, table, links: Iterable[tuple[str, str, float, st
     )
 
 
+def delete_links(conn: Connection, table: Table, ids: Iterable[str]) -> None:
+    """Take away the links of the given ids."""
+    ids = sorted(set(ids))
+    key = table.c.entity_id if "entity_id" in table.c else table.c.event_id
+    for start in range(0, len(ids), _CHUNK):
+        conn.execute(delete(table).where(key.in_(ids[start : start + _CHUNK])))
+
+
 def replace_disputes(conn: Connection, disputes: Iterable[tuple[str, str, str, list[str]]]) -> None:
     """Replace all machine-found disputes: (id, subject, reason, claim ids)."""
     conn.execute(delete(schema.dispute_claims))
@@ -374,3 +453,33 @@ def fill_mention_counts(conn: Connection) -> None:
             .scalar_subquery()
         )
     )
+
+
+def fill_person_names(conn: Connection) -> None:
+    """File every stored full name of a person outside the gazetteer by its block (migration 8)."""
+    entities = schema.entities
+    keys = conn.execute(
+        select(entities.c.match_key)
+        .where(entities.c.type == "person", entities.c.gazetteer_id.is_(None))
+        .distinct()
+    ).scalars()
+    rows = [{"block": block, "match_key": key} for key in keys if (block := person_name_block(key))]
+    for start in range(0, len(rows), 5000):
+        insert_ignore(conn, schema.person_names, rows[start : start + 5000])
+
+
+_DERIVED = "derived_data"
+
+
+def mark_derived(conn: Connection, *, stale: bool) -> None:
+    """Record whether what depends on the whole knowledge base (same-event links, disputes)
+    lags behind the records: a write makes it stale, a refresh fresh again. An ingest that was
+    interrupted between the two finishes the refresh on its next run."""
+    conn.execute(delete(schema.meta).where(schema.meta.c.key == _DERIVED))
+    if stale:
+        conn.execute(schema.meta.insert().values(key=_DERIVED, value="stale"))
+
+
+def derived_is_stale(conn: Connection) -> bool:
+    found = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == _DERIVED)).first()
+    return found is not None

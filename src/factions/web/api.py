@@ -89,6 +89,10 @@ def create_app(db_path: str | None = None) -> FastAPI:
         title="factions",
         summary="An evidence-backed, time-aware knowledge base of armed actors (read-only).",
         version="1",
+        # The stock Swagger and ReDoc pages load their scripts from a CDN, which the pages' CSP
+        # (and working offline) forbids: /docs is our own page (web/pages.py).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.engine = engine
     register_pages(app, engine)

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -28,6 +28,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Connection, Engine
 
 from factions.partial_date import first_day_iso, label
+from factions.query.claims import claims_by_sentence
 from factions.query.common import BadQuery
 from factions.query.disputes import list_disputes
 from factions.query.documents import (
@@ -38,9 +39,11 @@ from factions.query.documents import (
     latest_documents,
 )
 from factions.query.events import EventRow, find_events
+from factions.query.find import find_actors
 from factions.query.lookup import NoSuchEntity
 from factions.query.network import NetworkEdge, actor_network
 from factions.query.profile import EventLine, actor_profile, find_entity_id
+from factions.query.search import search
 from factions.query.summary import knowledge_base_summary
 from factions.query.timeline import TimelineEntry, actor_timeline
 from factions.vocabulary import vocabulary
@@ -64,6 +67,7 @@ OVERVIEW_EVENTS = 8
 OVERVIEW_DISPUTES = 6
 OVERVIEW_DOCUMENTS = 20
 DISPUTES_PAGE = 25
+MAX_CLAIM_IDS = 500  # claims one request may ask the sentences of
 _TEXT_PARAM = 200
 
 
@@ -81,14 +85,22 @@ def role_name(predicate: str) -> str:
 
 
 def vocabulary_for_pages() -> dict[str, Any]:
-    """What the scripts need of the vocabulary: predicate labels and family colours."""
+    """What the scripts need of the vocabulary: predicate labels, symmetry and family colours."""
     words = vocabulary()
     return {
         "predicates": {
-            name: {"label": p.label, "family": p.family, "colour": words.families[p.family].colour}
+            name: {
+                "label": p.label,
+                "inverse": p.inverse,
+                "kind": p.kind,
+                "symmetric": p.symmetric,
+                "family": p.family,
+                "colour": words.families[p.family].colour,
+            }
             for name, p in words.predicates.items()
         },
         "families": {name: f.label for name, f in words.families.items()},
+        "family_colours": {name: f.colour for name, f in words.families.items()},
     }
 
 
@@ -164,12 +176,21 @@ def network_data(
     *,
     as_of: str | None = None,
     predicates: list[str] | None = None,
+    min_certainty: str | None = None,
     limit: int = NETWORK_LIMIT,
 ) -> dict[str, Any]:
-    """The network as of a date (every date when None): the heaviest `limit` relations, the
-    actors they join, how many relations there are in all, and the range the slider walks."""
+    """The network as of a date (every date when None): the heaviest `limit` relations (a
+    symmetric one drawn once), the actors they join, how many relations there are in all, and
+    the range the slider walks."""
     first, last = knowledge_base_dates(conn)
-    network = actor_network(conn, as_of=as_of, predicates=predicates, limit=limit)
+    network = actor_network(
+        conn,
+        as_of=as_of,
+        predicates=predicates,
+        min_certainty=min_certainty,
+        limit=limit,
+        symmetric_once=True,
+    )
     return {"first_date": first, "last_date": last, **asdict(network)}
 
 
@@ -203,7 +224,7 @@ def _edge_mark(edge: NetworkEdge) -> dict[str, Any]:
         "predicate": edge.predicate,
         "object": edge.object,
         "object_name": edge.object_name,
-        "title": f"{edge.subject_name} {edge.predicate.replace('_', ' ')} {edge.object_name}",
+        "title": f"{edge.subject_name} {vocabulary().label_of(edge.predicate)} {edge.object_name}",
         "valid_from": edge.valid_from,
         "valid_to": edge.valid_to,
         # A relation that only says when it ended still began by the day it was first reported.
@@ -286,7 +307,11 @@ def timeline_data(conn: Connection, filters: dict[str, str]) -> dict[str, Any]:
         )
     else:
         network = actor_network(
-            conn, date_from=date_from, date_to=date_to, limit=TIMELINE_RELATIONS
+            conn,
+            date_from=date_from,
+            date_to=date_to,
+            limit=TIMELINE_RELATIONS,
+            symmetric_once=True,
         )
         data.update(
             relations=[_edge_mark(e) for e in network.edges if e.valid_from or e.valid_to],
@@ -295,6 +320,64 @@ def timeline_data(conn: Connection, filters: dict[str, str]) -> dict[str, Any]:
             relations_complete=network.total_edges <= len(network.edges),
         )
     return data
+
+
+FIND_ACTORS = 12
+FIND_SENTENCES = 10
+
+
+def find_data(conn: Connection, q: str, suggestions: list[str] | None = None) -> dict[str, Any]:
+    """What the search page shows for a name that matched no actor exactly: the closest actors
+    (query.find: word by word, typo-tolerant, most mentioned first) and sentences holding
+    the words (query.search)."""
+    if not q:
+        return {"query": q, "entity": None, "actors": [], "sentences": [], "suggestions": []}
+    actors = find_actors(conn, q, limit=FIND_ACTORS)
+    sentences = search(conn, q, limit=FIND_SENTENCES).evidence
+    return {
+        "query": q,
+        "entity": None,
+        "actors": [asdict(a) for a in actors],
+        "sentences": [asdict(s) for s in sentences],
+        "suggestions": suggestions or [a.name for a in actors[:3]],
+    }
+
+
+def api_reference(schema: dict[str, Any]) -> dict[str, Any]:
+    """The API's routes as the docs page lists them, from its OpenAPI schema."""
+    routes = []
+    for path, methods in sorted(schema.get("paths", {}).items()):
+        for method, operation in methods.items():
+            parameters = [
+                {
+                    "name": p.get("name"),
+                    "in": p.get("in"),
+                    "required": bool(p.get("required")),
+                    "description": p.get("description") or p.get("schema", {}).get("description"),
+                    "default": p.get("schema", {}).get("default"),
+                }
+                for p in operation.get("parameters", [])
+            ]
+            routes.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary"),
+                    "description": operation.get("description"),
+                    "tags": operation.get("tags", []),
+                    "parameters": parameters,
+                    "errors": sorted(
+                        code for code in operation.get("responses", {}) if code >= "400"
+                    ),
+                }
+            )
+    info = schema.get("info", {})
+    return {
+        "title": info.get("title"),
+        "summary": info.get("summary"),
+        "version": info.get("version"),
+        "routes": routes,
+    }
 
 
 def disputes_data(conn: Connection, offset: int = 0) -> dict[str, Any]:
@@ -331,20 +414,55 @@ def _strip_positions(events: list[EventLine]) -> dict[str, Any]:
     }
 
 
+def _bars(lines: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each line's span of dates as a bar on one axis of whole years shared by the profile
+    (percent positions `bar.x` and `bar.w`); returns the axis."""
+    days = [d for line in lines for d in (line["first_day"], line["last_day"]) if d]
+    first, last = _axis(days)
+    span = max(last - first, 1)
+
+    def at(iso: str) -> float:
+        day = dt.date.fromisoformat(iso)
+        return 100 * (day.year - first + (day.timetuple().tm_yday - 1) / 366) / span
+
+    for line in lines:
+        if line["first_day"] and line["last_day"]:
+            x = at(line["first_day"])
+            end = at(line["last_day"]) + 100 / (366 * span)  # through the end of the last day
+            line["bar"] = {"x": round(x, 2), "w": round(max(end - x, 0.8), 2)}
+        else:
+            line["bar"] = None
+    return {"from": first, "to": last}
+
+
+def _by_family(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Lines under their family (alliance, hostility…), in the vocabulary's order."""
+    words = vocabulary()
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for line in lines:
+        groups[line["family"]].append(line)
+    return [
+        {
+            "family": name,
+            "label": family.label,
+            "colour": family.colour,
+            "lines": groups[name],
+            "sentences": sum(line["sentences"] for line in groups[name]),
+        }
+        for name, family in words.families.items()
+        if groups.get(name)
+    ]
+
+
 def profile_data(conn: Connection, entity_id: str) -> dict[str, Any]:
+    """A profile: one line per relation and counterpart (query.profile groups the claims),
+    each with its span of dates as a bar on the profile's shared axis."""
     profile = actor_profile(conn, entity_id)
     data = asdict(profile)
-    roles = sorted(
-        (c for c in data["claims"] if c["predicate"] in vocabulary().roles),
-        key=lambda c: date_floor(c["valid_from"]) or "9999",
-    )
-    grouped: dict[str, list[dict]] = defaultdict(list)
-    for claim in data["claims"]:
-        if claim["predicate"] not in vocabulary().roles:
-            grouped[claim["predicate"]].append(claim)
+    axis = _bars(data["roles"] + data["relations"])
     data.update(
-        roles=roles,
-        relations=dict(sorted(grouped.items())),
+        axis=axis,
+        families=_by_family(data["relations"]),
         strip=_strip_positions(profile.events),
     )
     return data
@@ -471,7 +589,13 @@ def register_pages(app: FastAPI, engine: Engine) -> None:
                 )
             predicates = request.query_params.getlist("predicate") or None
             try:
-                data = network_data(conn, as_of=as_of, predicates=predicates, limit=limit)
+                data = network_data(
+                    conn,
+                    as_of=as_of,
+                    predicates=predicates,
+                    min_certainty=_text(request, "min_certainty"),
+                    limit=limit,
+                )
             except BadQuery as exc:
                 return _error(templates, request, 422, str(exc))
         return JSONResponse(data)
@@ -533,14 +657,33 @@ def register_pages(app: FastAPI, engine: Engine) -> None:
         return page(request, "document.html", data, page="document")
 
     @app.get("/find", include_in_schema=False)
-    def find(request: Request, q: str = "") -> Response:
-        """The search box: straight to a profile on a name match, else suggestions."""
+    def find(request: Request) -> Response:
+        """The search box: straight to a profile on a name match, else the closest actors
+        (typo-tolerant, most mentioned first) and the sentences holding the words."""
+        q = _text(request, "q") or ""
         with engine.connect() as conn:
+            if not q:
+                return page(request, "find.html", find_data(conn, q), page="find")
             try:
-                entity_id = find_entity_id(conn, q.strip())
+                entity_id = find_entity_id(conn, q)
             except NoSuchEntity as exc:
-                data = {"query": q, "suggestions": exc.suggestions}
-                return page(request, "find.html", data, page="")
+                data = find_data(conn, q, exc.suggestions)
+                return page(request, "find.html", data, page="find")
         if _wants_json(request):
             return JSONResponse({"query": q, "entity": entity_id})
-        return RedirectResponse(f"/actors/{entity_id}", status_code=303)
+        return RedirectResponse(f"/actors/{quote(entity_id, safe='')}", status_code=303)
+
+    @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
+    def sentences(request: Request) -> Response:
+        """The sentences behind some claims (a network edge's, a timeline bar's), each once."""
+        ids = request.query_params.getlist("id")[:MAX_CLAIM_IDS]
+        with engine.connect() as conn:
+            data = {"claims": ids, "sentences": [asdict(s) for s in claims_by_sentence(conn, ids)]}
+        return page(request, "claims.html", data, page="claims")
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        """The API's reference, read from its OpenAPI schema and drawn by our own template
+        (the stock Swagger page loads its scripts from a CDN, which the CSP forbids)."""
+        data = api_reference(app.openapi())
+        return page(request, "docs.html", data, page="docs")

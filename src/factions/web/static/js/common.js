@@ -52,10 +52,18 @@ const Factions = (() => {
     const known = (VOCABULARY.predicates || {})[text];
     return known ? known.label : String(text || "").replaceAll("_", " ");
   };
+  const predicate = (name) => (VOCABULARY.predicates || {})[name] || null;
+  const familyOf = (name) => (predicate(name) || {}).family || "attribute";
+  const familyColour = (family) => (VOCABULARY.family_colours || {})[family] || "#6b7280";
+  const familyLabel = (family) => (VOCABULARY.families || {})[family] || family;
+  const isSymmetric = (name) => Boolean((predicate(name) || {}).symmetric);
+  // The predicates of some families, as the server is asked for them.
+  const predicatesOf = (families) => Object.entries(VOCABULARY.predicates || {})
+    .filter(([, p]) => families.has(p.family)).map(([name]) => name);
 
   function documentLink(ev) {
     const href = `/documents/${encodeURIComponent(ev.document)}#${ev.start}-${ev.end}`;
-    return el("a", { class: "source", href }, ev.title || ev.document);
+    return el("a", { class: "source", href }, ev.title || "Untitled document");
   }
 
   // The sentences behind a claim or event, each linking to the reader at its offsets.
@@ -64,6 +72,7 @@ const Factions = (() => {
     for (const ev of items || []) {
       list.append(
         el("li", {}, el("blockquote", {}, ev.text), documentLink(ev),
+          ev.outlet ? el("span", { class: "muted" }, ` · ${ev.outlet}`) : null,
           ev.published ? el("span", { class: "muted" }, ` · ${ev.published}`) : null)
       );
     }
@@ -80,7 +89,9 @@ const Factions = (() => {
   }
 
   function claimCard(c) {
-    const target = c.object ? actorLink(c.object, c.object_name) : el("span", { class: "value" }, c.value || "");
+    // An event's claim names the event in words (object_name), never by its id.
+    const target = c.object ? actorLink(c.object, c.object_name)
+      : el("span", { class: c.object_name ? "event-name" : "value" }, c.object_name || c.value || "");
     const when = c.valid_from || c.valid_to
       ? el("span", { class: "when" }, `${c.valid_from || "…"}${c.valid_to ? " – " + c.valid_to : ""}`)
       : null;
@@ -147,6 +158,35 @@ const Factions = (() => {
     return found;
   }
 
+  // The sentences behind some claims, each once (a symmetric relation's two directions come
+  // from the same sentences), from the /claims page's JSON twin, 500 ids a request.
+  async function sentencesBehind(ids) {
+    const found = [];
+    for (let start = 0; start < ids.length; start += 500) {
+      const query = ids.slice(start, start + 500).map((i) => `id=${encodeURIComponent(i)}`).join("&");
+      found.push(...(await fetchJSON(`/claims?${query}&format=json`)).sentences);
+    }
+    return found;
+  }
+
+  // One sentence and what it says; under a heading that already names the relation, a
+  // sentence saying only that shows just its grade, speaker and source.
+  function sentenceCard(s, underHeading = false) {
+    const says = underHeading && s.says.length === 1 ? null : el("p", {}, el("strong", {}, s.says.join("; ")));
+    return el("div", { class: "card claim-card sentence-card" },
+      says,
+      el("p", { class: "meta" }, badge(s.certainty),
+        s.speakers.length ? el("span", { class: "speaker" }, ` according to ${s.speakers.join(", ")}`) : null),
+      evidenceList([s.evidence]));
+  }
+
+  // A panel or popover the reader can close (button or Escape).
+  function closable(panel, onClose) {
+    const close = () => { panel.hidden = true; if (onClose) onClose(); };
+    document.addEventListener("keydown", (ev) => { if (ev.key === "Escape" && !panel.hidden) close(); });
+    return close;
+  }
+
   // Run `fn` once the reader has stopped for `wait` ms.
   function debounce(fn, wait = 250) {
     let timer = null;
@@ -159,7 +199,8 @@ const Factions = (() => {
   return {
     TYPE_COLOURS, TYPE_SHAPES, PREDICATE_COLOURS, EVENT_COLOURS, VOCABULARY,
     el, clear, label, evidenceList, badge, actorLink, claimCard, eventCard, fetchJSON,
-    flatEvent, claimsBehind, debounce,
+    flatEvent, claimsBehind, sentencesBehind, sentenceCard, closable, debounce,
+    predicate, familyOf, familyColour, familyLabel, isSymmetric, predicatesOf,
     predicateColour: (p) => PREDICATE_COLOURS[p] || "#6b7280",
     eventColour: (t) => EVENT_COLOURS[t] || "#6b7280",
   };

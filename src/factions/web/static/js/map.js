@@ -80,9 +80,10 @@
     for (const e of events) {
       if (e.lat === null || e.lon === null) continue;
       shown += 1;
-      const tip = el("span", {}, `${e.date || "undated"} · ${e.sub_event_type}${e.place_name ? " · " + e.place_name : ""}`);
+      const tip = el("span", {}, `${e.date || "undated"} · ${e.sub_event_type}${e.place_name ? " · " + e.place_name : ""}${e.fatalities ? ` · ${e.fatalities} killed` : ""}`);
       WorldMap.marker(e).bindTooltip(tip).on("click", () => show(e)).addTo(layer);
     }
+    WorldMap.labelPlaces(map, events);
     const missing = events.length - shown;
     countLabel.textContent = String(shown);
     unplaced.textContent = missing ? `(${missing} more without a place)` : "";
@@ -91,7 +92,7 @@
       : `${page.total} event${page.total === 1 ? "" : "s"} match.`;
     container.dataset.points = String(shown);
     container.dataset.total = String(page.total);
-    if (fit && shown) map.fitBounds(layer.getBounds(), { padding: [40, 40], maxZoom: 6 });
+    if (fit && shown) map.fitBounds(layer.getBounds(), { padding: [40, 40], maxZoom: 6, animate: false });
     const url = new URL(window.location.href);
     url.search = params.toString();
     if (limit !== 500) url.searchParams.set("limit", String(limit));

@@ -20,6 +20,7 @@
     const tip = Factions.el("span", {}, `${e.date || "undated"} · ${e.sub_event_type}${e.place_name ? " · " + e.place_name : ""}`);
     WorldMap.marker(e).bindTooltip(tip).on("click", () => { window.location.hash = `ev-${e.id}`; }).addTo(layer);
   }
-  map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 6 });
+  map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 6, animate: false });
+  WorldMap.labelPlaces(map, mine);
   container.dataset.points = String(mine.length);
 })();

@@ -1,27 +1,37 @@
-// The actor network as of a date. The server answers (/api/network, heaviest relations first);
-// the time slider asks it again for the chosen year or month. An actor once drawn keeps its
-// place across dates (hidden while absent), and only newcomers are laid out, beside the actors
-// they relate to, so replaying time keeps the picture where the eye left it.
+// The actor network as of a date. The server answers (the page's JSON twin, /network?format=json:
+// the heaviest relations first, a symmetric relation once); the time slider asks it again for
+// the chosen year or month. An actor once drawn keeps its place across dates (hidden while
+// absent), and only newcomers are laid out, beside the actors they relate to, so replaying time
+// keeps the picture where the eye left it. Relations are coloured by family (alliance,
+// hostility, hierarchy…, from the vocabulary); a click on one opens its sentences in a panel
+// beside the graph.
 "use strict";
 
 (async () => {
-  const { el, clear, label, badge, claimCard, claimsBehind, debounce, fetchJSON, TYPE_COLOURS, TYPE_SHAPES } = Factions;
+  const {
+    el, clear, label, badge, sentenceCard, sentencesBehind, debounce, fetchJSON, closable,
+    familyOf, familyColour, familyLabel, isSymmetric, predicatesOf, VOCABULARY,
+    TYPE_COLOURS, TYPE_SHAPES,
+  } = Factions;
   const container = document.getElementById("graph");
+  const stage = container.parentElement;
   const slider = document.getElementById("as-of");
   const sliderLabel = document.getElementById("as-of-label");
   const stepSelect = document.getElementById("step");
   const count = document.getElementById("net-count");
   const totalLabel = document.getElementById("net-total");
   const errorBox = document.getElementById("net-error");
+  const panel = document.getElementById("edge-panel");
   const detail = document.getElementById("detail");
-  const SYMMETRIC = new Set(["ally_of", "fights"]);
+  const tip = document.getElementById("hover-tip");
   const PLACE_TYPES = new Set(["location", "country", "region"]);
-  const MAX_LABEL = 22;
+  // Line width per family: what an analyst looks for first is drawn heaviest.
+  const WIDTHS = { hostility: 3.2, alliance: 3, hierarchy: 2.6, splinter: 2.6, merger: 2.6, membership: 1.6, presence: 1.6 };
   const limit = Number(container.dataset.limit) || 250;
   const first = container.dataset.first || "";
   const last = container.dataset.last || "";
-  const short = (name) => (name.length > MAX_LABEL ? name.slice(0, MAX_LABEL - 1) + "…" : name);
   const edgeId = (e) => `${e.subject}\u001f${e.predicate}\u001f${e.object}`;
+  const TYPE_NAMES = { armed_group: "armed group", state_force: "state force", organization: "organisation", person: "person", location: "place", country: "country", region: "region", unknown: "unknown" };
 
   const cy = cytoscape({
     container,
@@ -32,23 +42,33 @@
       { selector: "node", style: {
         "background-color": (n) => TYPE_COLOURS[n.data("type")] || "#6b7280",
         "shape": (n) => TYPE_SHAPES[n.data("type")] || "ellipse",
-        "width": 22, "height": 22,
-        "label": "data(label)", "font-size": 14, "font-family": "system-ui, sans-serif",
-        "color": "#111827", "text-valign": "bottom", "text-margin-y": 4,
-        "text-background-color": "#ffffff", "text-background-opacity": 0.85,
+        "width": 20, "height": 20,
+        // Full names, wrapped onto lines of at most 120 px: never cut.
+        "label": "data(name)", "font-size": 12.5, "font-family": "system-ui, sans-serif",
+        "text-wrap": "wrap", "text-max-width": 120, "line-height": 1.15,
+        "color": "#111827", "text-valign": "bottom", "text-margin-y": 3,
+        "text-background-color": "#ffffff", "text-background-opacity": 1,
         "text-background-padding": 2, "text-background-shape": "roundrectangle",
-        "border-width": 2, "border-color": "#ffffff",
+        "border-width": 2, "border-color": "#ffffff", "z-index": 10,
       } },
-      { selector: "node:selected", style: { "border-color": "#111827", "border-width": 3 } },
+      { selector: "node:selected, node.hover", style: { "border-color": "#111827", "border-width": 3 } },
       { selector: "edge", style: {
-        "width": 2.4, "curve-style": "bezier", "opacity": 0.85,
-        "line-color": (e) => Factions.predicateColour(e.data("predicate")),
-        "target-arrow-color": (e) => Factions.predicateColour(e.data("predicate")),
-        "target-arrow-shape": "triangle", "arrow-scale": 1,
+        "width": (e) => WIDTHS[e.data("family")] || 2,
+        "curve-style": "bezier", "opacity": 0.8,
+        "line-color": (e) => familyColour(e.data("family")),
+        "target-arrow-color": (e) => familyColour(e.data("family")),
+        "target-arrow-shape": "triangle", "arrow-scale": 0.9, "z-index": 1,
       } },
       { selector: "edge[directed = 'no']", style: { "target-arrow-shape": "none" } },
-      { selector: "edge[asserted = 'no']", style: { "line-style": "dashed", "line-dash-pattern": [7, 5] } },
-      { selector: "edge:selected", style: { "width": 5, "opacity": 1 } },
+      { selector: "edge[asserted = 'no']", style: { "line-style": "dashed", "line-dash-pattern": [6, 4] } },
+      { selector: "edge.hover, edge:selected", style: {
+        "opacity": 1, "width": (e) => (WIDTHS[e.data("family")] || 2) + 2.2, "z-index": 5,
+        "label": "data(label)", "font-size": 12, "color": "#111827", "text-rotation": "autorotate",
+        "text-background-color": "#ffffff", "text-background-opacity": 1, "text-background-padding": 2,
+        "text-background-shape": "roundrectangle", "text-border-width": 1, "text-border-opacity": 1,
+        "text-border-color": (e) => familyColour(e.data("family")),
+      } },
+      { selector: "edge.faded, node.faded", style: { "opacity": 0.18 } },
       { selector: ".absent, .filtered", style: { "display": "none" } },
     ],
   });
@@ -91,19 +111,27 @@
   const initial = container.dataset.asOf || "";
   setStep(initial.length >= 7 ? "month" : "year", initial || null);
 
-  // --- filters: relations are asked of the server, actor types hide nodes here ---------------
-  const predicateBox = document.getElementById("predicates");
+  // --- the legend, which filters too: relation families are asked of the server, actor types
+  // hide nodes here -----------------------------------------------------------------------------
+  const familyBox = document.getElementById("families");
   const typeBox = document.getElementById("types");
-  function addCheckbox(fieldset, value, colour, name, checked, onChange) {
+  const FAMILY_ORDER = Object.keys(VOCABULARY.families || {});
+  function lineSample(family) {
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 28 8");
+    svg.setAttribute("class", "line-sample");
+    const line = document.createElementNS("http://www.w3.org/2000/svg", "line");
+    for (const [k, v] of Object.entries({ x1: 0, y1: 4, x2: 28, y2: 4, stroke: familyColour(family), "stroke-width": Math.min(WIDTHS[family] || 2, 4) })) line.setAttribute(k, v);
+    svg.append(line);
+    return svg;
+  }
+  function addCheckbox(fieldset, value, swatch, text, name, checked, onChange, order) {
     if (fieldset.querySelector(`input[name=${name}][value="${CSS.escape(value)}"]`)) return;
     const box = el("input", { type: "checkbox", value, name, checked: checked ? "checked" : null });
     box.addEventListener("change", onChange);
-    const swatch = el("span", { class: "swatch" });
-    swatch.style.backgroundColor = colour(value);
-    const item = el("label", { class: "check" }, box, swatch, label(value));
-    // Keep the boxes in alphabetical order as new values arrive.
+    const item = el("label", { class: "check", "data-order": String(order) }, box, swatch, text);
     const after = [...fieldset.querySelectorAll("label.check")]
-      .find((other) => other.querySelector("input").value > value);
+      .find((other) => Number(other.dataset.order) > order);
     fieldset.insertBefore(item, after || null);
   }
   const boxes = (name) => [...document.querySelectorAll(`input[name=${name}]`)];
@@ -116,17 +144,17 @@
 
   async function load() {
     const asOf = currentAsOf();
-    const params = new URLSearchParams({ limit: String(limit) });
+    const params = new URLSearchParams({ format: "json", limit: String(limit) });
     if (asOf) params.set("as_of", asOf);
-    const predicates = boxes("predicate");
-    const wanted = predicates.filter((b) => b.checked).map((b) => b.value);
-    if (predicates.length && wanted.length < predicates.length) {
-      wanted.forEach((p) => params.append("predicate", p));
+    const families = boxes("family");
+    const wanted = checked("family");
+    if (families.length && wanted.size < families.length) {
+      predicatesOf(wanted).forEach((p) => params.append("predicate", p));
     }
     const mine = ++asked;
     container.dataset.state = "loading";
     let data;
-    if (predicates.length && !wanted.length) {
+    if (families.length && !wanted.size) {
       data = { nodes: [], edges: [], total_edges: 0 };
     } else {
       try {
@@ -152,11 +180,16 @@
 
   function draw(data) {
     for (const edge of data.edges) {
-      addCheckbox(predicateBox, edge.predicate, Factions.predicateColour, "predicate", true, load);
+      const family = familyOf(edge.predicate);
+      addCheckbox(familyBox, family, lineSample(family), familyLabel(family), "family", true, load,
+        FAMILY_ORDER.indexOf(family));
     }
     for (const node of data.nodes) {
       const type = node.type || "unknown";
-      addCheckbox(typeBox, type, (t) => TYPE_COLOURS[t] || "#6b7280", "type", !PLACE_TYPES.has(type), filter);
+      const swatch = el("span", { class: "swatch round" });
+      swatch.style.backgroundColor = TYPE_COLOURS[type] || "#6b7280";
+      addCheckbox(typeBox, type, swatch, TYPE_NAMES[type] || type, "type", !PLACE_TYPES.has(type), filter,
+        Object.keys(TYPE_NAMES).indexOf(type));
     }
     const present = new Set(data.nodes.map((n) => n.id));
     const wantedEdges = new Map(data.edges.map((e) => [edgeId(e), e]));
@@ -165,7 +198,7 @@
       cy.edges().forEach((edge) => { if (!wantedEdges.has(edge.id())) edge.remove(); });
       for (const n of data.nodes) {
         const node = cy.getElementById(n.id);
-        const fields = { id: n.id, name: n.name, label: short(n.name), type: n.type || "unknown" };
+        const fields = { id: n.id, name: n.name, type: n.type || "unknown" };
         if (node.empty()) cy.add({ group: "nodes", data: fields });
         else node.data(fields);
       }
@@ -174,8 +207,9 @@
         edgeInfo.set(id, e);
         const fields = {
           id, source: e.subject, target: e.object, predicate: e.predicate,
+          family: familyOf(e.predicate), label: label(e.predicate),
           asserted: e.certainty === "asserted" ? "yes" : "no",
-          directed: SYMMETRIC.has(e.predicate) ? "no" : "yes",
+          directed: isSymmetric(e.predicate) ? "no" : "yes",
         };
         const edge = cy.getElementById(id);
         if (edge.empty()) cy.add({ group: "edges", data: fields });
@@ -239,7 +273,7 @@
     }
     visible.layout({
       name: "cose", randomize: false, animate: false, fit: false, nodeDimensionsIncludeLabels: false,
-      nodeRepulsion: () => 12000, idealEdgeLength: () => 70, edgeElasticity: () => 100,
+      nodeRepulsion: () => 12000, idealEdgeLength: () => 75, edgeElasticity: () => 100,
       nodeOverlap: 10, componentSpacing: 30, gravity: 2, numIter: 2500, padding: 30,
     }).run();
     cy.nodes().unlock();
@@ -263,30 +297,94 @@
     load();
   });
 
+  // --- hover: a relation says what it is; an actor shows its full name and its relations ------
+  function showTip(text, position) {
+    tip.textContent = text;
+    tip.hidden = false;
+    const box = stage.getBoundingClientRect();
+    const x = Math.min(position.x + 14, box.width - tip.offsetWidth - 8);
+    const y = Math.min(position.y + 14, box.height - tip.offsetHeight - 8);
+    tip.style.left = `${Math.max(4, x)}px`;
+    tip.style.top = `${Math.max(4, y)}px`;
+  }
+  cy.on("mouseover", "edge", (event) => {
+    const edge = event.target;
+    const info = edgeInfo.get(edge.id());
+    edge.addClass("hover");
+    if (info) {
+      const says = `${info.subject_name} · ${label(info.predicate)} · ${info.object_name}`;
+      showTip(`${says} (${info.weight} sentence${info.weight === 1 ? "" : "s"}, ${info.certainty})`,
+        event.renderedPosition || edge.renderedMidpoint());
+    }
+  });
+  cy.on("mouseout", "edge", (event) => { event.target.removeClass("hover"); tip.hidden = true; });
+  cy.on("mouseover", "node", (event) => {
+    const node = event.target;
+    node.addClass("hover");
+    node.connectedEdges(":visible").addClass("hover");
+    showTip(`${node.data("name")} (${TYPE_NAMES[node.data("type")] || node.data("type")})`,
+      event.renderedPosition || node.renderedPosition());
+  });
+  cy.on("mouseout", "node", (event) => {
+    event.target.removeClass("hover");
+    event.target.connectedEdges().removeClass("hover");
+    tip.hidden = true;
+  });
+
   cy.on("tap", "node", (event) => {
     window.location.href = `/actors/${encodeURIComponent(event.target.id())}`;
   });
+
+  // --- a relation's sentences, in a panel beside the graph -------------------------------------
+  const closePanel = closable(panel, () => {
+    cy.edges().unselect();
+    cy.resize();
+    container.dataset.panel = "closed";
+  });
+  document.getElementById("edge-close").addEventListener("click", closePanel);
+
+  // Keep an edge in view once the panel has narrowed the graph.
+  function keepInView(edge) {
+    const mid = edge.renderedMidpoint();
+    const width = container.clientWidth;
+    const height = container.clientHeight;
+    const dx = mid.x > width - 40 ? width / 2 - mid.x : (mid.x < 40 ? width / 2 - mid.x : 0);
+    const dy = mid.y > height - 40 || mid.y < 40 ? height / 2 - mid.y : 0;
+    if (dx || dy) cy.panBy({ x: dx, y: dy });
+  }
+
   let opened = 0;
   cy.on("tap", "edge", async (event) => {
-    const info = edgeInfo.get(event.target.id());
+    const edge = event.target;
+    const info = edgeInfo.get(edge.id());
     if (!info) return;
     const mine = ++opened;
     clear(detail);
+    panel.hidden = false;
+    container.dataset.panel = "open";
+    cy.resize();
+    cy.edges().unselect();
+    edge.select();
+    keepInView(edge);
     const reported = info.first_reported
       ? ` · reported ${info.first_reported}${info.last_reported !== info.first_reported ? " – " + info.last_reported : ""}` : "";
+    const swatch = el("span", { class: "swatch" });
+    swatch.style.backgroundColor = familyColour(familyOf(info.predicate));
     detail.append(
+      el("p", { class: "small muted family-line" }, swatch, ` ${familyLabel(familyOf(info.predicate))}`),
       el("h2", {}, `${info.subject_name} · ${label(info.predicate)} · ${info.object_name}`),
       el("p", { class: "meta" }, badge(info.certainty), ` ${info.weight} sentence${info.weight === 1 ? "" : "s"} in ${info.documents} document${info.documents === 1 ? "" : "s"}${reported}`),
     );
     if (info.speakers.length) detail.append(el("p", { class: "meta" }, `According to ${info.speakers.join(", ")}`));
-    const status = el("p", { class: "muted small" }, "Loading the claims and their sentences…");
+    const status = el("p", { class: "muted small" }, "Loading the sentences…");
     detail.append(status);
+    panel.scrollTop = 0;
     try {
-      const claims = await claimsBehind(info.claims);
+      const sentences = await sentencesBehind(info.claims);
       if (mine !== opened) return;
       status.remove();
-      for (const claim of claims) detail.append(claimCard(claim));
-      detail.querySelectorAll("details").forEach((d) => { d.open = true; });
+      for (const sentence of sentences) detail.append(sentenceCard(sentence, true));
+      detail.dataset.ready = String(mine);
     } catch (err) {
       if (mine === opened) status.textContent = err.message;
     }

@@ -4,8 +4,10 @@
 "use strict";
 
 (async () => {
-  const { el, clear, badge, claimCard, claimsBehind, eventCard, fetchJSON } = Factions;
+  const { el, clear, badge, sentenceCard, sentencesBehind, eventCard, fetchJSON, closable } = Factions;
   const svg = document.getElementById("timeline");
+  const stage = svg.parentElement;
+  const popover = document.getElementById("popover");
   const detail = document.getElementById("detail");
   const rangeLabel = document.getElementById("tl-range");
   const counts = document.getElementById("tl-counts");
@@ -74,29 +76,53 @@
     return out.filter(([t]) => t >= view[0] && t <= view[1]);
   }
 
+  // A mark's detail opens in a popover beside it, kept inside the visible part of the stage.
+  const closePopover = closable(popover, () => { popover.dataset.for = ""; });
+  document.getElementById("popover-close").addEventListener("click", closePopover);
+  function place(anchor) {
+    const box = anchor.getBoundingClientRect();
+    const frame = stage.getBoundingClientRect();
+    const width = popover.offsetWidth;
+    const height = popover.offsetHeight;
+    // Right of the mark when there is room, else left of it.
+    let left = box.right - frame.left + 12;
+    if (left + width > stage.clientWidth - 8) left = box.left - frame.left - width - 12;
+    left = Math.max(8, Math.min(left, stage.clientWidth - width - 8));
+    let top = box.top - frame.top + stage.scrollTop - 20;
+    const lowest = stage.scrollTop + stage.clientHeight - height - 8;
+    top = Math.max(stage.scrollTop + 8, Math.min(top, lowest));
+    popover.style.left = `${left}px`;
+    popover.style.top = `${top}px`;
+  }
+
   let opened = 0;
-  async function show(entry) {
+  async function show(entry, anchor) {
     const mine = ++opened;
     clear(detail);
+    popover.hidden = false;
+    popover.dataset.for = entry.item.id;
+    popover.scrollTop = 0;
     if (entry.kind === "event") {
       detail.append(eventCard(entry.item));
     } else {
-      // A relation: its claims and their sentences are fetched when the reader asks.
+      // A relation: its sentences are fetched when the reader asks, each once.
       const r = entry.item;
       detail.append(el("h2", {}, r.title), el("p", { class: "meta" }, badge(r.certainty),
         ` ${r.valid_from || r.since || ""}${r.valid_to ? " – " + r.valid_to : ""}`));
-      const status = el("p", { class: "muted small" }, "Loading the claims and their sentences…");
+      const status = el("p", { class: "muted small" }, "Loading the sentences…");
       detail.append(status);
+      place(anchor);
       try {
-        const claims = await claimsBehind(r.claims);
+        const sentences = await sentencesBehind(r.claims);
         if (mine !== opened) return;
         status.remove();
-        for (const claim of claims) detail.append(claimCard(claim));
+        for (const sentence of sentences) detail.append(sentenceCard(sentence, true));
       } catch (err) {
         if (mine === opened) status.textContent = err.message;
       }
     }
     detail.querySelectorAll("details").forEach((d) => { d.open = true; });
+    if (mine === opened) place(anchor);
   }
 
   function render() {
@@ -146,8 +172,8 @@
         ? `${entry.item.date} · ${entry.item.sub_event_type}${entry.item.place_name ? " · " + entry.item.place_name : ""}`
         : `${entry.item.valid_from || entry.item.since}${entry.item.valid_to ? " – " + entry.item.valid_to : ""} · ${entry.item.title} (${entry.item.certainty})`;
       group.append(shape, svgEl("title", {}, title));
-      group.addEventListener("click", () => show(entry));
-      group.addEventListener("keydown", (ev) => { if (ev.key === "Enter") show(entry); });
+      group.addEventListener("click", () => show(entry, group));
+      group.addEventListener("keydown", (ev) => { if (ev.key === "Enter") show(entry, group); });
       svg.append(group);
     }
     svg.dataset.items = String(visible.length);
