@@ -120,7 +120,7 @@ def test_noun_trigger_with_by_and_on() -> None:
 
 def test_headline_and_lede_are_one_event() -> None:
     result, names, _ = _read(
-        "Taliban attack checkpoint in Kunduz\n"
+        "Taliban fighters attack police checkpoint in Kunduz\n"
         "Taliban fighters attacked a police checkpoint in Kunduz province on Monday, officials "
         "said."
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 import tempfile
 from pathlib import Path
@@ -238,3 +239,36 @@ def test_claim_status_reads_the_grade_of_who_did_it() -> None:
     # Unnamed sources attributing an attack are reports, not suspicion (GTD's guncertain1).
     assert claim_status_of_ours(asserted_event, [reported]) == "neither"
     assert claim_status_of_ours(asserted_event, [claimed, alleged]) == "claimed"
+
+
+def test_a_failed_bombing_may_be_a_disrupted_weapon(tmp_path: Path) -> None:
+    rows = read_gtd(
+        _write(
+            tmp_path / "gtd.csv",
+            [
+                _row(
+                    attacktype1_txt="Bombing/Explosion",
+                    weaptype1_txt="Explosives",
+                    weapsubtype1_txt="Remote Trigger",
+                )
+            ],
+        )
+    )
+    (failed,) = [dataclasses.replace(rows[0], success=0)]
+    allowed = allowed_types(failed)
+    assert allowed is not None
+    assert "Strategic developments" in allowed[0] and "Disrupted weapons use" in allowed[1]
+    succeeded = allowed_types(rows[0])
+    assert succeeded is not None and "Strategic developments" not in succeeded[0]
+
+
+def test_wounded_scored_like_killed(tmp_path: Path) -> None:
+    (row,) = read_gtd(_write(tmp_path / "gtd.csv", [_row(nwound="0.0")]))
+    scores = GtdScores()
+    score_row(row, _kb([event("Battles", "Armed clash", wounded=None)]), scores)
+    assert scores.wounded_available and scores.wounded.right == 1
+    (row,) = read_gtd(_write(tmp_path / "gtd.csv", [_row(nwound="3.0")]))
+    scores = GtdScores()
+    wounded = {"low": 3, "best": 3, "high": 3}
+    score_row(row, _kb([event("Battles", "Armed clash", wounded=wounded)]), scores)
+    assert scores.wounded.right == 1 and gtd_figures(scores)["wounded"] == 1.0

@@ -13,6 +13,7 @@ from factions.evaluation.wikievents import (
     evaluate_wikievents,
     load_kairos_table,
     locate_trigger,
+    our_events,
     parse_kairos_table,
     read_wikievents,
     rebuild_text,
@@ -179,3 +180,43 @@ def test_real_documents() -> None:
     assert main.arg_cls.gold_found <= main.arg_id.gold_found <= main.arg_id_coref.gold_found
     figures = wiki_figures(scores)
     assert figures and all(0.0 <= v <= 1.0 and not math.isnan(v) for v in figures.values())
+
+
+def test_every_trigger_span_of_an_event_is_a_mention() -> None:
+    text = "Rebels attacked Lowtown. The blast was heard far away."
+    first = {
+        "document": "d-k",
+        "text": text[:24],
+        "start": 0,
+        "end": 24,
+        "triggers": [{"start": 7, "end": 15}],
+    }
+    second = {
+        "document": "d-k",
+        "text": text[25:],
+        "start": 25,
+        "end": len(text),
+        "triggers": [{"start": 29, "end": 34}],
+    }
+    kb = kb_with(
+        [("g-rebels", "armed_group", "Rebels", [])],
+        events={
+            "k": [
+                event(
+                    "Battles",
+                    "Armed clash",
+                    [("g-rebels", "actor")],
+                    trigger="attacked",
+                    evidence=[first, second],
+                )
+            ]
+        },
+        texts={"k": text},
+    )
+    mentions = our_events(kb, "k")
+    assert [(m.trigger, m.location) for m in mentions] == [
+        ("attacked", ("d-k", 7, 15)),
+        ("blast", ("d-k", 29, 34)),
+    ]
+    # The event's arguments are counted once, with its first mention.
+    assert [len(m.arguments) for m in mentions] == [1, 0]

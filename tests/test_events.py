@@ -42,3 +42,38 @@ def test_withdrawal_is_a_transfer_of_territory() -> None:
 def test_no_event_in_a_sentence_about_plans() -> None:
     events, _ = _events("The Taliban are planning attacks on Kunduz.")
     assert events == []
+
+
+def test_a_dateline_dates_the_events_of_the_report() -> None:
+    events, _ = _events(
+        "03/02/2021: Gunmen attacked a checkpoint in Kunduz. Two guards were killed.", "2021-03-02"
+    )
+    assert [(e.date, e.date_precision) for e in events] == [("2021-03-02", "day")]
+
+
+def test_an_undated_event_takes_the_date_of_the_event_before_it() -> None:
+    events, _ = _events(
+        "On Monday, gunmen attacked a checkpoint in Kunduz. Police arrested two suspects in "
+        "Baghlan.",
+        "2016-05-11",
+    )
+    assert [e.date for e in events] == ["2016-05-09", "2016-05-09"]
+
+
+def test_a_later_paragraph_does_not_inherit_the_date() -> None:
+    events, _ = _events(
+        "On Monday, gunmen attacked a checkpoint in Kunduz.\n\nPolice arrested two suspects in "
+        "Baghlan.",
+        "2016-05-11",
+    )
+    assert [e.date for e in events] == ["2016-05-09", None]
+
+
+def test_counts_beside_the_dead() -> None:
+    events, _ = _events(
+        "On Monday, gunmen killed two villagers, wounded five and abducted three others in Kunduz."
+    )
+    [event] = events
+    assert event.fatalities is not None and event.fatalities.best == 2
+    assert event.wounded is not None and event.wounded.best == 5
+    assert event.kidnapped is not None and event.kidnapped.best == 3

@@ -138,6 +138,60 @@ def test_place_alternatives_reach_the_export(tmp_path: Path) -> None:
     assert row["alternatives"] == ["geonames:2"]
 
 
+def test_event_counts_and_trigger_spans_reach_the_export(tmp_path: Path) -> None:
+    import io
+    import json
+
+    from factions.export.jsonl import write_jsonl
+    from factions.model import Fatalities
+
+    engine = open_database(str(tmp_path / "kb.db"))
+    doc = _document("Gunmen attacked a police post, wounding five and abducting two.")
+    evidence = [Evidence(doc.id, doc.text, 0, len(doc.text), triggers=((7, 15),))]
+    event = EventRecord(
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        evidence=evidence,
+        fatalities=None,
+        wounded=Fatalities(5, 5, 5),
+        kidnapped=Fatalities(2, 2, 2),
+        trigger="attacked",
+    )
+    claim = ClaimRecord(subject="ent-a", predicate="fights", object="ent-b", evidence=evidence[:1])
+    with engine.begin() as conn:
+        writer.insert_document(conn, doc, fingerprint=None, near_duplicate_of=None, extractor="t")
+        writer.insert_events(conn, doc.id, [event])
+        writer.insert_claims(conn, doc.id, [claim])
+    buffer = io.StringIO()
+    with engine.connect() as conn:
+        write_jsonl(conn, buffer)
+    rows = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    [row] = [r for r in rows if r["kind"] == "event"]
+    assert row["fatalities"] is None and row["arrested"] is None
+    assert row["wounded"] == {"low": 5, "best": 5, "high": 5}
+    assert row["kidnapped"] == {"low": 2, "best": 2, "high": 2}
+    assert row["evidence"][0]["triggers"] == [{"start": 7, "end": 15}]
+
+
+def test_a_version_8_database_is_migrated_to_keep_event_counts(tmp_path: Path) -> None:
+    db = str(tmp_path / "old.db")
+    engine = open_database(db)
+    with engine.begin() as conn:
+        for kind in schema.EVENT_COUNTS:
+            for part in ("low", "best", "high"):
+                conn.execute(text(f"ALTER TABLE events DROP COLUMN {kind}_{part}"))
+        conn.execute(text("ALTER TABLE evidence DROP COLUMN triggers"))
+        conn.execute(text("UPDATE meta SET value = '8' WHERE key = 'schema_version'"))
+    engine.dispose()
+    engine = open_database(db)
+    with engine.connect() as conn:
+        events = {row[1] for row in conn.execute(text("PRAGMA table_info(events)"))}
+        evidence = {row[1] for row in conn.execute(text("PRAGMA table_info(evidence)"))}
+        assert {"wounded_best", "kidnapped_low", "arrested_high"} <= events
+        assert "triggers" in evidence
+        assert schema_version(conn) == SCHEMA_VERSION
+
+
 def test_an_entity_described_twice_keeps_one_description_whatever_the_order(
     tmp_path: Path,
 ) -> None:

@@ -223,9 +223,9 @@ def test_map_twin_places_events_and_filters_on_the_server(client: TestClient) ->
     strategic = twin(client, "/map", {"type": "Strategic developments"})
     assert 0 < strategic["total"] < data["total"]
     assert {e["event_type"] for e in strategic["events"]} == {"Strategic developments"}
-    imu = twin(client, "/map", {"actor": "IMU"})
-    assert 0 < imu["total"] < data["total"]
-    assert all(any(p["id"] == "a:imu" for p in e["participants"]) for e in imu["events"])
+    boko = twin(client, "/map", {"actor": "Boko Haram"})
+    assert 0 < boko["total"] < data["total"]
+    assert all(any(p["id"] == "a:boko-haram" for p in e["participants"]) for e in boko["events"])
     afghanistan = twin(client, "/map", {"place": "Afghanistan"})
     assert 0 < afghanistan["total"] < data["total"]
     early = twin(client, "/map", {"to": "2010-12-31"})

@@ -29,6 +29,9 @@ class Evidence:
     text: str
     start: int
     end: int
+    # For an event: where in the document the words of this sentence that state it stand
+    # (its trigger words, (start, end)); a sentence that only tells more of it has none.
+    triggers: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -133,6 +136,9 @@ class Participant:
 
 @dataclass
 class Fatalities:
+    """A count of people as the text gives it: "at least 12" is low 12, "about 12" best 12,
+    "up to 12" high 12, "12" all three. Used for the killed, wounded, kidnapped and arrested."""
+
     low: int | None
     best: int | None
     high: int | None
@@ -154,6 +160,10 @@ class EventRecord:
     trigger: str = ""
     rule: str = ""
     id: str = ""
+    # Beside the dead: the wounded, the kidnapped and the arrested, when the text counts them.
+    wounded: Fatalities | None = None
+    kidnapped: Fatalities | None = None
+    arrested: Fatalities | None = None
 
     def __post_init__(self) -> None:
         if not self.id:

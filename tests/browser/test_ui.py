@@ -266,7 +266,7 @@ def test_map_filters_ask_the_server(page, base_url: str) -> None:
     settled(page, "#map")
     assert 0 < count_of(page, "#map", "data-points") < everything
     page.fill("#date-to", "")
-    page.fill("#actor", "IMU")
+    page.fill("#actor", "Boko Haram")
     page.dispatch_event("#actor", "change")
     settled(page, "#map")
     assert 0 < count_of(page, "#map", "data-total") < total

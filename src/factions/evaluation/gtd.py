@@ -21,8 +21,8 @@ Figures (each `right/total`):
 - date exact: our event's date is the incident day (rows with a known day).
 - killed exact: `nkill` against our fatalities (best, else low); a gold 0 is also matched by
   an event with no fatality figure; a missing `nkill` is not scored.
-- wounded exact: `nwound` against an event's `wounded` field when the export has one (it has
-  none today: reported as n/a).
+- wounded exact: `nwound` against the event's `wounded` count (best, else low), as killed
+  is scored (a gold 0 also matches no figure); n/a for an export without the field.
 - place within 50 km: our event's place entity's coordinates against the gold latitude and
   longitude, for rows of specificity 1-2 (the town or a part of it); no place is a miss.
 - perpetrator recall, on rows whose `gname` names a group (not "Unknown"): one of the actors
@@ -115,6 +115,7 @@ class GtdRow:
     lon: float | None
     specificity: int | None
     city: str
+    success: int = 1
 
 
 def _number(value: str | None) -> float | None:
@@ -177,6 +178,7 @@ def read_gtd(path: Path, limit: int | None = None) -> list[GtdRow]:
                     lon=_number(raw.get("longitude")),
                     specificity=_int(raw.get("specificity")),
                     city=(raw.get("city") or "").strip(),
+                    success=_int(raw.get("success")) if raw.get("success") else 1,
                 )
             )
     return rows
@@ -191,9 +193,12 @@ class TypeRule:
     suicide: int | None
     types: frozenset[str]
     sub_event_types: frozenset[str]
+    success: int | None = None
 
     def applies(self, row: GtdRow) -> bool:
         if self.suicide is not None and row.suicide != self.suicide:
+            return False
+        if self.success is not None and row.success != self.success:
             return False
         return all(getattr(row, name) in values for name, values in self.conditions)
 
@@ -216,6 +221,7 @@ def parse_type_map(data: dict[str, Any]) -> list[TypeRule]:
                 raw.get("suicide"),
                 frozenset(raw["types"]),
                 frozenset(raw.get("sub_event_types", [])),
+                raw.get("success"),
             )
         )
     return rules
@@ -485,7 +491,11 @@ def score_row(
             if not killed_agrees(row.nkill, event):
                 wrong.append("killed")
         if row.nwound is not None and "wounded" in event:
-            scores.wounded.add(wounded_count(event) == row.nwound)
+            ours = wounded_count(event)
+            wounded_ok = ours == row.nwound or (row.nwound == 0 and ours is None)
+            scores.wounded.add(wounded_ok)
+            if not wounded_ok:
+                wrong.append("wounded")
         if row.specificity in (1, 2) and row.lat is not None:
             distance = _place_distance(kb, event, row)
             scores.place.add(distance is not None and distance <= PLACE_RADIUS_KM)

@@ -15,10 +15,14 @@ the main figures, since ACLED folds them into the event that caused them, and a 
 ours on one is then left out of precision too. A second set of figures counts outcomes as
 events. Other KAIROS types are out of scope: a trigger of ours on one is a false positive.
 
-Triggers. Our export carries no trigger offset, so each of the document's own event records
-(see `external.py`) gives its trigger word (stored with the event) and its evidence sentences:
-the trigger is the first whole-word occurrence of that word in the first evidence sentence
-holding it. A trigger that cannot be located counts as a prediction that matches nothing.
+Triggers. Each evidence sentence of an event gives the offsets of the words that state it
+(`triggers` in the export), and each such span is one trigger mention of ours, with its
+event's type: an event told in three sentences, or by "attacked" and "the blast" in one, has
+several mentions, as the gold has. The event's arguments go with its first mention only. An
+event whose evidence carries no trigger spans (a knowledge base made before they were kept)
+falls back to its trigger word: the first whole-word occurrence of it in the first evidence
+sentence holding it. A trigger that cannot be located counts as a prediction that matches
+nothing.
 - identification: our trigger span overlaps a gold trigger's span (character offsets);
 - classification: also our event type is one the gold type maps to.
 Precision is over our triggers, recall over gold triggers, each side counted on its own. A
@@ -285,24 +289,46 @@ def locate_trigger(trigger: str, evidence: list[dict[str, Any]]) -> Location | N
 
 
 def our_events(kb: ExportedKnowledgeBase, key: str) -> list[OurEvent]:
+    """Our event mentions: one per trigger span the evidence gives (an event told in several
+    sentences, or by several words, has several), else the event's trigger word located in its
+    evidence. The event's arguments go with its first mention only, so that an event counts its
+    arguments once."""
     events = []
     for event in kb.own_events(key):
         arguments = [(p["role"], p["entity"]) for p in event["participants"]]
         if event.get("place"):
             arguments.append(("place", event["place"]))
-        first = event["evidence"][0] if event["evidence"] else None
-        sentence = (first["document"], first["start"], first["end"]) if first else None
-        events.append(
-            OurEvent(
-                event["event_type"],
-                event["sub_event_type"],
-                event.get("trigger", ""),
-                locate_trigger(event.get("trigger", ""), event["evidence"]),
-                arguments,
-                first["text"] if first else "",
-                sentence,
+        spans = [(item, span) for item in event["evidence"] for span in item.get("triggers", [])]
+        if not spans:
+            first = event["evidence"][0] if event["evidence"] else None
+            sentence = (first["document"], first["start"], first["end"]) if first else None
+            events.append(
+                OurEvent(
+                    event["event_type"],
+                    event["sub_event_type"],
+                    event.get("trigger", ""),
+                    locate_trigger(event.get("trigger", ""), event["evidence"]),
+                    arguments,
+                    first["text"] if first else "",
+                    sentence,
+                )
             )
-        )
+            continue
+        for number, (item, span) in enumerate(spans):
+            document = item["document"]
+            text = item["text"]
+            offset = span["start"] - item["start"]
+            events.append(
+                OurEvent(
+                    event["event_type"],
+                    event["sub_event_type"],
+                    text[offset : offset + span["end"] - span["start"]],
+                    (document, span["start"], span["end"]),
+                    arguments if number == 0 else [],
+                    text,
+                    (document, item["start"], item["end"]),
+                )
+            )
     return events
 
 

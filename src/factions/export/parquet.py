@@ -41,8 +41,9 @@ def _split(rows: Any) -> dict[str, list[dict[str, Any]]]:
                 tables["event_participants"].append(
                     {"event_id": row["id"], "entity_id": p["entity"], "role": p["role"]}
                 )
-            fatalities = row.pop("fatalities") or {}
-            row.update({f"fatalities_{k}": fatalities.get(k) for k in ("low", "best", "high")})
+            for count in ("fatalities", "wounded", "kidnapped", "arrested"):
+                figures = row.pop(count, None) or {}
+                row.update({f"{count}_{k}": figures.get(k) for k in ("low", "best", "high")})
             _evidence(tables, "event", row)
             tables["events"].append(row)
         elif kind == "claim":
@@ -61,7 +62,11 @@ def _split(rows: Any) -> dict[str, list[dict[str, Any]]]:
 
 def _evidence(tables: dict[str, list[dict[str, Any]]], kind: str, row: dict[str, Any]) -> None:
     for item in row.pop("evidence"):
-        tables["evidence"].append({"owner_kind": kind, "owner_id": row["id"], **item})
+        # An event's trigger words: a list of [start, end] on every row, empty for claims.
+        triggers = [[t["start"], t["end"]] for t in item.get("triggers", [])]
+        tables["evidence"].append(
+            {"owner_kind": kind, "owner_id": row["id"], **item, "triggers": triggers}
+        )
 
 
 def write_parquet(conn: Connection, directory: Path) -> dict[str, int]:

@@ -67,13 +67,6 @@ class FateRule:
 
 
 @dataclass(frozen=True)
-class TriggerRule:
-    event_type: str
-    sub_event_type: str
-    regex: re.Pattern[str]
-
-
-@dataclass(frozen=True)
 class ActorCues:
     """Words that describe actors rather than name them (data/lexicons/entities.toml)."""
 
@@ -145,10 +138,6 @@ class Lexicons:
     relations: tuple[RelationRule, ...]
     fates: tuple[FateRule, ...]
     responsibility: tuple[re.Pattern[str], ...]
-    triggers: tuple[TriggerRule, ...]
-    generic: re.Pattern[str]
-    killed_words: re.Pattern[str]
-    wounded_words: re.Pattern[str]
     actors: ActorCues
 
 
@@ -206,12 +195,5 @@ def load_lexicons() -> Lexicons:
         responsibility=tuple(
             compile_slot_pattern(p) for p in relations.get("responsibility", {}).get("patterns", [])
         ),
-        triggers=tuple(
-            TriggerRule(rule["event_type"], rule["sub_event_type"], phrase_regex(rule["words"]))
-            for rule in events["trigger"]
-        ),
-        generic=phrase_regex(events["generic"]["words"]),
-        killed_words=phrase_regex(events["fatalities"]["killed_words"]),
-        wounded_words=phrase_regex(events["fatalities"]["wounded_words"]),
         actors=_actor_cues(entities),
     )

@@ -25,7 +25,15 @@ from factions.extract.arguments import (
 from factions.extract.attribution import Attribution, sentence_attributions
 from factions.extract.coreference import antecedent, drop_unidentified, is_definite, merge
 from factions.extract.dates import DateMention, find_dates, parse_anchor
-from factions.extract.events import EventDraft, find_events, trigger_token
+from factions.extract.events import (
+    EventDraft,
+    add_tolls,
+    back_reference_target,
+    find_events,
+    other_trigger_tokens,
+    refine_type,
+    trigger_token,
+)
 from factions.extract.frames import find_parse_relations
 from factions.extract.gazetteer import load_gazetteer
 from factions.extract.lexicons import Lexicons, load_lexicons
@@ -51,6 +59,7 @@ from factions.extract.relations import (
     relation_key,
 )
 from factions.extract.roles import end_roles, ended_validity
+from factions.extract.triggers import noun_class
 from factions.extract.truecase import recase
 from factions.model import (
     ClaimRecord,
@@ -141,6 +150,45 @@ def _nearest_date(dates: list[DateMention], position: int) -> DateMention | None
     if not dates:
         return None
     return min(dates, key=lambda d: abs(d.start - position))
+
+
+# A dateline: a date opening the report and set off from its text ("01/04/2021: Assailants
+# ...", "KABUL, Oct. 3 (Xinhua) -- ..."), or a date standing alone on its line.
+_DATELINE_REACH = 80
+_DATELINE_END = re.compile(r"^[^.\n]{0,25}?(?::|--|—|–|\n)")
+
+
+def find_dateline(text: str, dates: list[DateMention]) -> DateMention | None:
+    for mention in dates:
+        if mention.start > _DATELINE_REACH:
+            break
+        if mention.value is None or mention.relation in {
+            "since",
+            "until",
+            "before",
+            "after",
+            "between",
+        }:
+            continue
+        if _DATELINE_END.match(text[mention.end : mention.end + 40]):
+            return mention
+    return None
+
+
+def _context_date(
+    text: str, sent: Span, events: list[EventRecord], dateline: DateMention | None
+) -> tuple[str | None, str | None]:
+    """The date an event with none in its sentence takes from its context: the event told just
+    before it in the same paragraph, else the report's dateline."""
+    if events:
+        previous = events[-1]
+        last = previous.evidence[-1] if previous.evidence else None
+        same_paragraph = last is not None and "\n\n" not in text[last.end : sent.start_char]
+        if same_paragraph and previous.date:
+            return previous.date, previous.date_precision
+    if dateline is not None and dateline.value is not None:
+        return dateline.value.iso, dateline.value.precision
+    return None, None
 
 
 def _nearest_place(mentions: list[MentionSpan], position: int) -> LocalEntity | None:
@@ -351,20 +399,25 @@ def _event_record(
     place = _clause_place(
         [m for m in sent_mentions if m.entity.id not in involved], trigger, position
     )
+    # The sentence as evidence, with where its words that state the event stand.
+    triggers = tuple((sent.start_char + s, sent.start_char + e) for s, e in draft.mentions)
     return EventRecord(
         event_type=draft.event_type,
         sub_event_type=draft.sub_event_type,
-        evidence=[_evidence(document, sent)],
+        evidence=[replace(_evidence(document, sent), triggers=triggers)],
         date=date.value.iso if date and date.value else None,
         date_precision=date.value.precision if date and date.value else None,
         place=place.id if place else None,
         geo_precision=place.place.precision if place and place.place else None,
         participants=participants,
         fatalities=draft.fatalities,
+        wounded=draft.tolls.wounded,
+        kidnapped=draft.tolls.kidnapped,
+        arrested=draft.tolls.arrested,
         certainty=attribution.certainty,
         attributed_to=attribution.speaker.id if attribution.speaker else None,
         trigger=draft.trigger,
-        rule=f"trigger:{draft.sub_event_type}",
+        rule=draft.rule or f"trigger:{draft.sub_event_type}",
     )
 
 
@@ -409,6 +462,16 @@ def _read_participants(
         return None
     reader = ArgumentReader(ctx, sent)
     found = reader.read(trigger, draft.event_type)
+    if not found.actors:
+        # "Militants who attacked the base were repelled": the event's other words may say
+        # who acted when its lead word does not.
+        for other in other_trigger_tokens(sent, draft):
+            more = reader.read(other, draft.event_type)
+            actors = [a for a in more.actors if a not in found.victims + found.wounded]
+            if actors:
+                found.actors = actors
+                found.targets = [t for t in found.targets or more.targets if t not in actors]
+                break
     _by_event_type(reader, found, draft.event_type, trigger)
     draft.actors = [_index_of(masked, e) for e in found.actors]
     draft.targets = [_index_of(masked, e) for e in found.targets]
@@ -458,31 +521,26 @@ def _event_from_claim(
     """The event a claim is about when the report told it in words we read no event from:
     typed by the first trigger word of the report up to the claim (else as an attack), read
     from the sentence holding it (else the report's first), with the claim as evidence too."""
-    lex = context.lex
     # The sentences before the claim: the claim's own words ("no group claimed the attack")
     # neither type nor grade the event.
     candidates = [s for s in sentences if s.text.strip() and s.end <= sent.start] or [sent]
-    found = None
-    for rule in lex.triggers:
-        for candidate in candidates:
-            match = rule.regex.search(candidate.text)
-            if match:
-                found = (rule, candidate, match)
-                break
-        if found:
+    found: tuple[EventDraft, Span] | None = None
+    for candidate in candidates:
+        candidate_mentions = [
+            m for m in context.mentions if candidate.start <= m.token_start < candidate.end
+        ]
+        masked = mask_sentence(candidate.text, candidate.start_char, candidate_mentions, None)
+        typed = [d for d in find_events(candidate, masked, context.lex) if d.event_type]
+        if typed:
+            found = (typed[0], candidate)
             break
     if found is None:
-        rule = next((r for r in lex.triggers if r.regex.search("attack")), None)
-        if rule is None or not candidates:
+        attack = noun_class("attack")
+        if attack is None or not candidates:
             return None
-        found = (rule, candidates[0], None)
-    rule, where, match = found
-    draft = EventDraft(
-        rule.event_type,
-        rule.sub_event_type,
-        match.group(0) if match else "",
-        match.start() if match else 0,
-    )
+        found = (EventDraft(attack.event_type, attack.sub_event_type, "", 0), candidates[0])
+    draft, where = found
+    match = bool(draft.trigger)
     where_mentions = [m for m in context.mentions if where.start <= m.token_start < where.end]
     masked = mask_sentence(where.text, where.start_char, where_mentions, None)
     if match:
@@ -493,7 +551,7 @@ def _event_from_claim(
         trigger = where.root if where.root.pos_ == "VERB" else None
         if trigger is not None:
             draft.trigger, draft.trigger_start = trigger.text, trigger.idx - where.start_char
-            found_args = ArgumentReader(context.arguments, where).read(trigger, rule.event_type)
+            found_args = ArgumentReader(context.arguments, where).read(trigger, draft.event_type)
             draft.actors = [_index_of(masked, e) for e in found_args.actors]
             draft.targets = [_index_of(masked, e) for e in found_args.targets]
             draft.victims = [_index_of(masked, e) for e in found_args.victims]
@@ -508,7 +566,7 @@ def _event_from_claim(
         _sentence_dates(context.dates, where),
         trigger,
     )
-    record.rule = f"claim:{rule.sub_event_type}"
+    record.rule = f"claim:{draft.sub_event_type}"
     if record.date is None:
         # The report's own date line is the happening's date when the sentence gives none.
         before = [d for d in context.dates if d.value and d.start < sent.start_char]
@@ -700,6 +758,9 @@ def registry_types(mentions: list[MentionSpan]) -> dict[str, str]:
 
 
 _FIGHTING_TYPES = vocabulary().armed_event_types
+_TERRITORY_SUB_TYPES = frozenset(
+    {"Government regains territory", "Non-state actor overtakes territory"}
+)
 _ARMED_TYPES = set(vocabulary().armed_types)
 
 
@@ -755,6 +816,7 @@ def claims_from_events(
             event.place
             and types.get(event.place) in {"location", "region"}
             and event.event_type != "Strategic developments"
+            and event.sub_event_type not in _TERRITORY_SUB_TYPES
         ):
             for actor in stated:
                 if types.get(actor.entity) != "country":
@@ -821,11 +883,13 @@ def _denial_claims(
 
 
 def _worth_keeping(event: EventRecord) -> bool:
-    """An event needs someone involved, a date or a place to be placed on a map or timeline;
-    a merely possible event needs a date."""
+    """An event needs someone involved, a date, a place or a toll (a happening that counted
+    its dead or hurt is one) to be placed on a map or timeline; a merely possible event needs
+    a date."""
     if event.certainty in {"unconfirmed", "speculative"} and not event.date:
         return False
-    return bool(event.participants or event.date or event.place)
+    counted = event.fatalities or event.wounded or event.kidnapped or event.arrested
+    return bool(event.participants or event.date or event.place or counted)
 
 
 def _focus_group(
@@ -860,6 +924,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     attributions = sentence_attributions(doc, mentions, lex)
     all_dates = find_dates(document.text, parse_anchor(document.published))
     arguments = DocumentArguments(registry, mentions, _document_focus(mentions))
+    dateline = find_dateline(document.text, all_dates)
     claims: list[ClaimRecord] = []
     events: list[EventRecord] = []
     last_person: LocalEntity | None = None
@@ -901,15 +966,26 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                     participant.role = "victim"
             present = {p.entity for p in record.participants}
             record.participants.extend(Participant(k, "victim") for k in sorted(killed - present))
+            if record.date is None:
+                record.date, record.date_precision = _context_date(
+                    document.text, sent, events, dateline
+                )
             places = {e.id: e for e in registry.by_key.values() if e.place is not None}
             generic, unidentified = _generic_ids(registry)
             _claimed_by_speaker(record, attribution, generic, unidentified)
             if not draft.event_type:
-                if draft.back_reference and events:
-                    merge(events[-1], record, places, unidentified)
+                # "Killed in the attack were ...", "1 fatality.": more of the event before.
+                told = back_reference_target(events, record) if draft.back_reference else None
+                if told is not None:
+                    add_tolls(told, draft.tolls)
+                    merge(told, record, places, unidentified)
                 continue
-            definite = is_definite(trigger) or draft.back_reference
+            definite = is_definite(trigger) or draft.back_reference or draft.reference
             earlier = antecedent(events, record, definite and bool(events), places, generic)
+            if earlier is None and not _worth_keeping(record):
+                # A mention with nothing of its own to place it ("the bombs began to explode")
+                # in a report that told such an event already is more of that event.
+                earlier = back_reference_target(events, record, fallback=False)
             if earlier is None and definite and not events:
                 # "Three soldiers were killed in the attack": the attack was told before, in
                 # words we read no event from; the report's lede tells it.
@@ -917,8 +993,10 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                 if earlier is not None:
                     events.append(earlier)
             if earlier is not None:
+                add_tolls(earlier, draft.tolls)
+                refine_type(earlier, record)
                 merge(earlier, record, places, unidentified)
-            elif _worth_keeping(record):
+            elif not draft.reference and _worth_keeping(record):
                 events.append(record)
         _, unidentified = _generic_ids(registry)
         claims.extend(

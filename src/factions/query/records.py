@@ -30,13 +30,30 @@ def _evidence_by_owner(conn: Connection, kind: str) -> dict[str, list[dict]]:
             schema.evidence.c.text,
             schema.evidence.c.start,
             schema.evidence.c.end,
+            schema.evidence.c.triggers,
         )
         .where(schema.evidence.c.owner_kind == kind)
         .order_by(schema.evidence.c.id)
     )
-    for owner, document, text, start, end in rows:
-        evidence[owner].append({"document": document, "text": text, "start": start, "end": end})
+    for owner, document, text, start, end, triggers in rows:
+        item: dict[str, Any] = {"document": document, "text": text, "start": start, "end": end}
+        if triggers:
+            # An event's trigger words in this sentence (document offsets).
+            item["triggers"] = [{"start": s, "end": e} for s, e in json.loads(triggers)]
+        evidence[owner].append(item)
     return evidence
+
+
+def _count(row: Any, kind: str) -> dict[str, int | None] | None:
+    """A {low, best, high} count of an event row (fatalities, wounded, ...), or None."""
+    low, best, high = row[f"{kind}_low"], row[f"{kind}_best"], row[f"{kind}_high"]
+    if low is None and best is None and high is None:
+        return None
+    return {"low": low, "best": best, "high": high}
+
+
+def _counts(row: Any) -> dict[str, dict[str, int | None] | None]:
+    return {kind: _count(row, kind) for kind in schema.EVENT_COUNTS}
 
 
 def document_rows(conn: Connection) -> Iterator[dict[str, Any]]:
@@ -132,7 +149,6 @@ def event_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str
     for e in conn.execute(select(schema.events).order_by(schema.events.c.id)).mappings():
         if e["id"] in same_as:
             continue
-        low, best, high = e["fatalities_low"], e["fatalities_best"], e["fatalities_high"]
         yield {
             "kind": "event",
             "id": e["id"],
@@ -143,9 +159,8 @@ def event_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str
             "place": canonical.get(e["place"], e["place"]),
             "geo_precision": e["geo_precision"],
             "participants": participants[e["id"]],
-            "fatalities": None
-            if low is None and best is None and high is None
-            else {"low": low, "best": best, "high": high},
+            "fatalities": _count(e, "fatalities"),
+            **_counts(e),
             "certainty": e["certainty"],
             "attributed_to": canonical.get(e["attributed_to"], e["attributed_to"]),
             "evidence": merged_evidence[e["id"]],
@@ -279,7 +294,6 @@ def stored_event_rows(conn: Connection) -> Iterator[dict[str, Any]]:
             participants[event_id].append(item)
     evidence = _evidence_by_owner(conn, "event")
     for e in conn.execute(select(schema.events).order_by(schema.events.c.id)).mappings():
-        low, best, high = e["fatalities_low"], e["fatalities_best"], e["fatalities_high"]
         yield {
             "id": e["id"],
             "exported_as": same_as.get(e["id"], e["id"]),
@@ -291,9 +305,8 @@ def stored_event_rows(conn: Connection) -> Iterator[dict[str, Any]]:
             "place": canonical.get(e["place"], e["place"]),
             "geo_precision": e["geo_precision"],
             "participants": participants[e["id"]],
-            "fatalities": None
-            if low is None and best is None and high is None
-            else {"low": low, "best": best, "high": high},
+            "fatalities": _count(e, "fatalities"),
+            **_counts(e),
             "certainty": e["certainty"],
             "attributed_to": canonical.get(e["attributed_to"], e["attributed_to"]),
             "trigger": e["trigger"] or "",

@@ -135,6 +135,18 @@ def _migration_9(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.inferred_ends])
 
 
+def _migration_10(conn: Connection) -> None:
+    # Events count the wounded, kidnapped and arrested beside the dead; evidence of an event
+    # keeps where its trigger words stand.
+    columns = {c["name"] for c in inspect(conn).get_columns("events")}
+    for kind in schema.EVENT_COUNTS:
+        for part in ("low", "best", "high"):
+            if f"{kind}_{part}" not in columns:
+                conn.execute(text(f"ALTER TABLE events ADD COLUMN {kind}_{part} INTEGER"))
+    if "triggers" not in {c["name"] for c in inspect(conn).get_columns("evidence")}:
+        conn.execute(text("ALTER TABLE evidence ADD COLUMN triggers TEXT"))
+
+
 # Append-only: each entry brings the schema from version N-1 to N.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
@@ -146,6 +158,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_7,
     _migration_8,
     _migration_9,
+    _migration_10,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

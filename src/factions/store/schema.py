@@ -146,6 +146,9 @@ claims = Table(
     Column("sort_day", Integer),
 )
 
+# The counts an event keeps beside `fatalities`, each as <kind>_low/_best/_high.
+EVENT_COUNTS = ("wounded", "kidnapped", "arrested")
+
 events = Table(
     "events",
     metadata,
@@ -159,6 +162,16 @@ events = Table(
     Column("fatalities_low", Integer),
     Column("fatalities_best", Integer),
     Column("fatalities_high", Integer),
+    # Beside the dead (migration 8): the wounded, the kidnapped and the arrested.
+    Column("wounded_low", Integer),
+    Column("wounded_best", Integer),
+    Column("wounded_high", Integer),
+    Column("kidnapped_low", Integer),
+    Column("kidnapped_best", Integer),
+    Column("kidnapped_high", Integer),
+    Column("arrested_low", Integer),
+    Column("arrested_best", Integer),
+    Column("arrested_high", Integer),
     Column("certainty", String(16), nullable=False),
     Column("attributed_to", String(40)),
     Column("trigger", Text),
@@ -198,6 +211,8 @@ evidence = Table(
     Column("text", Text, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
+    # An event's trigger words in this sentence, as JSON [[start, end], ...] (migration 8).
+    Column("triggers", Text),
     Index("ix_evidence_owner", "owner_kind", "owner_id"),
 )
 

@@ -208,6 +208,7 @@ def _evidence_rows(kind: str, owner_id: str, evidence: Iterable[Evidence]) -> li
             "text": e.text,
             "start": e.start,
             "end": e.end,
+            "triggers": json.dumps([list(t) for t in e.triggers]) if e.triggers else None,
         }
         for e in evidence
     ]
@@ -303,6 +304,16 @@ def insert_events(
     insert_events_of(conn, [(document_id, published, list(events))])
 
 
+def _counts(event: EventRecord) -> dict[str, int | None]:
+    """The wounded, kidnapped and arrested columns of an event row."""
+    row: dict[str, int | None] = {}
+    for kind in schema.EVENT_COUNTS:
+        count = getattr(event, kind)
+        for part in ("low", "best", "high"):
+            row[f"{kind}_{part}"] = getattr(count, part) if count else None
+    return row
+
+
 def insert_events_of(conn: Connection, groups: Iterable[Group]) -> None:
     """New events of several documents: (document id, published, events)."""
     groups = list(groups)
@@ -326,6 +337,7 @@ def insert_events_of(conn: Connection, groups: Iterable[Group]) -> None:
                     "fatalities_low": fatalities.low if fatalities else None,
                     "fatalities_best": fatalities.best if fatalities else None,
                     "fatalities_high": fatalities.high if fatalities else None,
+                    **_counts(e),
                     "certainty": e.certainty,
                     "attributed_to": e.attributed_to,
                     "trigger": e.trigger,
