@@ -177,6 +177,30 @@ def test_a_branch_in_a_country_with_no_one_branch_stays_a_described_group(nlp) -
     assert claim.predicate == "faction_of" and claim.object == "a:al-qaeda"
 
 
+def test_a_branch_named_with_its_parent_after_of_is_the_branch(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "<branch> of the <parent>": one mention, of the branch, which then did what it claims.
+    extraction, _ = _claims(
+        nlp,
+        "Gunmen ambushed soldiers near Menaka on Monday. "
+        "The Sahel Province of the Islamic State claimed the ambush.",
+    )
+    actors = {p.entity for e in extraction.events for p in e.participants if p.role == "actor"}
+    assert "a:isgs" in actors and "a:isis" not in actors
+
+
+def test_a_chapter_named_by_its_region_is_the_gazetteers_branch(nlp) -> None:  # type: ignore[no-untyped-def]
+    # The region's word is no country: the parent's one branch carrying that word.
+    extraction, _ = _claims(
+        nlp,
+        "A roadside bomb hit a patrol near Arish on Monday. "
+        "The Sinai Chapter of the Islamic State claimed the bombing.",
+    )
+    actors = {p.entity for e in extraction.events for p in e.participants if p.role == "actor"}
+    assert "a:is-sinai" in actors and "a:isis" not in actors
+    # "Sinai Chapter" read as a person's name was a misreading of the group's words.
+    assert not any(e.type == "person" for e in extraction.entities)
+
+
 # --- names beyond the gazetteer --------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -690,8 +690,10 @@ class _Description:
     start: int
     end: int
     predicate: str
-    # For a branch: the country the description places it in.
+    # For a branch: the country the description places it in, or the word naming its region
+    # when that is no country ("the Khorasan chapter of the Islamic State").
     country: str | None = None
+    region: str | None = None
 
 
 def _words(words: Iterable[str]) -> str:
@@ -719,7 +721,7 @@ def _description_patterns() -> dict[str, re.Pattern[str]]:
         ),
         # "the Yemeni branch of al-Qaeda"
         "branch_of": re.compile(
-            rf"\b(?P<adj>[A-Z][\w-]+)\s+(?P<noun>{branches})\s+of\s+(?:the\s+)?$"
+            rf"\b(?P<adj>[A-Z][\w-]+)\s+(?P<noun>(?i:{branches}))\s+of\s+(?:the\s+)?$"
         ),
     }
 
@@ -758,7 +760,8 @@ def _description_of(
     if branch_of:
         country = _country_of(branch_of.group("adj"), focus)
         predicate = cues.branch_nouns[branch_of.group("noun").lower()]
-        return _Description(branch_of.start(), mention.end, predicate, country)
+        region = None if country else branch_of.group("adj")
+        return _Description(branch_of.start(), mention.end, predicate, country, region)
     return None
 
 
@@ -770,20 +773,26 @@ def _country_of(word: str | None, focus: list[str]) -> str | None:
     return match.country if match is not None and match.precision == "country" else None
 
 
-def _branch_in(parent: LocalEntity, country: str | None) -> str | None:
-    """The gazetteer's one branch of a gazetteer group in a country, if there is exactly one.
+def _branch_in(parent: LocalEntity, country: str | None, region: str | None = None) -> str | None:
+    """The gazetteer's one branch of a gazetteer group in a country (or whose name carries
+    the region's word: "Khorasan"), if there is exactly one.
 
     A branch and its successors under new names ("al-Qaeda in Iraq", then the "Islamic State
     of Iraq") are one branch: the first of them is the one a description means."""
-    if not parent.gazetteer_id or not country:
+    if not parent.gazetteer_id or not (country or region):
         return None
     gazetteer = load_gazetteer()
     links = load_lexicons().actors.branch_links
+    word = normalise_name(region) if region else None
     found = {
         entry.id
         for entry in gazetteer.actors
-        if country in entry.countries
-        and any(k.target == parent.gazetteer_id and k.predicate in links for k in entry.links)
+        if any(k.target == parent.gazetteer_id and k.predicate in links for k in entry.links)
+        and (
+            country in entry.countries
+            if country
+            else any(word in normalise_name(n).split() for n in (entry.name, *entry.aliases))
+        )
     }
     firsts = {_first_of_line(gazetteer, i, found) for i in found}
     return firsts.pop() if len(firsts) == 1 else None
@@ -801,6 +810,24 @@ def _first_of_line(gazetteer: Gazetteer, entry_id: str, among: set[str]) -> str:
         if current in among:
             first = current
     return first
+
+
+_OF_THE = re.compile(r"\s+of\s+(?:the\s+)?")
+
+
+def _names_its_parent(text: str, branch: MentionSpan, parent: MentionSpan) -> bool:
+    """Whether a gazetteer group is named with its parent after "of" ("X Province of the
+    Islamic State"), the gazetteer linking the two."""
+    first, second = branch.entity, parent.entity
+    if not (first.gazetteer_id and second.gazetteer_id) or first is second:
+        return False
+    if not _OF_THE.fullmatch(text, branch.end, parent.start):
+        return False
+    entry = load_gazetteer().get(first.gazetteer_id)
+    links = load_lexicons().actors.branch_links
+    return entry is not None and any(
+        k.target == second.gazetteer_id and k.predicate in links for k in entry.links
+    )
 
 
 def _named_beside(
@@ -844,6 +871,17 @@ def _described_groups(
         if id(mention) in consumed:
             continue
         parent = mention.entity
+        if result and _names_its_parent(text, result[-1], mention):
+            # "the Khorasan Province of the Islamic State": one mention, of the branch.
+            branch = result[-1]
+            result[-1] = replace(
+                branch,
+                end=mention.end,
+                token_end=mention.token_end,
+                text=text[branch.start : mention.end],
+            )
+            registry.absorbed.append(mention)
+            continue
         found = None
         if parent.type in GROUP_TYPES:
             found = _description_of(text, mention, places, focus)
@@ -852,8 +890,14 @@ def _described_groups(
             continue
         inside = [m for m in mentions if found.start <= m.start and m.end <= found.end]
         named = _named_beside(text, mentions, index, found.start, found.end)
-        branch = _branch_in(parent, found.country) if found.country else None
-        registry.absorbed.extend(m for m in inside if m is not mention)
+        branch = _branch_in(parent, found.country, found.region)
+        # A person or organisation read inside a group's description ("Khorasan Chapter" of
+        # "the Khorasan Chapter of the Islamic State") was a misreading of its words.
+        registry.absorbed.extend(
+            m
+            for m in inside
+            if m is not mention and m.entity.type not in {"person", "organization"}
+        )
         consumed.update(id(m) for m in inside)
         registry.absorbed.append(mention)
         if named is not None:
