@@ -354,3 +354,11 @@ ambiguous = {marks}
 )
 def test_partial_iso_dates(value: str, ok: bool) -> None:
     assert is_partial_iso_date(value) is ok
+
+
+def test_a_name_written_with_some_of_its_hyphens_is_still_found() -> None:
+    from factions.extract.nlp import build_pipeline
+
+    # Press spellings keep some hyphens and drop others.
+    doc = build_pipeline()("Fighters of Jamaat Nusrat al-Islam wal Muslimin raided the town.")
+    assert [e.ent_id_ for e in doc.ents if e.label_ != "GPE"][:1] == ["jnim"]

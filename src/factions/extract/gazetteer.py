@@ -270,12 +270,33 @@ def _blank_tokenizer() -> Any:
     return spacy.blank("en").tokenizer
 
 
+# Names with up to this many hyphens get every mix of hyphens and spaces ("Nusrat al-Islam
+# wal Muslimin" beside "al-Islam wal-Muslimin"); more would multiply patterns for little.
+_MAX_MIXED_HYPHENS = 3
+
+
+def _mixed_hyphenation(surface: str) -> list[str]:
+    """The surface with each of its hyphens kept or made a space, in every combination."""
+    parts = re.split(f"([{re.escape(''.join(_DASHES))}])", surface)
+    dashes = len(parts) // 2
+    if not 1 < dashes + 1 <= _MAX_MIXED_HYPHENS + 1:
+        return []
+    variants = []
+    for mask in range(1, 2**dashes - 1):
+        out = [parts[0]]
+        for k in range(dashes):
+            out.append(parts[2 * k + 1] if mask >> k & 1 else " ")
+            out.append(parts[2 * k + 2])
+        variants.append(" ".join("".join(out).split()))
+    return variants
+
+
 def _spelling_variants(surface: str, fold: bool = True) -> list[str]:
     """The surface as written, without hyphens, without apostrophes, with curly ones, unaccented."""
-    variants = [surface]
+    variants = [surface, *_mixed_hyphenation(surface)]
     unhyphenated = " ".join(surface.translate({ord(c): " " for c in _DASHES}).split())
     variants.append(unhyphenated)
-    for text in (surface, unhyphenated):
+    for text in list(variants):
         if any(c in text for c in _APOSTROPHES):
             variants.append(text.translate({ord(c): None for c in _APOSTROPHES}))
             variants.append(text.translate({ord(c): "’" for c in _APOSTROPHES}))
