@@ -164,3 +164,15 @@ def test_a_claim_makes_the_event_told_in_words_read_as_no_trigger() -> None:
     )
     assert len(result.events) == 1
     assert _roles(result.events[0], names)["actor"] == ["Maoists"]
+
+
+def test_an_attribution_names_whoever_the_unidentified_attackers_were_in_every_event() -> None:
+    result, names, _ = _read(
+        "Gunmen raided a village near Mora on Monday and killed two farmers. The gunmen also "
+        "set fire to several shops. No group claimed responsibility for the attack, but "
+        "residents blamed it on Boko Haram."
+    )
+    assert len(result.events) >= 2
+    for event in result.events:
+        actors = [names[p.entity] for p in event.participants if p.role == "actor"]
+        assert actors == ["Boko Haram"], (event.sub_event_type, actors)

@@ -712,7 +712,12 @@ def _perpetrators(
         e
         for e in events
         if e is not event
-        and e.event_type in _VIOLENT_TYPES
+        and (
+            e.event_type in _VIOLENT_TYPES
+            # "The assailants also burned down several houses": whatever the unidentified
+            # attackers of the report did.
+            or any(p.role == "actor" and p.entity in generic_actors for p in e.participants)
+        )
         and not any(p.role == "actor" and p.entity not in generic_actors for p in e.participants)
     ]
     claims = []
