@@ -176,3 +176,19 @@ def test_an_attribution_names_whoever_the_unidentified_attackers_were_in_every_e
     for event in result.events:
         actors = [names[p.entity] for p in event.participants if p.role == "actor"]
         assert actors == ["Boko Haram"], (event.sub_event_type, actors)
+
+
+def test_the_agent_of_coordinated_verbs_is_the_actor_of_both() -> None:
+    result, names, _ = _read("A shopkeeper was shot and killed by the Taliban in Herat on Monday.")
+    (event,) = result.events
+    actors = [names[p.entity] for p in event.participants if p.role == "actor"]
+    assert actors == ["Taliban"]
+
+
+def test_violence_against_civilians_named_by_no_one_harms_civilians() -> None:
+    # As ACLED codes it: the victims of an attack on civilians are "Civilians (country)".
+    result, names, _ = _read("Two former policemen were abducted by gunmen in Ghazni on Monday.")
+    (event,) = result.events
+    assert event.event_type == "Violence against civilians"
+    harmed = [names[p.entity] for p in event.participants if p.role != "actor"]
+    assert "Civilians (Afghanistan)" in harmed

@@ -430,11 +430,22 @@ def _index_of(masked: MaskedSentence, entity: LocalEntity) -> int:
     return len(masked.entities) - 1
 
 
+# Who can be the civilians an attack harmed: people, named or by kind.
+_PEOPLE = frozenset({"person", "collective"})
+
+
 def _by_event_type(
     reader: ArgumentReader, found: Arguments, event_type: str, trigger: Token
 ) -> None:
     """Protests have protesters and riots rioters, named or not: as ACLED codes them, the
-    generic actor acts and a named group of demonstrators is associated with it."""
+    generic actor acts and a named group of demonstrators is associated with it. Violence
+    against civilians harms civilians, named by kind when the text names no one ("a health
+    worker was shot", "two former policemen were detained")."""
+    if event_type == "Violence against civilians":
+        harmed = [*found.victims, *found.wounded, *found.targets]
+        if not any(e.type in _PEOPLE for e in harmed):
+            found.victims.insert(0, reader.generic_kind("civilians", trigger))
+        return
     kind = {"Protests": "protesters", "Riots": "rioters"}.get(event_type)
     if kind is None:
         return
@@ -450,6 +461,15 @@ def _by_event_type(
     found.actors.insert(0, reader.generic_kind(kind, trigger))
 
 
+def _coordinated_verbs(verb: Token) -> list[Token]:
+    """The verbs coordinated with a trigger, which share its participants: "was shot and
+    killed by X" puts the agent on the last of them."""
+    found = [c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"]
+    if verb.dep_ == "conj" and verb.head.pos_ == "VERB":
+        found.append(verb.head)
+    return found
+
+
 def _read_participants(
     sent: Span,
     draft: EventDraft,
@@ -462,13 +482,15 @@ def _read_participants(
         return None
     reader = ArgumentReader(ctx, sent)
     found = reader.read(trigger, draft.event_type)
-    if not found.actors:
-        # "Militants who attacked the base were repelled": the event's other words may say
-        # who acted when its lead word does not.
-        for other in other_trigger_tokens(sent, draft):
+    if all(a.key.startswith("generic:") for a in found.actors):
+        # "Militants who attacked the base were repelled", "was shot and killed by X": the
+        # event's other words may say who acted when its lead word does not.
+        for other in [*other_trigger_tokens(sent, draft), *_coordinated_verbs(trigger)]:
             more = reader.read(other, draft.event_type)
             actors = [a for a in more.actors if a not in found.victims + found.wounded]
-            if actors:
+            if actors and (
+                not found.actors or any(not a.key.startswith("generic:") for a in actors)
+            ):
                 found.actors = actors
                 found.targets = [t for t in found.targets or more.targets if t not in actors]
                 break
