@@ -54,8 +54,8 @@ def _report(rng: random.Random, number: int) -> tuple[str, str]:
         # actors, another one).
         place = PLACES[0]
         body = (
-            f"A suicide bomber attacked a police post in {place} on 3 June 2015, killing four "
-            f"officers. {_title(GROUPS[number // 10 % 2])} claimed the attack."
+            f"A suicide bomber attacked a police post in {place} on 3 June 2015, killing "
+            f"{4 + number // 10} officers. {_title(GROUPS[number // 10 % 2])} claimed the attack."
         )
         published = "2015-06"
     elif kind == 6:
