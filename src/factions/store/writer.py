@@ -510,9 +510,10 @@ _DERIVED = "derived_data"
 
 
 def mark_derived(conn: Connection, *, stale: bool) -> None:
-    """Record whether what depends on the whole knowledge base (same-event links, disputes)
-    lags behind the records: a write makes it stale, a refresh fresh again. An ingest that was
-    interrupted between the two finishes the refresh on its next run."""
+    """Record whether what depends on more than one document (same-event links, inferred ends,
+    disputes) lags behind the records: a write makes it stale, the batch's own derived update
+    (in the same transaction) or a full refresh fresh again. Left stale (by a migration, or a
+    writer that does not update it), the next ingest recomputes it whole."""
     conn.execute(delete(schema.meta).where(schema.meta.c.key == _DERIVED))
     if stale:
         conn.execute(schema.meta.insert().values(key=_DERIVED, value="stale"))
