@@ -20,7 +20,7 @@ from factions.evaluation.run import default_shared_dir
 from factions.evaluation.suites import SuiteOptions, SuiteReport, registered_suites
 from factions.export.formats import registered_formats, write_export
 from factions.ingest.metadata import MetadataError
-from factions.ingest.run import IngestReport, ingest_paths
+from factions.ingest.run import BATCH_SIZE, IngestReport, ingest_paths
 from factions.packaged import data_path
 from factions.partial_date import label as partial_date
 from factions.query.profile import NoSuchEntity, RelationLine, actor_profile
@@ -54,7 +54,11 @@ def sample_corpus_path() -> Path:
 
 
 def _run_ingest(
-    paths: list[Path], db: str, metadata: Path | None, processes: int = 1
+    paths: list[Path],
+    db: str,
+    metadata: Path | None,
+    processes: int = 1,
+    batch_size: int = BATCH_SIZE,
 ) -> IngestReport:
     engine = open_database(db)
     if sys.stderr.isatty():
@@ -73,12 +77,15 @@ def _run_ingest(
                 engine,
                 metadata_file=metadata,
                 processes=processes,
+                batch_size=batch_size,
                 on_start=lambda total: progress.update(task, total=total),
                 on_progress=lambda name, n: progress.update(
                     task, advance=n, description=Path(name).name
                 ),
             )
-    return ingest_paths(paths, engine, metadata_file=metadata, processes=processes)
+    return ingest_paths(
+        paths, engine, metadata_file=metadata, processes=processes, batch_size=batch_size
+    )
 
 
 def _warning(message: str) -> None:
@@ -114,6 +121,10 @@ def ingest(
     processes: Annotated[
         int, typer.Option(min=1, help="Worker processes for extraction (each loads the model).")
     ] = 1,
+    batch_size: Annotated[
+        int,
+        typer.Option(min=1, help="Documents stored (with their derived data) per transaction."),
+    ] = BATCH_SIZE,
 ) -> None:
     """Ingest plain text, HTML, JSON Lines or CSV articles (directories recursively).
 
@@ -121,7 +132,7 @@ def ingest(
     """
     started = time.perf_counter()
     try:
-        report = _run_ingest(paths, db or default_db_path(), metadata, processes)
+        report = _run_ingest(paths, db or default_db_path(), metadata, processes, batch_size)
     except (MetadataError, StoreError) as exc:
         _error(str(exc))
         raise typer.Exit(1) from exc

@@ -29,9 +29,14 @@ from factions.ingest.readers import (
     metadata_listings,
 )
 from factions.model import Document, Extraction
-from factions.resolve import derived_is_stale, fingerprints, refresh_derived, resolve_batch
+from factions.resolve import (
+    derived_is_stale,
+    fingerprints,
+    refresh_derived,
+    resolve_batch,
+    store_batch,
+)
 from factions.store import writing
-from factions.store.batch import write_batch
 from factions.store.writer import StoredDocument, document_exists
 
 BATCH_SIZE = 16
@@ -219,15 +224,15 @@ def _store(
     documents: list[tuple[StoredDocument, Extraction]],
     report: IngestReport,
 ) -> None:
-    """Resolve and write a batch in one writing transaction (resolution reads the store as it
-    is then, whoever else is ingesting); if that fails, one document at a time, so that one
-    document the store refuses fails alone."""
+    """Resolve and write a batch, and bring derived data up to date with it, in one writing
+    transaction (resolution reads the store as it is then, whoever else is ingesting); if that
+    fails, one document at a time, so that one document the store refuses fails alone."""
     if not documents:
         return
     try:
         with writing(engine) as conn:
             batch = resolve_batch(conn, documents)
-            write_batch(conn, batch)
+            store_batch(conn, batch)
     except Exception as exc:
         if len(documents) == 1:
             stored = documents[0][0].document
@@ -289,7 +294,12 @@ def ingest_paths(
             _store(engine, waiting, report)
             waiting = []
     _store(engine, waiting, report)
-    with writing(engine) as conn:
-        if report.new or derived_is_stale(conn):
-            refresh_derived(conn)
+    # Each batch brought derived data up to date; only data left behind by something else (a
+    # migration, an older factions) is recomputed whole here.
+    with engine.connect() as conn:
+        stale = derived_is_stale(conn)
+    if stale:
+        with writing(engine) as conn:
+            if derived_is_stale(conn):
+                refresh_derived(conn)
     return report

@@ -4,8 +4,10 @@ Resolution across documents happens here, inside the transaction that stores a b
 the store holds at that moment: entities share ids by match key, people are linked by name
 and context (resolve/entities.py), events reported twice are linked by type, day and place,
 and contradictions become disputes. Every decision is a function of the documents stored, not
-of the order they came in: a batch recomputes the links of the names it touches. Relations
-that later evidence ends are found after each run (changes.py).
+of the order they came in: a batch recomputes the links of the names it touches. What depends
+on more than one document (same-event links, relations later evidence ends (changes.py),
+disputes) is brought up to date in the same transaction as each batch (`store_batch`), for
+the part of the knowledge base the batch can change; `refresh_derived` recomputes all of it.
 """
 
 from __future__ import annotations
@@ -15,8 +17,14 @@ from dataclasses import asdict
 from sqlalchemy import Connection, select
 
 from factions.model import EntityRecord, Extraction
-from factions.resolve.changes import find_inferred_ends
-from factions.resolve.disputes import find_disputes
+from factions.resolve.changes import find_inferred_ends, find_inferred_ends_within, touched_by
+from factions.resolve.disputes import (
+    DisputeKey,
+    claims_naming_places,
+    dispute_keys,
+    find_disputes,
+    find_disputes_within,
+)
 from factions.resolve.entities import (
     METHODS,
     Person,
@@ -27,9 +35,9 @@ from factions.resolve.entities import (
     stored_links,
     stored_people,
 )
-from factions.resolve.events import same_event_links
+from factions.resolve.events import GroupKey, group_key, same_event_links, same_event_links_within
 from factions.store import schema, writer
-from factions.store.batch import ResolvedBatch, ResolvedDocument
+from factions.store.batch import ResolvedBatch, ResolvedDocument, write_batch
 from factions.store.linker import Linker, canonical_ids
 from factions.store.relation_index import RelationSpan, relation_span, replace_inferred_ends
 from factions.store.writer import StoredDocument, person_name_block
@@ -40,6 +48,7 @@ __all__ = [
     "fingerprints",
     "refresh_derived",
     "resolve_batch",
+    "store_batch",
 ]
 
 _CHUNK = 500
@@ -183,3 +192,128 @@ def refresh_derived(conn: Connection) -> None:
 def derived_is_stale(conn: Connection) -> bool:
     """Whether records were written since the last `refresh_derived`."""
     return writer.derived_is_stale(conn)
+
+
+# A claim as derived data reads it: (subject, predicate, object, value, polarity), machine ids.
+_ClaimKey = tuple[str, str, str | None, str | None, bool]
+
+
+def store_batch(conn: Connection, batch: ResolvedBatch) -> None:
+    """Write a resolved batch and bring derived data up to date with it, in the caller's
+    (writing) transaction: a process killed between batches never leaves derived data behind
+    the records. Derived data already behind (an older run, a migration) is recomputed whole."""
+    behind = writer.derived_is_stale(conn)
+    renamed = write_batch(conn, batch)
+    if not batch.documents:
+        return
+    if behind:
+        refresh_derived(conn)
+        return
+    update_derived(conn, batch, renamed)
+    writer.mark_derived(conn, stale=False)
+
+
+def update_derived(conn: Connection, batch: ResolvedBatch, renamed: list[str]) -> None:
+    """Recompute the derived data a written batch can change, and only that: the same-event
+    links of its events' groups, the inferred ends around its claims' pairs and sides, the
+    disputes of its claims' keys; each also for the claims of entities whose canonical id the
+    batch moved (under the ids before and after). Gives what `refresh_derived` gives."""
+    linker = Linker.lazy(conn)
+    claims = _batch_claims(batch) + _claims_of_entities(conn, sorted(batch.moved))
+    linker.many(i for c in claims for i in (c[0], c[2]))
+    # Claims of a moved entity leave the keys they were under (as write_batch reindexes them).
+    views = [linker.canonical]
+    if batch.moved:
+        views.append(lambda i: batch.moved.get(i) or linker.canonical(i))
+    _update_event_links(conn, _event_groups(batch))
+    _update_inferred_ends(conn, claims, views, linker)
+    _update_disputes(conn, claims, views, linker, renamed)
+
+
+def _batch_claims(batch: ResolvedBatch) -> list[_ClaimKey]:
+    return [
+        (c.subject, c.predicate, c.object, c.value, c.polarity)
+        for d in batch.documents
+        for c in d.extraction.claims
+    ]
+
+
+def _claims_of_entities(conn: Connection, entity_ids: list[str]) -> list[_ClaimKey]:
+    """The stored claims about or naming these machine entities."""
+    claims = schema.claims
+    found: list[_ClaimKey] = []
+    for start in range(0, len(entity_ids), _CHUNK):
+        chunk = entity_ids[start : start + _CHUNK]
+        found.extend(
+            (r.subject, r.predicate, r.object, r.value, bool(r.polarity))
+            for r in conn.execute(
+                select(
+                    claims.c.subject,
+                    claims.c.predicate,
+                    claims.c.object,
+                    claims.c.value,
+                    claims.c.polarity,
+                ).where(claims.c.subject.in_(chunk) | claims.c.object.in_(chunk))
+            )
+        )
+    return found
+
+
+def _event_groups(batch: ResolvedBatch) -> set[GroupKey]:
+    return {
+        key
+        for d in batch.documents
+        for e in d.extraction.events
+        if (key := group_key(e.event_type, e.sub_event_type, e.date, e.date_precision, e.place))
+    }
+
+
+def _update_event_links(conn: Connection, groups: set[GroupKey]) -> None:
+    if not groups:
+        return
+    members, links = same_event_links_within(conn, groups)
+    writer.delete_links(conn, schema.event_links, members)
+    writer.set_links(conn, schema.event_links, links)
+
+
+def _update_inferred_ends(
+    conn: Connection,
+    claims: list[_ClaimKey],
+    views: list,
+    linker: Linker,  # type: ignore[type-arg]
+) -> None:
+    """`views`: the canonical ids now and, when the batch moved entities, before."""
+    pairs: set[frozenset[str]] = set()
+    entities: set[str] = set()
+    for subject, predicate, obj, _, _ in claims:
+        for canonical in views:
+            found_pairs, found_entities = touched_by(
+                canonical(subject), predicate, canonical(obj) if obj else None
+            )
+            pairs |= found_pairs
+            entities |= found_entities
+    if not pairs and not entities:
+        return
+    among, ends = find_inferred_ends_within(conn, pairs, entities, linker)
+    replace_inferred_ends(conn, [asdict(end) for end in ends], among=among)
+
+
+def _update_disputes(
+    conn: Connection,
+    claims: list[_ClaimKey],
+    views: list,  # type: ignore[type-arg]
+    linker: Linker,
+    renamed: list[str],
+) -> None:
+    keys: set[DisputeKey] = set()
+    # A place renamed changes the words of the disputes that say where.
+    named = claims_naming_places(conn, renamed) if renamed else []
+    rows = claims + [(s, p, o, v, True) for s, p, o, v in named]
+    linker.many(i for c in rows for i in (c[0], c[2]))
+    for subject, predicate, obj, value, polarity in rows:
+        for canonical in views:
+            keys.update(dispute_keys(subject, predicate, obj, value, polarity, canonical))
+    if not keys:
+        return
+    among, disputes = find_disputes_within(conn, keys, linker)
+    writer.replace_disputes(conn, disputes, among=among)

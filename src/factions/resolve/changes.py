@@ -10,8 +10,8 @@ evidence ends it: from the day a contrary claim begins, the relation no longer h
 
 - `inferred_ends` (one row per ended claim) holds the last day it holds, the contrary claim's
   start as written, the contrary claim's id and the reason in words. Nothing in the claim is
-  rewritten, and the rows are recomputed from the claims after every ingest
-  (`resolve.refresh_derived`).
+  rewritten, and the rows are recomputed from the claims with every batch, for the claims
+  around it (`find_inferred_ends_within`; all of them: `resolve.refresh_derived`).
 - the relation index cuts the claim's days at that end (`store.relation_index`), so
   `factions network --as-of` shows the relation before and not after; edges and claims carry the
   ending claim, so both evidences are shown side by side.
@@ -40,13 +40,15 @@ accounts, a dispute (resolve/disputes.py pairs only accounts whose stated times 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, Row, and_, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from factions.partial_date import OPEN_END, stated_days, validity_days
 from factions.store import schema
+from factions.store.linker import Linker, members_of
 from factions.vocabulary import vocabulary
 
 # The families of relations that later evidence can end, and the posts that end with their
@@ -100,10 +102,10 @@ class _Claim:
         return self.valid_from or (None if self.valid_to else self.reported)
 
 
-def _claims(conn: Connection, canonical: Callable[[str], str]) -> list[_Claim]:
+def _claim_rows(conn: Connection, *conditions: ColumnElement[bool]) -> list[Row]:  # type: ignore[type-arg]
     """The claims between two entities, and the fates that end a person's posts."""
     claims, documents = schema.claims, schema.documents
-    rows = conn.execute(
+    return conn.execute(
         select(
             claims.c.id,
             claims.c.subject,
@@ -121,9 +123,13 @@ def _claims(conn: Connection, canonical: Callable[[str], str]) -> list[_Claim]:
             or_(
                 claims.c.object.is_not(None),
                 and_(claims.c.predicate == "fate", claims.c.value.in_(sorted(ENDING_FATES))),
-            )
+            ),
+            *conditions,
         )
-    )
+    ).all()
+
+
+def _claims(rows: Iterable[Row], canonical: Callable[[str], str]) -> list[_Claim]:  # type: ignore[type-arg]
     found = []
     for row in rows:
         days = validity_days(row.valid_from, row.valid_to, row.published)
@@ -203,8 +209,93 @@ def _hostile_pairs(claims: list[_Claim]) -> dict[str, set[str]]:
 
 def find_inferred_ends(conn: Connection, canonical: Callable[[str], str]) -> list[InferredEnd]:
     """Every relation claim that later contrary evidence ends, with where and why."""
-    claims = _claims(conn, canonical)
+    claims = _claims(_claim_rows(conn), canonical)
     return list(inferred_ends(claims))
+
+
+def _relevant_predicates() -> list[str]:
+    """The predicates that can end, be ended or keep a relation alive (see the module's
+    docstring): other claims never change an inferred end."""
+    found = {p.name for p in vocabulary().predicates.values() if p.family in ENDABLE_FAMILIES}
+    return sorted(found | ROLES | EXCLUSIVE | HOSTILE | SPLIT | {PLEDGE, "fate"})
+
+
+_RELEVANT = frozenset(_relevant_predicates())
+
+
+def touched_by(
+    subject: str, predicate: str, obj: str | None
+) -> tuple[set[frozenset[str]], set[str]]:
+    """Whose inferred ends a claim (under canonical ids) can change: the relations of its
+    pair, and every relation of an entity when it is a fate (the posts of the dead), a pledge
+    or a hostility (a pledge to a rival), or a successor to an exclusive post."""
+    if predicate not in _RELEVANT:
+        return set(), set()
+    if predicate == "fate" or obj is None:
+        return set(), {subject}
+    entities: set[str] = set()
+    if predicate == PLEDGE:
+        entities.add(subject)
+    if predicate in HOSTILE:
+        entities.update((subject, obj))
+    if predicate in EXCLUSIVE:
+        entities.add(obj)
+    return {frozenset((subject, obj))}, entities
+
+
+def find_inferred_ends_within(
+    conn: Connection,
+    pairs: set[frozenset[str]],
+    entities: set[str],
+    linker: Linker,
+) -> tuple[set[str], list[InferredEnd]]:
+    """The claims of these pairs and of these entities (canonical ids), and their inferred
+    ends as `find_inferred_ends` finds them. Each claim's end is read from the claims of its
+    two sides only (its pair, their pledges and enemies, the subject's fate, the post's other
+    holders), so those are read around the claims asked about, not the whole knowledge base."""
+    claims = schema.claims
+    relevant = claims.c.predicate.in_(sorted(_RELEVANT))
+    members = members_of(conn, {e for pair in pairs for e in pair} | entities)
+
+    def of(entity: str) -> list[str]:
+        return sorted(members[entity])
+
+    terms: list[ColumnElement[bool]] = []
+    for pair in sorted(pairs, key=sorted):
+        a, b = sorted(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
+        terms.append(
+            or_(
+                and_(claims.c.subject.in_(of(a)), claims.c.object.in_(of(b))),
+                and_(claims.c.subject.in_(of(b)), claims.c.object.in_(of(a))),
+            )
+        )
+    terms.extend(_involving(of(e)) for e in sorted(entities))
+    asked = _rows_meeting(conn, terms, relevant)
+    linker.many(i for row in asked for i in (row.subject, row.object))
+    affected = _claims(asked, linker.canonical)
+    sides = {e for c in affected if _endable(c) for e in (c.subject, c.object)}
+    around = members_of(conn, sides)
+    context = _rows_meeting(conn, [_involving(sorted(around[e])) for e in sorted(sides)], relevant)
+    ids = {row.id for row in asked}
+    every = list({row.id: row for row in [*asked, *context]}.values())
+    linker.many(i for row in context for i in (row.subject, row.object))
+    ends = [end for end in inferred_ends(_claims(every, linker.canonical)) if end.claim_id in ids]
+    return ids, ends
+
+
+def _involving(ids: list[str]) -> ColumnElement[bool]:
+    claims = schema.claims
+    return or_(claims.c.subject.in_(ids), claims.c.object.in_(ids))
+
+
+def _rows_meeting(
+    conn: Connection, terms: list[ColumnElement[bool]], relevant: ColumnElement[bool]
+) -> list[Row]:  # type: ignore[type-arg]
+    """The claims meeting any of `terms`, a few terms per query."""
+    rows: list[Row] = []  # type: ignore[type-arg]
+    for start in range(0, len(terms), 50):
+        rows.extend(_claim_rows(conn, relevant, or_(*terms[start : start + 50])))
+    return rows
 
 
 def inferred_ends(claims: list[_Claim]) -> Iterator[InferredEnd]:

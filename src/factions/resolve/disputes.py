@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, or_, select
 
 from factions.model import stable_id
 from factions.partial_date import stated_days
 from factions.store import schema
+from factions.store.linker import Linker, members_of
 from factions.vocabulary import vocabulary
 
 # Claims whose value is an event: who carried it out, who claimed it.
@@ -37,24 +38,151 @@ INCOMPATIBLE_FATES = {
 }
 
 
-def find_disputes(
-    conn: Connection, canonical: Callable[[str], str]
-) -> list[tuple[str, str, str, list[str]]]:
-    """(id, subject, reason, claim ids) for every contradiction in the knowledge base."""
+# A dispute is found within one key: a subject's fate, one relation (subject, predicate,
+# canonical object) or one deed (subject, predicate, event value); allies-and-enemies reads
+# the alliance and hostility keys of one pair together.
+DisputeKey = tuple[str, ...]
+Dispute = tuple[str, str, str, list[str]]
+ALLY_AND_HOSTILE = ("ally_of", "fights", "rival_of")
+_CHUNK = 100
+
+
+def _claim_rows():  # type: ignore[no-untyped-def]
     claims, documents = schema.claims, schema.documents
-    rows = conn.execute(
-        select(
-            claims.c.id,
-            claims.c.subject,
-            claims.c.predicate,
-            claims.c.object,
-            claims.c.value,
-            claims.c.polarity,
-            claims.c.valid_from,
-            claims.c.valid_to,
-            documents.c.published,
-        ).select_from(claims.join(documents, documents.c.id == claims.c.document_id))
-    ).all()
+    return select(
+        claims.c.id,
+        claims.c.subject,
+        claims.c.predicate,
+        claims.c.object,
+        claims.c.value,
+        claims.c.polarity,
+        claims.c.valid_from,
+        claims.c.valid_to,
+        documents.c.published,
+    ).select_from(claims.join(documents, documents.c.id == claims.c.document_id))
+
+
+def find_disputes(conn: Connection, canonical: Callable[[str], str]) -> list[Dispute]:
+    """(id, subject, reason, claim ids) for every contradiction in the knowledge base."""
+    return _disputes_of(conn, conn.execute(_claim_rows()).all(), canonical)
+
+
+def dispute_keys(
+    subject: str,
+    predicate: str,
+    obj: str | None,
+    value: str | None,
+    polarity: bool,
+    canonical: Callable[[str], str],
+) -> list[DisputeKey]:
+    """The key whose disputes a claim can take part in, as `_disputes_of` files it: a fate,
+    a relation (by canonical object) or a deed (by the event it names); none for the rest."""
+    if predicate == "fate" and polarity:
+        return [("fate", canonical(subject))]
+    if obj:
+        return [("relation", canonical(subject), predicate, canonical(obj))]
+    if predicate in EVENT_PREDICATES and value:
+        return [("deed", canonical(subject), predicate, value)]
+    return []
+
+
+def _closed(keys: set[DisputeKey]) -> set[DisputeKey]:
+    """The keys, with every alliance and hostility key of a pair that has one: an
+    allies-and-enemies dispute reads them together, and shares their claims."""
+    closed = set(keys)
+    for key in keys:
+        if key[0] == "relation" and key[2] in ALLY_AND_HOSTILE:
+            a, b = key[1], key[3]
+            closed.update(
+                ("relation", x, p, y) for p in ALLY_AND_HOSTILE for x, y in ((a, b), (b, a))
+            )
+    return closed
+
+
+def find_disputes_within(
+    conn: Connection, keys: set[DisputeKey], linker: Linker
+) -> tuple[set[str], list[Dispute]]:
+    """The claims of these keys and their disputes, as `find_disputes` finds them: a
+    dispute's claims all share its key, so recomputing the keys a batch touches, from all of
+    their stored claims, gives what a full recompute gives there."""
+    keys = _closed(keys)
+    members = members_of(conn, {k[1] for k in keys} | {k[3] for k in keys if k[0] == "relation"})
+    claims = schema.claims
+
+    def of(entity: str):  # type: ignore[no-untyped-def]
+        return claims.c.subject.in_(sorted(members[entity]))
+
+    terms = []
+    for key in sorted(keys):
+        if key[0] == "fate":
+            terms.append(
+                and_(of(key[1]), claims.c.predicate == "fate", claims.c.polarity.is_(True))
+            )
+        elif key[0] == "relation":
+            terms.append(
+                and_(
+                    of(key[1]),
+                    claims.c.predicate == key[2],
+                    claims.c.object.in_(sorted(members[key[3]])),
+                )
+            )
+        else:
+            terms.append(
+                and_(
+                    of(key[1]),
+                    claims.c.predicate == key[2],
+                    claims.c.object.is_(None),
+                    claims.c.value == key[3],
+                )
+            )
+    rows = []
+    for start in range(0, len(terms), _CHUNK):
+        rows.extend(conn.execute(_claim_rows().where(or_(*terms[start : start + _CHUNK]))).all())
+    unique = list({row.id: row for row in rows}.values())
+    linker.many(i for row in unique for i in (row.subject, row.object))
+    # A row read for one key may fall under another (a fate with an object): only the keys
+    # asked for, read whole, are answered.
+    wanted = {("relation", *k[1:]) if k[0] == "deed" else k for k in keys}
+    return {row.id for row in unique}, _disputes_of(
+        conn, unique, linker.canonical, wanted.__contains__
+    )
+
+
+def claims_naming_places(conn: Connection, place_ids: list[str]) -> list[tuple]:  # type: ignore[type-arg]
+    """(subject, predicate, object, value) of the alliance and hostility claims whose
+    sentences mention these places: their disputes say where, by the places' names."""
+    evidence, mentions, claims = schema.evidence, schema.mentions, schema.claims
+    found = []
+    for start in range(0, len(place_ids), 500):
+        found.extend(
+            conn.execute(
+                select(claims.c.subject, claims.c.predicate, claims.c.object, claims.c.value)
+                .select_from(
+                    mentions.join(
+                        evidence,
+                        (evidence.c.document_id == mentions.c.document_id)
+                        & (mentions.c.start >= evidence.c.start)
+                        & (mentions.c.end <= evidence.c.end),
+                    ).join(claims, claims.c.id == evidence.c.owner_id)
+                )
+                .where(
+                    mentions.c.entity_id.in_(place_ids[start : start + 500]),
+                    evidence.c.owner_kind == "claim",
+                    claims.c.predicate.in_(ALLY_AND_HOSTILE),
+                )
+                .distinct()
+            ).all()
+        )
+    return found
+
+
+def _disputes_of(
+    conn: Connection,
+    rows: list,  # type: ignore[type-arg]
+    canonical: Callable[[str], str],
+    keep: Callable[[DisputeKey], bool] = lambda _: True,
+) -> list[Dispute]:
+    """The disputes among these claim rows, of the keys `keep` accepts."""
     disputes = []
     fates: dict[str, list] = defaultdict(list)
     relations: dict[tuple[str, str, str], list] = defaultdict(list)
@@ -68,6 +196,8 @@ def find_disputes(
             relations[(subject, row.predicate, canonical(row.object))].append(row)
         elif row.predicate in EVENT_PREDICATES and row.value:
             relations[(subject, row.predicate, row.value)].append(row)
+    fates = defaultdict(list, {s: r for s, r in fates.items() if keep(("fate", s))})
+    relations = defaultdict(list, {k: r for k, r in relations.items() if keep(("relation", *k))})
 
     def same_time(a, b) -> bool:  # type: ignore[no-untyped-def]
         first, second = stated[a.id], stated[b.id]

@@ -55,13 +55,17 @@ def _groups(batch: ResolvedBatch, kind: str) -> list[writer.Group]:
     ]
 
 
-def write_batch(conn: Connection, batch: ResolvedBatch) -> None:
-    """Write a resolved batch: documents, entities, links, mentions, claims, index, events."""
+def write_batch(conn: Connection, batch: ResolvedBatch) -> list[str]:
+    """Write a resolved batch: documents, entities, links, mentions, claims, index, events.
+    Returns the stored entities whose description (a name, a place) the batch changed, which
+    derived data naming them must follow."""
     if not batch.documents:
-        return
+        return []
     writer.mark_derived(conn, stale=True)
     writer.insert_documents(conn, [d.stored for d in batch.documents])
-    writer.upsert_entities(conn, [e for d in batch.documents for e in d.extraction.entities])
+    renamed = writer.upsert_entities(
+        conn, [e for d in batch.documents for e in d.extraction.entities]
+    )
     writer.delete_links(conn, schema.entity_links, batch.unlinked)
     writer.set_links(
         conn,
@@ -84,3 +88,4 @@ def write_batch(conn: Connection, batch: ResolvedBatch) -> None:
     writer.insert_claims_of(conn, _groups(batch, "claims"))
     relation_index.add_relation_spans(conn, batch.relation_spans)
     writer.insert_events_of(conn, _groups(batch, "events"))
+    return renamed

@@ -28,6 +28,7 @@ from factions.store.writer import (
     fill_event_days,
     fill_mention_counts,
     fill_person_names,
+    mark_derived,
 )
 
 DB_ENV = "FACTIONS_DB"
@@ -131,8 +132,11 @@ def _migration_8(conn: Connection) -> None:
 
 
 def _migration_9(conn: Connection) -> None:
-    # Inferred ends of relations (resolve/changes.py); filled by the next ingest's resolution.
+    # Inferred ends of relations (resolve/changes.py): derived data is behind until the next
+    # ingest recomputes it whole (batches otherwise update only what they touch).
     schema.metadata.create_all(conn, tables=[schema.inferred_ends])
+    if conn.execute(select(schema.documents.c.id).limit(1)).first():
+        mark_derived(conn, stale=True)
 
 
 def _migration_10(conn: Connection) -> None:

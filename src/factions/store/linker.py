@@ -128,3 +128,37 @@ def _links_of(conn: Connection, ids: set[str]) -> dict[str, str]:
 def canonical_ids(conn: Connection) -> dict[str, str]:
     """Machine entity id -> canonical id for every linked entity."""
     return Linker.whole(conn).mapping()
+
+
+def members_of(conn: Connection, canonical: Iterable[str]) -> dict[str, set[str]]:
+    """Canonical id -> every machine id whose canonical id it is (itself included), by walking
+    the links backwards: what a claim may name to be about it."""
+    wanted = sorted(set(canonical))
+    linker = Linker.lazy(conn)
+    found: dict[str, set[str]] = {c: {c} for c in wanted}
+    frontier = set(wanted)
+    seen = set(wanted)
+    while frontier:
+        pointing = _linked_to(conn, frontier) - seen
+        seen |= pointing
+        frontier = pointing
+    # A link into a chain is followed to its end, so each found id's canonical says whose it is.
+    for entity_id, target in linker.many(seen).items():
+        if target in found:
+            found[target].add(entity_id)
+    return found
+
+
+def _linked_to(conn: Connection, targets: set[str]) -> set[str]:
+    """The ids linked directly to any of `targets`."""
+    found: set[str] = set()
+    ordered = sorted(targets)
+    for start in range(0, len(ordered), _CHUNK):
+        found.update(
+            conn.execute(
+                select(schema.entity_links.c.entity_id).where(
+                    schema.entity_links.c.canonical_id.in_(ordered[start : start + _CHUNK])
+                )
+            ).scalars()
+        )
+    return found

@@ -505,23 +505,41 @@ def _cut(span: RelationSpan, last: int | None) -> RelationSpan:
     return replace(span, day_last=max(last, span.day_first))
 
 
-def inferred_end_days(conn: Connection) -> dict[str, int]:
-    """Claim id -> the last day later evidence lets it hold (the inferred_ends table)."""
+def inferred_end_days(conn: Connection, claim_ids: Iterable[str] | None = None) -> dict[str, int]:
+    """Claim id -> the last day later evidence lets it hold (the inferred_ends table), for
+    every claim or for those of `claim_ids`."""
     table = schema.inferred_ends
     # Migrations older than the table rebuild the index before it exists.
     if not inspect(conn).has_table(table.name):
         return {}
-    return dict(conn.execute(select(table.c.claim_id, table.c.day_last)).all())
+    query = select(table.c.claim_id, table.c.day_last)
+    if claim_ids is None:
+        return dict(conn.execute(query).all())
+    ids = sorted(set(claim_ids))
+    found: dict[str, int] = {}
+    for start in range(0, len(ids), _BATCH):
+        found.update(
+            conn.execute(query.where(table.c.claim_id.in_(ids[start : start + _BATCH]))).all()
+        )
+    return found
 
 
-def replace_inferred_ends(conn: Connection, ends: list[dict]) -> int:
+def replace_inferred_ends(
+    conn: Connection, ends: list[dict], *, among: Iterable[str] | None = None
+) -> int:
     """Store the inferred ends (rows of the inferred_ends table) in place of the previous ones
     and cut the indexed claims at them: a claim newly ended loses its later days, one no longer
-    ended gets its stated days back. Returns how many claims changed."""
+    ended gets its stated days back. With `among` (claim ids), only the ends of those claims
+    are replaced (`ends` must be theirs); the rest stay. Returns how many claims changed."""
     table = schema.inferred_ends
-    before = inferred_end_days(conn)
+    scope = None if among is None else sorted(set(among))
+    before = inferred_end_days(conn, scope)
     after = {row["claim_id"]: row["day_last"] for row in ends}
-    conn.execute(delete(table))
+    if scope is None:
+        conn.execute(delete(table))
+    else:
+        for start in range(0, len(scope), _BATCH):
+            conn.execute(delete(table).where(table.c.claim_id.in_(scope[start : start + _BATCH])))
     for start in range(0, len(ends), _BATCH):
         conn.execute(table.insert(), ends[start : start + _BATCH])
     changed = {c for c in before.keys() | after.keys() if before.get(c) != after.get(c)}
@@ -629,9 +647,10 @@ def _claim_spans(
         )
         .select_from(claims.join(schema.documents, schema.documents.c.id == claims.c.document_id))
         .where(claims.c.object.is_not(None), claims.c.polarity.is_(True), *conditions)
-    )
-    # An end inferred from later evidence (resolve/changes.py) cuts the claim's days.
-    ended = inferred_end_days(conn)
+    ).all()
+    # An end inferred from later evidence (resolve/changes.py) cuts the claim's days; a few
+    # claims read the ends of their own, not the whole table's.
+    ended = inferred_end_days(conn, [r.id for r in rows] if conditions else None)
     return [
         _cut(span, ended.get(span.claim_id))
         for r in rows

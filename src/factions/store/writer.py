@@ -117,8 +117,9 @@ def _preference(row: dict) -> tuple:
     return (-sum(c.isupper() for c in name), name, rest)
 
 
-def upsert_entities(conn: Connection, records: Iterable[EntityRecord]) -> None:
-    """Insert new entities and add any new aliases to existing ones.
+def upsert_entities(conn: Connection, records: Iterable[EntityRecord]) -> list[str]:
+    """Insert new entities and add any new aliases to existing ones; returns the stored
+    entities whose description (name, place) changed.
 
     When documents describe one entity differently, the description kept is the same whatever
     order they come in."""
@@ -146,14 +147,16 @@ def upsert_entities(conn: Connection, records: Iterable[EntityRecord]) -> None:
         block = None if record.gazetteer_id else person_name_block(record.match_key)
         if record.type == "person" and block:
             name_rows.append({"block": block, "match_key": record.match_key})
-    _update_descriptions(conn, entity_rows)
+    changed = _update_descriptions(conn, entity_rows)
     insert_ignore(conn, schema.entities, list(entity_rows.values()))
     insert_ignore(conn, schema.aliases, alias_rows)
     insert_ignore(conn, schema.person_names, name_rows)
+    return changed
 
 
-def _update_descriptions(conn: Connection, rows: dict[str, dict]) -> None:
-    """Where a stored entity is described differently, keep the preferred description."""
+def _update_descriptions(conn: Connection, rows: dict[str, dict]) -> list[str]:
+    """Where a stored entity is described differently, keep the preferred description;
+    returns the ids changed."""
     entities = schema.entities
     columns = [entities.c.id, *(entities.c[c] for c in _CHOSEN_COLUMNS)]
     changes = []
@@ -167,6 +170,7 @@ def _update_descriptions(conn: Connection, rows: dict[str, dict]) -> None:
             if _preference(incoming) < _preference(dict(stored)):
                 changes.append((stored["id"], {c: incoming[c] for c in _CHOSEN_COLUMNS}))
     _set_by_id(conn, entities, changes)
+    return [entity_id for entity_id, _ in changes]
 
 
 def insert_mentions(conn: Connection, document_id: str, mentions: Iterable[Mention]) -> None:
@@ -383,10 +387,19 @@ def delete_links(conn: Connection, table: Table, ids: Iterable[str]) -> None:
         conn.execute(delete(table).where(key.in_(ids[start : start + _CHUNK])))
 
 
-def replace_disputes(conn: Connection, disputes: Iterable[tuple[str, str, str, list[str]]]) -> None:
-    """Replace all machine-found disputes: (id, subject, reason, claim ids)."""
-    conn.execute(delete(schema.dispute_claims))
-    conn.execute(delete(schema.disputes))
+def replace_disputes(
+    conn: Connection,
+    disputes: Iterable[tuple[str, str, str, list[str]]],
+    *,
+    among: Iterable[str] | None = None,
+) -> None:
+    """Replace the machine-found disputes: (id, subject, reason, claim ids). With `among`
+    (claim ids), only the disputes holding one of those claims are replaced; the rest stay."""
+    if among is None:
+        conn.execute(delete(schema.dispute_claims))
+        conn.execute(delete(schema.disputes))
+    else:
+        _delete_disputes(conn, _disputes_holding(conn, among))
     dispute_rows, member_rows = [], []
     for dispute_id, subject, reason, claim_ids in disputes:
         dispute_rows.append({"id": dispute_id, "subject": subject, "reason": reason})
@@ -396,6 +409,31 @@ def replace_disputes(conn: Connection, disputes: Iterable[tuple[str, str, str, l
     if dispute_rows:
         conn.execute(schema.disputes.insert(), dispute_rows)
         conn.execute(schema.dispute_claims.insert(), member_rows)
+
+
+def _disputes_holding(conn: Connection, claim_ids: Iterable[str]) -> set[str]:
+    members = schema.dispute_claims
+    ids = sorted(set(claim_ids))
+    found: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        found.update(
+            conn.execute(
+                select(members.c.dispute_id).where(
+                    members.c.claim_id.in_(ids[start : start + _CHUNK])
+                )
+            ).scalars()
+        )
+    return found
+
+
+def _delete_disputes(conn: Connection, dispute_ids: set[str]) -> None:
+    ids = sorted(dispute_ids)
+    for start in range(0, len(ids), _CHUNK):
+        batch = ids[start : start + _CHUNK]
+        conn.execute(
+            delete(schema.dispute_claims).where(schema.dispute_claims.c.dispute_id.in_(batch))
+        )
+        conn.execute(delete(schema.disputes).where(schema.disputes.c.id.in_(batch)))
 
 
 def fill_event_days(conn: Connection) -> int:
@@ -472,9 +510,10 @@ _DERIVED = "derived_data"
 
 
 def mark_derived(conn: Connection, *, stale: bool) -> None:
-    """Record whether what depends on the whole knowledge base (same-event links, disputes)
-    lags behind the records: a write makes it stale, a refresh fresh again. An ingest that was
-    interrupted between the two finishes the refresh on its next run."""
+    """Record whether what depends on more than one document (same-event links, inferred ends,
+    disputes) lags behind the records: a write makes it stale, the batch's own derived update
+    (in the same transaction) or a full refresh fresh again. Left stale (by a migration, or a
+    writer that does not update it), the next ingest recomputes it whole."""
     conn.execute(delete(schema.meta).where(schema.meta.c.key == _DERIVED))
     if stale:
         conn.execute(schema.meta.insert().values(key=_DERIVED, value="stale"))
