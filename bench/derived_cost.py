@@ -29,7 +29,6 @@ from factions.store import open_database, writing
 from factions.store.batch import write_batch
 from factions.store.writer import StoredDocument
 
-
 PLACES = frozenset({"location", "region", "country"})
 
 
