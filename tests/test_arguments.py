@@ -192,3 +192,10 @@ def test_violence_against_civilians_named_by_no_one_harms_civilians() -> None:
     assert event.event_type == "Violence against civilians"
     harmed = [names[p.entity] for p in event.participants if p.role != "actor"]
     assert "Civilians (Afghanistan)" in harmed
+
+
+def test_a_thing_attacked_belongs_to_the_kind_of_force_its_modifier_names() -> None:
+    result, names, _ = _read("Militants stormed a police post near Bannu on Monday.")
+    (event,) = result.events
+    targets = [names[p.entity] for p in event.participants if p.role == "target"]
+    assert "Police Forces of Pakistan" in targets and "police post" in targets

@@ -420,8 +420,29 @@ class ArgumentReader:
         if role == TARGET and head.pos_ == "NOUN" and not head.is_stop:
             # "a Taliban checkpoint": the group the thing belongs to is attacked too.
             owners = [e for e in self._owners(head) if e.type in GROUP_TYPES]
+            if not owners:
+                # "an army checkpoint", "police posts": the kind of force it belongs to.
+                owners = self._owner_kinds(head, role)
             return [*owners, self._property(head)]
         return []
+
+    def _owner_kinds(self, head: Token, role: str) -> list[LocalEntity]:
+        """The generic actors a thing's modifiers name by kind ("army", "police", "rebel")."""
+        found: list[LocalEntity] = []
+        for child in head.children:
+            if child.i > head.i or child.dep_ not in {"compound", "amod", "nmod"}:
+                continue
+            for surface in (child.lower_, child.lemma_.lower()):
+                kinds = [k for k in self.words.kinds_of(surface, role) if k.type != "collective"]
+                kinds = kinds or [
+                    k for k in self.words.kinds_of(surface, role) if k.kind == "unidentified"
+                ]
+                if kinds and not (kinds[0].explicit_country and self._country_word(child) is None):
+                    entity = self._generic(child, kinds[0], mention=False)
+                    if entity not in found:
+                        found.append(entity)
+                    break
+        return found
 
     def _owners(self, head: Token) -> list[LocalEntity]:
         """Entities a noun phrase belongs to: named before the noun or after "of"."""
