@@ -588,6 +588,10 @@ def _place_entity(registry: DocumentEntities, match: PlaceMatch) -> LocalEntity:
         entity_id = f"geo-{match.gazetteer_id}"
     else:
         key = f"place:{normalise_name(match.name)}"
+        if match.feature == "unlisted place":
+            # "Police District 1" of Kabul and of Kandahar are two places: a name the gazetteer
+            # lacks is one place only within its container.
+            key += f"@{match.country or '-'}:{normalise_name(match.admin1 or '')}"
         entity_id = None
     return registry.get_or_add(key, type_, match.name, entity_id=entity_id, place=match)
 
