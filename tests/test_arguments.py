@@ -199,3 +199,25 @@ def test_a_thing_attacked_belongs_to_the_kind_of_force_its_modifier_names() -> N
     (event,) = result.events
     targets = [names[p.entity] for p in event.participants if p.role == "target"]
     assert "Police Forces of Pakistan" in targets and "police post" in targets
+
+
+def _place_names(text: str) -> list[str]:
+    result, names, _ = _read(text)
+    return [names.get(e.place or "", "") for e in result.events]
+
+
+def test_the_place_of_an_event_is_read_in_the_clauses_of_all_its_words() -> None:
+    # The lead word "repelled" has no place in its clause; "opened fire" has.
+    places = _place_names(
+        "Gunmen opened fire on police posts in Azlik, Balkh, Afghanistan, on Monday but were "
+        "repelled by soldiers."
+    )
+    assert places[:1] == ["Azlik"]
+
+
+def test_an_event_whose_sentence_names_no_place_is_where_the_one_before_it_was() -> None:
+    places = _place_names(
+        "Gunmen attacked an army outpost in Kunduz, Afghanistan, on Monday. A mortar round "
+        "fired during the assault hit a house, killing a child."
+    )
+    assert len(places) == 2 and places[1] == places[0] == "Kunduz"

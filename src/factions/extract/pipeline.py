@@ -191,6 +191,20 @@ def _context_date(
     return None, None
 
 
+def _context_place(
+    text: str, sent: Span, events: list[EventRecord]
+) -> tuple[str | None, str | None]:
+    """The place an event whose sentence names none takes from the event told just before it
+    in the same paragraph ("A rocket fired during the attack hit a house")."""
+    if not events:
+        return None, None
+    previous = events[-1]
+    last = previous.evidence[-1] if previous.evidence else None
+    if last is None or "\n\n" in text[last.end : sent.start_char]:
+        return None, None
+    return previous.place, previous.geo_precision
+
+
 def _nearest_place(mentions: list[MentionSpan], position: int) -> LocalEntity | None:
     places = [m for m in mentions if m.entity.type in _PLACE_TYPES]
     if not places:
@@ -231,26 +245,34 @@ def _in_clause(token: Token, head: Token, trigger: Token) -> bool:
 
 
 def _clause_place(
-    mentions: list[MentionSpan], trigger: Token | None, position: int
+    mentions: list[MentionSpan],
+    trigger: Token | None,
+    position: int,
+    others: Sequence[Token] = (),
 ) -> LocalEntity | None:
     """The place of the trigger's clause: of the places named in it, the most precise (the
-    town before its province and country); else the nearest place of the sentence."""
+    town before its province and country); else that of the clause of the event's other
+    words ("opened fire on checkpoints in X, but were repelled"); else the nearest place of
+    the sentence."""
     places = [m for m in mentions if m.entity.type in _PLACE_TYPES]
     if not places:
         return None
-    if trigger is not None:
-        head = _clause_head(trigger)
+    for word in [trigger, *others] if trigger is not None else []:
+        head = _clause_head(word)
         inside = [
             m
             for m in places
             if head.left_edge.i <= m.token_start <= head.right_edge.i
-            and _in_clause(trigger.doc[m.token_start], head, trigger)
+            and _in_clause(word.doc[m.token_start], head, word)
         ]
         if inside:
             best = min(
                 inside,
                 key=lambda m: (
                     _PRECISION_RANK.get(m.entity.place.precision if m.entity.place else "", 5),
+                    # A place the gazetteer lacks lies inside the unit it shares a precision
+                    # with ("Azlik, Balkh").
+                    not (m.entity.place and m.entity.place.feature == "unlisted place"),
                     abs(m.start - position),
                 ),
             )
@@ -396,8 +418,9 @@ def _event_record(
     points = [d for d in dates if d.relation not in {"since", "until", "before", "after"}]
     date = _nearest_date(points or dates, position)
     involved = {p.entity for p in participants}
+    others = [*other_trigger_tokens(sent, draft), *_coordinated_verbs(trigger)] if trigger else []
     place = _clause_place(
-        [m for m in sent_mentions if m.entity.id not in involved], trigger, position
+        [m for m in sent_mentions if m.entity.id not in involved], trigger, position, others
     )
     # The sentence as evidence, with where its words that state the event stand.
     triggers = tuple((sent.start_char + s, sent.start_char + e) for s, e in draft.mentions)
@@ -997,6 +1020,8 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                 record.date, record.date_precision = _context_date(
                     document.text, sent, events, dateline
                 )
+            if record.place is None:
+                record.place, record.geo_precision = _context_place(document.text, sent, events)
             places = {e.id: e for e in registry.by_key.values() if e.place is not None}
             generic, unidentified = _generic_ids(registry)
             _claimed_by_speaker(record, attribution, generic, unidentified)
