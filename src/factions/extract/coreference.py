@@ -110,6 +110,15 @@ def merge(
     known = {(p.entity, p.role) for p in earlier.participants}
     involved = {p.entity for p in earlier.participants}
     for participant in later.participants:
+        if participant.entity in involved and participant.role in {"victim", "wounded"}:
+            # "Gunmen attacked a police checkpoint. Three officers were killed": the force
+            # attacked is the one that lost people.
+            for known_participant in earlier.participants:
+                if (
+                    known_participant.entity == participant.entity
+                    and known_participant.role == "target"
+                ):
+                    known_participant.role = participant.role
         if (participant.entity, participant.role) in known or participant.entity in involved:
             continue
         earlier.participants.append(
