@@ -13,7 +13,6 @@ import getpass
 import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import IO, Any
 
 from sqlalchemy import Connection, select
@@ -21,6 +20,7 @@ from sqlalchemy import Connection, select
 from factions import partial_date
 from factions.model import CERTAINTY_GRADES, stable_id
 from factions.query.lookup import NoSuchEntity, find_entity
+from factions.query.records import judgement_rows
 from factions.resolve import refresh_derived
 from factions.store import schema
 from factions.store.judgements import (
@@ -114,6 +114,8 @@ def _check_value(conn: Connection, kind: str, target_kind: str, value: dict[str,
                 f"cannot correct '{field_name}' of a {target_kind} (one of: {', '.join(allowed)})"
             )
         value["value"] = corrected_value(field_name, value.get("value"))
+        if field_name == "place":
+            value["value"] = entity_id_of(conn, str(value["value"]))
     elif kind == "retype" and value.get("type") not in vocabulary().entity_types:
         raise JudgementError(
             f"unknown entity type '{value.get('type')}' "
@@ -238,58 +240,23 @@ def refresh_after_judgements(conn: Connection) -> None:
 # --- reading them back -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class JudgementLine:
-    judgement: Judgement
-    undone: bool
-    # The id its target has now (None: orphaned) and why it could not be applied.
-    applies_to: str | None
-    orphaned: str | None
-
-
 def judgement_lines(
     conn: Connection, by: str | None = None, since: str | None = None
-) -> list[JudgementLine]:
-    """The judgements made (by someone, since a date), oldest first, with what became of them."""
-    state = overlay(conn)
-    orphans = {j.uid: reason for j, reason in state.orphans}
-    lines = []
-    for j in state.judgements:
-        if by and j.author != by:
-            continue
-        if since and j.created_at[: len(since)] < since:
-            continue
-        applies = j.target_id if j.kind == "undo" else state.targets.get(j.uid)
-        lines.append(JudgementLine(j, j.uid in state.undone, applies, orphans.get(j.uid)))
-    return lines
-
-
-def judgement_row(line: JudgementLine) -> dict[str, Any]:
-    """A judgement as a row of the JSON Lines export (and of `judgements export`)."""
-    j = line.judgement
-    return {
-        "kind": "judgement",
-        "id": j.uid,
-        "judgement": j.kind,
-        "target_kind": j.target_kind,
-        "target": j.target_id,
-        "other": j.other_id,
-        "value": j.value,
-        "why": j.why,
-        "by": j.author,
-        "at": j.created_at,
-        "evidence": j.evidence,
-        "undone": line.undone,
-        "applies_to": line.applies_to,
-        "orphaned": line.orphaned,
-    }
+) -> list[dict[str, Any]]:
+    """The judgements made (by someone, since a date), oldest first, as export rows: with
+    whether each is undone, the id its target has now, or why it is orphaned."""
+    return [
+        row
+        for row in judgement_rows(overlay(conn))
+        if (not by or row["by"] == by) and (not since or row["at"][: len(since)] >= since)
+    ]
 
 
 def write_judgements(conn: Connection, out: IO[str]) -> int:
     """Every judgement as JSON Lines, to share with another analyst; returns the count."""
     count = 0
-    for line in judgement_lines(conn):
-        out.write(json.dumps(judgement_row(line), ensure_ascii=False) + "\n")
+    for row in judgement_lines(conn):
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
         count += 1
     return count
 
