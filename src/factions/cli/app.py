@@ -161,6 +161,13 @@ def export(
             "up to it.",
         ),
     ] = None,
+    include_rejected: Annotated[
+        bool,
+        typer.Option(
+            "--include-rejected",
+            help="jsonl: keep the claims and events analysts rejected (marked as rejected).",
+        ),
+    ] = False,
 ) -> None:
     """Export the knowledge base: JSON Lines (the contract), ACLED-style CSV of events,
     GraphML/GEXF of the actor network, GeoJSON of events and places, Parquet tables.
@@ -173,6 +180,10 @@ def export(
     chosen = formats.get(format)
     if chosen is None:
         _error(f"unknown export format '{format}' (available: {', '.join(formats)})")
+        raise typer.Exit(2)
+    options = {"include_rejected": True} if include_rejected else {}
+    if set(options) - set(chosen.options):
+        _error(f"--include-rejected does not apply to {format}")
         raise typer.Exit(2)
     if as_of and not chosen.dated:
         _error(f"--as-of does not apply to {format}: it exports the whole knowledge base")
@@ -189,7 +200,7 @@ def export(
         raise typer.Exit(2)
     engine = _open_existing(db)
     with engine.connect() as conn:
-        count = write_export(conn, chosen, out_file or sys.stdout, as_of)
+        count = write_export(conn, chosen, out_file or sys.stdout, as_of, **options)
     if out_file:
         err.print(f"wrote {count} {chosen.unit} to {out_file}")
 

@@ -18,7 +18,7 @@ from typing import IO, Any
 from sqlalchemy import Connection
 
 # (connection, an open text stream or a path, as-of date) -> what was written, counted.
-Writer = Callable[[Connection, Any, str | None], int]
+Writer = Callable[..., int]
 TARGETS = ("stream", "file", "directory")
 
 
@@ -31,6 +31,8 @@ class ExportFormat:
     dated: bool = False
     # What the count counts, for "wrote 12 rows to FILE".
     unit: str = "rows"
+    # Keyword options the writer takes besides the as-of date (include_rejected).
+    options: tuple[str, ...] = ()
 
 
 FORMATS: dict[str, ExportFormat] = {}
@@ -46,14 +48,20 @@ FORMAT_MODULES = (
 
 
 def export_format(
-    name: str, summary: str, *, target: str = "stream", dated: bool = False, unit: str = "rows"
+    name: str,
+    summary: str,
+    *,
+    target: str = "stream",
+    dated: bool = False,
+    unit: str = "rows",
+    options: tuple[str, ...] = (),
 ) -> Callable[[Writer], Writer]:
     """Register the decorated writer as the export format `name`."""
     if target not in TARGETS:
         raise ValueError(f"export format {name}: unknown target {target!r}")
 
     def register(write: Writer) -> Writer:
-        FORMATS[name] = ExportFormat(name, summary, write, target, dated, unit)
+        FORMATS[name] = ExportFormat(name, summary, write, target, dated, unit, options)
         return write
 
     return register
@@ -67,10 +75,18 @@ def registered_formats() -> dict[str, ExportFormat]:
 
 
 def write_export(
-    conn: Connection, chosen: ExportFormat, destination: Path | IO[str] | None, as_of: str | None
+    conn: Connection,
+    chosen: ExportFormat,
+    destination: Path | IO[str] | None,
+    as_of: str | None,
+    **options: Any,
 ) -> int:
-    """Write one export to a path, or (stream formats only) a text stream."""
+    """Write one export to a path, or (stream formats only) a text stream; `options` are the
+    format's own (a format never gets one it does not take)."""
+    unknown = sorted(set(options) - set(chosen.options))
+    if unknown:
+        raise ValueError(f"{chosen.name} does not take {', '.join(unknown)}")
     if chosen.target == "stream" and isinstance(destination, Path):
         with destination.open("w", encoding="utf-8", newline="") as handle:
-            return chosen.write(conn, handle, as_of)
-    return chosen.write(conn, destination, as_of)
+            return chosen.write(conn, handle, as_of, **options)
+    return chosen.write(conn, destination, as_of, **options)

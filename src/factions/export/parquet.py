@@ -5,6 +5,7 @@ their own, joined back by id.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,30 @@ TABLES = (
     "disputes",
     "dispute_claims",
     "evidence",
+    "judgements",
 )
+# Analysts' provenance on a row (corrections, a verdict, a closed dispute), kept as JSON text:
+# a column of the same type on every row whether or not it was judged.
+_JUDGED_FIELDS = ("corrections", "judged", "closed")
+
+
+def _judged_as_text(row: dict[str, Any]) -> dict[str, Any]:
+    for name in _JUDGED_FIELDS:
+        value = row.pop(name, None)
+        row[name] = None if value is None else json.dumps(value, ensure_ascii=False)
+    return row
 
 
 def _split(rows: Any) -> dict[str, list[dict[str, Any]]]:
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     for row in rows:
         kind = row.pop("kind")
+        if kind == "judgement":
+            for name in ("value", "evidence"):
+                row[name] = json.dumps(row[name], ensure_ascii=False)
+            tables["judgements"].append(row)
+            continue
+        row = _judged_as_text(row)
         if kind == "entity":
             for alias in row.pop("aliases"):
                 tables["aliases"].append({"entity_id": row["id"], "alias": alias})

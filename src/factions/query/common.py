@@ -18,7 +18,7 @@ from factions import partial_date
 from factions.model import CERTAINTY_GRADES
 from factions.partial_date import not_after
 from factions.store import schema
-from factions.store.linker import Linker
+from factions.store.linker import Linker, members_of
 from factions.vocabulary import vocabulary
 
 ACTOR_TYPES = vocabulary().actor_types
@@ -107,20 +107,9 @@ class Canon:
         return self.linker.many(ids)
 
     def members(self, canonical_id: str) -> list[str]:
-        """Every machine id whose canonical id is this one, itself included."""
-        found, frontier = {canonical_id}, [canonical_id]
-        while frontier:
-            rows = []
-            for batch in chunks(frontier):
-                rows.extend(
-                    self.conn.execute(
-                        select(schema.entity_links.c.entity_id).where(
-                            schema.entity_links.c.canonical_id.in_(batch)
-                        )
-                    ).scalars()
-                )
-            frontier = [r for r in rows if r not in found]
-            found.update(frontier)
+        """Every machine id whose canonical id is this one, itself included (analysts' merges
+        and splits applied)."""
+        found = members_of(self.conn, [canonical_id])[canonical_id]
         return sorted(i for i in found if self.of(i) == canonical_id)
 
     def _load_info(self, ids: Iterable[str]) -> None:
@@ -138,15 +127,28 @@ class Canon:
             self._load_info([entity_id])
         return self._info.get(entity_id)
 
+    def judged(self, entity_id: str, field_name: str) -> Any:
+        """The value an analyst gave this entity's field (name, type), or None."""
+        for judged_id, fields in self.linker.overlay.entity_fields.items():
+            if field_name in fields and self.of(judged_id) == entity_id:
+                return fields[field_name].value
+        return None
+
     def name(self, entity_id: str | None) -> str | None:
         if not entity_id:
             return None
+        judged = self.judged(entity_id, "name") if self.linker.overlay.entity_fields else None
+        if judged:
+            return str(judged)
         info = self._info_of(entity_id)
         return info.name if info else entity_id
 
     def type(self, entity_id: str | None) -> str | None:
         if not entity_id:
             return None
+        judged = self.judged(entity_id, "type") if self.linker.overlay.entity_fields else None
+        if judged:
+            return str(judged)
         info = self._info_of(entity_id)
         return info.type if info else None
 

@@ -179,6 +179,10 @@ def _filters(
     conditions += meeting_days(schema.events, days, few=bool(actor))
     if grades:
         conditions.append(schema.events.c.certainty.in_(grades))
+    # An event an analyst rejected is in no list, count or export of events.
+    rejected = sorted(canon.linker.overlay.rejected)
+    if rejected:
+        conditions.append(schema.events.c.id.not_in(rejected))
     return conditions
 
 

@@ -159,6 +159,14 @@ def actor_profile(conn: Connection, name: str) -> Profile:
         .mappings()
         .all()
     )
+    # Analysts' judgements: a rejected claim is not part of the profile; a corrected one shows
+    # the correction.
+    judged = canon.linker.overlay
+    claim_rows = [
+        {**c, **{k: v.value for k, v in judged.corrections.get(c["id"], {}).items()}}
+        for c in claim_rows
+        if c["id"] not in judged.rejected
+    ]
     claim_evidence = evidence_for(conn, "claim", [c["id"] for c in claim_rows])
     ends = ends_for(conn, [c["id"] for c in claim_rows])
     # An event's claims ("carried out", "claimed responsibility for") name an event, not an
@@ -211,6 +219,11 @@ def actor_profile(conn: Connection, name: str) -> Profile:
         .mappings()
         .all()
     )
+    event_rows = [
+        {**e, **{k: v.value for k, v in judged.corrections.get(e["id"], {}).items()}}
+        for e in event_rows
+        if e["id"] not in judged.rejected
+    ]
     event_evidence = evidence_for(conn, "event", [e["id"] for e in event_rows])
     events = [
         EventLine(
@@ -228,8 +241,8 @@ def actor_profile(conn: Connection, name: str) -> Profile:
     roles = vocabulary().roles
     return Profile(
         id=entity_id,
-        name=entity.name,
-        type=entity.type,
+        name=canon.name(entity_id) or entity.name,
+        type=canon.type(entity_id) or entity.type,
         aliases=aliases,
         members=members,
         mentions=mention_stats[0],

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from factions.store import schema
-from factions.store.linker import canonical_ids
+from factions.store.judgements import Correction, Overlay, overlay
+from factions.store.linker import Linker, canonical_ids
 from factions.vocabulary import vocabulary
 
 
@@ -71,25 +72,60 @@ def document_rows(conn: Connection) -> Iterator[dict[str, Any]]:
         }
 
 
-def entity_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str, Any]]:
+def _provenance(correction: Correction, original: Any) -> dict[str, Any]:
+    """A corrected field as the export says it: the value, the original, who, when, why."""
+    return {
+        "field": correction.field,
+        "value": correction.value,
+        "original": original,
+        "by": correction.author,
+        "at": correction.created_at,
+        "why": correction.why,
+        "judgement": correction.judgement,
+    }
+
+
+def _judged_entity_fields(
+    judged: Overlay, canonical: dict[str, str]
+) -> dict[str, dict[str, Correction]]:
+    """Canonical entity id -> its fields as analysts renamed or retyped them."""
+    fields: dict[str, dict[str, Correction]] = defaultdict(dict)
+    for entity_id, corrections in judged.entity_fields.items():
+        fields[canonical.get(entity_id, entity_id)].update(corrections)
+    return fields
+
+
+def entity_rows(
+    conn: Connection, canonical: dict[str, str], judged: Overlay | None = None
+) -> Iterator[dict[str, Any]]:
+    judged = judged or Overlay()
     aliases: dict[str, set[str]] = defaultdict(set)
     for entity_id, alias in conn.execute(
         select(schema.aliases.c.entity_id, schema.aliases.c.alias)
     ):
         aliases[canonical.get(entity_id, entity_id)].add(alias)
+    for entity_id, added in judged.aliases_added.items():
+        aliases[canonical.get(entity_id, entity_id)] |= added
+    for entity_id, removed in judged.aliases_removed.items():
+        aliases[canonical.get(entity_id, entity_id)] -= removed
+    judged_fields = _judged_entity_fields(judged, canonical)
     names: dict[str, str] = {}
     for e in conn.execute(select(schema.entities.c.id, schema.entities.c.name)):
         names[e.id] = e.name
     for e in conn.execute(select(schema.entities).order_by(schema.entities.c.id)).mappings():
         if e["id"] in canonical:
             continue
+        fields = judged_fields.get(e["id"], {})
+        name = fields["name"].value if "name" in fields else e["name"]
         row: dict[str, Any] = {
             "kind": "entity",
             "id": e["id"],
-            "type": e["type"],
-            "name": e["name"],
-            "aliases": sorted(aliases[e["id"]] - {e["name"]}),
+            "type": fields["type"].value if "type" in fields else e["type"],
+            "name": name,
+            "aliases": sorted(aliases[e["id"]] - {name}),
         }
+        if fields:
+            row["corrections"] = [_provenance(c, e[c.field]) for c in fields.values()]
         if e["type"] in vocabulary().place_types:
             row.update(
                 country=e["country"],
@@ -102,9 +138,45 @@ def entity_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[st
         yield row
 
 
-def claim_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str, Any]]:
+def _verdict(judged: Overlay, record_id: str) -> dict[str, Any] | None:
+    """Whether an analyst accepted or rejected the record: by whom, when, why."""
+    for verdict, table in (("rejected", judged.rejected), ("accepted", judged.accepted)):
+        j = table.get(record_id)
+        if j is not None:
+            return {"verdict": verdict, "by": j.author, "at": j.created_at, "why": j.why}
+    return None
+
+
+def _judged_row(row: dict[str, Any], judged: Overlay, original: dict[str, Any]) -> dict[str, Any]:
+    """The row with analysts' corrections in place (each saying who made it and what the
+    machine had) and their verdict."""
+    corrections = judged.corrections.get(row["id"], {})
+    for name, correction in corrections.items():
+        if name == "fatalities":
+            count = correction.value
+            row["fatalities"] = {"low": count, "best": count, "high": count}
+        else:
+            row[name] = correction.value
+    if corrections:
+        row["corrections"] = [_provenance(c, original.get(c.field)) for c in corrections.values()]
+    verdict = _verdict(judged, row["id"])
+    if verdict:
+        row["judged"] = verdict
+    return row
+
+
+def claim_rows(
+    conn: Connection,
+    canonical: dict[str, str],
+    judged: Overlay | None = None,
+    *,
+    include_rejected: bool = False,
+) -> Iterator[dict[str, Any]]:
+    judged = judged or Overlay()
     evidence = _evidence_by_owner(conn, "claim")
     for c in conn.execute(select(schema.claims).order_by(schema.claims.c.id)).mappings():
+        if c["id"] in judged.rejected and not include_rejected:
+            continue
         row: dict[str, Any] = {
             "kind": "claim",
             "id": c["id"],
@@ -123,10 +195,17 @@ def claim_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str
             attributed_to=canonical.get(c["attributed_to"], c["attributed_to"]),
             evidence=evidence[c["id"]],
         )
-        yield row
+        yield _judged_row(row, judged, dict(c))
 
 
-def event_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str, Any]]:
+def event_rows(
+    conn: Connection,
+    canonical: dict[str, str],
+    judged: Overlay | None = None,
+    *,
+    include_rejected: bool = False,
+) -> Iterator[dict[str, Any]]:
+    judged = judged or Overlay()
     evidence = _evidence_by_owner(conn, "event")
     same_as = dict(
         conn.execute(select(schema.event_links.c.event_id, schema.event_links.c.canonical_id)).all()
@@ -149,7 +228,10 @@ def event_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str
     for e in conn.execute(select(schema.events).order_by(schema.events.c.id)).mappings():
         if e["id"] in same_as:
             continue
-        yield {
+        if e["id"] in judged.rejected and not include_rejected:
+            continue
+        original = {**dict(e), "fatalities": _count(e, "fatalities")}
+        row = {
             "kind": "event",
             "id": e["id"],
             "event_type": e["event_type"],
@@ -165,32 +247,80 @@ def event_rows(conn: Connection, canonical: dict[str, str]) -> Iterator[dict[str
             "attributed_to": canonical.get(e["attributed_to"], e["attributed_to"]),
             "evidence": merged_evidence[e["id"]],
         }
+        place = judged.corrections.get(e["id"], {}).get("place")
+        yield _judged_row(row, judged, original) | (
+            {"place": canonical.get(str(place.value), place.value)} if place else {}
+        )
 
 
-def dispute_rows(conn: Connection) -> Iterator[dict[str, Any]]:
+def dispute_rows(conn: Connection, judged: Overlay | None = None) -> Iterator[dict[str, Any]]:
+    judged = judged or Overlay()
     members: dict[str, list[str]] = defaultdict(list)
     for dispute_id, claim_id in conn.execute(
         select(schema.dispute_claims.c.dispute_id, schema.dispute_claims.c.claim_id)
     ):
         members[dispute_id].append(claim_id)
     for d in conn.execute(select(schema.disputes).order_by(schema.disputes.c.id)).mappings():
-        yield {
+        row: dict[str, Any] = {
             "kind": "dispute",
             "id": d["id"],
             "subject": d["subject"],
             "claims": sorted(members[d["id"]]),
             "reason": d["reason"],
         }
+        closed = judged.closed.get(d["id"])
+        if closed:
+            # The rival claims stay listed: closing a dispute chooses a reading, no more.
+            row["closed"] = {
+                "reading": closed.value.get("reading"),
+                "note": closed.value.get("note"),
+                "by": closed.author,
+                "at": closed.created_at,
+                "why": closed.why,
+            }
+        yield row
 
 
-def export_rows(conn: Connection) -> Iterator[dict[str, Any]]:
-    """Every row of the export, documents first, then entities, events, claims, disputes."""
-    canonical = canonical_ids(conn)
+def export_rows(conn: Connection, *, include_rejected: bool = False) -> Iterator[dict[str, Any]]:
+    """Every row of the export, documents first, then entities, events, claims, disputes and
+    the analysts' judgements. Records an analyst rejected are left out unless asked for."""
+    linker = Linker.whole(conn)
+    canonical = linker.mapping()
+    judged = linker.overlay
     yield from document_rows(conn)
-    yield from entity_rows(conn, canonical)
-    yield from event_rows(conn, canonical)
-    yield from claim_rows(conn, canonical)
-    yield from dispute_rows(conn)
+    yield from entity_rows(conn, canonical, judged)
+    yield from event_rows(conn, canonical, judged, include_rejected=include_rejected)
+    yield from claim_rows(conn, canonical, judged, include_rejected=include_rejected)
+    yield from dispute_rows(conn, judged)
+    yield from judgement_rows(judged)
+
+
+def judgement_rows(judged: Overlay) -> Iterator[dict[str, Any]]:
+    """Each judgement as an export row: what it decided, who, when, why, and what became of
+    it (undone, the id its target has now, or why it is orphaned)."""
+    orphans = {j.uid: reason for j, reason in judged.orphans}
+    for j in judged.judgements:
+        yield {
+            "kind": "judgement",
+            "id": j.uid,
+            "judgement": j.kind,
+            "target_kind": j.target_kind,
+            "target": j.target_id,
+            "other": j.other_id,
+            "value": j.value,
+            "why": j.why,
+            "by": j.author,
+            "at": j.created_at,
+            "evidence": j.evidence,
+            "undone": j.uid in judged.undone,
+            "applies_to": j.target_id if j.kind == "undo" else judged.targets.get(j.uid),
+            "orphaned": orphans.get(j.uid),
+        }
+
+
+def judgements_overlay(conn: Connection) -> Overlay:
+    """What the analysts' judgements say now (for listings of them)."""
+    return overlay(conn)
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,8 @@ def write_batch(conn: Connection, batch: ResolvedBatch) -> list[str]:
         conn, [(d.stored.document.id, d.extraction.mentions) for d in batch.documents]
     )
     writer.insert_claims_of(conn, _groups(batch, "claims"))
-    relation_index.add_relation_spans(conn, batch.relation_spans)
+    relation_index.add_relation_spans(
+        conn, relation_index.without_rejected(conn, batch.relation_spans)
+    )
     writer.insert_events_of(conn, _groups(batch, "events"))
     return renamed

@@ -151,6 +151,19 @@ def _migration_10(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE evidence ADD COLUMN triggers TEXT"))
 
 
+def _migration_11(conn: Connection) -> None:
+    # Analysts' judgements: the table of version 1 was never written by any factions; it is
+    # replaced by one that keeps who, when, why, the target and its evidence span. Rows an
+    # unknown writer left in it are kept aside, not dropped.
+    if "uid" in {c["name"] for c in inspect(conn).get_columns("judgements")}:
+        return
+    if conn.execute(text("SELECT 1 FROM judgements LIMIT 1")).first():
+        conn.execute(text("ALTER TABLE judgements RENAME TO judgements_v1"))
+    else:
+        conn.execute(text("DROP TABLE judgements"))
+    schema.metadata.create_all(conn, tables=[schema.judgements])
+
+
 # Append-only: each entry brings the schema from version N-1 to N.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
@@ -163,6 +176,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_8,
     _migration_9,
     _migration_10,
+    _migration_11,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -4,6 +4,10 @@ Links are an overlay (`entity_links`: id -> the entity it is the same as); a cha
 at the canonical entity. Everything that shows or exports an entity asks this one class, so a
 later layer of analysts' judgements (merge, split, never-merge) changes every answer at once.
 
+Analysts' judgements (store/judgements.py) lie over the machine links: a merge links one
+canonical entity to another, a split or a never-merge takes machine links away. A linker applies
+them unless asked for the machine's links alone (`judged=False`).
+
 A linker either reads every link at once (`Linker.whole`, for rebuilds and exports) or the
 links of the ids it is asked about (`Linker.lazy`, for queries that touch a few entities of a
 large knowledge base).
@@ -16,6 +20,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import Connection, select
 
 from factions.store import schema
+from factions.store.judgements import Overlay, overlay
 
 # Ids per IN (...) list, under every database's variable limit.
 _CHUNK = 500
@@ -27,23 +32,41 @@ class Linker:
     """Canonical ids, following chains of links; a loop leaves its members canonical."""
 
     def __init__(
-        self, fetch: LinkFetcher | None = None, links: dict[str, str | None] | None = None
+        self,
+        fetch: LinkFetcher | None = None,
+        links: dict[str, str | None] | None = None,
+        overlay: Overlay | None = None,
     ):
         self._fetch = fetch
+        # What analysts decided, for the queries that show it beside the canonical ids.
+        self.overlay = overlay if overlay is not None else Overlay()
         # id -> the id it is linked to, or None once we know it has no link.
         self._links: dict[str, str | None] = dict(links or {})
         self._complete = fetch is None
 
     @classmethod
-    def whole(cls, conn: Connection) -> Linker:
-        """Every link of the knowledge base, read once."""
-        return cls(links=_all_links(conn))
+    def whole(cls, conn: Connection, *, judged: bool = True) -> Linker:
+        """Every link of the knowledge base, read once, with the analysts' over them."""
+        links: dict[str, str | None] = dict(_all_links(conn))
+        judgements = overlay(conn) if judged else Overlay()
+        links.update(judgements.links)
+        return cls(links=links, overlay=judgements)
 
     @classmethod
-    def lazy(cls, conn: Connection, changes: dict[str, str | None] | None = None) -> Linker:
+    def lazy(
+        cls,
+        conn: Connection,
+        changes: dict[str, str | None] | None = None,
+        *,
+        judged: bool = True,
+    ) -> Linker:
         """Links read on demand for the ids asked about; `changes` (id -> its new target, or
-        None for no link) stand in for what is stored, for a resolver about to write them."""
-        return cls(fetch=lambda ids: _links_of(conn, ids), links=changes)
+        None for no link) stand in for what is stored, for a resolver about to write them.
+        Analysts' links win over both: they correct the machine."""
+        judgements = overlay(conn) if judged else Overlay()
+        links = dict(changes or {})
+        links.update(judgements.links)
+        return cls(fetch=lambda ids: _links_of(conn, ids), links=links, overlay=judgements)
 
     @classmethod
     def of_links(cls, links: dict[str, str]) -> Linker:
@@ -139,7 +162,7 @@ def members_of(conn: Connection, canonical: Iterable[str]) -> dict[str, set[str]
     frontier = set(wanted)
     seen = set(wanted)
     while frontier:
-        pointing = _linked_to(conn, frontier) - seen
+        pointing = _linked_to(conn, frontier, linker.overlay.links) - seen
         seen |= pointing
         frontier = pointing
     # A link into a chain is followed to its end, so each found id's canonical says whose it is.
@@ -149,9 +172,21 @@ def members_of(conn: Connection, canonical: Iterable[str]) -> dict[str, set[str]
     return found
 
 
-def _linked_to(conn: Connection, targets: set[str]) -> set[str]:
-    """The ids linked directly to any of `targets`."""
-    found: set[str] = set()
+def effective_members(conn: Connection, root: str, links: dict[str, str | None]) -> set[str]:
+    """Every machine id whose canonical id is `root` once `links` lie over the machine's."""
+    linker = Linker.lazy(conn, dict(links), judged=False)
+    seen, frontier = {root}, {root}
+    while frontier:
+        frontier = _linked_to(conn, frontier, links) - seen
+        seen |= frontier
+    return {i for i in seen if linker.canonical(i) == root}
+
+
+def _linked_to(
+    conn: Connection, targets: set[str], overrides: dict[str, str | None] | None = None
+) -> set[str]:
+    """The ids linked directly to any of `targets` (analysts' links included)."""
+    found: set[str] = {s for s, t in (overrides or {}).items() if t in targets}
     ordered = sorted(targets)
     for start in range(0, len(ordered), _CHUNK):
         found.update(

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from itertools import pairwise
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -42,6 +43,7 @@ from factions.partial_date import (
 )
 from factions.store import schema
 from factions.store.dialect import insert_ignore
+from factions.store.judgements import Overlay, overlay
 from factions.store.linker import Linker
 from factions.vocabulary import vocabulary
 
@@ -651,20 +653,24 @@ def _claim_spans(
     # An end inferred from later evidence (resolve/changes.py) cuts the claim's days; a few
     # claims read the ends of their own, not the whole table's.
     ended = inferred_end_days(conn, [r.id for r in rows] if conditions else None)
+    # Analysts' judgements: a rejected claim is not in the network, a corrected one is there
+    # as corrected.
+    judged = overlay(conn)
     return [
         _cut(span, ended.get(span.claim_id))
         for r in rows
-        if (
+        if r.id not in judged.rejected
+        and (
             span := relation_span(
                 r.id,
                 canonical(r.subject),
                 r.predicate,
                 canonical(r.object),
-                certainty=r.certainty,
+                certainty=_judged(judged, r.id, "certainty", r.certainty),
                 polarity=bool(r.polarity),
                 evidence=r.evidence,
-                valid_from=r.valid_from,
-                valid_to=r.valid_to,
+                valid_from=_judged(judged, r.id, "valid_from", r.valid_from),
+                valid_to=_judged(judged, r.id, "valid_to", r.valid_to),
                 reported=r.published,
                 attributed_to=r.attributed_to,
                 document_id=r.document_id,
@@ -672,6 +678,18 @@ def _claim_spans(
             )
         )
     ]
+
+
+def _judged(judged: Overlay, claim_id: str, name: str, value: Any) -> Any:
+    """A claim's field as an analyst corrected it, else as extracted."""
+    correction = judged.corrections.get(claim_id, {}).get(name)
+    return value if correction is None else correction.value
+
+
+def without_rejected(conn: Connection, spans: list[RelationSpan]) -> list[RelationSpan]:
+    """The spans whose claims no analyst rejected (a re-ingest writes the same claim again)."""
+    rejected = overlay(conn).rejected
+    return [s for s in spans if s.claim_id not in rejected] if rejected else spans
 
 
 def reindex_entities(

@@ -112,15 +112,27 @@ entity_links = Table(
     Column("method", String(64), nullable=False),
 )
 
+# What analysts decided (migration 11; store/judgements.py applies them as an overlay, curate/
+# records them). Rows are only ever added: undo is a judgement too. A judgement names its
+# target by stable id and keeps the target's evidence span, to find it again when a
+# re-extraction gives the record a new id.
 judgements = Table(
     "judgements",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("left_id", String(40), nullable=False),
-    Column("right_id", String(40), nullable=False),
-    Column("judgement", String(16), nullable=False),
-    Column("author", Text),
-    Column("created_at", String(32)),
+    # The same judgement in every knowledge base it is imported into.
+    Column("uid", String(40), nullable=False, unique=True),
+    Column("kind", String(24), nullable=False, index=True),
+    Column("target_kind", String(16), nullable=False),
+    Column("target_id", String(40), nullable=False, index=True),
+    Column("other_id", String(40)),
+    # JSON: what the kind needs (a field and its value, a name, documents, a reading, a note).
+    Column("value", Text),
+    # JSON {"target": span, "other": span}, a span being {document, start, end, text, hint}.
+    Column("evidence", Text),
+    Column("why", Text, nullable=False),
+    Column("author", Text, nullable=False),
+    Column("created_at", String(32), nullable=False, index=True),
 )
 
 claims = Table(
