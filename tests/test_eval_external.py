@@ -120,3 +120,14 @@ def test_knowledge_base_of_reads_each_item_on_its_own() -> None:
     assert kb.own_events("three") == kb.own_events("one")
     assert kb.mentions_by_key["one"]
     assert not kb.failed
+
+
+def test_a_branch_named_in_either_order_matches() -> None:
+    from factions.evaluation.matching import gold_name_set, name_set
+
+    ours = name_set(["Islamic State Sinai Province"])
+    assert gold_name_set("Sinai Province of the Islamic State").matches(ours)
+    assert gold_name_set("Sinai Chapter of the Islamic State").matches(ours)
+    # The words must be the same ones: another branch is another group.
+    assert not gold_name_set("Sahel Province of the Islamic State").matches(ours)
+    assert not gold_name_set("Islamic State").matches(ours)

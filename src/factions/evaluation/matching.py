@@ -11,7 +11,11 @@ accents, apostrophes, hyphens, a leading "the" and a possessive (the gazetteer's
 2. or the two resolve to the same entry of the actor gazetteer (`actors.toml`): the gold
    alternatives are looked up there (acronyms case-sensitively, as the extractor does), and so
    are our entity's names, besides the gazetteer id an `a:<id>` entity carries;
-3. or their cores agree: the folded name with trailing generic descriptor words removed
+3. or their word bags agree: the folded words in any order, without particles ("of", "the",
+   "in") and without the nouns datasets use for a group's branch ("province", "chapter",
+   "branch", "wilayat"), when two or more words remain ("Sinai Province of the Islamic State"
+   and "Islamic State Sinai Province");
+4. or their cores agree: the folded name with trailing generic descriptor words removed
    ("Fulani extremists" and "Fulani herdsmen" both have the core "fulani") and a plural -s
    dropped. Cores of one word that is itself a descriptor never match.
 
@@ -135,6 +139,17 @@ def core_key(key: str) -> str:
     return " ".join(words)
 
 
+# Words a name may carry or not, in any order, and still be the same group's name.
+_BAG_IGNORED = frozenset(
+    {"of", "the", "in", "and", "province", "chapter", "branch", "wilayat", "wilaya"}
+)
+
+
+def word_bag(key: str) -> frozenset[str]:
+    """A folded name's words as a set, without particles and branch nouns."""
+    return frozenset(w for w in key.split() if w not in _BAG_IGNORED)
+
+
 @dataclass(frozen=True)
 class NameSet:
     """What a name (or an entity's names) can be matched on."""
@@ -142,11 +157,13 @@ class NameSet:
     keys: frozenset[str] = field(default_factory=frozenset)
     cores: frozenset[str] = field(default_factory=frozenset)
     gazetteer_ids: frozenset[str] = field(default_factory=frozenset)
+    bags: frozenset[frozenset[str]] = field(default_factory=frozenset)
 
     def matches(self, other: NameSet) -> bool:
         return bool(
             self.keys & other.keys
             or self.gazetteer_ids & other.gazetteer_ids
+            or self.bags & other.bags
             or (self.cores & other.cores) - {""}
         )
 
@@ -170,7 +187,10 @@ def name_set(
         ids.update(entry.id for entry in gazetteer.lookup(name) if entry.type != "person")
     if entity_id and entity_id.startswith("a:"):
         ids.add(entity_id[2:])
-    return NameSet(frozenset(keys), frozenset(core_key(k) for k in keys), frozenset(ids))
+    bags = {bag for bag in (word_bag(k) for k in keys) if len(bag) >= 2}
+    return NameSet(
+        frozenset(keys), frozenset(core_key(k) for k in keys), frozenset(ids), frozenset(bags)
+    )
 
 
 def gold_name_set(name: str, gazetteer: Gazetteer | None = None) -> NameSet:
