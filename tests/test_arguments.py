@@ -221,3 +221,15 @@ def test_an_event_whose_sentence_names_no_place_is_where_the_one_before_it_was()
         "fired during the assault hit a house, killing a child."
     )
     assert len(places) == 2 and places[1] == places[0] == "Kunduz"
+
+
+def test_a_group_blamed_for_a_thwarted_attack_is_the_side_the_force_acted_against() -> None:
+    result, names, _ = _read(
+        "Soldiers defused a landmine planted on a road near Kandahar on Monday. No group "
+        "claimed the attack, but officials attributed it to the Taliban."
+    )
+    disrupted = [e for e in result.events if e.sub_event_type == "Disrupted weapons use"]
+    assert len(disrupted) == 1
+    roles = _roles(disrupted[0], names)
+    assert roles["actor"] == ["Military Forces of Afghanistan"]
+    assert "Taliban" in roles["target"]

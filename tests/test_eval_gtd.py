@@ -272,3 +272,26 @@ def test_wounded_scored_like_killed(tmp_path: Path) -> None:
     wounded = {"low": 3, "best": 3, "high": 3}
     score_row(row, _kb([event("Battles", "Armed clash", wounded=wounded)]), scores)
     assert scores.wounded.right == 1 and gtd_figures(scores)["wounded"] == 1.0
+
+
+def test_a_thwarted_attack_is_the_attackers_not_the_force_that_thwarted_it(
+    tmp_path: Path,
+) -> None:
+    (row,) = read_gtd(_write(tmp_path / "gtd.csv", [_row()]))
+    # As ACLED codes it: the force that defused the bomb acts; the group named is the side
+    # it acted against.
+    thwarted = event(
+        "Strategic developments",
+        "Disrupted weapons use",
+        [("g-far", "actor"), ("a:rvf", "target")],
+    )
+    thwarted["participants"][1]["certainty"] = "reported"
+    scores = GtdScores()
+    score_row(row, _kb([thwarted]), scores)
+    assert (scores.perpetrator_precision.right, scores.perpetrator_precision.total) == (1, 1)
+    assert scores.perpetrator_recall.right == 1
+    # With no group named against it, the thwarting force is no perpetrator to score.
+    alone = event("Strategic developments", "Disrupted weapons use", [("g-far", "actor")])
+    scores = GtdScores()
+    score_row(row, _kb([alone]), scores)
+    assert scores.perpetrator_precision.total == 0

@@ -29,7 +29,11 @@ Figures (each `right/total`):
   of any of our events in the document is the gold group (`gname`, `gname2` or `gname3`),
   matched as `matching.py` describes (folded names, parenthesised parts as alternatives, the
   gazetteer's aliases, descriptor-free cores). Perpetrator precision, on the same rows: of
-  our events that name an actor, the share where one of the actors is a gold group. Missed
+  our events that name an actor, the share where one of the actors is a gold group. In a
+  thwarted attack (ACLED's "Disrupted weapons use": a bomb defused, a drone shot down) the
+  thwarting force is the actor, as ACLED codes it; there the perpetrator side is the group a
+  claim or attribution names against it (a target with a grade), and an event naming none
+  is not counted. Missed
   perpetrators are sorted into classes: not named in the summary; named but not recognised
   as an entity; recognised but not made an actor, split by the cue nearest the name in its
   sentence ("claimed responsibility", "attributed", "suspected/blamed/accused", none).
@@ -295,6 +299,15 @@ class _Context:
 
 
 def _actors(event: dict[str, Any]) -> list[str]:
+    """The side of an event GTD's perpetrator is on: its actors, except in a thwarted attack,
+    where (as ACLED codes it) the force that thwarted it acts and the would-be attackers are
+    the side it acted against."""
+    if event.get("sub_event_type") == "Disrupted weapons use":
+        return [
+            p["entity"]
+            for p in event["participants"]
+            if p["role"] == "target" and p.get("certainty") is not None
+        ]
     return [p["entity"] for p in event["participants"] if p["role"] == "actor"]
 
 

@@ -20,6 +20,7 @@ from factions.model import EventRecord, Participant
 
 # Event types that may be one happening told in different words (a bombing in an attack).
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+_DISRUPTED = "Disrupted weapons use"
 _DEFINITE = {"the", "this", "that", "these", "those", "its", "their"}
 # How many earlier events a mention may refer back to.
 _REACH = 4
@@ -44,7 +45,9 @@ def is_definite(trigger: Token | None) -> bool:
 def _types_agree(earlier: EventRecord, later: EventRecord, loose: bool) -> bool:
     if earlier.event_type == later.event_type:
         return True
-    return loose and earlier.event_type in _VIOLENT and later.event_type in _VIOLENT
+    # "Police defused a bomb ... sources attributed the attack to X": the attack thwarted.
+    told = earlier.event_type in _VIOLENT or earlier.sub_event_type == _DISRUPTED
+    return loose and told and later.event_type in _VIOLENT
 
 
 def _places_agree(earlier: EventRecord, later: EventRecord, places: dict[str, LocalEntity]) -> bool:

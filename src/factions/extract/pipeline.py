@@ -680,6 +680,9 @@ def _claimed_event(sent: Span, events: list[EventRecord]) -> EventRecord | None:
     return events[-1] if events else None
 
 
+_DISRUPTED = "Disrupted weapons use"
+
+
 def _join_perpetrator(
     event: EventRecord,
     entity: LocalEntity,
@@ -689,7 +692,20 @@ def _join_perpetrator(
     generic_actors: set[str],
 ) -> None:
     """Make a group named by a claim or an attribution the event's actor, graded as the text
-    grades it, with the sentence that says so as its evidence."""
+    grades it, with the sentence that says so as its evidence. Of a thwarted attack ("security
+    forces defused a bomb") the force that thwarted it is the actor, as ACLED codes it, and the
+    group named is the side it acted against."""
+    if event.sub_event_type == _DISRUPTED and any(
+        p.role == "actor" and p.entity not in generic_actors for p in event.participants
+    ):
+        if all(p.entity != entity.id for p in event.participants):
+            event.participants = [
+                p
+                for p in event.participants
+                if not (p.role == "target" and p.entity in generic_actors)
+            ]
+            event.participants.append(Participant(entity.id, "target", grade, speaker, evidence))
+        return
     for participant in event.participants:
         if participant.entity != entity.id:
             continue
