@@ -233,3 +233,22 @@ def test_a_group_blamed_for_a_thwarted_attack_is_the_side_the_force_acted_agains
     roles = _roles(disrupted[0], names)
     assert roles["actor"] == ["Military Forces of Afghanistan"]
     assert "Taliban" in roles["target"]
+
+
+def test_the_maker_of_a_device_that_went_off_set_it_off() -> None:
+    result, names, _ = _read(
+        "On 3 May 2022, an IED by Boko Haram militants detonated, targeting civilians near a "
+        "garage in Maiduguri."
+    )
+    (event,) = result.events
+    assert _roles(event, names)["actor"] == ["Boko Haram"]
+
+
+def test_a_weapon_thrown_is_no_target_what_it_was_thrown_against_is() -> None:
+    result, names, _ = _read(
+        "Taliban fighters threw a hand grenade against police officers in Kunduz on Monday."
+    )
+    (event,) = result.events
+    roles = _roles(event, names)
+    assert "Police Forces of Afghanistan" in roles["target"]
+    assert not any("grenade" in name for name in roles["target"])

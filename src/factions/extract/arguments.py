@@ -33,6 +33,7 @@ from factions.extract.geocode import get_geocoder
 from factions.extract.lexicons import compile_slot_pattern
 from factions.extract.mentions import DocumentEntities, LocalEntity, MentionSpan, normalise_name
 from factions.extract.relations import GROUP_TYPES, MaskedSentence
+from factions.extract.triggers import load_trigger_lexicon
 from factions.packaged import read_toml
 
 ACTOR, TARGET, VICTIM, WOUNDED, ASSOC = "actor", "target", "victim", "wounded", "assoc"
@@ -535,7 +536,14 @@ class ArgumentReader:
             for subject in self._subject_of(verb):
                 if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
                     subject = verb.head
-                self.found.add(ACTOR, self.entities(subject, ACTOR))
+                actors = self.entities(subject, ACTOR)
+                if not actors:
+                    # "an IED by X militants detonated": the device's maker set it off.
+                    for child in subject.children:
+                        if child.dep_ == "prep" and child.lower_ == "by":
+                            for pobj in _pobjs(child):
+                                actors += self.entities(pobj, ACTOR)
+                self.found.add(ACTOR, actors)
         # "soldiers killed in the ambush": a reduced relative's noun is what the verb harmed
         # (not "a device detonated at a checkpoint": the weapon).
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and lemma not in words.instrument_verbs:
@@ -549,8 +557,15 @@ class ArgumentReader:
             for other in others:
                 objects += [c for c in other.children if c.dep_ in _OBJECTS]
         for obj in objects:
-            if obj.i != verb.i:
-                self.found.add(object_role, self.entities(obj, object_role))
+            if obj.i == verb.i:
+                continue
+            if _is_weapon(obj):
+                # "threw a grenade against the police": the weapon is no target; what it was
+                # thrown against is.
+                for child in obj.children:
+                    self._preposition(child, lemma, object_role)
+                continue
+            self.found.add(object_role, self.entities(obj, object_role))
         for child in verb.children:
             self._preposition(child, lemma, object_role)
         # "three civilians were wounded when a bomb exploded": the main clause tells whom the
@@ -749,6 +764,12 @@ def _coordinated(head: Token) -> list[Token]:
                 found.append(child)
                 stack.append(child)
     return found
+
+
+def _is_weapon(noun: Token) -> bool:
+    """Whether a noun phrase names a weapon ("a hand grenade", "rockets", "an IED")."""
+    phrase = noun.doc[noun.left_edge.i : noun.i + 1].text
+    return bool(load_trigger_lexicon().any_weapon.search(phrase))
 
 
 def _pobjs(prep: Token) -> list[Token]:
