@@ -19,6 +19,8 @@ from rich.tree import Tree
 from sqlalchemy import Connection
 
 from factions.cli.app import DbOption, _error, _open_existing, _warning, app, out
+from factions.curate.access import issue_write_token
+from factions.curate.judge import current_user, now
 from factions.partial_date import label as partial_date
 from factions.query.actors import list_actors
 from factions.query.claims import ClaimDetail, claims_by_id
@@ -31,7 +33,7 @@ from factions.query.network import actor_network
 from factions.query.search import search
 from factions.query.sources import source_breakdown
 from factions.query.timeline import actor_timeline
-from factions.store import StoreError, default_db_path, open_database
+from factions.store import StoreError, default_db_path, open_database, writing
 
 T = TypeVar("T")
 
@@ -418,6 +420,7 @@ def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
 _TOKEN_ENV = "FACTIONS_TOKEN"
 _BIND_HOST_ENV = "FACTIONS_BIND_HOST"
 _ALLOW_HOSTS_ENV = "FACTIONS_ALLOW_HOSTS"
+_WRITE_ENV = "FACTIONS_WRITE"
 
 
 def _is_loopback(host: str) -> bool:
@@ -462,12 +465,31 @@ def serve(
             "answers any. The bind address, localhost and 127.0.0.1 always are.",
         ),
     ] = None,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write",
+            help="Open the knowledge base writable so an analyst can record judgements from "
+            "the pages (merge, reject, correct, close a dispute, undo). A new write token is "
+            "printed once (only its hash is kept); log in with it at /login.",
+        ),
+    ] = False,
+    as_: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="With --write: the analyst the token belongs to, the author of every "
+            "judgement made with it (default: $FACTIONS_USER, else the OS user).",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the web UI and the read-only HTTP API (OpenAPI schema at /openapi.json, docs at
-    /docs). The knowledge base is opened read-only; it is served on this machine only unless
-    --public is given, and then only to requests carrying the access token.
+    """Serve the web UI and the HTTP API (OpenAPI schema at /openapi.json, docs at /docs).
+    The knowledge base is opened read-only unless --write is given; it is served on this
+    machine only unless --public is given, and then only to requests carrying the access
+    token.
 
     Example: factions serve --port 8000   then open http://127.0.0.1:8000/
+    Example: factions serve --write --as "A. Analyst"   then log in at /login with the token
     """
     import uvicorn
 
@@ -480,9 +502,23 @@ def serve(
         raise typer.Exit(2)
     if not local and not token:
         token = secrets.token_urlsafe(24)
+    if as_ is not None and not write:
+        _error("--as names who writes: it goes with --write")
+        raise typer.Exit(2)
     path = db or default_db_path()
+    write_token = None
     try:
-        open_database(path, read_only=True).dispose()
+        if write:
+            engine = open_database(path, create=False)
+            owner = (as_ or current_user()).strip()
+            if not owner:
+                _error("--as needs a name")
+                raise typer.Exit(2)
+            with writing(engine) as conn:
+                write_token = issue_write_token(conn, owner, now())
+            engine.dispose()
+        else:
+            open_database(path, read_only=True).dispose()
     except (FileNotFoundError, StoreError) as exc:
         _error(str(exc))
         raise typer.Exit(1) from exc
@@ -495,10 +531,13 @@ def serve(
         os.environ[_TOKEN_ENV] = token
     else:
         os.environ.pop(_TOKEN_ENV, None)
+    # Only that the server writes goes this way: the app checks tokens against the stored hash.
+    os.environ[_WRITE_ENV] = "1" if write else "0"
     shown = f"[{host}]" if ":" in host else host
     # Addresses and the token on one line each (never wrapped), so they can be copied.
+    mode = "writable" if write else "read-only"
     out.print(
-        f"factions on http://{shown}:{port}/ (read-only {escape(path)}; API docs at /docs)",
+        f"factions on http://{shown}:{port}/ ({mode} {escape(path)}; API docs at /docs)",
         soft_wrap=True,
         highlight=False,
     )
@@ -511,6 +550,13 @@ def serve(
     if token:
         out.print(
             f"access token: {token}  (open http://{shown}:{port}/?token={token} once)",
+            soft_wrap=True,
+            highlight=False,
+        )
+    if write_token:
+        out.print(
+            f"write token for {escape(owner)}: {write_token}  (shown once; log in at "
+            f"http://{shown}:{port}/login, or send 'Authorization: Bearer TOKEN')",
             soft_wrap=True,
             highlight=False,
         )

@@ -1,7 +1,8 @@
 """The read-only HTTP API over factions.query: the same answers as the command line, as JSON.
 
-`create_app(db_path)` builds the app over a knowledge base opened read-only; `factions serve`
-runs it on 127.0.0.1. Every error, here and in the pages' JSON twins, is
+`create_app(db_path)` builds the app over a knowledge base opened read-only (writable for
+analysts' judgements with `write`: web/curation.py); `factions serve` runs it on 127.0.0.1.
+Every error, here and in the pages' JSON twins, is
 `{"error": {"code": ..., "message": ...}}`: 404 for an unknown actor or place (with
 suggestions), 422 for a parameter the query cannot use, 400 for a Host header the server does
 not answer to, 401 without the access token when one is set (web/access.py). HEAD is answered
@@ -20,6 +21,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Connection, Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from factions.curate.access import stored_write_token
 from factions.query.actors import ActorPage, list_actors
 from factions.query.claims import ClaimDetail, claims_by_id
 from factions.query.common import BadQuery
@@ -32,8 +34,9 @@ from factions.query.search import SearchResult, search
 from factions.query.sources import SourceReport, source_breakdown
 from factions.query.summary import Summary, knowledge_base_summary
 from factions.query.timeline import Timeline, actor_timeline
-from factions.store import default_db_path, open_database
+from factions.store import StoreError, default_db_path, open_database
 from factions.web.access import LOCAL_HOSTS, AccessGuard, HeadAsGet, allowed_hosts_for
+from factions.web.curation import WriteMode
 from factions.web.errors import json_error
 from factions.web.pages import register_pages
 
@@ -41,6 +44,8 @@ from factions.web.pages import register_pages
 TOKEN_ENV = "FACTIONS_TOKEN"
 BIND_HOST_ENV = "FACTIONS_BIND_HOST"
 ALLOW_HOSTS_ENV = "FACTIONS_ALLOW_HOSTS"
+# "1" opens the knowledge base writable, for judgements made with the stored write token.
+WRITE_ENV = "FACTIONS_WRITE"
 
 MAX_PAGE = 500
 # A network of more edges than this is unreadable in any viewer; exports have no limit.
@@ -108,6 +113,7 @@ def app_from_environment() -> FastAPI:
         os.environ.get("FACTIONS_DB") or None,
         allowed_hosts=allowed_hosts_for(os.environ.get(BIND_HOST_ENV, "127.0.0.1"), extra),
         token=os.environ.get(TOKEN_ENV) or None,
+        write=os.environ.get(WRITE_ENV) == "1",
     )
 
 
@@ -116,14 +122,30 @@ def create_app(
     *,
     allowed_hosts: Iterable[str] | None = LOCAL_HOSTS,
     token: str | None = None,
+    write: bool = False,
 ) -> FastAPI:
     """The API over one knowledge base, which must exist and is opened read-only (a server
     never creates or upgrades one). Requests must name one of `allowed_hosts` (None: any) and,
-    when `token` is set, carry it."""
-    engine: Engine = open_database(db_path or default_db_path(), read_only=True)
+    when `token` is set, carry it. With `write`, it is opened writable for analysts'
+    judgements, made with the write token `factions serve --write` stored (web/curation.py)."""
+    path = db_path or default_db_path()
+    engine: Engine = (
+        open_database(path, create=False) if write else open_database(path, read_only=True)
+    )
+    mode = None
+    if write:
+        with engine.connect() as conn:
+            stored = stored_write_token(conn)
+        if stored is None:
+            raise StoreError(
+                f"{path}: no write token stored: start a writable server with "
+                "`factions serve --write`"
+            )
+        mode = WriteMode(stored)
     app = FastAPI(
         title="factions",
-        summary="An evidence-backed, time-aware knowledge base of armed actors (read-only).",
+        summary="An evidence-backed, time-aware knowledge base of armed actors "
+        "(read-only unless served with --write).",
         version="1",
         # The stock Swagger and ReDoc pages load their scripts from a CDN, which the pages' CSP
         # (and working offline) forbids: /docs is our own page (web/pages.py).
@@ -131,6 +153,8 @@ def create_app(
         redoc_url=None,
     )
     app.state.engine = engine
+    # Set before the pages, which read it on every request to show the analysts' buttons.
+    app.state.write = mode
     register_pages(app, engine)
     # The last added runs first: the Host and token checks come before anything else.
     app.add_middleware(HeadAsGet)

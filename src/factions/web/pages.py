@@ -47,6 +47,7 @@ from factions.query.search import search
 from factions.query.summary import knowledge_base_summary
 from factions.query.timeline import TimelineEntry, actor_timeline
 from factions.vocabulary import vocabulary
+from factions.web.curation import curation_context, register_curation
 from factions.web.errors import json_error
 
 HERE = Path(__file__).parent
@@ -547,7 +548,9 @@ def _add_security_headers(app: FastAPI) -> None:
 
 def register_pages(app: FastAPI, engine: Engine) -> None:
     """Add the HTML pages, their `?format=json` twins and /static to a FastAPI app."""
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates = Jinja2Templates(
+        directory=str(HERE / "templates"), context_processors=[curation_context]
+    )
     templates.env.autoescape = True  # .html templates escape already; say it for every file
     templates.env.filters.update(
         partial_date=label, role=role_name, predicate_label=vocabulary().label_of
@@ -700,3 +703,5 @@ def register_pages(app: FastAPI, engine: Engine) -> None:
         (the stock Swagger page loads its scripts from a CDN, which the CSP forbids)."""
         data = api_reference(app.openapi())
         return page(request, "docs.html", data, page="docs")
+
+    register_curation(app, engine, templates)
