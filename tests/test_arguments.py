@@ -252,3 +252,22 @@ def test_a_weapon_thrown_is_no_target_what_it_was_thrown_against_is() -> None:
     roles = _roles(event, names)
     assert "Police Forces of Afghanistan" in roles["target"]
     assert not any("grenade" in name for name in roles["target"])
+
+
+def test_houses_burned_and_a_mob_that_killed_harm_civilians() -> None:
+    result, names, _ = _read("Gunmen torched ten houses in a village near Kikuube on Monday.")
+    (event,) = result.events
+    assert "Civilians (Uganda)" in _roles(event, names)["target"]
+    result, names, _ = _read("A mob beat and killed a man in Kaliganj, Gazipur, on Monday.")
+    (event,) = result.events
+    assert event.sub_event_type == "Mob violence"
+    assert "Civilians (Bangladesh)" in _roles(event, names)["victim"]
+
+
+def test_a_header_word_leads_but_the_verb_says_who_acted() -> None:
+    result, names, _ = _read(
+        "Property destruction: On 28 February 2022, an unidentified armed group torched ten "
+        "houses near Kikuube."
+    )
+    (event,) = result.events
+    assert _roles(event, names)["actor"] == ["Unidentified Armed Group (Uganda)"]

@@ -86,6 +86,7 @@ class ArgumentWords:
     described_nouns: frozenset[str] = frozenset()
     movements: frozenset[str] = frozenset()
     described_cues: tuple[tuple[str, str, str], ...] = ()
+    civilian_property: frozenset[str] = frozenset()
 
     def harms(self, lemma: str) -> bool:
         """Whether a verb tells what an event did to people or things (kill, wound, die)."""
@@ -149,6 +150,7 @@ def argument_words() -> ArgumentWords:
         described_cues=tuple(
             (cue["lemma"], cue["via"], cue["grade"]) for cue in data["described"]["cue"]
         ),
+        civilian_property=frozenset(data["civilian_property"]["words"]),
     )
 
 

@@ -61,6 +61,8 @@ class EventDraft:
     # Only named as a point of reference ("arrested after the bombing"): more of an event told
     # before, never an event of its own.
     reference: bool = False
+    # The head words of all the event's triggers, outcomes and damage included.
+    words: list[Token] = field(default_factory=list)
 
 
 def _markers(text: str) -> list[int]:
@@ -87,13 +89,16 @@ def other_trigger_tokens(sent: Span, draft: EventDraft) -> list[Token]:
     "were repelled"), in the sentence's order."""
     lead = trigger_token(sent, draft)
     found: list[Token] = []
+    for word in draft.words:
+        if (lead is None or word.i != lead.i) and word not in found:
+            found.append(word)
     for start, end in draft.mentions:
         first = _trigger_token(sent, sent.start_char + start)
         last = _trigger_token(sent, sent.start_char + end - 1)
         if first is None or last is None:
             continue
         head = sent.doc[first.i : last.i + 1].root
-        if head is not lead and head not in found:
+        if (lead is None or head.i != lead.i) and head not in found:
             found.append(head)
     return found
 
@@ -161,6 +166,7 @@ def find_events(sent: Span, masked: MaskedSentence, lex: Lexicons) -> list[Event
             token=lead.token,
             mentions=_mention_spans(group, lead, offset),
             rule=f"trigger:{lead.cls.name}:{typing.basis}",
+            words=[t.token for t in group],
         )
         draft.back_reference = _refers_back(group, sent)
         stated = [t for t in group if t.family != "outcome"]

@@ -44,6 +44,7 @@ from factions.extract.mentions import (
     derived_claims,
     entity_records,
     mention_records,
+    normalise_name,
     resolve_mentions,
     sentence_evidence,
 )
@@ -457,17 +458,43 @@ def _index_of(masked: MaskedSentence, entity: LocalEntity) -> int:
 _PEOPLE = frozenset({"person", "collective"})
 
 
+def _harms_civilians(draft: EventDraft, found: Arguments) -> bool:
+    """Whether an event harmed civilians the text names no one for: violence against
+    civilians; a mob that killed or hurt; houses, shops or farms destroyed or looted."""
+    harmed = [*found.victims, *found.wounded, *found.targets]
+    if any(e.type in _PEOPLE for e in harmed):
+        return False
+    if draft.event_type == "Violence against civilians":
+        return True
+    if any(e.type == "state_force" for e in harmed):
+        return False
+    if draft.sub_event_type == "Mob violence":
+        return bool(draft.tolls.killed or draft.tolls.wounded)
+    if draft.sub_event_type == "Looting/property destruction":
+        owned = argument_words().civilian_property
+        return any(
+            e.type == "property" and any(w in owned for w in normalise_name(e.name).split())
+            for e in found.targets
+        )
+    return False
+
+
 def _by_event_type(
-    reader: ArgumentReader, found: Arguments, event_type: str, trigger: Token
+    reader: ArgumentReader, found: Arguments, draft: EventDraft, trigger: Token
 ) -> None:
     """Protests have protesters and riots rioters, named or not: as ACLED codes them, the
     generic actor acts and a named group of demonstrators is associated with it. Violence
     against civilians harms civilians, named by kind when the text names no one ("a health
-    worker was shot", "two former policemen were detained")."""
+    worker was shot", "two former policemen were detained"), as do mobs that kill and the
+    burning of houses."""
+    event_type = draft.event_type
+    if _harms_civilians(draft, found):
+        civilians = reader.generic_kind("civilians", trigger)
+        if draft.sub_event_type == "Looting/property destruction":
+            found.targets.insert(0, civilians)
+        else:
+            found.victims.insert(0, civilians)
     if event_type == "Violence against civilians":
-        harmed = [*found.victims, *found.wounded, *found.targets]
-        if not any(e.type in _PEOPLE for e in harmed):
-            found.victims.insert(0, reader.generic_kind("civilians", trigger))
         return
     kind = {"Protests": "protesters", "Riots": "rioters"}.get(event_type)
     if kind is None:
@@ -517,7 +544,7 @@ def _read_participants(
                 found.actors = actors
                 found.targets = [t for t in found.targets or more.targets if t not in actors]
                 break
-    _by_event_type(reader, found, draft.event_type, trigger)
+    _by_event_type(reader, found, draft, trigger)
     draft.actors = [_index_of(masked, e) for e in found.actors]
     draft.targets = [_index_of(masked, e) for e in found.targets]
     draft.victims = [*draft.victims, *(_index_of(masked, e) for e in found.victims)]
