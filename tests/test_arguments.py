@@ -271,3 +271,16 @@ def test_a_header_word_leads_but_the_verb_says_who_acted() -> None:
     )
     (event,) = result.events
     assert _roles(event, names)["actor"] == ["Unidentified Armed Group (Uganda)"]
+
+
+def test_no_target_is_a_weapon_an_idiom_or_another_event() -> None:
+    for text in (
+        "A clash took place near Kunduz on Monday between soldiers and Taliban fighters.",
+        "Gunmen fired M16 rifles at a bus near Kunduz on Monday.",
+        "Gunmen who opposed the agreement attacked a bus near Kunduz on Monday.",
+    ):
+        result, names, _ = _read(text)
+        targets = [
+            names[p.entity] for e in result.events for p in e.participants if p.role == "target"
+        ]
+        assert not {"place", "M16 rifles", "agreement"} & set(targets), (text, targets)

@@ -345,6 +345,9 @@ class ArgumentReader:
 
     def _entities_of(self, head: Token, role: str) -> list[LocalEntity]:
         words = self.words
+        if role == TARGET and _is_weapon(head):
+            # "fired M16 rifles at a bus": the weapon is no target.
+            return []
         named = self._named(head)
         if named is not None:
             # A town attacked is where the event happened; a thing never acts.
@@ -421,6 +424,9 @@ class ArgumentReader:
                     continue
                 return [self._generic(head, kind)]
         if role == TARGET and head.pos_ == "NOUN" and not head.is_stop:
+            if _names_an_event(head):
+                # "denounced the murder", "opposed the agreement": another event is no target.
+                return []
             # "a Taliban checkpoint": the group the thing belongs to is attacked too.
             owners = [e for e in self._owners(head) if e.type in GROUP_TYPES]
             if not owners:
@@ -771,7 +777,16 @@ def _coordinated(head: Token) -> list[Token]:
 def _is_weapon(noun: Token) -> bool:
     """Whether a noun phrase names a weapon ("a hand grenade", "rockets", "an IED")."""
     phrase = noun.doc[noun.left_edge.i : noun.i + 1].text
-    return bool(load_trigger_lexicon().any_weapon.search(phrase))
+    lexicon = load_trigger_lexicon()
+    return bool(lexicon.any_weapon.search(phrase) or lexicon.firearms.search(noun.text))
+
+
+def _names_an_event(noun: Token) -> bool:
+    """Whether a noun is one of the trigger lexicon's event nouns ("murder", "agreement")."""
+    lexicon = load_trigger_lexicon()
+    return any(
+        spec.words == (noun.lemma_.lower(),) for spec in lexicon.nouns.get(noun.lemma_.lower(), ())
+    )
 
 
 def _pobjs(prep: Token) -> list[Token]:
