@@ -259,3 +259,13 @@ def test_a_headline_in_the_present_tense_tells_an_event() -> None:
     assert _types(headline, "2016-05-10")[:1] == [("Battles", "Armed clash")]
     body = "Officials said on Monday that Taliban fighters attack police checkpoints in Kunduz."
     assert _types(body) == []
+
+
+def test_a_long_first_paragraph_without_its_full_stop_is_no_headline() -> None:
+    text = (
+        "Officials said on Monday that in the hills north of the city Taliban fighters attack "
+        "police checkpoints at night and that the police answer them with patrols of their own "
+        "which rarely reach the villages where the fighters shelter\nThe governor spoke to "
+        "reporters on Monday."
+    )
+    assert _types(text) == []

@@ -650,6 +650,9 @@ def _durative(verb: Token) -> bool:
     return False
 
 
+_HEADLINE_LENGTH = 160
+
+
 def headline(token: Token) -> bool:
     """Whether a token stands in the report's headline: its first line, ending without a full
     stop. Headlines tell past events in the present tense ("Taliban fighters attack police
@@ -659,7 +662,10 @@ def headline(token: Token) -> bool:
     if line_end < 0 or token.idx >= line_end:
         return False
     line = doc.text[:line_end].strip()
-    return bool(line) and line[-1] not in ".!?:;"
+    # A headline is short and one sentence: a paragraph that lacks its full stop is none.
+    if not line or len(line) > _HEADLINE_LENGTH or re.search(r"[.!?]\s", line):
+        return False
+    return line[-1] not in ".!?:;"
 
 
 def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | None:
