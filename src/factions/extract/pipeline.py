@@ -1025,6 +1025,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     seen_groups: set[str] = set()
     sentences = list(doc.sents)
     context = _DocumentContext(lex, mentions, arguments, attributions, all_dates)
+    borrowed: dict[int, tuple[str | None, str | None]] = {}
     for sent in sentences:
         if not sent.text.strip():
             continue
@@ -1063,8 +1064,6 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                 record.date, record.date_precision = _context_date(
                     document.text, sent, events, dateline
                 )
-            if record.place is None:
-                record.place, record.geo_precision = _context_place(document.text, sent, events)
             places = {e.id: e for e in registry.by_key.values() if e.place is not None}
             generic, unidentified = _generic_ids(registry)
             _claimed_by_speaker(record, attribution, generic, unidentified)
@@ -1092,6 +1091,10 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                 refine_type(earlier, record)
                 merge(earlier, record, places, unidentified)
             elif not draft.reference and _worth_keeping(record):
+                if record.place is None:
+                    # The place before it is taken once the document is read: borrowed
+                    # earlier, it would decide which later mentions are one happening.
+                    borrowed[id(record)] = _context_place(document.text, sent, events)
                 events.append(record)
         _, unidentified = _generic_ids(registry)
         claims.extend(
@@ -1110,6 +1113,9 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
         # A denial already carried by a relation or fate of the sentence needs no other claim.
         if not any(c.certainty == "denied" for c in sentence_claims):
             claims.extend(_denial_claims(document, sent, masked, attribution, events))
+    for event in events:
+        if event.place is None and id(event) in borrowed:
+            event.place, event.geo_precision = borrowed[id(event)]
     types = registry_types(mentions)
     types.update({e.id: e.type for e in registry.by_key.values()})
     claims.extend(claims_from_events(events, types, _generic_ids(registry)[0]))
