@@ -179,6 +179,12 @@ def name_key(text: str) -> str:
     return text
 
 
+def _proper(surface: str) -> bool:
+    """Whether a surface can be a proper name: it has a capital letter (or a digit, as road
+    numbers do). "park", "the city" and "building" are common nouns, whatever a list says."""
+    return any(ch.isupper() or ch.isdigit() for ch in surface)
+
+
 def _latin(text: str) -> bool:
     """Whether a name is in Latin script (other scripts never reach the English-news index)."""
     if text.isascii():
@@ -732,7 +738,8 @@ class Geocoder:
             if wanted:
                 pool = wanted
         towns_within = _namesake_units(pool)
-        best = max(pool, key=lambda c: _score(c, focus, want, towns_within))
+        yields = _capitals_of_named_country(pool)
+        best = max(pool, key=lambda c: _score(c, focus, want, towns_within, yields))
         alternatives = [c.id for c in candidates if c is not best][:_MAX_ALTERNATIVES]
         return self._to_match(best, alternatives)
 
@@ -846,7 +853,9 @@ class Geocoder:
         of_span: list[_Group | None] = []
         for index, span in enumerate(spans):
             key = name_key(span.surface)
-            if not key:
+            if not key or not _proper(span.surface):
+                # A word in lower case ("the park", "building") is a common noun: no name to
+                # look up, and nothing to say about where the story is.
                 of_span.append(None)
                 continue
             want = _feature_after(text, span.end) if span.end <= len(text) else None
@@ -913,7 +922,8 @@ class Geocoder:
         group.want = want
         pool = sorted(pool, key=lambda c: -c.importance)[:_MAX_CANDIDATES]
         towns_within = _namesake_units(pool)
-        group.set_candidates(pool, [_score(c, focus, want, towns_within) for c in pool])
+        yields = _capitals_of_named_country(pool)
+        group.set_candidates(pool, [_score(c, focus, want, towns_within, yields) for c in pool])
         return group
 
     def _pool(self, key: str, want: str | None) -> tuple[list[_Place] | None, str | None]:
@@ -1009,7 +1019,7 @@ class Geocoder:
     def unambiguous_country(self, surface: str) -> str | None:
         """The country a mention pins down on its own: a country, demonym, admin1 or region."""
         key = name_key(surface)
-        if not key:
+        if not key or not _proper(surface):
             return None
         candidates = self.candidates(key)
         demonym = self.demonym_country(key)
@@ -1059,11 +1069,34 @@ def _namesake_units(pool: Sequence[_Place]) -> set[int]:
     return found
 
 
+def _capitals_of_named_country(pool: Sequence[_Place]) -> set[str]:
+    """Towns reached only by dropping "City" from their name ("Mexico City", "Kuwait City")
+    when a country of that very name is also a candidate: the bare name means the country."""
+    countries = {name_key(c.name) for c in pool if c.precision == "country"}
+    if not countries:
+        return set()
+    return {
+        c.id
+        for c in pool
+        if c.precision == "point"
+        and name_key(c.name).endswith(" city")
+        and name_key(c.name)[:-5] in countries
+    }
+
+
 def _score(
-    place: _Place, focus: tuple[str, ...], want: str | None, towns_within: set[int]
+    place: _Place,
+    focus: tuple[str, ...],
+    want: str | None,
+    towns_within: set[int],
+    yields: set[str] | frozenset[str] = frozenset(),
 ) -> float:
     """Higher is likelier: log importance, a bonus for the focus countries and curated names."""
     score = math.log10(place.importance + 10)
+    if place.id in yields and want != "point":
+        # "Mexico" is Mexico, not Mexico City, unless "city" follows it; however near the
+        # story's other places the city lies.
+        score -= 20
     if place.country in focus:
         score += _W["focus"] - 0.25 * min(focus.index(place.country), 4)
     if place.curated:
