@@ -353,3 +353,33 @@ def test_a_small_homonym_abroad_is_kept_at_its_container(nlp) -> None:  # type: 
     )
     countries = {m.entity.place.country for m in mentions if m.entity.place is not None}
     assert countries == {"AF"}
+
+
+def _where(mentions) -> dict[str, tuple[str | None, str]]:  # type: ignore[no-untyped-def]
+    return {
+        m.text: (m.entity.place.country, m.entity.place.precision)
+        for m in mentions
+        if m.entity.place is not None
+    }
+
+
+def test_the_place_of_a_dateline_in_capitals_is_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "KANDAHAR, Afghanistan (Reuters) - Two policemen were wounded on Tuesday when a "
+        "roadside bomb hit their vehicle, officials said.\n\n"
+        "By Jane Roe. PESHAWAR, March 3 - A market reopened after the curfew ended.",
+    )
+    places = _where(mentions)
+    assert places["KANDAHAR"] == ("AF", "point")
+    assert places["Afghanistan"] == ("AF", "country")
+    assert places["PESHAWAR"] == ("PK", "point")
+
+
+def test_words_in_capitals_that_are_no_dateline_stay_unplaced(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "Officials met on Monday.\nUPDATE: The talks will resume. He said the NATO (alliance) "
+        "would decide.",
+    )
+    assert "UPDATE" not in _where(mentions)

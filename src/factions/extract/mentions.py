@@ -123,6 +123,8 @@ class DocumentEntities:
         self.places: dict[tuple[int, int], PlaceMatch | None] = {}
         # Spans that a place cue makes a place ("in X district", "near X", "the village of X").
         self.cued: set[tuple[int, int]] = set()
+        # The place names of datelines ("KABUL (Reuters) -"): places whatever the NER said.
+        self.datelines: set[tuple[int, int]] = set()
 
     def place_of(self, span: Span) -> PlaceMatch | None:
         """The place the document-level resolution gave a span, if it was resolved."""
@@ -256,6 +258,10 @@ def _entity_for_span(
         return registry.gazetteer_entity(span.ent_id_), "gazetteer"
     if surface in registry.acronyms:
         return registry.acronyms[surface], "acronym-defined"
+    if (span.start_char, span.end_char) in registry.datelines:
+        match = registry.place_of(span)
+        if match is not None:
+            return _place_entity(registry, match), "dateline-place"
     place = _place_after_preposition(span, surface, registry, focus)
     if place is not None:
         return place, "locative-place"
@@ -488,6 +494,72 @@ def _unlabelled_places(
     return found
 
 
+# A dateline: a place name in capitals at the start of a line (or right after a byline's
+# full stop), maybe with its state or country, then the agency in brackets, a dash, a colon or
+# the date: "KABUL (Reuters) -", "COLUMBUS, Ohio (AP) —", "NEW DELHI:", "KUNDUZ, April 5 -".
+_DATELINE = re.compile(
+    r"(?:^|(?<=\n)|(?<=\.\s))[ \t]*"
+    r"(?P<place>[A-Z][A-Z'’.-]*[A-Z.](?:[ -][A-Z][A-Z'’.-]*[A-Z.])*)"
+    r"(?:,[ \t]*(?P<region>[A-Z][\w.'’]*(?:-[\w.'’]+)*(?: [A-Z][\w.'’]*){0,2}))?"
+    r"(?=[ \t]*(?:\(|[—–]|-{1,2}|:|,[ \t]*(?:[A-Za-z]{3,9}\.?[ \t]+)?\d))"
+)
+# Datelines stand at the head of a story or a paragraph, or after a byline ("By X. KABUL -").
+_DATELINE_REACH = 200
+
+
+def _dateline_place_spans(text: str) -> list[PlaceSpan]:
+    """The place of each dateline ("WASHINGTON (AP) —") and the state or country written after
+    it ("COLUMBUS, Ohio (AP)"), when the gazetteer knows the name."""
+    geocoder = get_geocoder()
+    found: list[PlaceSpan] = []
+    for match in _DATELINE.finditer(text):
+        if match.start() - (text.rfind("\n", 0, match.start()) + 1) > _DATELINE_REACH:
+            continue
+        place = match.group("place")
+        letters = sum(ch.isalpha() for ch in place)
+        if letters < 4 or not geocoder.candidates(name_key(place)):
+            continue
+        found.append(PlaceSpan(match.start("place"), match.end("place"), place))
+        region = match.group("region")
+        if region and geocoder.candidates(name_key(region)):
+            found.append(PlaceSpan(match.start("region"), match.end("region"), region))
+    return found
+
+
+def _dateline_places(
+    doc: Doc, spans: list[PlaceSpan], registry: DocumentEntities, mentions: list[MentionSpan]
+) -> list[MentionSpan]:
+    """Mentions of the dateline places no other mention covers (the NER rarely tags a name
+    in capitals)."""
+    found = []
+    taken = [(m.start, m.end) for m in mentions]
+    for place_span in spans:
+        match = registry.places.get((place_span.start, place_span.end))
+        if match is None or match.feature == "unlisted place":
+            continue
+        if any(a < place_span.end and place_span.start < b for a, b in taken):
+            continue
+        span = doc.char_span(place_span.start, place_span.end, alignment_mode="expand")
+        if span is None:
+            continue
+        entity = _place_entity(registry, match)
+        entity.aliases.add(place_span.surface)
+        taken.append((place_span.start, place_span.end))
+        found.append(
+            MentionSpan(
+                start=place_span.start,
+                end=place_span.end,
+                token_start=span.start,
+                token_end=span.end,
+                text=place_span.surface,
+                entity=entity,
+                label="GPE",
+                rule="dateline-place",
+            )
+        )
+    return found
+
+
 def _title_like(sent: Span) -> bool:
     """A line that does not end as a sentence does: a headline, however long."""
     return is_heading(sent) or not sent.text.strip().rstrip("'\"’”").endswith((".", "!", "?"))
@@ -616,10 +688,11 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
     registry.countries = _actor_countries(doc, focus)
     spans = _place_spans(doc, registry)
     unlabelled = _unlabelled_place_spans(doc)
-    answers = get_geocoder().resolve_document(text, spans + unlabelled, focus)
-    registry.places = {
-        (s.start, s.end): a for s, a in zip(spans + unlabelled, answers, strict=True)
-    }
+    datelines = _dateline_place_spans(text)
+    every = spans + unlabelled + datelines
+    answers = get_geocoder().resolve_document(text, every, focus)
+    registry.places = {(s.start, s.end): a for s, a in zip(every, answers, strict=True)}
+    registry.datelines = {(s.start, s.end) for s in datelines}
     mentions: list[MentionSpan] = []
     for span in doc.ents:
         entity, rule = _entity_for_span(span, registry, focus)
@@ -646,6 +719,7 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
     mentions.extend(_missed_short_names(doc, mentions, registry))
     mentions.extend(_missed_actor_names(doc, mentions, registry))
     mentions.extend(_unlabelled_places(doc, unlabelled, registry, focus))
+    mentions.extend(_dateline_places(doc, datelines, registry, mentions))
     mentions.extend(_repeated_places(doc, text, mentions))
     mentions.sort(key=lambda m: m.start)
     _apply_alias_statements(text, mentions)
