@@ -383,3 +383,38 @@ def test_words_in_capitals_that_are_no_dateline_stay_unplaced(nlp) -> None:  # t
         "would decide.",
     )
     assert "UPDATE" not in _where(mentions)
+
+
+def test_a_province_or_region_the_ner_calls_a_person_is_the_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "Kerala told the court on Monday that the dam was safe, while officials in Chennai "
+        "and Bangalore disagreed.",
+    )
+    assert _where(mentions)["Kerala"] == ("IN", "admin1")
+
+
+def test_a_union_of_states_stays_an_organisation() -> None:
+    from factions.extract.mentions import _names_a_unit
+
+    assert not _names_a_unit("EU", [])
+    assert _names_a_unit("Sahel", [])
+
+
+def test_one_sense_per_story_a_name_the_ner_calls_a_place_stays_one(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "Fighting spread across Zabul province. In Qalat, the capital, Qalat told reporters "
+        "the roads were shut.",
+    )
+    qalat = [m for m in mentions if m.text == "Qalat"]
+    assert len(qalat) == 2
+    assert all(m.entity.type == "location" for m in qalat)
+
+
+def test_a_capital_that_speaks_is_the_state_not_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc, mentions, _ = _resolve(
+        nlp, "Beijing said on Friday it would retaliate against the tariffs."
+    )
+    assert [e.label_ for e in doc.ents if e.text == "Beijing"] == ["GPE"]
+    assert _where(mentions)["Beijing"] == ("CN", "point")

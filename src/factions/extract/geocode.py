@@ -1440,6 +1440,7 @@ class PlaceCues:
     facility: frozenset[str]
     facility_first: frozenset[str]
     motion: frozenset[str]
+    unions: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -1453,6 +1454,7 @@ def place_cues() -> PlaceCues:
         facility=frozenset(cues["facility"]),
         facility_first=frozenset(cues["facility_first"]),
         motion=frozenset(cues["motion"]),
+        unions=frozenset(name_key(w) for w in cues.get("unions", ())),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -125,6 +126,10 @@ class DocumentEntities:
         self.cued: set[tuple[int, int]] = set()
         # The place names of datelines ("KABUL (Reuters) -"): places whatever the NER said.
         self.datelines: set[tuple[int, int]] = set()
+        # People or organisations by the NER whose name is a place wherever it stands: a
+        # country, a province or a region ("Tamil Nadu said"), or a name the NER itself calls
+        # a place elsewhere in the story.
+        self.named_places: set[tuple[int, int]] = set()
 
     def place_of(self, span: Span) -> PlaceMatch | None:
         """The place the document-level resolution gave a span, if it was resolved."""
@@ -373,10 +378,13 @@ def _place_after_preposition(
     if (
         match.feature != "unlisted place"
         and match.precision != "country"
+        and key not in registry.named_places
         and focus
         and match.country not in focus[:2]
         and not _feature_cue(span)
     ):
+        return None
+    if key in registry.named_places and match.feature == "unlisted place":
         return None
     return _place_entity(registry, match)
 
@@ -610,13 +618,50 @@ def _names_a_country(surface: str) -> bool:
     return any(c.precision == "country" for c in get_geocoder().candidates(name_key(surface)))
 
 
-def _place_spans(doc: Doc, registry: DocumentEntities) -> list[PlaceSpan]:
+# A province this populous is the place, not a person, even in a story with no other place.
+_LARGE_PROVINCE = 1_000_000
+
+
+def _names_a_unit(surface: str, focus: list[str]) -> bool:
+    """Whether a name is that of a region or continent, or of a province of one of the
+    story's countries ("Tamil Nadu" in a story about India): no person is called so. A union
+    of states ("EU") is an organisation as much as a region: the NER's word stands."""
+    if name_key(surface) in place_cues().unions:
+        return False
+    return any(
+        c.curated
+        or c.precision == "region"
+        or (
+            c.precision == "admin1"
+            and (c.country in focus[:2] or (not focus and c.importance >= _LARGE_PROVINCE))
+        )
+        for c in get_geocoder().candidates(name_key(surface))
+    )
+
+
+def _ner_place_names(doc: Doc) -> set[str]:
+    """The names the NER tags as places at least as often as anything else in the story (one
+    sense per story: "Douma" a place twice and a person once is a place)."""
+    places: Counter[str] = Counter()
+    others: Counter[str] = Counter()
+    for e in doc.ents:
+        surface = strip_possessive(e.text)
+        if not surface[:1].isupper() or e.ent_id_:
+            continue
+        (places if e.label_ in PLACE_LABELS else others)[surface] += 1
+    return {name for name, n in places.items() if n >= others[name]}
+
+
+def _place_spans(
+    doc: Doc, registry: DocumentEntities, focus: list[str] | None = None
+) -> list[PlaceSpan]:
     """The spans the document-level place resolution looks at: the NER's places (a capitalised
     one is kept even when the gazetteer lacks it), single-word organisations (the NER often
     calls a province an organisation), and people or organisations governed by a place cue."""
     spans: list[PlaceSpan] = []
     geocoder = get_geocoder()
     starts = {e.start for e in doc.ents if e.label_ in PLACE_LABELS}
+    place_names = _ner_place_names(doc)
     for span in doc.ents:
         surface = strip_possessive(span.text)
         if not surface:
@@ -647,6 +692,12 @@ def _place_spans(doc: Doc, registry: DocumentEntities) -> list[PlaceSpan]:
             # "Russia said", "Britain's decision": the NER's person or organisation that is
             # a country's name is the country.
             registry.cued.add((start, end))
+            spans.append(PlaceSpan(start, end, surface))
+        elif capitalised and (surface in place_names or _names_a_unit(surface, focus or [])):
+            # "Tamil Nadu said", "Europe added": a province of the story's countries or a
+            # region; "Douma's fall" where the story calls Douma a place elsewhere.
+            registry.cued.add((start, end))
+            registry.named_places.add((start, end))
             spans.append(PlaceSpan(start, end, surface))
         elif span.label_ == "ORG" and len(surface.split()) == 1:
             spans.append(PlaceSpan(start, end, surface))
@@ -686,7 +737,7 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
     place_surfaces = [e.text for e in doc.ents if e.label_ in PLACE_LABELS | {"NORP"}]
     focus = document_focus(place_surfaces)
     registry.countries = _actor_countries(doc, focus)
-    spans = _place_spans(doc, registry)
+    spans = _place_spans(doc, registry, focus)
     unlabelled = _unlabelled_place_spans(doc)
     datelines = _dateline_place_spans(text)
     every = spans + unlabelled + datelines
