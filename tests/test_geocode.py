@@ -285,3 +285,12 @@ def test_a_countrys_bare_name_is_the_country_not_its_capital_city(geocoder):
         geocoder, "Kuwait pledged aid at a meeting in Kuwait City.", "Kuwait", "Kuwait City"
     )
     assert kuwait.precision == "country"
+
+
+def test_a_small_namesake_town_does_not_stand_for_its_province(geocoder):
+    # Kunduz city is a large part of Kunduz province, so the bare name is the town; Quebec
+    # City holds a small share of Quebec's people, so the bare name is the province.
+    (quebec,) = _story(geocoder, "Forest fires spread across Quebec on Sunday.", "Quebec")
+    assert (quebec.country, quebec.precision) == ("CA", "admin1")
+    (kunduz,) = _story(geocoder, "Clashes in Kunduz left five dead.", "Kunduz")
+    assert kunduz.precision == "point"

@@ -11,7 +11,8 @@ Choice among candidates of one name ("Kunduz": the city, the district, the provi
   * a feature word in the text decides the level ("Kunduz province" -> admin1, "Kunduz city" ->
     point, "Dand district" -> district, "Hall County" -> district);
   * without one, a city inside a same-named province or district is taken (a province is
-    usually named after its capital and news mostly means the town), and a province with no
+    usually named after its capital and news mostly means the town) when it holds a fair share
+    (5%) of the unit's people: Quebec City does not stand for Quebec, nor a village for Wales, and a province with no
     same-named town is taken as the province ("Zabul"); a unit reached only by dropping its
     feature word ("Franklin" for Franklin County) yields to towns;
   * otherwise the score of each candidate: log population (of a town; summed over the towns of
@@ -22,6 +23,8 @@ Choice among candidates of one name ("Kunduz": the city, the district, the provi
     Badakhshan", "X village in Y district"). Those shares use the other names' likelihoods,
     refined over three rounds. The weights were set on LGL (US local news) and checked on
     GeoWebNews and TR-News (see `factions eval geo`).
+  * A country's bare name is the country, not the "X City" indexed under it too ("Mexico");
+    a surface in lower case ("the park", "building") is a common noun, never looked up.
   * A name under a place cue that the gazetteer lacks, or knows only as a small homonym abroad
     or outside its container, is kept at its container (or the nearest place named before it)
     with that place's precision: "Kasba village in Khan Abad district" is a place in Khan Abad.
@@ -1053,6 +1056,11 @@ class Geocoder:
         return towns[0].country
 
 
+# A town of the unit's name stands for the bare name only when it holds at least this share of
+# the unit's people: Kunduz city of Kunduz province, not the village of Wales in Wales.
+_NAMESAKE_SHARE = 0.05
+
+
 def _namesake_units(pool: Sequence[_Place]) -> set[int]:
     """Units that contain a town of their own name, so the bare name means the town: a town
     named exactly so ("Kunduz" in Kunduz), or a "X City" town that is a large part of its unit
@@ -1064,7 +1072,10 @@ def _namesake_units(pool: Sequence[_Place]) -> set[int]:
             continue
         exact = not name_key(town.name).endswith(" city")
         for unit in town.within:
-            if unit in units and (exact or town.importance >= 0.25 * units[unit]):
+            if unit not in units:
+                continue
+            share = town.importance / units[unit] if units[unit] else 1.0
+            if share >= (_NAMESAKE_SHARE if exact else 0.25):
                 found.add(unit)
     return found
 
