@@ -12,7 +12,7 @@ Choice among candidates of one name ("Kunduz": the city, the district, the provi
     point, "Dand district" -> district, "Hall County" -> district);
   * without one, a city inside a same-named province or district is taken (a province is
     usually named after its capital and news mostly means the town) when it holds a fair share
-    (5%) of the unit's people: Quebec City does not stand for Quebec, nor a village for Wales, and a province with no
+    (5%) of the unit's people (Quebec City does not stand for Quebec), and a province with no
     same-named town is taken as the province ("Zabul"); a unit reached only by dropping its
     feature word ("Franklin" for Franklin County) yields to towns;
   * otherwise the score of each candidate: log population (of a town; summed over the towns of
