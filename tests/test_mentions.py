@@ -418,3 +418,19 @@ def test_a_capital_that_speaks_is_the_state_not_a_person(nlp) -> None:  # type: 
     )
     assert [e.label_ for e in doc.ents if e.text == "Beijing"] == ["GPE"]
     assert _where(mentions)["Beijing"] == ("CN", "point")
+
+
+def test_a_place_named_inside_an_organisations_name_is_recorded(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, registry = _resolve(
+        nlp,
+        "A spokesman for the University of Michigan said the Central Bank of Malta and the "
+        "Chamber of Commerce would fund the study.",
+    )
+    inside = {m.text: m for m in registry.absorbed if m.rule == "embedded-place"}
+    assert inside["Michigan"].entity.place.precision == "admin1"
+    assert inside["Malta"].entity.type == "country"
+    assert "Commerce" not in inside and "Central" not in inside
+    # The organisations stay organisations, and no sentence is about their places.
+    kinds = {m.text: m.entity.type for m in mentions}
+    assert kinds["University of Michigan"] == "organization"
+    assert "Michigan" not in kinds

@@ -1452,6 +1452,8 @@ class PlaceCues:
     facility_first: frozenset[str]
     motion: frozenset[str]
     unions: frozenset[str] = frozenset()
+    org_openers: frozenset[str] = frozenset()
+    institution: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -1466,6 +1468,8 @@ def place_cues() -> PlaceCues:
         facility_first=frozenset(cues["facility_first"]),
         motion=frozenset(cues["motion"]),
         unions=frozenset(name_key(w) for w in cues.get("unions", ())),
+        org_openers=frozenset(cues.get("org_openers", ())) | frozenset(_COMPASS),
+        institution=frozenset(cues.get("institution", ())),
     )
 
 

@@ -568,6 +568,98 @@ def _dateline_places(
     return found
 
 
+def _embedded_place_spans(doc: Doc) -> list[PlaceSpan]:
+    """Place names inside an organisation's name: its first words when an institution's word
+    follows ("Mansfield Police Department", "Dubai Police", "Toronto Transit Commission"), or
+    the words after its last "of" ("University of Michigan", "Central Bank of Malta"), when the
+    gazetteer has them. `_embedded_places` decides which stand."""
+    geocoder = get_geocoder()
+    cues = place_cues()
+    lex = load_lexicons()
+    institution = cues.institution | lex.organization_words | lex.media_words
+    found: list[PlaceSpan] = []
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or len(ent) < 2:
+            continue
+        ofs = [t.i for t in ent if t.lower_ == "of"]
+        if ofs and ofs[-1] + 1 < ent.end:
+            start = ofs[-1] + 1 + (doc[ofs[-1] + 1].lower_ == "the")
+            if start < ent.end:
+                found.extend(_embedded(doc[start : ent.end], "tail"))
+        # The head stops before the first "of" and leaves at least one word of the name.
+        limit = min(ofs[0] if ofs else ent.end, ent.end - 1) - ent.start
+        for length in range(min(3, limit), 0, -1):
+            head = doc[ent.start : ent.start + length]
+            if head[0].lower_ in cues.org_openers:
+                break
+            rest = {t.text for t in doc[head.end : ent.end]}
+            if rest & institution and geocoder.candidates(name_key(head.text)):
+                found.extend(_embedded(head, "head"))
+                break
+    return found
+
+
+def _within(span: PlaceSpan, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= span.start and span.end <= b for a, b in spans)
+
+
+def _embedded(part: Span, where: str) -> list[PlaceSpan]:
+    """A part of a name as a place span, if it reads as a place name: capitalised words of
+    letters (an abbreviation may end in a full stop), no demonym, known to the gazetteer."""
+    if not all(t.text[:1].isupper() and t.text.rstrip(".").isalpha() for t in part):
+        return []
+    surface = part.text
+    if len(surface) < 3 or get_geocoder().demonym_country(surface):
+        return []
+    if not get_geocoder().candidates(name_key(surface)):
+        return []
+    return [PlaceSpan(part.start_char, part.end_char, surface, unlisted=where == "tail")]
+
+
+def _embedded_places(
+    doc: Doc, spans: list[PlaceSpan], registry: DocumentEntities, focus: list[str]
+) -> list[MentionSpan]:
+    """Mentions of the places named inside organisations' names: a country, province or
+    region, or a town of the story's countries or a large one. Recorded, but what a sentence
+    says is about the organisation, never about its place."""
+    found = []
+    for place_span in spans:
+        match = registry.places.get((place_span.start, place_span.end))
+        if match is None or match.feature == "unlisted place":
+            continue
+        major = match.precision in ("country", "admin1", "region")
+        if (
+            not major
+            and (
+                place_span.unlisted  # after "of": "Chamber of Commerce" is no town's chamber
+                or (match.country not in focus[:2] and match.importance < _LARGE_TOWN)
+            )
+        ):
+            continue
+        span = doc.char_span(place_span.start, place_span.end, alignment_mode="expand")
+        if span is None:
+            continue
+        entity = _place_entity(registry, match)
+        entity.aliases.add(place_span.surface)
+        found.append(
+            MentionSpan(
+                start=place_span.start,
+                end=place_span.end,
+                token_start=span.start,
+                token_end=span.end,
+                text=place_span.surface,
+                entity=entity,
+                label="GPE",
+                rule="embedded-place",
+            )
+        )
+    return found
+
+
+# A town this populous, named inside an organisation's name, is that town wherever the story is.
+_LARGE_TOWN = 100_000
+
+
 def _title_like(sent: Span) -> bool:
     """A line that does not end as a sentence does: a headline, however long."""
     return is_heading(sent) or not sent.text.strip().rstrip("'\"’”").endswith((".", "!", "?"))
@@ -741,8 +833,16 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
     unlabelled = _unlabelled_place_spans(doc)
     datelines = _dateline_place_spans(text)
     every = spans + unlabelled + datelines
-    answers = get_geocoder().resolve_document(text, every, focus)
+    geocoder = get_geocoder()
+    answers = geocoder.resolve_document(text, every, focus)
     registry.places = {(s.start, s.end): a for s, a in zip(every, answers, strict=True)}
+    embedded = _embedded_place_spans(doc)
+    if embedded:
+        # Resolved with the story's places, but never as evidence for them: "the New York
+        # Times" says nothing of where a story about Kandahar happens.
+        inside = geocoder.resolve_document(text, every + embedded, focus)[len(every) :]
+        for place_span, answer in zip(embedded, inside, strict=True):
+            registry.places.setdefault((place_span.start, place_span.end), answer)
     registry.datelines = {(s.start, s.end) for s in datelines}
     mentions: list[MentionSpan] = []
     for span in doc.ents:
@@ -776,6 +876,10 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
     _apply_alias_statements(text, mentions)
     mentions = _described_groups(doc, text, mentions, registry, focus)
     _place_people(doc, mentions, registry)
+    placed = [(m.start, m.end) for m in mentions if m.entity.place is not None]
+    registry.absorbed.extend(
+        _embedded_places(doc, [e for e in embedded if not _within(e, placed)], registry, focus)
+    )
     used = {m.entity.key for m in [*mentions, *registry.absorbed]}
     used |= {d[2].key for d in registry.derivations}
     registry.by_key = {k: e for k, e in registry.by_key.items() if k in used}
