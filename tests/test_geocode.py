@@ -294,3 +294,19 @@ def test_a_small_namesake_town_does_not_stand_for_its_province(geocoder):
     assert (quebec.country, quebec.precision) == ("CA", "admin1")
     (kunduz,) = _story(geocoder, "Clashes in Kunduz left five dead.", "Kunduz")
     assert kunduz.precision == "point"
+
+
+def test_an_unlisted_place_is_kept_at_the_place_the_story_names_most(geocoder):
+    kandahar, _, herat, bazaar = _story(
+        geocoder,
+        "Rockets hit Kandahar on Monday. Traders in Kandahar said a convoy from Herat was "
+        "late, and the Qqzzxx Bazaar stayed shut.",
+        "Kandahar",
+        "Kandahar",
+        "Herat",
+        "Qqzzxx Bazaar",
+        focus=("AF",),
+    )
+    assert bazaar.feature == "unlisted place"
+    assert (bazaar.lat, bazaar.lon) == (kandahar.lat, kandahar.lon)
+    assert (bazaar.lat, bazaar.lon) != (herat.lat, herat.lon)

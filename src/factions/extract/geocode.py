@@ -998,6 +998,13 @@ class Geocoder:
             # poorer guess than the place the story is about.
             home = [item for item in known if focus and item[1].country == focus[0]]
             pool = home or known
+            # The place the story names most often (twice at least) is where its unlisted
+            # places most likely are: a street of the town it is about rather than of the
+            # town it mentioned last.
+            counts = Counter(r.gazetteer_id for _, r in pool)
+            top = max(counts.values(), default=0)
+            if top >= 2:
+                pool = [item for item in pool if counts[item[1].gazetteer_id] == top]
             before = [r for start, r in pool if start < here]
             after = [r for start, r in pool if start > here]
             container = before[-1] if before else (after[0] if after else None)
