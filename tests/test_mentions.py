@@ -364,16 +364,18 @@ def _where(mentions) -> dict[str, tuple[str | None, str]]:  # type: ignore[no-un
 
 
 def test_the_place_of_a_dateline_in_capitals_is_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
-    _, mentions, _ = _resolve(
+    _, mentions, registry = _resolve(
         nlp,
         "KANDAHAR, Afghanistan (Reuters) - Two policemen were wounded on Tuesday when a "
         "roadside bomb hit their vehicle, officials said.\n\n"
         "By Jane Roe. PESHAWAR, March 3 - A market reopened after the curfew ended.",
     )
-    places = _where(mentions)
+    places = _where(registry.absorbed)
     assert places["KANDAHAR"] == ("AF", "point")
     assert places["Afghanistan"] == ("AF", "country")
     assert places["PESHAWAR"] == ("PK", "point")
+    # Where the report was filed is recorded, but is no sentence's place.
+    assert not {"KANDAHAR", "PESHAWAR"} & {m.text for m in mentions}
 
 
 def test_words_in_capitals_that_are_no_dateline_stay_unplaced(nlp) -> None:  # type: ignore[no-untyped-def]

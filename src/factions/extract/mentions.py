@@ -876,7 +876,11 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
     _apply_alias_statements(text, mentions)
     mentions = _described_groups(doc, text, mentions, registry, focus)
     _place_people(doc, mentions, registry)
-    placed = [(m.start, m.end) for m in mentions if m.entity.place is not None]
+    # A dateline says where the report was filed, not where what it tells happened: its place
+    # is recorded, never a sentence's place.
+    registry.absorbed.extend(m for m in mentions if m.rule == "dateline-place")
+    mentions = [m for m in mentions if m.rule != "dateline-place"]
+    placed = [(m.start, m.end) for m in [*mentions, *registry.absorbed] if m.entity.place]
     registry.absorbed.extend(
         _embedded_places(doc, [e for e in embedded if not _within(e, placed)], registry, focus)
     )
