@@ -436,3 +436,12 @@ def test_a_place_named_inside_an_organisations_name_is_recorded(nlp) -> None:  #
     kinds = {m.text: m.entity.type for m in mentions}
     assert kinds["University of Michigan"] == "organization"
     assert "Michigan" not in kinds
+
+
+def test_a_country_closing_an_organisations_name_and_a_city_opening_a_papers(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, _, registry = _resolve(
+        nlp, "Flights by Air Zimbabwe resumed on Monday, the New York Times said."
+    )
+    inside = {m.text: m.entity.place for m in registry.absorbed if m.rule == "embedded-place"}
+    assert inside["Zimbabwe"].precision == "country"
+    assert (inside["New York"].country, inside["New York"].precision) == ("US", "point")

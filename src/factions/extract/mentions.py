@@ -571,8 +571,9 @@ def _dateline_places(
 def _embedded_place_spans(doc: Doc) -> list[PlaceSpan]:
     """Place names inside an organisation's name: its first words when an institution's word
     follows ("Mansfield Police Department", "Dubai Police", "Toronto Transit Commission"), or
-    the words after its last "of" ("University of Michigan", "Central Bank of Malta"), when the
-    gazetteer has them. `_embedded_places` decides which stand."""
+    the words after its last "of" or closing it ("University of Michigan", "Air Zimbabwe"),
+    when the gazetteer has them. `_embedded_places` decides which stand (after "of" or at the
+    end, only a country, province or region)."""
     geocoder = get_geocoder()
     cues = place_cues()
     lex = load_lexicons()
@@ -586,6 +587,14 @@ def _embedded_place_spans(doc: Doc) -> list[PlaceSpan]:
             start = ofs[-1] + 1 + (doc[ofs[-1] + 1].lower_ == "the")
             if start < ent.end:
                 found.extend(_embedded(doc[start : ent.end], "tail"))
+        elif not ofs:
+            # A country or province closing the name: "Air Zimbabwe", "HSBC Malta".
+            for length in (2, 1):
+                if length < len(ent):
+                    tail = _embedded(doc[ent.end - length : ent.end], "tail")
+                    if tail:
+                        found.extend(tail)
+                        break
         # The head stops before the first "of" and leaves at least one word of the name.
         limit = min(ofs[0] if ofs else ent.end, ent.end - 1) - ent.start
         for length in range(min(3, limit), 0, -1):
