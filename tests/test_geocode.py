@@ -244,3 +244,69 @@ def test_continents_and_their_adjectives(geocoder):
     assert geocoder.resolve("European", allow_demonym=True).name == "Europe"
     chinese = geocoder.resolve("Chinese", allow_demonym=True)
     assert chinese.country == "CN"
+
+
+def test_common_nouns_in_lower_case_are_no_names_and_say_nothing_of_the_story(geocoder):
+    # "act" and "building" are words of the text, not the Australian Capital Territory or a
+    # town called Belding; they neither resolve nor pull the story's focus abroad.
+    text = "The act closed the building near the lagoon outside Springfield, Illinois."
+    act, building, springfield, illinois = _story(
+        geocoder, text, "act", "building", "Springfield", "Illinois"
+    )
+    assert act is None and building is None
+    assert (springfield.country, illinois.country) == ("US", "US")
+    assert geocoder.unambiguous_country("act") is None
+    assert document_focus(["act", "Ohio"]) == ["US"]
+
+
+def test_press_abbreviations_of_australian_and_canadian_provinces(geocoder):
+    nsw = resolve(geocoder, "NSW", focus=())
+    assert (nsw.country, nsw.precision) == ("AU", "admin1")
+    brunswick = resolve(geocoder, "N.B.", focus=())
+    assert (brunswick.country, brunswick.precision, brunswick.admin1) == (
+        "CA",
+        "admin1",
+        "New Brunswick",
+    )
+
+
+def test_a_countrys_bare_name_is_the_country_not_its_capital_city(geocoder):
+    # "Mexico City" and "Kuwait City" are indexed under the bare name too; among towns of the
+    # same country named in the story, the country still wins, unless "city" follows it.
+    mexico, city = _story(
+        geocoder,
+        "Mexico told the envoys who met in Mexico City that it would act.",
+        "Mexico",
+        "Mexico City",
+    )
+    assert (mexico.country, mexico.precision) == ("MX", "country")
+    assert city.precision == "point"
+    kuwait, _ = _story(
+        geocoder, "Kuwait pledged aid at a meeting in Kuwait City.", "Kuwait", "Kuwait City"
+    )
+    assert kuwait.precision == "country"
+
+
+def test_a_small_namesake_town_does_not_stand_for_its_province(geocoder):
+    # Kunduz city is a large part of Kunduz province, so the bare name is the town; Quebec
+    # City holds a small share of Quebec's people, so the bare name is the province.
+    (quebec,) = _story(geocoder, "Forest fires spread across Quebec on Sunday.", "Quebec")
+    assert (quebec.country, quebec.precision) == ("CA", "admin1")
+    (kunduz,) = _story(geocoder, "Clashes in Kunduz left five dead.", "Kunduz")
+    assert kunduz.precision == "point"
+
+
+def test_an_unlisted_place_is_kept_at_the_place_the_story_names_most(geocoder):
+    kandahar, _, herat, bazaar = _story(
+        geocoder,
+        "Rockets hit Kandahar on Monday. Traders in Kandahar said a convoy from Herat was "
+        "late, and the Qqzzxx Bazaar stayed shut.",
+        "Kandahar",
+        "Kandahar",
+        "Herat",
+        "Qqzzxx Bazaar",
+        focus=("AF",),
+    )
+    assert bazaar.feature == "unlisted place"
+    assert (bazaar.lat, bazaar.lon) == (kandahar.lat, kandahar.lon)
+    assert (bazaar.lat, bazaar.lon) != (herat.lat, herat.lon)

@@ -363,3 +363,95 @@ def test_a_place_the_gazetteer_lacks_is_one_place_only_within_its_container(nlp)
     in_kabul = unlisted("A bomb exploded in Police District 10, Kabul, Afghanistan, on Monday.")
     in_kandahar = unlisted("A bomb exploded in Police District 5, Kandahar, Afghanistan, today.")
     assert in_kabul and in_kandahar and not in_kabul & in_kandahar
+
+
+def _where(mentions) -> dict[str, tuple[str | None, str]]:  # type: ignore[no-untyped-def]
+    return {
+        m.text: (m.entity.place.country, m.entity.place.precision)
+        for m in mentions
+        if m.entity.place is not None
+    }
+
+
+def test_the_place_of_a_dateline_in_capitals_is_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, registry = _resolve(
+        nlp,
+        "KANDAHAR, Afghanistan (Reuters) - Two policemen were wounded on Tuesday when a "
+        "roadside bomb hit their vehicle, officials said.\n\n"
+        "By Jane Roe. PESHAWAR, March 3 - A market reopened after the curfew ended.",
+    )
+    places = _where(registry.absorbed)
+    assert places["KANDAHAR"] == ("AF", "point")
+    assert places["Afghanistan"] == ("AF", "country")
+    assert places["PESHAWAR"] == ("PK", "point")
+    # Where the report was filed is recorded, but is no sentence's place.
+    assert not {"KANDAHAR", "PESHAWAR"} & {m.text for m in mentions}
+
+
+def test_words_in_capitals_that_are_no_dateline_stay_unplaced(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "Officials met on Monday.\nUPDATE: The talks will resume. He said the NATO (alliance) "
+        "would decide.",
+    )
+    assert "UPDATE" not in _where(mentions)
+
+
+def test_a_province_or_region_the_ner_calls_a_person_is_the_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "Kerala told the court on Monday that the dam was safe, while officials in Chennai "
+        "and Bangalore disagreed.",
+    )
+    assert _where(mentions)["Kerala"] == ("IN", "admin1")
+
+
+def test_a_union_of_states_stays_an_organisation() -> None:
+    from factions.extract.mentions import _names_a_unit
+
+    assert not _names_a_unit("EU", [])
+    assert _names_a_unit("Sahel", [])
+
+
+def test_one_sense_per_story_a_name_the_ner_calls_a_place_stays_one(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, _ = _resolve(
+        nlp,
+        "Fighting spread across Zabul province. In Qalat, the capital, Qalat told reporters "
+        "the roads were shut.",
+    )
+    qalat = [m for m in mentions if m.text == "Qalat"]
+    assert len(qalat) == 2
+    assert all(m.entity.type == "location" for m in qalat)
+
+
+def test_a_capital_that_speaks_is_the_state_not_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc, mentions, _ = _resolve(
+        nlp, "Beijing said on Friday it would retaliate against the tariffs."
+    )
+    assert [e.label_ for e in doc.ents if e.text == "Beijing"] == ["GPE"]
+    assert _where(mentions)["Beijing"] == ("CN", "point")
+
+
+def test_a_place_named_inside_an_organisations_name_is_recorded(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, mentions, registry = _resolve(
+        nlp,
+        "A spokesman for the University of Michigan said the Central Bank of Malta and the "
+        "Chamber of Commerce would fund the study.",
+    )
+    inside = {m.text: m for m in registry.absorbed if m.rule == "embedded-place"}
+    assert inside["Michigan"].entity.place.precision == "admin1"
+    assert inside["Malta"].entity.type == "country"
+    assert "Commerce" not in inside and "Central" not in inside
+    # The organisations stay organisations, and no sentence is about their places.
+    kinds = {m.text: m.entity.type for m in mentions}
+    assert kinds["University of Michigan"] == "organization"
+    assert "Michigan" not in kinds
+
+
+def test_a_country_closing_an_organisations_name_and_a_city_opening_a_papers(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, _, registry = _resolve(
+        nlp, "Flights by Air Zimbabwe resumed on Monday, the New York Times said."
+    )
+    inside = {m.text: m.entity.place for m in registry.absorbed if m.rule == "embedded-place"}
+    assert inside["Zimbabwe"].precision == "country"
+    assert (inside["New York"].country, inside["New York"].precision) == ("US", "point")

@@ -11,7 +11,8 @@ Choice among candidates of one name ("Kunduz": the city, the district, the provi
   * a feature word in the text decides the level ("Kunduz province" -> admin1, "Kunduz city" ->
     point, "Dand district" -> district, "Hall County" -> district);
   * without one, a city inside a same-named province or district is taken (a province is
-    usually named after its capital and news mostly means the town), and a province with no
+    usually named after its capital and news mostly means the town) when it holds a fair share
+    (5%) of the unit's people (Quebec City does not stand for Quebec), and a province with no
     same-named town is taken as the province ("Zabul"); a unit reached only by dropping its
     feature word ("Franklin" for Franklin County) yields to towns;
   * otherwise the score of each candidate: log population (of a town; summed over the towns of
@@ -22,6 +23,8 @@ Choice among candidates of one name ("Kunduz": the city, the district, the provi
     Badakhshan", "X village in Y district"). Those shares use the other names' likelihoods,
     refined over three rounds. The weights were set on LGL (US local news) and checked on
     GeoWebNews and TR-News (see `factions eval geo`).
+  * A country's bare name is the country, not the "X City" indexed under it too ("Mexico");
+    a surface in lower case ("the park", "building") is a common noun, never looked up.
   * A name under a place cue that the gazetteer lacks, or knows only as a small homonym abroad
     or outside its container, is kept at its container (or the nearest place named before it)
     with that place's precision: "Kasba village in Khan Abad district" is a place in Khan Abad.
@@ -177,6 +180,12 @@ def name_key(text: str) -> str:
     if " " in text:
         text = _CONNECTOR.sub("e", text)
     return text
+
+
+def _proper(surface: str) -> bool:
+    """Whether a surface can be a proper name: it has a capital letter (or a digit, as road
+    numbers do). "park", "the city" and "building" are common nouns, whatever a list says."""
+    return any(ch.isupper() or ch.isdigit() for ch in surface)
 
 
 def _latin(text: str) -> bool:
@@ -732,7 +741,8 @@ class Geocoder:
             if wanted:
                 pool = wanted
         towns_within = _namesake_units(pool)
-        best = max(pool, key=lambda c: _score(c, focus, want, towns_within))
+        yields = _capitals_of_named_country(pool)
+        best = max(pool, key=lambda c: _score(c, focus, want, towns_within, yields))
         alternatives = [c.id for c in candidates if c is not best][:_MAX_ALTERNATIVES]
         return self._to_match(best, alternatives)
 
@@ -846,7 +856,9 @@ class Geocoder:
         of_span: list[_Group | None] = []
         for index, span in enumerate(spans):
             key = name_key(span.surface)
-            if not key:
+            if not key or not _proper(span.surface):
+                # A word in lower case ("the park", "building") is a common noun: no name to
+                # look up, and nothing to say about where the story is.
                 of_span.append(None)
                 continue
             want = _feature_after(text, span.end) if span.end <= len(text) else None
@@ -913,7 +925,8 @@ class Geocoder:
         group.want = want
         pool = sorted(pool, key=lambda c: -c.importance)[:_MAX_CANDIDATES]
         towns_within = _namesake_units(pool)
-        group.set_candidates(pool, [_score(c, focus, want, towns_within) for c in pool])
+        yields = _capitals_of_named_country(pool)
+        group.set_candidates(pool, [_score(c, focus, want, towns_within, yields) for c in pool])
         return group
 
     def _pool(self, key: str, want: str | None) -> tuple[list[_Place] | None, str | None]:
@@ -985,6 +998,13 @@ class Geocoder:
             # poorer guess than the place the story is about.
             home = [item for item in known if focus and item[1].country == focus[0]]
             pool = home or known
+            # The place the story names most often (twice at least) is where its unlisted
+            # places most likely are: a street of the town it is about rather than of the
+            # town it mentioned last.
+            counts = Counter(r.gazetteer_id for _, r in pool)
+            top = max(counts.values(), default=0)
+            if top >= 2:
+                pool = [item for item in pool if counts[item[1].gazetteer_id] == top]
             before = [r for start, r in pool if start < here]
             after = [r for start, r in pool if start > here]
             container = before[-1] if before else (after[0] if after else None)
@@ -1009,7 +1029,7 @@ class Geocoder:
     def unambiguous_country(self, surface: str) -> str | None:
         """The country a mention pins down on its own: a country, demonym, admin1 or region."""
         key = name_key(surface)
-        if not key:
+        if not key or not _proper(surface):
             return None
         candidates = self.candidates(key)
         demonym = self.demonym_country(key)
@@ -1043,6 +1063,11 @@ class Geocoder:
         return towns[0].country
 
 
+# A town of the unit's name stands for the bare name only when it holds at least this share of
+# the unit's people: Kunduz city of Kunduz province, not the village of Wales in Wales.
+_NAMESAKE_SHARE = 0.05
+
+
 def _namesake_units(pool: Sequence[_Place]) -> set[int]:
     """Units that contain a town of their own name, so the bare name means the town: a town
     named exactly so ("Kunduz" in Kunduz), or a "X City" town that is a large part of its unit
@@ -1054,16 +1079,42 @@ def _namesake_units(pool: Sequence[_Place]) -> set[int]:
             continue
         exact = not name_key(town.name).endswith(" city")
         for unit in town.within:
-            if unit in units and (exact or town.importance >= 0.25 * units[unit]):
+            if unit not in units:
+                continue
+            share = town.importance / units[unit] if units[unit] else 1.0
+            if share >= (_NAMESAKE_SHARE if exact else 0.25):
                 found.add(unit)
     return found
 
 
+def _capitals_of_named_country(pool: Sequence[_Place]) -> set[str]:
+    """Towns reached only by dropping "City" from their name ("Mexico City", "Kuwait City")
+    when a country of that very name is also a candidate: the bare name means the country."""
+    countries = {name_key(c.name) for c in pool if c.precision == "country"}
+    if not countries:
+        return set()
+    return {
+        c.id
+        for c in pool
+        if c.precision == "point"
+        and name_key(c.name).endswith(" city")
+        and name_key(c.name)[:-5] in countries
+    }
+
+
 def _score(
-    place: _Place, focus: tuple[str, ...], want: str | None, towns_within: set[int]
+    place: _Place,
+    focus: tuple[str, ...],
+    want: str | None,
+    towns_within: set[int],
+    yields: set[str] | frozenset[str] = frozenset(),
 ) -> float:
     """Higher is likelier: log importance, a bonus for the focus countries and curated names."""
     score = math.log10(place.importance + 10)
+    if place.id in yields and want != "point":
+        # "Mexico" is Mexico, not Mexico City, unless "city" follows it; however near the
+        # story's other places the city lies.
+        score -= 20
     if place.country in focus:
         score += _W["focus"] - 0.25 * min(focus.index(place.country), 4)
     if place.curated:
@@ -1407,6 +1458,9 @@ class PlaceCues:
     facility: frozenset[str]
     facility_first: frozenset[str]
     motion: frozenset[str]
+    unions: frozenset[str] = frozenset()
+    org_openers: frozenset[str] = frozenset()
+    institution: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -1420,6 +1474,9 @@ def place_cues() -> PlaceCues:
         facility=frozenset(cues["facility"]),
         facility_first=frozenset(cues["facility_first"]),
         motion=frozenset(cues["motion"]),
+        unions=frozenset(name_key(w) for w in cues.get("unions", ())),
+        org_openers=frozenset(cues.get("org_openers", ())) | frozenset(_COMPASS),
+        institution=frozenset(cues.get("institution", ())),
     )
 
 

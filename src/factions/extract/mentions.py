@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -123,6 +124,12 @@ class DocumentEntities:
         self.places: dict[tuple[int, int], PlaceMatch | None] = {}
         # Spans that a place cue makes a place ("in X district", "near X", "the village of X").
         self.cued: set[tuple[int, int]] = set()
+        # The place names of datelines ("KABUL (Reuters) -"): places whatever the NER said.
+        self.datelines: set[tuple[int, int]] = set()
+        # People or organisations by the NER whose name is a place wherever it stands: a
+        # country, a province or a region ("Tamil Nadu said"), or a name the NER itself calls
+        # a place elsewhere in the story.
+        self.named_places: set[tuple[int, int]] = set()
 
     def place_of(self, span: Span) -> PlaceMatch | None:
         """The place the document-level resolution gave a span, if it was resolved."""
@@ -256,6 +263,10 @@ def _entity_for_span(
         return registry.gazetteer_entity(span.ent_id_), "gazetteer"
     if surface in registry.acronyms:
         return registry.acronyms[surface], "acronym-defined"
+    if (span.start_char, span.end_char) in registry.datelines:
+        match = registry.place_of(span)
+        if match is not None:
+            return _place_entity(registry, match), "dateline-place"
     place = _place_after_preposition(span, surface, registry, focus)
     if place is not None:
         return place, "locative-place"
@@ -367,10 +378,13 @@ def _place_after_preposition(
     if (
         match.feature != "unlisted place"
         and match.precision != "country"
+        and key not in registry.named_places
         and focus
         and match.country not in focus[:2]
         and not _feature_cue(span)
     ):
+        return None
+    if key in registry.named_places and match.feature == "unlisted place":
         return None
     return _place_entity(registry, match)
 
@@ -488,6 +502,173 @@ def _unlabelled_places(
     return found
 
 
+# A dateline: a place name in capitals at the start of a line (or right after a byline's
+# full stop), maybe with its state or country, then the agency in brackets, a dash, a colon or
+# the date: "KABUL (Reuters) -", "COLUMBUS, Ohio (AP) —", "NEW DELHI:", "KUNDUZ, April 5 -".
+_DATELINE = re.compile(
+    r"(?:^|(?<=\n)|(?<=\.\s))[ \t]*"
+    r"(?P<place>[A-Z][A-Z'’.-]*[A-Z.](?:[ -][A-Z][A-Z'’.-]*[A-Z.])*)"
+    r"(?:,[ \t]*(?P<region>[A-Z][\w.'’]*(?:-[\w.'’]+)*(?: [A-Z][\w.'’]*){0,2}))?"
+    r"(?=[ \t]*(?:\(|[—–]|-{1,2}|:|,[ \t]*(?:[A-Za-z]{3,9}\.?[ \t]+)?\d))"
+)
+# Datelines stand at the head of a story or a paragraph, or after a byline ("By X. KABUL -").
+_DATELINE_REACH = 200
+
+
+def _dateline_place_spans(text: str) -> list[PlaceSpan]:
+    """The place of each dateline ("WASHINGTON (AP) —") and the state or country written after
+    it ("COLUMBUS, Ohio (AP)"), when the gazetteer knows the name."""
+    geocoder = get_geocoder()
+    found: list[PlaceSpan] = []
+    for match in _DATELINE.finditer(text):
+        if match.start() - (text.rfind("\n", 0, match.start()) + 1) > _DATELINE_REACH:
+            continue
+        place = match.group("place")
+        letters = sum(ch.isalpha() for ch in place)
+        if letters < 4 or not geocoder.candidates(name_key(place)):
+            continue
+        found.append(PlaceSpan(match.start("place"), match.end("place"), place))
+        region = match.group("region")
+        if region and geocoder.candidates(name_key(region)):
+            found.append(PlaceSpan(match.start("region"), match.end("region"), region))
+    return found
+
+
+def _dateline_places(
+    doc: Doc, spans: list[PlaceSpan], registry: DocumentEntities, mentions: list[MentionSpan]
+) -> list[MentionSpan]:
+    """Mentions of the dateline places no other mention covers (the NER rarely tags a name
+    in capitals)."""
+    found = []
+    taken = [(m.start, m.end) for m in mentions]
+    for place_span in spans:
+        match = registry.places.get((place_span.start, place_span.end))
+        if match is None or match.feature == "unlisted place":
+            continue
+        if any(a < place_span.end and place_span.start < b for a, b in taken):
+            continue
+        span = doc.char_span(place_span.start, place_span.end, alignment_mode="expand")
+        if span is None:
+            continue
+        entity = _place_entity(registry, match)
+        entity.aliases.add(place_span.surface)
+        taken.append((place_span.start, place_span.end))
+        found.append(
+            MentionSpan(
+                start=place_span.start,
+                end=place_span.end,
+                token_start=span.start,
+                token_end=span.end,
+                text=place_span.surface,
+                entity=entity,
+                label="GPE",
+                rule="dateline-place",
+            )
+        )
+    return found
+
+
+def _embedded_place_spans(doc: Doc) -> list[PlaceSpan]:
+    """Place names inside an organisation's name: its first words when an institution's word
+    follows ("Mansfield Police Department", "Dubai Police", "Toronto Transit Commission"), or
+    the words after its last "of" or closing it ("University of Michigan", "Air Zimbabwe"),
+    when the gazetteer has them. `_embedded_places` decides which stand (after "of" or at the
+    end, only a country, province or region)."""
+    geocoder = get_geocoder()
+    cues = place_cues()
+    lex = load_lexicons()
+    institution = cues.institution | lex.organization_words | lex.media_words
+    found: list[PlaceSpan] = []
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or len(ent) < 2:
+            continue
+        ofs = [t.i for t in ent if t.lower_ == "of"]
+        if ofs and ofs[-1] + 1 < ent.end:
+            start = ofs[-1] + 1 + (doc[ofs[-1] + 1].lower_ == "the")
+            if start < ent.end:
+                found.extend(_embedded(doc[start : ent.end], "tail"))
+        elif not ofs:
+            # A country or province closing the name: "Air Zimbabwe", "HSBC Malta".
+            for length in (2, 1):
+                if length < len(ent):
+                    tail = _embedded(doc[ent.end - length : ent.end], "tail")
+                    if tail:
+                        found.extend(tail)
+                        break
+        # The head stops before the first "of" and leaves at least one word of the name.
+        limit = min(ofs[0] if ofs else ent.end, ent.end - 1) - ent.start
+        for length in range(min(3, limit), 0, -1):
+            head = doc[ent.start : ent.start + length]
+            if head[0].lower_ in cues.org_openers:
+                break
+            rest = {t.text for t in doc[head.end : ent.end]}
+            if rest & institution and geocoder.candidates(name_key(head.text)):
+                found.extend(_embedded(head, "head"))
+                break
+    return found
+
+
+def _within(span: PlaceSpan, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= span.start and span.end <= b for a, b in spans)
+
+
+def _embedded(part: Span, where: str) -> list[PlaceSpan]:
+    """A part of a name as a place span, if it reads as a place name: capitalised words of
+    letters (an abbreviation may end in a full stop), no demonym, known to the gazetteer."""
+    if not all(t.text[:1].isupper() and t.text.rstrip(".").isalpha() for t in part):
+        return []
+    surface = part.text
+    if len(surface) < 3 or get_geocoder().demonym_country(surface):
+        return []
+    if not get_geocoder().candidates(name_key(surface)):
+        return []
+    return [PlaceSpan(part.start_char, part.end_char, surface, unlisted=where == "tail")]
+
+
+def _embedded_places(
+    doc: Doc, spans: list[PlaceSpan], registry: DocumentEntities, focus: list[str]
+) -> list[MentionSpan]:
+    """Mentions of the places named inside organisations' names: a country, province or
+    region, or a town of the story's countries or a large one. Recorded, but what a sentence
+    says is about the organisation, never about its place."""
+    found = []
+    for place_span in spans:
+        match = registry.places.get((place_span.start, place_span.end))
+        if match is None or match.feature == "unlisted place":
+            continue
+        major = match.precision in ("country", "admin1", "region")
+        if (
+            not major
+            and (
+                place_span.unlisted  # after "of": "Chamber of Commerce" is no town's chamber
+                or (match.country not in focus[:2] and match.importance < _LARGE_TOWN)
+            )
+        ):
+            continue
+        span = doc.char_span(place_span.start, place_span.end, alignment_mode="expand")
+        if span is None:
+            continue
+        entity = _place_entity(registry, match)
+        entity.aliases.add(place_span.surface)
+        found.append(
+            MentionSpan(
+                start=place_span.start,
+                end=place_span.end,
+                token_start=span.start,
+                token_end=span.end,
+                text=place_span.surface,
+                entity=entity,
+                label="GPE",
+                rule="embedded-place",
+            )
+        )
+    return found
+
+
+# A town this populous, named inside an organisation's name, is that town wherever the story is.
+_LARGE_TOWN = 100_000
+
+
 def _title_like(sent: Span) -> bool:
     """A line that does not end as a sentence does: a headline, however long."""
     return is_heading(sent) or not sent.text.strip().rstrip("'\"’”").endswith((".", "!", "?"))
@@ -538,13 +719,50 @@ def _names_a_country(surface: str) -> bool:
     return any(c.precision == "country" for c in get_geocoder().candidates(name_key(surface)))
 
 
-def _place_spans(doc: Doc, registry: DocumentEntities) -> list[PlaceSpan]:
+# A province this populous is the place, not a person, even in a story with no other place.
+_LARGE_PROVINCE = 1_000_000
+
+
+def _names_a_unit(surface: str, focus: list[str]) -> bool:
+    """Whether a name is that of a region or continent, or of a province of one of the
+    story's countries ("Tamil Nadu" in a story about India): no person is called so. A union
+    of states ("EU") is an organisation as much as a region: the NER's word stands."""
+    if name_key(surface) in place_cues().unions:
+        return False
+    return any(
+        c.curated
+        or c.precision == "region"
+        or (
+            c.precision == "admin1"
+            and (c.country in focus[:2] or (not focus and c.importance >= _LARGE_PROVINCE))
+        )
+        for c in get_geocoder().candidates(name_key(surface))
+    )
+
+
+def _ner_place_names(doc: Doc) -> set[str]:
+    """The names the NER tags as places at least as often as anything else in the story (one
+    sense per story: "Douma" a place twice and a person once is a place)."""
+    places: Counter[str] = Counter()
+    others: Counter[str] = Counter()
+    for e in doc.ents:
+        surface = strip_possessive(e.text)
+        if not surface[:1].isupper() or e.ent_id_:
+            continue
+        (places if e.label_ in PLACE_LABELS else others)[surface] += 1
+    return {name for name, n in places.items() if n >= others[name]}
+
+
+def _place_spans(
+    doc: Doc, registry: DocumentEntities, focus: list[str] | None = None
+) -> list[PlaceSpan]:
     """The spans the document-level place resolution looks at: the NER's places (a capitalised
     one is kept even when the gazetteer lacks it), single-word organisations (the NER often
     calls a province an organisation), and people or organisations governed by a place cue."""
     spans: list[PlaceSpan] = []
     geocoder = get_geocoder()
     starts = {e.start for e in doc.ents if e.label_ in PLACE_LABELS}
+    place_names = _ner_place_names(doc)
     for span in doc.ents:
         surface = strip_possessive(span.text)
         if not surface:
@@ -575,6 +793,12 @@ def _place_spans(doc: Doc, registry: DocumentEntities) -> list[PlaceSpan]:
             # "Russia said", "Britain's decision": the NER's person or organisation that is
             # a country's name is the country.
             registry.cued.add((start, end))
+            spans.append(PlaceSpan(start, end, surface))
+        elif capitalised and (surface in place_names or _names_a_unit(surface, focus or [])):
+            # "Tamil Nadu said", "Europe added": a province of the story's countries or a
+            # region; "Douma's fall" where the story calls Douma a place elsewhere.
+            registry.cued.add((start, end))
+            registry.named_places.add((start, end))
             spans.append(PlaceSpan(start, end, surface))
         elif span.label_ == "ORG" and len(surface.split()) == 1:
             spans.append(PlaceSpan(start, end, surface))
@@ -618,12 +842,21 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
     place_surfaces = [e.text for e in doc.ents if e.label_ in PLACE_LABELS | {"NORP"}]
     focus = document_focus(place_surfaces)
     registry.countries = _actor_countries(doc, focus)
-    spans = _place_spans(doc, registry)
+    spans = _place_spans(doc, registry, focus)
     unlabelled = _unlabelled_place_spans(doc)
-    answers = get_geocoder().resolve_document(text, spans + unlabelled, focus)
-    registry.places = {
-        (s.start, s.end): a for s, a in zip(spans + unlabelled, answers, strict=True)
-    }
+    datelines = _dateline_place_spans(text)
+    every = spans + unlabelled + datelines
+    geocoder = get_geocoder()
+    answers = geocoder.resolve_document(text, every, focus)
+    registry.places = {(s.start, s.end): a for s, a in zip(every, answers, strict=True)}
+    embedded = _embedded_place_spans(doc)
+    if embedded:
+        # Resolved with the story's places, but never as evidence for them: "the New York
+        # Times" says nothing of where a story about Kandahar happens.
+        inside = geocoder.resolve_document(text, every + embedded, focus)[len(every) :]
+        for place_span, answer in zip(embedded, inside, strict=True):
+            registry.places.setdefault((place_span.start, place_span.end), answer)
+    registry.datelines = {(s.start, s.end) for s in datelines}
     mentions: list[MentionSpan] = []
     for span in doc.ents:
         entity, rule = _entity_for_span(span, registry, focus)
@@ -650,11 +883,20 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
     mentions.extend(_missed_short_names(doc, mentions, registry))
     mentions.extend(_missed_actor_names(doc, mentions, registry))
     mentions.extend(_unlabelled_places(doc, unlabelled, registry, focus))
+    mentions.extend(_dateline_places(doc, datelines, registry, mentions))
     mentions.extend(_repeated_places(doc, text, mentions))
     mentions.sort(key=lambda m: m.start)
     _apply_alias_statements(text, mentions)
     mentions = _described_groups(doc, text, mentions, registry, focus)
     _place_people(doc, mentions, registry)
+    # A dateline says where the report was filed, not where what it tells happened: its place
+    # is recorded, never a sentence's place.
+    registry.absorbed.extend(m for m in mentions if m.rule == "dateline-place")
+    mentions = [m for m in mentions if m.rule != "dateline-place"]
+    placed = [(m.start, m.end) for m in [*mentions, *registry.absorbed] if m.entity.place]
+    registry.absorbed.extend(
+        _embedded_places(doc, [e for e in embedded if not _within(e, placed)], registry, focus)
+    )
     used = {m.entity.key for m in [*mentions, *registry.absorbed]}
     used |= {d[2].key for d in registry.derivations}
     registry.by_key = {k: e for k, e in registry.by_key.items() if k in used}

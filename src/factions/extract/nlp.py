@@ -197,6 +197,17 @@ def _has_a_persons_role(span: Span, roles: dict[str, str]) -> bool:
     )
 
 
+def _names_a_state(surface: str) -> bool:
+    """Whether a place name speaks for a government when it "says" something: a country, a
+    region, a province or a capital ("Beijing said", "Moscow denies", "Europe added")."""
+    from factions.extract.geocode import get_geocoder, name_key
+
+    return any(
+        c.precision in ("country", "region", "admin1") or c.capital
+        for c in get_geocoder().candidates(name_key(surface))
+    )
+
+
 def _unlabelled_speakers(doc: Doc, spans: list[Span], lex: Lexicons) -> list[Span]:
     """'Mudaqiq said': the proper-noun subject of a speech verb is a person, whatever NER said;
     so is 'Karim Nazari said', unless a word of the name makes it an organisation's."""
@@ -212,6 +223,7 @@ def _unlabelled_speakers(doc: Doc, spans: list[Span], lex: Lexicons) -> list[Spa
             covering = [s for s in spans if s.start <= child.i < s.end]
             if covering and (
                 covering[0].label_ in GAZETTEER_LABELS | {"PERSON"}
+                or (covering[0].label_ in {"GPE", "LOC"} and _names_a_state(covering[0].text))
                 or (
                     covering[0].label_ == "ORG"
                     and len(covering[0]) > 1
