@@ -461,3 +461,12 @@ def test_ten_decisions_on_the_sample_corpus(sample_kb, tmp_path: Path) -> None: 
     assert claims[0]["id"] not in {c["id"] for c in changes["claims"]}
     assert len(_rows_of(engine, "judgement")) == 10
     engine.dispose()
+
+
+def test_the_review_queue_says_predicates_in_words(sample_kb) -> None:  # type: ignore[no-untyped-def]
+    from factions.curate.review import review_queue
+
+    engine = sample_kb[0]
+    with engine.connect() as conn:
+        titles = [item.title for item in review_queue(conn)]
+    assert titles and not any("_" in title for title in titles)

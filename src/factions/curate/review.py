@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import Connection, func, select
 
 from factions.query.common import ACTOR_TYPES, Canon
+from factions.query.labels import readable
 from factions.query.records import judgement_rows
 from factions.store import schema
 from factions.store.judgements import overlay
@@ -151,7 +152,7 @@ def open_disputes(conn: Connection) -> list[ReviewItem]:
             ReviewItem(
                 "dispute",
                 len(members),
-                f"dispute: {d.reason}",
+                readable(d.reason),
                 (d.id, *members),
                 _evidence_sentences(conn, "claim", members),
                 ("close-dispute",),
