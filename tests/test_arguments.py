@@ -284,3 +284,11 @@ def test_no_target_is_a_weapon_an_idiom_or_another_event() -> None:
             names[p.entity] for e in result.events for p in e.participants if p.role == "target"
         ]
         assert not {"place", "M16 rifles", "agreement"} & set(targets), (text, targets)
+
+
+def test_a_change_of_group_acts_on_groups_not_on_things() -> None:
+    result, names, _ = _read(
+        "The Valley Front's leader rejected the appointment in an audio message on August 4."
+    )
+    targets = [names[p.entity] for e in result.events for p in e.participants if p.role == "target"]
+    assert "appointment" not in targets

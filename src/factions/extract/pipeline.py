@@ -454,6 +454,8 @@ def _index_of(masked: MaskedSentence, entity: LocalEntity) -> int:
     return len(masked.entities) - 1
 
 
+# Strategic developments that act on things: what was destroyed, looted or defused.
+_THINGS_HARMED = frozenset({"Looting/property destruction", "Disrupted weapons use"})
 # Who can be the civilians an attack harmed: people, named or by kind.
 _PEOPLE = frozenset({"person", "collective"})
 
@@ -488,6 +490,10 @@ def _by_event_type(
     worker was shot", "two former policemen were detained"), as do mobs that kill and the
     burning of houses."""
     event_type = draft.event_type
+    if event_type == "Strategic developments" and draft.sub_event_type not in _THINGS_HARMED:
+        # "rejected the appointment", "cut its ties": an agreement, an arrest or a change of
+        # group acts on people and groups, not on things.
+        found.targets = [t for t in found.targets if t.type != "property"]
     if _harms_civilians(draft, found):
         civilians = reader.generic_kind("civilians", trigger)
         if draft.sub_event_type == "Looting/property destruction":
