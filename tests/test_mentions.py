@@ -455,3 +455,13 @@ def test_a_country_closing_an_organisations_name_and_a_city_opening_a_papers(nlp
     inside = {m.text: m.entity.place for m in registry.absorbed if m.rule == "embedded-place"}
     assert inside["Zimbabwe"].precision == "country"
     assert (inside["New York"].country, inside["New York"].precision) == ("US", "point")
+
+
+def test_a_capital_the_ner_calls_a_person_is_the_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    extraction, _ = _claims(
+        nlp,
+        "A bomb tore through the crowded Nyanya bus station on the southern edge of Abuja on "
+        "Monday during the morning rush hour, killing at least 71 people, the agency said.",
+    )
+    types = {e.name: e.type for e in extraction.entities}
+    assert types.get("Abuja") == "location"

@@ -721,11 +721,13 @@ def _names_a_country(surface: str) -> bool:
 
 # A province this populous is the place, not a person, even in a story with no other place.
 _LARGE_PROVINCE = 1_000_000
+_LARGE_CAPITAL = 100_000
 
 
 def _names_a_unit(surface: str, focus: list[str]) -> bool:
-    """Whether a name is that of a region or continent, or of a province of one of the
-    story's countries ("Tamil Nadu" in a story about India): no person is called so. A union
+    """Whether a name is that of a region or continent, of a province of one of the story's
+    countries ("Tamil Nadu" in a story about India), or of a country's capital: no person is
+    called so. A union
     of states ("EU") is an organisation as much as a region: the NER's word stands."""
     if name_key(surface) in place_cues().unions:
         return False
@@ -736,6 +738,8 @@ def _names_a_unit(surface: str, focus: list[str]) -> bool:
             c.precision == "admin1"
             and (c.country in focus[:2] or (not focus and c.importance >= _LARGE_PROVINCE))
         )
+        # "on the edge of Abuja": a country's capital of some size is no one's name.
+        or (c.capital and c.importance >= _LARGE_CAPITAL)
         for c in get_geocoder().candidates(name_key(surface))
     )
 
