@@ -310,3 +310,18 @@ def test_an_unlisted_place_is_kept_at_the_place_the_story_names_most(geocoder):
     assert bazaar.feature == "unlisted place"
     assert (bazaar.lat, bazaar.lon) == (kandahar.lat, kandahar.lon)
     assert (bazaar.lat, bazaar.lon) != (herat.lat, herat.lon)
+
+
+def test_a_chain_ending_in_a_country_holds_its_first_name_in_that_country(geocoder):
+    # Wazirabad is a Pakistani town; "Wazirabad, Baghlan, Afghanistan" is a place in Baghlan
+    # the gazetteer lacks, whatever the town Baghlan beside it.
+    wazirabad, _, _ = _story(
+        geocoder,
+        "Gunmen attacked a base in Wazirabad, Baghlan, Afghanistan, on Monday.",
+        "Wazirabad",
+        "Baghlan",
+        "Afghanistan",
+        focus=("AF",),
+    )
+    assert wazirabad.country == "AF"
+    assert wazirabad.feature == "unlisted place"

@@ -1343,6 +1343,14 @@ class _Group:
         else:
             return False
         chosen = self.candidates[int(np.argmax(self.score))]
+        if (
+            precision in ("admin1", "district", "point")
+            and chosen.precision in ("district", "point")
+            and self._country_of_chain() not in (None, chosen.country)
+        ):
+            # "Wazirabad, Baghlan, Afghanistan": a chain that ends in a country holds its
+            # names in that country, whatever the towns between them.
+            return True
         if not _can_contain(precision, chosen.precision):
             # "Australia, Germany": two of a kind are a list. A larger unit abroad before a
             # smaller one ("Anbar, Swabi district") is a homonym of a place inside it.
@@ -1354,6 +1362,16 @@ class _Group:
         ):
             return False
         return bool(self._inside(container)[int(np.argmax(self.score))] < 0.5)
+
+    def _country_of_chain(self) -> str | None:
+        """The country a chain of containers ends in ("X, Y, Afghanistan"), if it does."""
+        group, seen = self.container, 0
+        while group is not None and seen < 4:
+            top = group.candidates[int(np.argmax(group.score))] if group.candidates else group.fixed
+            if top is not None and top.precision == "country":
+                return top.country
+            group, seen = group.container, seen + 1
+        return None
 
     def match(self, geocoder: Geocoder) -> PlaceMatch | None:
         if not self.candidates:
