@@ -472,3 +472,17 @@ def test_the_review_queue_says_predicates_in_words(sample_kb) -> None:  # type: 
     with engine.connect() as conn:
         titles = [item.title for item in review_queue(conn)]
     assert titles and not any("_" in title for title in titles)
+
+
+def test_an_event_page_shows_the_correction_beside_the_original(kb) -> None:  # type: ignore[no-untyped-def]
+    from factions.query.events import event_by_id
+
+    event = _id(kb, schema.events, fatalities_best=3)
+    _judge(kb, "correct", event, value={"field": "fatalities", "value": "4"}, by="bea")
+    _judge(kb, "correct", event, value={"field": "date", "value": "2016-03-03"}, by="bea")
+    with kb.connect() as conn:
+        row = event_by_id(conn, event)
+    assert row is not None and row.fatalities_best == 4 and row.date == "2016-03-03"
+    by_field = {c["field"]: c for c in row.corrections}
+    assert by_field["fatalities"]["original"]["best"] == 3
+    assert by_field["date"]["by"] == "bea" and by_field["date"]["original"] != "2016-03-03"

@@ -71,6 +71,9 @@ class EventRow:
     speaker: str | None
     reports: list[str]
     evidence: list[Evidence] = field(default_factory=list)
+    # Analysts' corrections now in the fields above: {field, value, original, by, at, why,
+    # judgement} each, the machine's value as `original`.
+    corrections: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -283,26 +286,61 @@ def event_rows(conn: Connection, rows: list[dict], canon: Canon | None = None) -
     for r in rows:
         place_id = canon.of(r["place"])
         speaker = canon.of(r["attributed_to"])
-        result.append(
-            EventRow(
-                id=r["id"],
-                event_type=r["event_type"],
-                sub_event_type=r["sub_event_type"],
-                date=r["date"],
-                date_precision=r["date_precision"],
-                place=_place(canon, place_id) if place_id else None,
-                geo_precision=r["geo_precision"],
-                participants=participants.get(r["id"], []),
-                fatalities_low=r["fatalities_low"],
-                fatalities_best=r["fatalities_best"],
-                fatalities_high=r["fatalities_high"],
-                certainty=r["certainty"],
-                speaker=canon.name(speaker) if speaker else None,
-                reports=merged[r["id"]],
-                evidence=[e for i in merged[r["id"]] for e in evidence.get(i, [])],
-            )
+        row = EventRow(
+            id=r["id"],
+            event_type=r["event_type"],
+            sub_event_type=r["sub_event_type"],
+            date=r["date"],
+            date_precision=r["date_precision"],
+            place=_place(canon, place_id) if place_id else None,
+            geo_precision=r["geo_precision"],
+            participants=participants.get(r["id"], []),
+            fatalities_low=r["fatalities_low"],
+            fatalities_best=r["fatalities_best"],
+            fatalities_high=r["fatalities_high"],
+            certainty=r["certainty"],
+            speaker=canon.name(speaker) if speaker else None,
+            reports=merged[r["id"]],
+            evidence=[e for i in merged[r["id"]] for e in evidence.get(i, [])],
         )
+        result.append(_corrected(row, canon))
     return result
+
+
+def _corrected(row: EventRow, canon: Canon) -> EventRow:
+    """The event with analysts' corrections in its fields, the machine's values kept beside
+    them (as the exports give them)."""
+    corrections = canon.linker.overlay.corrections.get(row.id, {})
+    for name, correction in corrections.items():
+        value = correction.value
+        if name == "fatalities":
+            original: Any = {
+                "low": row.fatalities_low,
+                "best": row.fatalities_best,
+                "high": row.fatalities_high,
+            }
+            row.fatalities_low = row.fatalities_best = row.fatalities_high = value
+        elif name == "place":
+            original = row.place.id if row.place else None
+            place_id = canon.of(value)
+            row.place = _place(canon, place_id) if place_id else None
+        elif hasattr(row, name):
+            original = getattr(row, name)
+            setattr(row, name, value)
+        else:
+            continue
+        row.corrections.append(
+            {
+                "field": name,
+                "value": value,
+                "original": original,
+                "by": correction.author,
+                "at": correction.created_at,
+                "why": correction.why,
+                "judgement": correction.judgement,
+            }
+        )
+    return row
 
 
 def _place(canon: Canon, place_id: str) -> Place:
