@@ -76,12 +76,7 @@ def trigger_token(sent: Span, draft: EventDraft) -> Token | None:
         return draft.token
     if not draft.trigger:
         return None
-    first = _trigger_token(sent, sent.start_char + draft.trigger_start)
-    last = _trigger_token(sent, sent.start_char + draft.trigger_start + len(draft.trigger) - 1)
-    if first is None or last is None:
-        return last or first
-    words = sent.doc[first.i : last.i + 1]
-    return words.root
+    return _phrase_head(sent, draft.trigger_start, draft.trigger_start + len(draft.trigger))
 
 
 def other_trigger_tokens(sent: Span, draft: EventDraft) -> list[Token]:
@@ -93,14 +88,20 @@ def other_trigger_tokens(sent: Span, draft: EventDraft) -> list[Token]:
         if (lead is None or word.i != lead.i) and word not in found:
             found.append(word)
     for start, end in draft.mentions:
-        first = _trigger_token(sent, sent.start_char + start)
-        last = _trigger_token(sent, sent.start_char + end - 1)
-        if first is None or last is None:
-            continue
-        head = sent.doc[first.i : last.i + 1].root
-        if (lead is None or head.i != lead.i) and head not in found:
+        head = _phrase_head(sent, start, end, whole=True)
+        if head is not None and (lead is None or head.i != lead.i) and head not in found:
             found.append(head)
     return found
+
+
+def _phrase_head(sent: Span, start: int, end: int, whole: bool = False) -> Token | None:
+    """The word the others of a phrase depend on (offsets in the sentence); with `whole`, None
+    unless both its ends fall on tokens, else the one end that does."""
+    first = _trigger_token(sent, sent.start_char + start)
+    last = _trigger_token(sent, sent.start_char + end - 1)
+    if first is None or last is None:
+        return None if whole else last or first
+    return sent.doc[first.i : last.i + 1].root
 
 
 def _trigger_token(sent: Span, char: int) -> Token | None:

@@ -482,23 +482,9 @@ def _unlabelled_places(
             continue
         if match.feature != "unlisted place" and focus and match.country not in focus[:2]:
             continue
-        span = doc.char_span(place_span.start, place_span.end)
-        if span is None:
-            continue
-        entity = _place_entity(registry, match)
-        entity.aliases.add(place_span.surface)
-        found.append(
-            MentionSpan(
-                start=place_span.start,
-                end=place_span.end,
-                token_start=span.start,
-                token_end=span.end,
-                text=place_span.surface,
-                entity=entity,
-                label="GPE",
-                rule="untagged-place",
-            )
-        )
+        mention = _place_mention(doc, registry, place_span, match, "untagged-place", "strict")
+        if mention is not None:
+            found.append(mention)
     return found
 
 
@@ -547,24 +533,10 @@ def _dateline_places(
             continue
         if any(a < place_span.end and place_span.start < b for a, b in taken):
             continue
-        span = doc.char_span(place_span.start, place_span.end, alignment_mode="expand")
-        if span is None:
-            continue
-        entity = _place_entity(registry, match)
-        entity.aliases.add(place_span.surface)
-        taken.append((place_span.start, place_span.end))
-        found.append(
-            MentionSpan(
-                start=place_span.start,
-                end=place_span.end,
-                token_start=span.start,
-                token_end=span.end,
-                text=place_span.surface,
-                entity=entity,
-                label="GPE",
-                rule="dateline-place",
-            )
-        )
+        mention = _place_mention(doc, registry, place_span, match, "dateline-place")
+        if mention is not None:
+            taken.append((place_span.start, place_span.end))
+            found.append(mention)
     return found
 
 
@@ -645,23 +617,9 @@ def _embedded_places(
             )
         ):
             continue
-        span = doc.char_span(place_span.start, place_span.end, alignment_mode="expand")
-        if span is None:
-            continue
-        entity = _place_entity(registry, match)
-        entity.aliases.add(place_span.surface)
-        found.append(
-            MentionSpan(
-                start=place_span.start,
-                end=place_span.end,
-                token_start=span.start,
-                token_end=span.end,
-                text=place_span.surface,
-                entity=entity,
-                label="GPE",
-                rule="embedded-place",
-            )
-        )
+        mention = _place_mention(doc, registry, place_span, match, "embedded-place")
+        if mention is not None:
+            found.append(mention)
     return found
 
 
@@ -807,6 +765,32 @@ def _place_spans(
         elif span.label_ == "ORG" and len(surface.split()) == 1:
             spans.append(PlaceSpan(start, end, surface))
     return spans
+
+
+def _place_mention(
+    doc: Doc,
+    registry: DocumentEntities,
+    place_span: PlaceSpan,
+    match: PlaceMatch,
+    rule: str,
+    alignment_mode: str = "expand",
+) -> MentionSpan | None:
+    """The mention of a resolved place name (None when its characters cut a token)."""
+    span = doc.char_span(place_span.start, place_span.end, alignment_mode=alignment_mode)
+    if span is None:
+        return None
+    entity = _place_entity(registry, match)
+    entity.aliases.add(place_span.surface)
+    return MentionSpan(
+        start=place_span.start,
+        end=place_span.end,
+        token_start=span.start,
+        token_end=span.end,
+        text=place_span.surface,
+        entity=entity,
+        label="GPE",
+        rule=rule,
+    )
 
 
 def _place_entity(registry: DocumentEntities, match: PlaceMatch) -> LocalEntity:

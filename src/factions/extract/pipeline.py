@@ -176,17 +176,25 @@ def find_dateline(text: str, dates: list[DateMention]) -> DateMention | None:
     return None
 
 
+def _told_before(text: str, sent: Span, events: list[EventRecord]) -> EventRecord | None:
+    """The event told just before a sentence, when it was told in the same paragraph."""
+    if not events:
+        return None
+    previous = events[-1]
+    last = previous.evidence[-1] if previous.evidence else None
+    if last is None or "\n\n" in text[last.end : sent.start_char]:
+        return None
+    return previous
+
+
 def _context_date(
     text: str, sent: Span, events: list[EventRecord], dateline: DateMention | None
 ) -> tuple[str | None, str | None]:
     """The date an event with none in its sentence takes from its context: the event told just
     before it in the same paragraph, else the report's dateline."""
-    if events:
-        previous = events[-1]
-        last = previous.evidence[-1] if previous.evidence else None
-        same_paragraph = last is not None and "\n\n" not in text[last.end : sent.start_char]
-        if same_paragraph and previous.date:
-            return previous.date, previous.date_precision
+    previous = _told_before(text, sent, events)
+    if previous is not None and previous.date:
+        return previous.date, previous.date_precision
     if dateline is not None and dateline.value is not None:
         return dateline.value.iso, dateline.value.precision
     return None, None
@@ -197,11 +205,8 @@ def _context_place(
 ) -> tuple[str | None, str | None]:
     """The place an event whose sentence names none takes from the event told just before it
     in the same paragraph ("A rocket fired during the attack hit a house")."""
-    if not events:
-        return None, None
-    previous = events[-1]
-    last = previous.evidence[-1] if previous.evidence else None
-    if last is None or "\n\n" in text[last.end : sent.start_char]:
+    previous = _told_before(text, sent, events)
+    if previous is None:
         return None, None
     return previous.place, previous.geo_precision
 
@@ -517,6 +522,15 @@ def _by_event_type(
     found.actors.insert(0, reader.generic_kind(kind, trigger))
 
 
+def _take_arguments(draft: EventDraft, masked: MaskedSentence, found: Arguments) -> None:
+    """Put the participants read from the parse in the draft, as indices of the sentence's
+    masked entities (victims the sentence's own words named are kept)."""
+    draft.actors = [_index_of(masked, e) for e in found.actors]
+    draft.targets = [_index_of(masked, e) for e in found.targets]
+    draft.victims = [*draft.victims, *(_index_of(masked, e) for e in found.victims)]
+    draft.wounded = [_index_of(masked, e) for e in found.wounded]
+
+
 def _coordinated_verbs(verb: Token) -> list[Token]:
     """The verbs coordinated with a trigger, which share its participants: "was shot and
     killed by X" puts the agent on the last of them."""
@@ -551,10 +565,7 @@ def _read_participants(
                 found.targets = [t for t in found.targets or more.targets if t not in actors]
                 break
     _by_event_type(reader, found, draft, trigger)
-    draft.actors = [_index_of(masked, e) for e in found.actors]
-    draft.targets = [_index_of(masked, e) for e in found.targets]
-    draft.victims = [*draft.victims, *(_index_of(masked, e) for e in found.victims)]
-    draft.wounded = [_index_of(masked, e) for e in found.wounded]
+    _take_arguments(draft, masked, found)
     draft.assoc = [_index_of(masked, e) for e in found.assoc]
     return trigger
 
@@ -630,10 +641,7 @@ def _event_from_claim(
         if trigger is not None:
             draft.trigger, draft.trigger_start = trigger.text, trigger.idx - where.start_char
             found_args = ArgumentReader(context.arguments, where).read(trigger, draft.event_type)
-            draft.actors = [_index_of(masked, e) for e in found_args.actors]
-            draft.targets = [_index_of(masked, e) for e in found_args.targets]
-            draft.victims = [_index_of(masked, e) for e in found_args.victims]
-            draft.wounded = [_index_of(masked, e) for e in found_args.wounded]
+            _take_arguments(draft, masked, found_args)
     record = _event_record(
         document,
         where,
@@ -677,10 +685,7 @@ def _event_from_lede(
     lede_mentions = [m for m in context.mentions if lede.start <= m.token_start < lede.end]
     masked = mask_sentence(lede.text, lede.start_char, lede_mentions, None)
     found = ArgumentReader(context.arguments, lede).read(lede.root, mention.event_type)
-    draft.actors = [_index_of(masked, e) for e in found.actors]
-    draft.targets = [_index_of(masked, e) for e in found.targets]
-    draft.victims = [_index_of(masked, e) for e in found.victims]
-    draft.wounded = [_index_of(masked, e) for e in found.wounded]
+    _take_arguments(draft, masked, found)
     record = _event_record(
         document,
         lede,
