@@ -19,6 +19,7 @@ from rich.table import Table
 from factions.evaluation.run import default_shared_dir
 from factions.evaluation.suites import SuiteOptions, SuiteReport, registered_suites
 from factions.export.formats import registered_formats, write_export
+from factions.ingest.distributed import DaskError, dask_target
 from factions.ingest.metadata import MetadataError
 from factions.ingest.run import BATCH_SIZE, IngestReport, ingest_paths
 from factions.packaged import data_path
@@ -59,6 +60,7 @@ def _run_ingest(
     metadata: Path | None,
     processes: int = 1,
     batch_size: int = BATCH_SIZE,
+    dask: str | None = None,
 ) -> IngestReport:
     engine = open_database(db)
     if sys.stderr.isatty():
@@ -78,13 +80,19 @@ def _run_ingest(
                 metadata_file=metadata,
                 processes=processes,
                 batch_size=batch_size,
+                dask=dask,
                 on_start=lambda total: progress.update(task, total=total),
                 on_progress=lambda name, n: progress.update(
                     task, advance=n, description=Path(name).name
                 ),
             )
     return ingest_paths(
-        paths, engine, metadata_file=metadata, processes=processes, batch_size=batch_size
+        paths,
+        engine,
+        metadata_file=metadata,
+        processes=processes,
+        batch_size=batch_size,
+        dask=dask,
     )
 
 
@@ -125,6 +133,13 @@ def ingest(
         int,
         typer.Option(min=1, help="Documents stored (with their derived data) per transaction."),
     ] = BATCH_SIZE,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            help="Extract on a Dask cluster: a scheduler's address (tcp://HOST:8786), or "
+            "local:N for N worker processes here; storing stays in this process."
+        ),
+    ] = None,
 ) -> None:
     """Ingest plain text, HTML, JSON Lines or CSV articles (directories recursively).
 
@@ -132,8 +147,14 @@ def ingest(
     """
     started = time.perf_counter()
     try:
-        report = _run_ingest(paths, db or default_db_path(), metadata, processes, batch_size)
-    except (MetadataError, StoreError) as exc:
+        if dask is not None:
+            dask_target(dask)
+    except DaskError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from exc
+    try:
+        report = _run_ingest(paths, db or default_db_path(), metadata, processes, batch_size, dask)
+    except (MetadataError, StoreError, DaskError) as exc:
         _error(str(exc))
         raise typer.Exit(1) from exc
     _print_report(report, time.perf_counter() - started)

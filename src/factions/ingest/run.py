@@ -10,6 +10,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,28 +199,53 @@ def _extract_in_worker(batch: list[Document]) -> list[Extraction | Exception]:
 
 
 def _extracted(
-    pending: Iterable[Document], extractor: Extractor, processes: int, batch_size: int
+    pending: Iterable[Document],
+    extractor: Extractor,
+    processes: int,
+    batch_size: int,
+    dask: str | None = None,
 ) -> Iterator[tuple[Document, Extraction | Exception]]:
-    """(document, extraction or error) in input order; with processes > 1 the parse runs in
-    worker processes, a bounded number of batches ahead, while this process stores."""
+    """(document, extraction or error) in input order; with processes > 1 or a Dask cluster
+    the parse runs elsewhere, a bounded number of batches ahead, while this process stores."""
     batches = _batched(pending, batch_size)
-    if processes <= 1:
+    if processes <= 1 and dask is None:
         for batch in batches:
             yield from zip(batch, extractor.extract_safely(batch), strict=True)
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        processes, mp_context=context, initializer=_start_worker, initargs=(extractor.model,)
-    ) as pool:
+    with _executor(extractor.model, processes, dask) as (submit, ahead):
         window: deque[tuple[list[Document], Future]] = deque()
         for batch in batches:
-            window.append((batch, pool.submit(_extract_in_worker, batch)))
-            if len(window) >= processes * 2:
+            window.append((batch, submit(batch)))
+            if len(window) >= ahead():
                 done, future = window.popleft()
                 yield from zip(done, future.result(), strict=True)
         while window:
             done, future = window.popleft()
             yield from zip(done, future.result(), strict=True)
+
+
+Submit = Callable[[list[Document]], Future]
+
+
+def _executor(
+    model: str, processes: int, dask: str | None
+) -> AbstractContextManager[tuple[Submit, Callable[[], int]]]:
+    """(submit a batch, how many batches to keep in flight) on a Dask cluster or in a pool of
+    local worker processes; Dask is imported only when asked for."""
+    if dask is not None:
+        from factions.ingest.distributed import dask_extraction, dask_target
+
+        return dask_extraction(dask_target(dask), model)
+    return _local_pool(model, processes)
+
+
+@contextmanager
+def _local_pool(model: str, processes: int) -> Iterator[tuple[Submit, Callable[[], int]]]:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        processes, mp_context=context, initializer=_start_worker, initargs=(model,)
+    ) as pool:
+        yield (lambda batch: pool.submit(_extract_in_worker, batch)), lambda: processes * 2
 
 
 def _store(
@@ -265,8 +291,10 @@ def ingest_paths(
     on_start: Callable[[int], None] | None = None,
     processes: int = 1,
     batch_size: int = BATCH_SIZE,
+    dask: str | None = None,
 ) -> IngestReport:
-    """Ingest every article under `paths` into the knowledge base behind `engine`.
+    """Ingest every article under `paths` into the knowledge base behind `engine`; `dask`
+    (a scheduler's address, or `local:N`) extracts on a Dask cluster instead of `processes`.
 
     What is stored is the same whatever the order of the files, the batches, an interruption
     and a second run, or another ingest writing to the same knowledge base at the same time."""
@@ -285,7 +313,7 @@ def ingest_paths(
         near = _NearDuplicateIndex(fingerprints(conn))
     pending = _pending_documents(files, listing, engine, report, on_progress)
     waiting: list[tuple[StoredDocument, Extraction]] = []
-    for document, result in _extracted(pending, extractor, processes, batch_size):
+    for document, result in _extracted(pending, extractor, processes, batch_size, dask):
         if isinstance(result, Exception):
             report.failed.append(Failure(document.source or document.id, str(result)))
             continue
