@@ -30,6 +30,14 @@ def test_ingest_reports_failures_with_exit_status_1(tmp_path: Path) -> None:
     assert "0 new" in result.output
 
 
+def test_an_error_names_the_file_as_it_is_spelt(tmp_path: Path) -> None:
+    # A name holding ":x:" was printed with an emoji in its place.
+    missing = tmp_path / "report:x:2015.txt"
+    result = runner.invoke(app, ["ingest", str(missing), "--db", str(tmp_path / "kb.db")])
+    assert result.exit_code == 1
+    assert f"error {missing}: no such file or directory" in result.output
+
+
 def test_export_without_a_database_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1

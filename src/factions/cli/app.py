@@ -46,7 +46,7 @@ DbOption = Annotated[
 
 def _error(message: str) -> None:
     """One line on standard error, never wrapped, so scripts can grep it."""
-    err.print(f"[red]error[/] {escape(message)}", highlight=False, soft_wrap=True)
+    err.print(f"[red]error[/] {escape(message)}", highlight=False, soft_wrap=True, emoji=False)
 
 
 def sample_corpus_path() -> Path:
@@ -98,7 +98,7 @@ def _run_ingest(
 
 def _warning(message: str) -> None:
     """One line on standard error, like an error, for what was stored with a change."""
-    err.print(f"[yellow]warning[/] {escape(message)}", highlight=False, soft_wrap=True)
+    err.print(f"[yellow]warning[/] {escape(message)}", highlight=False, soft_wrap=True, emoji=False)
 
 
 def _print_report(report: IngestReport, seconds: float) -> None:
