@@ -12,6 +12,8 @@ import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,6 +157,18 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(
     assert killed[0] not in client.run(os.getpid).values()
     assert summary(report) == local[0]
     assert_same(knowledge_base(db), local[1], "a worker killed")
+
+
+def test_commands_that_do_not_use_dask_do_not_import_it() -> None:
+    script = (
+        "import sys, factions.cli, factions.ingest.run; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'dask', 'distributed'}))"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    )
+    assert found.stdout.strip() == "[]"
 
 
 def test_dask_addresses_are_read_or_refused_with_the_reason() -> None:
