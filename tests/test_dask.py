@@ -204,6 +204,26 @@ def test_cli_refuses_a_bad_dask_address_in_one_line(tmp_path: Path) -> None:
         "error --dask local:x: after 'local:' give the number of worker processes (local:2)"
     ]
     assert not db.exists()
+    both = ["--dask", "local:2", "--processes", "2"]
+    result = runner.invoke(
+        app, ["ingest", str(sample_corpus() / SAMPLES[0]), "--db", str(db), *both]
+    )
+    assert result.exit_code == 2
+    assert "--processes and --dask both say where extraction runs" in result.output
+    assert not db.exists()
+
+
+def test_a_batch_the_cluster_gave_up_on_is_a_one_line_error() -> None:
+    class Lost:
+        def result(self) -> None:
+            raise RuntimeError("Attempted to run task on 3 different workers,\nall died")
+
+    with pytest.raises(DaskError) as error:
+        on_dask.Task(Lost(), DaskTarget(address="tcp://10.0.0.5:8786")).result()
+    assert str(error.value) == (
+        "--dask tcp://10.0.0.5:8786: extraction stopped "
+        "(RuntimeError: Attempted to run task on 3 different workers,)"
+    )
 
 
 def test_cli_names_a_scheduler_that_does_not_answer(

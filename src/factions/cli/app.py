@@ -116,6 +116,18 @@ def _print_report(report: IngestReport, seconds: float) -> None:
         _error(str(failure))
 
 
+def _check_dask(dask: str, processes: int) -> None:
+    """Exit with a one-line error for a malformed --dask, before anything is read or opened."""
+    try:
+        dask_target(dask)
+    except DaskError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from exc
+    if processes > 1:
+        _error("--processes and --dask both say where extraction runs: give one of them")
+        raise typer.Exit(2)
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories of articles.")],
@@ -146,12 +158,8 @@ def ingest(
     Example: factions ingest ../shared/corpus/seeds --metadata ../shared/corpus/seeds/metadata.jsonl
     """
     started = time.perf_counter()
-    try:
-        if dask is not None:
-            dask_target(dask)
-    except DaskError as exc:
-        _error(str(exc))
-        raise typer.Exit(2) from exc
+    if dask is not None:
+        _check_dask(dask, processes)
     try:
         report = _run_ingest(paths, db or default_db_path(), metadata, processes, batch_size, dask)
     except (MetadataError, StoreError, DaskError) as exc:

@@ -64,7 +64,7 @@ def dask_target(text: str) -> DaskTarget:
     return DaskTarget(address=f"{scheme}://{rest}")
 
 
-Submit = Callable[[list[Document]], Any]
+Submit = Callable[[list[Document]], "Task"]
 
 
 @contextmanager
@@ -85,8 +85,8 @@ def dask_extraction(target: DaskTarget, model: str) -> Iterator[tuple[Submit, Ca
                 f"({_one_line(exc)})"
             ) from exc
 
-        def submit(batch: list[Document]) -> Any:
-            return client.submit(extract_batch, model, batch, pure=False)
+        def submit(batch: list[Document]) -> Task:
+            return Task(client.submit(extract_batch, model, batch, pure=False), target)
 
         def ahead() -> int:
             # Two batches per worker thread: one running, one waiting, so that no worker
@@ -94,6 +94,23 @@ def dask_extraction(target: DaskTarget, model: str) -> Iterator[tuple[Submit, Ca
             return max(2, 2 * sum(client.nthreads().values()))
 
         yield submit, ahead
+
+
+class Task:
+    """A batch on the cluster; its result, or a DaskError when the cluster gave up on it (a
+    batch whose workers kept dying, a scheduler gone): what was stored before stays, and
+    running the same ingest again resumes."""
+
+    def __init__(self, future: Any, target: DaskTarget) -> None:
+        self.future, self.target = future, target
+
+    def result(self) -> Any:
+        try:
+            return self.future.result()
+        except Exception as exc:
+            raise DaskError(
+                f"--dask {_described(self.target)}: extraction stopped ({_one_line(exc)})"
+            ) from exc
 
 
 @contextmanager
