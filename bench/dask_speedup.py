@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import tempfile
 import time
 from collections.abc import Callable
@@ -49,19 +50,39 @@ def load_average() -> str:
     return f"load {one:.1f} (5 min {five:.1f})"
 
 
-def timed(label: str, ingest: Callable[[], run.IngestReport], clock: StoreClock) -> float:
+def children_cpu() -> float:
+    """CPU seconds of this process's finished child processes (a local pool's workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(
+    label: str,
+    ingest: Callable[[], run.IngestReport],
+    clock: StoreClock,
+    workers_cpu: Callable[[], float] = children_cpu,
+) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process and its workers) of one ingest: under
+    other work the CPU seconds say what the run cost, the wall seconds what it got."""
     clock.seconds = 0.0
     print(f"{label}: starting, {load_average()}", flush=True)
+    cpu_here, cpu_workers = time.process_time(), workers_cpu()
     started = time.perf_counter()
     report = ingest()
     seconds = time.perf_counter() - started
+    cpu_here, cpu_workers = time.process_time() - cpu_here, workers_cpu() - cpu_workers
     if report.failed:
         raise SystemExit(f"{label}: ingest failed: {report.failed[0]}")
     print(
-        f"{label}: {len(report.new)} new in {seconds:.1f}s (storing here {clock.seconds:.1f}s)",
+        f"{label}: {len(report.new)} new in {seconds:.1f}s (storing here {clock.seconds:.1f}s; "
+        f"CPU {cpu_here:.1f}s here + {cpu_workers:.1f}s in workers)",
         flush=True,
     )
-    return seconds
+    return seconds, cpu_here + cpu_workers
+
+
+def _cpu_seconds() -> float:
+    return time.process_time()
 
 
 def warm_cluster(workers: int) -> tuple[LocalCluster, Client, float]:
@@ -104,9 +125,9 @@ def main() -> None:
         extractor.extract(Document(id="warm-up", text=corpus[0][0]))
         load = time.perf_counter() - started
         print(f"loading the extractor in this process: {load:.1f}s")
-        local_1 = timed("local, 1 process", ingest("local1", extractor=extractor), clock)
+        local_1, cpu_1 = timed("local, 1 process", ingest("local1", extractor=extractor), clock)
         storing = clock.seconds
-        local_2 = timed("local, 2 processes", ingest("local2", processes=2), clock)
+        local_2, cpu_2 = timed("local, 2 processes", ingest("local2", processes=2), clock)
         dask = {}
         for workers in (1, 2):
             cluster, client, start = warm_cluster(workers)
@@ -114,12 +135,18 @@ def main() -> None:
             try:
                 label = f"dask, {workers} worker(s)"
                 address = cluster.scheduler_address
-                dask[workers] = (start, timed(label, ingest(f"dask{workers}", dask=address), clock))
+                wall, cpu = timed(
+                    label,
+                    ingest(f"dask{workers}", dask=address),
+                    clock,
+                    lambda client=client: sum(client.run(_cpu_seconds).values()),
+                )
+                dask[workers] = (start, wall, cpu)
             finally:
                 client.close()
                 cluster.close()
     print(f"end: {load_average()}")
-    (start_1, dask_1), (start_2, dask_2) = dask[1], dask[2]
+    (start_1, dask_1, cpu_d1), (start_2, dask_2, cpu_d2) = dask[1], dask[2]
     print(f"\n{args.docs} documents, batches of {args.batch_size}; speed-up = time / time")
     print("loading excluded (local 2 processes cannot exclude its workers' loading):")
     print(f"  local 2 processes vs local 1:  {local_1 / local_2:.2f}x (its loading included)")
@@ -134,6 +161,11 @@ def main() -> None:
         f"  bound: of local 1's {local_1:.1f}s, {storing:.1f}s is storing (stays in this process)"
         f"; on {cores} cores 2 workers can gain at most {best_1 / best_2:.2f}x over 1, and "
         f"{local_1 / best_2:.2f}x over local 1"
+    )
+    print(
+        f"CPU seconds against local 1 (what parallel work costs, whatever else ran): local 2 "
+        f"{cpu_2 / cpu_1:.2f}x (its loading included), dask 1 worker {cpu_d1 / cpu_1:.2f}x, "
+        f"dask 2 workers {cpu_d2 / cpu_1:.2f}x"
     )
     print("loading included (every process loads the model once; a cluster also starts):")
     print(f"  local 2 processes vs local 1:  {(local_1 + load) / local_2:.2f}x")
