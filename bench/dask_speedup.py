@@ -90,7 +90,7 @@ def warm_cluster(workers: int) -> tuple[LocalCluster, Client, float]:
     that took."""
     started = time.perf_counter()
     cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     client = Client(cluster, set_as_default=False)
     client.register_plugin(ExtractorPlugin(Extractor().model))

@@ -104,7 +104,7 @@ def local(files: list[Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[
 def cluster() -> Iterator[tuple[LocalCluster, Client]]:
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster, set_as_default=False) as client,
     ):

@@ -118,12 +118,13 @@ def _cluster(target: DaskTarget, local_cluster: type) -> Iterator[str]:
     if target.address:
         yield target.address
         return
-    # One thread per worker process: the parse holds the GIL.
+    # One thread per worker process: the parse holds the GIL. No fixed port for the
+    # scheduler's HTTP server, so that several runs on one machine do not collide.
     with local_cluster(
         n_workers=target.local_workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",
     ) as cluster:
         yield cluster.scheduler_address
 
