@@ -20,9 +20,11 @@ Choice among candidates of one name ("Kunduz": the city, the district, the provi
     resolved (`Geocoder.resolve_document`), what its other place names say: the share of them
     with a likely candidate in the same country, the same first-level unit, or within 150 km,
     and whether the candidate lies inside the place named right after it ("Faizabad,
-    Badakhshan", "X village in Y district"). Those shares use the other names' likelihoods,
-    refined over three rounds. The weights were set on LGL (US local news) and checked on
-    GeoWebNews and TR-News (see `factions eval geo`).
+    Badakhshan", "X village in Y district") -- and, the other way round, whether a container's
+    candidate holds the town named before it ("Gamawa, Bauchi" is the state of Bauchi, 200 km
+    from the town of that name, which the name alone would mean). Those shares use the other
+    names' likelihoods, refined over three rounds. The weights were set on LGL (US local news)
+    and checked on GeoWebNews and TR-News (see `factions eval geo`).
   * A country's bare name is the country, not the "X City" indexed under it too ("Mexico");
     a surface in lower case ("the park", "building") is a common noun, never looked up.
   * A name under a place cue that the gazetteer lacks, or knows only as a small homonym abroad
@@ -99,6 +101,9 @@ _W = {
     "doc_admin1": 6.0,
     "doc_near": 6.0,
     "container": 6.0,
+    # Enough to outweigh the namesake rule (a province named after its capital means the town):
+    # only a place named inside it, far from the town, gives the unit the difference.
+    "contains": 24.0,
     "temperature": 0.5,
 }
 _NEAR_KM = 150.0
@@ -1290,6 +1295,9 @@ class _Group:
             score += weights["doc_near"] * near / others
         if self.container is not None:
             score += weights["container"] * self._inside(self.container)
+        members = [g for g in groups if g.container is self and g.candidates]
+        if members:
+            score += weights["contains"] * sum(self._holds(m) for m in members) / len(members)
         self.score = score
         self._normalise()
 
@@ -1302,31 +1310,46 @@ class _Group:
         elif container.fixed is not None:
             options = [(1.0, container.fixed)]
         for weight, place in options:
-            if weight < 0.01:
-                continue
-            precision = place.precision  # type: ignore[attr-defined]
-            unit = getattr(place, "unit", None)
-            near = None
-            if precision == "point" and place.lat is not None and place.lon is not None:  # type: ignore[attr-defined]
-                # A town as container: "Police District 10, Kabul", "Manhattan, New York".
-                point_lat = np.radians([place.lat])  # type: ignore[attr-defined]
-                point_lon = np.radians([place.lon])  # type: ignore[attr-defined]
-                near = _distances(self.lats, self.lons, point_lat, point_lon)[:, 0] <= _TOWN_KM
-            for i, c in enumerate(self.candidates):
-                if c is place or not _can_contain(precision, c.precision):
-                    continue
-                if near is not None:
-                    hit = bool(near[i]) and bool(self.located[i])
-                elif precision == "country" or (precision == "region" and place.country):  # type: ignore[attr-defined]
-                    hit = c.country == place.country  # type: ignore[attr-defined]
-                elif precision == "admin1":
-                    hit = c.country == place.country and c.admin1 == place.admin1  # type: ignore[attr-defined]
-                elif precision == "district" and unit is not None:
-                    hit = unit in c.within or c.unit == unit
-                else:
-                    hit = False
-                inside[i] += weight * hit
+            if weight >= 0.01:
+                inside += weight * self._in_place(place)
         return inside
+
+    def _holds(self, member: _Group) -> np.ndarray:
+        """For each candidate, the likelihood that the name it is the container of lies in it:
+        "Jarabulus, Aleppo" means the province of Aleppo, not the city 100 km away. Only the
+        member's towns count: a unit's point is a centroid, no evidence of where it lies."""
+        towns = member.p * np.asarray([c.precision == "point" for c in member.candidates])
+        if towns.sum() <= 0:
+            return np.zeros(len(self.candidates))
+        towns = towns / towns.sum()
+        return np.asarray([float(towns @ member._in_place(place)) for place in self.candidates])
+
+    def _in_place(self, place: object) -> np.ndarray:
+        """For each candidate, whether it lies in one place (a unit, or near a town)."""
+        hits = np.zeros(len(self.candidates))
+        precision = place.precision  # type: ignore[attr-defined]
+        unit = getattr(place, "unit", None)
+        near = None
+        if precision == "point" and place.lat is not None and place.lon is not None:  # type: ignore[attr-defined]
+            # A town as container: "Police District 10, Kabul", "Manhattan, New York".
+            point_lat = np.radians([place.lat])  # type: ignore[attr-defined]
+            point_lon = np.radians([place.lon])  # type: ignore[attr-defined]
+            near = _distances(self.lats, self.lons, point_lat, point_lon)[:, 0] <= _TOWN_KM
+        for i, c in enumerate(self.candidates):
+            if c is place or not _can_contain(precision, c.precision):
+                continue
+            if near is not None:
+                hit = bool(near[i]) and bool(self.located[i])
+            elif precision == "country" or (precision == "region" and place.country):  # type: ignore[attr-defined]
+                hit = c.country == place.country  # type: ignore[attr-defined]
+            elif precision == "admin1":
+                hit = c.country == place.country and c.admin1 == place.admin1  # type: ignore[attr-defined]
+            elif precision == "district" and unit is not None:
+                hit = unit in c.within or c.unit == unit
+            else:
+                hit = False
+            hits[i] = hit
+        return hits
 
     def outside_container(self) -> bool:
         """Whether the chosen candidate lies outside the place named beside the name: a unit
