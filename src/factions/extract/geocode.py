@@ -985,7 +985,7 @@ class Geocoder:
         """A place the gazetteer lacks, kept at its container: the place named right after it
         ("Kasba, Helmand"), else the nearest specific place named before it, else after."""
         group = of_span[index]
-        container = group.container.match(self) if group and group.container else None
+        container = self._chain_container(group) if group else None
         if container is None:
             here = spans[index].start
             known = sorted(
@@ -1028,6 +1028,19 @@ class Geocoder:
             feature="unlisted place",
             alternatives=[container.gazetteer_id] if container.gazetteer_id else [],
         )
+
+    def _chain_container(self, group: _Group) -> PlaceMatch | None:
+        """The nearest container up a chain that resolves inside the rest of it: in "Kibanda,
+        Malambo, North Kivu, Democratic Republic of the Congo" Malambo is known only as a town
+        in Colombia, so Kibanda is kept in North Kivu."""
+        country = group._country_of_chain()
+        current, steps = group.container, 0
+        while current is not None and steps < 5:
+            match = current.match(self)
+            if match is not None and country in (None, match.country):
+                return match
+            current, steps = current.container, steps + 1
+        return None
 
     # ---------------------------------------------------------------- focus
 
@@ -1502,6 +1515,7 @@ class PlaceCues:
     unions: frozenset[str] = frozenset()
     org_openers: frozenset[str] = frozenset()
     institution: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -1518,6 +1532,7 @@ def place_cues() -> PlaceCues:
         unions=frozenset(name_key(w) for w in cues.get("unions", ())),
         org_openers=frozenset(cues.get("org_openers", ())) | frozenset(_COMPASS),
         institution=frozenset(cues.get("institution", ())),
+        particles=frozenset(cues.get("name_particles", ())),
     )
 
 
