@@ -53,10 +53,7 @@ def _name_at_end(tokens: Span, particles: frozenset[str], features: frozenset[st
     start = end
     while start > tokens.start:
         token = tokens.doc[start - 1]
-        if _is_name_word(token.text) or (
-            token.lower_ in particles and start - 1 > tokens.start
-            and _is_name_word(tokens.doc[start - 2].text)
-        ):
+        if _is_name_word(token.text) or token.lower_ in particles:
             start -= 1
             continue
         break
@@ -140,6 +137,15 @@ def tag_place_chains(doc: Doc) -> Doc:
     chains = chain_spans(doc)
     if not chains:
         return doc
+    # A name the NER already tagged with its feature word ("Khost province") keeps the word:
+    # it tells the province from the town.
+    ends = {e.start: e.end for e in doc.ents}
+    chains = [
+        Span(doc, s.start, ends[s.start], label="GPE")
+        if ends.get(s.start) == s.end + 1 and doc[s.end].lower_ in place_cues().after
+        else s
+        for s in chains
+    ]
     kept = [e for e in doc.ents if e.label_ in _KEPT_LABELS]
     taken = {i for e in kept for i in range(e.start, e.end)}
     chains = [s for s in chains if not any(i in taken for i in range(s.start, s.end))]
