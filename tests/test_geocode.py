@@ -213,6 +213,16 @@ def test_a_town_named_inside_a_province_makes_the_province_of_its_capitals_name(
         geocoder, "A car bomb went off in Jarabulus, Aleppo, Syria.", "Jarabulus", "Aleppo", "Syria"
     )
     assert (aleppo.precision, town.precision, town.country) == ("admin1", "point", "SY")
+    # A district inside a province of a capital's name: the province, and the district found.
+    district, uruzgan, _ = _story(
+        geocoder,
+        "Police posts fell in Tarin Kot, Uruzgan, Afghanistan.",
+        "Tarin Kot",
+        "Uruzgan",
+        "Afghanistan",
+    )
+    assert (uruzgan.precision, district.precision) == ("admin1", "district")
+    assert district.feature != "unlisted place"
     # A place inside the town keeps the town: "Police District 10, Kabul" is in Kabul city.
     _, kabul, _ = _story(
         geocoder,

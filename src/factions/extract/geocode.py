@@ -1329,13 +1329,21 @@ class _Group:
 
     def _holds(self, member: _Group) -> np.ndarray:
         """For each candidate, the likelihood that the name it is the container of lies in it:
-        "Jarabulus, Aleppo" means the province of Aleppo, not the city 100 km away. Only the
-        member's towns count: a unit's point is a centroid, no evidence of where it lies."""
-        towns = member.p * np.asarray([c.precision == "point" for c in member.candidates])
-        if towns.sum() <= 0:
+        "Jarabulus, Aleppo" means the province of Aleppo, not the city 100 km away. The
+        member's towns count if it has any, else its units ("Tarin Kot, Uruzgan": the district
+        lies in the province), but a unit never by distance: its point is only a centroid."""
+        is_town = np.asarray([c.precision == "point" for c in member.candidates])
+        weights = member.p * is_town if is_town.any() else member.p.copy()
+        if weights.sum() <= 0:
             return np.zeros(len(self.candidates))
-        towns = towns / towns.sum()
-        return np.asarray([float(towns @ member._in_place(place)) for place in self.candidates])
+        weights = weights / weights.sum()
+        held = []
+        for place in self.candidates:
+            hits = member._in_place(place)
+            if place.precision == "point":
+                hits = hits * is_town
+            held.append(float(weights @ hits))
+        return np.asarray(held)
 
     def _in_place(self, place: object) -> np.ndarray:
         """For each candidate, whether it lies in one place (a unit, or near a town)."""
