@@ -358,9 +358,9 @@ def test_a_small_homonym_abroad_is_kept_at_its_container(nlp) -> None:  # type: 
 def test_a_place_the_gazetteer_lacks_is_one_place_only_within_its_container(nlp) -> None:  # type: ignore[no-untyped-def]
     def unlisted(text: str) -> set[str]:
         extraction, _ = _claims(nlp, text)
-        return {e.id for e in extraction.entities if e.name == "Police District"}
+        return {e.id for e in extraction.entities if e.name.startswith("Police District")}
 
-    in_kabul = unlisted("A bomb exploded in Police District 10, Kabul, Afghanistan, on Monday.")
+    in_kabul = unlisted("A bomb exploded in Police District 5, Kabul, Afghanistan, on Monday.")
     in_kandahar = unlisted("A bomb exploded in Police District 5, Kandahar, Afghanistan, today.")
     assert in_kabul and in_kandahar and not in_kabul & in_kandahar
 
