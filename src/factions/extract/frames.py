@@ -75,6 +75,16 @@ class NounFrame:
 
 
 @dataclass(frozen=True)
+class QualifiedFrame:
+    """A neutral relation noun that an adjective gives a family: "a hostile relationship
+    between X and Y" (rival_of), "a close working relationship with Y" (ally_of)."""
+
+    predicate: str
+    nouns: frozenset[str]
+    adjectives: frozenset[str]
+
+
+@dataclass(frozen=True)
 class AppositionFrame:
     predicate: str
     nouns: frozenset[str]
@@ -86,6 +96,7 @@ class Frames:
     partner_nouns: frozenset[str]
     member_nouns: frozenset[str]
     whole_nouns: frozenset[str]
+    part_nouns: frozenset[str]
     leader_nouns: frozenset[str]
     quantifiers: frozenset[str]
     target_nouns: frozenset[str]
@@ -105,6 +116,9 @@ class Frames:
     founding_verbs: frozenset[str]
     founder_nouns: frozenset[str]
     appointment_verbs: frozenset[str] = frozenset()
+    # Nouns whose clause is their maker's act: "X launched a campaign to eliminate Y".
+    act_nouns: frozenset[str] = frozenset()
+    qualified: tuple[QualifiedFrame, ...] = ()
     # The word for a post -> its role predicate ("successor" -> leader_of).
     posts: dict[str, str] = field(default_factory=dict)
 
@@ -134,7 +148,7 @@ def load_frames() -> Frames:
     raw = read_toml("lexicons", "frames.toml")
     arguments, clauses = raw["arguments"], raw["clauses"]
     known = set(vocabulary().predicates)
-    for table in ("verb", "noun", "apposition"):
+    for table in ("verb", "noun", "apposition", "qualified"):
         for frame in raw[table]:
             if frame["predicate"] not in known:
                 raise ValueError(f"frames.toml: unknown predicate {frame['predicate']!r}")
@@ -142,6 +156,7 @@ def load_frames() -> Frames:
         partner_nouns=frozenset(arguments["partner_nouns"]),
         member_nouns=frozenset(arguments["member_nouns"]),
         whole_nouns=frozenset(arguments["whole_nouns"]),
+        part_nouns=frozenset(arguments["part_nouns"]),
         leader_nouns=frozenset(arguments["leader_nouns"]),
         quantifiers=frozenset(arguments["quantifiers"]),
         target_nouns=frozenset(arguments["target_nouns"]),
@@ -190,6 +205,11 @@ def load_frames() -> Frames:
         founding_verbs=frozenset(raw["founding"]["verbs"]),
         founder_nouns=frozenset(raw["founding"]["founder_nouns"]),
         appointment_verbs=frozenset(raw["appointment"]["verbs"]),
+        act_nouns=frozenset(clauses["act_nouns"]),
+        qualified=tuple(
+            QualifiedFrame(f["predicate"], frozenset(f["nouns"]), frozenset(f["adjectives"]))
+            for f in raw["qualified"]
+        ),
         posts=dict(raw["appointment"]["posts"]),
     )
 
@@ -334,10 +354,13 @@ def _modifier_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
                 found.extend(
                     g for c in _following_conjuncts(child) if (g := s.group(c)) is not None
                 )
-        elif child.dep_ == "prep" and child.lower_ == "of":
+        elif child.dep_ == "prep" and child.lower_ in {"of", "from"}:
+            # "members of X", "rebels from X"; "rebels from the Y front of X": X's part.
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     found.extend(_sides(s, pobj, reading=_Reading(people=False)))
+                    if not found and _lemma(pobj) in s.frames.part_nouns:
+                        found.extend(_modifier_groups(s, pobj))
     return found
 
 
@@ -386,8 +409,10 @@ def _sides(
             found.extend(_sides(s, conj, expand=False, reading=reading))
         # A list the parse hangs on an apposition: "alongside X troops, Hezbollah, the IRGC and
         # other militias" (Hezbollah an apposition of "troops", the rest its conjuncts).
-        for appos in (c for c in token.children if c.dep_ == "appos" and s.group(c) is not None):
-            if _following_conjuncts(appos):
+        for appos in (c for c in token.children if c.dep_ == "appos"):
+            # "X members and Y members" parsed as X with "members and Y" in apposition.
+            people = reading.people and _lemma(appos) in frames.member_nouns
+            if (s.group(appos) is not None or people) and _following_conjuncts(appos):
                 found.extend(_sides(s, appos, reading=reading))
     unique: dict[str, LocalEntity] = {}
     for entity in found:
@@ -468,8 +493,19 @@ def _subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
             head = head.head
         if head.pos_ in {"VERB", "AUX"} and head is not verb:
             return _subject_tokens(head, depth + 1)
-    if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN"}:
-        return [verb.head]
+    head = verb.head
+    if verb.dep_ in {"acl", "amod"} and _lemma(head) in load_frames().act_nouns:
+        # "X launched a campaign to eliminate Y", "X posted a video declaring allegiance to Y":
+        # the act is its maker's, the subject of the verb that made it.
+        maker = head.head if head.dep_ in {"dobj", "nsubjpass"} else None
+        if maker is not None and maker.pos_ in {"VERB", "AUX"}:
+            return _subject_tokens(maker, depth + 1) if head.dep_ == "dobj" else []
+        return []
+    if verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"}:
+        return [head]
+    if verb.dep_ in {"acomp", "oprd"} and head.pos_ in {"VERB", "AUX"}:
+        # "X remained loyal to Y", "X became associated with Y": the copula's subject.
+        return _subject_tokens(head, depth + 1)
     return []
 
 
@@ -533,7 +569,14 @@ def _preposition_objects(verb: Token, preposition: str) -> list[Token]:
             # "alongside" is sometimes parsed as an adverb with its object under it.
             if prep.dep_ == "advmod" and prep.lower_ == preposition:
                 found.extend(p for p in prep.children if p.dep_ == "pobj")
+            # "fought along side Y": the preposition written as two words.
+            if preposition == "alongside" and _two_word_alongside(prep):
+                found.extend(p for p in prep.children if p.dep_ in {"pobj", "dobj"})
     return found
+
+
+def _two_word_alongside(token: Token) -> bool:
+    return token.lower_ == "side" and token.i > 0 and token.nbor(-1).lower_ == "along"
 
 
 def _has_together(s: _Sentence, verb: Token) -> bool:
@@ -552,6 +595,16 @@ def _has_together(s: _Sentence, verb: Token) -> bool:
 _RECIPROCAL = {"each other", "one another"}
 
 
+def _is_reciprocal(word: Token) -> bool:
+    """ "one another", "each other", whatever clause the parse hangs on them ("worked with one
+    another to combat Y")."""
+    return any(
+        f"{word.lower_} {c.lower_}" in _RECIPROCAL or f"{c.lower_} {word.lower_}" in _RECIPROCAL
+        for c in word.children
+        if c.dep_ in {"det", "amod", "advmod"}
+    )
+
+
 def _reciprocal_object(verb: Token, frame: VerbFrame) -> bool:
     """ "fought each other", "fought alongside one another", "attacked one another's members":
     the frame's own object is the coordinated subjects themselves."""
@@ -564,7 +617,7 @@ def _reciprocal_object(verb: Token, frame: VerbFrame) -> bool:
         for p in c.children
     ]
     for word in objects:
-        if " ".join(t.lower_ for t in word.subtree) in _RECIPROCAL:
+        if " ".join(t.lower_ for t in word.subtree) in _RECIPROCAL or _is_reciprocal(word):
             return True
     dobj = "dobj" in prepositions
     return dobj and any(t.lower_ in {"another", "other"} and t.dep_ == "poss" for t in verb.subtree)
@@ -789,7 +842,22 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
             for g in _sides(s, t, reading=_STRUCTURAL)
         ]
         rule = "parse:formed:merged_into"
-        return _pairs("merged_into", merging, new, [verb.head, verb], rule, False)
+        tokens = [verb.head, verb]
+        merging = [g for g in merging if g.id not in {n.id for n in new}]
+        # "X and Y merged to form Z" says as much that X merged with Y.
+        together = _together("merged_with", merging, tokens, "parse:formed:merged_with", False)
+        return _pairs("merged_into", merging, new, tokens, rule, False) + together
+    # "X split from Y to form Z", "X broke away from Y, forming Z": Z split from Y.
+    if verb.dep_ in {"xcomp", "advcl", "conj"}:
+        parents = [
+            g
+            for t in _split_from(s, verb.head)
+            for g in _sides(s, t, reading=_STRUCTURAL)
+            if g.id not in {n.id for n in new}
+        ]
+        if parents:
+            rule = "parse:formed:split"
+            return _pairs("splinter_of", new, parents, [verb.head, verb], rule, False)
     # "Z was formed as part of a merger between X and Y", "formed through the merger of X and Y"
     for word in verb.subtree:
         if _lemma(word) in _MERGER_NOUNS and word not in founders and word.head is not verb:
@@ -818,6 +886,16 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
         parents = [g for g in _sides(s, founder) if g.id not in {n.id for n in new}]
         rule = f"parse:formed:{frames.founding_predicate}"
         found += _pairs(frames.founding_predicate, new, parents, [verb, founder], rule, False)
+    return found
+
+
+def _split_from(s: _Sentence, verb: Token) -> list[Token]:
+    """What a splitting verb says was left: "split from Y", "left Y"."""
+    found: list[Token] = []
+    passive = _is_passive(verb)
+    for frame in s.frames.verb_frames(_lemma(verb)):
+        if frame.predicate == "splinter_of" and _frame_applies(s, frame, verb, passive):
+            found += _frame_objects(frame, verb, passive)
     return found
 
 
@@ -891,7 +969,7 @@ def _noun_matches(s: _Sentence, noun: Token) -> list[_Found]:
     found: list[_Found] = []
     if s.group(noun) is not None:
         return found
-    for frame in s.frames.noun_frames(_lemma(noun)):
+    for frame in s.frames.noun_frames(_lemma(noun)) + _qualified_frames(s, noun):
         if _hypothetical(s, noun):
             continue
         first_reading, other_reading = _readings(frame.predicate)
@@ -932,6 +1010,23 @@ def _noun_matches(s: _Sentence, noun: Token) -> list[_Found]:
             found += _together(frame.predicate, first, tokens, rule, negated)
     found += _joint_noun(s, noun)
     return found
+
+
+def _qualified_frames(s: _Sentence, noun: Token) -> list[NounFrame]:
+    """A neutral relation noun read by its adjective: "a hostile relationship between X and
+    Y" as rivalry, "a close working relationship with Y" as alliance."""
+    lemma = _lemma(noun)
+    adjectives = {
+        form
+        for c in noun.children
+        if c.dep_ in {"amod", "compound"} and c.i < noun.i
+        for form in (_lemma(c), c.lower_)
+    }
+    return [
+        NounFrame(f.predicate, f.nouns, ("with", "between", "to"), together=True)
+        for f in s.frames.qualified
+        if lemma in f.nouns and adjectives & f.adjectives
+    ]
 
 
 # "X received support from Y"
