@@ -228,6 +228,8 @@ class _Sentence:
     people: dict[int, LocalEntity] = field(default_factory=dict)
     # The group in focus before the sentence ("the movement chose Y").
     focus: LocalEntity | None = None
+    # The groups named in the sentences before, the latest last.
+    earlier: list[LocalEntity] = field(default_factory=list)
 
     def group(self, token: Token) -> LocalEntity | None:
         return self.groups.get(token.i)
@@ -430,13 +432,23 @@ def _pair_named_before(s: _Sentence, token: Token) -> list[LocalEntity]:
     if not counted:
         return []
     named: list[LocalEntity] = []
-    for index in sorted((i for i in s.groups if i < token.i), reverse=True):
-        entity = s.groups[index]
+    here = [s.groups[i] for i in sorted(i for i in s.groups if i < token.i)]
+    # Named in this sentence first, else in the ones before ("Both groups collaborated").
+    for entity in reversed(s.earlier + here):
         if entity not in named:
             named.append(entity)
         if len(named) == 2:
             return list(reversed(named))
     return []
+
+
+def _names_a_pair(sent: Span, frames: Frames) -> bool:
+    """Whether the sentence speaks of "the two groups" or "both groups"."""
+    return any(
+        _lemma(t) in frames.pair_nouns
+        and any(c.lower_ in {"two", "2", "both"} for c in t.children)
+        for t in sent
+    )
 
 
 def _named_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
@@ -1171,16 +1183,16 @@ def find_parse_relations(sent: Span, masked: MaskedSentence) -> list[RelationMat
     character offsets in the sentence (the words from the first to the last token involved)."""
     frames = load_frames()
     groups = _token_groups(sent, masked)
-    if not groups and masked.focus is None:
+    if not groups and masked.focus is None and len(masked.earlier) < 2:
         return []
     people = {
         index: masked.entities[entity]
         for index, entity in masked.token_entities.items()
         if masked.entities[entity].type == "person"
     }
-    s = _Sentence(sent, groups, frames, people, masked.focus)
+    s = _Sentence(sent, groups, frames, people, masked.focus, masked.earlier)
     found: list[_Found] = []
-    several = len({e.id for e in groups.values()}) > 1
+    several = len({e.id for e in groups.values()}) > 1 or _names_a_pair(sent, frames)
     for token in sent:
         if _lemma(token) in frames.appointment_verbs and token.pos_ == "VERB":
             found += _appointments(s, token)

@@ -33,6 +33,9 @@ class MaskedSentence:
     references: list[tuple[int, int, LocalEntity]] = field(default_factory=list)
     # The group in focus before the sentence (what "its" stands for when none is named first).
     focus: LocalEntity | None = None
+    # The groups named before the sentence, the latest last ("the two groups" in a sentence
+    # that names fewer than two).
+    earlier: list[LocalEntity] = field(default_factory=list)
 
 
 @dataclass
