@@ -407,8 +407,11 @@ def _sides(
                 if pobj.dep_ == "pobj":
                     found.extend(_sides(s, pobj, reading=reading))
     if expand and token.dep_ != "conj":
-        for conj in _name_conjuncts(s, token):
+        conjuncts = _name_conjuncts(s, token)
+        for conj in conjuncts:
             found.extend(_sides(s, conj, expand=False, reading=reading))
+        if own is not None and not conjuncts:
+            found.extend(_listed_after(s, token))
         # A list the parse hangs on an apposition: "alongside X troops, Hezbollah, the IRGC and
         # other militias" (Hezbollah an apposition of "troops", the rest its conjuncts).
         for appos in (c for c in token.children if c.dep_ == "appos"):
@@ -420,6 +423,40 @@ def _sides(
     for entity in found:
         unique.setdefault(entity.id, entity)
     return list(unique.values())
+
+
+def _listed_after(s: _Sentence, token: Token) -> list[LocalEntity]:
+    """The names listed after this one when the parse misses the list: "the merger of X (X1),
+    Y, and Z" with Y and Z hung elsewhere. Only names, commas, parentheses and one "and"/"or"
+    before the last name."""
+    entity = s.group(token)
+    index = token.i + 1
+    while index < s.sent.end and s.groups.get(index) is entity:
+        index += 1
+    listed: list[LocalEntity] = []
+    linked = False
+    doc = s.sent.doc
+    while index < s.sent.end:
+        word = doc[index]
+        group = s.groups.get(index)
+        if word.text == "(":
+            close = next((i for i in range(index, s.sent.end) if doc[i].text == ")"), None)
+            if close is None:
+                break
+            index = close + 1
+            continue
+        if group is not None:
+            if not listed or listed[-1] is not group:
+                listed.append(group)
+        elif word.lower_ in {"and", "or"}:
+            linked = True
+        elif word.text not in {",", "-"} and word.lower_ != "the" and word.pos_ != "PROPN":
+            # A name we do not know ("al-Nahda") may sit in the list; anything else ends it.
+            break
+        index += 1
+    if not linked or not listed or s.groups.get(index - 1) is None:
+        return []
+    return [g for g in listed if g.id != entity.id] if entity is not None else []
 
 
 def _pair_named_before(s: _Sentence, token: Token) -> list[LocalEntity]:
@@ -489,6 +526,15 @@ def _subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
     """The tokens naming a verb's subject, following shared subjects up the tree: "X began
     targeting Y" (xcomp), "X clashed with Y and took Z" (conj), "X, which fought Y" (relcl)."""
     subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+    if not subjects:
+        # "X became associated with Y": the parse may hang the subject on the auxiliary.
+        subjects = [
+            c
+            for a in verb.children
+            if a.dep_ in {"aux", "auxpass"}
+            for c in a.children
+            if c.dep_ in _SUBJECT_DEPS
+        ]
     if subjects:
         relative = [s for s in subjects if s.lower_ in {"which", "who", "that"}]
         if relative and verb.dep_ == "relcl":
@@ -575,8 +621,13 @@ def _preposition_objects(verb: Token, preposition: str) -> list[Token]:
     heads = [verb, *(c for c in verb.children if c.dep_ in {"prt", "advmod", "dobj"})]
     found = []
     for head in heads:
-        for prep in head.children:
-            if prep.dep_ in {"prep", "agent", "dative"} and prep.lower_ == preposition:
+        # "allied with X and later with Y": a second preposition coordinated with the first.
+        preps = [*head.children, *(p for c in head.children for p in _following_conjuncts(c))]
+        for prep in preps:
+            as_prep = prep.dep_ in {"prep", "agent", "dative"} or (
+                prep.dep_ == "conj" and prep.pos_ == "ADP"
+            )
+            if as_prep and prep.lower_ == preposition:
                 found.extend(p for p in prep.children if p.dep_ in {"pobj", "pcomp"})
             # "alongside" is sometimes parsed as an adverb with its object under it.
             if prep.dep_ == "advmod" and prep.lower_ == preposition:
@@ -871,7 +922,11 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
             rule = "parse:formed:split"
             return _pairs("splinter_of", new, parents, [verb.head, verb], rule, False)
     # "Z was formed as part of a merger between X and Y", "formed through the merger of X and Y"
-    for word in verb.subtree:
+    words = list(verb.subtree)
+    if verb.dep_ in {"advcl", "xcomp"}:
+        # "facilitated a merger of X and Y to create Z": the merger is the governing verb's.
+        words += [c for c in verb.head.children if c.dep_ in {"dobj", "nsubjpass"}]
+    for word in words:
         if _lemma(word) in _MERGER_NOUNS and word not in founders and word.head is not verb:
             members = [
                 g
