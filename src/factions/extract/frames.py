@@ -101,6 +101,7 @@ class Frames:
     quantifiers: frozenset[str]
     target_nouns: frozenset[str]
     possessive_pronouns: frozenset[str]
+    subject_pronouns: frozenset[str]
     control_verbs: frozenset[str]
     ending_verbs: frozenset[str]
     hypothetical_verbs: frozenset[str]
@@ -161,6 +162,7 @@ def load_frames() -> Frames:
         quantifiers=frozenset(arguments["quantifiers"]),
         target_nouns=frozenset(arguments["target_nouns"]),
         possessive_pronouns=frozenset(arguments["possessive_pronouns"]),
+        subject_pronouns=frozenset(arguments["subject_pronouns"]),
         control_verbs=frozenset(clauses["control_verbs"]),
         ending_verbs=frozenset(clauses["ending_verbs"]),
         hypothetical_verbs=frozenset(clauses["hypothetical_verbs"]),
@@ -230,6 +232,8 @@ class _Sentence:
     focus: LocalEntity | None = None
     # The groups named in the sentences before, the latest last.
     earlier: list[LocalEntity] = field(default_factory=list)
+    # What a subject "it" stands for when the sentence does not say (relations.MaskedSentence).
+    topic: LocalEntity | None = None
 
     def group(self, token: Token) -> LocalEntity | None:
         return self.groups.get(token.i)
@@ -380,6 +384,8 @@ def _sides(
     )
     people = reading.people and member
     things = reading.things and lemma in frames.target_nouns
+    if own is None and token.lower_ in frames.subject_pronouns:
+        own = _pronoun_referent(s, token)
     if own is not None:
         found.append(own)
     elif lemma in frames.whole_nouns or people or things:
@@ -423,6 +429,27 @@ def _sides(
     for entity in found:
         unique.setdefault(entity.id, entity)
     return list(unique.values())
+
+
+def _pronoun_referent(s: _Sentence, token: Token) -> LocalEntity | None:
+    """The group a subject "it" stands for: the speaker of the clause it is reported in ("X
+    claimed that it and Y attacked"), else the subject of the text so far ("X joined Y. In
+    May it split from Y": X)."""
+    subject = token
+    while subject.dep_ == "conj":
+        subject = subject.head
+    if subject.dep_ not in _SUBJECT_DEPS:
+        return None
+    clause = subject.head
+    if clause.dep_ == "ccomp" and clause.head.pos_ in {"VERB", "AUX"}:
+        for speaker in _subject_tokens(clause.head):
+            group = s.group(speaker)
+            if group is not None:
+                return group
+    # A group named earlier in this sentence is the likelier one; leave that to the masking.
+    if any(i < token.i for i in s.groups):
+        return None
+    return s.topic
 
 
 def _listed_after(s: _Sentence, token: Token) -> list[LocalEntity]:
@@ -1245,9 +1272,13 @@ def find_parse_relations(sent: Span, masked: MaskedSentence) -> list[RelationMat
         for index, entity in masked.token_entities.items()
         if masked.entities[entity].type == "person"
     }
-    s = _Sentence(sent, groups, frames, people, masked.focus, masked.earlier)
+    s = _Sentence(sent, groups, frames, people, masked.focus, masked.earlier, masked.topic)
     found: list[_Found] = []
-    several = len({e.id for e in groups.values()}) > 1 or _names_a_pair(sent, frames)
+    several = (
+        len({e.id for e in groups.values()}) > 1
+        or _names_a_pair(sent, frames)
+        or (masked.topic is not None and any(t.lower_ in frames.subject_pronouns for t in sent))
+    )
     for token in sent:
         if _lemma(token) in frames.appointment_verbs and token.pos_ == "VERB":
             found += _appointments(s, token)

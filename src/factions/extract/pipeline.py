@@ -1042,6 +1042,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     last_group: LocalEntity | None = None
     seen_groups: set[str] = set()
     named_groups: list[LocalEntity] = []
+    topic: LocalEntity | None = None
     sentences = list(doc.sents)
     context = _DocumentContext(lex, mentions, arguments, attributions, all_dates)
     borrowed: dict[int, tuple[str | None, str | None]] = {}
@@ -1052,7 +1053,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
         attribution = attributions[sent.start_char]
         dates = _sentence_dates(all_dates, sent)
         masked = mask_sentence(sent.text, sent.start_char, sent_mentions, last_group)
-        masked.earlier = list(named_groups)
+        masked.earlier, masked.topic = list(named_groups), topic
         sentence_claims = _claims_for_sentence(
             document, sent, masked, attribution, dates, last_person, lex
         )
@@ -1071,6 +1072,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
         last_group = _focus_group(masked, seen_groups, last_group)
         seen_groups.update(e.id for e in masked.entities if e.type in GROUP_TYPES)
         named_groups = _named_since(named_groups, masked)
+        topic = next((e for e in masked.entities if e.type in GROUP_TYPES), topic)
         for draft in find_events(sent, masked, lex):
             trigger = _read_participants(sent, draft, masked, arguments) if draft.trigger else None
             record = _event_record(

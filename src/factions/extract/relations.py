@@ -36,6 +36,9 @@ class MaskedSentence:
     # The groups named before the sentence, the latest last ("the two groups" in a sentence
     # that names fewer than two).
     earlier: list[LocalEntity] = field(default_factory=list)
+    # The first group named in the last sentence that named one: what a subject "it" most
+    # likely stands for (a subject tends to stay the subject).
+    topic: LocalEntity | None = None
 
 
 @dataclass
