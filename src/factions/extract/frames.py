@@ -119,6 +119,8 @@ class Frames:
     appointment_verbs: frozenset[str] = frozenset()
     # Nouns whose clause is their maker's act: "X launched a campaign to eliminate Y".
     act_nouns: frozenset[str] = frozenset()
+    object_control_verbs: frozenset[str] = frozenset()
+    ending_splits: frozenset[str] = frozenset()
     qualified: tuple[QualifiedFrame, ...] = ()
     # The word for a post -> its role predicate ("successor" -> leader_of).
     posts: dict[str, str] = field(default_factory=dict)
@@ -208,6 +210,8 @@ def load_frames() -> Frames:
         founder_nouns=frozenset(raw["founding"]["founder_nouns"]),
         appointment_verbs=frozenset(raw["appointment"]["verbs"]),
         act_nouns=frozenset(clauses["act_nouns"]),
+        object_control_verbs=frozenset(clauses["object_control_verbs"]),
+        ending_splits=frozenset(clauses["ending_splits"]),
         qualified=tuple(
             QualifiedFrame(f["predicate"], frozenset(f["nouns"]), frozenset(f["adjectives"]))
             for f in raw["qualified"]
@@ -509,8 +513,7 @@ def _pair_named_before(s: _Sentence, token: Token) -> list[LocalEntity]:
 def _names_a_pair(sent: Span, frames: Frames) -> bool:
     """Whether the sentence speaks of "the two groups" or "both groups"."""
     return any(
-        _lemma(t) in frames.pair_nouns
-        and any(c.lower_ in {"two", "2", "both"} for c in t.children)
+        _lemma(t) in frames.pair_nouns and any(c.lower_ in {"two", "2", "both"} for c in t.children)
         for t in sent
     )
 
@@ -577,6 +580,10 @@ def _subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         while head.head is not head and head.pos_ not in {"VERB", "AUX"}:
             head = head.head
         if head.pos_ in {"VERB", "AUX"} and head is not verb:
+            if _lemma(head) in load_frames().object_control_verbs:
+                # "Y accused X of targeting Z": X is the one said to target.
+                objects = [c for c in head.children if c.dep_ == "dobj"]
+                return objects or [c for c in head.children if c.dep_ == "nsubjpass"]
             return _subject_tokens(head, depth + 1)
     head = verb.head
     if verb.dep_ in {"acl", "amod"} and _lemma(head) in load_frames().act_nouns:
@@ -1075,6 +1082,17 @@ def _noun_matches(s: _Sentence, noun: Token) -> list[_Found]:
             negated = negated or _negated(s, verb)
             if _lemma(verb) in s.frames.ending_light_verbs:
                 negated = True
+                if frame.predicate in s.frames.ending_splits:
+                    # "X ended its affiliation with Y", "cut its ties to Y": X split from Y.
+                    ended = [
+                        g
+                        for p in frame.partners
+                        for t in _preposition_objects(noun, p)
+                        for g in _sides(s, t, reading=_STRUCTURAL)
+                    ]
+                    found += _pairs(
+                        "splinter_of", first, ended, [noun, verb], "parse:ended:splinter_of", False
+                    )
         if noun.dep_ == "nsubj" and _lemma(noun.head) in s.frames.ending_subject_verbs:
             # "their alliance had disintegrated"
             negated = True
