@@ -238,6 +238,8 @@ class _Sentence:
     earlier: list[LocalEntity] = field(default_factory=list)
     # What a subject "it" stands for when the sentence does not say (relations.MaskedSentence).
     topic: LocalEntity | None = None
+    # What groups spoken of without their names merged into (relations.MaskedSentence).
+    unnamed: list[list[LocalEntity]] = field(default_factory=list)
 
     def group(self, token: Token) -> LocalEntity | None:
         return self.groups.get(token.i)
@@ -456,6 +458,39 @@ def _pronoun_referent(s: _Sentence, token: Token) -> LocalEntity | None:
     return s.topic
 
 
+def _unnamed_groups(s: _Sentence, token: Token) -> bool:
+    """Whether a noun phrase speaks of several groups without naming them: "four Somali
+    groups", "the original groups"."""
+    return (
+        _lemma(token) in s.frames.pair_nouns
+        and token.tag_ in {"NNS", "NNPS"}
+        and s.group(token) is None
+        and not any(c.dep_ == "poss" for c in token.children)
+    )
+
+
+def _unnamed_named(s: _Sentence, token: Token) -> list[_Found]:
+    """ "The four original groups were A, B, C and D": the groups an earlier sentence merged
+    without naming them, named now; each merged into what they formed, and with each other."""
+    if not s.unnamed or not _unnamed_groups(s, token) or token.dep_ != "nsubj":
+        return []
+    if not any(c.dep_ == "det" and c.lower_ in {"the", "these", "those"} for c in token.children):
+        return []
+    copula = token.head
+    if _lemma(copula) != "be":
+        return []
+    members = [
+        g for c in copula.children if c.dep_ == "attr" for g in _sides(s, c, reading=_STRUCTURAL)
+    ]
+    new = s.unnamed[-1]
+    members = [g for g in members if g.id not in {n.id for n in new}]
+    if len(members) < 2:
+        return []
+    tokens = [token, copula]
+    found = _pairs("merged_into", members, new, tokens, "parse:named:merged_into", False)
+    return found + _together("merged_with", members, tokens, "parse:named:merged_with", False)
+
+
 def _listed_after(s: _Sentence, token: Token) -> list[LocalEntity]:
     """The names listed after this one when the parse misses the list: "the merger of X (X1),
     Y, and Z" with Y and Z hung elsewhere. Only names, commas, parentheses and one "and"/"or"
@@ -465,7 +500,7 @@ def _listed_after(s: _Sentence, token: Token) -> list[LocalEntity]:
     while index < s.sent.end and s.groups.get(index) is entity:
         index += 1
     listed: list[LocalEntity] = []
-    linked = False
+    linked = closed = False
     doc = s.sent.doc
     while index < s.sent.end:
         word = doc[index]
@@ -479,13 +514,15 @@ def _listed_after(s: _Sentence, token: Token) -> list[LocalEntity]:
         if group is not None:
             if not listed or listed[-1] is not group:
                 listed.append(group)
+            closed = linked
         elif word.lower_ in {"and", "or"}:
             linked = True
         elif word.text not in {",", "-"} and word.lower_ != "the" and word.pos_ != "PROPN":
             # A name we do not know ("al-Nahda") may sit in the list; anything else ends it.
             break
         index += 1
-    if not linked or not listed or s.groups.get(index - 1) is None:
+    if not closed:
+        # No name after an "and": not a list of names.
         return []
     return [g for g in listed if g.id != entity.id] if entity is not None else []
 
@@ -941,6 +978,9 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
         rule = "parse:formed:merged_into"
         tokens = [verb.head, verb]
         merging = [g for g in merging if g.id not in {n.id for n in new}]
+        if not merging and any(_unnamed_groups(s, t) for t in _subject_tokens(verb.head)):
+            # "Four groups merged to form Z": a later sentence may name them.
+            s.unnamed.append(new)
         # "X and Y merged to form Z" says as much that X merged with Y.
         together = _together("merged_with", merging, tokens, "parse:formed:merged_with", False)
         return _pairs("merged_into", merging, new, tokens, rule, False) + together
@@ -1290,10 +1330,13 @@ def find_parse_relations(sent: Span, masked: MaskedSentence) -> list[RelationMat
         for index, entity in masked.token_entities.items()
         if masked.entities[entity].type == "person"
     }
-    s = _Sentence(sent, groups, frames, people, masked.focus, masked.earlier, masked.topic)
+    s = _Sentence(
+        sent, groups, frames, people, masked.focus, masked.earlier, masked.topic, masked.unnamed
+    )
     found: list[_Found] = []
     several = (
         len({e.id for e in groups.values()}) > 1
+        or (groups and any(_lemma(t) in frames.founding_verbs for t in sent))
         or _names_a_pair(sent, frames)
         or (masked.topic is not None and any(t.lower_ in frames.subject_pronouns for t in sent))
     )
@@ -1307,6 +1350,7 @@ def find_parse_relations(sent: Span, masked: MaskedSentence) -> list[RelationMat
         if token.pos_ in {"NOUN", "PROPN", "NUM"}:
             found += _noun_matches(s, token)
             found += _apposition_matches(s, token)
+            found += _unnamed_named(s, token)
     results: dict[tuple[str, str, str], RelationMatch] = {}
     for item in found:
         if item.subject.id == item.object.id:

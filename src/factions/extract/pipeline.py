@@ -1043,6 +1043,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     seen_groups: set[str] = set()
     named_groups: list[LocalEntity] = []
     topic: LocalEntity | None = None
+    unnamed: list[list[LocalEntity]] = []
     sentences = list(doc.sents)
     context = _DocumentContext(lex, mentions, arguments, attributions, all_dates)
     borrowed: dict[int, tuple[str | None, str | None]] = {}
@@ -1053,7 +1054,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
         attribution = attributions[sent.start_char]
         dates = _sentence_dates(all_dates, sent)
         masked = mask_sentence(sent.text, sent.start_char, sent_mentions, last_group)
-        masked.earlier, masked.topic = list(named_groups), topic
+        masked.earlier, masked.topic, masked.unnamed = list(named_groups), topic, unnamed
         sentence_claims = _claims_for_sentence(
             document, sent, masked, attribution, dates, last_person, lex
         )

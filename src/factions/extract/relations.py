@@ -39,6 +39,10 @@ class MaskedSentence:
     # The first group named in the last sentence that named one: what a subject "it" most
     # likely stands for (a subject tends to stay the subject).
     topic: LocalEntity | None = None
+    # Groups the text has spoken of without naming them yet, and the groups they merged into
+    # ("Four groups merged to form Z."), for a later sentence that names them; shared by the
+    # document's sentences.
+    unnamed: list[list[LocalEntity]] = field(default_factory=list)
 
 
 @dataclass
