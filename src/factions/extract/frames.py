@@ -1127,7 +1127,8 @@ def _noun_matches(s: _Sentence, noun: Token) -> list[_Found]:
                     ended = [
                         g
                         for p in frame.partners
-                        for t in _preposition_objects(noun, p)
+                        # "ended its affiliation with Y": "with Y" may hang on the verb.
+                        for t in _preposition_objects(noun, p) or _preposition_objects(verb, p)
                         for g in _sides(s, t, reading=_STRUCTURAL)
                     ]
                     found += _pairs(
