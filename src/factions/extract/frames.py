@@ -710,7 +710,11 @@ def _preposition_objects(verb: Token, preposition: str) -> list[Token]:
 
 
 def _two_word_alongside(token: Token) -> bool:
-    return token.lower_ == "side" and token.i > 0 and token.nbor(-1).lower_ == "along"
+    """ "along side" for "alongside": either word may carry the object."""
+    doc = token.doc
+    if token.lower_ == "side":
+        return token.i > 0 and doc[token.i - 1].lower_ == "along"
+    return token.lower_ == "along" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "side"
 
 
 def _has_together(s: _Sentence, verb: Token) -> bool:
