@@ -371,8 +371,10 @@ def _modifier_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     found.extend(_sides(s, pobj, reading=_Reading(people=False)))
-                    if not found and _lemma(pobj) in s.frames.part_nouns:
-                        found.extend(_modifier_groups(s, pobj))
+                    # the part may be the object itself or a name set beside it
+                    for part in (pobj, *(c for c in pobj.children if c.dep_ == "appos")):
+                        if not found and _lemma(part) in s.frames.part_nouns:
+                            found.extend(_modifier_groups(s, part))
     return found
 
 
@@ -957,7 +959,7 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
     """ "X and Y merged to form Z" (each merged into Z), "members of Y formed Z", "Z, formed by
     former members of Y" (Z split from Y)."""
     frames = s.frames
-    if _lemma(verb) not in frames.founding_verbs or negated:
+    if not _founding(frames, verb) or negated:
         return []
     found: list[_Found] = []
     created: list[Token]
@@ -1032,6 +1034,15 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
         rule = f"parse:formed:{frames.founding_predicate}"
         found += _pairs(frames.founding_predicate, new, parents, [verb, founder], rule, False)
     return found
+
+
+def _founding(frames: Frames, verb: Token) -> bool:
+    """Whether the verb founds a group; "found" after "helped" or "to" is to found, though the
+    tagger may read it as the past of "find"."""
+    if _lemma(verb) in frames.founding_verbs:
+        return True
+    auxiliaries = {_lemma(c) for c in verb.children if c.dep_ == "aux"}
+    return verb.lower_ == "found" and bool(auxiliaries) and not auxiliaries & {"have", "be"}
 
 
 def _split_from(s: _Sentence, verb: Token) -> list[Token]:
