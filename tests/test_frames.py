@@ -265,6 +265,22 @@ def test_frames_name_known_predicates() -> None:
             "Liberation Front.",
             ("Abu Sayyaf", "splinter_of", "Moro National Liberation Front"),
         ),
+        # "helped found": to found, though tagged as the past of "find"
+        (
+            "Dissident members of Boko Haram helped found Ansaru in 2012.",
+            ("Ansaru", "splinter_of", "Boko Haram"),
+        ),
+        # the split beside the forming ("led a group to split from Y, forming Z")
+        (
+            "Khalid Barnawi led a group of veterans to split from Boko Haram in 2012, forming "
+            "Ansaru.",
+            ("Ansaru", "splinter_of", "Boko Haram"),
+        ),
+        # merging into another group's forces is merging into that group
+        (
+            "In 2014 Liwa al-Tawhid merged into the armed forces of Ahrar al-Sham.",
+            ("Liwa al-Tawhid", "merged_into", "Ahrar al-Sham"),
+        ),
         # a relationship noun read by its adjective
         (
             "The raid created a hostile relationship between Ahrar al-Sham and Jabhat al-Nusra.",

@@ -805,6 +805,9 @@ _HOSTILE = frozenset({"fights", "rival_of"})
 def _readings(predicate: str) -> tuple[_Reading, _Reading]:
     """How the subject and the object of a predicate may be written."""
     found = vocabulary().predicate(predicate)
+    if predicate == "merged_into":
+        # A group merging into another's forces merges into that group.
+        return _STRUCTURAL, _ACTING
     if predicate in {"part_of", "member_of"} or (found and found.family in {"merger", "splinter"}):
         return _STRUCTURAL, _STRUCTURAL
     if predicate in _HOSTILE:
@@ -992,9 +995,15 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
         return _pairs("merged_into", merging, new, tokens, rule, False) + together
     # "X split from Y to form Z", "X broke away from Y, forming Z": Z split from Y.
     if verb.dep_ in {"xcomp", "advcl", "conj"}:
+        # The split may be the verb above ("split from Y to form Z") or beside it ("led a
+        # group to split from Y, forming Z").
+        splits = [verb.head] + [
+            c for c in verb.head.children if c.dep_ in {"xcomp", "advcl"} and c is not verb
+        ]
         parents = [
             g
-            for t in _split_from(s, verb.head)
+            for split in splits
+            for t in _split_from(s, split)
             for g in _sides(s, t, reading=_STRUCTURAL)
             if g.id not in {n.id for n in new}
         ]
