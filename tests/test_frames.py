@@ -281,6 +281,24 @@ def test_frames_name_known_predicates() -> None:
             "In 2014 Liwa al-Tawhid merged into the armed forces of Ahrar al-Sham.",
             ("Liwa al-Tawhid", "merged_into", "Ahrar al-Sham"),
         ),
+        # a group organising units of its own
+        (
+            "In 2013 Ahrar al-Sham organized two new units, called Liwa al-Tawhid and Jaysh "
+            "al-Islam, to hold Aleppo.",
+            ("Jaysh al-Islam", "faction_of", "Ahrar al-Sham"),
+        ),
+        # one body made of several groups' people acts for both
+        (
+            "A force that included Ahrar al-Sham fighters and some Jabhat al-Nusra fighters "
+            "stormed the airbase.",
+            ("Ahrar al-Sham", "ally_of", "Jabhat al-Nusra"),
+        ),
+        # names the parse left without their verb
+        (
+            "In the months following the 2011 uprising, Ahrar al-Sham and Jabhat al-Nusra "
+            "worked closely with one another to take Idlib.",
+            ("Ahrar al-Sham", "ally_of", "Jabhat al-Nusra"),
+        ),
         # a relationship noun read by its adjective
         (
             "The raid created a hostile relationship between Ahrar al-Sham and Jabhat al-Nusra.",

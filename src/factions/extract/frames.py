@@ -120,6 +120,8 @@ class Frames:
     # Nouns whose clause is their maker's act: "X launched a campaign to eliminate Y".
     act_nouns: frozenset[str] = frozenset()
     object_control_verbs: frozenset[str] = frozenset()
+    composite_nouns: frozenset[str] = frozenset()
+    composing_verbs: frozenset[str] = frozenset()
     ending_splits: frozenset[str] = frozenset()
     qualified: tuple[QualifiedFrame, ...] = ()
     # The word for a post -> its role predicate ("successor" -> leader_of).
@@ -211,6 +213,8 @@ def load_frames() -> Frames:
         appointment_verbs=frozenset(raw["appointment"]["verbs"]),
         act_nouns=frozenset(clauses["act_nouns"]),
         object_control_verbs=frozenset(clauses["object_control_verbs"]),
+        composite_nouns=frozenset(arguments["composite_nouns"]),
+        composing_verbs=frozenset(arguments["composing_verbs"]),
         ending_splits=frozenset(clauses["ending_splits"]),
         qualified=tuple(
             QualifiedFrame(f["predicate"], frozenset(f["nouns"]), frozenset(f["adjectives"]))
@@ -407,6 +411,8 @@ def _sides(
                         found += _sides(s, pobj, expand=False, reading=reading)
     if not found:
         found += _named_groups(s, token)
+    if not found and reading.people:
+        found += _composite(s, token)
     if not found and lemma in frames.pair_nouns:
         found += _pair_named_before(s, token)
     if not found and reading.leaders and (token.i in s.people or lemma in frames.leader_nouns):
@@ -557,6 +563,20 @@ def _names_a_pair(sent: Span, frames: Frames) -> bool:
     )
 
 
+def _composite(s: _Sentence, token: Token) -> list[LocalEntity]:
+    """ "a group that included X fighters and Y fighters": one body made of several groups'
+    people, each of whom acts in what the body does."""
+    if _lemma(token) not in s.frames.composite_nouns or s.group(token) is not None:
+        return []
+    found: list[LocalEntity] = []
+    for clause in token.children:
+        if clause.dep_ in {"relcl", "acl"} and _lemma(clause) in s.frames.composing_verbs:
+            parts = [c for c in clause.children if c.dep_ == "dobj"]
+            parts += _preposition_objects(clause, "of")
+            found += [g for t in parts for g in _sides(s, t)]
+    return found
+
+
 def _named_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
     """ "a new organisation called Z", "a coalition known as Z": the group named so."""
     found: list[LocalEntity] = []
@@ -564,6 +584,7 @@ def _named_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
         if child.dep_ == "acl" and _lemma(child) in _NAMING_VERBS:
             named = [c for c in child.children if c.dep_ in {"oprd", "attr", "dobj"}]
             named += _preposition_objects(child, "as")
+            named += [c for t in named for c in _following_conjuncts(t)]
             found += [g for t in named if (g := s.group(t)) is not None]
     return found
 
@@ -914,7 +935,7 @@ def _verb_matches(s: _Sentence, verb: Token) -> list[_Found]:
     for frame in s.frames.verb_frames(_lemma(verb)):
         if not _frame_applies(s, frame, verb, passive):
             continue
-        subject_tokens = _subject_tokens(verb)
+        subject_tokens = _subject_tokens(verb) or _stranded_subject(s, verb)
         object_tokens = _frame_objects(frame, verb, passive)
         if passive and any(p == "dobj" for p, _ in frame.objects):
             # "Y was attacked by X": by X is the subject, the passive subject the object.
@@ -940,8 +961,33 @@ def _verb_matches(s: _Sentence, verb: Token) -> list[_Found]:
         if together:
             found += _together(frame.predicate, subjects, tokens, f"{rule}:together", negated)
     found += _joint_action(s, verb, negated)
+    found += _composite_action(s, verb, negated)
     found += _formed(s, verb, negated)
     return found
+
+
+def _stranded_subject(s: _Sentence, verb: Token) -> list[Token]:
+    """The names right before a main verb the parse gave no subject ("In the years after the
+    invasion, X and Y worked together": X and Y taken into the invasion phrase)."""
+    if verb.dep_ != "ROOT" or verb.i == s.sent.start:
+        return []
+    doc = s.sent.doc
+    index = verb.i - 1
+    while index > s.sent.start and doc[index].pos_ == "ADV":
+        index -= 1
+    if s.group(doc[index]) is None:
+        return []
+    # The names listed there, one token each: "X, Y and Z worked".
+    names: dict[str, Token] = {}
+    while index >= s.sent.start:
+        word = doc[index]
+        group = s.group(word)
+        if group is not None:
+            names[group.id] = word
+        elif word.text not in {",", "the"} and word.lower_ not in {"and", "or"}:
+            break
+        index -= 1
+    return list(names.values())
 
 
 def _joint_action(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
@@ -956,6 +1002,17 @@ def _joint_action(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
     if len(subjects) < 2:
         return []
     return _together("ally_of", subjects, [verb], "parse:joint:ally_of", negated)
+
+
+def _composite_action(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
+    """ "A group that included X fighters and Y fighters attacked Z": X and Y acted as one."""
+    if _hypothetical(s, verb) or _lemma(verb) in {"be", "have"}:
+        return []
+    members = [g for t in _subject_tokens(verb) for g in _composite(s, t)]
+    members = list({g.id: g for g in members}.values())
+    if len(members) < 2:
+        return []
+    return _together("ally_of", members, [verb], "parse:composite:ally_of", negated)
 
 
 def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
@@ -1038,6 +1095,13 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
             )
             continue
         if _lemma(founder) not in frames.founder_nouns:
+            # "X organized two units, called Y and Z": a group's own parts.
+            parts = [t for t in created if _lemma(t) in frames.part_nouns and s.group(t) is None]
+            owners = [g for g in _sides(s, founder, reading=_STRUCTURAL)]
+            owners = [g for g in owners if g.id not in {n.id for n in new}]
+            if parts and owners:
+                rule = "parse:formed:faction_of"
+                found += _pairs("faction_of", new, owners, [verb, founder], rule, False)
             continue
         parents = [g for g in _sides(s, founder) if g.id not in {n.id for n in new}]
         rule = f"parse:formed:{frames.founding_predicate}"
