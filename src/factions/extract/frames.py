@@ -121,6 +121,8 @@ class Frames:
     act_nouns: frozenset[str] = frozenset()
     object_control_verbs: frozenset[str] = frozenset()
     composite_nouns: frozenset[str] = frozenset()
+    banner_phrases: frozenset[str] = frozenset()
+    held_verbs: frozenset[str] = frozenset()
     composing_verbs: frozenset[str] = frozenset()
     ending_splits: frozenset[str] = frozenset()
     qualified: tuple[QualifiedFrame, ...] = ()
@@ -214,6 +216,8 @@ def load_frames() -> Frames:
         act_nouns=frozenset(clauses["act_nouns"]),
         object_control_verbs=frozenset(clauses["object_control_verbs"]),
         composite_nouns=frozenset(arguments["composite_nouns"]),
+        banner_phrases=frozenset(clauses["banner_phrases"]),
+        held_verbs=frozenset(arguments["held_verbs"]),
         composing_verbs=frozenset(arguments["composing_verbs"]),
         ending_splits=frozenset(clauses["ending_splits"]),
         qualified=tuple(
@@ -464,6 +468,23 @@ def _pronoun_referent(s: _Sentence, token: Token) -> LocalEntity | None:
     if any(i < token.i for i in s.groups):
         return None
     return s.topic
+
+
+def _under_banner(s: _Sentence, noun: Token) -> list[_Found]:
+    """ "X fought under the banner of Y", "X threatened to kill hostages in the name of Y",
+    "X acted on Y's behalf": X acts for Y."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or f"{prep.lower_}:{_lemma(noun)}" not in s.frames.banner_phrases:
+        return []
+    owners = [g for c in noun.children if c.dep_ == "poss" for g in [_own_group(s, c)] if g]
+    owners += [g for t in _preposition_objects(noun, "of") for g in _sides(s, t)]
+    verb = prep.head
+    if not owners or verb.pos_ not in {"VERB", "AUX"} or _hypothetical(s, verb):
+        return []
+    actors = [g for t in _subject_tokens(verb) for g in _sides(s, t)]
+    actors = [g for g in actors if g.id not in {o.id for o in owners}]
+    rule = "parse:banner:affiliated_with"
+    return _pairs("affiliated_with", actors, owners, [verb, noun], rule, _negated(s, verb))
 
 
 def _unnamed_groups(s: _Sentence, token: Token) -> bool:
@@ -904,7 +925,25 @@ def _frame_objects(frame: VerbFrame, verb: Token, passive: bool) -> list[Token]:
     if found and frame.predicate in _HOSTILE:
         # "fought against the CMA, including the MNLA" (the parse may hang it on the verb)
         found += _preposition_objects(verb, "including")
+        found += _holders(verb, found)
     return found
+
+
+def _holders(verb: Token, objects: list[Token]) -> list[Token]:
+    """Who holds the ground attacked: "attacked the town, controlled by Y", also when the
+    parse hangs the description on a place phrase of the verb ("near the border, held by Y")."""
+    places = [
+        *objects,
+        *(p for prep in ("near", "in", "at", "around") for p in _preposition_objects(verb, prep)),
+    ]
+    held = load_frames().held_verbs
+    return [
+        agent
+        for place in places
+        for clause in place.children
+        if clause.dep_ == "acl" and clause.tag_ == "VBN" and _lemma(clause) in held
+        for agent in _agent_tokens(clause)
+    ]
 
 
 # Clauses of their own inside a verb's phrase: a preposition there is not the verb's.
@@ -1440,6 +1479,7 @@ def find_parse_relations(sent: Span, masked: MaskedSentence) -> list[RelationMat
             found += _noun_matches(s, token)
             found += _apposition_matches(s, token)
             found += _unnamed_named(s, token)
+            found += _under_banner(s, token)
     results: dict[tuple[str, str, str], RelationMatch] = {}
     for item in found:
         if item.subject.id == item.object.id:
