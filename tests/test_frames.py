@@ -293,6 +293,22 @@ def test_frames_name_known_predicates() -> None:
             "stormed the airbase.",
             ("Ahrar al-Sham", "ally_of", "Jabhat al-Nusra"),
         ),
+        # joining a body made of groups allies the joiner with them
+        (
+            "In 2015 Ahrar al-Sham joined a new coalition that included Jabhat al-Nusra and "
+            "Jaysh al-Islam.",
+            ("Ahrar al-Sham", "ally_of", "Jaysh al-Islam"),
+        ),
+        # acting in another group's name
+        (
+            "Ansar Dine fought under the banner of al-Qaeda in the Islamic Maghreb in 2012.",
+            ("Ansar Dine", "affiliated_with", "al-Qaeda in the Islamic Maghreb"),
+        ),
+        # attacking ground another group holds
+        (
+            "Al-Shabaab attacked a town held by Hizbul Islam.",
+            ("al-Shabaab", "fights", "Hizbul Islam"),
+        ),
         # names the parse left without their verb
         (
             "In the months following the 2011 uprising, Ahrar al-Sham and Jabhat al-Nusra "
@@ -441,3 +457,9 @@ def test_giving_a_place_to_a_group_is_no_support() -> None:
 def test_unnamed_groups_need_a_merger_before() -> None:
     found = said("The three groups were Ahrar al-Sham, Liwa al-Tawhid and Jaysh al-Islam.")
     assert not [f for f in found if f[1] in {"merged_with", "merged_into"}]
+
+
+def test_a_body_made_of_groups_is_no_alliance_by_itself() -> None:
+    # a body's make-up is said by "included", which is no act of its members
+    found = said("The report named a group that included Ahrar al-Sham and Jabhat al-Nusra.")
+    assert "ally_of" not in _between(found, "Ahrar al-Sham", "Jabhat al-Nusra")

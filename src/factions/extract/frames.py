@@ -123,6 +123,7 @@ class Frames:
     composite_nouns: frozenset[str] = frozenset()
     banner_phrases: frozenset[str] = frozenset()
     held_verbs: frozenset[str] = frozenset()
+    joining_verbs: frozenset[str] = frozenset()
     composing_verbs: frozenset[str] = frozenset()
     ending_splits: frozenset[str] = frozenset()
     qualified: tuple[QualifiedFrame, ...] = ()
@@ -218,6 +219,7 @@ def load_frames() -> Frames:
         composite_nouns=frozenset(arguments["composite_nouns"]),
         banner_phrases=frozenset(clauses["banner_phrases"]),
         held_verbs=frozenset(arguments["held_verbs"]),
+        joining_verbs=frozenset(clauses["joining_verbs"]),
         composing_verbs=frozenset(arguments["composing_verbs"]),
         ending_splits=frozenset(clauses["ending_splits"]),
         qualified=tuple(
@@ -426,7 +428,8 @@ def _sides(
         found += _leader_groups(s, token)
     # "the CMA, including the MNLA", "fifty groups, including X": the members named too.
     for prep in token.children:
-        if prep.dep_ == "prep" and prep.lower_ in {"including", "like"}:
+        such_as = prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.children)
+        if prep.dep_ == "prep" and (prep.lower_ in {"including", "like"} or such_as):
             for pobj in prep.children:
                 if pobj.dep_ == "pobj":
                     found.extend(_sides(s, pobj, reading=reading))
@@ -1001,6 +1004,7 @@ def _verb_matches(s: _Sentence, verb: Token) -> list[_Found]:
             found += _together(frame.predicate, subjects, tokens, f"{rule}:together", negated)
     found += _joint_action(s, verb, negated)
     found += _composite_action(s, verb, negated)
+    found += _joined_members(s, verb, negated)
     found += _formed(s, verb, negated)
     return found
 
@@ -1043,9 +1047,22 @@ def _joint_action(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
     return _together("ally_of", subjects, [verb], "parse:joint:ally_of", negated)
 
 
+def _joined_members(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
+    """ "X joined the coalition, which includes Y and Z": X allied with its members."""
+    if _lemma(verb) not in s.frames.joining_verbs or _hypothetical(s, verb):
+        return []
+    bodies = [c for c in verb.children if c.dep_ == "dobj"]
+    members = [g for t in bodies for g in _composite(s, t)]
+    joiners = [g for t in _subject_tokens(verb) for g in _sides(s, t, reading=_STRUCTURAL)]
+    members = [g for g in members if g.id not in {j.id for j in joiners}]
+    return _pairs("ally_of", joiners, members, [verb, *bodies], "parse:joined:ally_of", negated)
+
+
 def _composite_action(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
     """ "A group that included X fighters and Y fighters attacked Z": X and Y acted as one."""
-    if _hypothetical(s, verb) or _lemma(verb) in {"be", "have"}:
+    # Being made of groups is no act of theirs ("a delegation that included X and Y").
+    idle = {"be", "have", *s.frames.composing_verbs}
+    if _hypothetical(s, verb) or _lemma(verb) in idle:
         return []
     members = [g for t in _subject_tokens(verb) for g in _composite(s, t)]
     members = list({g.id: g for g in members}.values())
