@@ -309,6 +309,11 @@ def test_frames_name_known_predicates() -> None:
             "Al-Shabaab attacked a town held by Hizbul Islam.",
             ("al-Shabaab", "fights", "Hizbul Islam"),
         ),
+        # people tied to a group by a participle act for it
+        (
+            "Al-Shabaab-linked fighters joined Hizbul Islam in the battle for the port.",
+            ("al-Shabaab", "ally_of", "Hizbul Islam"),
+        ),
         # names the parse left without their verb
         (
             "In the months following the 2011 uprising, Ahrar al-Sham and Jabhat al-Nusra "
@@ -463,3 +468,8 @@ def test_a_body_made_of_groups_is_no_alliance_by_itself() -> None:
     # a body's make-up is said by "included", which is no act of its members
     found = said("The report named a group that included Ahrar al-Sham and Jabhat al-Nusra.")
     assert "ally_of" not in _between(found, "Ahrar al-Sham", "Jabhat al-Nusra")
+
+
+def test_a_sponsors_proxies_are_not_the_sponsor() -> None:
+    found = said("Iran-backed fighters attacked Jabhat al-Nusra near Aleppo.")
+    assert not [f for f in found if f[0] == "Iran" and f[1] == "fights"]

@@ -124,6 +124,7 @@ class Frames:
     banner_phrases: frozenset[str] = frozenset()
     held_verbs: frozenset[str] = frozenset()
     joining_verbs: frozenset[str] = frozenset()
+    tie_participles: frozenset[str] = frozenset()
     composing_verbs: frozenset[str] = frozenset()
     ending_splits: frozenset[str] = frozenset()
     qualified: tuple[QualifiedFrame, ...] = ()
@@ -220,6 +221,7 @@ def load_frames() -> Frames:
         banner_phrases=frozenset(clauses["banner_phrases"]),
         held_verbs=frozenset(arguments["held_verbs"]),
         joining_verbs=frozenset(clauses["joining_verbs"]),
+        tie_participles=frozenset(arguments["tie_participles"]),
         composing_verbs=frozenset(arguments["composing_verbs"]),
         ending_splits=frozenset(clauses["ending_splits"]),
         qualified=tuple(
@@ -370,7 +372,7 @@ def _modifier_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
         return found
     for child in token.children:
         if child.dep_ in {"compound", "poss", "nmod", "amod"} and child.i < token.i:
-            group = _own_group(s, child)
+            group = _own_group(s, child) or _tied_group(s, child)
             if group is not None:
                 found.append(group)
                 found.extend(
@@ -386,6 +388,22 @@ def _modifier_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
                         if not found and _lemma(part) in s.frames.part_nouns:
                             found.extend(_modifier_groups(s, part))
     return found
+
+
+def _tied_group(s: _Sentence, modifier: Token) -> LocalEntity | None:
+    """ "X-linked militants", "X-associated fighters": the group the people are tied to."""
+    if _lemma(modifier) not in s.frames.tie_participles:
+        return None
+    return next(
+        (
+            g
+            for c in modifier.children
+            if c.dep_ in {"npadvmod", "compound", "nmod"} and c.i < modifier.i
+            for g in [s.group(c)]
+            if g is not None
+        ),
+        None,
+    )
 
 
 def _sides(
