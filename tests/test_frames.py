@@ -473,3 +473,16 @@ def test_a_body_made_of_groups_is_no_alliance_by_itself() -> None:
 def test_a_sponsors_proxies_are_not_the_sponsor() -> None:
     found = said("Iran-backed fighters attacked Jabhat al-Nusra near Aleppo.")
     assert not [f for f in found if f[0] == "Iran" and f[1] == "fights"]
+
+
+def test_troops_from_a_country_are_not_that_countrys_fight() -> None:
+    found = said("AMISOM troops from Uganda and Burundi have fought al-Shabaab in Mogadishu.")
+    assert not [f for f in found if f[1] == "fights" and "Uganda" in (f[0], f[2])]
+
+
+def test_a_relation_only_possible_is_no_claim() -> None:
+    found = said(
+        "Boko Haram and ISWAP split in 2016. Analysts say the two factions may now compete "
+        "for fighters."
+    )
+    assert "rival_of" not in _between(found, "Boko Haram", "Islamic State West Africa Province")

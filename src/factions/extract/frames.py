@@ -125,6 +125,7 @@ class Frames:
     held_verbs: frozenset[str] = frozenset()
     joining_verbs: frozenset[str] = frozenset()
     tie_participles: frozenset[str] = frozenset()
+    speculative_modals: frozenset[str] = frozenset()
     composing_verbs: frozenset[str] = frozenset()
     ending_splits: frozenset[str] = frozenset()
     qualified: tuple[QualifiedFrame, ...] = ()
@@ -222,6 +223,7 @@ def load_frames() -> Frames:
         held_verbs=frozenset(arguments["held_verbs"]),
         joining_verbs=frozenset(clauses["joining_verbs"]),
         tie_participles=frozenset(arguments["tie_participles"]),
+        speculative_modals=frozenset(clauses["speculative_modals"]),
         composing_verbs=frozenset(arguments["composing_verbs"]),
         ending_splits=frozenset(clauses["ending_splits"]),
         qualified=tuple(
@@ -382,7 +384,10 @@ def _modifier_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
             # "members of X", "rebels from X"; "rebels from the Y front of X": X's part.
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
-                    found.extend(_sides(s, pobj, reading=_Reading(people=False)))
+                    sides = _sides(s, pobj, reading=_Reading(people=False))
+                    # "troops from Uganda" are Ugandan, not a group of Uganda's
+                    from_country = child.lower_ == "from"
+                    found.extend(g for g in sides if not (from_country and g.type == "country"))
                     # the part may be the object itself or a name set beside it
                     for part in (pobj, *(c for c in pobj.children if c.dep_ == "appos")):
                         if not found and _lemma(part) in s.frames.part_nouns:
@@ -747,6 +752,9 @@ def _hypothetical(s: _Sentence, token: Token) -> bool:
     if token.sent.text.rstrip().endswith("?"):
         return True
     if any(c.dep_ == "mark" and c.lower_ in {"if", "whether", "unless"} for c in token.children):
+        return True
+    # "the two factions may now compete": only possible
+    if any(c.dep_ == "aux" and c.lower_ in s.frames.speculative_modals for c in token.children):
         return True
     return any(_lemma(g) in s.frames.hypothetical_verbs for g in _governors(token, limit=3))
 
