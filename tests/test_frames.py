@@ -314,6 +314,12 @@ def test_frames_name_known_predicates() -> None:
             "Al-Shabaab-linked fighters joined Hizbul Islam in the battle for the port.",
             ("al-Shabaab", "ally_of", "Hizbul Islam"),
         ),
+        # an open call to fight a group is enmity
+        (
+            "Al-Shabaab issued a statement calling for all Somalis to help fight against Hizbul "
+            "Islam.",
+            ("al-Shabaab", "rival_of", "Hizbul Islam"),
+        ),
         # names the parse left without their verb
         (
             "In the months following the 2011 uprising, Ahrar al-Sham and Jabhat al-Nusra "
@@ -486,3 +492,8 @@ def test_a_relation_only_possible_is_no_claim() -> None:
         "for fighters."
     )
     assert "rival_of" not in _between(found, "Boko Haram", "Islamic State West Africa Province")
+
+
+def test_a_call_to_stop_fighting_is_no_enmity() -> None:
+    found = said("The UN urged al-Shabaab to stop attacking Hizbul Islam.")
+    assert not [f for f in found if f[1] == "rival_of" and f[3]]

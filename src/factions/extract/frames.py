@@ -126,6 +126,7 @@ class Frames:
     joining_verbs: frozenset[str] = frozenset()
     tie_participles: frozenset[str] = frozenset()
     speculative_modals: frozenset[str] = frozenset()
+    calling_verbs: frozenset[str] = frozenset()
     composing_verbs: frozenset[str] = frozenset()
     ending_splits: frozenset[str] = frozenset()
     qualified: tuple[QualifiedFrame, ...] = ()
@@ -224,6 +225,7 @@ def load_frames() -> Frames:
         joining_verbs=frozenset(clauses["joining_verbs"]),
         tie_participles=frozenset(arguments["tie_participles"]),
         speculative_modals=frozenset(clauses["speculative_modals"]),
+        calling_verbs=frozenset(clauses["calling_verbs"]),
         composing_verbs=frozenset(arguments["composing_verbs"]),
         ending_splits=frozenset(clauses["ending_splits"]),
         qualified=tuple(
@@ -995,8 +997,9 @@ def _nested_preposition_objects(verb: Token, preposition: str) -> list[Token]:
 
 
 def _verb_matches(s: _Sentence, verb: Token) -> list[_Found]:
-    if _hypothetical(s, verb):
-        return []
+    called = _called_for(s, verb)
+    if called or _hypothetical(s, verb):
+        return called
     found: list[_Found] = []
     negated = _negated(s, verb)
     passive = _is_passive(verb)
@@ -1033,6 +1036,51 @@ def _verb_matches(s: _Sentence, verb: Token) -> list[_Found]:
     found += _joined_members(s, verb, negated)
     found += _formed(s, verb, negated)
     return found
+
+
+def _called_for(s: _Sentence, verb: Token) -> list[_Found]:
+    """ "X issued a statement calling for Sunnis to fight Y", "X urged its members to attack
+    Y": no attack yet, but an open call to fight Y is enmity (rival_of)."""
+    if token_is_open_question(verb) or _negated(s, verb):
+        return []
+    if any(
+        c.dep_ in {"aux", "mark"}
+        and c.lower_ in s.frames.speculative_modals | {"if", "whether", "unless"}
+        for c in verb.children
+    ):
+        return []
+    call = _calling_verb(s, verb)
+    if call is None:
+        return []
+    callers = [g for t in _subject_tokens(call) for g in _sides(s, t)]
+    found: list[_Found] = []
+    passive = _is_passive(verb)
+    for frame in s.frames.verb_frames(_lemma(verb)):
+        if frame.predicate not in _HOSTILE or not _frame_applies(s, frame, verb, passive):
+            continue
+        objects = _frame_objects(frame, verb, passive)
+        targets = [g for t in objects for g in _sides(s, t, reading=_Reading(things=True))]
+        found += _pairs(
+            "rival_of", callers, targets, [verb, *objects], "parse:call:rival_of", False
+        )
+    return found
+
+
+def _calling_verb(s: _Sentence, verb: Token) -> Token | None:
+    """The verb calling for this one, up through complements: "calling for Sunnis to help
+    fight Y"."""
+    current = verb
+    for _ in range(4):
+        if current.dep_ not in {"xcomp", "ccomp", "advcl"} or current.head is current:
+            return None
+        current = current.head
+        if _lemma(current) in s.frames.calling_verbs:
+            return current
+    return None
+
+
+def token_is_open_question(token: Token) -> bool:
+    return token.sent.text.rstrip().endswith("?")
 
 
 def _stranded_subject(s: _Sentence, verb: Token) -> list[Token]:
