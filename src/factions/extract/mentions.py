@@ -1077,7 +1077,31 @@ def _named_beside(
             return other
         if other.start >= end and _APPOSITION_AFTER.fullmatch(text, end, other.start):
             return other
+        said = _said_of_patterns()
+        if other.end <= start and said["copula"].fullmatch(text, other.end, start):
+            return other
+        if other.start >= end and said["became"].fullmatch(text, end, other.start):
+            return other
     return None
+
+
+@lru_cache(maxsize=1)
+def _said_of_patterns() -> dict[str, re.Pattern[str]]:
+    """A description said of a group by a verb: "X was established as a splinter group of Y"
+    (the words between X and the description), "a breakaway faction of Y formed X" (between
+    the description and X)."""
+    cues = load_lexicons().actors
+    copulas = _words(cues.descriptor_copulas).replace(r"\ ", r"\s+")
+    became = _words(cues.descriptor_became).replace(r"\ ", r"\s+")
+    return {
+        "copula": re.compile(
+            rf"(?:\s*\([^()]*\)|\))?\s+(?:(?:has|had|have)\s+)?(?:(?:been|was|were|is|are)\s+)?"
+            rf"(?:[a-z]+ly\s+)?(?:{copulas})\s+(?:(?:a|an|the)\s+)?(?:[a-z][\w-]*\s+)?"
+        ),
+        "became": re.compile(
+            rf"(?:\s*\([^()]*\)|\))?(?:\s+in\s+\d{{4}})?,?\s+(?:[a-z]+ly\s+)?(?:{became})\s+(?:the\s+)?"
+        ),
+    }
 
 
 def _next(mentions: list[MentionSpan], index: int, end: int) -> MentionSpan | None:
