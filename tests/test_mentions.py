@@ -465,3 +465,22 @@ def test_a_capital_the_ner_calls_a_person_is_the_place(nlp) -> None:  # type: ig
     )
     types = {e.name: e.type for e in extraction.entities}
     assert types.get("Abuja") == "location"
+
+
+def test_a_short_form_given_in_brackets_names_the_group_over_the_gazetteer(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Jabhat Fatah al-Sham (Fatah al-Sham) broke with its old patrons in July. "
+        "In January, Fatah al-Sham merged with Harakat Nour al-Din al-Zenki to form Hayat "
+        "Tahrir al-Sham."
+    )
+    _, mentions, _ = _resolve(nlp, text)
+    short = [m for m in mentions if m.text == "Fatah al-Sham"]
+    assert len(short) == 2
+    assert {m.entity.name for m in short} == {"Jabhat Fateh al-Sham"}
+    assert "Fatah" not in {m.entity.name for m in mentions}
+    _, claims = _claims(nlp, text)
+    assert ("Jabhat Fateh al-Sham", "merged_into", "Hayat Tahrir al-Sham") in claims or (
+        "Jabhat Fateh al-Sham",
+        "merged_with",
+        "Harakat Nour al-Din al-Zenki",
+    ) in claims
