@@ -193,6 +193,47 @@ def test_the_container_named_beside_a_town_picks_the_namesake_inside_it(geocoder
     assert (springfield.country, springfield.admin1) == ("US", "Illinois")
 
 
+def test_a_town_named_inside_a_province_makes_the_province_of_its_capitals_name(geocoder):
+    # Bauchi and Aleppo alone mean the towns; as the container of a town 100-200 km from
+    # them they are the state and the governorate, and the town inside is found, not lost.
+    gamawa, bauchi, _ = _story(
+        geocoder,
+        "Fighters shelled a market in Gamawa, Bauchi, Nigeria, on Sunday.",
+        "Gamawa",
+        "Bauchi",
+        "Nigeria",
+    )
+    assert (bauchi.precision, gamawa.precision, gamawa.feature) == (
+        "admin1",
+        "point",
+        "populated place",
+    )
+    assert abs(gamawa.lat - 12.13) < 0.1 and abs(gamawa.lon - 10.54) < 0.1
+    town, aleppo, _ = _story(
+        geocoder, "A car bomb went off in Jarabulus, Aleppo, Syria.", "Jarabulus", "Aleppo", "Syria"
+    )
+    assert (aleppo.precision, town.precision, town.country) == ("admin1", "point", "SY")
+    # A district inside a province of a capital's name: the province, and the district found.
+    district, uruzgan, _ = _story(
+        geocoder,
+        "Police posts fell in Tarin Kot, Uruzgan, Afghanistan.",
+        "Tarin Kot",
+        "Uruzgan",
+        "Afghanistan",
+    )
+    assert (uruzgan.precision, district.precision) == ("admin1", "district")
+    assert district.feature != "unlisted place"
+    # A place inside the town keeps the town: "Police District 10, Kabul" is in Kabul city.
+    _, kabul, _ = _story(
+        geocoder,
+        "A bomb hit a bus in Shahr-e Naw, Kabul, Afghanistan.",
+        "Shahr-e Naw",
+        "Kabul",
+        "Afghanistan",
+    )
+    assert kabul.precision == "point"
+
+
 def test_the_other_places_of_a_story_choose_among_namesakes(geocoder):
     alexandria, _, _ = _story(
         geocoder,

@@ -358,9 +358,9 @@ def test_a_small_homonym_abroad_is_kept_at_its_container(nlp) -> None:  # type: 
 def test_a_place_the_gazetteer_lacks_is_one_place_only_within_its_container(nlp) -> None:  # type: ignore[no-untyped-def]
     def unlisted(text: str) -> set[str]:
         extraction, _ = _claims(nlp, text)
-        return {e.id for e in extraction.entities if e.name == "Police District"}
+        return {e.id for e in extraction.entities if e.name.startswith("Police District")}
 
-    in_kabul = unlisted("A bomb exploded in Police District 10, Kabul, Afghanistan, on Monday.")
+    in_kabul = unlisted("A bomb exploded in Police District 5, Kabul, Afghanistan, on Monday.")
     in_kandahar = unlisted("A bomb exploded in Police District 5, Kandahar, Afghanistan, today.")
     assert in_kabul and in_kandahar and not in_kabul & in_kandahar
 
@@ -465,3 +465,22 @@ def test_a_capital_the_ner_calls_a_person_is_the_place(nlp) -> None:  # type: ig
     )
     types = {e.name: e.type for e in extraction.entities}
     assert types.get("Abuja") == "location"
+
+
+def test_a_short_form_given_in_brackets_names_the_group_over_the_gazetteer(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Jabhat Fatah al-Sham (Fatah al-Sham) broke with its old patrons in July. "
+        "In January, Fatah al-Sham merged with Harakat Nour al-Din al-Zenki to form Hayat "
+        "Tahrir al-Sham."
+    )
+    _, mentions, _ = _resolve(nlp, text)
+    short = [m for m in mentions if m.text == "Fatah al-Sham"]
+    assert len(short) == 2
+    assert {m.entity.name for m in short} == {"Jabhat Fateh al-Sham"}
+    assert "Fatah" not in {m.entity.name for m in mentions}
+    _, claims = _claims(nlp, text)
+    assert ("Jabhat Fateh al-Sham", "merged_into", "Hayat Tahrir al-Sham") in claims or (
+        "Jabhat Fateh al-Sham",
+        "merged_with",
+        "Harakat Nour al-Din al-Zenki",
+    ) in claims

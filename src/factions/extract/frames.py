@@ -75,6 +75,16 @@ class NounFrame:
 
 
 @dataclass(frozen=True)
+class QualifiedFrame:
+    """A neutral relation noun that an adjective gives a family: "a hostile relationship
+    between X and Y" (rival_of), "a close working relationship with Y" (ally_of)."""
+
+    predicate: str
+    nouns: frozenset[str]
+    adjectives: frozenset[str]
+
+
+@dataclass(frozen=True)
 class AppositionFrame:
     predicate: str
     nouns: frozenset[str]
@@ -86,10 +96,12 @@ class Frames:
     partner_nouns: frozenset[str]
     member_nouns: frozenset[str]
     whole_nouns: frozenset[str]
+    part_nouns: frozenset[str]
     leader_nouns: frozenset[str]
     quantifiers: frozenset[str]
     target_nouns: frozenset[str]
     possessive_pronouns: frozenset[str]
+    subject_pronouns: frozenset[str]
     control_verbs: frozenset[str]
     ending_verbs: frozenset[str]
     hypothetical_verbs: frozenset[str]
@@ -105,6 +117,19 @@ class Frames:
     founding_verbs: frozenset[str]
     founder_nouns: frozenset[str]
     appointment_verbs: frozenset[str] = frozenset()
+    # Nouns whose clause is their maker's act: "X launched a campaign to eliminate Y".
+    act_nouns: frozenset[str] = frozenset()
+    object_control_verbs: frozenset[str] = frozenset()
+    composite_nouns: frozenset[str] = frozenset()
+    banner_phrases: frozenset[str] = frozenset()
+    held_verbs: frozenset[str] = frozenset()
+    joining_verbs: frozenset[str] = frozenset()
+    tie_participles: frozenset[str] = frozenset()
+    speculative_modals: frozenset[str] = frozenset()
+    calling_verbs: frozenset[str] = frozenset()
+    composing_verbs: frozenset[str] = frozenset()
+    ending_splits: frozenset[str] = frozenset()
+    qualified: tuple[QualifiedFrame, ...] = ()
     # The word for a post -> its role predicate ("successor" -> leader_of).
     posts: dict[str, str] = field(default_factory=dict)
 
@@ -134,7 +159,7 @@ def load_frames() -> Frames:
     raw = read_toml("lexicons", "frames.toml")
     arguments, clauses = raw["arguments"], raw["clauses"]
     known = set(vocabulary().predicates)
-    for table in ("verb", "noun", "apposition"):
+    for table in ("verb", "noun", "apposition", "qualified"):
         for frame in raw[table]:
             if frame["predicate"] not in known:
                 raise ValueError(f"frames.toml: unknown predicate {frame['predicate']!r}")
@@ -142,10 +167,12 @@ def load_frames() -> Frames:
         partner_nouns=frozenset(arguments["partner_nouns"]),
         member_nouns=frozenset(arguments["member_nouns"]),
         whole_nouns=frozenset(arguments["whole_nouns"]),
+        part_nouns=frozenset(arguments["part_nouns"]),
         leader_nouns=frozenset(arguments["leader_nouns"]),
         quantifiers=frozenset(arguments["quantifiers"]),
         target_nouns=frozenset(arguments["target_nouns"]),
         possessive_pronouns=frozenset(arguments["possessive_pronouns"]),
+        subject_pronouns=frozenset(arguments["subject_pronouns"]),
         control_verbs=frozenset(clauses["control_verbs"]),
         ending_verbs=frozenset(clauses["ending_verbs"]),
         hypothetical_verbs=frozenset(clauses["hypothetical_verbs"]),
@@ -190,6 +217,21 @@ def load_frames() -> Frames:
         founding_verbs=frozenset(raw["founding"]["verbs"]),
         founder_nouns=frozenset(raw["founding"]["founder_nouns"]),
         appointment_verbs=frozenset(raw["appointment"]["verbs"]),
+        act_nouns=frozenset(clauses["act_nouns"]),
+        object_control_verbs=frozenset(clauses["object_control_verbs"]),
+        composite_nouns=frozenset(arguments["composite_nouns"]),
+        banner_phrases=frozenset(clauses["banner_phrases"]),
+        held_verbs=frozenset(arguments["held_verbs"]),
+        joining_verbs=frozenset(clauses["joining_verbs"]),
+        tie_participles=frozenset(arguments["tie_participles"]),
+        speculative_modals=frozenset(clauses["speculative_modals"]),
+        calling_verbs=frozenset(clauses["calling_verbs"]),
+        composing_verbs=frozenset(arguments["composing_verbs"]),
+        ending_splits=frozenset(clauses["ending_splits"]),
+        qualified=tuple(
+            QualifiedFrame(f["predicate"], frozenset(f["nouns"]), frozenset(f["adjectives"]))
+            for f in raw["qualified"]
+        ),
         posts=dict(raw["appointment"]["posts"]),
     )
 
@@ -208,6 +250,12 @@ class _Sentence:
     people: dict[int, LocalEntity] = field(default_factory=dict)
     # The group in focus before the sentence ("the movement chose Y").
     focus: LocalEntity | None = None
+    # The groups named in the sentences before, the latest last.
+    earlier: list[LocalEntity] = field(default_factory=list)
+    # What a subject "it" stands for when the sentence does not say (relations.MaskedSentence).
+    topic: LocalEntity | None = None
+    # What groups spoken of without their names merged into (relations.MaskedSentence).
+    unnamed: list[list[LocalEntity]] = field(default_factory=list)
 
     def group(self, token: Token) -> LocalEntity | None:
         return self.groups.get(token.i)
@@ -328,17 +376,41 @@ def _modifier_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
         return found
     for child in token.children:
         if child.dep_ in {"compound", "poss", "nmod", "amod"} and child.i < token.i:
-            group = _own_group(s, child)
+            group = _own_group(s, child) or _tied_group(s, child)
             if group is not None:
                 found.append(group)
                 found.extend(
                     g for c in _following_conjuncts(child) if (g := s.group(c)) is not None
                 )
-        elif child.dep_ == "prep" and child.lower_ == "of":
+        elif child.dep_ == "prep" and child.lower_ in {"of", "from"}:
+            # "members of X", "rebels from X"; "rebels from the Y front of X": X's part.
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
-                    found.extend(_sides(s, pobj, reading=_Reading(people=False)))
+                    sides = _sides(s, pobj, reading=_Reading(people=False))
+                    # "troops from Uganda" are Ugandan, not a group of Uganda's
+                    from_country = child.lower_ == "from"
+                    found.extend(g for g in sides if not (from_country and g.type == "country"))
+                    # the part may be the object itself or a name set beside it
+                    for part in (pobj, *(c for c in pobj.children if c.dep_ == "appos")):
+                        if not found and _lemma(part) in s.frames.part_nouns:
+                            found.extend(_modifier_groups(s, part))
     return found
+
+
+def _tied_group(s: _Sentence, modifier: Token) -> LocalEntity | None:
+    """ "X-linked militants", "X-associated fighters": the group the people are tied to."""
+    if _lemma(modifier) not in s.frames.tie_participles:
+        return None
+    return next(
+        (
+            g
+            for c in modifier.children
+            if c.dep_ in {"npadvmod", "compound", "nmod"} and c.i < modifier.i
+            for g in [s.group(c)]
+            if g is not None
+        ),
+        None,
+    )
 
 
 def _sides(
@@ -355,6 +427,8 @@ def _sides(
     )
     people = reading.people and member
     things = reading.things and lemma in frames.target_nouns
+    if own is None and token.lower_ in frames.subject_pronouns:
+        own = _pronoun_referent(s, token)
     if own is not None:
         found.append(own)
     elif lemma in frames.whole_nouns or people or things:
@@ -368,6 +442,8 @@ def _sides(
                         found += _sides(s, pobj, expand=False, reading=reading)
     if not found:
         found += _named_groups(s, token)
+    if not found and reading.people:
+        found += _composite(s, token)
     if not found and lemma in frames.pair_nouns:
         found += _pair_named_before(s, token)
     if not found and reading.leaders and (token.i in s.people or lemma in frames.leader_nouns):
@@ -377,22 +453,135 @@ def _sides(
         found += _leader_groups(s, token)
     # "the CMA, including the MNLA", "fifty groups, including X": the members named too.
     for prep in token.children:
-        if prep.dep_ == "prep" and prep.lower_ in {"including", "like"}:
+        such_as = prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.children)
+        if prep.dep_ == "prep" and (prep.lower_ in {"including", "like"} or such_as):
             for pobj in prep.children:
                 if pobj.dep_ == "pobj":
                     found.extend(_sides(s, pobj, reading=reading))
     if expand and token.dep_ != "conj":
-        for conj in _name_conjuncts(s, token):
+        conjuncts = _name_conjuncts(s, token)
+        for conj in conjuncts:
             found.extend(_sides(s, conj, expand=False, reading=reading))
+        if own is not None and not conjuncts:
+            found.extend(_listed_after(s, token))
         # A list the parse hangs on an apposition: "alongside X troops, Hezbollah, the IRGC and
         # other militias" (Hezbollah an apposition of "troops", the rest its conjuncts).
-        for appos in (c for c in token.children if c.dep_ == "appos" and s.group(c) is not None):
-            if _following_conjuncts(appos):
+        for appos in (c for c in token.children if c.dep_ == "appos"):
+            # "X members and Y members" parsed as X with "members and Y" in apposition.
+            people = reading.people and _lemma(appos) in frames.member_nouns
+            if (s.group(appos) is not None or people) and _following_conjuncts(appos):
                 found.extend(_sides(s, appos, reading=reading))
     unique: dict[str, LocalEntity] = {}
     for entity in found:
         unique.setdefault(entity.id, entity)
     return list(unique.values())
+
+
+def _pronoun_referent(s: _Sentence, token: Token) -> LocalEntity | None:
+    """The group a subject "it" stands for: the speaker of the clause it is reported in ("X
+    claimed that it and Y attacked"), else the subject of the text so far ("X joined Y. In
+    May it split from Y": X)."""
+    subject = token
+    while subject.dep_ == "conj":
+        subject = subject.head
+    if subject.dep_ not in _SUBJECT_DEPS:
+        return None
+    clause = subject.head
+    if clause.dep_ == "ccomp" and clause.head.pos_ in {"VERB", "AUX"}:
+        for speaker in _subject_tokens(clause.head):
+            group = s.group(speaker)
+            if group is not None:
+                return group
+    # A group named earlier in this sentence is the likelier one; leave that to the masking.
+    if any(i < token.i for i in s.groups):
+        return None
+    return s.topic
+
+
+def _under_banner(s: _Sentence, noun: Token) -> list[_Found]:
+    """ "X fought under the banner of Y", "X threatened to kill hostages in the name of Y",
+    "X acted on Y's behalf": X acts for Y."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or f"{prep.lower_}:{_lemma(noun)}" not in s.frames.banner_phrases:
+        return []
+    owners = [g for c in noun.children if c.dep_ == "poss" for g in [_own_group(s, c)] if g]
+    owners += [g for t in _preposition_objects(noun, "of") for g in _sides(s, t)]
+    verb = prep.head
+    if not owners or verb.pos_ not in {"VERB", "AUX"} or _hypothetical(s, verb):
+        return []
+    actors = [g for t in _subject_tokens(verb) for g in _sides(s, t)]
+    actors = [g for g in actors if g.id not in {o.id for o in owners}]
+    rule = "parse:banner:affiliated_with"
+    return _pairs("affiliated_with", actors, owners, [verb, noun], rule, _negated(s, verb))
+
+
+def _unnamed_groups(s: _Sentence, token: Token) -> bool:
+    """Whether a noun phrase speaks of several groups without naming them: "four Somali
+    groups", "the original groups"."""
+    return (
+        _lemma(token) in s.frames.pair_nouns
+        and token.tag_ in {"NNS", "NNPS"}
+        and s.group(token) is None
+        and not any(c.dep_ == "poss" for c in token.children)
+    )
+
+
+def _unnamed_named(s: _Sentence, token: Token) -> list[_Found]:
+    """ "The four original groups were A, B, C and D": the groups an earlier sentence merged
+    without naming them, named now; each merged into what they formed, and with each other."""
+    if not s.unnamed or not _unnamed_groups(s, token) or token.dep_ != "nsubj":
+        return []
+    if not any(c.dep_ == "det" and c.lower_ in {"the", "these", "those"} for c in token.children):
+        return []
+    copula = token.head
+    if _lemma(copula) != "be":
+        return []
+    members = [
+        g for c in copula.children if c.dep_ == "attr" for g in _sides(s, c, reading=_STRUCTURAL)
+    ]
+    new = s.unnamed[-1]
+    members = [g for g in members if g.id not in {n.id for n in new}]
+    if len(members) < 2:
+        return []
+    tokens = [token, copula]
+    found = _pairs("merged_into", members, new, tokens, "parse:named:merged_into", False)
+    return found + _together("merged_with", members, tokens, "parse:named:merged_with", False)
+
+
+def _listed_after(s: _Sentence, token: Token) -> list[LocalEntity]:
+    """The names listed after this one when the parse misses the list: "the merger of X (X1),
+    Y, and Z" with Y and Z hung elsewhere. Only names, commas, parentheses and one "and"/"or"
+    before the last name."""
+    entity = s.group(token)
+    index = token.i + 1
+    while index < s.sent.end and s.groups.get(index) is entity:
+        index += 1
+    listed: list[LocalEntity] = []
+    linked = closed = False
+    doc = s.sent.doc
+    while index < s.sent.end:
+        word = doc[index]
+        group = s.groups.get(index)
+        if word.text == "(":
+            close = next((i for i in range(index, s.sent.end) if doc[i].text == ")"), None)
+            if close is None:
+                break
+            index = close + 1
+            continue
+        if group is not None:
+            if not listed or listed[-1] is not group:
+                listed.append(group)
+            closed = linked
+        elif word.lower_ in {"and", "or"}:
+            linked = True
+        elif word.text not in {",", "-"} and word.lower_ != "the" and word.pos_ != "PROPN":
+            # A name we do not know ("al-Nahda") may sit in the list; anything else ends it.
+            break
+        index += 1
+    if not closed:
+        # No name after an "and": not a list of names.
+        return []
+    return [g for g in listed if g.id != entity.id] if entity is not None else []
 
 
 def _pair_named_before(s: _Sentence, token: Token) -> list[LocalEntity]:
@@ -405,13 +594,36 @@ def _pair_named_before(s: _Sentence, token: Token) -> list[LocalEntity]:
     if not counted:
         return []
     named: list[LocalEntity] = []
-    for index in sorted((i for i in s.groups if i < token.i), reverse=True):
-        entity = s.groups[index]
+    here = [s.groups[i] for i in sorted(i for i in s.groups if i < token.i)]
+    # Named in this sentence first, else in the ones before ("Both groups collaborated").
+    for entity in reversed(s.earlier + here):
         if entity not in named:
             named.append(entity)
         if len(named) == 2:
             return list(reversed(named))
     return []
+
+
+def _names_a_pair(sent: Span, frames: Frames) -> bool:
+    """Whether the sentence speaks of "the two groups" or "both groups"."""
+    return any(
+        _lemma(t) in frames.pair_nouns and any(c.lower_ in {"two", "2", "both"} for c in t.children)
+        for t in sent
+    )
+
+
+def _composite(s: _Sentence, token: Token) -> list[LocalEntity]:
+    """ "a group that included X fighters and Y fighters": one body made of several groups'
+    people, each of whom acts in what the body does."""
+    if _lemma(token) not in s.frames.composite_nouns or s.group(token) is not None:
+        return []
+    found: list[LocalEntity] = []
+    for clause in token.children:
+        if clause.dep_ in {"relcl", "acl"} and _lemma(clause) in s.frames.composing_verbs:
+            parts = [c for c in clause.children if c.dep_ == "dobj"]
+            parts += _preposition_objects(clause, "of")
+            found += [g for t in parts for g in _sides(s, t)]
+    return found
 
 
 def _named_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
@@ -421,6 +633,7 @@ def _named_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
         if child.dep_ == "acl" and _lemma(child) in _NAMING_VERBS:
             named = [c for c in child.children if c.dep_ in {"oprd", "attr", "dobj"}]
             named += _preposition_objects(child, "as")
+            named += [c for t in named for c in _following_conjuncts(t)]
             found += [g for t in named if (g := s.group(t)) is not None]
     return found
 
@@ -452,6 +665,15 @@ def _subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
     """The tokens naming a verb's subject, following shared subjects up the tree: "X began
     targeting Y" (xcomp), "X clashed with Y and took Z" (conj), "X, which fought Y" (relcl)."""
     subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+    if not subjects:
+        # "X became associated with Y": the parse may hang the subject on the auxiliary.
+        subjects = [
+            c
+            for a in verb.children
+            if a.dep_ in {"aux", "auxpass"}
+            for c in a.children
+            if c.dep_ in _SUBJECT_DEPS
+        ]
     if subjects:
         relative = [s for s in subjects if s.lower_ in {"which", "who", "that"}]
         if relative and verb.dep_ == "relcl":
@@ -467,9 +689,24 @@ def _subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         while head.head is not head and head.pos_ not in {"VERB", "AUX"}:
             head = head.head
         if head.pos_ in {"VERB", "AUX"} and head is not verb:
+            if _lemma(head) in load_frames().object_control_verbs:
+                # "Y accused X of targeting Z": X is the one said to target.
+                objects = [c for c in head.children if c.dep_ == "dobj"]
+                return objects or [c for c in head.children if c.dep_ == "nsubjpass"]
             return _subject_tokens(head, depth + 1)
-    if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN"}:
-        return [verb.head]
+    head = verb.head
+    if verb.dep_ in {"acl", "amod"} and _lemma(head) in load_frames().act_nouns:
+        # "X launched a campaign to eliminate Y", "X posted a video declaring allegiance to Y":
+        # the act is its maker's, the subject of the verb that made it.
+        maker = head.head if head.dep_ in {"dobj", "nsubjpass"} else None
+        if maker is not None and maker.pos_ in {"VERB", "AUX"}:
+            return _subject_tokens(maker, depth + 1) if head.dep_ == "dobj" else []
+        return []
+    if verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"}:
+        return [head]
+    if verb.dep_ in {"acomp", "oprd"} and head.pos_ in {"VERB", "AUX"}:
+        # "X remained loyal to Y", "X became associated with Y": the copula's subject.
+        return _subject_tokens(head, depth + 1)
     return []
 
 
@@ -518,6 +755,9 @@ def _hypothetical(s: _Sentence, token: Token) -> bool:
         return True
     if any(c.dep_ == "mark" and c.lower_ in {"if", "whether", "unless"} for c in token.children):
         return True
+    # "the two factions may now compete": only possible
+    if any(c.dep_ == "aux" and c.lower_ in s.frames.speculative_modals for c in token.children):
+        return True
     return any(_lemma(g) in s.frames.hypothetical_verbs for g in _governors(token, limit=3))
 
 
@@ -527,13 +767,29 @@ def _preposition_objects(verb: Token, preposition: str) -> list[Token]:
     heads = [verb, *(c for c in verb.children if c.dep_ in {"prt", "advmod", "dobj"})]
     found = []
     for head in heads:
-        for prep in head.children:
-            if prep.dep_ in {"prep", "agent", "dative"} and prep.lower_ == preposition:
+        # "allied with X and later with Y": a second preposition coordinated with the first.
+        preps = [*head.children, *(p for c in head.children for p in _following_conjuncts(c))]
+        for prep in preps:
+            as_prep = prep.dep_ in {"prep", "agent", "dative"} or (
+                prep.dep_ == "conj" and prep.pos_ == "ADP"
+            )
+            if as_prep and prep.lower_ == preposition:
                 found.extend(p for p in prep.children if p.dep_ in {"pobj", "pcomp"})
             # "alongside" is sometimes parsed as an adverb with its object under it.
             if prep.dep_ == "advmod" and prep.lower_ == preposition:
                 found.extend(p for p in prep.children if p.dep_ == "pobj")
+            # "fought along side Y": the preposition written as two words.
+            if preposition == "alongside" and _two_word_alongside(prep):
+                found.extend(p for p in prep.children if p.dep_ in {"pobj", "dobj"})
     return found
+
+
+def _two_word_alongside(token: Token) -> bool:
+    """ "along side" for "alongside": either word may carry the object."""
+    doc = token.doc
+    if token.lower_ == "side":
+        return token.i > 0 and doc[token.i - 1].lower_ == "along"
+    return token.lower_ == "along" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "side"
 
 
 def _has_together(s: _Sentence, verb: Token) -> bool:
@@ -552,6 +808,16 @@ def _has_together(s: _Sentence, verb: Token) -> bool:
 _RECIPROCAL = {"each other", "one another"}
 
 
+def _is_reciprocal(word: Token) -> bool:
+    """ "one another", "each other", whatever clause the parse hangs on them ("worked with one
+    another to combat Y")."""
+    return any(
+        f"{word.lower_} {c.lower_}" in _RECIPROCAL or f"{c.lower_} {word.lower_}" in _RECIPROCAL
+        for c in word.children
+        if c.dep_ in {"det", "amod", "advmod"}
+    )
+
+
 def _reciprocal_object(verb: Token, frame: VerbFrame) -> bool:
     """ "fought each other", "fought alongside one another", "attacked one another's members":
     the frame's own object is the coordinated subjects themselves."""
@@ -564,7 +830,7 @@ def _reciprocal_object(verb: Token, frame: VerbFrame) -> bool:
         for p in c.children
     ]
     for word in objects:
-        if " ".join(t.lower_ for t in word.subtree) in _RECIPROCAL:
+        if " ".join(t.lower_ for t in word.subtree) in _RECIPROCAL or _is_reciprocal(word):
             return True
     dobj = "dobj" in prepositions
     return dobj and any(t.lower_ in {"another", "other"} and t.dep_ == "poss" for t in verb.subtree)
@@ -612,6 +878,9 @@ _HOSTILE = frozenset({"fights", "rival_of"})
 def _readings(predicate: str) -> tuple[_Reading, _Reading]:
     """How the subject and the object of a predicate may be written."""
     found = vocabulary().predicate(predicate)
+    if predicate == "merged_into":
+        # A group merging into another's forces merges into that group.
+        return _STRUCTURAL, _ACTING
     if predicate in {"part_of", "member_of"} or (found and found.family in {"merger", "splinter"}):
         return _STRUCTURAL, _STRUCTURAL
     if predicate in _HOSTILE:
@@ -687,7 +956,25 @@ def _frame_objects(frame: VerbFrame, verb: Token, passive: bool) -> list[Token]:
     if found and frame.predicate in _HOSTILE:
         # "fought against the CMA, including the MNLA" (the parse may hang it on the verb)
         found += _preposition_objects(verb, "including")
+        found += _holders(verb, found)
     return found
+
+
+def _holders(verb: Token, objects: list[Token]) -> list[Token]:
+    """Who holds the ground attacked: "attacked the town, controlled by Y", also when the
+    parse hangs the description on a place phrase of the verb ("near the border, held by Y")."""
+    places = [
+        *objects,
+        *(p for prep in ("near", "in", "at", "around") for p in _preposition_objects(verb, prep)),
+    ]
+    held = load_frames().held_verbs
+    return [
+        agent
+        for place in places
+        for clause in place.children
+        if clause.dep_ == "acl" and clause.tag_ == "VBN" and _lemma(clause) in held
+        for agent in _agent_tokens(clause)
+    ]
 
 
 # Clauses of their own inside a verb's phrase: a preposition there is not the verb's.
@@ -710,15 +997,16 @@ def _nested_preposition_objects(verb: Token, preposition: str) -> list[Token]:
 
 
 def _verb_matches(s: _Sentence, verb: Token) -> list[_Found]:
-    if _hypothetical(s, verb):
-        return []
+    called = _called_for(s, verb)
+    if called or _hypothetical(s, verb):
+        return called
     found: list[_Found] = []
     negated = _negated(s, verb)
     passive = _is_passive(verb)
     for frame in s.frames.verb_frames(_lemma(verb)):
         if not _frame_applies(s, frame, verb, passive):
             continue
-        subject_tokens = _subject_tokens(verb)
+        subject_tokens = _subject_tokens(verb) or _stranded_subject(s, verb)
         object_tokens = _frame_objects(frame, verb, passive)
         if passive and any(p == "dobj" for p, _ in frame.objects):
             # "Y was attacked by X": by X is the subject, the passive subject the object.
@@ -744,8 +1032,79 @@ def _verb_matches(s: _Sentence, verb: Token) -> list[_Found]:
         if together:
             found += _together(frame.predicate, subjects, tokens, f"{rule}:together", negated)
     found += _joint_action(s, verb, negated)
+    found += _composite_action(s, verb, negated)
+    found += _joined_members(s, verb, negated)
     found += _formed(s, verb, negated)
     return found
+
+
+def _called_for(s: _Sentence, verb: Token) -> list[_Found]:
+    """ "X issued a statement calling for Sunnis to fight Y", "X urged its members to attack
+    Y": no attack yet, but an open call to fight Y is enmity (rival_of)."""
+    if token_is_open_question(verb) or _negated(s, verb):
+        return []
+    if any(
+        c.dep_ in {"aux", "mark"}
+        and c.lower_ in s.frames.speculative_modals | {"if", "whether", "unless"}
+        for c in verb.children
+    ):
+        return []
+    call = _calling_verb(s, verb)
+    if call is None:
+        return []
+    callers = [g for t in _subject_tokens(call) for g in _sides(s, t)]
+    found: list[_Found] = []
+    passive = _is_passive(verb)
+    for frame in s.frames.verb_frames(_lemma(verb)):
+        if frame.predicate not in _HOSTILE or not _frame_applies(s, frame, verb, passive):
+            continue
+        objects = _frame_objects(frame, verb, passive)
+        targets = [g for t in objects for g in _sides(s, t, reading=_Reading(things=True))]
+        found += _pairs(
+            "rival_of", callers, targets, [verb, *objects], "parse:call:rival_of", False
+        )
+    return found
+
+
+def _calling_verb(s: _Sentence, verb: Token) -> Token | None:
+    """The verb calling for this one, up through complements: "calling for Sunnis to help
+    fight Y"."""
+    current = verb
+    for _ in range(4):
+        if current.dep_ not in {"xcomp", "ccomp", "advcl"} or current.head is current:
+            return None
+        current = current.head
+        if _lemma(current) in s.frames.calling_verbs:
+            return current
+    return None
+
+
+def token_is_open_question(token: Token) -> bool:
+    return token.sent.text.rstrip().endswith("?")
+
+
+def _stranded_subject(s: _Sentence, verb: Token) -> list[Token]:
+    """The names right before a main verb the parse gave no subject ("In the years after the
+    invasion, X and Y worked together": X and Y taken into the invasion phrase)."""
+    if verb.dep_ != "ROOT" or verb.i == s.sent.start:
+        return []
+    doc = s.sent.doc
+    index = verb.i - 1
+    while index > s.sent.start and doc[index].pos_ == "ADV":
+        index -= 1
+    if s.group(doc[index]) is None:
+        return []
+    # The names listed there, one token each: "X, Y and Z worked".
+    names: dict[str, Token] = {}
+    while index >= s.sent.start:
+        word = doc[index]
+        group = s.group(word)
+        if group is not None:
+            names[group.id] = word
+        elif word.text not in {",", "the"} and word.lower_ not in {"and", "or"}:
+            break
+        index -= 1
+    return list(names.values())
 
 
 def _joint_action(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
@@ -762,11 +1121,35 @@ def _joint_action(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
     return _together("ally_of", subjects, [verb], "parse:joint:ally_of", negated)
 
 
+def _joined_members(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
+    """ "X joined the coalition, which includes Y and Z": X allied with its members."""
+    if _lemma(verb) not in s.frames.joining_verbs or _hypothetical(s, verb):
+        return []
+    bodies = [c for c in verb.children if c.dep_ == "dobj"]
+    members = [g for t in bodies for g in _composite(s, t)]
+    joiners = [g for t in _subject_tokens(verb) for g in _sides(s, t, reading=_STRUCTURAL)]
+    members = [g for g in members if g.id not in {j.id for j in joiners}]
+    return _pairs("ally_of", joiners, members, [verb, *bodies], "parse:joined:ally_of", negated)
+
+
+def _composite_action(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
+    """ "A group that included X fighters and Y fighters attacked Z": X and Y acted as one."""
+    # Being made of groups is no act of theirs ("a delegation that included X and Y").
+    idle = {"be", "have", *s.frames.composing_verbs}
+    if _hypothetical(s, verb) or _lemma(verb) in idle:
+        return []
+    members = [g for t in _subject_tokens(verb) for g in _composite(s, t)]
+    members = list({g.id: g for g in members}.values())
+    if len(members) < 2:
+        return []
+    return _together("ally_of", members, [verb], "parse:composite:ally_of", negated)
+
+
 def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
     """ "X and Y merged to form Z" (each merged into Z), "members of Y formed Z", "Z, formed by
     former members of Y" (Z split from Y)."""
     frames = s.frames
-    if _lemma(verb) not in frames.founding_verbs or negated:
+    if not _founding(frames, verb) or negated:
         return []
     found: list[_Found] = []
     created: list[Token]
@@ -789,9 +1172,37 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
             for g in _sides(s, t, reading=_STRUCTURAL)
         ]
         rule = "parse:formed:merged_into"
-        return _pairs("merged_into", merging, new, [verb.head, verb], rule, False)
+        tokens = [verb.head, verb]
+        merging = [g for g in merging if g.id not in {n.id for n in new}]
+        if not merging and any(_unnamed_groups(s, t) for t in _subject_tokens(verb.head)):
+            # "Four groups merged to form Z": a later sentence may name them.
+            s.unnamed.append(new)
+        # "X and Y merged to form Z" says as much that X merged with Y.
+        together = _together("merged_with", merging, tokens, "parse:formed:merged_with", False)
+        return _pairs("merged_into", merging, new, tokens, rule, False) + together
+    # "X split from Y to form Z", "X broke away from Y, forming Z": Z split from Y.
+    if verb.dep_ in {"xcomp", "advcl", "conj"}:
+        # The split may be the verb above ("split from Y to form Z") or beside it ("led a
+        # group to split from Y, forming Z").
+        splits = [verb.head] + [
+            c for c in verb.head.children if c.dep_ in {"xcomp", "advcl"} and c is not verb
+        ]
+        parents = [
+            g
+            for split in splits
+            for t in _split_from(s, split)
+            for g in _sides(s, t, reading=_STRUCTURAL)
+            if g.id not in {n.id for n in new}
+        ]
+        if parents:
+            rule = "parse:formed:split"
+            return _pairs("splinter_of", new, parents, [verb.head, verb], rule, False)
     # "Z was formed as part of a merger between X and Y", "formed through the merger of X and Y"
-    for word in verb.subtree:
+    words = list(verb.subtree)
+    if verb.dep_ in {"advcl", "xcomp"}:
+        # "facilitated a merger of X and Y to create Z": the merger is the governing verb's.
+        words += [c for c in verb.head.children if c.dep_ in {"dobj", "nsubjpass"}]
+    for word in words:
         if _lemma(word) in _MERGER_NOUNS and word not in founders and word.head is not verb:
             members = [
                 g
@@ -814,10 +1225,36 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
             )
             continue
         if _lemma(founder) not in frames.founder_nouns:
+            # "X organized two units, called Y and Z": a group's own parts.
+            parts = [t for t in created if _lemma(t) in frames.part_nouns and s.group(t) is None]
+            owners = [g for g in _sides(s, founder, reading=_STRUCTURAL)]
+            owners = [g for g in owners if g.id not in {n.id for n in new}]
+            if parts and owners:
+                rule = "parse:formed:faction_of"
+                found += _pairs("faction_of", new, owners, [verb, founder], rule, False)
             continue
         parents = [g for g in _sides(s, founder) if g.id not in {n.id for n in new}]
         rule = f"parse:formed:{frames.founding_predicate}"
         found += _pairs(frames.founding_predicate, new, parents, [verb, founder], rule, False)
+    return found
+
+
+def _founding(frames: Frames, verb: Token) -> bool:
+    """Whether the verb founds a group; "found" after "helped" or "to" is to found, though the
+    tagger may read it as the past of "find"."""
+    if _lemma(verb) in frames.founding_verbs:
+        return True
+    auxiliaries = {_lemma(c) for c in verb.children if c.dep_ == "aux"}
+    return verb.lower_ == "found" and bool(auxiliaries) and not auxiliaries & {"have", "be"}
+
+
+def _split_from(s: _Sentence, verb: Token) -> list[Token]:
+    """What a splitting verb says was left: "split from Y", "left Y"."""
+    found: list[Token] = []
+    passive = _is_passive(verb)
+    for frame in s.frames.verb_frames(_lemma(verb)):
+        if frame.predicate == "splinter_of" and _frame_applies(s, frame, verb, passive):
+            found += _frame_objects(frame, verb, passive)
     return found
 
 
@@ -891,7 +1328,7 @@ def _noun_matches(s: _Sentence, noun: Token) -> list[_Found]:
     found: list[_Found] = []
     if s.group(noun) is not None:
         return found
-    for frame in s.frames.noun_frames(_lemma(noun)):
+    for frame in s.frames.noun_frames(_lemma(noun)) + _qualified_frames(s, noun):
         if _hypothetical(s, noun):
             continue
         first_reading, other_reading = _readings(frame.predicate)
@@ -903,6 +1340,18 @@ def _noun_matches(s: _Sentence, noun: Token) -> list[_Found]:
             negated = negated or _negated(s, verb)
             if _lemma(verb) in s.frames.ending_light_verbs:
                 negated = True
+                if frame.predicate in s.frames.ending_splits:
+                    # "X ended its affiliation with Y", "cut its ties to Y": X split from Y.
+                    ended = [
+                        g
+                        for p in frame.partners
+                        # "ended its affiliation with Y": "with Y" may hang on the verb.
+                        for t in _preposition_objects(noun, p) or _preposition_objects(verb, p)
+                        for g in _sides(s, t, reading=_STRUCTURAL)
+                    ]
+                    found += _pairs(
+                        "splinter_of", first, ended, [noun, verb], "parse:ended:splinter_of", False
+                    )
         if noun.dep_ == "nsubj" and _lemma(noun.head) in s.frames.ending_subject_verbs:
             # "their alliance had disintegrated"
             negated = True
@@ -932,6 +1381,23 @@ def _noun_matches(s: _Sentence, noun: Token) -> list[_Found]:
             found += _together(frame.predicate, first, tokens, rule, negated)
     found += _joint_noun(s, noun)
     return found
+
+
+def _qualified_frames(s: _Sentence, noun: Token) -> list[NounFrame]:
+    """A neutral relation noun read by its adjective: "a hostile relationship between X and
+    Y" as rivalry, "a close working relationship with Y" as alliance."""
+    lemma = _lemma(noun)
+    adjectives = {
+        form
+        for c in noun.children
+        if c.dep_ in {"amod", "compound"} and c.i < noun.i
+        for form in (_lemma(c), c.lower_)
+    }
+    return [
+        NounFrame(f.predicate, f.nouns, ("with", "between", "to"), together=True)
+        for f in s.frames.qualified
+        if lemma in f.nouns and adjectives & f.adjectives
+    ]
 
 
 # "X received support from Y"
@@ -1076,16 +1542,23 @@ def find_parse_relations(sent: Span, masked: MaskedSentence) -> list[RelationMat
     character offsets in the sentence (the words from the first to the last token involved)."""
     frames = load_frames()
     groups = _token_groups(sent, masked)
-    if not groups and masked.focus is None:
+    if not groups and masked.focus is None and len(masked.earlier) < 2:
         return []
     people = {
         index: masked.entities[entity]
         for index, entity in masked.token_entities.items()
         if masked.entities[entity].type == "person"
     }
-    s = _Sentence(sent, groups, frames, people, masked.focus)
+    s = _Sentence(
+        sent, groups, frames, people, masked.focus, masked.earlier, masked.topic, masked.unnamed
+    )
     found: list[_Found] = []
-    several = len({e.id for e in groups.values()}) > 1
+    several = (
+        len({e.id for e in groups.values()}) > 1
+        or (groups and any(_lemma(t) in frames.founding_verbs for t in sent))
+        or _names_a_pair(sent, frames)
+        or (masked.topic is not None and any(t.lower_ in frames.subject_pronouns for t in sent))
+    )
     for token in sent:
         if _lemma(token) in frames.appointment_verbs and token.pos_ == "VERB":
             found += _appointments(s, token)
@@ -1096,6 +1569,8 @@ def find_parse_relations(sent: Span, masked: MaskedSentence) -> list[RelationMat
         if token.pos_ in {"NOUN", "PROPN", "NUM"}:
             found += _noun_matches(s, token)
             found += _apposition_matches(s, token)
+            found += _unnamed_named(s, token)
+            found += _under_banner(s, token)
     results: dict[tuple[str, str, str], RelationMatch] = {}
     for item in found:
         if item.subject.id == item.object.id:

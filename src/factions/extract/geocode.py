@@ -20,9 +20,11 @@ Choice among candidates of one name ("Kunduz": the city, the district, the provi
     resolved (`Geocoder.resolve_document`), what its other place names say: the share of them
     with a likely candidate in the same country, the same first-level unit, or within 150 km,
     and whether the candidate lies inside the place named right after it ("Faizabad,
-    Badakhshan", "X village in Y district"). Those shares use the other names' likelihoods,
-    refined over three rounds. The weights were set on LGL (US local news) and checked on
-    GeoWebNews and TR-News (see `factions eval geo`).
+    Badakhshan", "X village in Y district") -- and, the other way round, whether a container's
+    candidate holds the town named before it ("Gamawa, Bauchi" is the state of Bauchi, 200 km
+    from the town of that name, which the name alone would mean). Those shares use the other
+    names' likelihoods, refined over three rounds. The weights were set on LGL (US local news)
+    and checked on GeoWebNews and TR-News (see `factions eval geo`).
   * A country's bare name is the country, not the "X City" indexed under it too ("Mexico");
     a surface in lower case ("the park", "building") is a common noun, never looked up.
   * A name under a place cue that the gazetteer lacks, or knows only as a small homonym abroad
@@ -99,6 +101,9 @@ _W = {
     "doc_admin1": 6.0,
     "doc_near": 6.0,
     "container": 6.0,
+    # Enough to outweigh the namesake rule (a province named after its capital means the town):
+    # only a place named inside it, far from the town, gives the unit the difference.
+    "contains": 24.0,
     "temperature": 0.5,
 }
 _NEAR_KM = 150.0
@@ -980,7 +985,7 @@ class Geocoder:
         """A place the gazetteer lacks, kept at its container: the place named right after it
         ("Kasba, Helmand"), else the nearest specific place named before it, else after."""
         group = of_span[index]
-        container = group.container.match(self) if group and group.container else None
+        container = self._chain_container(group) if group else None
         if container is None:
             here = spans[index].start
             known = sorted(
@@ -1023,6 +1028,19 @@ class Geocoder:
             feature="unlisted place",
             alternatives=[container.gazetteer_id] if container.gazetteer_id else [],
         )
+
+    def _chain_container(self, group: _Group) -> PlaceMatch | None:
+        """The nearest container up a chain that resolves inside the rest of it: in "Kibanda,
+        Malambo, North Kivu, Democratic Republic of the Congo" Malambo is known only as a town
+        in Colombia, so Kibanda is kept in North Kivu."""
+        country = group._country_of_chain()
+        current, steps = group.container, 0
+        while current is not None and steps < 5:
+            match = current.match(self)
+            if match is not None and country in (None, match.country):
+                return match
+            current, steps = current.container, steps + 1
+        return None
 
     # ---------------------------------------------------------------- focus
 
@@ -1290,6 +1308,9 @@ class _Group:
             score += weights["doc_near"] * near / others
         if self.container is not None:
             score += weights["container"] * self._inside(self.container)
+        members = [g for g in groups if g.container is self and g.candidates]
+        if members:
+            score += weights["contains"] * sum(self._holds(m) for m in members) / len(members)
         self.score = score
         self._normalise()
 
@@ -1302,31 +1323,54 @@ class _Group:
         elif container.fixed is not None:
             options = [(1.0, container.fixed)]
         for weight, place in options:
-            if weight < 0.01:
-                continue
-            precision = place.precision  # type: ignore[attr-defined]
-            unit = getattr(place, "unit", None)
-            near = None
-            if precision == "point" and place.lat is not None and place.lon is not None:  # type: ignore[attr-defined]
-                # A town as container: "Police District 10, Kabul", "Manhattan, New York".
-                point_lat = np.radians([place.lat])  # type: ignore[attr-defined]
-                point_lon = np.radians([place.lon])  # type: ignore[attr-defined]
-                near = _distances(self.lats, self.lons, point_lat, point_lon)[:, 0] <= _TOWN_KM
-            for i, c in enumerate(self.candidates):
-                if c is place or not _can_contain(precision, c.precision):
-                    continue
-                if near is not None:
-                    hit = bool(near[i]) and bool(self.located[i])
-                elif precision == "country" or (precision == "region" and place.country):  # type: ignore[attr-defined]
-                    hit = c.country == place.country  # type: ignore[attr-defined]
-                elif precision == "admin1":
-                    hit = c.country == place.country and c.admin1 == place.admin1  # type: ignore[attr-defined]
-                elif precision == "district" and unit is not None:
-                    hit = unit in c.within or c.unit == unit
-                else:
-                    hit = False
-                inside[i] += weight * hit
+            if weight >= 0.01:
+                inside += weight * self._in_place(place)
         return inside
+
+    def _holds(self, member: _Group) -> np.ndarray:
+        """For each candidate, the likelihood that the name it is the container of lies in it:
+        "Jarabulus, Aleppo" means the province of Aleppo, not the city 100 km away. The
+        member's towns count if it has any, else its units ("Tarin Kot, Uruzgan": the district
+        lies in the province), but a unit never by distance: its point is only a centroid."""
+        is_town = np.asarray([c.precision == "point" for c in member.candidates])
+        weights = member.p * is_town if is_town.any() else member.p.copy()
+        if weights.sum() <= 0:
+            return np.zeros(len(self.candidates))
+        weights = weights / weights.sum()
+        held = []
+        for place in self.candidates:
+            hits = member._in_place(place)
+            if place.precision == "point":
+                hits = hits * is_town
+            held.append(float(weights @ hits))
+        return np.asarray(held)
+
+    def _in_place(self, place: object) -> np.ndarray:
+        """For each candidate, whether it lies in one place (a unit, or near a town)."""
+        hits = np.zeros(len(self.candidates))
+        precision = place.precision  # type: ignore[attr-defined]
+        unit = getattr(place, "unit", None)
+        near = None
+        if precision == "point" and place.lat is not None and place.lon is not None:  # type: ignore[attr-defined]
+            # A town as container: "Police District 10, Kabul", "Manhattan, New York".
+            point_lat = np.radians([place.lat])  # type: ignore[attr-defined]
+            point_lon = np.radians([place.lon])  # type: ignore[attr-defined]
+            near = _distances(self.lats, self.lons, point_lat, point_lon)[:, 0] <= _TOWN_KM
+        for i, c in enumerate(self.candidates):
+            if c is place or not _can_contain(precision, c.precision):
+                continue
+            if near is not None:
+                hit = bool(near[i]) and bool(self.located[i])
+            elif precision == "country" or (precision == "region" and place.country):  # type: ignore[attr-defined]
+                hit = c.country == place.country  # type: ignore[attr-defined]
+            elif precision == "admin1":
+                hit = c.country == place.country and c.admin1 == place.admin1  # type: ignore[attr-defined]
+            elif precision == "district" and unit is not None:
+                hit = unit in c.within or c.unit == unit
+            else:
+                hit = False
+            hits[i] = hit
+        return hits
 
     def outside_container(self) -> bool:
         """Whether the chosen candidate lies outside the place named beside the name: a unit
@@ -1479,6 +1523,7 @@ class PlaceCues:
     unions: frozenset[str] = frozenset()
     org_openers: frozenset[str] = frozenset()
     institution: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -1495,6 +1540,7 @@ def place_cues() -> PlaceCues:
         unions=frozenset(name_key(w) for w in cues.get("unions", ())),
         org_openers=frozenset(cues.get("org_openers", ())) | frozenset(_COMPASS),
         institution=frozenset(cues.get("institution", ())),
+        particles=frozenset(cues.get("name_particles", ())),
     )
 
 

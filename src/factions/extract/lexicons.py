@@ -76,6 +76,9 @@ class ActorCues:
     descriptor_kinds: dict[str, str]
     descriptor_nouns: tuple[str, ...]
     descriptor_nouns_after_parent: tuple[str, ...]
+    # "X was established as <description>", "<description> formed X".
+    descriptor_copulas: tuple[str, ...]
+    descriptor_became: tuple[str, ...]
     # Branches described by parent and place: each noun with the relation it states, and the
     # gazetteer links that make an entry a branch of its parent.
     branch_nouns: dict[str, str]
@@ -105,6 +108,8 @@ def _actor_cues(entities: dict) -> ActorCues:
         descriptor_kinds=dict(entities["descriptors"]["kinds"]),
         descriptor_nouns=tuple(entities["descriptors"]["nouns"]),
         descriptor_nouns_after_parent=tuple(entities["descriptors"]["nouns_after_parent"]),
+        descriptor_copulas=tuple(entities["descriptors"]["copulas"]),
+        descriptor_became=tuple(entities["descriptors"]["became"]),
         branch_nouns=dict(entities["branches"]["nouns"]),
         branch_links=frozenset(entities["branches"]["links"]),
         sides=sides,

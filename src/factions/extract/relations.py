@@ -33,6 +33,16 @@ class MaskedSentence:
     references: list[tuple[int, int, LocalEntity]] = field(default_factory=list)
     # The group in focus before the sentence (what "its" stands for when none is named first).
     focus: LocalEntity | None = None
+    # The groups named before the sentence, the latest last ("the two groups" in a sentence
+    # that names fewer than two).
+    earlier: list[LocalEntity] = field(default_factory=list)
+    # The first group named in the last sentence that named one: what a subject "it" most
+    # likely stands for (a subject tends to stay the subject).
+    topic: LocalEntity | None = None
+    # Groups the text has spoken of without naming them yet, and the groups they merged into
+    # ("Four groups merged to form Z."), for a later sentence that names them; shared by the
+    # document's sentences.
+    unnamed: list[list[LocalEntity]] = field(default_factory=list)
 
 
 @dataclass
