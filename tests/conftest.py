@@ -102,11 +102,15 @@ class PostgresServer:
         with self._admin() as conn:
             return str(conn.execute("SHOW server_version").fetchone()[0])
 
-    def create(self) -> str:
-        """A new empty database's URL (postgresql://...), to be dropped by `drop`."""
+    def create(self, copy_of: str | None = None) -> str:
+        """A new database's URL (postgresql://...), empty or a copy of another one's (which
+        nobody may be connected to), to be dropped by `drop`."""
+        from sqlalchemy import make_url
+
         name = f"factions_test_{uuid.uuid4().hex[:12]}"
+        template = f' TEMPLATE "{make_url(copy_of).database}"' if copy_of else ""
         with self._admin() as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{template}')
         self._created.append(name)
         return self.url.set(drivername="postgresql", database=name).render_as_string(
             hide_password=False
@@ -156,19 +160,32 @@ def new_kb_db(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Callable[[str], str]]:
     """Makes fresh knowledge base locations on the test's back end, each what `--db` takes: an
-    SQLite file under tmp_path (named as asked) or a new PostgreSQL database, dropped after."""
+    SQLite file under tmp_path (named as asked) or a new PostgreSQL database, dropped after;
+    empty, or a copy of the knowledge base at `copy_of` (dispose of its engines first)."""
     made: list[str] = []
     server = request.getfixturevalue("postgres_server") if backend == "postgresql" else None
 
-    def make(name: str = "kb.db") -> str:
+    def make(name: str = "kb.db", copy_of: str | Path | None = None) -> str:
         if server is None:
-            return str(tmp_path / name)
-        made.append(server.create())
+            path = tmp_path / name
+            if copy_of is not None:
+                _copy_sqlite(Path(copy_of), path)
+            return str(path)
+        made.append(server.create(str(copy_of) if copy_of else None))
         return made[-1]
 
     yield make
     for url in made:
         server.drop(url)  # type: ignore[union-attr]
+
+
+def _copy_sqlite(db: Path, copy: Path) -> None:
+    """A consistent copy of a live WAL database (a file copy would miss the log)."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
 
 
 @pytest.fixture

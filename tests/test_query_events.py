@@ -371,6 +371,7 @@ def test_claims_store_the_days_a_timeline_orders_them_by(sample_kb) -> None:
         assert r["sort_day"] == (placed[0] if placed else None), r["id"]
 
 
+@pytest.mark.sqlite_only
 def test_an_actors_events_and_claims_in_a_period_are_found_through_the_actor(sample_kb) -> None:
     # SQLite used to read every event (and claim) of the period through the day index, then
     # keep the actor's: 241 ms instead of 7 at 100k documents.

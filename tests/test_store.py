@@ -315,3 +315,19 @@ def test_a_postgresql_error_names_the_database_but_not_the_password(postgres_ser
     message = str(caught.value)
     assert "factions_absent" in message and "s3cret" not in message
     assert len(message.splitlines()) == 1
+
+
+def test_text_holding_nul_is_stored_and_looked_up_without_error(kb_db: str) -> None:
+    # PostgreSQL text cannot hold NUL (a JSON corpus or a URL can carry one): it is stored
+    # and looked up as U+FFFD there, one character for one, so that offsets stay.
+    engine = open_database(kb_db)
+    doc = _document("The Northern Front\x00 attacked a police post.")
+    with engine.begin() as conn:
+        writer.insert_document(conn, doc, fingerprint=None, near_duplicate_of=None, extractor="t")
+    with engine.connect() as conn:
+        stored = conn.execute(select(schema.documents.c.text)).scalar_one()
+        missing = conn.execute(
+            select(schema.claims.c.id).where(schema.claims.c.id == "c-\x00")
+        ).all()
+    assert len(stored) == len(doc.text) and stored.replace("\ufffd", "\x00") == doc.text
+    assert missing == []

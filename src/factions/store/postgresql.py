@@ -50,6 +50,10 @@ def install_hooks(
                 cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
             dbapi_connection.commit()
 
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _on_execute(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+        return statement, without_nul(parameters)
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get(WRITE_OPTION):
@@ -58,6 +62,34 @@ def install_hooks(
             conn.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
         else:
             conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+# PostgreSQL text cannot hold NUL, which SQLite stores and a JSON corpus or a URL can carry:
+# it is written and looked up as U+FFFD, one character for one, so offsets into a text stay.
+NUL, NUL_STAND_IN = "\x00", "\ufffd"
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, str) and NUL in value:
+        return value.replace(NUL, NUL_STAND_IN)
+    return value
+
+
+def _clean_set(parameters: object) -> object:
+    if isinstance(parameters, dict):
+        if any(isinstance(v, str) and NUL in v for v in parameters.values()):
+            return {key: _clean(value) for key, value in parameters.items()}
+        return parameters
+    if isinstance(parameters, tuple):
+        return tuple(_clean(value) for value in parameters)
+    return parameters
+
+
+def without_nul(parameters: object) -> object:
+    """Statement parameters (one set, or a list of sets) with NUL in text replaced."""
+    if isinstance(parameters, list):
+        return [_clean_set(one) for one in parameters]
+    return _clean_set(parameters)
 
 
 def create_fulltext_index(conn: Connection) -> None:
