@@ -58,9 +58,7 @@ BOTH_BACKENDS = {
     "test_query_events",
     "test_query_network",
     "test_relation_index",
-    "test_sample_corpus",
     "test_store",
-    "test_web_curation",
 }
 
 
