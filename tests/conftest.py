@@ -59,6 +59,7 @@ BOTH_BACKENDS = {
     "test_query_network",
     "test_relation_index",
     "test_store",
+    "test_web_curation",
 }
 
 
