@@ -201,6 +201,12 @@ _SAMPLE_KBS: dict[str, tuple] = {}
 def sample_kb(backend: str, tmp_path_factory: pytest.TempPathFactory, request):  # type: ignore[no-untyped-def]
     """The sample corpus ingested once per back end: (engine, report, db) where db is what
     `--db` takes: a Path to the SQLite file, or the PostgreSQL URL."""
+    return sample_kb_on(backend, tmp_path_factory, request)
+
+
+def sample_kb_on(backend: str, tmp_path_factory: pytest.TempPathFactory, request):  # type: ignore[no-untyped-def]
+    """The sample knowledge base on a back end, built the first time it is asked for; a
+    PostgreSQL one is dropped when `request`'s fixture or test ends."""
     if backend not in _SAMPLE_KBS:
         from factions.ingest.run import ingest_paths
         from factions.store import open_database
