@@ -4,7 +4,6 @@ once; and errors a user can cause are one line, never a traceback."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -52,33 +51,40 @@ def _at_once(imports: str, run: str, argv: list[list[str]]) -> list[tuple[int, s
     return [(p.wait(timeout=300), *p.communicate()) for p in processes]  # type: ignore[misc]
 
 
-def _version(db: Path) -> int:
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
+def _version(db: str) -> int:
+    from sqlalchemy import create_engine
+
+    from factions.store.db import database_url, schema_version
+
+    engine = create_engine(database_url(db))
+    with engine.connect() as conn:
+        version = schema_version(conn)
+    engine.dispose()
+    return version
 
 
-def test_processes_creating_one_new_database_at_once_all_succeed(tmp_path: Path) -> None:
+def test_processes_creating_one_new_database_at_once_all_succeed(kb_db: str) -> None:
     # Before: "table meta already exists" (or "aliases") with a traceback in all but one.
-    db = tmp_path / "kb.db"
+    db = kb_db
     results = _at_once(
         "from factions.store import open_database",
         "open_database(sys.argv[1]).dispose()",
-        [[str(db)]] * 3,
+        [[db]] * 3,
     )
     assert [code for code, _, _ in results] == [0, 0, 0], results
     assert _version(db) == SCHEMA_VERSION
 
 
-def test_two_ingests_into_a_new_database_at_once(tmp_path: Path) -> None:
+def test_two_ingests_into_a_new_database_at_once(tmp_path: Path, kb_db: str) -> None:
     # The command itself, in two processes: both open (and so create) the knowledge base at the
     # same instant. Their folders hold no article, so that no spaCy model need load; two
     # ingests writing documents at once are bench/soak.py's.
-    db = tmp_path / "kb.db"
+    db = kb_db
     argv = []
     for number in range(2):
         folder = tmp_path / f"in{number}"
         folder.mkdir()
-        argv.append(["ingest", str(folder), "--db", str(db)])
+        argv.append(["ingest", str(folder), "--db", db])
     results = _at_once(
         "from factions.cli import main",
         "sys.argv = ['factions', *sys.argv[1:]]\nmain()",
