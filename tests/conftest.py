@@ -87,6 +87,9 @@ class PostgresServer:
 
         self.url = make_url(url)
         self._created: list[str] = []
+        # Frozen copies of knowledge bases that tests keep connections to (the sample), which
+        # PostgreSQL cannot copy while in use: copies are made from these, which nobody opens.
+        self._frozen: dict[str, str] = {}
 
     def _admin(self):  # type: ignore[no-untyped-def]
         import psycopg
@@ -107,7 +110,9 @@ class PostgresServer:
         from sqlalchemy import make_url
 
         name = f"factions_test_{uuid.uuid4().hex[:12]}"
-        template = f' TEMPLATE "{make_url(copy_of).database}"' if copy_of else ""
+        source = make_url(copy_of).database if copy_of else None
+        source = self._frozen.get(source, source)  # type: ignore[arg-type]
+        template = f' TEMPLATE "{source}"' if source else ""
         with self._admin() as conn:
             conn.execute(f'CREATE DATABASE "{name}"{template}')
         self._created.append(name)
@@ -115,14 +120,31 @@ class PostgresServer:
             hide_password=False
         )
 
+    def freeze(self, url: str) -> None:
+        """Keep a copy of the database at `url` as it is now (nobody may be connected to it),
+        from which `create(copy_of=url)` copies from then on."""
+        from sqlalchemy import make_url
+
+        name = make_url(url).database
+        frozen = make_url(self.create(copy_of=url)).database
+        self._frozen[name] = frozen  # type: ignore[index]
+
+    def drop_all(self) -> None:
+        for name in list(self._created):
+            self.drop(self.url.set(database=name).render_as_string(hide_password=False))
+
     def drop(self, url: str) -> None:
         from sqlalchemy import make_url
 
         name = make_url(url).database
-        with self._admin() as conn:
-            # FORCE: engines a test left open must not keep the database alive.
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self._created.remove(name)
+        for each in (name, self._frozen.pop(name, None)):  # type: ignore[arg-type]
+            if each is None:
+                continue
+            with self._admin() as conn:
+                # FORCE: engines a test left open must not keep the database alive.
+                conn.execute(f'DROP DATABASE IF EXISTS "{each}" WITH (FORCE)')
+            if each in self._created:
+                self._created.remove(each)
 
 
 def _unavailable(reason: str) -> None:
@@ -132,8 +154,9 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> PostgresServer:
-    """The server at $FACTIONS_TEST_POSTGRES; skips (fails in CI) when there is none."""
+def postgres_server() -> Iterator[PostgresServer]:
+    """The server at $FACTIONS_TEST_POSTGRES; skips (fails in CI) when there is none. Every
+    database made on it is dropped by the end of the session."""
     url = os.environ.get(POSTGRES_ENV)
     if not url:
         _unavailable(f"${POSTGRES_ENV} is not set (bash scripts/postgres pytest ... sets it)")
@@ -142,7 +165,8 @@ def postgres_server() -> PostgresServer:
         server.check()
     except Exception as exc:
         _unavailable(f"the server at ${POSTGRES_ENV} cannot be reached: {exc}".splitlines()[0])
-    return server
+    yield server
+    server.drop_all()
 
 
 @pytest.fixture(scope="session")
@@ -219,6 +243,9 @@ def sample_kb_on(backend: str, tmp_path_factory: pytest.TempPathFactory, request
             db = tmp_path_factory.mktemp("sample") / "sample.db"
         engine = open_database(str(db))
         report = ingest_paths([sample_corpus()], engine)
+        if backend == "postgresql":
+            engine.dispose()
+            server.freeze(db)
         _SAMPLE_KBS[backend] = (engine, report, db)
     return _SAMPLE_KBS[backend]
 
