@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -52,28 +51,38 @@ The Turkistan Islamic Party is fighting the Armed Forces of Tajikistan, the mini
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The two reports ingested once; each test works on its own copy."""
+    """The two reports, in docs/ under the returned folder."""
     root = tmp_path_factory.mktemp("curation")
     docs = root / "docs"
     docs.mkdir()
     (docs / "a.txt").write_text(REPORT_A, encoding="utf-8")
     (docs / "b.txt").write_text(REPORT_B, encoding="utf-8")
-    engine = open_database(str(root / "kb.db"))
-    ingest_paths([docs], engine)
-    engine.dispose()
     return root
 
 
-def _copy(built: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "kb.db"
-    with sqlite3.connect(built / "kb.db") as source:
-        source.execute(f"VACUUM INTO '{target}'")
-    return target
+@pytest.fixture(scope="module")
+def built_db(built: Path, backend: str, request: pytest.FixtureRequest) -> str:
+    """The two reports ingested once per back end; each test works on its own copy."""
+    if backend == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        db = server.create()
+        request.addfinalizer(lambda: server.drop(db))
+    else:
+        db = str(built / f"kb-{backend}.db")
+    engine = open_database(db)
+    ingest_paths([built / "docs"], engine)
+    engine.dispose()
+    return db
+
+
+def _location(engine) -> str:  # type: ignore[no-untyped-def]
+    """What `--db` takes for the knowledge base behind an engine."""
+    return engine.url.render_as_string(hide_password=False)
 
 
 @pytest.fixture
-def kb(built: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    engine = open_database(str(_copy(built, tmp_path)))
+def kb(built_db: str, new_kb_db):  # type: ignore[no-untyped-def]
+    engine = open_database(new_kb_db("kb.db", copy_of=built_db))
     yield engine
     engine.dispose()
 
@@ -305,6 +314,7 @@ def _reextract(engine, table, old: str, new: str, kind: str) -> None:  # type: i
             )
 
 
+@pytest.mark.sqlite_only  # SQLite's deferred foreign keys simulate the re-extraction
 def test_judgements_follow_a_reextracted_record_by_its_evidence(kb) -> None:  # type: ignore[no-untyped-def]
     claim = _id(kb, schema.claims, predicate="ally_of")
     event = _id(kb, schema.events, fatalities_best=3)
@@ -343,15 +353,13 @@ def test_two_analysts_disagree_both_kept_later_applies(kb) -> None:  # type: ign
     assert {r["id"]: r for r in _rows(kb)}[event]["fatalities"]["best"] == 6
 
 
-def test_export_import_round_trip(kb, built: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_import_round_trip(kb, built_db: str, new_kb_db) -> None:  # type: ignore[no-untyped-def]
     _judge(kb, "merge", _military(kb), other="a:tajik-armed-forces")
     _judge(kb, "reject", _id(kb, schema.claims, predicate="ally_of"))
     out = io.StringIO()
     with kb.connect() as conn:
         assert write_judgements(conn, out) == 2
-    other_db = tmp_path / "other" / "kb.db"
-    other_db.parent.mkdir()
-    other = open_database(str(_copy(built, other_db.parent)))
+    other = open_database(new_kb_db("other.db", copy_of=built_db))
     with writing(other) as conn:
         assert import_judgements(conn, out.getvalue().splitlines()) == 2
         assert import_judgements(conn, out.getvalue().splitlines()) == 0
@@ -364,7 +372,7 @@ def test_export_import_round_trip(kb, built: Path, tmp_path: Path) -> None:  # t
 
 
 def test_cli_commands(kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    db = str(kb.url.database)
+    db = _location(kb)
     monkeypatch.setenv("FACTIONS_USER", "cli-analyst")
     runner = CliRunner()
 
@@ -396,7 +404,7 @@ def test_cli_commands(kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_interactive_review_records_one_key_decisions(kb) -> None:  # type: ignore[no-untyped-def]
-    db = str(kb.url.database)
+    db = _location(kb)
     with kb.connect() as conn:
         first = review_queue(conn)[0]
     assert first.kind == "incomplete-event"
@@ -410,12 +418,11 @@ def test_interactive_review_records_one_key_decisions(kb) -> None:  # type: igno
 # --- a session on the sample corpus ----------------------------------------------------------
 
 
-def test_ten_decisions_on_the_sample_corpus(sample_kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    _, _, path = sample_kb
-    copy = tmp_path / "sample.db"
-    with sqlite3.connect(path) as source:
-        source.execute(f"VACUUM INTO '{copy}'")
-    engine = open_database(str(copy))
+def test_ten_decisions_on_the_sample_corpus(sample_kb, new_kb_db) -> None:  # type: ignore[no-untyped-def]
+    sample, _, path = sample_kb
+    # PostgreSQL copies a database nobody is connected to.
+    sample.dispose()
+    engine = open_database(new_kb_db("sample.db", copy_of=path))
     before = _rows(engine)
     claims = [r for r in before if r["kind"] == "claim" and "object" in r]
     events = [r for r in before if r["kind"] == "event"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import random
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, Engine, select
@@ -134,11 +133,11 @@ def _store_in_batches(
 
 
 def test_two_batches_leave_the_derived_data_a_full_recompute_gives(
-    extractor: Extractor, tmp_path: Path
+    extractor: Extractor, kb_db: str
 ) -> None:
     documents = _documents(HAND_WRITTEN)
     pairs = list(zip(documents, _extracted(extractor, documents), strict=True))
-    engine = open_database(str(tmp_path / "kb.db"))
+    engine = open_database(kb_db)
     after = _store_in_batches(engine, pairs, [4, 4])
     for number, (stored, full) in enumerate(after, 1):
         for part, expected in full.items():
@@ -159,7 +158,7 @@ def generated(extractor: Extractor) -> list[tuple[Document, Extraction]]:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_any_batching_gives_after_each_batch_what_a_full_recompute_gives(
-    generated: list[tuple[Document, Extraction]], tmp_path: Path, seed: int
+    generated: list[tuple[Document, Extraction]], kb_db: str, seed: int
 ) -> None:
     # Property: whatever the order and the batch sizes, the derived data after each committed
     # batch is the full recompute's, and the last is the same for every batching.
@@ -169,7 +168,7 @@ def test_any_batching_gives_after_each_batch_what_a_full_recompute_gives(
     sizes = []
     while sum(sizes) < len(order):
         sizes.append(rng.randint(1, 7))
-    engine = open_database(str(tmp_path / "kb.db"))
+    engine = open_database(kb_db)
     after = _store_in_batches(engine, order, sizes)
     for number, (stored, full) in enumerate(after, 1):
         for part, expected in full.items():

@@ -11,8 +11,8 @@ def _links(conn, pairs: list[tuple[str, str]]) -> None:  # type: ignore[no-untyp
     writer.set_links(conn, schema.entity_links, [(a, b, 0.9, "test") for a, b in pairs])
 
 
-def test_whole_and_lazy_linkers_follow_every_hop(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    engine = open_database(str(tmp_path / "kb.db"))
+def test_whole_and_lazy_linkers_follow_every_hop(kb_db: str) -> None:
+    engine = open_database(kb_db)
     with engine.begin() as conn:
         _links(conn, [("a", "b"), ("b", "c"), ("c", "d")])
     with engine.connect() as conn:
@@ -29,11 +29,11 @@ def test_a_link_made_in_memory_counts_before_it_is_stored() -> None:
     assert linker.canonical("a") == "c" and linker.is_linked("b")
 
 
-def test_sample_scoring_sees_mentions_under_the_end_of_a_chain(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sample_scoring_sees_mentions_under_the_end_of_a_chain(kb_db: str) -> None:
     # Scoring used to follow one link only: a mention of `a` linked a -> b -> c stayed at b.
     from factions.evaluation.sample import KnowledgeBase
 
-    engine = open_database(str(tmp_path / "kb.db"))
+    engine = open_database(kb_db)
     document = Document(id="d-1", text="Alpha met Gamma.", published="2015")
     with engine.begin() as conn:
         writer.insert_document(

@@ -112,7 +112,7 @@ def test_export_references_resolve_and_evidence_quotes_the_document(sample_kb) -
             )
 
 
-def test_one_bad_file_never_stops_the_batch(tmp_path: Path) -> None:
+def test_one_bad_file_never_stops_the_batch(tmp_path: Path, kb_db: str) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "good.txt").write_text(
@@ -123,7 +123,7 @@ def test_one_bad_file_never_stops_the_batch(tmp_path: Path) -> None:
     (corpus / "binary.txt").write_bytes(b"\x00\x01\x02\x03")
     (corpus / "empty.txt").write_text("")
     (corpus / "broken.html").write_text("<html><head></head><body><div></div></body></html>")
-    engine = open_database(str(tmp_path / "kb.db"))
+    engine = open_database(kb_db)
     report = ingest_paths([corpus, tmp_path / "missing.txt"], engine)
     reasons = {Path(f.source).name: f.reason for f in report.failed}
     assert set(reasons) == {"binary.txt", "empty.txt", "broken.html", "missing.txt"}
@@ -196,7 +196,7 @@ def test_seed_export_has_valid_rows_of_every_kind(seeds_kb, kind: str) -> None: 
         assert not list(validator.iter_errors(row))
 
 
-def test_parallel_ingest_builds_the_same_knowledge_base(tmp_path: Path) -> None:
+def test_parallel_ingest_builds_the_same_knowledge_base(tmp_path: Path, new_kb_db) -> None:  # type: ignore[no-untyped-def]
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for i, place in enumerate(["Kunduz", "Takhar", "Baghlan"]):
@@ -206,8 +206,8 @@ def test_parallel_ingest_builds_the_same_knowledge_base(tmp_path: Path) -> None:
             f"al-Qaeda, according to police report number {i}.\n",
             encoding="utf-8",
         )
-    serial = open_database(str(tmp_path / "serial.db"))
-    parallel = open_database(str(tmp_path / "parallel.db"))
+    serial = open_database(new_kb_db("serial.db"))
+    parallel = open_database(new_kb_db("parallel.db"))
     ingest_paths([corpus], serial)
     report = ingest_paths([corpus], parallel, processes=2)
     assert len(report.new) == 3 and report.failed == []

@@ -4,13 +4,10 @@ each edge, and answers equal to counting claim by claim."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import defaultdict
-from contextlib import closing
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, create_engine, func, inspect, select, text
 
 from factions.model import CERTAINTY_GRADES, ClaimRecord, Document, EntityRecord, Evidence
 from factions.partial_date import (
@@ -26,7 +23,7 @@ from factions.query.common import grades_at_least
 from factions.query.network import actor_network, parse_predicates
 from factions.resolve import canonical_map
 from factions.store import open_database, relation_index, schema, writer
-from factions.store.db import SCHEMA_VERSION, schema_version
+from factions.store.db import SCHEMA_VERSION, database_url, schema_version
 from factions.store.linker import Linker
 from factions.vocabulary import vocabulary
 
@@ -165,22 +162,33 @@ def test_the_network_equals_counting_claim_by_claim(sample_kb, query: dict) -> N
     assert network.total_edges == len(expected)
 
 
-def _copy(db: Path, copy: Path) -> None:
-    """A consistent copy of a live WAL database (a file copy would miss the log)."""
-    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
+def _copy(sample_kb, new_kb_db) -> str:  # type: ignore[no-untyped-def]
+    """A copy of the sample knowledge base, on its back end."""
+    engine, _, db = sample_kb
+    # PostgreSQL copies a database nobody is connected to.
+    engine.dispose()
+    return new_kb_db("copy.db", copy_of=db)
 
 
-def _reopened_from_version(db: Path, tmp_path: Path, version: int, undo: list[str]) -> Engine:
-    """A copy of `db` taken back to schema `version` by the `undo` statements, then opened
-    again (which migrates it)."""
-    old = tmp_path / f"version-{version}.db"
-    _copy(db, old)
-    with closing(sqlite3.connect(old)) as conn, conn:
+def _reopened_from_version(sample_kb, new_kb_db, version: int, undo: list[str]) -> Engine:  # type: ignore[no-untyped-def]
+    """A copy of the sample knowledge base taken back to schema `version` by the `undo`
+    statements, then opened again (which migrates it)."""
+    old = _copy(sample_kb, new_kb_db)
+    raw = create_engine(database_url(old))
+    with raw.begin() as conn:
         for statement in undo:
-            conn.execute(statement)
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
-    return open_database(str(old))
+            conn.execute(text(statement))
+        conn.execute(
+            schema.meta.update()
+            .where(schema.meta.c.key == "schema_version")
+            .values(value=str(version))
+        )
+    raw.dispose()
+    return open_database(old)
+
+
+def _index_columns(conn: Connection, table: str) -> dict[str, list[str]]:
+    return {i["name"]: i["column_names"] for i in inspect(conn).get_indexes(table)}
 
 
 def _index(conn: Connection) -> tuple[list, list, list]:
@@ -203,11 +211,8 @@ def _index(conn: Connection) -> tuple[list, list, list]:
     return spans, by_names(schema.edge_spans), by_names(schema.edge_totals)
 
 
-def test_the_index_kept_while_ingesting_equals_a_rebuild(sample_kb, tmp_path: Path) -> None:
-    _, _, db = sample_kb
-    copy = tmp_path / "copy.db"
-    _copy(db, copy)
-    engine = open_database(str(copy))
+def test_the_index_kept_while_ingesting_equals_a_rebuild(sample_kb, new_kb_db) -> None:  # type: ignore[no-untyped-def]
+    engine = open_database(_copy(sample_kb, new_kb_db))
     with engine.begin() as conn:
         kept = _index(conn)
         assert kept[0] and kept[1] and kept[2]
@@ -281,9 +286,9 @@ def _tiny_kb(conn: Connection, claims: list[ClaimRecord], published: str) -> Non
 
 
 def test_an_edge_whose_claims_change_within_the_period_counts_each_claim_once(
-    tmp_path: Path,
+    kb_db: str,
 ) -> None:
-    engine = open_database(str(tmp_path / "kb.db"))
+    engine = open_database(kb_db)
     claims = [
         _claim("c-1", "per-a", "grp-b", "2014-01", "2014-03", sentences=2),
         _claim("c-2", "per-a", "grp-b", "2014-02"),
@@ -317,8 +322,8 @@ def test_an_edge_whose_claims_change_within_the_period_counts_each_claim_once(
     }
 
 
-def test_linking_an_entity_moves_its_claims_to_the_canonical_edge(tmp_path: Path) -> None:
-    engine = open_database(str(tmp_path / "kb.db"))
+def test_linking_an_entity_moves_its_claims_to_the_canonical_edge(kb_db: str) -> None:
+    engine = open_database(kb_db)
     claims = [
         _claim("c-1", "per-a", "grp-b", "2014"),
         _claim("c-2", "per-a", "grp-b"),
@@ -346,8 +351,8 @@ def test_linking_an_entity_moves_its_claims_to_the_canonical_edge(tmp_path: Path
     assert sorted(edges[("per-c", "grp-b")].claims) == ["c-1", "c-2", "c-3"]
 
 
-def test_a_version_3_database_gets_the_index_on_opening(sample_kb, tmp_path: Path) -> None:
-    engine, _, db = sample_kb
+def test_a_version_3_database_gets_the_index_on_opening(sample_kb, new_kb_db) -> None:  # type: ignore[no-untyped-def]
+    engine, _, _ = sample_kb
     with engine.connect() as conn:
         expected = _answer(actor_network(conn, as_of="2011"))
     undo = [f"DROP INDEX {index.name}" for index in schema.EVENT_DATE_INDEXES] + [
@@ -357,7 +362,7 @@ def test_a_version_3_database_gets_the_index_on_opening(sample_kb, tmp_path: Pat
         "DROP TABLE edge_spans",
         "DROP TABLE relation_spans",
     ]
-    with _reopened_from_version(db, tmp_path, 3, undo).connect() as conn:
+    with _reopened_from_version(sample_kb, new_kb_db, 3, undo).connect() as conn:
         assert schema_version(conn) == SCHEMA_VERSION
         assert _answer(actor_network(conn, as_of="2011")) == expected
         undated = conn.execute(
@@ -427,6 +432,7 @@ def test_the_heaviest_edges_are_the_head_of_the_whole_network(sample_kb, query: 
     assert none.edges == []
 
 
+@pytest.mark.sqlite_only
 def test_an_edges_claims_are_read_by_the_primary_key(sample_kb) -> None:
     # SQLite once chose the object index for an edge's claims: two lookups per claim.
     from factions.query import network
@@ -444,39 +450,37 @@ def test_an_edges_claims_are_read_by_the_primary_key(sample_kb) -> None:
     )
 
 
-def test_a_version_4_database_gets_the_two_column_object_index(sample_kb, tmp_path: Path) -> None:
-    engine, _, db = sample_kb
+def test_a_version_4_database_gets_the_two_column_object_index(sample_kb, new_kb_db) -> None:  # type: ignore[no-untyped-def]
+    engine, _, _ = sample_kb
     with engine.connect() as conn:
         expected = _answer(actor_network(conn, as_of="2011"))
     undo = [
         "DROP INDEX ix_relation_spans_object",
         "CREATE INDEX ix_relation_spans_object ON relation_spans (object)",
     ]
-    with _reopened_from_version(db, tmp_path, 4, undo).connect() as conn:
+    with _reopened_from_version(sample_kb, new_kb_db, 4, undo).connect() as conn:
         assert schema_version(conn) == SCHEMA_VERSION
-        indexes = {
-            row[1]: [c[2] for c in conn.exec_driver_sql(f"PRAGMA index_info({row[1]})")]
-            for row in conn.exec_driver_sql("PRAGMA index_list(relation_spans)")
-        }
+        indexes = _index_columns(conn, "relation_spans")
         assert indexes["ix_relation_spans_object"] == ["object", "claim_id"]
         assert _answer(actor_network(conn, as_of="2011")) == expected
 
 
-def test_a_version_5_database_gets_the_edge_totals(sample_kb, tmp_path: Path) -> None:
-    engine, _, db = sample_kb
+def test_a_version_5_database_gets_the_edge_totals(sample_kb, new_kb_db) -> None:  # type: ignore[no-untyped-def]
+    engine, _, _ = sample_kb
     with engine.connect() as conn:
         expected = _answer(actor_network(conn))
         kept = _index(conn)
-    with _reopened_from_version(db, tmp_path, 5, ["DROP TABLE edge_totals"]).connect() as conn:
+    undo = ["DROP TABLE edge_totals"]
+    with _reopened_from_version(sample_kb, new_kb_db, 5, undo).connect() as conn:
         assert schema_version(conn) == SCHEMA_VERSION
         assert _index(conn) == kept
         assert _answer(actor_network(conn)) == expected
 
 
-def test_a_version_6_database_gets_the_claims_days(sample_kb, tmp_path: Path) -> None:
+def test_a_version_6_database_gets_the_claims_days(sample_kb, new_kb_db) -> None:  # type: ignore[no-untyped-def]
     from factions.query.timeline import actor_timeline
 
-    engine, _, db = sample_kb
+    engine, _, _ = sample_kb
     columns = ("day_first", "day_last", "length_class", "sort_day")
     with engine.connect() as conn:
         expected = actor_timeline(conn, place="Afghanistan", date_from="2011")
@@ -486,10 +490,10 @@ def test_a_version_6_database_gets_the_claims_days(sample_kb, tmp_path: Path) ->
     undo = [f"DROP INDEX {index.name}" for index in schema.CLAIM_DATE_INDEXES] + [
         f"ALTER TABLE claims DROP COLUMN {column}" for column in columns
     ]
-    with _reopened_from_version(db, tmp_path, 6, undo).connect() as conn:
+    with _reopened_from_version(sample_kb, new_kb_db, 6, undo).connect() as conn:
         assert schema_version(conn) == SCHEMA_VERSION
         again = conn.execute(select(schema.claims.c.id, *(schema.claims.c[c] for c in columns)))
         assert sorted(again.all()) == sorted(days)
         assert actor_timeline(conn, place="Afghanistan", date_from="2011") == expected
-        indexes = {row[1] for row in conn.exec_driver_sql("PRAGMA index_list(claims)")}
+        indexes = set(_index_columns(conn, "claims"))
         assert {index.name for index in schema.CLAIM_DATE_INDEXES} <= indexes

@@ -1,16 +1,19 @@
-"""The database: migrations, WAL, idempotent writes, full-text search, links as an overlay."""
+"""The database: migrations, WAL, idempotent writes, full-text search, links as an overlay.
+
+Tests taking `kb_db` run on SQLite and on PostgreSQL (tests/conftest.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 
 from factions.ingest.documents import document_id, fingerprint, hamming
 from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Participant
-from factions.store import open_database, schema, sqlite, writer
-from factions.store.db import SCHEMA_VERSION, schema_version
+from factions.store import open_database, schema, writer
+from factions.store.db import SCHEMA_VERSION, StoreError, schema_version
+from factions.store.dialect import search_evidence_ids
 
 
 def _document(body: str = "The Northern Front attacked a police post.") -> Document:
@@ -24,9 +27,13 @@ def test_new_database_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
 
 
-def test_opening_twice_keeps_the_schema_version(tmp_path: Path) -> None:
-    open_database(str(tmp_path / "kb.db"))
-    engine = open_database(str(tmp_path / "kb.db"))
+def _columns(conn, table: str) -> set[str]:  # type: ignore[no-untyped-def]
+    return {column["name"] for column in inspect(conn).get_columns(table)}
+
+
+def test_opening_twice_keeps_the_schema_version(kb_db: str) -> None:
+    open_database(kb_db).dispose()
+    engine = open_database(kb_db)
     with engine.connect() as conn:
         rows = conn.execute(select(func.count()).select_from(schema.meta)).scalar_one()
     assert rows == 1
@@ -50,8 +57,8 @@ def test_fingerprint_finds_near_duplicates_only() -> None:
     assert hamming(fingerprint(base), fingerprint(other)) > 10
 
 
-def test_writes_are_idempotent_and_evidence_is_searchable(tmp_path: Path) -> None:
-    engine = open_database(str(tmp_path / "kb.db"))
+def test_writes_are_idempotent_and_evidence_is_searchable(kb_db: str) -> None:
+    engine = open_database(kb_db)
     doc = _document()
     evidence = [Evidence(doc.id, doc.text, 0, len(doc.text))]
     entities = [
@@ -81,9 +88,11 @@ def test_writes_are_idempotent_and_evidence_is_searchable(tmp_path: Path) -> Non
         assert count(schema.events) == 1
         assert count(schema.evidence) == 2
         assert count(schema.aliases) == 3
-        hits = sqlite.search_evidence_ids(conn, "police", 10)
+        hits = search_evidence_ids(conn, ["police"], 10)
         assert len(hits) == 2
-        assert sqlite.search_evidence_ids(conn, "airport", 10) == []
+        assert search_evidence_ids(conn, ["POLICE", "northern"], 10) == hits
+        assert search_evidence_ids(conn, ["police", "airport"], 10) == []
+        assert search_evidence_ids(conn, ["airport"], 10) == []
 
 
 def test_claim_ids_are_deterministic() -> None:
@@ -94,8 +103,8 @@ def test_claim_ids_are_deterministic() -> None:
     assert a.id == b.id != c.id
 
 
-def test_a_version_2_database_is_migrated_to_keep_place_alternatives(tmp_path: Path) -> None:
-    db = str(tmp_path / "old.db")
+def test_a_version_2_database_is_migrated_to_keep_place_alternatives(kb_db: str) -> None:
+    db = kb_db
     engine = open_database(db)
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE entities DROP COLUMN alternatives"))
@@ -103,18 +112,17 @@ def test_a_version_2_database_is_migrated_to_keep_place_alternatives(tmp_path: P
     engine.dispose()
     engine = open_database(db)
     with engine.connect() as conn:
-        columns = {row[1] for row in conn.execute(text("PRAGMA table_info(entities)"))}
-        assert "alternatives" in columns
+        assert "alternatives" in _columns(conn, "entities")
         assert schema_version(conn) == SCHEMA_VERSION
 
 
-def test_place_alternatives_reach_the_export(tmp_path: Path) -> None:
+def test_place_alternatives_reach_the_export(kb_db: str) -> None:
     import io
     import json
 
     from factions.export.jsonl import write_jsonl
 
-    engine = open_database(str(tmp_path / "kb.db"))
+    engine = open_database(kb_db)
     with engine.begin() as conn:
         writer.upsert_entities(
             conn,
@@ -138,14 +146,14 @@ def test_place_alternatives_reach_the_export(tmp_path: Path) -> None:
     assert row["alternatives"] == ["geonames:2"]
 
 
-def test_event_counts_and_trigger_spans_reach_the_export(tmp_path: Path) -> None:
+def test_event_counts_and_trigger_spans_reach_the_export(kb_db: str) -> None:
     import io
     import json
 
     from factions.export.jsonl import write_jsonl
     from factions.model import Fatalities
 
-    engine = open_database(str(tmp_path / "kb.db"))
+    engine = open_database(kb_db)
     doc = _document("Gunmen attacked a police post, wounding five and abducting two.")
     evidence = [Evidence(doc.id, doc.text, 0, len(doc.text), triggers=((7, 15),))]
     event = EventRecord(
@@ -173,8 +181,8 @@ def test_event_counts_and_trigger_spans_reach_the_export(tmp_path: Path) -> None
     assert row["evidence"][0]["triggers"] == [{"start": 7, "end": 15}]
 
 
-def test_a_version_8_database_is_migrated_to_keep_event_counts(tmp_path: Path) -> None:
-    db = str(tmp_path / "old.db")
+def test_a_version_8_database_is_migrated_to_keep_event_counts(kb_db: str) -> None:
+    db = kb_db
     engine = open_database(db)
     with engine.begin() as conn:
         for kind in schema.EVENT_COUNTS:
@@ -185,15 +193,15 @@ def test_a_version_8_database_is_migrated_to_keep_event_counts(tmp_path: Path) -
     engine.dispose()
     engine = open_database(db)
     with engine.connect() as conn:
-        events = {row[1] for row in conn.execute(text("PRAGMA table_info(events)"))}
-        evidence = {row[1] for row in conn.execute(text("PRAGMA table_info(evidence)"))}
+        events = _columns(conn, "events")
+        evidence = _columns(conn, "evidence")
         assert {"wounded_best", "kidnapped_low", "arrested_high"} <= events
         assert "triggers" in evidence
         assert schema_version(conn) == SCHEMA_VERSION
 
 
 def test_an_entity_described_twice_keeps_one_description_whatever_the_order(
-    tmp_path: Path,
+    new_kb_db,  # type: ignore[no-untyped-def]
 ) -> None:
     spellings = [
         EntityRecord(id="g-1", type="armed_group", name="eastern valley front", match_key="k"),
@@ -201,7 +209,7 @@ def test_an_entity_described_twice_keeps_one_description_whatever_the_order(
     ]
     names = set()
     for number, order in enumerate((spellings, spellings[::-1])):
-        engine = open_database(str(tmp_path / f"kb{number}.db"))
+        engine = open_database(new_kb_db(f"kb{number}.db"))
         for record in order:
             with engine.begin() as conn:
                 writer.upsert_entities(conn, [record])
@@ -210,13 +218,13 @@ def test_an_entity_described_twice_keeps_one_description_whatever_the_order(
     assert names == {"Eastern Valley Front"}
 
 
-def test_a_writing_transaction_takes_the_lock_as_it_begins(tmp_path: Path) -> None:
+def test_a_writing_transaction_takes_the_lock_as_it_begins(kb_db: str) -> None:
     import threading
     import time
 
     from factions.store import writing
 
-    engine = open_database(str(tmp_path / "kb.db"))
+    engine = open_database(kb_db)
     order: list[str] = []
 
     def write(name: str) -> None:
@@ -233,3 +241,93 @@ def test_a_writing_transaction_takes_the_lock_as_it_begins(tmp_path: Path) -> No
         thread.join()
     # Never both inside at once: the second waited for the first to commit.
     assert order[1].endswith("out") and order[3].endswith("out")
+
+
+def test_a_reading_transaction_sees_one_snapshot(kb_db: str) -> None:
+    from factions.store import writing
+
+    engine = open_database(kb_db)
+    documents = lambda conn: conn.execute(  # noqa: E731
+        select(func.count()).select_from(schema.documents)
+    ).scalar_one()
+    with engine.connect() as reader:
+        before = documents(reader)
+        with writing(engine) as conn:
+            doc = _document()
+            writer.insert_document(
+                conn, doc, fingerprint=None, near_duplicate_of=None, extractor="t"
+            )
+        # Still the same transaction: what another writer committed meanwhile is not seen.
+        assert documents(reader) == before == 0
+    with engine.connect() as reader:
+        assert documents(reader) == 1
+
+
+def test_a_read_only_engine_refuses_writes(kb_db: str) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    open_database(kb_db).dispose()
+    engine = open_database(kb_db, read_only=True)
+    with pytest.raises(DBAPIError, match=r"read-only|readonly"), engine.begin() as conn:
+        conn.execute(schema.meta.insert().values(key="k", value="v"))
+    with engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+
+
+def test_words_joined_by_a_hyphen_or_an_apostrophe_are_found_apart(kb_db: str) -> None:
+    engine = open_database(kb_db)
+    doc = _document("Al-Qaeda's fighters and the Taliban's allies met in Khōst.")
+    claim = ClaimRecord(
+        subject="ent-a",
+        predicate="fights",
+        object="ent-b",
+        evidence=[Evidence(doc.id, doc.text, 0, len(doc.text))],
+    )
+    with engine.begin() as conn:
+        writer.insert_document(conn, doc, fingerprint=None, near_duplicate_of=None, extractor="t")
+        writer.insert_claims(conn, doc.id, [claim])
+    with engine.connect() as conn:
+        assert len(search_evidence_ids(conn, ["al", "qaeda"], 10)) == 1
+        assert len(search_evidence_ids(conn, ["Taliban", "allies"], 10)) == 1
+        assert len(search_evidence_ids(conn, ["Khōst"], 10)) == 1
+        assert search_evidence_ids(conn, [], 10) == []
+
+
+def test_a_postgresql_database_without_a_knowledge_base_is_not_one(postgres_server) -> None:  # type: ignore[no-untyped-def]
+    url = postgres_server.create()
+    try:
+        with pytest.raises(FileNotFoundError, match="no knowledge base here"):
+            open_database(url, create=False)
+        with pytest.raises(FileNotFoundError, match="no knowledge base here"):
+            open_database(url, read_only=True)
+        open_database(url).dispose()
+        assert open_database(url, read_only=True).dialect.name == "postgresql"
+    finally:
+        postgres_server.drop(url)
+
+
+def test_a_postgresql_error_names_the_database_but_not_the_password(postgres_server) -> None:  # type: ignore[no-untyped-def]
+    url = postgres_server.url.set(
+        drivername="postgresql", database="factions_absent", password="s3cret"
+    ).render_as_string(hide_password=False)
+    with pytest.raises(StoreError) as caught:
+        open_database(url)
+    message = str(caught.value)
+    assert "factions_absent" in message and "s3cret" not in message
+    assert len(message.splitlines()) == 1
+
+
+def test_text_holding_nul_is_stored_and_looked_up_without_error(kb_db: str) -> None:
+    # PostgreSQL text cannot hold NUL (a JSON corpus or a URL can carry one): it is stored
+    # and looked up as U+FFFD there, one character for one, so that offsets stay.
+    engine = open_database(kb_db)
+    doc = _document("The Northern Front\x00 attacked a police post.")
+    with engine.begin() as conn:
+        writer.insert_document(conn, doc, fingerprint=None, near_duplicate_of=None, extractor="t")
+    with engine.connect() as conn:
+        stored = conn.execute(select(schema.documents.c.text)).scalar_one()
+        missing = conn.execute(
+            select(schema.claims.c.id).where(schema.claims.c.id == "c-\x00")
+        ).all()
+    assert len(stored) == len(doc.text) and stored.replace("\ufffd", "\x00") == doc.text
+    assert missing == []

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import RowMapping, select, text
 from typer.testing import CliRunner
 
 from factions.cli import app as cli
@@ -23,21 +22,32 @@ from factions.web.curation import SESSION_COOKIE, WRITE_KINDS
 BASE = "http://127.0.0.1"
 
 
-def _copy(sample_kb, folder: Path) -> Path:  # type: ignore[no-untyped-def]
-    _engine, _report, sample_db = sample_kb
-    copy = folder / "kb.db"
-    with sqlite3.connect(sample_db) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    return copy
+def _copy(sample_kb, new_kb_db) -> str:  # type: ignore[no-untyped-def]
+    engine, _report, sample_db = sample_kb
+    # PostgreSQL copies a database nobody is connected to.
+    engine.dispose()
+    return new_kb_db("kb.db", copy_of=sample_db)
 
 
 @pytest.fixture(scope="module")
-def db(sample_kb, tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
-    return _copy(sample_kb, tmp_path_factory.mktemp("curweb"))
+def db(sample_kb, backend, tmp_path_factory, request) -> str:  # type: ignore[no-untyped-def]
+    """A copy of the sample knowledge base for this module, on the back end of its tests."""
+    engine, _report, sample_db = sample_kb
+    engine.dispose()
+    if backend == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        copy = server.create(copy_of=str(sample_db))
+        request.addfinalizer(lambda: server.drop(copy))
+        return copy
+    from tests.conftest import _copy_sqlite
+
+    path = tmp_path_factory.mktemp("curweb") / "kb.db"
+    _copy_sqlite(Path(sample_db), path)
+    return str(path)
 
 
 @pytest.fixture(scope="module")
-def token(db: Path) -> str:
+def token(db: str) -> str:
     engine = open_database(str(db), create=False)
     with writing(engine) as conn:
         made = issue_write_token(conn, "Ana Analyst", "2026-01-01T00:00:00")
@@ -46,32 +56,36 @@ def token(db: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def writable(db: Path, token: str) -> TestClient:
+def writable(db: str, token: str) -> TestClient:
     return TestClient(create_app(str(db), write=True), base_url=BASE)
 
 
 @pytest.fixture(scope="module")
-def read_only(db: Path, token: str) -> TestClient:
+def read_only(db: str, token: str) -> TestClient:
     return TestClient(create_app(str(db)), base_url=BASE)
 
 
-def _judgements(db: Path) -> list[sqlite3.Row]:
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute("SELECT * FROM judgements ORDER BY created_at").fetchall()
+def _read(db: str, statement: str) -> list[RowMapping]:
+    engine = open_database(db, create=False)
+    with engine.connect() as conn:
+        rows = list(conn.execute(text(statement)).mappings())
+    engine.dispose()
+    return rows
 
 
-def _a_claim(db: Path) -> str:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT id FROM claims ORDER BY id LIMIT 1").fetchone()[0]
+def _judgements(db: str) -> list[RowMapping]:
+    return _read(db, "SELECT * FROM judgements ORDER BY created_at, id")
 
 
-def _an_event(db: Path) -> str:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT id FROM events ORDER BY id LIMIT 1").fetchone()[0]
+def _a_claim(db: str) -> str:
+    return _read(db, "SELECT id FROM claims ORDER BY id LIMIT 1")[0]["id"]
 
 
-def _logged_in(db: Path, token: str) -> tuple[TestClient, str]:
+def _an_event(db: str) -> str:
+    return _read(db, "SELECT id FROM events ORDER BY id LIMIT 1")[0]["id"]
+
+
+def _logged_in(db: str, token: str) -> tuple[TestClient, str]:
     """A browser-like client with a session, and the CSRF token its pages carry."""
     client = TestClient(create_app(str(db), write=True), base_url=BASE)
     response = client.post(
@@ -93,7 +107,7 @@ def _error_code(response) -> str:  # type: ignore[no-untyped-def]
 # --- the token -------------------------------------------------------------------------------
 
 
-def test_the_write_token_is_stored_hashed(db: Path, token: str) -> None:
+def test_the_write_token_is_stored_hashed(db: str, token: str) -> None:
     with open_database(str(db), read_only=True).connect() as conn:
         stored = conn.execute(
             select(schema.meta.c.value).where(schema.meta.c.key == WRITE_TOKEN_KEY)
@@ -102,9 +116,9 @@ def test_the_write_token_is_stored_hashed(db: Path, token: str) -> None:
     assert hashlib.sha256(token.encode()).hexdigest() in stored and "Ana Analyst" in stored
 
 
-def test_a_writable_server_needs_a_stored_token(sample_kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_writable_server_needs_a_stored_token(sample_kb, new_kb_db) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(StoreError, match="factions serve --write"):
-        create_app(str(_copy(sample_kb, tmp_path)), write=True)
+        create_app(_copy(sample_kb, new_kb_db), write=True)
 
 
 # --- refusals --------------------------------------------------------------------------------
@@ -112,7 +126,7 @@ def test_a_writable_server_needs_a_stored_token(sample_kb, tmp_path: Path) -> No
 
 @pytest.mark.parametrize("kind", WRITE_KINDS)
 def test_a_read_only_server_refuses_every_write(
-    read_only: TestClient, db: Path, token: str, kind: str
+    read_only: TestClient, db: str, token: str, kind: str
 ) -> None:
     before = len(_judgements(db))
     for auth in ({}, {"Authorization": f"Bearer {token}"}):
@@ -128,7 +142,7 @@ def test_a_read_only_server_refuses_every_write(
     assert len(_judgements(db)) == before
 
 
-def test_without_a_token_a_write_is_refused(writable: TestClient, db: Path) -> None:
+def test_without_a_token_a_write_is_refused(writable: TestClient, db: str) -> None:
     before = len(_judgements(db))
     response = writable.post("/api/judgements/reject", json={"target": _a_claim(db), "why": "x"})
     assert response.status_code == 401 and _error_code(response) == "unauthorized"
@@ -141,7 +155,7 @@ def test_without_a_token_a_write_is_refused(writable: TestClient, db: Path) -> N
     assert len(_judgements(db)) == before
 
 
-def test_a_wrong_token_is_refused(writable: TestClient, db: Path, token: str) -> None:
+def test_a_wrong_token_is_refused(writable: TestClient, db: str, token: str) -> None:
     before = len(_judgements(db))
     response = writable.post(
         "/api/judgements/reject",
@@ -154,7 +168,7 @@ def test_a_wrong_token_is_refused(writable: TestClient, db: Path, token: str) ->
     assert len(_judgements(db)) == before
 
 
-def test_a_session_without_its_csrf_token_is_refused(db: Path, token: str) -> None:
+def test_a_session_without_its_csrf_token_is_refused(db: str, token: str) -> None:
     client, csrf = _logged_in(db, token)
     before = len(_judgements(db))
     target = {"target": _a_claim(db), "why": "posted from another site"}
@@ -170,9 +184,7 @@ def test_a_session_without_its_csrf_token_is_refused(db: Path, token: str) -> No
     assert len(_judgements(db)) == before
 
 
-def test_a_judgement_without_a_reason_is_refused(
-    writable: TestClient, db: Path, token: str
-) -> None:
+def test_a_judgement_without_a_reason_is_refused(writable: TestClient, db: str, token: str) -> None:
     response = writable.post(
         "/api/judgements/reject",
         json={"target": _a_claim(db), "why": " "},
@@ -184,7 +196,7 @@ def test_a_judgement_without_a_reason_is_refused(
 # --- writes that succeed ---------------------------------------------------------------------
 
 
-def test_a_bearer_token_writes_as_its_owner(writable: TestClient, db: Path, token: str) -> None:
+def test_a_bearer_token_writes_as_its_owner(writable: TestClient, db: str, token: str) -> None:
     event = _an_event(db)
     response = writable.post(
         "/api/judgements/correct",
@@ -209,12 +221,12 @@ def test_a_bearer_token_writes_as_its_owner(writable: TestClient, db: Path, toke
     assert {r["author"] for r in rows[-2:]} == {"Ana Analyst"}
 
 
-def test_a_session_with_its_csrf_token_writes(db: Path, token: str) -> None:
+def test_a_session_with_its_csrf_token_writes(db: str, token: str) -> None:
     client, csrf = _logged_in(db, token)
-    with sqlite3.connect(db) as conn:
-        claim, subject = conn.execute(
-            "SELECT id, subject FROM claims WHERE object IS NOT NULL ORDER BY id DESC LIMIT 1"
-        ).fetchone()
+    (row,) = _read(
+        db, "SELECT id, subject FROM claims WHERE object IS NOT NULL ORDER BY id DESC LIMIT 1"
+    )
+    claim, subject = row["id"], row["subject"]
 
     def profile_claims() -> set[str]:
         return {c["id"] for c in client.get(f"/api/actors/{subject}").json()["claims"]}
@@ -238,7 +250,7 @@ def test_a_session_with_its_csrf_token_writes(db: Path, token: str) -> None:
     assert accepted.status_code == 201
 
 
-def test_a_form_is_sent_back_only_to_this_site(db: Path, token: str) -> None:
+def test_a_form_is_sent_back_only_to_this_site(db: str, token: str) -> None:
     client, csrf = _logged_in(db, token)
     response = client.post(
         "/api/judgements/accept",
@@ -256,7 +268,7 @@ def _first_actor(client: TestClient) -> str:
 
 
 def test_buttons_show_only_to_a_logged_in_analyst_on_a_writable_server(
-    read_only: TestClient, writable: TestClient, db: Path, token: str
+    read_only: TestClient, writable: TestClient, db: str, token: str
 ) -> None:
     actor = _first_actor(read_only)
     for client in (read_only, writable):
@@ -284,7 +296,7 @@ def test_the_review_page_lists_the_queue_most_useful_first(read_only: TestClient
     assert all(item["sentences"] for item in data["items"][:5])
 
 
-def test_logout_ends_the_session(db: Path, token: str) -> None:
+def test_logout_ends_the_session(db: str, token: str) -> None:
     client, csrf = _logged_in(db, token)
     assert client.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
     response = client.post(
@@ -298,14 +310,14 @@ def test_logout_ends_the_session(db: Path, token: str) -> None:
 
 def test_factions_serve_write_prints_the_token_once_and_stores_its_hash(
     sample_kb,  # type: ignore[no-untyped-def]
-    tmp_path: Path,
+    new_kb_db,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import uvicorn
 
     from factions.web.api import app_from_environment
 
-    copy = _copy(sample_kb, tmp_path)
+    copy = _copy(sample_kb, new_kb_db)
     for name in ("FACTIONS_DB", "FACTIONS_WRITE", "FACTIONS_BIND_HOST", "FACTIONS_ALLOW_HOSTS"):
         monkeypatch.setenv(name, "")
     monkeypatch.delenv("FACTIONS_TOKEN", raising=False)
@@ -320,7 +332,9 @@ def test_factions_serve_write_prints_the_token_once_and_stores_its_hash(
     printed = re.search(r"write token for Bo Analyst: (\S+)", result.output)
     assert printed
     written = printed.group(1)
-    assert written not in copy.read_bytes().decode("latin-1")
+    assert not [r for r in _read(copy, "SELECT value FROM meta") if written in r["value"]]
+    if "://" not in copy:  # the whole SQLite file, not only the table it should be in
+        assert written not in Path(copy).read_bytes().decode("latin-1")
     client = TestClient(app_from_environment(), base_url=BASE)
     response = client.post(
         "/api/judgements/reject",

@@ -372,7 +372,11 @@ def _participants(
                     schema.event_participants.c.role,
                 )
                 .where(schema.event_participants.c.event_id.in_(batch))
-                .order_by(schema.event_participants.c.event_id, schema.event_participants.c.role)
+                .order_by(
+                    schema.event_participants.c.event_id,
+                    schema.event_participants.c.role,
+                    schema.event_participants.c.entity_id,
+                )
             ).all()
         )
     canonical = canon.many(r[1] for r in rows)

@@ -216,7 +216,7 @@ def event_rows(
             schema.event_participants.c.event_id,
             schema.event_participants.c.entity_id,
             schema.event_participants.c.role,
-        ).order_by(schema.event_participants.c.event_id)
+        ).order_by(*schema.event_participants.primary_key.columns)
     ):
         target = same_as.get(event_id, event_id)
         item = {"entity": canonical.get(entity_id, entity_id), "role": role}
@@ -417,7 +417,7 @@ def stored_event_rows(conn: Connection) -> Iterator[dict[str, Any]]:
             schema.event_participants.c.event_id,
             schema.event_participants.c.entity_id,
             schema.event_participants.c.role,
-        )
+        ).order_by(*schema.event_participants.primary_key.columns)
     ):
         item = {"entity": canonical.get(entity_id, entity_id), "role": role}
         if item not in participants[event_id]:

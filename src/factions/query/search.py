@@ -15,7 +15,7 @@ from factions.query.common import Canon, chunks, page
 from factions.query.labels import event_labels, is_event_predicate, predicate_label
 from factions.query.lookup import closest_names
 from factions.store import schema
-from factions.store.sqlite import search_evidence_ids
+from factions.store.dialect import search_evidence_ids
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -50,10 +50,9 @@ class SearchResult:
     evidence: list[EvidenceHit]
 
 
-def fts_query(text: str) -> str | None:
-    """Words of free text as an FTS5 query that needs every word (no operator syntax)."""
-    words = _WORD.findall(text)
-    return " ".join(f'"{w}"' for w in words) if words else None
+def search_words(text: str) -> list[str]:
+    """The words of free text, each to be found in a sentence (no operator syntax)."""
+    return _WORD.findall(text)
 
 
 def _entity_hits(conn: Connection, canon: Canon, text: str, limit: int) -> list[EntityHit]:
@@ -99,11 +98,13 @@ def _owner_summaries(conn: Connection, canon: Canon, kind: str, ids: list[str]) 
     return found
 
 
-def _evidence_hits(conn: Connection, canon: Canon, queries: list[tuple[str, str]], limit: int):  # type: ignore[no-untyped-def]
+def _evidence_hits(  # type: ignore[no-untyped-def]
+    conn: Connection, canon: Canon, queries: list[tuple[list[str], str]], limit: int
+):
     order: list[tuple[int, str]] = []
     seen: set[int] = set()
-    for query, matched in queries:
-        for evidence_id in search_evidence_ids(conn, query, limit):
+    for words, matched in queries:
+        for evidence_id in search_evidence_ids(conn, words, limit):
             if evidence_id not in seen:
                 seen.add(evidence_id)
                 order.append((evidence_id, matched))
@@ -155,13 +156,13 @@ def search(conn: Connection, text: str, *, limit: int = 20) -> SearchResult:
     limit, _ = page(limit, 0)
     canon = Canon(conn)
     entities = _entity_hits(conn, canon, text, limit or 0) if text.strip() else []
-    queries: list[tuple[str, str]] = []
-    own = fts_query(text)
+    queries: list[tuple[list[str], str]] = []
+    own = search_words(text)
     if own:
         queries.append((own, text))
     for hit in entities:
-        alias_query = fts_query(hit.matched)
-        if alias_query and hit.matched.casefold() != text.casefold():
-            queries.append((alias_query, hit.matched))
+        alias_words = search_words(hit.matched)
+        if alias_words and hit.matched.casefold() != text.casefold():
+            queries.append((alias_words, hit.matched))
     evidence = _evidence_hits(conn, canon, queries, limit or 0) if limit else []
     return SearchResult(query=text, entities=entities, evidence=evidence)

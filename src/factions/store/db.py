@@ -1,10 +1,12 @@
 """Opening the database and bringing its schema up to date.
 
-Several processes may open the same knowledge base at once (two ingests, a server and an
-ingest): migrations run under the database's write lock, each process re-reading the schema
+A knowledge base is an SQLite file or a PostgreSQL database (`postgresql://...`): the same
+tables, migrations and behaviour. Several processes may open the same knowledge base at once
+(two ingests, a server and an ingest): migrations run under the database's write lock (SQLite's,
+or an advisory lock in PostgreSQL: store/postgresql.py), each process re-reading the schema
 version once it holds it, so only the first one creates or upgrades anything. A reader (the
 web server) opens the database read-only and never migrates. What goes wrong opening a database
-is a `StoreError` with a one-line message naming the file.
+is a `StoreError` with a one-line message naming the file (or URL).
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection, Engine, create_engine, inspect, make_url, select, text
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import NullPool, QueuePool
 from sqlalchemy.schema import CreateIndex
 
-from factions.store import schema, sqlite
+from factions.store import postgresql, schema, sqlite
+from factions.store.dialect import create_fulltext_index
 from factions.store.relation_index import fill_edge_totals, rebuild_relation_index
 from factions.store.writer import (
     fill_claim_days,
@@ -47,8 +50,17 @@ def default_db_path() -> str:
     return os.environ.get(DB_ENV) or DEFAULT_DB
 
 
+# PostgreSQL URLs as people write them, and the driver factions uses (psycopg 3).
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
+POSTGRESQL_DRIVER = "postgresql+psycopg://"
+
+
 def database_url(db: str) -> str:
-    """A SQLAlchemy URL for a path or URL; a bare path means SQLite."""
+    """A SQLAlchemy URL for a path or URL; a bare path means SQLite, and a plain PostgreSQL URL
+    is read with psycopg 3."""
+    for scheme in POSTGRESQL_SCHEMES:
+        if db.startswith(scheme):
+            return POSTGRESQL_DRIVER + db[len(scheme) :]
     if "://" in db:
         return db
     return f"sqlite:///{Path(db).expanduser()}"
@@ -56,8 +68,7 @@ def database_url(db: str) -> str:
 
 def _migration_1(conn: Connection) -> None:
     schema.metadata.create_all(conn)
-    if conn.dialect.name == "sqlite":
-        sqlite.create_fulltext_index(conn)
+    create_fulltext_index(conn)
 
 
 def _migration_2(conn: Connection) -> None:
@@ -206,11 +217,12 @@ def migrate(conn: Connection) -> int:
 
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
-    """A transaction that writes. In SQLite it takes the write lock as it begins, so that two
-    processes writing one knowledge base take turns and each reads what the other committed
-    before deciding anything (resolution reads the store inside the transaction it writes in)."""
+    """A transaction that writes. It takes the write lock as it begins (SQLite's; in PostgreSQL
+    an advisory lock), so that two processes writing one knowledge base take turns and each
+    reads what the other committed before deciding anything (resolution reads the store inside
+    the transaction it writes in)."""
     with engine.connect() as conn:
-        conn.execution_options(**{sqlite.WRITE_OPTION: True})
+        conn.execution_options(**{sqlite.WRITE_OPTION: True, postgresql.WRITE_OPTION: True})
         with conn.begin():
             yield conn
 
@@ -223,6 +235,9 @@ def _reason(exc: DBAPIError) -> str:
         "unable to open database file": "cannot open it (is the directory there and writable?)",
         "database is locked": "locked by another process; try again when it has finished",
         "attempt to write a readonly database": "read-only: cannot create or upgrade it here",
+        "canceling statement due to lock timeout": (
+            "locked by another process; try again when it has finished"
+        ),
     }
     return known.get(message, message)
 
@@ -235,14 +250,22 @@ def _sqlite_path(url: str) -> Path | None:
     return None if rest in {"", ":memory:"} else Path(rest)
 
 
+def _install_hooks(engine: Engine, **options: float | bool) -> None:
+    """What each database needs on every connection and transaction (the write lock first)."""
+    if engine.dialect.name == "sqlite":
+        sqlite.install_pragmas(engine, **options)  # type: ignore[arg-type]
+    elif engine.dialect.name == "postgresql":
+        postgresql.install_hooks(engine, **options)  # type: ignore[arg-type]
+
+
 def _migrate_locked(url: str) -> None:
-    """Apply pending migrations holding SQLite's write lock from the first statement: BEGIN
-    IMMEDIATE, then the version is read again, so a second process waits for the first and
-    then finds nothing to do (instead of creating the same tables: "table meta already
-    exists")."""
+    """Apply pending migrations holding the write lock from the first statement (SQLite: BEGIN
+    IMMEDIATE; PostgreSQL: the advisory lock, its DDL inside the one transaction), then the
+    version is read again, so a second process waits for the first and then finds nothing to
+    do (instead of creating the same tables: "table meta already exists")."""
     engine = create_engine(url, poolclass=NullPool)
     # Its own engine only to wait longer than a batch would: another process's migration.
-    sqlite.install_pragmas(engine, busy_seconds=MIGRATION_WAIT_SECONDS)
+    _install_hooks(engine, busy_seconds=MIGRATION_WAIT_SECONDS)
     try:
         with writing(engine) as conn:
             migrate(conn)
@@ -262,28 +285,44 @@ def open_database(db: str | None = None, *, create: bool = True, read_only: bool
     url = database_url(db)
     path = _sqlite_path(url)
     if path is not None and (not create or read_only) and not path.exists():
-        raise FileNotFoundError(f"{db}: no knowledge base here (run `factions ingest` first)")
+        raise FileNotFoundError(no_knowledge_base(db))
+    shown = display_name(db)
     try:
         if read_only:
-            return _open_read_only(db, url, path)
+            return _open_read_only(shown, url, path)
         engine = create_engine(url)
-        if engine.dialect.name == "sqlite":
-            sqlite.install_pragmas(engine)
-        if path is None:
-            # No other process can see an in-memory database; a server database would need
-            # its own lock here (PostgreSQL: an advisory lock).
+        _install_hooks(engine)
+        if path is None and engine.dialect.name == "sqlite":
+            # No other process can see an in-memory database.
             with engine.begin() as conn:
                 migrate(conn)
             return engine
         with engine.connect() as conn:
             current = schema_version(conn)
+        if current == 0 and not create and engine.dialect.name != "sqlite":
+            engine.dispose()
+            raise FileNotFoundError(no_knowledge_base(shown))
         if current != SCHEMA_VERSION:
             _migrate_locked(url)
         return engine
     except DBAPIError as exc:
-        raise StoreError(f"{db}: {_reason(exc)}") from exc
+        raise StoreError(f"{shown}: {_reason(exc)}") from exc
     except StoreError as exc:
-        raise StoreError(f"{db}: {exc}") from exc
+        raise StoreError(f"{shown}: {exc}") from exc
+
+
+def display_name(db: str) -> str:
+    """The path or URL as messages show it: a URL's password hidden."""
+    if "://" not in db:
+        return db
+    try:
+        return make_url(db).render_as_string(hide_password=True)
+    except ArgumentError:
+        return db
+
+
+def no_knowledge_base(shown: str) -> str:
+    return f"{shown}: no knowledge base here (run `factions ingest` first)"
 
 
 def _open_read_only(db: str, url: str, path: Path | None) -> Engine:
@@ -299,8 +338,12 @@ def _open_read_only(db: str, url: str, path: Path | None) -> Engine:
         sqlite.install_pragmas(engine, read_only=True)
     else:
         engine = create_engine(url)
+        _install_hooks(engine, read_only=True)
     with engine.connect() as conn:
         current = schema_version(conn)
+    if current == 0 and engine.dialect.name != "sqlite":
+        engine.dispose()
+        raise FileNotFoundError(no_knowledge_base(db))
     if current < SCHEMA_VERSION:
         raise StoreError(
             f"knowledge base schema version {current} is older than this factions "

@@ -61,13 +61,18 @@ def create_fulltext_index(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
-def search_evidence_ids(conn: Connection, query: str, limit: int) -> list[int]:
-    """Evidence row ids matching an FTS5 query, best first."""
+def fts_match(words: list[str]) -> str:
+    """An FTS5 query that needs every word, each quoted (no operator syntax)."""
+    return " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+
+
+def search_evidence_ids(conn: Connection, words: list[str], limit: int) -> list[int]:
+    """Evidence row ids whose sentence holds every word, best first (bm25)."""
     rows = conn.execute(
         text(
             "SELECT rowid FROM evidence_fts WHERE evidence_fts MATCH :q "
             "ORDER BY bm25(evidence_fts) LIMIT :limit"
         ),
-        {"q": query, "limit": limit},
+        {"q": fts_match(words), "limit": limit},
     )
     return [row[0] for row in rows]
