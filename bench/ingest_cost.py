@@ -74,7 +74,8 @@ def main() -> None:
 
     started = time.perf_counter()
     extractor = Extractor()
-    list(extractor.extract_many([make_document("Kabul, Afghanistan. A report.", {}, source="warm-up")]))
+    warm_up = make_document("Kabul, Afghanistan. A report.", {}, source="warm-up")
+    list(extractor.extract_many([warm_up]))
     load = time.perf_counter() - started
     plain = spacy.load(model_name())
     list(plain.pipe(["A warm-up sentence for the bare model."]))
@@ -96,9 +97,9 @@ def main() -> None:
             texts = [d.text for d in documents]
             words += sum(len(t.split()) for t in texts)
             steps = [
-                (bare, lambda: list(plain.pipe(texts, batch_size=16))),
-                (full, lambda: list(extractor.extract_many(documents))),
-                (ingest, lambda: ingested(folder, db, extractor)),
+                (bare, lambda texts=texts: list(plain.pipe(texts, batch_size=16))),
+                (full, lambda documents=documents: list(extractor.extract_many(documents))),
+                (ingest, lambda folder=folder: ingested(folder, db, extractor)),
             ]
             shift = number % len(steps)
             for figures, work in steps[shift:] + steps[:shift]:
