@@ -133,6 +133,9 @@ class Lexicons:
     ended: re.Pattern[str]
     verb_certainty: dict[str, str]
     hedges: tuple[tuple[re.Pattern[str], str], ...]
+    # Any of the hedges: most sentences have none, and one search says so (a hedge's own
+    # regex finds a match only where this one does).
+    any_hedge: re.Pattern[str]
     strength: tuple[str, ...]
     negation_words: frozenset[str]
     relations: tuple[RelationRule, ...]
@@ -170,6 +173,7 @@ def load_lexicons() -> Lexicons:
         ended=_ended_regex(cues["ended_words"]),
         verb_certainty=dict(cues["verb_certainty"]),
         hedges=tuple((phrase_regex([cue]), grade) for cue, grade in cues["hedges"].items()),
+        any_hedge=phrase_regex(list(cues["hedges"])),
         strength=tuple(cues["grades"]["strength"]),
         negation_words=frozenset(cues["negation"]["words"]),
         relations=tuple(

@@ -28,7 +28,7 @@ from factions.extract.geocode import (
     place_cues,
 )
 from factions.extract.lexicons import Lexicons, load_lexicons
-from factions.extract.nlp import is_heading
+from factions.extract.nlp import doc_text, is_heading
 from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_id
 from factions.vocabulary import vocabulary
 
@@ -825,8 +825,7 @@ def _acronym_defined_after(text: str, span: Span) -> str | None:
 def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], DocumentEntities]:
     """Every entity mention of the document, each linked to a document-level entity."""
     registry = DocumentEntities(doc_id)
-    # Doc.text is rebuilt from the tokens on every access: read it once.
-    text = doc.text
+    text = doc_text(doc)
     place_surfaces = [e.text for e in doc.ents if e.label_ in PLACE_LABELS | {"NORP"}]
     focus = document_focus(place_surfaces)
     registry.countries = _actor_countries(doc, focus)

@@ -27,6 +27,18 @@ def model_name() -> str:
     return os.environ.get(MODEL_ENV) or DEFAULT_MODEL
 
 
+_TEXT = "factions_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, joined once: spaCy rebuilds `Doc.text` from the tokens on every access,
+    and a parsed Doc's tokens never change."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
 @Language.component("factions_paragraphs_v1")
 def mark_paragraph_boundaries(doc: Doc) -> Doc:
     """A line break always starts a sentence, so nothing (sentences, names) crosses it."""

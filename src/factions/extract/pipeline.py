@@ -308,6 +308,8 @@ def _descriptive(sent: Span, start: int, end: int) -> bool:
 
 def _own_grade(text: str, lex: Lexicons) -> str:
     """The certainty a description carries by itself: its own hedges, else asserted."""
+    if not lex.any_hedge.search(text):
+        return "asserted"
     grades = ["asserted", *(grade for regex, grade in lex.hedges if regex.search(text))]
     return min(grades, key=lex.strength.index)
 
