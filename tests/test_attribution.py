@@ -89,10 +89,20 @@ def test_the_one_hedge_search_finds_a_sentence_exactly_when_a_hedge_does() -> No
     assert _own_grade("The group attacked the army.", lex) == "asserted"
 
 
-def test_a_docs_text_is_joined_once() -> None:
-    from factions.extract.nlp import build_pipeline, doc_text, model_name
+def test_a_docs_text_is_joined_once_and_spans_are_cut_from_it() -> None:
+    from factions.extract.nlp import build_pipeline, doc_text, model_name, span_text
 
-    doc = build_pipeline(model_name())("Taliban fighters attack checkpoint\n\nThe Taliban said.")
+    doc = build_pipeline(model_name())(
+        "Taliban fighters attack checkpoint\n\nThe Taliban said  it  attacked.  \n"
+        "“Who?” asked Mullah Omar ’s men, in Kunduz.\n\n\nEnd  "
+    )
     first = doc_text(doc)
     assert first == doc.text
     assert doc_text(doc) is first
+    spans = [
+        *doc.sents,
+        *doc.ents,
+        *(doc[i:j] for i in range(len(doc)) for j in range(i + 1, len(doc) + 1)),
+    ]
+    for span in spans:
+        assert span_text(span) == span.text, (span.start, span.end)

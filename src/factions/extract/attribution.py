@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from factions.extract.lexicons import Lexicons
 from factions.extract.mentions import LocalEntity, MentionSpan
-from factions.extract.nlp import doc_text
+from factions.extract.nlp import doc_text, span_text
 
 _QUOTE = re.compile(r"[\"“”]")
 _PRONOUNS = {"he", "she"}
@@ -64,7 +64,7 @@ def _speech_frame(
                     return last_person, "attributed", verb_grade
                 if child.lower_ in lex.unnamed_sources or child.lemma_ in lex.unnamed_sources:
                     return None, "reported", verb_grade
-    for match in lex.source_phrases.finditer(sent.text):
+    for match in lex.source_phrases.finditer(span_text(sent)):
         after = sent.start_char + match.end()
         following = [m for m in mentions if m.start >= after and m.entity.is_actor]
         # "According to two tribal elders, Mahsud ...": a name after the comma is not the source.
@@ -127,7 +127,7 @@ def sentence_attributions(
             grades.append(frame_grade)
         if verb_grade:
             grades.append(verb_grade)
-        sent_text = sent.text  # Span.text is rebuilt from the tokens on every access
+        sent_text = span_text(sent)
         if lex.any_hedge.search(sent_text):
             for regex, grade in lex.hedges:
                 found = regex.search(sent_text)
