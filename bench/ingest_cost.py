@@ -4,9 +4,10 @@ All ratios are against a bare spaCy `nlp.pipe` of the same texts, measured in th
 interleaved with it: the corpus is cut into chunks, and each chunk is parsed bare, extracted and
 ingested in turn (the order rotating from chunk to chunk), so that a neighbour taking the CPU
 for a while weighs on all three alike. The one-time load (model, gazetteer, lexicons, geocoder)
-is timed apart and left out of the ratios. Then, in the same process and knowledge base, the
-ingest goes on to `--memory-to` documents in steps, printing peak RSS (memory must stay flat),
-and `--parallel` documents are ingested into fresh knowledge bases with 1 and with 2 processes.
+is timed apart and left out of the ratios. Then `--parallel` documents are ingested into fresh
+knowledge bases with 1 and with 2 processes, and last, in the same process and knowledge base
+as the first part, the ingest goes on to `--memory-to` documents in steps, printing peak RSS
+(memory must stay flat).
 
 Targets: full extraction <= 1.25x the bare parse; ingest <= 1.35x; 2 processes >= 1.7x one;
 peak RSS flat from 2k to 10k documents. Run from the repository root:
@@ -126,17 +127,6 @@ def main() -> None:
         first_rss = peak_rss_mb()
         print(f"peak RSS after {args.docs} documents: {first_rss:.0f} MB")
 
-        done = args.docs
-        while done < args.memory_to:
-            stop = min(done + args.memory_step, args.memory_to)
-            folder = write_corpus(root, corpus, done, stop)
-            took = seconds(lambda folder=folder: ingested(folder, db, extractor))
-            done = stop
-            print(
-                f"ingest to {done} docs: {took:.1f}s, peak RSS {peak_rss_mb():.0f} MB "
-                f"(+{peak_rss_mb() - first_rss:.0f} MB); load average {load_average()}"
-            )
-
         if args.parallel:
             folder = root / "parallel"
             folder.mkdir()
@@ -148,6 +138,17 @@ def main() -> None:
                 f"2 processes {two:.1f}s (each worker loads the model, ~{load:.0f}s): "
                 f"speed-up {one / two:.2f}x, {one / max(two - load, 1e-9):.2f}x without the "
                 f"workers' load (target >= 1.7x); load average {load_average()}"
+            )
+
+        done = args.docs
+        while done < args.memory_to:
+            stop = min(done + args.memory_step, args.memory_to)
+            folder = write_corpus(root, corpus, done, stop)
+            took = seconds(lambda folder=folder: ingested(folder, db, extractor))
+            done = stop
+            print(
+                f"ingest to {done} docs: {took:.1f}s, peak RSS {peak_rss_mb():.0f} MB "
+                f"(+{peak_rss_mb() - first_rss:.0f} MB); load average {load_average()}"
             )
 
 
