@@ -61,3 +61,48 @@ def test_unnamed_members_of_a_named_group_are_reported() -> None:
     found, _ = claim(text, "hosted_by")
     assert found.certainty == "reported"
     assert found.attributed_to is None
+
+
+def test_the_one_hedge_search_finds_a_sentence_exactly_when_a_hedge_does() -> None:
+    """Sentences without a hedge skip the hedges one by one; none may be skipped that has one."""
+    from factions.extract.lexicons import load_lexicons
+    from factions.extract.pipeline import _own_grade
+    from factions.packaged import read_toml
+
+    lex = load_lexicons()
+    cues = list(read_toml("lexicons", "cues.toml")["hedges"])
+    sentences = [
+        "The Taliban attacked the army near Kunduz.",
+        "The group reportedly attacked the army.",
+        "Officials could not confirm the report, and there were reports of fighting.",
+        "A re-reportedly fictional word, and an unreportedly one.",
+        "The ALLEGED leader was seen.",
+        "non-alleged words and allegedly-hyphened ones",
+        *cues,
+        *(f"They said, {cue.upper()}, that it happened." for cue in cues),
+    ]
+    for sentence in sentences:
+        one = lex.any_hedge.search(sentence) is not None
+        each = any(regex.search(sentence) for regex, _ in lex.hedges)
+        assert one == each, sentence
+    assert _own_grade("The group reportedly attacked the army.", lex) == "reported"
+    assert _own_grade("The group attacked the army.", lex) == "asserted"
+
+
+def test_a_docs_text_is_joined_once_and_spans_are_cut_from_it() -> None:
+    from factions.extract.nlp import build_pipeline, doc_text, model_name, span_text
+
+    doc = build_pipeline(model_name())(
+        "Taliban fighters attack checkpoint\n\nThe Taliban said  it  attacked.  \n"
+        "“Who?” asked Mullah Omar ’s men, in Kunduz.\n\n\nEnd  "
+    )
+    first = doc_text(doc)
+    assert first == doc.text
+    assert doc_text(doc) is first
+    spans = [
+        *doc.sents,
+        *doc.ents,
+        *(doc[i:j] for i in range(len(doc)) for j in range(i + 1, len(doc) + 1)),
+    ]
+    for span in spans:
+        assert span_text(span) == span.text, (span.start, span.end)

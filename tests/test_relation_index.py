@@ -497,3 +497,55 @@ def test_a_version_6_database_gets_the_claims_days(sample_kb, new_kb_db) -> None
         assert actor_timeline(conn, place="Afghanistan", date_from="2011") == expected
         indexes = set(_index_columns(conn, "claims"))
         assert {index.name for index in schema.CLAIM_DATE_INDEXES} <= indexes
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_batch_of_claims_on_one_edge_gives_the_stretches_of_all_at_once(
+    tmp_path: Path, seed: int
+) -> None:
+    """add_relation_spans reads, changes and writes a batch's stretches together: several
+    claims of one edge and grade in one batch, over stretches stored by an earlier batch."""
+    import random
+
+    rng = random.Random(seed)
+    spans = []
+    for number in range(rng.randint(4, 14)):
+        first = rng.randint(0, 60)
+        last = first + rng.choice([0, 0, 1, 5, 20, 80])
+        certainty = rng.choice(["asserted", "reported"])
+        spans.append(
+            relation_index.RelationSpan(
+                f"c-{number}", "per-a", "fights", "grp-b", certainty, rng.randint(1, 3), first, last
+            )
+        )
+    cut = rng.randint(1, len(spans) - 1)
+    engine = open_database(str(tmp_path / "kb.db"))
+    with engine.begin() as conn:
+        relation_index.add_relation_spans(conn, spans[:cut])
+        relation_index.add_relation_spans(conn, spans[cut:])
+        table, totals = schema.edge_spans, schema.edge_totals
+        for certainty in ("asserted", "reported"):
+            periods = [
+                (s.day_first, s.day_last, s.weight) for s in spans if s.certainty == certainty
+            ]
+            stored = [
+                relation_index.Stretch(*row)
+                for row in conn.execute(
+                    select(
+                        table.c.day_first,
+                        table.c.day_last,
+                        table.c.claims,
+                        table.c.weight,
+                        table.c.new_claims,
+                        table.c.new_weight,
+                    )
+                    .where(table.c.certainty == certainty)
+                    .order_by(table.c.day_first)
+                )
+            ]
+            assert stored == relation_index.constant_spans(periods)
+            total = conn.execute(
+                select(totals.c.claims, totals.c.weight).where(totals.c.certainty == certainty)
+            ).first()
+            expected = (len(periods), sum(w for _, _, w in periods)) if periods else None
+            assert (tuple(total) if total else None) == expected

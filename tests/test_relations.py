@@ -207,3 +207,48 @@ def test_attributive_link_does_not_spread_over_a_coordination() -> None:
         if c.predicate == "affiliated_with"
     }
     assert ("Taliban", "al-Qaeda") not in affiliated
+
+
+def _all_slot_patterns():  # type: ignore[no-untyped-def]
+    from factions.extract.arguments import argument_words
+    from factions.extract.lexicons import load_lexicons
+
+    lex = load_lexicons()
+    rules = [*lex.relations, *lex.fates, *argument_words().perpetrators]
+    return [(p, r) for rule in rules for p, r in zip(rule.patterns, rule.required, strict=True)]
+
+
+def test_a_patterns_required_text_is_its_literal_words() -> None:
+    import re
+
+    from factions.extract.lexicons import compile_slot_pattern, may_match, required_text
+
+    pattern = compile_slot_pattern(r"{X} (?:has )?pledged allegiance to {Y}")
+    required = required_text(pattern)
+    assert "pledged allegiance to " in required and "[[e" in required
+    assert "has " not in required  # optional
+    assert may_match(required, "[[e1]] pledged allegiance to [[e2]]")
+    assert not may_match(required, "[[e1]] swore allegiance to [[e2]]")
+    assert may_match(required, None)  # text that is not ASCII: the regex alone says
+    assert required_text(re.compile("pledged")) == ()  # case-sensitive: none
+
+
+def test_every_text_a_pattern_matches_holds_its_required_text() -> None:
+    """Strings made to match each relation, fate and perpetrator pattern are never skipped."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from factions.extract.lexicons import ascii_lowered, may_match
+
+    patterns = _all_slot_patterns()
+    assert len(patterns) > 100
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def check(data) -> None:  # type: ignore[no-untyped-def]
+        pattern, required = data.draw(st.sampled_from(patterns))
+        text = data.draw(st.from_regex(pattern, alphabet=st.characters(max_codepoint=127)))
+        assert pattern.search(text)
+        assert may_match(required, ascii_lowered(text)), (pattern.pattern, text)
+
+    check()

@@ -57,6 +57,37 @@ def test_fingerprint_finds_near_duplicates_only() -> None:
     assert hamming(fingerprint(base), fingerprint(other)) > 10
 
 
+def _simhash_bit_by_bit(text: str) -> str:
+    """The SimHash as first written, a vote per bit per shingle: fingerprints stored by
+    earlier versions must stay comparable with new ones."""
+    import hashlib
+
+    from factions.ingest.documents import _WORD, normalised_text
+
+    words = _WORD.findall(normalised_text(text))
+    shingles = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
+    weights = [0] * 64
+    for shingle in shingles:
+        h = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            weights[bit] += 1 if h >> bit & 1 else -1
+    return f"{sum(1 << bit for bit in range(64) if weights[bit] > 0):016x}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Northern Front attacked a police post in Kunduz on Monday.",
+        "one",
+        "",
+        "x y x y z w x " * 7,
+        "Ünïcode ſtraße text, twice. Ünïcode ſtraße text, twice.",
+    ],
+)
+def test_fingerprint_is_the_simhash_first_stored(text: str) -> None:
+    assert fingerprint(text) == _simhash_bit_by_bit(text)
+
+
 def test_writes_are_idempotent_and_evidence_is_searchable(kb_db: str) -> None:
     engine = open_database(kb_db)
     doc = _document()

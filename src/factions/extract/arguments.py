@@ -30,7 +30,7 @@ import pycountry
 from spacy.tokens import Span, Token
 
 from factions.extract.geocode import get_geocoder
-from factions.extract.lexicons import compile_slot_pattern
+from factions.extract.lexicons import ascii_lowered, compile_slot_pattern, may_match, required_text
 from factions.extract.mentions import DocumentEntities, LocalEntity, MentionSpan, normalise_name
 from factions.extract.relations import GROUP_TYPES, MaskedSentence
 from factions.extract.triggers import load_trigger_lexicon
@@ -62,6 +62,11 @@ class Kind:
 class PerpetratorRule:
     grade: str
     patterns: tuple[re.Pattern[str], ...]
+    # Each pattern's `required_text`, worked out once.
+    required: tuple[tuple[str, ...], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "required", tuple(required_text(p) for p in self.patterns))
 
 
 @dataclass(frozen=True)
@@ -809,8 +814,14 @@ def perpetrator_statements(masked: MaskedSentence) -> list[PerpetratorStatement]
 
     Claims of responsibility are read apart (relations.find_responsibility)."""
     found: dict[str, PerpetratorStatement] = {}
+    # Every pattern names its group by an actor marker: a sentence without one has none.
+    if "[[" not in masked.text:
+        return []
+    lowered = ascii_lowered(masked.text)
     for rule in argument_words().perpetrators:
-        for pattern in rule.patterns:
+        for pattern, required in zip(rule.patterns, rule.required, strict=True):
+            if not may_match(required, lowered):
+                continue
             for match in pattern.finditer(masked.text):
                 marker = match.groupdict().get("X")
                 if marker is None:
@@ -831,17 +842,24 @@ def described_perpetrators(sent: Span, ctx: DocumentArguments) -> list[Perpetrat
     """Perpetrators the text describes but does not name: "sources attributed the attack to
     Fulani extremists", "blamed on Maoist rebels". Each becomes an armed group named by the
     description (the same description is the same group in every document)."""
-    words = argument_words()
+    cues = _described_cues_by_lemma()
     found: list[PerpetratorStatement] = []
     for token in sent:
-        for lemma, via, grade in words.described_cues:
-            if token.lemma_.lower() != lemma:
-                continue
+        for via, grade in cues.get(token.lemma_.lower(), ()):
             for head in _described_heads(token, via):
                 entity = _described_group(head, ctx)
                 if entity is not None and all(f.entity is not entity for f in found):
                     found.append(PerpetratorStatement(entity, grade))
     return found
+
+
+@lru_cache(maxsize=1)
+def _described_cues_by_lemma() -> dict[str, tuple[tuple[str, str], ...]]:
+    """(via, grade) of the described cues by lemma, in their order: one look-up per word."""
+    cues: dict[str, list[tuple[str, str]]] = {}
+    for lemma, via, grade in argument_words().described_cues:
+        cues.setdefault(lemma, []).append((via, grade))
+    return {lemma: tuple(found) for lemma, found in cues.items()}
 
 
 def _described_heads(verb: Token, via: str) -> list[Token]:

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from factions.extract.lexicons import Lexicons
 from factions.extract.mentions import LocalEntity, MentionSpan
+from factions.extract.nlp import doc_text, span_text
 
 _QUOTE = re.compile(r"[\"“”]")
 _PRONOUNS = {"he", "she"}
@@ -63,14 +64,14 @@ def _speech_frame(
                     return last_person, "attributed", verb_grade
                 if child.lower_ in lex.unnamed_sources or child.lemma_ in lex.unnamed_sources:
                     return None, "reported", verb_grade
-    for match in lex.source_phrases.finditer(sent.text):
+    for match in lex.source_phrases.finditer(span_text(sent)):
         after = sent.start_char + match.end()
         following = [m for m in mentions if m.start >= after and m.entity.is_actor]
         # "According to two tribal elders, Mahsud ...": a name after the comma is not the source.
-        if following and _SOURCE_GAP.match(sent.doc.text[after : following[0].start]):
+        if following and _SOURCE_GAP.match(doc_text(sent.doc)[after : following[0].start]):
             # "according to senior Taliban leaders": unnamed people of a named group.
             if (
-                _next_word(sent.doc.text, following[0].end)
+                _next_word(doc_text(sent.doc), following[0].end)
                 in _UNNAMED_MEMBERS | lex.unnamed_sources
             ):
                 return None, "reported", None
@@ -126,12 +127,13 @@ def sentence_attributions(
             grades.append(frame_grade)
         if verb_grade:
             grades.append(verb_grade)
-        sent_text = sent.text  # Span.text is rebuilt from the tokens on every access
-        for regex, grade in lex.hedges:
-            found = regex.search(sent_text)
-            if found:
-                grades.append(grade)
-                cues.append(found.group(0).lower())
+        sent_text = span_text(sent)
+        if lex.any_hedge.search(sent_text):
+            for regex, grade in lex.hedges:
+                found = regex.search(sent_text)
+                if found:
+                    grades.append(grade)
+                    cues.append(found.group(0).lower())
         result[sent.start_char] = Attribution(speaker, strongest(grades, lex), tuple(cues))
     return result
 
@@ -142,7 +144,7 @@ def _spread_quote_frames(
     frames: dict[int, tuple[LocalEntity | None, str | None, str | None]],
 ) -> None:
     """Sentences inside a quotation take the speaker of the paragraph's speech frame."""
-    full_text = doc.text  # Doc.text is rebuilt from the tokens on every access
+    full_text = doc_text(doc)
     paragraph: list[Span] = []
     for sent in [*sentences, None]:
         # Sentences never contain a line break (see nlp.py), so one between the start of the

@@ -25,6 +25,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from factions.extract.mentions import LocalEntity
+from factions.extract.nlp import span_text
 from factions.extract.relations import (
     GROUP_TYPES,
     MaskedSentence,
@@ -751,7 +752,7 @@ def _negated(s: _Sentence, token: Token) -> bool:
 
 def _hypothetical(s: _Sentence, token: Token) -> bool:
     """Only proposed, hoped for or talked about: "proposed an alliance", "urged X to join Y"."""
-    if token.sent.text.rstrip().endswith("?"):
+    if span_text(token.sent).rstrip().endswith("?"):
         return True
     if any(c.dep_ == "mark" and c.lower_ in {"if", "whether", "unless"} for c in token.children):
         return True

@@ -1235,6 +1235,8 @@ class _Group:
         self.lats = np.zeros(0)
         self.lons = np.zeros(0)
         self.located = np.zeros(0, dtype=bool)
+        # By the other group's identity: it lives as long as this one, through one story.
+        self._near_cache: dict[int, np.ndarray] = {}
 
     def set_candidates(self, pool: list[_Place], prior: list[float]) -> None:
         self.candidates = pool
@@ -1299,8 +1301,9 @@ class _Group:
                 / total
             )
             if p.sum() > 0:
-                distance = _distances(self.lats, self.lons, lats, lons)
-                near += ((distance <= _NEAR_KM) * p[None, :]).sum(axis=1) / mass * self.located
+                near += (
+                    (self._near(other, lats, lons) * p[None, :]).sum(axis=1) / mass * self.located
+                )
         score = self.prior.copy()
         if others:
             score += weights["doc_country"] * country / others
@@ -1313,6 +1316,16 @@ class _Group:
             score += weights["contains"] * sum(self._holds(m) for m in members) / len(members)
         self.score = score
         self._normalise()
+
+    def _near(self, other: _Group, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+        """Which of the candidates lie within _NEAR_KM of which of the other name's points:
+        the points never move, so each pair of names is measured once, not every round."""
+        found = self._near_cache.get(id(other))
+        if found is None:
+            found = self._near_cache[id(other)] = (
+                _distances(self.lats, self.lons, lats, lons) <= _NEAR_KM
+            )
+        return found
 
     def _inside(self, container: _Group) -> np.ndarray:
         """For each candidate, the likelihood that it lies in the container."""

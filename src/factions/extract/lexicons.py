@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from re import _constants, _parser  # the regex parser, to read a pattern's literal text
 
 from factions.packaged import read_toml
 
@@ -51,6 +52,51 @@ def _ended_regex(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{body})\b", re.IGNORECASE)
 
 
+_REPEATS = (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT)
+
+
+def required_text(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """Pieces of ASCII text (lowercase) that every match of a case-insensitive pattern
+    contains: its literal runs outside alternatives, optional parts and lookarounds.
+
+    A sentence in ASCII that lacks one of them cannot match (`may_match`), which one substring
+    test says much faster than the regex; a pattern that is not case-insensitive has none."""
+    if not pattern.flags & re.IGNORECASE:
+        return ()
+    runs: list[str] = []
+
+    def walk(items) -> None:  # type: ignore[no-untyped-def]
+        run: list[str] = []
+        for op, value in items:
+            if op is _constants.LITERAL and value < 128:
+                run.append(chr(value).lower())
+                continue
+            runs.append("".join(run))
+            run = []
+            if op is _constants.SUBPATTERN and not value[1] and not value[2]:
+                walk(value[3])  # a group without flags of its own
+            elif op in _REPEATS and value[0] >= 1:
+                walk(value[2])
+            elif op is _constants.ATOMIC_GROUP:
+                walk(value)
+        runs.append("".join(run))
+
+    walk(_parser.parse(pattern.pattern, pattern.flags))
+    return tuple(sorted({run for run in runs if len(run) >= 2}, key=len, reverse=True))
+
+
+def may_match(required: tuple[str, ...], lowered: str | None) -> bool:
+    """Whether a pattern with this `required_text` may match a text; `lowered` is the text in
+    lowercase when it is ASCII, else None (then the regex alone can say)."""
+    return lowered is None or all(piece in lowered for piece in required)
+
+
+def ascii_lowered(text: str) -> str | None:
+    """The text in lowercase when it is ASCII: there, and only there, case-insensitive regex
+    matching of ASCII letters is plain lowercase comparison."""
+    return text.lower() if text.isascii() else None
+
+
 @dataclass(frozen=True)
 class RelationRule:
     predicate: str
@@ -58,12 +104,21 @@ class RelationRule:
     # The entity types the rule's subject and object may have (any actor when None).
     subject_types: frozenset[str] | None = None
     object_types: frozenset[str] | None = None
+    # Each pattern's `required_text`, worked out once.
+    required: tuple[tuple[str, ...], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "required", tuple(required_text(p) for p in self.patterns))
 
 
 @dataclass(frozen=True)
 class FateRule:
     value: str
     patterns: tuple[re.Pattern[str], ...]
+    required: tuple[tuple[str, ...], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "required", tuple(required_text(p) for p in self.patterns))
 
 
 @dataclass(frozen=True)
@@ -138,6 +193,9 @@ class Lexicons:
     ended: re.Pattern[str]
     verb_certainty: dict[str, str]
     hedges: tuple[tuple[re.Pattern[str], str], ...]
+    # Any of the hedges: most sentences have none, and one search says so (a hedge's own
+    # regex finds a match only where this one does).
+    any_hedge: re.Pattern[str]
     strength: tuple[str, ...]
     negation_words: frozenset[str]
     relations: tuple[RelationRule, ...]
@@ -175,6 +233,7 @@ def load_lexicons() -> Lexicons:
         ended=_ended_regex(cues["ended_words"]),
         verb_certainty=dict(cues["verb_certainty"]),
         hedges=tuple((phrase_regex([cue]), grade) for cue, grade in cues["hedges"].items()),
+        any_hedge=phrase_regex(list(cues["hedges"])),
         strength=tuple(cues["grades"]["strength"]),
         negation_words=frozenset(cues["negation"]["words"]),
         relations=tuple(

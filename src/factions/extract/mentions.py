@@ -28,7 +28,7 @@ from factions.extract.geocode import (
     place_cues,
 )
 from factions.extract.lexicons import Lexicons, load_lexicons
-from factions.extract.nlp import is_heading
+from factions.extract.nlp import doc_text, is_heading, span_text
 from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_id
 from factions.vocabulary import vocabulary
 
@@ -636,7 +636,7 @@ _LARGE_TOWN = 100_000
 
 def _title_like(sent: Span) -> bool:
     """A line that does not end as a sentence does: a headline, however long."""
-    return is_heading(sent) or not sent.text.strip().rstrip("'\"’”").endswith((".", "!", "?"))
+    return is_heading(sent) or not span_text(sent).strip().rstrip("'\"’”").endswith((".", "!", "?"))
 
 
 def _repeated_places(doc: Doc, text: str, mentions: list[MentionSpan]) -> list[MentionSpan]:
@@ -844,8 +844,7 @@ def _acronym_defined_after(text: str, span: Span) -> str | None:
 def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], DocumentEntities]:
     """Every entity mention of the document, each linked to a document-level entity."""
     registry = DocumentEntities(doc_id)
-    # Doc.text is rebuilt from the tokens on every access: read it once.
-    text = doc.text
+    text = doc_text(doc)
     place_surfaces = [e.text for e in doc.ents if e.label_ in PLACE_LABELS | {"NORP"}]
     focus = document_focus(place_surfaces)
     registry.countries = _actor_countries(doc, focus)
@@ -1306,7 +1305,7 @@ def _tie_tokens(noun: Token) -> list[int]:
 
 def sentence_evidence(document_id: str, sent: Span) -> Evidence:
     """A sentence as evidence: its stripped text and where it stands in the document."""
-    text = sent.text.strip()  # Span.text is rebuilt from the tokens on every access
+    text = span_text(sent).strip()
     return Evidence(document_id, text, sent.start_char, sent.start_char + len(text))
 
 

@@ -29,6 +29,24 @@ def model_name() -> str:
     return os.environ.get(MODEL_ENV) or DEFAULT_MODEL
 
 
+_TEXT = "factions_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, joined once: spaCy rebuilds `Doc.text` from the tokens on every access,
+    and a parsed Doc's tokens never change."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
+def span_text(span: Span) -> str:
+    """A span's text, cut from its Doc's text joined once: `Span.text` joins the span's tokens
+    on every access (and ends, as this does, before the last token's trailing space)."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
+
+
 @Language.component("factions_paragraphs_v1")
 def mark_paragraph_boundaries(doc: Doc) -> Doc:
     """A line break always starts a sentence, so nothing (sentences, names) crosses it."""
@@ -41,7 +59,7 @@ def mark_paragraph_boundaries(doc: Doc) -> Doc:
 
 def is_heading(sent: Span) -> bool:
     """A short line with no closing punctuation: a headline, section title or caption stub."""
-    text = sent.text.strip().rstrip("'\"’”")
+    text = span_text(sent).strip().rstrip("'\"’”")
     words = text.split()
     return 0 < len(words) <= 8 and not text.endswith((".", "!", "?", ":", ","))
 

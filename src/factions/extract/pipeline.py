@@ -48,7 +48,7 @@ from factions.extract.mentions import (
     resolve_mentions,
     sentence_evidence,
 )
-from factions.extract.nlp import build_pipeline, model_name
+from factions.extract.nlp import build_pipeline, model_name, span_text
 from factions.extract.relations import (
     GROUP_TYPES,
     MaskedSentence,
@@ -308,6 +308,8 @@ def _descriptive(sent: Span, start: int, end: int) -> bool:
 
 def _own_grade(text: str, lex: Lexicons) -> str:
     """The certainty a description carries by itself: its own hedges, else asserted."""
+    if not lex.any_hedge.search(text):
+        return "asserted"
     grades = ["asserted", *(grade for regex, grade in lex.hedges if regex.search(text))]
     return min(grades, key=lex.strength.index)
 
@@ -358,7 +360,7 @@ def _claims_for_sentence(
             )
         )
     for match in _relation_matches(sent, masked, lex):
-        words = sent.text[match.start : match.end]
+        words = span_text(sent)[match.start : match.end]
         certainty, speaker = attribution.certainty, speaker_id
         span = (match.start, match.end)
         descriptive = _descriptive(sent, *span)
@@ -612,7 +614,7 @@ def _event_from_claim(
     from the sentence holding it (else the report's first), with the claim as evidence too."""
     # The sentences before the claim: the claim's own words ("no group claimed the attack")
     # neither type nor grade the event.
-    candidates = [s for s in sentences if s.text.strip() and s.end <= sent.start] or [sent]
+    candidates = [s for s in sentences if s.end <= sent.start and span_text(s).strip()] or [sent]
     found: tuple[EventDraft, Span] | None = None
     for candidate in candidates:
         candidate_mentions = [
@@ -674,7 +676,11 @@ def _event_from_lede(
     """The event a definite mention ("in the attack") refers back to when no event of the
     report was read: told by the report's first sentence with a verb, typed as the mention."""
     lede = next(
-        (s for s in sentences if s.end <= sent.start and s.text.strip() and s.root.pos_ == "VERB"),
+        (
+            s
+            for s in sentences
+            if s.end <= sent.start and span_text(s).strip() and s.root.pos_ == "VERB"
+        ),
         None,
     )
     if lede is None:
@@ -794,7 +800,7 @@ def _perpetrators(
     if not (claimants or statements):
         return []
     event = _claimed_event(sent, events)
-    if event is None and make_event is not None and _DEFINITE_EVENT.search(sent.text):
+    if event is None and make_event is not None and _DEFINITE_EVENT.search(span_text(sent)):
         # "X claimed responsibility for the attack" in a report whose attack we did not read:
         # the claim makes the event it is about.
         event = make_event()
@@ -1048,12 +1054,12 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     context = _DocumentContext(lex, mentions, arguments, attributions, all_dates)
     borrowed: dict[int, tuple[str | None, str | None]] = {}
     for sent in sentences:
-        if not sent.text.strip():
+        if not span_text(sent).strip():
             continue
         sent_mentions = [m for m in mentions if sent.start <= m.token_start < sent.end]
         attribution = attributions[sent.start_char]
         dates = _sentence_dates(all_dates, sent)
-        masked = mask_sentence(sent.text, sent.start_char, sent_mentions, last_group)
+        masked = mask_sentence(span_text(sent), sent.start_char, sent_mentions, last_group)
         masked.earlier, masked.topic, masked.unnamed = list(named_groups), topic, unnamed
         sentence_claims = _claims_for_sentence(
             document, sent, masked, attribution, dates, last_person, lex

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from factions.extract.lexicons import Lexicons
+from factions.extract.lexicons import Lexicons, ascii_lowered, may_match
 from factions.extract.mentions import LocalEntity, MentionSpan
 from factions.packaged import read_toml
 from factions.vocabulary import vocabulary
@@ -303,8 +303,11 @@ def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]
     if collapsed is not None:
         views.append(collapsed)
     for view in views:
+        lowered = ascii_lowered(view.text)
         for rule in lex.relations:
             for index, pattern in enumerate(rule.patterns):
+                if not may_match(rule.required[index], lowered):
+                    continue
                 for match in pattern.finditer(view.text):
                     slots = match.groupdict()
                     if slots.get("X") is None or (
@@ -368,8 +371,11 @@ def find_fates(
 ) -> list[FateMatch]:
     """What the sentence says became of a person (killed, captured, fled, alive)."""
     found: dict[tuple[str, str], FateMatch] = {}
+    lowered = ascii_lowered(masked.text)
     for rule in lex.fates:
         for index, pattern in enumerate(rule.patterns):
+            if not may_match(rule.required[index], lowered):
+                continue
             for match in pattern.finditer(masked.text):
                 marker = match.groupdict().get("X")
                 person = masked.entities[int(marker)] if marker is not None else last_person
@@ -399,6 +405,9 @@ def _without_own_negation(match: re.Match[str]) -> str:
 def find_responsibility(masked: MaskedSentence, lex: Lexicons) -> list[LocalEntity]:
     """Actors the sentence says claimed, or carried out, an attack."""
     found: list[LocalEntity] = []
+    # Every pattern names its actor by a marker: a sentence without one has none.
+    if "[[" not in masked.text:
+        return found
     for pattern in lex.responsibility:
         for match in pattern.finditer(masked.text):
             entity = masked.entities[int(match.group("X"))]

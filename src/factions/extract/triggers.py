@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
+from factions.extract.nlp import doc_text
 from factions.packaged import read_toml
 
 # Families whose triggers describe harm between armed actors or to civilians: they group with
@@ -657,11 +658,11 @@ def headline(token: Token) -> bool:
     """Whether a token stands in the report's headline: its first line, ending without a full
     stop. Headlines tell past events in the present tense ("Taliban fighters attack police
     checkpoint"), which elsewhere says what is usual."""
-    doc = token.doc
-    line_end = doc.text.find("\n")
+    text = doc_text(token.doc)
+    line_end = text.find("\n")
     if line_end < 0 or token.idx >= line_end:
         return False
-    line = doc.text[:line_end].strip()
+    line = text[:line_end].strip()
     # A headline is short and one sentence: a paragraph that lacks its full stop is none.
     if not line or len(line) > _HEADLINE_LENGTH or re.search(r"[.!?]\s", line):
         return False

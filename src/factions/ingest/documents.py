@@ -6,6 +6,8 @@ import hashlib
 import re
 import unicodedata
 
+import numpy as np
+
 from factions.model import Document
 
 _SPACE = re.compile(r"\s+")
@@ -26,11 +28,15 @@ def fingerprint(text: str) -> str:
     """A 64-bit SimHash over word trigrams, as 16 hex digits: near-duplicates differ in few bits."""
     words = _WORD.findall(normalised_text(text))
     shingles = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
-    weights = [0] * 64
-    for shingle in shingles:
-        h = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if h >> bit & 1 else -1
+    # Each shingle's 64-bit hash, its bytes reversed so that bit b of the number is bit b of
+    # the unpacked row: a bit votes +1 where a hash has it and -1 where it does not.
+    digests = b"".join(
+        hashlib.blake2b(shingle.encode(), digest_size=8).digest()[::-1] for shingle in shingles
+    )
+    bits = np.unpackbits(
+        np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8), axis=1, bitorder="little"
+    )
+    weights = 2 * bits.sum(axis=0, dtype=np.int64) - len(shingles)
     value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
     return f"{value:016x}"
 

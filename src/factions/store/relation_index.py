@@ -12,7 +12,7 @@ rebuilt from them (`rebuild_relation_index`); the machine ids on claims are neve
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -141,17 +141,39 @@ def relation_span(
 
 
 def add_relation_spans(conn: Connection, spans: Iterable[RelationSpan]) -> None:
-    """Index new claims and add each to its edge's stretches.
+    """Index new claims and add each to its edge's stretches, batch-wise.
 
-    Only the stretches a claim's period meets are rewritten, so that a document costs the
-    same whether its edges hold ten claims or ten thousand.
+    Only the stretches a claim's period meets are read and rewritten, so that a document costs
+    the same whether its edges hold ten claims or ten thousand; a batch reads them, deletes the
+    ones it changes and writes the new ones in a few statements, whatever its number of claims.
     """
     spans = _new_spans(conn, list(spans))
     for start in range(0, len(spans), _BATCH):
         insert_ignore(conn, schema.relation_spans, [s.row() for s in spans[start : start + _BATCH]])
     ids = edge_ids(conn, (span.edge for span in spans))
+    groups: dict[_GradeKey, list[RelationSpan]] = defaultdict(list)
     for span in spans:
-        _add_to_stretches(conn, span, ids[span.edge])
+        groups[(ids[span.edge], span.certainty)].append(span)
+    stored = _stretches_meeting(conn, groups)
+    gone: list[int] = []
+    rows: list[dict] = []
+    for key, group in groups.items():
+        before = stored.get(key, [])
+        after = _with_periods([s for _, s in before], group)
+        unchanged = Counter(after)
+        for row_id, stretch in before:
+            if unchanged[stretch] > 0:
+                unchanged[stretch] -= 1
+            else:
+                gone.append(row_id)
+        fields = {"edge": key[0], "predicate": group[0].predicate, "certainty": key[1]}
+        rows.extend(fields | _stretch_row(s) for s in unchanged.elements())
+    table = schema.edge_spans
+    for start in range(0, len(gone), _BATCH):
+        conn.execute(delete(table).where(table.c.id.in_(gone[start : start + _BATCH])))
+    if rows:
+        conn.execute(table.insert(), rows)
+    _add_to_totals(conn, groups)
 
 
 def _new_spans(conn: Connection, spans: list[RelationSpan]) -> list[RelationSpan]:
@@ -174,58 +196,107 @@ def _new_spans(conn: Connection, spans: list[RelationSpan]) -> list[RelationSpan
     return list(new.values())
 
 
-def _add_to_stretches(conn: Connection, span: RelationSpan, edge: int) -> None:
+# An edge's stretches of one certainty grade: (edge id, certainty).
+_GradeKey = tuple[int, str]
+
+
+def _with_periods(stretches: list[Stretch], spans: list[RelationSpan]) -> list[Stretch]:
+    """The stretches once each span is added in turn (as `add_period` adds one)."""
+    current = sorted(stretches, key=lambda s: s.first)
+    for span in spans:
+        first, last = span.day_first, span.day_last
+        met = [s for s in current if s.first <= last and s.last >= first]
+        kept = [s for s in current if not (s.first <= last and s.last >= first)]
+        current = sorted(kept + add_period(met, first, last, span.weight), key=lambda s: s.first)
+    return current
+
+
+def _stretches_meeting(
+    conn: Connection, groups: dict[_GradeKey, list[RelationSpan]]
+) -> dict[_GradeKey, list[tuple[int, Stretch]]]:
+    """The stored stretches of each (edge, certainty) that meet the days its spans cover, with
+    their row ids. Stretches of one grade never overlap, and adding a period changes only the
+    ones it meets, so those meeting [earliest first, latest last] are all a batch can change."""
     table = schema.edge_spans
-    where = and_(
-        table.c.edge == edge,
-        table.c.certainty == span.certainty,
-        table.c.day_first <= span.day_last,
-        table.c.day_last >= span.day_first,
-    )
-    met = [
-        (row.id, Stretch(*row[1:]))
+    keys = sorted(groups)
+    found: dict[_GradeKey, list[tuple[int, Stretch]]] = defaultdict(list)
+    for start in range(0, len(keys), _BATCH):
+        terms, values = [], {}
+        for number, key in enumerate(keys[start : start + _BATCH]):
+            group = groups[key]
+            terms.append(
+                f"(edge_spans.edge = :e{number} AND edge_spans.certainty = :c{number}"
+                f" AND edge_spans.day_first <= :l{number} AND edge_spans.day_last >= :f{number})"
+            )
+            values |= {
+                f"e{number}": key[0],
+                f"c{number}": key[1],
+                f"f{number}": min(s.day_first for s in group),
+                f"l{number}": max(s.day_last for s in group),
+            }
+        # As text with bound values, like edge_condition: hundreds of expression objects cost
+        # more than the query.
+        condition = text("(" + " OR ".join(terms) + ")").bindparams(**values)
         for row in conn.execute(
             select(
                 table.c.id,
+                table.c.edge,
+                table.c.certainty,
                 table.c.day_first,
                 table.c.day_last,
                 table.c.claims,
                 table.c.weight,
                 table.c.new_claims,
                 table.c.new_weight,
-            ).where(where)
-        )
-    ]
-    if met:
-        conn.execute(delete(table).where(table.c.id.in_([i for i, _ in met])))
-    stretches = add_period(
-        sorted((s for _, s in met), key=lambda s: s.first),
-        span.day_first,
-        span.day_last,
-        span.weight,
-    )
-    key = {"edge": edge, "predicate": span.predicate, "certainty": span.certainty}
-    conn.execute(table.insert(), [key | _stretch_row(s) for s in stretches])
-    _add_to_totals(conn, edge, span)
+            ).where(condition)
+        ):
+            found[(row.edge, row.certainty)].append((row.id, Stretch(*row[3:])))
+    return found
 
 
-def _add_to_totals(conn: Connection, edge: int, span: RelationSpan) -> None:
+def _add_to_totals(conn: Connection, groups: dict[_GradeKey, list[RelationSpan]]) -> None:
+    """Count a batch's spans into their edges' totals by certainty grade."""
     totals = schema.edge_totals
-    updated = conn.execute(
-        update(totals)
-        .where(totals.c.edge == edge, totals.c.certainty == span.certainty)
-        .values(claims=totals.c.claims + 1, weight=totals.c.weight + span.weight)
-    )
-    if not updated.rowcount:
-        conn.execute(
-            totals.insert().values(
-                edge=edge,
-                certainty=span.certainty,
-                predicate=span.predicate,
-                claims=1,
-                weight=span.weight,
+    edges = sorted({edge for edge, _ in groups})
+    stored: set[_GradeKey] = set()
+    for start in range(0, len(edges), _BATCH):
+        stored.update(
+            (edge, certainty)
+            for edge, certainty in conn.execute(
+                select(totals.c.edge, totals.c.certainty).where(
+                    totals.c.edge.in_(edges[start : start + _BATCH])
+                )
             )
         )
+    added = {
+        key: (len(group), sum(s.weight for s in group), group[0].predicate)
+        for key, group in sorted(groups.items())
+    }
+    updates = [
+        {"key_edge": e, "key_certainty": c, "added_claims": n, "added_weight": w}
+        for (e, c), (n, w, _) in added.items()
+        if (e, c) in stored
+    ]
+    if updates:
+        conn.execute(
+            update(totals)
+            .where(
+                totals.c.edge == bindparam("key_edge"),
+                totals.c.certainty == bindparam("key_certainty"),
+            )
+            .values(
+                claims=totals.c.claims + bindparam("added_claims"),
+                weight=totals.c.weight + bindparam("added_weight"),
+            ),
+            updates,
+        )
+    inserts = [
+        {"edge": e, "certainty": c, "predicate": p, "claims": n, "weight": w}
+        for (e, c), (n, w, p) in added.items()
+        if (e, c) not in stored
+    ]
+    if inserts:
+        conn.execute(totals.insert(), inserts)
 
 
 def add_period(stretches: list[Stretch], first: int, last: int, weight: int) -> list[Stretch]:
