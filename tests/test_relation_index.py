@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, Engine, create_engine, func, inspect, select, text
