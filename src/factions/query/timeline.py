@@ -23,6 +23,7 @@ from factions.query.events import EventRow, find_events, place_condition, place_
 from factions.query.labels import event_labels, is_event_predicate, predicate_label
 from factions.query.lookup import find_entity
 from factions.store import schema
+from factions.store.dialect import one_of
 from factions.store.relation_index import meeting_days
 
 
@@ -90,7 +91,9 @@ def _claim_entries(
         r
         for batch in chunks(chosen)
         for r in conn.execute(
-            select(claims, documents.c.published).select_from(joined).where(claims.c.id.in_(batch))
+            select(claims, documents.c.published)
+            .select_from(joined)
+            .where(one_of(conn, claims.c.id, batch))
         ).mappings()
     ]
     canonical = canon.many(i for r in rows for i in (r["subject"], r["object"], r["attributed_to"]))

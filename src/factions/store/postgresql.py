@@ -10,8 +10,12 @@ holds it to its end: writers take turns exactly as in SQLite, readers never wait
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, event, text
+from typing import Any
+
+from sqlalchemy import Connection, any_, bindparam, event, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import ColumnElement
 
 # The execution option that makes a transaction take the write lock when it begins (the same
 # name as SQLite's, so that `store.writing` says it once for both).
@@ -109,3 +113,13 @@ def search_evidence_ids(conn: Connection, words: list[str], limit: int) -> list[
         {"q": " ".join(words), "limit": limit},
     )
     return [row[0] for row in rows]
+
+
+def has_table(conn: Connection, name: str) -> bool:
+    """Whether a table `name` is visible on the search path."""
+    return conn.execute(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": name}).scalar_one()
+
+
+def any_of(column: ColumnElement[Any], values: list[Any]) -> ColumnElement[bool]:
+    """SQL: `column = ANY(:values)`, the values bound as one array of the column's type."""
+    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
