@@ -350,9 +350,12 @@ def test_one_of_finds_the_rows_whose_value_is_in_a_list_on_both_back_ends(kb_db:
             .order_by(schema.documents.c.id)
         ).scalars()
         assert list(found) == wanted
-        assert conn.execute(
-            select(schema.documents.c.id).where(one_of(conn, schema.documents.c.id, []))
-        ).all() == []
+        assert (
+            conn.execute(
+                select(schema.documents.c.id).where(one_of(conn, schema.documents.c.id, []))
+            ).all()
+            == []
+        )
 
 
 def test_has_table_tells_a_table_of_the_knowledge_base_from_a_missing_one(kb_db: str) -> None:

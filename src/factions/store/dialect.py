@@ -41,6 +41,14 @@ def search_evidence_ids(conn: Connection, words: list[str], limit: int) -> list[
     return sqlite.search_evidence_ids(conn, words, limit)
 
 
+def refresh_planner_statistics(conn: Connection) -> None:
+    """On PostgreSQL, ANALYZE: after a large ingest its planner would otherwise judge the
+    tables by statistics of when they were small (autovacuum catches up only later), and
+    choose plans that walk whole indexes. SQLite plans without statistics and is left so."""
+    if conn.dialect.name == "postgresql":
+        postgresql.analyze(conn)
+
+
 def has_table(conn: Connection, name: str) -> bool:
     """Whether the database holds table `name`. PostgreSQL is asked with to_regclass: the
     catalog query SQLAlchemy makes costs it a few milliseconds, which every query paid."""

@@ -115,6 +115,11 @@ def search_evidence_ids(conn: Connection, words: list[str], limit: int) -> list[
     return [row[0] for row in rows]
 
 
+def analyze(conn: Connection) -> None:
+    """Fresh planner statistics for every table of the knowledge base."""
+    conn.execute(text("ANALYZE"))
+
+
 def has_table(conn: Connection, name: str) -> bool:
     """Whether a table `name` is visible on the search path."""
     return conn.execute(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": name}).scalar_one()
