@@ -85,7 +85,9 @@ def _claim_entries(
     # An actor's or a place's claims are fewer than a period's.
     conditions += meeting_days(claims, query_days(lower, upper), few=bool(conditions))
     total = conn.execute(select(func.count()).select_from(claims).where(*conditions)).scalar_one()
-    chosen = ids_in_day_order(conn, claims.c.sort_day, claims.c.id, conditions, wanted)
+    chosen = ids_in_day_order(
+        conn, claims.c.sort_day, claims.c.id, conditions, wanted, narrow=place_filter is not None
+    )
     joined = claims.join(documents, documents.c.id == claims.c.document_id)
     rows = [
         r
