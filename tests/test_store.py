@@ -350,6 +350,12 @@ def test_one_of_finds_the_rows_whose_value_is_in_a_list_on_both_back_ends(kb_db:
             .order_by(schema.documents.c.id)
         ).scalars()
         assert list(found) == wanted
+        # An id holding NUL (which PostgreSQL text cannot) is looked up as any other.
+        assert conn.execute(
+            select(schema.documents.c.id).where(
+                one_of(conn, schema.documents.c.id, [wanted[0], "d-\x00"])
+            )
+        ).scalars().all() == [wanted[0]]
         assert (
             conn.execute(
                 select(schema.documents.c.id).where(one_of(conn, schema.documents.c.id, []))

@@ -73,15 +73,24 @@ def install_hooks(
 NUL, NUL_STAND_IN = "\x00", "\ufffd"
 
 
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    # A list of ids bound as one array (any_of).
+    return isinstance(value, list) and any(isinstance(v, str) and NUL in v for v in value)
+
+
 def _clean(value: object) -> object:
     if isinstance(value, str) and NUL in value:
         return value.replace(NUL, NUL_STAND_IN)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
     return value
 
 
 def _clean_set(parameters: object) -> object:
     if isinstance(parameters, dict):
-        if any(isinstance(v, str) and NUL in v for v in parameters.values()):
+        if any(_holds_nul(v) for v in parameters.values()):
             return {key: _clean(value) for key, value in parameters.items()}
         return parameters
     if isinstance(parameters, tuple):
