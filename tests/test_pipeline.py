@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from factions.export.jsonl import write_jsonl
 from factions.ingest.run import ingest_paths
@@ -212,3 +212,28 @@ def test_parallel_ingest_builds_the_same_knowledge_base(tmp_path: Path, new_kb_d
     report = ingest_paths([corpus], parallel, processes=2)
     assert len(report.new) == 3 and report.failed == []
     assert _export(parallel) == _export(serial)
+
+
+def test_a_large_ingest_leaves_fresh_planner_statistics_on_postgresql(
+    tmp_path: Path, new_kb_db, backend: str
+) -> None:  # type: ignore[no-untyped-def]
+    if backend != "postgresql":
+        pytest.skip("SQLite plans without statistics: ingest runs no ANALYZE there")
+    # "Large" is made 2 documents here (the default is ANALYZE_EVERY); a fresh table's
+    # reltuples is -1 until ANALYZE (or VACUUM) counts it.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i, place in enumerate(["Kunduz", "Takhar", "Baghlan"]):
+        (corpus / f"r{i}.txt").write_text(
+            f"The Taliban attacked a police post in {place} Province on 3 November 2015, "
+            f"officials said in report number {i}.\n",
+            encoding="utf-8",
+        )
+    engine = open_database(new_kb_db("kb.db"))
+    report = ingest_paths([corpus], engine, batch_size=1, analyze_every=2)
+    assert len(report.new) == 3
+    with engine.connect() as conn:
+        counted = conn.execute(
+            text("SELECT reltuples FROM pg_class WHERE relname = 'documents'")
+        ).scalar_one()
+    assert counted >= 2

@@ -13,7 +13,7 @@ from factions.ingest.documents import document_id, fingerprint, hamming
 from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Participant
 from factions.store import open_database, schema, writer
 from factions.store.db import SCHEMA_VERSION, StoreError, schema_version
-from factions.store.dialect import search_evidence_ids
+from factions.store.dialect import has_table, one_of, search_evidence_ids
 
 
 def _document(body: str = "The Northern Front attacked a police post.") -> Document:
@@ -362,3 +362,41 @@ def test_text_holding_nul_is_stored_and_looked_up_without_error(kb_db: str) -> N
         ).all()
     assert len(stored) == len(doc.text) and stored.replace("\ufffd", "\x00") == doc.text
     assert missing == []
+
+
+def test_one_of_finds_the_rows_whose_value_is_in_a_list_on_both_back_ends(kb_db: str) -> None:
+    # PostgreSQL gets the list as one array parameter, SQLite as IN (...): the same rows.
+    engine = open_database(kb_db)
+    bodies = [f"The Northern Front attacked police post {n}." for n in range(5)]
+    with engine.begin() as conn:
+        for body in bodies:
+            writer.insert_document(
+                conn, _document(body), fingerprint=None, near_duplicate_of=None, extractor="t"
+            )
+    wanted = sorted(document_id(b) for b in bodies[1:4])
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(schema.documents.c.id)
+            .where(one_of(conn, schema.documents.c.id, [*wanted, "no-such-document"]))
+            .order_by(schema.documents.c.id)
+        ).scalars()
+        assert list(found) == wanted
+        # An id holding NUL (which PostgreSQL text cannot) is looked up as any other.
+        assert conn.execute(
+            select(schema.documents.c.id).where(
+                one_of(conn, schema.documents.c.id, [wanted[0], "d-\x00"])
+            )
+        ).scalars().all() == [wanted[0]]
+        assert (
+            conn.execute(
+                select(schema.documents.c.id).where(one_of(conn, schema.documents.c.id, []))
+            ).all()
+            == []
+        )
+
+
+def test_has_table_tells_a_table_of_the_knowledge_base_from_a_missing_one(kb_db: str) -> None:
+    engine = open_database(kb_db)
+    with engine.connect() as conn:
+        assert has_table(conn, "judgements")
+        assert not has_table(conn, "no_such_table")

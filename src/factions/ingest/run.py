@@ -38,6 +38,7 @@ from factions.resolve import (
     store_batch,
 )
 from factions.store import writing
+from factions.store.dialect import refresh_planner_statistics
 from factions.store.writer import StoredDocument, document_exists
 
 # Documents stored (with their derived data) per transaction: each batch brings disputes and
@@ -45,6 +46,9 @@ from factions.store.writer import StoredDocument, document_exists
 # generated documents: 59 s at 16, 48 s at 64, 47.5 s with one refresh at the end).
 BATCH_SIZE = 64
 NEAR_DUPLICATE_BITS = 3
+# On PostgreSQL the planner's statistics are refreshed after every this many documents stored
+# (store.dialect.refresh_planner_statistics), and at the end of a run that stored as many.
+ANALYZE_EVERY = 1000
 # Longer texts are extracted in pieces (extract.pipeline); beyond this one document would take
 # the best part of an hour, so it is refused with the reason instead.
 MAX_DOCUMENT_CHARS = 5_000_000
@@ -281,6 +285,11 @@ def _store(
             report.near_duplicates.append((stored.document.id, stored.near_duplicate_of))
 
 
+def _refresh_statistics(engine: Engine) -> None:
+    with engine.begin() as conn:
+        refresh_planner_statistics(conn)
+
+
 def ingest_paths(
     paths: list[Path],
     engine: Engine,
@@ -292,9 +301,12 @@ def ingest_paths(
     processes: int = 1,
     batch_size: int = BATCH_SIZE,
     dask: str | None = None,
+    analyze_every: int = ANALYZE_EVERY,
 ) -> IngestReport:
     """Ingest every article under `paths` into the knowledge base behind `engine`; `dask`
     (a scheduler's address, or `local:N`) extracts on a Dask cluster instead of `processes`.
+    On PostgreSQL the planner's statistics are refreshed after each `analyze_every` documents
+    stored (and at the end of a run that stored as many).
 
     What is stored is the same whatever the order of the files, the batches, an interruption
     and a second run, or another ingest writing to the same knowledge base at the same time."""
@@ -313,6 +325,7 @@ def ingest_paths(
         near = _NearDuplicateIndex(fingerprints(conn))
     pending = _pending_documents(files, listing, engine, report, on_progress)
     waiting: list[tuple[StoredDocument, Extraction]] = []
+    analyzed = 0  # how many of report.new the last ANALYZE saw
     for document, result in _extracted(pending, extractor, processes, batch_size, dask):
         if isinstance(result, Exception):
             report.failed.append(Failure(document.source or document.id, str(result)))
@@ -324,7 +337,12 @@ def ingest_paths(
         if len(waiting) >= batch_size:
             _store(engine, waiting, report)
             waiting = []
+            if len(report.new) - analyzed >= analyze_every:
+                _refresh_statistics(engine)
+                analyzed = len(report.new)
     _store(engine, waiting, report)
+    if len(report.new) >= analyze_every and len(report.new) > analyzed:
+        _refresh_statistics(engine)
     # Each batch brought derived data up to date; only data left behind by something else (a
     # migration, an older factions) is recomputed whole here.
     with engine.connect() as conn:

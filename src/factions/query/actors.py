@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, select
 from factions.query.common import ACTOR_TYPES, BadQuery, Canon, chunks, page
 from factions.query.lookup import closest_names
 from factions.store import schema
+from factions.store.dialect import one_of
 
 
 @dataclass
@@ -84,13 +85,13 @@ def list_actors(
     for batch in chunks(list(owner)):
         for entity_id, count in conn.execute(
             select(schema.mentions.c.entity_id, func.count())
-            .where(schema.mentions.c.entity_id.in_(batch))
+            .where(one_of(conn, schema.mentions.c.entity_id, batch))
             .group_by(schema.mentions.c.entity_id)
         ):
             counts[owner[entity_id]] += count
         for entity_id, alias in conn.execute(
             select(schema.aliases.c.entity_id, schema.aliases.c.alias).where(
-                schema.aliases.c.entity_id.in_(batch)
+                one_of(conn, schema.aliases.c.entity_id, batch)
             )
         ):
             aliases_of[owner[entity_id]].add(alias)

@@ -17,6 +17,7 @@ from factions.query.common import (
 )
 from factions.query.labels import event_labels, is_event_predicate, speaker_or_outlet
 from factions.store import schema
+from factions.store.dialect import one_of
 from factions.vocabulary import vocabulary
 
 
@@ -65,7 +66,7 @@ def claims_by_id(
                         schema.documents, schema.documents.c.id == schema.claims.c.document_id
                     )
                 )
-                .where(schema.claims.c.id.in_(batch))
+                .where(one_of(conn, schema.claims.c.id, batch))
             ).mappings()
         )
     evidence = evidence_for(conn, "claim", ids)

@@ -12,6 +12,7 @@ from factions.query.common import Canon, Evidence, chunks, page, strongest
 from factions.query.labels import predicate_label, readable
 from factions.query.lookup import find_entity
 from factions.store import schema
+from factions.store.dialect import one_of
 
 
 @dataclass
@@ -87,7 +88,7 @@ def list_disputes(
     for batch in chunks([r["id"] for r in rows]):
         for dispute_id, claim_id in conn.execute(
             select(schema.dispute_claims.c.dispute_id, schema.dispute_claims.c.claim_id)
-            .where(schema.dispute_claims.c.dispute_id.in_(batch))
+            .where(one_of(conn, schema.dispute_claims.c.dispute_id, batch))
             .order_by(schema.dispute_claims.c.claim_id)
         ):
             members_of[dispute_id].append(claim_id)

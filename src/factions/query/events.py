@@ -30,6 +30,7 @@ from factions.query.common import (
 )
 from factions.query.lookup import find_entity
 from factions.store import schema
+from factions.store.dialect import one_of
 from factions.store.relation_index import meeting_days
 from factions.vocabulary import vocabulary
 
@@ -122,6 +123,10 @@ def place_condition(conn: Connection, scope: PlaceScope, canon: Canon, column: A
     )
     if scope.kind == "admin1":
         inside = inside.where(schema.entities.c.admin1 == scope.admin1)
+    if conn.dialect.name == "postgresql":
+        # One list of ids: PostgreSQL tests an OR with a subquery row by row, but finds each
+        # id of a list in the (place, day) index.
+        return one_of(conn, column, sorted({*members, *conn.execute(inside).scalars()}))
     return or_(column.in_(members), column.in_(inside))
 
 
@@ -234,6 +239,7 @@ def find_events(
         limit,
         offset,
         newest_first,
+        narrow=bool(place),
     )
     found = {
         r["id"]: dict(r)
@@ -245,7 +251,7 @@ def find_events(
                     schema.documents, schema.documents.c.id == schema.events.c.document_id
                 )
             )
-            .where(schema.events.c.id.in_(batch))
+            .where(one_of(conn, schema.events.c.id, batch))
         ).mappings()
     }
     rows = [found[i] for i in ids]
@@ -371,7 +377,7 @@ def _participants(
                     schema.event_participants.c.entity_id,
                     schema.event_participants.c.role,
                 )
-                .where(schema.event_participants.c.event_id.in_(batch))
+                .where(one_of(conn, schema.event_participants.c.event_id, batch))
                 .order_by(
                     schema.event_participants.c.event_id,
                     schema.event_participants.c.role,

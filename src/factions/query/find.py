@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, select
 
 from factions.query.common import ACTOR_TYPES, Canon, chunks
 from factions.store import schema
+from factions.store.dialect import one_of
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # A typed word this close to a name's word (0-100) counts as that word.
@@ -146,7 +147,7 @@ def _mentions(conn: Connection, canon: Canon, ids: list[str]) -> dict[str, int]:
         own.update(
             conn.execute(
                 select(schema.entities.c.id, func.coalesce(schema.entities.c.mentions, 0)).where(
-                    schema.entities.c.id.in_(batch)
+                    one_of(conn, schema.entities.c.id, batch)
                 )
             ).all()
         )
@@ -161,7 +162,7 @@ def _aliases(conn: Connection, canon: Canon, ids: list[str]) -> dict[str, list[s
     for batch in chunks(sorted(members)):
         for entity_id, alias in conn.execute(
             select(schema.aliases.c.entity_id, schema.aliases.c.alias).where(
-                schema.aliases.c.entity_id.in_(batch)
+                one_of(conn, schema.aliases.c.entity_id, batch)
             )
         ):
             found[members[entity_id]].add(alias)

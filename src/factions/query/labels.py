@@ -15,6 +15,7 @@ from sqlalchemy import Connection, select
 from factions.partial_date import label as date_label
 from factions.query.common import Canon, chunks
 from factions.store import schema
+from factions.store.dialect import one_of
 from factions.vocabulary import vocabulary
 
 _SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
@@ -86,7 +87,7 @@ def event_labels(
                     documents.c.published,
                 )
                 .select_from(events.join(documents, documents.c.id == events.c.document_id))
-                .where(events.c.id.in_(batch))
+                .where(one_of(conn, events.c.id, batch))
             )
         )
     places = canon.many(r.place for r in rows if r.place)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from factions.query.common import Canon, chunks
 from factions.store import schema
+from factions.store.dialect import one_of
 
 # Short names (acronyms) are compared whole: WRatio would match "imu" inside "Hakimullah".
 _SHORT = 5
@@ -65,7 +66,7 @@ def _exact_alias_ids(conn: Connection, name: str, types: Sequence[str] | None) -
             typed.update(
                 conn.execute(
                     select(schema.entities.c.id).where(
-                        schema.entities.c.id.in_(batch), schema.entities.c.type.in_(types)
+                        one_of(conn, schema.entities.c.id, batch), schema.entities.c.type.in_(types)
                     )
                 ).scalars()
             )
@@ -79,7 +80,7 @@ def _mention_counts(conn: Connection, ids: list[str]) -> dict[str, int]:
         counts.update(
             conn.execute(
                 select(schema.entities.c.id, schema.entities.c.mentions).where(
-                    schema.entities.c.id.in_(batch)
+                    one_of(conn, schema.entities.c.id, batch)
                 )
             ).all()
         )

@@ -40,6 +40,7 @@ from factions.query.common import (
     grades_at_least,
 )
 from factions.store import schema
+from factions.store.dialect import one_of
 from factions.store.relation_index import reaching_ranges, starting_ranges
 from factions.vocabulary import vocabulary
 
@@ -457,7 +458,7 @@ def _ends(conn: Connection, claim_ids: list[str]) -> dict[str, tuple[str | None,
             (claim_id, (ended_on, ended_by))
             for claim_id, ended_on, ended_by in conn.execute(
                 select(table.c.claim_id, table.c.ended_on, table.c.ended_by).where(
-                    table.c.claim_id.in_(batch)
+                    one_of(conn, table.c.claim_id, batch)
                 )
             )
         )
@@ -473,7 +474,7 @@ def _names(conn: Connection, ids: set[str]) -> dict[str, tuple[str, str]]:
             (i, (name, kind))
             for i, name, kind in conn.execute(
                 select(entities.c.id, entities.c.name, entities.c.type).where(
-                    entities.c.id.in_(batch)
+                    one_of(conn, entities.c.id, batch)
                 )
             )
         )

@@ -15,7 +15,7 @@ from factions.query.common import Canon, chunks, page
 from factions.query.labels import event_labels, is_event_predicate, predicate_label
 from factions.query.lookup import closest_names
 from factions.store import schema
-from factions.store.dialect import search_evidence_ids
+from factions.store.dialect import one_of, search_evidence_ids
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -80,7 +80,7 @@ def _owner_summaries(conn: Connection, canon: Canon, kind: str, ids: list[str]) 
     found: dict[str, str] = {}
     table = schema.claims if kind == "claim" else schema.events
     for batch in chunks(ids):
-        for row in conn.execute(select(table).where(table.c.id.in_(batch))).mappings():
+        for row in conn.execute(select(table).where(one_of(conn, table.c.id, batch))).mappings():
             if kind == "claim":
                 other = canon.name(canon.of(row["object"])) if row["object"] else row["value"]
                 if is_event_predicate(row["predicate"]):

@@ -10,6 +10,7 @@ from factions.query.common import ACTOR_TYPES, PLACE_TYPES, Canon, chunks
 from factions.query.events import count_canonical_events
 from factions.query.labels import readable
 from factions.store import schema
+from factions.store.dialect import one_of
 
 
 @dataclass
@@ -72,7 +73,7 @@ def _most_mentioned(conn: Connection, top: int) -> list[tuple[str, str, str, int
     counts = dict.fromkeys(roots.values(), 0)
     for batch in chunks(sorted(counts)):
         for entity_id, mentions in conn.execute(
-            select(entities.c.id, entities.c.mentions).where(entities.c.id.in_(batch))
+            select(entities.c.id, entities.c.mentions).where(one_of(conn, entities.c.id, batch))
         ):
             counts[entity_id] += mentions
     for target, mentions in linked:

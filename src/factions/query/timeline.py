@@ -23,6 +23,7 @@ from factions.query.events import EventRow, find_events, place_condition, place_
 from factions.query.labels import event_labels, is_event_predicate, predicate_label
 from factions.query.lookup import find_entity
 from factions.store import schema
+from factions.store.dialect import one_of
 from factions.store.relation_index import meeting_days
 
 
@@ -84,13 +85,17 @@ def _claim_entries(
     # An actor's or a place's claims are fewer than a period's.
     conditions += meeting_days(claims, query_days(lower, upper), few=bool(conditions))
     total = conn.execute(select(func.count()).select_from(claims).where(*conditions)).scalar_one()
-    chosen = ids_in_day_order(conn, claims.c.sort_day, claims.c.id, conditions, wanted)
+    chosen = ids_in_day_order(
+        conn, claims.c.sort_day, claims.c.id, conditions, wanted, narrow=place_filter is not None
+    )
     joined = claims.join(documents, documents.c.id == claims.c.document_id)
     rows = [
         r
         for batch in chunks(chosen)
         for r in conn.execute(
-            select(claims, documents.c.published).select_from(joined).where(claims.c.id.in_(batch))
+            select(claims, documents.c.published)
+            .select_from(joined)
+            .where(one_of(conn, claims.c.id, batch))
         ).mappings()
     ]
     canonical = canon.many(i for r in rows for i in (r["subject"], r["object"], r["attributed_to"]))

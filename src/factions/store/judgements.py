@@ -23,6 +23,7 @@ from sqlalchemy import Connection, and_, select
 
 from factions.packaged import read_toml
 from factions.store import schema
+from factions.store.dialect import has_table
 
 TARGET_KINDS = ("entity", "claim", "event", "dispute", "judgement")
 
@@ -143,7 +144,7 @@ def judgement_from_row(row: Any) -> Judgement:
 
 def stored_judgements(conn: Connection) -> list[Judgement]:
     """Every judgement, in the order they were made."""
-    if not conn.dialect.has_table(conn, "judgements"):
+    if not has_table(conn, "judgements"):
         return []
     rows = conn.execute(select(schema.judgements).order_by(schema.judgements.c.created_at))
     return sorted((judgement_from_row(r) for r in rows), key=lambda j: j.order)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import Connection, select
 
 from factions.store import schema
+from factions.store.dialect import one_of
 from factions.store.judgements import Overlay, overlay
 
 # Ids per IN (...) list, under every database's variable limit.
@@ -141,7 +142,7 @@ def _links_of(conn: Connection, ids: set[str]) -> dict[str, str]:
         found.update(
             conn.execute(
                 select(schema.entity_links.c.entity_id, schema.entity_links.c.canonical_id).where(
-                    schema.entity_links.c.entity_id.in_(batch)
+                    one_of(conn, schema.entity_links.c.entity_id, batch)
                 )
             ).all()
         )
@@ -192,7 +193,9 @@ def _linked_to(
         found.update(
             conn.execute(
                 select(schema.entity_links.c.entity_id).where(
-                    schema.entity_links.c.canonical_id.in_(ordered[start : start + _CHUNK])
+                    one_of(
+                        conn, schema.entity_links.c.canonical_id, ordered[start : start + _CHUNK]
+                    )
                 )
             ).scalars()
         )

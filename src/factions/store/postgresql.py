@@ -10,8 +10,12 @@ holds it to its end: writers take turns exactly as in SQLite, readers never wait
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, event, text
+from typing import Any
+
+from sqlalchemy import Connection, any_, bindparam, event, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import ColumnElement
 
 # The execution option that makes a transaction take the write lock when it begins (the same
 # name as SQLite's, so that `store.writing` says it once for both).
@@ -69,15 +73,24 @@ def install_hooks(
 NUL, NUL_STAND_IN = "\x00", "\ufffd"
 
 
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    # A list of ids bound as one array (any_of).
+    return isinstance(value, list) and any(isinstance(v, str) and NUL in v for v in value)
+
+
 def _clean(value: object) -> object:
     if isinstance(value, str) and NUL in value:
         return value.replace(NUL, NUL_STAND_IN)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
     return value
 
 
 def _clean_set(parameters: object) -> object:
     if isinstance(parameters, dict):
-        if any(isinstance(v, str) and NUL in v for v in parameters.values()):
+        if any(_holds_nul(v) for v in parameters.values()):
             return {key: _clean(value) for key, value in parameters.items()}
         return parameters
     if isinstance(parameters, tuple):
@@ -109,3 +122,18 @@ def search_evidence_ids(conn: Connection, words: list[str], limit: int) -> list[
         {"q": " ".join(words), "limit": limit},
     )
     return [row[0] for row in rows]
+
+
+def analyze(conn: Connection) -> None:
+    """Fresh planner statistics for every table of the knowledge base."""
+    conn.execute(text("ANALYZE"))
+
+
+def has_table(conn: Connection, name: str) -> bool:
+    """Whether a table `name` is visible on the search path."""
+    return conn.execute(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": name}).scalar_one()
+
+
+def any_of(column: ColumnElement[Any], values: list[Any]) -> ColumnElement[bool]:
+    """SQL: `column = ANY(:values)`, the values bound as one array of the column's type."""
+    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))

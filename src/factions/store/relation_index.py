@@ -26,7 +26,6 @@ from sqlalchemy import (
     delete,
     false,
     func,
-    inspect,
     or_,
     select,
     text,
@@ -42,7 +41,7 @@ from factions.partial_date import (
     validity_days,
 )
 from factions.store import schema
-from factions.store.dialect import insert_ignore
+from factions.store.dialect import has_table, insert_ignore
 from factions.store.judgements import Overlay, overlay
 from factions.store.linker import Linker
 from factions.vocabulary import vocabulary
@@ -583,7 +582,7 @@ def inferred_end_days(conn: Connection, claim_ids: Iterable[str] | None = None) 
     every claim or for those of `claim_ids`."""
     table = schema.inferred_ends
     # Migrations older than the table rebuild the index before it exists.
-    if not inspect(conn).has_table(table.name):
+    if not has_table(conn, table.name):
         return {}
     query = select(table.c.claim_id, table.c.day_last)
     if claim_ids is None:
