@@ -497,3 +497,24 @@ def test_a_relation_only_possible_is_no_claim() -> None:
 def test_a_call_to_stop_fighting_is_no_enmity() -> None:
     found = said("The UN urged al-Shabaab to stop attacking Hizbul Islam.")
     assert not [f for f in found if f[1] == "rival_of" and f[3]]
+
+
+def test_a_gerund_under_a_sentence_without_a_verb_ends() -> None:
+    # "killing" hangs from a noun phrase whose root is a noun: the climb to its verb stops at
+    # the root (it looped forever on one GTD summary when tokens were compared by identity).
+    # A daemon thread, so that a regression fails this test instead of hanging the suite.
+    import threading
+
+    results: list[object] = []
+    worker = threading.Thread(
+        target=lambda: results.append(
+            extract(
+                "A statement by the Taliban on killing two al-Shabaab commanders in Helmand "
+                "province."
+            )
+        ),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(timeout=120)
+    assert results, "extraction did not finish"

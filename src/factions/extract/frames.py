@@ -687,7 +687,9 @@ def _subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
     if verb.dep_ == "pcomp":
         # "X claimed responsibility for killing Y": the verb the phrase hangs on.
         head = verb.head
-        while head.head is not head and head.pos_ not in {"VERB", "AUX"}:
+        # Tokens are compared by position: spaCy makes a new Token object on every access,
+        # so `head.head is not head` never ends at a root that is no verb.
+        while head.head.i != head.i and head.pos_ not in {"VERB", "AUX"}:
             head = head.head
         if head.pos_ in {"VERB", "AUX"} and head is not verb:
             if _lemma(head) in load_frames().object_control_verbs:
