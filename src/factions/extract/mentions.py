@@ -655,29 +655,43 @@ def _repeated_places(doc: Doc, text: str, mentions: list[MentionSpan]) -> list[M
     # Headlines stay as the NER left them: a place there would make a headline an event.
     covered += [(s.start_char, s.end_char) for s in doc.sents if _title_like(s)]
     found: list[MentionSpan] = []
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, places)) + r")(?![\w-])")
+    pattern = _whole_names(places)
     for match in pattern.finditer(text):
         start, end = match.span()
         if any(a < end and start < b for a, b in covered):
             continue
-        span = doc.char_span(start, end)
-        if span is None:
+        mention = _mention_at(doc, match, places[match.group(0)], "GPE", "repeated-place")
+        if mention is None:
             continue
-        entity = places[match.group(0)]
         covered.append((start, end))
-        found.append(
-            MentionSpan(
-                start=start,
-                end=end,
-                token_start=span.start,
-                token_end=span.end,
-                text=match.group(0),
-                entity=entity,
-                label="GPE",
-                rule="repeated-place",
-            )
-        )
+        found.append(mention)
     return found
+
+
+def _whole_names(names: Iterable[str]) -> re.Pattern[str]:
+    """Any of the names, as a whole word (not inside "al-X" or "Xs")."""
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+
+
+def _mention_at(
+    doc: Doc, match: re.Match[str], entity: LocalEntity, label: str, rule: str
+) -> MentionSpan | None:
+    """The mention of an entity where a text search found its name (None when the match cuts
+    a token)."""
+    start, end = match.span()
+    span = doc.char_span(start, end)
+    if span is None:
+        return None
+    return MentionSpan(
+        start=start,
+        end=end,
+        token_start=span.start,
+        token_end=span.end,
+        text=match.group(0),
+        entity=entity,
+        label=label,
+        rule=rule,
+    )
 
 
 def _names_a_country(surface: str) -> bool:
@@ -1333,9 +1347,7 @@ def _defined_short_names(
     the gazetteer made of its words (the gazetteer's "Fatah")."""
     if not registry.short_names:
         return mentions
-    pattern = re.compile(
-        r"(?<![\w-])(?:" + "|".join(map(re.escape, registry.short_names)) + r")(?![\w-])"
-    )
+    pattern = _whole_names(registry.short_names)
     found: list[MentionSpan] = []
     for match in pattern.finditer(text):
         start, end = match.span()
@@ -1345,21 +1357,9 @@ def _defined_short_names(
         )
         if any(m.start <= start and end <= m.end for m in longer):
             continue  # inside the full name
-        span = doc.char_span(start, end)
-        if span is None:
-            continue
-        found.append(
-            MentionSpan(
-                start=start,
-                end=end,
-                token_start=span.start,
-                token_end=span.end,
-                text=match.group(0),
-                entity=entity,
-                label="ARMED_GROUP",
-                rule="short-name-defined",
-            )
-        )
+        mention = _mention_at(doc, match, entity, "ARMED_GROUP", "short-name-defined")
+        if mention is not None:
+            found.append(mention)
     if not found:
         return mentions
     kept = [m for m in mentions if not any(m.start < f.end and f.start < m.end for f in found)]
