@@ -312,7 +312,7 @@ def _clause_subject_of(s: _Sentence, token: Token) -> LocalEntity | None:
                 found = _sides(s, child, expand=False)
                 if found:
                     return found[0]
-        if head.head is head:
+        if head.head.i == head.i:
             return None
         head = head.head
     return None
@@ -680,7 +680,7 @@ def _subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         if relative and verb.dep_ == "relcl":
             return [verb.head]
         return subjects
-    if depth > 4 or verb.head is verb:
+    if depth > 4 or verb.head.i == verb.i:
         return []
     if verb.dep_ in _SHARED_SUBJECT_DEPS and verb.head.pos_ in {"VERB", "AUX"}:
         return _subject_tokens(verb.head, depth + 1)
@@ -691,7 +691,7 @@ def _subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         # so `head.head is not head` never ends at a root that is no verb.
         while head.head.i != head.i and head.pos_ not in {"VERB", "AUX"}:
             head = head.head
-        if head.pos_ in {"VERB", "AUX"} and head is not verb:
+        if head.pos_ in {"VERB", "AUX"} and head.i != verb.i:
             if _lemma(head) in load_frames().object_control_verbs:
                 # "Y accused X of targeting Z": X is the one said to target.
                 objects = [c for c in head.children if c.dep_ == "dobj"]
@@ -721,7 +721,7 @@ def _governors(token: Token, limit: int = 4) -> Iterator[Token]:
     """The verbs above a clause, nearest first, through complements and conjunctions."""
     current = token
     for _ in range(limit):
-        if current.head is current:
+        if current.head.i == current.i:
             return
         if current.dep_ not in {"xcomp", "ccomp", "conj", "dobj", "pobj", "prep", "attr", "acomp"}:
             return
@@ -1074,7 +1074,7 @@ def _calling_verb(s: _Sentence, verb: Token) -> Token | None:
     fight Y"."""
     current = verb
     for _ in range(4):
-        if current.dep_ not in {"xcomp", "ccomp", "advcl"} or current.head is current:
+        if current.dep_ not in {"xcomp", "ccomp", "advcl"} or current.head.i == current.i:
             return None
         current = current.head
         if _lemma(current) in s.frames.calling_verbs:
@@ -1188,7 +1188,7 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
         # The split may be the verb above ("split from Y to form Z") or beside it ("led a
         # group to split from Y, forming Z").
         splits = [verb.head] + [
-            c for c in verb.head.children if c.dep_ in {"xcomp", "advcl"} and c is not verb
+            c for c in verb.head.children if c.dep_ in {"xcomp", "advcl"} and c.i != verb.i
         ]
         parents = [
             g
@@ -1206,7 +1206,7 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
         # "facilitated a merger of X and Y to create Z": the merger is the governing verb's.
         words += [c for c in verb.head.children if c.dep_ in {"dobj", "nsubjpass"}]
     for word in words:
-        if _lemma(word) in _MERGER_NOUNS and word not in founders and word.head is not verb:
+        if _lemma(word) in _MERGER_NOUNS and word not in founders and word.head.i != verb.i:
             members = [
                 g
                 for preposition in ("between", "of")

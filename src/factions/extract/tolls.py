@@ -317,14 +317,14 @@ def _cumulative(token: Token, heads: list[Token], words: TollWords) -> bool:
     for verb in verbs:
         for child in verb.children:
             if child.dep_ in {"prep", "npadvmod", "advmod", "nsubj", "agent", "advcl"}:
-                if verb is not token and child.dep_ in {"nsubj", "agent"}:
+                if verb.i != token.i and child.dep_ in {"nsubj", "agent"}:
                     continue
                 pieces.append(token.doc[child.left_edge.i : child.right_edge.i + 1].text)
     for head in heads:
         for child in head.children:
             if child.dep_ in {"amod", "det", "quantmod", "advmod", "prep"}:
                 pieces.append(child.text)
-        if head.head is not head and head.head.lemma_.lower() == "total":
+        if head.head.i != head.i and head.head.lemma_.lower() == "total":
             pieces.append("total of")
     return bool(pieces) and bool(words.cumulative.search(" ".join(pieces)))
 
@@ -332,7 +332,7 @@ def _cumulative(token: Token, heads: list[Token], words: TollWords) -> bool:
 def _casualties_only(token: Token, kind: str, words: TollWords) -> bool:
     """ "killed or wounded 12": a count that does not separate the dead from the hurt."""
     for other in [*token.children, token.head]:
-        if other is token or (other.dep_ not in {"conj", "ROOT"} and other is not token.head):
+        if other.i == token.i or (other.dep_ not in {"conj", "ROOT"} and other.i != token.head.i):
             continue
         other_kind = _kind(other, words)
         if other_kind and other_kind != kind:
@@ -366,7 +366,7 @@ def _death_toll(token: Token) -> Fatalities | None:
     for child in [*token.children, *verb.children]:
         if child.dep_ == "prep" and child.lower_ in {"to", "at", "of"}:
             candidates.extend(c for c in child.children if c.dep_ == "pobj")
-        elif child.dep_ in {"attr", "dobj"} and child is not token:
+        elif child.dep_ in {"attr", "dobj"} and child.i != token.i:
             candidates.append(child)
     for candidate in candidates:
         if candidate.like_num:
@@ -382,7 +382,7 @@ def _inside_inclusion(token: Token) -> bool:
     for _ in range(4):
         if current.lower_ in {"including", "among", "includes", "included"}:
             return True
-        if current.head is current:
+        if current.head.i == current.i:
             return False
         current = current.head
     return False

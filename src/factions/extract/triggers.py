@@ -521,7 +521,7 @@ def clause_verb(token: Token) -> Token:
     for _ in range(8):
         if current.pos_ in {"VERB", "AUX"}:
             return current
-        if current.head is current:
+        if current.head.i == current.i:
             return current
         current = current.head
     return current
@@ -571,7 +571,7 @@ def definite(token: Token) -> bool:
         for c in token.children
     ):
         return True
-    return token.dep_ == "conj" and token.head is not token and definite(token.head)
+    return token.dep_ == "conj" and token.head.i != token.i and definite(token.head)
 
 
 _TEMPORAL = frozenset(
@@ -620,7 +620,7 @@ def _finite(verb: Token) -> Token:
         finite = current.tag_ in {"VBD", "VBZ", "VBP", "MD"} or any(
             c.dep_ in {"aux", "auxpass"} for c in current.children
         )
-        if finite or current.head is current:
+        if finite or current.head.i == current.i:
             return current
         if current.dep_ not in {"xcomp", "pcomp", "conj", "advcl", "acl", "prep", "pobj"}:
             return current
@@ -692,7 +692,7 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             return "negated" if token.head.lower_ == "without" else "reference"
     if not known:
         chain = [own]
-        while chain[-1].dep_ in {"xcomp", "conj"} and chain[-1].head is not chain[-1]:
+        while chain[-1].dep_ in {"xcomp", "conj"} and chain[-1].head.i != chain[-1].i:
             chain.append(chain[-1].head)  # "would keep fighting", "plans to attack"
         if any(_modal(item, lex) for item in chain):
             return "modal"
@@ -805,7 +805,7 @@ def _governor(token: Token, verb: Token, is_verb: bool) -> Token | None:
     clause complements ("vowed to attack"), the noun of "a willingness to fight", or the
     adjective or noun of "capable of attacks"."""
     fearing = verb.head.lemma_.lower() in {"fear", "warn", "threaten"}
-    if verb.head is not verb and (
+    if verb.head.i != verb.i and (
         verb.dep_ in {"xcomp", "acl"} or (verb.dep_ == "ccomp" and fearing)
     ):
         return verb.head
@@ -1068,7 +1068,7 @@ def _clause_text(trigger: Trigger, kinds: EntityKinds | None = None) -> str:
     """The text of a trigger's clause: the subtree of its verb, widened to the verbs it is
     coordinated with or complements ("attempted to attack", "shot and killed")."""
     verb = clause_verb(trigger.token)
-    while verb.dep_ in {"xcomp", "conj"} and verb.head is not verb:
+    while verb.dep_ in {"xcomp", "conj"} and verb.head.i != verb.i:
         verb = verb.head
     return cue_text(verb.doc[verb.left_edge.i : verb.right_edge.i + 1], kinds)
 
