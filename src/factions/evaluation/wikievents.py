@@ -273,6 +273,9 @@ class OurEvent:
     arguments: list[tuple[str, str]]  # (our role, entity id)
     evidence: str
     sentence: Location | None = None
+    # The trigger word's own arguments, (our role, words), when the export gives them; they
+    # are then scored instead of `arguments`.
+    spans: list[tuple[str, Location]] | None = None
 
 
 def locate_trigger(trigger: str, evidence: list[dict[str, Any]]) -> Location | None:
@@ -314,6 +317,7 @@ def our_events(kb: ExportedKnowledgeBase, key: str) -> list[OurEvent]:
                 )
             )
             continue
+        with_arguments = any("arguments" in span for _, span in spans)
         for number, (item, span) in enumerate(spans):
             document = item["document"]
             text = item["text"]
@@ -324,9 +328,15 @@ def our_events(kb: ExportedKnowledgeBase, key: str) -> list[OurEvent]:
                     event["sub_event_type"],
                     text[offset : offset + span["end"] - span["start"]],
                     (document, span["start"], span["end"]),
-                    arguments if number == 0 else [],
+                    arguments if number == 0 and not with_arguments else [],
                     text,
                     (document, item["start"], item["end"]),
+                    [
+                        (a["role"], (document, a["start"], a["end"]))
+                        for a in span.get("arguments", [])
+                    ]
+                    if with_arguments
+                    else None,
                 )
             )
     return events
@@ -531,6 +541,7 @@ def score_document(
             for role, entity in event.arguments
             if entity in mentions or kb.entity_type(entity) != "collective"
         ]
+        + [(role, frozenset(h for h in [heads.of(loc)] if h)) for role, loc in event.spans or []]
         for event in ours
     ]
     scores.documents += 1
@@ -557,7 +568,10 @@ def score_document(
         hits = [g for g in gold if g.scope in MAIN_SCOPE and _overlaps(event.location, g.location)]
         if hits:
             theirs = "; ".join(f"{a.role}={a.text!r}" for g in hits for a in g.event.arguments)
-            mine = "; ".join(f"{role}={kb.name(entity)}" for role, entity in event.arguments)
+            mine = "; ".join(
+                [f"{role}={kb.name(entity)}" for role, entity in event.arguments]
+                + [f"{role}={_words(kb, doc.key, loc)!r}" for role, loc in event.spans or []]
+            )
             scores.misses.append(
                 f"{doc.key} arguments of {event.trigger!r}: gold {theirs or '-'} | ours "
                 f"{mine or '-'} «{truncate(event.evidence)}»"
@@ -570,6 +584,14 @@ def score_document(
             f"{doc.key} spurious {event.event_type}/{event.sub_event_type} "
             f"{event.trigger!r} ({where}) «{truncate(event.evidence)}» {names}"
         )
+
+
+def _words(kb: ExportedKnowledgeBase, key: str, location: Location) -> str:
+    """The stored text at a location of one of a gold item's documents."""
+    for stored in kb.documents_by_key.get(key, []):
+        if stored.id == location[0]:
+            return stored.text[location[1] : location[2]]
+    return "?"
 
 
 def evaluate_wikievents(

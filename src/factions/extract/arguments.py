@@ -220,12 +220,17 @@ class Arguments:
 class ArgumentReader:
     """Reads the participants of one trigger in its sentence."""
 
-    def __init__(self, ctx: DocumentArguments, sent: Span) -> None:
+    def __init__(self, ctx: DocumentArguments, sent: Span, *, dry: bool = False) -> None:
         self.ctx = ctx
         self.sent = sent
         self.words = argument_words()
         self.found = Arguments()
         self._clause_country: str | None = None
+        # A dry reading only looks: it adds no generic actor, thing or mention to the
+        # document (used to read each trigger word's own arguments beside the event's).
+        self.dry = dry
+        # Each phrase head read as a participant, with its role, in reading order.
+        self.heads: list[tuple[str, Token]] = []
 
     # --- phrases to entities ----------------------------------------------------------------
 
@@ -269,9 +274,10 @@ class ArgumentReader:
             name = kind.name.format(country=country_name(country))
         else:
             name = re.sub(r"\s*(?:\(\{country\}\)|of \{country\})", "", kind.name)
-        entity = self.ctx.registry.get_or_add(
-            f"generic:{kind.kind}:{country or '-'}", kind.type, name
-        )
+        key = f"generic:{kind.kind}:{country or '-'}"
+        if self.dry:
+            return self.ctx.registry.by_key.get(key) or LocalEntity(key, kind.type, name, key)
+        entity = self.ctx.registry.get_or_add(key, kind.type, name)
         entity.country = country
         if mention:
             self._record_mention(head, entity, f"generic:{kind.kind}")
@@ -284,13 +290,7 @@ class ArgumentReader:
         return self._generic(near, kind, mention=False)
 
     def _phrase_tokens(self, head: Token) -> tuple[int, int]:
-        """The noun phrase of a head without determiners, numbers or clauses after it."""
-        keep = {"compound", "amod", "nmod", "nummod", "quantmod", "poss", "case"}
-        start = head.i
-        for child in head.lefts:
-            if child.dep_ in keep and child.dep_ not in {"nummod", "quantmod", "poss", "case"}:
-                start = min(start, child.left_edge.i)
-        return start, head.i + 1
+        return phrase_bounds(head)
 
     def _record_mention(self, head: Token, entity: LocalEntity, rule: str) -> None:
         start, end = self._phrase_tokens(head)
@@ -314,9 +314,10 @@ class ArgumentReader:
     def _property(self, head: Token) -> LocalEntity:
         start, end = self._phrase_tokens(head)
         text = head.doc[start:end].text
-        entity = self.ctx.registry.get_or_add(
-            f"property:{normalise_name(text)}@{self.ctx.registry.doc_id}", "property", text
-        )
+        key = f"property:{normalise_name(text)}@{self.ctx.registry.doc_id}"
+        if self.dry:
+            return self.ctx.registry.by_key.get(key) or LocalEntity(key, "property", text, key)
+        entity = self.ctx.registry.get_or_add(key, "property", text)
         self._record_mention(head, entity, "property")
         return entity
 
@@ -342,15 +343,20 @@ class ArgumentReader:
     def entities(self, head: Token, role: str) -> list[LocalEntity]:
         """The participants a phrase names, its coordinated phrases included."""
         found: list[LocalEntity] = []
-        for token in _coordinated(head):
-            for entity in self._entities_of(token, role):
+        for token in coordinated(head):
+            entities = self._entities_of(token, role)
+            # A place attacked is no participant, but it is what the trigger hit.
+            place_hit = role == TARGET and self._named(token) is not None
+            if entities or place_hit or _unresolved_participant(token, role):
+                self.heads.append((role, token))
+            for entity in entities:
                 if entity not in found:
                     found.append(entity)
         return found
 
     def _entities_of(self, head: Token, role: str) -> list[LocalEntity]:
         words = self.words
-        if role == TARGET and _is_weapon(head):
+        if role == TARGET and is_weapon(head):
             # "fired M16 rifles at a bus": the weapon is no target.
             return []
         named = self._named(head)
@@ -429,7 +435,7 @@ class ArgumentReader:
                     continue
                 return [self._generic(head, kind)]
         if role == TARGET and head.pos_ == "NOUN" and not head.is_stop:
-            if _names_an_event(head):
+            if names_an_event(head):
                 # "denounced the murder", "opposed the agreement": another event is no target.
                 return []
             # "a Taliban checkpoint": the group the thing belongs to is attacked too.
@@ -572,7 +578,7 @@ class ArgumentReader:
         for obj in objects:
             if obj.i == verb.i:
                 continue
-            if _is_weapon(obj):
+            if is_weapon(obj):
                 # "threw a grenade against the police": the weapon is no target; what it was
                 # thrown against is.
                 for child in obj.children:
@@ -622,7 +628,7 @@ class ArgumentReader:
     def _between(self, prep: Token) -> None:
         """ "clashes between X and Y": the first side acts, the other is attacked."""
         for pobj in _pobjs(prep):
-            sides = [t for t in _coordinated(pobj)]
+            sides = [t for t in coordinated(pobj)]
             for index, side in enumerate(sides):
                 role = ACTOR if index == 0 else TARGET
                 self.found.add(role, self._entities_of(side, role))
@@ -762,7 +768,7 @@ class ArgumentReader:
             found.actors = [a for a in found.actors if not a.key.startswith("generic:unidentified")]
 
 
-def _coordinated(head: Token) -> list[Token]:
+def coordinated(head: Token) -> list[Token]:
     """A phrase's head and the heads coordinated with it ("X, Y and Z")."""
     found = [head]
     stack = [head]
@@ -779,14 +785,39 @@ def _coordinated(head: Token) -> list[Token]:
     return found
 
 
-def _is_weapon(noun: Token) -> bool:
+def phrase_bounds(head: Token) -> tuple[int, int]:
+    """The token range of a head's noun phrase without determiners, numbers or clauses after
+    it ("the two Afghan soldiers" -> "Afghan soldiers")."""
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in {"compound", "amod", "nmod"}:
+            start = min(start, child.left_edge.i)
+    return start, head.i + 1
+
+
+def _unresolved_participant(head: Token, role: str) -> bool:
+    """Whether a phrase that names no entity still names a participant of the clause: a
+    personal pronoun ("she was arrested", "they seized hostages") or people named by a noun
+    the lexicon does not list ("supporters", "hostages")."""
+    lower = head.lower_
+    if head.pos_ == "PRON":
+        return lower in _PRONOUN_PERSON | (_PRONOUN_GROUP - {"it"})
+    if head.pos_ != "NOUN" or head.is_stop or head.ent_type_ in {"DATE", "TIME"}:
+        return False
+    words = argument_words()
+    if lower in words.not_participants or head.lemma_.lower() in words.not_participants:
+        return False
+    return not (is_weapon(head) or names_an_event(head)) and role != TARGET
+
+
+def is_weapon(noun: Token) -> bool:
     """Whether a noun phrase names a weapon ("a hand grenade", "rockets", "an IED")."""
     phrase = noun.doc[noun.left_edge.i : noun.i + 1].text
     lexicon = load_trigger_lexicon()
     return bool(lexicon.any_weapon.search(phrase) or lexicon.firearms.search(noun.text))
 
 
-def _names_an_event(noun: Token) -> bool:
+def names_an_event(noun: Token) -> bool:
     """Whether a noun is one of the trigger lexicon's event nouns ("murder", "agreement")."""
     lexicon = load_trigger_lexicon()
     return any(
@@ -890,7 +921,7 @@ def _described_heads(verb: Token, via: str) -> list[Token]:
         c.dep_ in _OBJECTS and c.lower_ in {"responsibility", "credit"} for c in verb.children
     ):
         heads += [c for c in verb.children if c.dep_ in _SUBJECTS]
-    return [h for head in heads for h in _coordinated(head)]
+    return [h for head in heads for h in coordinated(head)]
 
 
 def _described_group(head: Token, ctx: DocumentArguments) -> LocalEntity | None:

@@ -1,0 +1,169 @@
+"""The arguments of each trigger word: the phrases of its sentence that fill its roles.
+
+An event's participants are entities, gathered from every sentence that tells of it. Beside
+them, each trigger word keeps the words of its own sentence that answer who acted, whom or what
+it hit, where and with what, read from the dependency parse around that word the way
+`arguments.py` reads participants (subject and "by" phrase act; object and passive subject are
+hit), whether or not they name an entity: "the gunmen", "she", "hostages" count as written.
+Besides the participants:
+- place: a phrase after "in", "at", "near", ... on the trigger, or on the verb whose subject or
+  object a noun trigger is ("launched an attack in X"), that names a place or a thing where it
+  happened ("at the bus station"), and the places it is said to be in ("X in Y, Z");
+- instrument: a weapon the trigger's verb sets off ("a bomb exploded", "detonated bombs"),
+  fires or throws, or that an attack is made "with".
+The words are data (`data/lexicons/arguments.toml`, `[places]`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from factions.extract.arguments import (
+    ACTOR,
+    TARGET,
+    VICTIM,
+    WOUNDED,
+    ArgumentReader,
+    DocumentArguments,
+    argument_words,
+    coordinated,
+    is_weapon,
+    names_an_event,
+    phrase_bounds,
+)
+from factions.extract.events import EventDraft, mention_head
+from factions.model import TriggerArgument
+from factions.packaged import read_toml
+
+PLACE, INSTRUMENT = "place", "instrument"
+_PLACE_TYPES = frozenset({"location", "region", "country"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# When one phrase is read in two roles, the first of these it has is kept: someone harmed is
+# not the actor; an actor or a thing hit is not merely where it happened.
+_PRIORITY = (VICTIM, WOUNDED, ACTOR, TARGET, INSTRUMENT, PLACE)
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(prepositions that say where, nouns after them that are no place)."""
+    data = read_toml("lexicons", "arguments.toml")["places"]
+    return frozenset(data["prepositions"]), frozenset(data["not_places"])
+
+
+def trigger_arguments(
+    sent: Span, draft: EventDraft, ctx: DocumentArguments
+) -> tuple[TriggerArgument, ...]:
+    """The arguments of each of the draft's trigger words (`draft.mentions`, in order)."""
+    found: list[TriggerArgument] = []
+    for index, (start, end) in enumerate(draft.mentions):
+        head = mention_head(sent, start, end)
+        if head is None:
+            continue
+        for role, token in _roles_of(sent, head, draft.event_type, ctx):
+            first, last = phrase_bounds(token)
+            phrase = sent.doc[first:last]
+            found.append(TriggerArgument(index, phrase.start_char, phrase.end_char, role))
+    return tuple(found)
+
+
+def _roles_of(
+    sent: Span, trigger: Token, event_type: str, ctx: DocumentArguments
+) -> list[tuple[str, Token]]:
+    """(role, phrase head) of one trigger word, one role per phrase, in the sentence's order."""
+    reader = ArgumentReader(ctx, sent, dry=True)
+    reader.read(trigger, event_type)
+    candidates = [*reader.heads, *_instruments(trigger), *_places(trigger, ctx)]
+    chosen: dict[int, tuple[str, Token]] = {}
+    for role, token in candidates:
+        if token.i == trigger.i or not (sent.start <= token.i < sent.end):
+            continue
+        held = chosen.get(token.i)
+        if held is None or _PRIORITY.index(role) < _PRIORITY.index(held[0]):
+            chosen[token.i] = (role, token)
+    return [chosen[i] for i in sorted(chosen)]
+
+
+def _anchors(trigger: Token) -> list[Token]:
+    """The trigger and, for a noun, the verb it is the subject or object of ("militants
+    launched an attack in X", "the blast killed five in X")."""
+    while trigger.dep_ == "compound" and trigger.head.pos_ in {"NOUN", "PROPN"}:
+        trigger = trigger.head
+    anchors = [trigger]
+    verbal = trigger.pos_ in {"VERB", "AUX"} or trigger.tag_.startswith("VB")
+    if not verbal and trigger.dep_ in {"nsubj", "nsubjpass", "dobj", "obj"}:
+        if trigger.head.pos_ in {"VERB", "AUX"}:
+            anchors.append(trigger.head)
+    return anchors
+
+
+def _pobjs(prep: Token) -> list[Token]:
+    return [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}]
+
+
+def _places(trigger: Token, ctx: DocumentArguments) -> Iterator[tuple[str, Token]]:
+    prepositions, _ = _place_words()
+    for anchor in _anchors(trigger):
+        for child in anchor.children:
+            if child.dep_ == "prep" and child.lower_ in prepositions:
+                for pobj in _pobjs(child):
+                    yield from _place_phrases(pobj, ctx, depth=0)
+
+
+def _place_phrases(head: Token, ctx: DocumentArguments, depth: int) -> Iterator[tuple[str, Token]]:
+    """A place phrase, the phrases coordinated or apposed to it, and the places it is said to
+    be in ("the station in Belfast", "Helmand Province, Afghanistan")."""
+    prepositions, _ = _place_words()
+    for token in coordinated(head):
+        if not _is_place(token, ctx):
+            continue
+        yield PLACE, token
+        if depth >= 2:
+            continue
+        for child in token.children:
+            if child.dep_ == "appos":
+                yield from _place_phrases(child, ctx, depth + 1)
+            elif child.dep_ == "prep" and child.lower_ in prepositions:
+                for pobj in _pobjs(child):
+                    yield from _place_phrases(pobj, ctx, depth + 1)
+
+
+def _is_place(token: Token, ctx: DocumentArguments) -> bool:
+    """A place name, or a noun for where something happened ("the station", "the market");
+    never a time, an event or an abstraction ("in the afternoon", "in the attack")."""
+    entity = ctx.entity_at(token)
+    if entity is not None:
+        return entity.type in _PLACE_TYPES or entity.type == "property"
+    if token.ent_type_ in _PLACE_LABELS:
+        return True
+    if token.pos_ != "NOUN" or token.ent_type_ or token.is_stop:
+        return False
+    _, not_places = _place_words()
+    lemma = token.lemma_.lower()
+    if lemma in not_places or token.lower_ in not_places:
+        return False
+    return not (names_an_event(token) or is_weapon(token))
+
+
+def _instruments(trigger: Token) -> Iterator[tuple[str, Token]]:
+    """Weapons a trigger's clause uses: the subject of "exploded", the object of "detonated",
+    "fired" or "threw", "with" a weapon."""
+    words = argument_words()
+    for anchor in _anchors(trigger):
+        verbal = anchor.pos_ in {"VERB", "AUX"} or anchor.tag_.startswith("VB")
+        sets_off = anchor.lemma_.lower() in words.instrument_verbs
+        for child in anchor.children:
+            if verbal and child.dep_ in {"dobj", "obj", "nsubjpass"} or (
+                sets_off and child.dep_ == "nsubj"
+            ):
+                heads = [child]
+            elif child.dep_ == "prep" and child.lower_ == "with":
+                heads = _pobjs(child)
+            else:
+                continue
+            for head in heads:
+                for token in coordinated(head):
+                    if is_weapon(token):
+                        yield INSTRUMENT, token
