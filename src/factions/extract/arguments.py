@@ -343,18 +343,23 @@ class ArgumentReader:
     def entities(self, head: Token, role: str) -> list[LocalEntity]:
         """The participants a phrase names, its coordinated phrases included."""
         found: list[LocalEntity] = []
-        for token in coordinated(head):
-            entities = self._entities_of(token, role)
-            # A place attacked is no participant, but it is what the trigger hit.
-            place_hit = role == TARGET and self._named(token) is not None
-            if entities or place_hit or _unresolved_participant(token, role):
-                self.heads.append((role, token))
-            for entity in entities:
+        for token in [*coordinated(head), *_included(head)]:
+            for entity in self._entities_of(token, role):
                 if entity not in found:
                     found.append(entity)
         return found
 
     def _entities_of(self, head: Token, role: str) -> list[LocalEntity]:
+        """The participants one phrase names; the phrase is kept among `heads` when it names
+        one, a place hit, or people the lexicon does not list."""
+        entities = self._phrase_entities(head, role)
+        # A place attacked is no participant, but it is what the trigger hit.
+        place_hit = role == TARGET and self._named(head) is not None
+        if entities or place_hit or _unresolved_participant(head, role):
+            self.heads.append((role, head))
+        return entities
+
+    def _phrase_entities(self, head: Token, role: str) -> list[LocalEntity]:
         words = self.words
         if role == TARGET and is_weapon(head):
             # "fired M16 rifles at a bus": the weapon is no target.
@@ -687,7 +692,9 @@ class ArgumentReader:
                         entity = self._generic(child, kind)
                 if entity is None or entity.type in {"location", "region", "property"}:
                     continue
-                self.found.add(harmed_role if harmed and child.dep_ == "poss" else ACTOR, [entity])
+                role = harmed_role if harmed and child.dep_ == "poss" else ACTOR
+                self.found.add(role, [entity])
+                self.heads.append((role, child))
         # "artillery units of the federal police shelled ...": a phrase naming the forces that
         # fire is the actor when it is the subject.
         if noun.dep_ in _SUBJECTS:
@@ -782,6 +789,21 @@ def coordinated(head: Token) -> list[Token]:
             ):
                 found.append(child)
                 stack.append(child)
+    return found
+
+
+def _included(head: Token) -> list[Token]:
+    """The phrases a list introduces after a noun ("people were arrested, including X, Y and
+    Z"): they fill its role too."""
+    found: list[Token] = []
+    for prep in (head, head.head):
+        for child in prep.children:
+            if child.dep_ == "prep" and child.lower_ in {"including", "among"} and (
+                prep is head or child.i > head.i
+            ):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        found += coordinated(pobj)
     return found
 
 

@@ -42,8 +42,10 @@ PLACE, INSTRUMENT = "place", "instrument"
 _PLACE_TYPES = frozenset({"location", "region", "country"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # When one phrase is read in two roles, the first of these it has is kept: someone harmed is
-# not the actor; an actor or a thing hit is not merely where it happened.
-_PRIORITY = (VICTIM, WOUNDED, ACTOR, TARGET, INSTRUMENT, PLACE)
+# not the actor; a suicide bomber is no weapon; a thing hit is not merely where it happened.
+# Two exceptions (see `_roles_of`): what went off ("it exploded") is no actor, and a named
+# place after "at", "in", ... is where it happened.
+_PRIORITY = (VICTIM, WOUNDED, ACTOR, INSTRUMENT, TARGET, PLACE)
 
 
 @lru_cache(maxsize=1)
@@ -75,15 +77,30 @@ def _roles_of(
     """(role, phrase head) of one trigger word, one role per phrase, in the sentence's order."""
     reader = ArgumentReader(ctx, sent, dry=True)
     reader.read(trigger, event_type)
-    candidates = [*reader.heads, *_instruments(trigger), *_places(trigger, ctx)]
+    places = list(_places(trigger, ctx))
+    candidates = [*reader.heads, *_instruments(trigger), *places]
+    named_places = {t.i for _, t in places if _named_place(t, ctx)}
     chosen: dict[int, tuple[str, Token]] = {}
     for role, token in candidates:
         if token.i == trigger.i or not (sent.start <= token.i < sent.end):
             continue
+        if token.ent_type_ in {"DATE", "TIME"}:
+            continue
+        if token.i in named_places:
+            # "explosions at Oxford Street": a place name after "at" says where, not whom.
+            role = PLACE
         held = chosen.get(token.i)
-        if held is None or _PRIORITY.index(role) < _PRIORITY.index(held[0]):
+        went_off = role == INSTRUMENT and token.pos_ == "PRON"
+        if held is None or went_off or _PRIORITY.index(role) < _PRIORITY.index(held[0]):
             chosen[token.i] = (role, token)
     return [chosen[i] for i in sorted(chosen)]
+
+
+def _named_place(token: Token, ctx: DocumentArguments) -> bool:
+    entity = ctx.entity_at(token)
+    if entity is not None:
+        return entity.type in _PLACE_TYPES
+    return token.ent_type_ in _PLACE_LABELS
 
 
 def _anchors(trigger: Token) -> list[Token]:
@@ -153,11 +170,9 @@ def _instruments(trigger: Token) -> Iterator[tuple[str, Token]]:
     words = argument_words()
     for anchor in _anchors(trigger):
         verbal = anchor.pos_ in {"VERB", "AUX"} or anchor.tag_.startswith("VB")
-        sets_off = anchor.lemma_.lower() in words.instrument_verbs
+        sets_off = verbal and anchor.lemma_.lower() in words.instrument_verbs
         for child in anchor.children:
-            if verbal and child.dep_ in {"dobj", "obj", "nsubjpass"} or (
-                sets_off and child.dep_ == "nsubj"
-            ):
+            if verbal and child.dep_ in {"dobj", "obj", "nsubjpass"}:
                 heads = [child]
             elif child.dep_ == "prep" and child.lower_ == "with":
                 heads = _pobjs(child)
@@ -167,3 +182,21 @@ def _instruments(trigger: Token) -> Iterator[tuple[str, Token]]:
                 for token in coordinated(head):
                     if is_weapon(token):
                         yield INSTRUMENT, token
+        if sets_off:
+            yield from _set_off(anchor)
+
+
+def _set_off(verb: Token) -> Iterator[tuple[str, Token]]:
+    """What went off: the weapon that is the subject of "exploded", "went off" (or of the
+    verb it completes: "the bombs began to explode"), or "it"/"they" when nothing is set off
+    by them ("it exploded")."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subjects and verb.dep_ in {"xcomp", "conj"}:
+        subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
+    transitive = any(c.dep_ in {"dobj", "obj"} for c in verb.children)
+    for subject in subjects:
+        for token in coordinated(subject):
+            if is_weapon(token) or (
+                token.lower_ in {"it", "they"} and not transitive and verb.lemma_ != "blow"
+            ):
+                yield INSTRUMENT, token

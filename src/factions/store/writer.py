@@ -220,15 +220,15 @@ def _evidence_rows(kind: str, owner_id: str, evidence: Iterable[Evidence]) -> li
 
 
 def _triggers_json(evidence: Evidence) -> str | None:
-    """An event's trigger words as [start, end], each followed by its arguments, if any, as
-    [[start, end, role], ...]: the column predates arguments, and a reader of the old shape
-    still finds its two numbers first."""
+    """An event's trigger words as [start, end, arguments], its arguments as [[start, end,
+    role], ...] (empty when the parse gave none): the column predates arguments, so a row of
+    two numbers is a trigger whose arguments were never read."""
     if not evidence.triggers:
         return None
     rows: list[list[Any]] = []
     for index, (start, end) in enumerate(evidence.triggers):
         arguments = [[a.start, a.end, a.role] for a in evidence.arguments if a.trigger == index]
-        rows.append([start, end, arguments] if arguments else [start, end])
+        rows.append([start, end, arguments])
     return json.dumps(rows)
 
 
