@@ -579,7 +579,10 @@ def score_document(
     for index in spurious:
         event = ours[index]
         where = "trigger not found in its evidence" if event.location is None else "no gold event"
-        names = "; ".join(f"{role}={kb.name(entity)}" for role, entity in event.arguments)
+        names = "; ".join(
+            [f"{role}={kb.name(entity)}" for role, entity in event.arguments]
+            + [f"{role}={_words(kb, doc.key, loc)!r}" for role, loc in event.spans or []]
+        )
         scores.misses.append(
             f"{doc.key} spurious {event.event_type}/{event.sub_event_type} "
             f"{event.trigger!r} ({where}) «{truncate(event.evidence)}» {names}"

@@ -92,6 +92,7 @@ class ArgumentWords:
     movements: frozenset[str] = frozenset()
     described_cues: tuple[tuple[str, str, str], ...] = ()
     civilian_property: frozenset[str] = frozenset()
+    quantities: frozenset[str] = frozenset()
 
     def harms(self, lemma: str) -> bool:
         """Whether a verb tells what an event did to people or things (kill, wound, die)."""
@@ -156,6 +157,7 @@ def argument_words() -> ArgumentWords:
             (cue["lemma"], cue["via"], cue["grade"]) for cue in data["described"]["cue"]
         ),
         civilian_property=frozenset(data["civilian_property"]["words"]),
+        quantities=frozenset(data["quantities"]["words"]),
     )
 
 
@@ -351,11 +353,15 @@ class ArgumentReader:
 
     def _entities_of(self, head: Token, role: str) -> list[LocalEntity]:
         """The participants one phrase names; the phrase is kept among `heads` when it names
-        one, a place hit, or people the lexicon does not list."""
+        one, a place hit, or a pronoun for people."""
+        counted = _counted(head)
+        if counted is not None:
+            # "seized hundreds of hostages": the people counted are the participants.
+            return self.entities(counted, role)
         entities = self._phrase_entities(head, role)
         # A place attacked is no participant, but it is what the trigger hit.
         place_hit = role == TARGET and self._named(head) is not None
-        if entities or place_hit or _unresolved_participant(head, role):
+        if entities or place_hit or _unresolved_participant(head):
             self.heads.append((role, head))
         return entities
 
@@ -817,19 +823,23 @@ def phrase_bounds(head: Token) -> tuple[int, int]:
     return start, head.i + 1
 
 
-def _unresolved_participant(head: Token, role: str) -> bool:
+def _counted(head: Token) -> Token | None:
+    """What a count names ("dozens of civilians", "one of the guards" -> civilians, guards)."""
+    if not (head.tag_ == "CD" or head.lower_ in argument_words().quantities):
+        return None
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.pos_ in {"NOUN", "PROPN", "PRON"}:
+                    return pobj
+    return None
+
+
+def _unresolved_participant(head: Token) -> bool:
     """Whether a phrase that names no entity still names a participant of the clause: a
-    personal pronoun ("she was arrested", "they seized hostages") or people named by a noun
-    the lexicon does not list ("supporters", "hostages")."""
-    lower = head.lower_
-    if head.pos_ == "PRON":
-        return lower in _PRONOUN_PERSON | (_PRONOUN_GROUP - {"it"})
-    if head.pos_ != "NOUN" or head.is_stop or head.ent_type_ in {"DATE", "TIME"}:
-        return False
-    words = argument_words()
-    if lower in words.not_participants or head.lemma_.lower() in words.not_participants:
-        return False
-    return not (is_weapon(head) or names_an_event(head)) and role != TARGET
+    personal pronoun ("she was arrested", "they seized hostages"). A noun the lexicon does not
+    list is not taken ("the decision to attack", "the opportunity to attack")."""
+    return head.pos_ == "PRON" and head.lower_ in _PRONOUN_PERSON | (_PRONOUN_GROUP - {"it"})
 
 
 def is_weapon(noun: Token) -> bool:

@@ -77,7 +77,9 @@ def _roles_of(
     """(role, phrase head) of one trigger word, one role per phrase, in the sentence's order."""
     reader = ArgumentReader(ctx, sent, dry=True)
     reader.read(trigger, event_type)
-    places = list(_places(trigger, ctx))
+    _read_hit_by(reader, trigger)
+    participants = [t for role, t in reader.heads if role != ACTOR]
+    places = [*_places(trigger, ctx), *_places_of_phrases(participants, ctx)]
     candidates = [*reader.heads, *_instruments(trigger), *places]
     named_places = {t.i for _, t in places if _named_place(t, ctx)}
     chosen: dict[int, tuple[str, Token]] = {}
@@ -94,6 +96,29 @@ def _roles_of(
         if held is None or went_off or _PRIORITY.index(role) < _PRIORITY.index(held[0]):
             chosen[token.i] = (role, token)
     return [chosen[i] for i in sorted(chosen)]
+
+
+def _read_hit_by(reader: ArgumentReader, trigger: Token) -> None:
+    """ "The building was shattered by an explosion": what the verb's passive subject
+    underwent, the noun trigger after "by" hit."""
+    prep = trigger.head
+    if trigger.dep_ != "pobj" or prep.dep_ != "agent" or prep.head.pos_ not in {"VERB", "AUX"}:
+        return
+    verb = prep.head
+    role = argument_words().object_role(verb.lemma_.lower())
+    for subject in verb.children:
+        if subject.dep_ == "nsubjpass":
+            reader.entities(subject, role)
+
+
+def _places_of_phrases(heads: list[Token], ctx: DocumentArguments) -> Iterator[tuple[str, Token]]:
+    """Where the people or things hit were: "hostages in hospitals", "the market in X"."""
+    prepositions, _ = _place_words()
+    for head in heads:
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in prepositions:
+                for pobj in _pobjs(child):
+                    yield from _place_phrases(pobj, ctx, depth=1)
 
 
 def _named_place(token: Token, ctx: DocumentArguments) -> bool:
