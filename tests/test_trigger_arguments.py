@@ -1,0 +1,98 @@
+"""Each trigger word's own arguments, read from the parse: who acted, whom or what it hit,
+where and with what, named or not. Sentences written for these tests."""
+
+from __future__ import annotations
+
+from .test_relations import extract
+
+
+def _arguments(text: str) -> dict[str, set[tuple[str, str]]]:
+    """Trigger word -> {(phrase, role)} over every event of the text."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for event in extract(text).events:
+        for evidence in event.evidence:
+            for index, (start, end) in enumerate(evidence.triggers):
+                words = found.setdefault(text[start:end], set())
+                words |= {
+                    (text[a.start : a.end], a.role)
+                    for a in evidence.arguments
+                    if a.trigger == index
+                }
+    return found
+
+
+def test_subject_object_and_the_places_named_after_in() -> None:
+    found = _arguments(
+        "On 3 May, rebel gunmen and suicide bombers attacked Fort Meridian in Kessala "
+        "Province, Nigeria."
+    )
+    assert found["attacked"] >= {
+        ("rebel gunmen", "actor"),
+        ("suicide bombers", "actor"),
+        ("Fort Meridian", "target"),
+        ("Kessala Province", "place"),
+        ("Nigeria", "place"),
+    }
+    # A date is never a place nor a participant.
+    assert not any(words == "3 May" for words, _ in found["attacked"])
+
+
+def test_passive_with_agent_and_a_pronoun() -> None:
+    found = _arguments("In June, she was detained in Kano by intelligence officers.")
+    assert found["detained"] == {
+        ("she", "target"),
+        ("intelligence officers", "actor"),
+        ("Kano", "place"),
+    }
+
+
+def test_a_list_after_including_shares_the_role() -> None:
+    found = _arguments(
+        "Dozens of activists were arrested, including John Okafor, Ibrahim Musa and Peter Eze."
+    )
+    words = {w for w, role in found["arrested"] if role == "target"}
+    assert {"activists", "John Okafor", "Ibrahim Musa", "Peter Eze"} <= words
+
+
+def test_a_count_names_what_it_counts() -> None:
+    found = _arguments("The militants seized hundreds of hostages at a hospital in Garo.")
+    assert ("hostages", "target") in found["seized"]
+    assert ("hundreds", "target") not in found["seized"]
+    # Where the hostages were taken is where it happened.
+    assert ("Garo", "place") in found["seized"]
+
+
+def test_weapons_set_off_or_used() -> None:
+    found = _arguments("The insurgents detonated two car bombs across the town on Monday.")
+    assert found["detonated"] >= {("insurgents", "actor"), ("car bombs", "instrument")}
+    assert ("town", "place") in found["detonated"]
+    found = _arguments("Later that day the bombs began to explode near the bridge in Kaduna.")
+    assert found["explode"] >= {("bombs", "instrument"), ("Kaduna", "place")}
+
+
+def test_what_went_off_is_no_actor() -> None:
+    found = _arguments(
+        "Two devices were left outside the market in Jos. Minutes later they exploded."
+    )
+    assert found["exploded"] == {("they", "instrument")}
+
+
+def test_a_suicide_bomber_acts() -> None:
+    found = _arguments("A suicide bomber blew himself up at a checkpoint in Maiduguri.")
+    roles = dict(found["blew"])
+    assert roles.get("suicide bomber") == "actor"
+
+
+def test_noun_trigger_possessor_and_what_it_hit_after_by() -> None:
+    found = _arguments("Boko Haram's bombing of the depot killed four guards.")
+    assert found["bombing"] >= {("Boko Haram", "actor"), ("depot", "target")}
+    found = _arguments(
+        "The courthouse in Zaria was wrecked by an explosion at 9:15 a.m. on Friday."
+    )
+    assert found["explosion"] == {("courthouse", "target"), ("Zaria", "place")}
+
+
+def test_a_named_place_after_at_is_where_it_happened() -> None:
+    found = _arguments("The two worst explosions at Kofar Street and Bida Road wounded dozens.")
+    places = {w for w, role in found["explosions"] if role == "place"}
+    assert {"Kofar Street", "Bida Road"} <= places
