@@ -18,8 +18,7 @@ events. Other KAIROS types are out of scope: a trigger of ours on one is a false
 Triggers. Each evidence sentence of an event gives the offsets of the words that state it
 (`triggers` in the export), and each such span is one trigger mention of ours, with its
 event's type: an event told in three sentences, or by "attacked" and "the blast" in one, has
-several mentions, as the gold has. The event's arguments go with its first mention only. An
-event whose evidence carries no trigger spans (a knowledge base made before they were kept)
+several mentions, as the gold has. An event whose evidence carries no trigger spans (a knowledge base made before they were kept)
 falls back to its trigger word: the first whole-word occurrence of it in the first evidence
 sentence holding it. A trigger that cannot be located counts as a prediction that matches
 nothing.
@@ -29,14 +28,24 @@ Precision is over our triggers, recall over gold triggers, each side counted on 
 lenient figure beside them counts an event of ours as found when its sentence (its first
 evidence) holds the gold trigger, whichever word we took for the trigger.
 
-Arguments (for our events whose trigger overlaps a gold event): our event's participants and
-its place, each with its entity's mentions in the document; the gold event's arguments, each an
-entity mention. Both are reduced to their syntactic head (the root spaCy's English model gives
-the span in the stored text, so "the Afghan army" -> "army"), as the paper's scorer does.
+Arguments. The gold gives each trigger mention its own arguments, and so does the export:
+each trigger span may carry `arguments`, the phrases of its sentence that fill its roles
+(actor, target, victim, wounded, place, instrument), read from the parse around that word,
+named entities or not ("the gunmen", "she", "the bus station"). Those are our arguments of
+that mention. A knowledge base made before they were kept (trigger spans without
+`arguments`) falls back to the event's participants and its place, each with its entity's
+mentions in the document, given to the event's first mention only so that they count once;
+this fallback is lenient (any mention of the entity may match) and unfaithful to the paper
+(an event merged across sentences lends one mention the arguments of all). The gold event's
+arguments are each an entity mention. Both sides are reduced to their syntactic head (the
+root spaCy's English model gives the span in the stored text, so "the Afghan army" -> "army"),
+as the paper's scorer does.
 - identification: one of our arguments' heads is the head of an argument of a gold event its
   trigger overlaps;
-- classification: also our role answers the gold role (the `[roles]` table); roles we have no
-  counterpart for (Instrument, ExplosiveDevice) are misses;
+- classification: also our role answers the gold role (the `[roles]` table: Attacker, Killer,
+  Jailer ... answered by actor; Target, Victim, Detainee by target or victim; Place by place;
+  Instrument and ExplosiveDevice by instrument); roles we have no counterpart for (Topic,
+  Crime, ...) are misses;
 - "head or coreferent": also a match when our head is the head of any mention coreferent with
   the gold argument (`dev-coref.jsonlines` beside the data file, when present).
 Precision is over our arguments of all our (non-neutral) events, recall over the arguments of
