@@ -96,3 +96,25 @@ def test_a_named_place_after_at_is_where_it_happened() -> None:
     found = _arguments("The two worst explosions at Kofar Street and Bida Road wounded dozens.")
     places = {w for w, role in found["explosions"] if role == "place"}
     assert {"Kofar Street", "Bida Road"} <= places
+
+
+def test_a_part_of_a_place_stands_for_the_place() -> None:
+    found = _arguments("Gunmen attacked a bank in the heart of Kaduna on Sunday.")
+    places = {w for w, role in found["attacked"] if role == "place"}
+    assert "Kaduna" in places and "heart" not in places
+
+
+def test_a_pronoun_set_off_is_the_weapon() -> None:
+    found = _arguments(
+        "Police say the two brothers carried the bombs in backpacks before detonating them."
+    )
+    assert ("them", "instrument") in found["detonating"]
+    found = _arguments("The bomb was placed at the gate and exploded in the afternoon.")
+    assert ("bomb", "instrument") in found["exploded"]
+
+
+def test_what_an_event_is_or_caused_is_not_what_it_hit() -> None:
+    found = _arguments("He said the bombings were retaliation for the raids.")
+    assert not any(role == "target" for _, role in found.get("bombings", set()))
+    found = _arguments("The explosion caused widespread chaos in the market.")
+    assert not any(role == "target" for _, role in found["explosion"])

@@ -585,7 +585,9 @@ class ArgumentReader:
             if verb.dep_ == "conj":
                 others.append(verb.head)
             for other in others:
-                objects += [c for c in other.children if c.dep_ in _OBJECTS]
+                # "bombs had gone off and there were fears": a copula shares no object.
+                if other.lemma_ != "be":
+                    objects += [c for c in other.children if c.dep_ in _OBJECTS]
         for obj in objects:
             if obj.i == verb.i:
                 continue
@@ -722,8 +724,9 @@ class ArgumentReader:
                     elif child.dep_ == "prep" and child.lower_ in words.target_preps - {"with"}:
                         for pobj in _pobjs(child):
                             self.found.add(TARGET, self.entities(pobj, TARGET))
-        elif noun.dep_ in _SUBJECTS and head.pos_ in {"VERB", "AUX"}:
-            # "The blast killed five soldiers", "the raid targeted a compound".
+        elif noun.dep_ in _SUBJECTS and head.pos_ in {"VERB", "AUX"} and head.lemma_ != "be":
+            # "The blast killed five soldiers", "the raid targeted a compound" (not "the
+            # bombings were retaliation": what the event is, not whom it hit).
             role = words.object_role(head.lemma_.lower())
             for child in head.children:
                 if child.dep_ in _OBJECTS:

@@ -55,6 +55,16 @@ def _place_words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["prepositions"]), frozenset(data["not_places"])
 
 
+@lru_cache(maxsize=1)
+def _part_of_words() -> frozenset[str]:
+    return frozenset(read_toml("lexicons", "arguments.toml")["places"]["part_of"])
+
+
+@lru_cache(maxsize=1)
+def _set_off_verbs() -> frozenset[str]:
+    return frozenset(read_toml("lexicons", "arguments.toml")["places"]["sets_off"])
+
+
 def trigger_arguments(
     sent: Span, draft: EventDraft, ctx: DocumentArguments
 ) -> tuple[TriggerArgument, ...]:
@@ -159,6 +169,10 @@ def _place_phrases(head: Token, ctx: DocumentArguments, depth: int) -> Iterator[
     be in ("the station in Belfast", "Helmand Province, Afghanistan")."""
     prepositions, _ = _place_words()
     for token in coordinated(head):
+        whole = _whole_place(token)
+        if whole is not None:
+            yield from _place_phrases(whole, ctx, depth)
+            continue
         if not _is_place(token, ctx):
             continue
         yield PLACE, token
@@ -170,6 +184,17 @@ def _place_phrases(head: Token, ctx: DocumentArguments, depth: int) -> Iterator[
             elif child.dep_ == "prep" and child.lower_ in prepositions:
                 for pobj in _pobjs(child):
                     yield from _place_phrases(pobj, ctx, depth + 1)
+
+
+def _whole_place(token: Token) -> Token | None:
+    """The place a part of it stands for: "the heart of London" -> London."""
+    if token.lemma_.lower() not in _part_of_words():
+        return None
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in _pobjs(child):
+                return pobj
+    return None
 
 
 def _is_place(token: Token, ctx: DocumentArguments) -> bool:
@@ -196,6 +221,7 @@ def _instruments(trigger: Token) -> Iterator[tuple[str, Token]]:
     for anchor in _anchors(trigger):
         verbal = anchor.pos_ in {"VERB", "AUX"} or anchor.tag_.startswith("VB")
         sets_off = verbal and anchor.lemma_.lower() in words.instrument_verbs
+        fires = verbal and anchor.lemma_.lower() in _set_off_verbs()
         for child in anchor.children:
             if verbal and child.dep_ in {"dobj", "obj", "nsubjpass"}:
                 heads = [child]
@@ -205,7 +231,7 @@ def _instruments(trigger: Token) -> Iterator[tuple[str, Token]]:
                 continue
             for head in heads:
                 for token in coordinated(head):
-                    if is_weapon(token):
+                    if is_weapon(token) or (fires and token.lower_ in {"it", "them"}):
                         yield INSTRUMENT, token
         if sets_off:
             yield from _set_off(anchor)
@@ -217,7 +243,8 @@ def _set_off(verb: Token) -> Iterator[tuple[str, Token]]:
     by them ("it exploded")."""
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     if not subjects and verb.dep_ in {"xcomp", "conj"}:
-        subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
+        # "the bombs began to explode", "the bomb was placed there and exploded".
+        subjects = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
     transitive = any(c.dep_ in {"dobj", "obj"} for c in verb.children)
     for subject in subjects:
         for token in coordinated(subject):
