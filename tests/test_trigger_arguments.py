@@ -118,3 +118,21 @@ def test_what_an_event_is_or_caused_is_not_what_it_hit() -> None:
     assert not any(role == "target" for _, role in found.get("bombings", set()))
     found = _arguments("The explosion caused widespread chaos in the market.")
     assert not any(role == "target" for _, role in found["explosion"])
+
+
+def test_a_list_with_descriptions_apposed() -> None:
+    found = _arguments(
+        "Several activists were arrested, including John Okafor, brother of the editor "
+        "Samuel Ade, Ibrahim Musa, the lawyer Peter Eze, and the writer David Mark."
+    )
+    targets = {w for w, role in found["arrested"] if role == "target"}
+    assert {"John Okafor", "Ibrahim Musa", "Peter Eze", "David Mark"} <= targets
+    # A description of an item and the relative it names are not items.
+    assert not targets & {"brother", "lawyer", "Samuel Ade"}
+
+
+def test_the_place_hung_on_a_date_or_on_a_participant() -> None:
+    found = _arguments("On 21 December in Kaduna, a suicide bomber blew himself up.")
+    assert ("Kaduna", "place") in found["blew"]
+    found = _arguments("Five were hurt in a battle between soldiers and rebels in the market area.")
+    assert ("market area", "place") in found["battle"] or ("area", "place") in found["battle"]

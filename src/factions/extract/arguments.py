@@ -812,8 +812,35 @@ def _included(head: Token) -> list[Token]:
             ):
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
-                        found += coordinated(pobj)
+                        found += _list_members(pobj)
     return found
+
+
+def _list_members(first: Token) -> list[Token]:
+    """The items of a list: its phrases coordinated or apposed ("X, wife of Y, Z and W", which
+    the parse often reads as appositions). A noun apposed to an item only describes it ("X,
+    wife of Y") and a name after "of" only says whose relative it is; the phrases apposed to
+    either still belong to the list."""
+    found = [first]
+    # (token, whether it is a relative named after "of" rather than an item)
+    stack = [(first, False)]
+    while stack:
+        token, relative = stack.pop()
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                stack += [(p, True) for p in child.children if p.dep_ == "pobj"]
+            elif child.dep_ == "appos" and child.pos_ == "NOUN":
+                stack.append((child, relative))
+            elif child.dep_ == "appos" and child.pos_ == "PROPN":
+                # "the editor Samuel Ade" names the relative; "Y, Z" after a name goes on.
+                same = relative and token.pos_ == "NOUN"
+                if not same:
+                    found.append(child)
+                stack.append((child, same))
+            elif child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON"}:
+                found.append(child)
+                stack.append((child, False))
+    return sorted(set(found), key=lambda t: t.i)
 
 
 def phrase_bounds(head: Token) -> tuple[int, int]:

@@ -88,7 +88,7 @@ def _roles_of(
     reader = ArgumentReader(ctx, sent, dry=True)
     reader.read(trigger, event_type)
     _read_hit_by(reader, trigger)
-    participants = [t for role, t in reader.heads if role != ACTOR]
+    participants = [t for _, t in reader.heads]
     places = [*_places(trigger, ctx), *_places_of_phrases(participants, ctx)]
     candidates = [*reader.heads, *_instruments(trigger), *places]
     named_places = {t.i for _, t in places if _named_place(t, ctx)}
@@ -122,10 +122,12 @@ def _read_hit_by(reader: ArgumentReader, trigger: Token) -> None:
 
 
 def _places_of_phrases(heads: list[Token], ctx: DocumentArguments) -> Iterator[tuple[str, Token]]:
-    """Where the people or things hit were: "hostages in hospitals", "the market in X"."""
+    """Where the participants were: "hostages in hospitals", "the market in X" (or
+    what counts them: "hundreds of hostages in hospitals")."""
     prepositions, _ = _place_words()
     for head in heads:
-        for child in head.children:
+        counter = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "of" else head
+        for child in [*head.children, *(counter.children if counter is not head else ())]:
             if child.dep_ == "prep" and child.lower_ in prepositions:
                 for pobj in _pobjs(child):
                     yield from _place_phrases(pobj, ctx, depth=1)
@@ -159,9 +161,14 @@ def _places(trigger: Token, ctx: DocumentArguments) -> Iterator[tuple[str, Token
     prepositions, _ = _place_words()
     for anchor in _anchors(trigger):
         for child in anchor.children:
-            if child.dep_ == "prep" and child.lower_ in prepositions:
-                for pobj in _pobjs(child):
+            if child.dep_ != "prep":
+                continue
+            for pobj in _pobjs(child):
+                if child.lower_ in prepositions:
                     yield from _place_phrases(pobj, ctx, depth=0)
+                elif pobj.ent_type_ in {"DATE", "TIME"}:
+                    # "On 21 December in Bagram, ...": the parse hangs the place on the date.
+                    yield from _places_of_phrases([pobj], ctx)
 
 
 def _place_phrases(head: Token, ctx: DocumentArguments, depth: int) -> Iterator[tuple[str, Token]]:
