@@ -18,10 +18,10 @@ events. Other KAIROS types are out of scope: a trigger of ours on one is a false
 Triggers. Each evidence sentence of an event gives the offsets of the words that state it
 (`triggers` in the export), and each such span is one trigger mention of ours, with its
 event's type: an event told in three sentences, or by "attacked" and "the blast" in one, has
-several mentions, as the gold has. An event whose evidence carries no trigger spans (a knowledge base made before they were kept)
-falls back to its trigger word: the first whole-word occurrence of it in the first evidence
-sentence holding it. A trigger that cannot be located counts as a prediction that matches
-nothing.
+several mentions, as the gold has. An event whose evidence carries no trigger spans (a
+knowledge base made before they were kept) falls back to its trigger word: the first
+whole-word occurrence of it in the first evidence sentence holding it. A trigger that cannot
+be located counts as a prediction that matches nothing.
 - identification: our trigger span overlaps a gold trigger's span (character offsets);
 - classification: also our event type is one the gold type maps to.
 Precision is over our triggers, recall over gold triggers, each side counted on its own. A

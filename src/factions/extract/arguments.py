@@ -533,6 +533,10 @@ class ArgumentReader:
         kind = next(k for k in self.words.kinds if k.kind == "unidentified")
         self.found.actors.append(self._generic(self.sent.root, kind, mention=False))
 
+    def subjects_of(self, verb: Token) -> list[Token]:
+        """The subject of a verb, or of the verb it is coordinated with or depends on."""
+        return self._subject_of(verb)
+
     def _subject_of(self, verb: Token) -> list[Token]:
         """The subject of a verb, or of the verb it is coordinated with or depends on."""
         seen = 0
@@ -716,7 +720,13 @@ class ArgumentReader:
         if noun.dep_ in _OBJECTS and head.pos_ in {"VERB", "AUX"}:
             if head.lemma_.lower() in words.light_verbs:
                 for subject in self._subject_of(head):
-                    self.found.add(ACTOR, self.entities(subject, ACTOR))
+                    actors = self.entities(subject, ACTOR)
+                    if not actors:
+                        # "the group's decision to carry out the attacks": whose decision.
+                        for child in subject.children:
+                            if child.dep_ == "poss" and child.pos_ != "PRON":
+                                actors = self.entities(child, ACTOR)
+                    self.found.add(ACTOR, actors)
                 for child in head.children:
                     if child.dep_ == "agent":
                         for pobj in _pobjs(child):
@@ -807,8 +817,10 @@ def _included(head: Token) -> list[Token]:
     found: list[Token] = []
     for prep in (head, head.head):
         for child in prep.children:
-            if child.dep_ == "prep" and child.lower_ in {"including", "among"} and (
-                prep is head or child.i > head.i
+            if (
+                child.dep_ == "prep"
+                and child.lower_ in {"including", "among"}
+                and (prep is head or child.i > head.i)
             ):
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":

@@ -436,9 +436,7 @@ def _event_record(
     return EventRecord(
         event_type=draft.event_type,
         sub_event_type=draft.sub_event_type,
-        evidence=[
-            replace(_evidence(document, sent), triggers=triggers, arguments=draft.arguments)
-        ],
+        evidence=[replace(_evidence(document, sent), triggers=triggers, arguments=draft.arguments)],
         date=date.value.iso if date and date.value else None,
         date_precision=date.value.precision if date and date.value else None,
         place=place.id if place else None,

@@ -11,7 +11,7 @@ Besides the participants:
   happened ("at the bus station"), and the places it is said to be in ("X in Y, Z");
 - instrument: a weapon the trigger's verb sets off ("a bomb exploded", "detonated bombs"),
   fires or throws, or that an attack is made "with".
-The words are data (`data/lexicons/arguments.toml`, `[places]`).
+The words are data (`data/lexicons/arguments.toml`, `[trigger_arguments]`).
 """
 
 from __future__ import annotations
@@ -49,20 +49,10 @@ _PRIORITY = (VICTIM, WOUNDED, ACTOR, INSTRUMENT, TARGET, PLACE)
 
 
 @lru_cache(maxsize=1)
-def _place_words() -> tuple[frozenset[str], frozenset[str]]:
-    """(prepositions that say where, nouns after them that are no place)."""
-    data = read_toml("lexicons", "arguments.toml")["places"]
-    return frozenset(data["prepositions"]), frozenset(data["not_places"])
-
-
-@lru_cache(maxsize=1)
-def _part_of_words() -> frozenset[str]:
-    return frozenset(read_toml("lexicons", "arguments.toml")["places"]["part_of"])
-
-
-@lru_cache(maxsize=1)
-def _set_off_verbs() -> frozenset[str]:
-    return frozenset(read_toml("lexicons", "arguments.toml")["places"]["sets_off"])
+def _words() -> dict[str, frozenset[str]]:
+    """The `[trigger_arguments]` word lists of `lexicons/arguments.toml`, by name."""
+    data = read_toml("lexicons", "arguments.toml")["trigger_arguments"]
+    return {name: frozenset(words) for name, words in data.items()}
 
 
 def trigger_arguments(
@@ -88,6 +78,7 @@ def _roles_of(
     reader = ArgumentReader(ctx, sent, dry=True)
     reader.read(trigger, event_type)
     _read_hit_by(reader, trigger)
+    _read_claimant(reader, trigger)
     participants = [t for _, t in reader.heads]
     places = [*_places(trigger, ctx), *_places_of_phrases(participants, ctx)]
     candidates = [*reader.heads, *_instruments(trigger), *places]
@@ -121,10 +112,26 @@ def _read_hit_by(reader: ArgumentReader, trigger: Token) -> None:
             reader.entities(subject, role)
 
 
+def _read_claimant(reader: ArgumentReader, trigger: Token) -> None:
+    """ "The group accepted responsibility for the bombings": who claims it, carried it out
+    (as the claim says)."""
+    prep = trigger.head
+    if trigger.dep_ != "pobj" or prep.lower_ != "for":
+        return
+    noun = prep.head
+    if noun.lemma_.lower() not in {"responsibility", "credit"} or noun.dep_ not in {"dobj", "obj"}:
+        return
+    verb = noun.head
+    if verb.lemma_.lower() not in _words()["claims"] or any(c.dep_ == "neg" for c in verb.children):
+        return
+    for subject in reader.subjects_of(verb):
+        reader.entities(subject, ACTOR)
+
+
 def _places_of_phrases(heads: list[Token], ctx: DocumentArguments) -> Iterator[tuple[str, Token]]:
     """Where the participants were: "hostages in hospitals", "the market in X" (or
     what counts them: "hundreds of hostages in hospitals")."""
-    prepositions, _ = _place_words()
+    prepositions = _words()["place_prepositions"]
     for head in heads:
         counter = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "of" else head
         for child in [*head.children, *(counter.children if counter is not head else ())]:
@@ -147,9 +154,9 @@ def _anchors(trigger: Token) -> list[Token]:
         trigger = trigger.head
     anchors = [trigger]
     verbal = trigger.pos_ in {"VERB", "AUX"} or trigger.tag_.startswith("VB")
-    if not verbal and trigger.dep_ in {"nsubj", "nsubjpass", "dobj", "obj"}:
-        if trigger.head.pos_ in {"VERB", "AUX"}:
-            anchors.append(trigger.head)
+    governed = trigger.dep_ in {"nsubj", "nsubjpass", "dobj", "obj"}
+    if not verbal and governed and trigger.head.pos_ in {"VERB", "AUX"}:
+        anchors.append(trigger.head)
     return anchors
 
 
@@ -158,7 +165,7 @@ def _pobjs(prep: Token) -> list[Token]:
 
 
 def _places(trigger: Token, ctx: DocumentArguments) -> Iterator[tuple[str, Token]]:
-    prepositions, _ = _place_words()
+    prepositions = _words()["place_prepositions"]
     for anchor in _anchors(trigger):
         for child in anchor.children:
             if child.dep_ != "prep":
@@ -174,7 +181,7 @@ def _places(trigger: Token, ctx: DocumentArguments) -> Iterator[tuple[str, Token
 def _place_phrases(head: Token, ctx: DocumentArguments, depth: int) -> Iterator[tuple[str, Token]]:
     """A place phrase, the phrases coordinated or apposed to it, and the places it is said to
     be in ("the station in Belfast", "Helmand Province, Afghanistan")."""
-    prepositions, _ = _place_words()
+    prepositions = _words()["place_prepositions"]
     for token in coordinated(head):
         whole = _whole_place(token)
         if whole is not None:
@@ -195,7 +202,7 @@ def _place_phrases(head: Token, ctx: DocumentArguments, depth: int) -> Iterator[
 
 def _whole_place(token: Token) -> Token | None:
     """The place a part of it stands for: "the heart of London" -> London."""
-    if token.lemma_.lower() not in _part_of_words():
+    if token.lemma_.lower() not in _words()["part_of"]:
         return None
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ == "of":
@@ -214,7 +221,7 @@ def _is_place(token: Token, ctx: DocumentArguments) -> bool:
         return True
     if token.pos_ != "NOUN" or token.ent_type_ or token.is_stop:
         return False
-    _, not_places = _place_words()
+    not_places = _words()["not_places"]
     lemma = token.lemma_.lower()
     if lemma in not_places or token.lower_ in not_places:
         return False
@@ -228,7 +235,7 @@ def _instruments(trigger: Token) -> Iterator[tuple[str, Token]]:
     for anchor in _anchors(trigger):
         verbal = anchor.pos_ in {"VERB", "AUX"} or anchor.tag_.startswith("VB")
         sets_off = verbal and anchor.lemma_.lower() in words.instrument_verbs
-        fires = verbal and anchor.lemma_.lower() in _set_off_verbs()
+        fires = verbal and anchor.lemma_.lower() in _words()["sets_off"]
         for child in anchor.children:
             if verbal and child.dep_ in {"dobj", "obj", "nsubjpass"}:
                 heads = [child]
