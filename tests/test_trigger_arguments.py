@@ -136,3 +136,15 @@ def test_the_place_hung_on_a_date_or_on_a_participant() -> None:
     assert ("Kaduna", "place") in found["blew"]
     found = _arguments("Five were hurt in a battle between soldiers and rebels in the market area.")
     assert ("market area", "place") in found["battle"] or ("area", "place") in found["battle"]
+
+
+def test_a_claim_of_responsibility_names_the_actor() -> None:
+    found = _arguments("Boko Haram accepted responsibility for the bombings in Kano.")
+    assert ("Boko Haram", "actor") in found["bombings"]
+    found = _arguments("Boko Haram did not claim responsibility for the bombings in Kano.")
+    assert ("Boko Haram", "actor") not in found.get("bombings", set())
+
+
+def test_whose_decision_it_was_to_carry_out_an_attack() -> None:
+    found = _arguments("Boko Haram's decision to carry out the raid on Baga shocked many.")
+    assert ("Boko Haram", "actor") in found["raid"]

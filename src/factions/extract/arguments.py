@@ -722,10 +722,7 @@ class ArgumentReader:
                 for subject in self._subject_of(head):
                     actors = self.entities(subject, ACTOR)
                     if not actors:
-                        # "the group's decision to carry out the attacks": whose decision.
-                        for child in subject.children:
-                            if child.dep_ == "poss" and child.pos_ != "PRON":
-                                actors = self.entities(child, ACTOR)
+                        actors = self._decided_by(subject)
                     self.found.add(ACTOR, actors)
                 for child in head.children:
                     if child.dep_ == "agent":
@@ -768,6 +765,16 @@ class ArgumentReader:
                 for child in verb.children:
                     if child.dep_ in _OBJECTS:
                         self.found.add(role, self.entities(child, role))
+
+    def _decided_by(self, noun: Token) -> list[LocalEntity]:
+        """ "The group's decision to carry out the attacks": the group or person whose
+        decision (or plan, order) it was."""
+        for child in noun.children:
+            entity = self.ctx.entity_at(child) if child.dep_ == "poss" else None
+            if entity is not None and entity.type in GROUP_TYPES | {"person"}:
+                self.heads.append((ACTOR, child))
+                return [entity]
+        return []
 
     def _harmed_by(self, verb: Token) -> None:
         """The people or things a harm verb's clause names: its passive subject (or, for "die",
