@@ -148,3 +148,16 @@ def test_a_claim_of_responsibility_names_the_actor() -> None:
 def test_whose_decision_it_was_to_carry_out_an_attack() -> None:
     found = _arguments("Boko Haram's decision to carry out the raid on Baga shocked many.")
     assert ("Boko Haram", "actor") in found["raid"]
+
+
+def test_what_an_event_was_aimed_at() -> None:
+    found = _arguments(
+        "Boko Haram accepted responsibility for the bombings, which seemed to be aimed at "
+        "civilians."
+    )
+    assert ("civilians", "target") in found["bombings"]
+
+
+def test_the_city_after_of_is_where_it_happened() -> None:
+    found = _arguments("Boko Haram's bombing of the city killed nine people on Friday.")
+    assert ("city", "place") in found["bombing"]

@@ -514,13 +514,18 @@ class ArgumentReader:
             heads.append(trigger.head)
         for head in heads:
             for child in head.children:
-                if (
-                    child.dep_ in {"acl", "advcl", "xcomp", "relcl", "conj"}
-                    and child.lemma_.lower() in self.words.aim_verbs
-                ):
-                    for obj in child.children:
-                        if obj.dep_ in _OBJECTS:
-                            self.found.add(TARGET, self.entities(obj, TARGET))
+                if child.dep_ not in {"acl", "advcl", "xcomp", "relcl", "conj"}:
+                    continue
+                verb = _aim_verb(child, self.words.aim_verbs)
+                if verb is None:
+                    continue
+                for obj in verb.children:
+                    if obj.dep_ in _OBJECTS:
+                        self.found.add(TARGET, self.entities(obj, TARGET))
+                    elif obj.dep_ == "prep" and obj.lower_ in {"at", "against"}:
+                        # "bombings which were aimed at civilians"
+                        for pobj in _pobjs(obj):
+                            self.found.add(TARGET, self.entities(pobj, TARGET))
 
     def _fill_unidentified(self, event_type: str) -> None:
         """An explosion or an attack on civilians that names nobody behind it was carried out
@@ -816,6 +821,18 @@ def coordinated(head: Token) -> list[Token]:
                 found.append(child)
                 stack.append(child)
     return found
+
+
+def _aim_verb(verb: Token, aims: frozenset[str]) -> Token | None:
+    """The verb of aiming a clause states, itself or completing it ("which seemed to be aimed
+    at civilians")."""
+    for _ in range(3):
+        if verb.lemma_.lower() in aims:
+            return verb
+        verb = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+        if verb is None:
+            return None
+    return None
 
 
 def _included(head: Token) -> list[Token]:

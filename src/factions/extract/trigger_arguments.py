@@ -140,6 +140,12 @@ def _places_of_phrases(heads: list[Token], ctx: DocumentArguments) -> Iterator[t
                     yield from _place_phrases(pobj, ctx, depth=1)
 
 
+def _settlement(token: Token, ctx: DocumentArguments) -> bool:
+    """A place named or a word for a place people live in ("the city", "a village")."""
+    lemma = token.lemma_.lower()
+    return _named_place(token, ctx) or lemma in _words()["settlements"]
+
+
 def _named_place(token: Token, ctx: DocumentArguments) -> bool:
     entity = ctx.entity_at(token)
     if entity is not None:
@@ -173,6 +179,9 @@ def _places(trigger: Token, ctx: DocumentArguments) -> Iterator[tuple[str, Token
             for pobj in _pobjs(child):
                 if child.lower_ in prepositions:
                     yield from _place_phrases(pobj, ctx, depth=0)
+                elif child.lower_ == "of" and anchor is trigger and _settlement(pobj, ctx):
+                    # "the bombing of the city": where it happened.
+                    yield PLACE, pobj
                 elif pobj.ent_type_ in {"DATE", "TIME"}:
                     # "On 21 December in Bagram, ...": the parse hangs the place on the date.
                     yield from _places_of_phrases([pobj], ctx)
