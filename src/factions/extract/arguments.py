@@ -345,7 +345,7 @@ class ArgumentReader:
     def entities(self, head: Token, role: str) -> list[LocalEntity]:
         """The participants a phrase names, its coordinated phrases included."""
         found: list[LocalEntity] = []
-        for token in [*coordinated(head), *_included(head)]:
+        for token in [*_coordinated(head), *_included(head)]:
             for entity in self._entities_of(token, role):
                 if entity not in found:
                     found.append(entity)
@@ -367,7 +367,7 @@ class ArgumentReader:
 
     def _phrase_entities(self, head: Token, role: str) -> list[LocalEntity]:
         words = self.words
-        if role == TARGET and is_weapon(head):
+        if role == TARGET and _is_weapon(head):
             # "fired M16 rifles at a bus": the weapon is no target.
             return []
         named = self._named(head)
@@ -446,7 +446,7 @@ class ArgumentReader:
                     continue
                 return [self._generic(head, kind)]
         if role == TARGET and head.pos_ == "NOUN" and not head.is_stop:
-            if names_an_event(head):
+            if _names_an_event(head):
                 # "denounced the murder", "opposed the agreement": another event is no target.
                 return []
             # "a Taliban checkpoint": the group the thing belongs to is attacked too.
@@ -600,7 +600,7 @@ class ArgumentReader:
         for obj in objects:
             if obj.i == verb.i:
                 continue
-            if is_weapon(obj):
+            if _is_weapon(obj):
                 # "threw a grenade against the police": the weapon is no target; what it was
                 # thrown against is.
                 for child in obj.children:
@@ -650,7 +650,7 @@ class ArgumentReader:
     def _between(self, prep: Token) -> None:
         """ "clashes between X and Y": the first side acts, the other is attacked."""
         for pobj in _pobjs(prep):
-            sides = [t for t in coordinated(pobj)]
+            sides = [t for t in _coordinated(pobj)]
             for index, side in enumerate(sides):
                 role = ACTOR if index == 0 else TARGET
                 self.found.add(role, self._entities_of(side, role))
@@ -806,7 +806,7 @@ class ArgumentReader:
             found.actors = [a for a in found.actors if not a.key.startswith("generic:unidentified")]
 
 
-def coordinated(head: Token) -> list[Token]:
+def _coordinated(head: Token) -> list[Token]:
     """A phrase's head and the heads coordinated with it ("X, Y and Z")."""
     found = [head]
     stack = [head]
@@ -833,6 +833,22 @@ def _aim_verb(verb: Token, aims: frozenset[str]) -> Token | None:
         if verb is None:
             return None
     return None
+
+
+# What trigger_arguments.py reads with, under public names.
+def coordinated(head: Token) -> list[Token]:
+    """A phrase's head and the heads coordinated with it ("X, Y and Z")."""
+    return _coordinated(head)
+
+
+def is_weapon(noun: Token) -> bool:
+    """Whether a noun phrase names a weapon ("a hand grenade", "rockets", "an IED")."""
+    return _is_weapon(noun)
+
+
+def names_an_event(noun: Token) -> bool:
+    """Whether a noun is one of the trigger lexicon's event nouns ("murder", "agreement")."""
+    return _names_an_event(noun)
 
 
 def _included(head: Token) -> list[Token]:
@@ -908,14 +924,14 @@ def _unresolved_participant(head: Token) -> bool:
     return head.pos_ == "PRON" and head.lower_ in _PRONOUN_PERSON | (_PRONOUN_GROUP - {"it"})
 
 
-def is_weapon(noun: Token) -> bool:
+def _is_weapon(noun: Token) -> bool:
     """Whether a noun phrase names a weapon ("a hand grenade", "rockets", "an IED")."""
     phrase = noun.doc[noun.left_edge.i : noun.i + 1].text
     lexicon = load_trigger_lexicon()
     return bool(lexicon.any_weapon.search(phrase) or lexicon.firearms.search(noun.text))
 
 
-def names_an_event(noun: Token) -> bool:
+def _names_an_event(noun: Token) -> bool:
     """Whether a noun is one of the trigger lexicon's event nouns ("murder", "agreement")."""
     lexicon = load_trigger_lexicon()
     return any(
@@ -1019,7 +1035,7 @@ def _described_heads(verb: Token, via: str) -> list[Token]:
         c.dep_ in _OBJECTS and c.lower_ in {"responsibility", "credit"} for c in verb.children
     ):
         heads += [c for c in verb.children if c.dep_ in _SUBJECTS]
-    return [h for head in heads for h in coordinated(head)]
+    return [h for head in heads for h in _coordinated(head)]
 
 
 def _described_group(head: Token, ctx: DocumentArguments) -> LocalEntity | None:
