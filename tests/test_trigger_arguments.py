@@ -161,3 +161,26 @@ def test_what_an_event_was_aimed_at() -> None:
 def test_the_city_after_of_is_where_it_happened() -> None:
     found = _arguments("Boko Haram's bombing of the city killed nine people on Friday.")
     assert ("city", "place") in found["bombing"]
+
+
+def test_reading_trigger_arguments_changes_no_other_record(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The dry reading adds no generic actor, thing or mention: the records are those made
+    # without it, but for the arguments themselves.
+    from factions.extract import pipeline
+
+    text = (
+        "Boko Haram fighters attacked Baga on Monday, and the raid destroyed a granary. Later "
+        "two civilians were detained by soldiers near the market."
+    )
+
+    def records(result):  # type: ignore[no-untyped-def]
+        return (
+            sorted((e.id, e.type, e.name, sorted(e.aliases)) for e in result.entities),
+            sorted((m.entity, m.start, m.end, m.rule) for m in result.mentions),
+            [(e.id, [(p.entity, p.role) for p in e.participants]) for e in result.events],
+        )
+
+    read = extract(text)
+    assert any(v.arguments for e in read.events for v in e.evidence)
+    monkeypatch.setattr(pipeline, "trigger_arguments", lambda *args: ())
+    assert records(extract(text)) == records(read)
