@@ -220,3 +220,51 @@ def test_every_trigger_span_of_an_event_is_a_mention() -> None:
     ]
     # The event's arguments are counted once, with its first mention.
     assert [len(m.arguments) for m in mentions] == [1, 0]
+
+
+def test_a_trigger_with_its_own_arguments_is_scored_on_them(tmp_path: Path) -> None:
+    # The export gives "attacked" its arguments: "Rebels" acting and "Lowtown" hit. They are
+    # scored in place of the event's participants (here a wrong actor from another sentence).
+    (doc,) = _document(tmp_path)
+    text = doc.text
+    trigger = {
+        "start": 7,
+        "end": 15,
+        "arguments": [
+            {"start": 0, "end": 6, "role": "actor"},
+            {"start": 16, "end": 23, "role": "target"},
+        ],
+    }
+    sentence = {"document": "d-doc-1", "text": text[:23], "start": 0, "end": 23}
+    kb = kb_with(
+        [("g-other", "armed_group", "Others", []), ("l-low", "location", "Lowtown", [])],
+        events={
+            "doc-1": [
+                event(
+                    "Battles",
+                    "Armed clash",
+                    [("g-other", "actor")],
+                    trigger="attacked",
+                    place="l-low",
+                    evidence=[sentence | {"triggers": [trigger]}],
+                )
+            ]
+        },
+        texts={"doc-1": text},
+        mentions={"doc-1": [("g-other", 0, 6), ("l-low", 16, 23)]},
+    )
+    [mention] = our_events(kb, "doc-1")
+    assert mention.arguments == [] and mention.spans == [
+        ("actor", ("d-doc-1", 0, 6)),
+        ("target", ("d-doc-1", 16, 23)),
+    ]
+    scores = WikiScores()
+    score_document(doc, kb, scores, load_kairos_table())
+    main = scores.main
+    assert (main.arg_cls.predicted, main.arg_cls.predicted_right) == (2, 2)
+    assert (main.arg_cls.gold, main.arg_cls.gold_found) == (2, 2)
+    # A trigger whose arguments were read and found none has none: no fallback to the event's.
+    empty = sentence | {"triggers": [{"start": 7, "end": 15, "arguments": []}]}
+    kb.document_events_by_key["doc-1"][0]["evidence"] = [empty]
+    [mention] = our_events(kb, "doc-1")
+    assert mention.arguments == [] and mention.spans == []

@@ -62,6 +62,11 @@ def _offsets_point_into(extraction: Extraction, text: str) -> None:
     for record in [*extraction.claims, *extraction.events]:
         for evidence in record.evidence:
             assert text[evidence.start : evidence.end] == evidence.text
+            # An event's trigger words and their arguments stand inside its sentence.
+            for start, end in evidence.triggers:
+                assert evidence.start <= start < end <= evidence.end
+            for argument in evidence.arguments:
+                assert evidence.start <= argument.start < argument.end <= evidence.end
     for mention in extraction.mentions:
         assert text[mention.start : mention.end] == mention.text
 

@@ -185,8 +185,13 @@ def test_event_counts_and_trigger_spans_reach_the_export(kb_db: str) -> None:
     from factions.model import Fatalities
 
     engine = open_database(kb_db)
+    from factions.model import TriggerArgument
+
     doc = _document("Gunmen attacked a police post, wounding five and abducting two.")
-    evidence = [Evidence(doc.id, doc.text, 0, len(doc.text), triggers=((7, 15),))]
+    arguments = (TriggerArgument(0, 0, 6, "actor"), TriggerArgument(0, 18, 29, "target"))
+    evidence = [
+        Evidence(doc.id, doc.text, 0, len(doc.text), triggers=((7, 15),), arguments=arguments)
+    ]
     event = EventRecord(
         event_type="Battles",
         sub_event_type="Armed clash",
@@ -209,6 +214,24 @@ def test_event_counts_and_trigger_spans_reach_the_export(kb_db: str) -> None:
     assert row["fatalities"] is None and row["arrested"] is None
     assert row["wounded"] == {"low": 5, "best": 5, "high": 5}
     assert row["kidnapped"] == {"low": 2, "best": 2, "high": 2}
+    assert row["evidence"][0]["triggers"] == [
+        {
+            "start": 7,
+            "end": 15,
+            "arguments": [
+                {"start": 0, "end": 6, "role": "actor"},
+                {"start": 18, "end": 29, "role": "target"},
+            ],
+        }
+    ]
+    # A trigger stored before arguments were read is exported as it was, without them.
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE evidence SET triggers = '[[7, 15]]' WHERE triggers IS NOT NULL"))
+    buffer = io.StringIO()
+    with engine.connect() as conn:
+        write_jsonl(conn, buffer)
+    rows = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    [row] = [r for r in rows if r["kind"] == "event"]
     assert row["evidence"][0]["triggers"] == [{"start": 7, "end": 15}]
 
 

@@ -24,6 +24,19 @@ def stable_id(prefix: str, *parts: object) -> str:
 
 
 @dataclass(frozen=True)
+class TriggerArgument:
+    """Words of an event's sentence that fill a role of one of its trigger words: who acted
+    ("actor"), whom or what it hit ("target", "victim", "wounded"), where ("place") and with
+    what ("instrument"). `trigger` is the index of the trigger word in `Evidence.triggers`;
+    `start`/`end` are document offsets of the phrase (a pronoun is kept as written)."""
+
+    trigger: int
+    start: int
+    end: int
+    role: str
+
+
+@dataclass(frozen=True)
 class Evidence:
     document: str
     text: str
@@ -32,6 +45,8 @@ class Evidence:
     # For an event: where in the document the words of this sentence that state it stand
     # (its trigger words, (start, end)); a sentence that only tells more of it has none.
     triggers: tuple[tuple[int, int], ...] = ()
+    # For an event: the phrases of this sentence that fill each trigger word's roles.
+    arguments: tuple[TriggerArgument, ...] = ()
 
 
 @dataclass

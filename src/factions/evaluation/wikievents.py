@@ -18,25 +18,34 @@ events. Other KAIROS types are out of scope: a trigger of ours on one is a false
 Triggers. Each evidence sentence of an event gives the offsets of the words that state it
 (`triggers` in the export), and each such span is one trigger mention of ours, with its
 event's type: an event told in three sentences, or by "attacked" and "the blast" in one, has
-several mentions, as the gold has. The event's arguments go with its first mention only. An
-event whose evidence carries no trigger spans (a knowledge base made before they were kept)
-falls back to its trigger word: the first whole-word occurrence of it in the first evidence
-sentence holding it. A trigger that cannot be located counts as a prediction that matches
-nothing.
+several mentions, as the gold has. An event whose evidence carries no trigger spans (a
+knowledge base made before they were kept) falls back to its trigger word: the first
+whole-word occurrence of it in the first evidence sentence holding it. A trigger that cannot
+be located counts as a prediction that matches nothing.
 - identification: our trigger span overlaps a gold trigger's span (character offsets);
 - classification: also our event type is one the gold type maps to.
 Precision is over our triggers, recall over gold triggers, each side counted on its own. A
 lenient figure beside them counts an event of ours as found when its sentence (its first
 evidence) holds the gold trigger, whichever word we took for the trigger.
 
-Arguments (for our events whose trigger overlaps a gold event): our event's participants and
-its place, each with its entity's mentions in the document; the gold event's arguments, each an
-entity mention. Both are reduced to their syntactic head (the root spaCy's English model gives
-the span in the stored text, so "the Afghan army" -> "army"), as the paper's scorer does.
+Arguments. The gold gives each trigger mention its own arguments, and so does the export:
+each trigger span may carry `arguments`, the phrases of its sentence that fill its roles
+(actor, target, victim, wounded, place, instrument), read from the parse around that word,
+named entities or not ("the gunmen", "she", "the bus station"). Those are our arguments of
+that mention. A knowledge base made before they were kept (trigger spans without
+`arguments`) falls back to the event's participants and its place, each with its entity's
+mentions in the document, given to the event's first mention only so that they count once;
+this fallback is lenient (any mention of the entity may match) and unfaithful to the paper
+(an event merged across sentences lends one mention the arguments of all). The gold event's
+arguments are each an entity mention. Both sides are reduced to their syntactic head (the
+root spaCy's English model gives the span in the stored text, so "the Afghan army" -> "army"),
+as the paper's scorer does.
 - identification: one of our arguments' heads is the head of an argument of a gold event its
   trigger overlaps;
-- classification: also our role answers the gold role (the `[roles]` table); roles we have no
-  counterpart for (Instrument, ExplosiveDevice) are misses;
+- classification: also our role answers the gold role (the `[roles]` table: Attacker, Killer,
+  Jailer ... answered by actor; Target, Victim, Detainee by target or victim; Place by place;
+  Instrument and ExplosiveDevice by instrument); roles we have no counterpart for (Topic,
+  Crime, ...) are misses;
 - "head or coreferent": also a match when our head is the head of any mention coreferent with
   the gold argument (`dev-coref.jsonlines` beside the data file, when present).
 Precision is over our arguments of all our (non-neutral) events, recall over the arguments of
@@ -273,6 +282,9 @@ class OurEvent:
     arguments: list[tuple[str, str]]  # (our role, entity id)
     evidence: str
     sentence: Location | None = None
+    # The trigger word's own arguments, (our role, words), when the export gives them; they
+    # are then scored instead of `arguments`.
+    spans: list[tuple[str, Location]] | None = None
 
 
 def locate_trigger(trigger: str, evidence: list[dict[str, Any]]) -> Location | None:
@@ -314,6 +326,7 @@ def our_events(kb: ExportedKnowledgeBase, key: str) -> list[OurEvent]:
                 )
             )
             continue
+        with_arguments = any("arguments" in span for _, span in spans)
         for number, (item, span) in enumerate(spans):
             document = item["document"]
             text = item["text"]
@@ -324,9 +337,15 @@ def our_events(kb: ExportedKnowledgeBase, key: str) -> list[OurEvent]:
                     event["sub_event_type"],
                     text[offset : offset + span["end"] - span["start"]],
                     (document, span["start"], span["end"]),
-                    arguments if number == 0 else [],
+                    arguments if number == 0 and not with_arguments else [],
                     text,
                     (document, item["start"], item["end"]),
+                    [
+                        (a["role"], (document, a["start"], a["end"]))
+                        for a in span.get("arguments", [])
+                    ]
+                    if with_arguments
+                    else None,
                 )
             )
     return events
@@ -531,6 +550,7 @@ def score_document(
             for role, entity in event.arguments
             if entity in mentions or kb.entity_type(entity) != "collective"
         ]
+        + [(role, frozenset(h for h in [heads.of(loc)] if h)) for role, loc in event.spans or []]
         for event in ours
     ]
     scores.documents += 1
@@ -557,7 +577,10 @@ def score_document(
         hits = [g for g in gold if g.scope in MAIN_SCOPE and _overlaps(event.location, g.location)]
         if hits:
             theirs = "; ".join(f"{a.role}={a.text!r}" for g in hits for a in g.event.arguments)
-            mine = "; ".join(f"{role}={kb.name(entity)}" for role, entity in event.arguments)
+            mine = "; ".join(
+                [f"{role}={kb.name(entity)}" for role, entity in event.arguments]
+                + [f"{role}={_words(kb, doc.key, loc)!r}" for role, loc in event.spans or []]
+            )
             scores.misses.append(
                 f"{doc.key} arguments of {event.trigger!r}: gold {theirs or '-'} | ours "
                 f"{mine or '-'} «{truncate(event.evidence)}»"
@@ -565,11 +588,22 @@ def score_document(
     for index in spurious:
         event = ours[index]
         where = "trigger not found in its evidence" if event.location is None else "no gold event"
-        names = "; ".join(f"{role}={kb.name(entity)}" for role, entity in event.arguments)
+        names = "; ".join(
+            [f"{role}={kb.name(entity)}" for role, entity in event.arguments]
+            + [f"{role}={_words(kb, doc.key, loc)!r}" for role, loc in event.spans or []]
+        )
         scores.misses.append(
             f"{doc.key} spurious {event.event_type}/{event.sub_event_type} "
             f"{event.trigger!r} ({where}) «{truncate(event.evidence)}» {names}"
         )
+
+
+def _words(kb: ExportedKnowledgeBase, key: str, location: Location) -> str:
+    """The stored text at a location of one of a gold item's documents."""
+    for stored in kb.documents_by_key.get(key, []):
+        if stored.id == location[0]:
+            return stored.text[location[1] : location[2]]
+    return "?"
 
 
 def evaluate_wikievents(

@@ -92,6 +92,7 @@ class ArgumentWords:
     movements: frozenset[str] = frozenset()
     described_cues: tuple[tuple[str, str, str], ...] = ()
     civilian_property: frozenset[str] = frozenset()
+    quantities: frozenset[str] = frozenset()
 
     def harms(self, lemma: str) -> bool:
         """Whether a verb tells what an event did to people or things (kill, wound, die)."""
@@ -156,6 +157,7 @@ def argument_words() -> ArgumentWords:
             (cue["lemma"], cue["via"], cue["grade"]) for cue in data["described"]["cue"]
         ),
         civilian_property=frozenset(data["civilian_property"]["words"]),
+        quantities=frozenset(data["quantities"]["words"]),
     )
 
 
@@ -220,12 +222,17 @@ class Arguments:
 class ArgumentReader:
     """Reads the participants of one trigger in its sentence."""
 
-    def __init__(self, ctx: DocumentArguments, sent: Span) -> None:
+    def __init__(self, ctx: DocumentArguments, sent: Span, *, dry: bool = False) -> None:
         self.ctx = ctx
         self.sent = sent
         self.words = argument_words()
         self.found = Arguments()
         self._clause_country: str | None = None
+        # A dry reading only looks: it adds no generic actor, thing or mention to the
+        # document (used to read each trigger word's own arguments beside the event's).
+        self.dry = dry
+        # Each phrase head read as a participant, with its role, in reading order.
+        self.heads: list[tuple[str, Token]] = []
 
     # --- phrases to entities ----------------------------------------------------------------
 
@@ -269,9 +276,10 @@ class ArgumentReader:
             name = kind.name.format(country=country_name(country))
         else:
             name = re.sub(r"\s*(?:\(\{country\}\)|of \{country\})", "", kind.name)
-        entity = self.ctx.registry.get_or_add(
-            f"generic:{kind.kind}:{country or '-'}", kind.type, name
-        )
+        key = f"generic:{kind.kind}:{country or '-'}"
+        if self.dry:
+            return self.ctx.registry.by_key.get(key) or LocalEntity(key, kind.type, name, key)
+        entity = self.ctx.registry.get_or_add(key, kind.type, name)
         entity.country = country
         if mention:
             self._record_mention(head, entity, f"generic:{kind.kind}")
@@ -284,13 +292,7 @@ class ArgumentReader:
         return self._generic(near, kind, mention=False)
 
     def _phrase_tokens(self, head: Token) -> tuple[int, int]:
-        """The noun phrase of a head without determiners, numbers or clauses after it."""
-        keep = {"compound", "amod", "nmod", "nummod", "quantmod", "poss", "case"}
-        start = head.i
-        for child in head.lefts:
-            if child.dep_ in keep and child.dep_ not in {"nummod", "quantmod", "poss", "case"}:
-                start = min(start, child.left_edge.i)
-        return start, head.i + 1
+        return phrase_bounds(head)
 
     def _record_mention(self, head: Token, entity: LocalEntity, rule: str) -> None:
         start, end = self._phrase_tokens(head)
@@ -314,9 +316,10 @@ class ArgumentReader:
     def _property(self, head: Token) -> LocalEntity:
         start, end = self._phrase_tokens(head)
         text = head.doc[start:end].text
-        entity = self.ctx.registry.get_or_add(
-            f"property:{normalise_name(text)}@{self.ctx.registry.doc_id}", "property", text
-        )
+        key = f"property:{normalise_name(text)}@{self.ctx.registry.doc_id}"
+        if self.dry:
+            return self.ctx.registry.by_key.get(key) or LocalEntity(key, "property", text, key)
+        entity = self.ctx.registry.get_or_add(key, "property", text)
         self._record_mention(head, entity, "property")
         return entity
 
@@ -342,13 +345,27 @@ class ArgumentReader:
     def entities(self, head: Token, role: str) -> list[LocalEntity]:
         """The participants a phrase names, its coordinated phrases included."""
         found: list[LocalEntity] = []
-        for token in _coordinated(head):
+        for token in [*_coordinated(head), *_included(head)]:
             for entity in self._entities_of(token, role):
                 if entity not in found:
                     found.append(entity)
         return found
 
     def _entities_of(self, head: Token, role: str) -> list[LocalEntity]:
+        """The participants one phrase names; the phrase is kept among `heads` when it names
+        one, a place hit, or a pronoun for people."""
+        counted = _counted(head)
+        if counted is not None:
+            # "seized hundreds of hostages": the people counted are the participants.
+            return self.entities(counted, role)
+        entities = self._phrase_entities(head, role)
+        # A place attacked is no participant, but it is what the trigger hit.
+        place_hit = role == TARGET and self._named(head) is not None
+        if entities or place_hit or _unresolved_participant(head):
+            self.heads.append((role, head))
+        return entities
+
+    def _phrase_entities(self, head: Token, role: str) -> list[LocalEntity]:
         words = self.words
         if role == TARGET and _is_weapon(head):
             # "fired M16 rifles at a bus": the weapon is no target.
@@ -497,13 +514,18 @@ class ArgumentReader:
             heads.append(trigger.head)
         for head in heads:
             for child in head.children:
-                if (
-                    child.dep_ in {"acl", "advcl", "xcomp", "relcl", "conj"}
-                    and child.lemma_.lower() in self.words.aim_verbs
-                ):
-                    for obj in child.children:
-                        if obj.dep_ in _OBJECTS:
-                            self.found.add(TARGET, self.entities(obj, TARGET))
+                if child.dep_ not in {"acl", "advcl", "xcomp", "relcl", "conj"}:
+                    continue
+                verb = _aim_verb(child, self.words.aim_verbs)
+                if verb is None:
+                    continue
+                for obj in verb.children:
+                    if obj.dep_ in _OBJECTS:
+                        self.found.add(TARGET, self.entities(obj, TARGET))
+                    elif obj.dep_ == "prep" and obj.lower_ in {"at", "against"}:
+                        # "bombings which were aimed at civilians"
+                        for pobj in _pobjs(obj):
+                            self.found.add(TARGET, self.entities(pobj, TARGET))
 
     def _fill_unidentified(self, event_type: str) -> None:
         """An explosion or an attack on civilians that names nobody behind it was carried out
@@ -515,6 +537,10 @@ class ArgumentReader:
             return
         kind = next(k for k in self.words.kinds if k.kind == "unidentified")
         self.found.actors.append(self._generic(self.sent.root, kind, mention=False))
+
+    def subjects_of(self, verb: Token) -> list[Token]:
+        """The subject of a verb, or of the verb it is coordinated with or depends on."""
+        return self._subject_of(verb)
 
     def _subject_of(self, verb: Token) -> list[Token]:
         """The subject of a verb, or of the verb it is coordinated with or depends on."""
@@ -568,7 +594,9 @@ class ArgumentReader:
             if verb.dep_ == "conj":
                 others.append(verb.head)
             for other in others:
-                objects += [c for c in other.children if c.dep_ in _OBJECTS]
+                # "bombs had gone off and there were fears": a copula shares no object.
+                if other.lemma_ != "be":
+                    objects += [c for c in other.children if c.dep_ in _OBJECTS]
         for obj in objects:
             if obj.i == verb.i:
                 continue
@@ -681,7 +709,9 @@ class ArgumentReader:
                         entity = self._generic(child, kind)
                 if entity is None or entity.type in {"location", "region", "property"}:
                     continue
-                self.found.add(harmed_role if harmed and child.dep_ == "poss" else ACTOR, [entity])
+                role = harmed_role if harmed and child.dep_ == "poss" else ACTOR
+                self.found.add(role, [entity])
+                self.heads.append((role, child))
         # "artillery units of the federal police shelled ...": a phrase naming the forces that
         # fire is the actor when it is the subject.
         if noun.dep_ in _SUBJECTS:
@@ -695,7 +725,10 @@ class ArgumentReader:
         if noun.dep_ in _OBJECTS and head.pos_ in {"VERB", "AUX"}:
             if head.lemma_.lower() in words.light_verbs:
                 for subject in self._subject_of(head):
-                    self.found.add(ACTOR, self.entities(subject, ACTOR))
+                    actors = self.entities(subject, ACTOR)
+                    if not actors:
+                        actors = self._decided_by(subject)
+                    self.found.add(ACTOR, actors)
                 for child in head.children:
                     if child.dep_ == "agent":
                         for pobj in _pobjs(child):
@@ -703,8 +736,9 @@ class ArgumentReader:
                     elif child.dep_ == "prep" and child.lower_ in words.target_preps - {"with"}:
                         for pobj in _pobjs(child):
                             self.found.add(TARGET, self.entities(pobj, TARGET))
-        elif noun.dep_ in _SUBJECTS and head.pos_ in {"VERB", "AUX"}:
-            # "The blast killed five soldiers", "the raid targeted a compound".
+        elif noun.dep_ in _SUBJECTS and head.pos_ in {"VERB", "AUX"} and head.lemma_ != "be":
+            # "The blast killed five soldiers", "the raid targeted a compound" (not "the
+            # bombings were retaliation": what the event is, not whom it hit).
             role = words.object_role(head.lemma_.lower())
             for child in head.children:
                 if child.dep_ in _OBJECTS:
@@ -736,6 +770,16 @@ class ArgumentReader:
                 for child in verb.children:
                     if child.dep_ in _OBJECTS:
                         self.found.add(role, self.entities(child, role))
+
+    def _decided_by(self, noun: Token) -> list[LocalEntity]:
+        """ "The group's decision to carry out the attacks": the group or person whose
+        decision (or plan, order) it was."""
+        for child in noun.children:
+            entity = self.ctx.entity_at(child) if child.dep_ == "poss" else None
+            if entity is not None and entity.type in GROUP_TYPES | {"person"}:
+                self.heads.append((ACTOR, child))
+                return [entity]
+        return []
 
     def _harmed_by(self, verb: Token) -> None:
         """The people or things a harm verb's clause names: its passive subject (or, for "die",
@@ -777,6 +821,107 @@ def _coordinated(head: Token) -> list[Token]:
                 found.append(child)
                 stack.append(child)
     return found
+
+
+def _aim_verb(verb: Token, aims: frozenset[str]) -> Token | None:
+    """The verb of aiming a clause states, itself or completing it ("which seemed to be aimed
+    at civilians")."""
+    for _ in range(3):
+        if verb.lemma_.lower() in aims:
+            return verb
+        verb = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+        if verb is None:
+            return None
+    return None
+
+
+# What trigger_arguments.py reads with, under public names.
+def coordinated(head: Token) -> list[Token]:
+    """A phrase's head and the heads coordinated with it ("X, Y and Z")."""
+    return _coordinated(head)
+
+
+def is_weapon(noun: Token) -> bool:
+    """Whether a noun phrase names a weapon ("a hand grenade", "rockets", "an IED")."""
+    return _is_weapon(noun)
+
+
+def names_an_event(noun: Token) -> bool:
+    """Whether a noun is one of the trigger lexicon's event nouns ("murder", "agreement")."""
+    return _names_an_event(noun)
+
+
+def _included(head: Token) -> list[Token]:
+    """The phrases a list introduces after a noun ("people were arrested, including X, Y and
+    Z"): they fill its role too."""
+    found: list[Token] = []
+    for prep in (head, head.head):
+        for child in prep.children:
+            if (
+                child.dep_ == "prep"
+                and child.lower_ in {"including", "among"}
+                and (prep is head or child.i > head.i)
+            ):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        found += _list_members(pobj)
+    return found
+
+
+def _list_members(first: Token) -> list[Token]:
+    """The items of a list: its phrases coordinated or apposed ("X, wife of Y, Z and W", which
+    the parse often reads as appositions). A noun apposed to an item only describes it ("X,
+    wife of Y") and a name after "of" only says whose relative it is; the phrases apposed to
+    either still belong to the list."""
+    found = [first]
+    # (token, whether it is a relative named after "of" rather than an item)
+    stack = [(first, False)]
+    while stack:
+        token, relative = stack.pop()
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                stack += [(p, True) for p in child.children if p.dep_ == "pobj"]
+            elif child.dep_ == "appos" and child.pos_ == "NOUN":
+                stack.append((child, relative))
+            elif child.dep_ == "appos" and child.pos_ == "PROPN":
+                # "the editor Samuel Ade" names the relative; "Y, Z" after a name goes on.
+                same = relative and token.pos_ == "NOUN"
+                if not same:
+                    found.append(child)
+                stack.append((child, same))
+            elif child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON"}:
+                found.append(child)
+                stack.append((child, False))
+    return sorted(set(found), key=lambda t: t.i)
+
+
+def phrase_bounds(head: Token) -> tuple[int, int]:
+    """The token range of a head's noun phrase without determiners, numbers or clauses after
+    it ("the two Afghan soldiers" -> "Afghan soldiers")."""
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in {"compound", "amod", "nmod"}:
+            start = min(start, child.left_edge.i)
+    return start, head.i + 1
+
+
+def _counted(head: Token) -> Token | None:
+    """What a count names ("dozens of civilians", "one of the guards" -> civilians, guards)."""
+    if not (head.tag_ == "CD" or head.lower_ in argument_words().quantities):
+        return None
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.pos_ in {"NOUN", "PROPN", "PRON"}:
+                    return pobj
+    return None
+
+
+def _unresolved_participant(head: Token) -> bool:
+    """Whether a phrase that names no entity still names a participant of the clause: a
+    personal pronoun ("she was arrested", "they seized hostages"). A noun the lexicon does not
+    list is not taken ("the decision to attack", "the opportunity to attack")."""
+    return head.pos_ == "PRON" and head.lower_ in _PRONOUN_PERSON | (_PRONOUN_GROUP - {"it"})
 
 
 def _is_weapon(noun: Token) -> bool:

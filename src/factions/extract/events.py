@@ -30,7 +30,7 @@ from factions.extract.triggers import (
     not_an_event,
     type_group,
 )
-from factions.model import EventRecord, Fatalities
+from factions.model import EventRecord, Fatalities, TriggerArgument
 
 _VICTIM_LIST = re.compile(
     r"(?:killed|wounded|injured)\s+in\s+the\s+\w+\s+(?:were|was)\s+(?P<list>.+)", re.IGNORECASE
@@ -63,6 +63,8 @@ class EventDraft:
     reference: bool = False
     # The head words of all the event's triggers, outcomes and damage included.
     words: list[Token] = field(default_factory=list)
+    # The phrases that fill each trigger word's roles (trigger_arguments.py).
+    arguments: tuple[TriggerArgument, ...] = ()
 
 
 def _markers(text: str) -> list[int]:
@@ -92,6 +94,11 @@ def other_trigger_tokens(sent: Span, draft: EventDraft) -> list[Token]:
         if head is not None and (lead is None or head.i != lead.i) and head not in found:
             found.append(head)
     return found
+
+
+def mention_head(sent: Span, start: int, end: int) -> Token | None:
+    """The head word of one of an event's trigger words (offsets in the sentence)."""
+    return _phrase_head(sent, start, end)
 
 
 def _phrase_head(sent: Span, start: int, end: int, whole: bool = False) -> Token | None:

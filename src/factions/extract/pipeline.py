@@ -60,6 +60,7 @@ from factions.extract.relations import (
     relation_key,
 )
 from factions.extract.roles import end_roles, ended_validity
+from factions.extract.trigger_arguments import trigger_arguments
 from factions.extract.triggers import noun_class
 from factions.extract.truecase import recase
 from factions.model import (
@@ -435,7 +436,7 @@ def _event_record(
     return EventRecord(
         event_type=draft.event_type,
         sub_event_type=draft.sub_event_type,
-        evidence=[replace(_evidence(document, sent), triggers=triggers)],
+        evidence=[replace(_evidence(document, sent), triggers=triggers, arguments=draft.arguments)],
         date=date.value.iso if date and date.value else None,
         date_precision=date.value.precision if date and date.value else None,
         place=place.id if place else None,
@@ -569,6 +570,7 @@ def _read_participants(
     _by_event_type(reader, found, draft, trigger)
     _take_arguments(draft, masked, found)
     draft.assoc = [_index_of(masked, e) for e in found.assoc]
+    draft.arguments = trigger_arguments(sent, draft, ctx)
     return trigger
 
 
@@ -1194,7 +1196,19 @@ def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
 
 
 def _shifted_evidence(evidence: list[Evidence], offset: int) -> list[Evidence]:
-    return [dataclasses.replace(e, start=e.start + offset, end=e.end + offset) for e in evidence]
+    return [
+        dataclasses.replace(
+            e,
+            start=e.start + offset,
+            end=e.end + offset,
+            triggers=tuple((s + offset, t + offset) for s, t in e.triggers),
+            arguments=tuple(
+                dataclasses.replace(a, start=a.start + offset, end=a.end + offset)
+                for a in e.arguments
+            ),
+        )
+        for e in evidence
+    ]
 
 
 def _shifted(part: Extraction, offset: int) -> Extraction:

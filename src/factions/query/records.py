@@ -40,9 +40,17 @@ def _evidence_by_owner(conn: Connection, kind: str) -> dict[str, list[dict]]:
         item: dict[str, Any] = {"document": document, "text": text, "start": start, "end": end}
         if triggers:
             # An event's trigger words in this sentence (document offsets).
-            item["triggers"] = [{"start": s, "end": e} for s, e in json.loads(triggers)]
+            item["triggers"] = [_trigger_item(raw) for raw in json.loads(triggers)]
         evidence[owner].append(item)
     return evidence
+
+
+def _trigger_item(raw: list[Any]) -> dict[str, Any]:
+    """A stored trigger ([start, end] and, when read, its arguments) as the export shows it."""
+    item: dict[str, Any] = {"start": raw[0], "end": raw[1]}
+    if len(raw) > 2:
+        item["arguments"] = [{"start": s, "end": e, "role": r} for s, e, r in raw[2]]
+    return item
 
 
 def _count(row: Any, kind: str) -> dict[str, int | None] | None:

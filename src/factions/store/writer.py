@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
 
@@ -212,10 +213,23 @@ def _evidence_rows(kind: str, owner_id: str, evidence: Iterable[Evidence]) -> li
             "text": e.text,
             "start": e.start,
             "end": e.end,
-            "triggers": json.dumps([list(t) for t in e.triggers]) if e.triggers else None,
+            "triggers": _triggers_json(e),
         }
         for e in evidence
     ]
+
+
+def _triggers_json(evidence: Evidence) -> str | None:
+    """An event's trigger words as [start, end, arguments], its arguments as [[start, end,
+    role], ...] (empty when the parse gave none): the column predates arguments, so a row of
+    two numbers is a trigger whose arguments were never read."""
+    if not evidence.triggers:
+        return None
+    rows: list[list[Any]] = []
+    for index, (start, end) in enumerate(evidence.triggers):
+        arguments = [[a.start, a.end, a.role] for a in evidence.arguments if a.trigger == index]
+        rows.append([start, end, arguments])
+    return json.dumps(rows)
 
 
 def _new_ids(conn: Connection, table, ids: list[str]) -> set[str]:  # type: ignore[no-untyped-def]
