@@ -30,7 +30,12 @@ import pycountry
 from spacy.tokens import Span, Token
 
 from factions.extract.geocode import get_geocoder
-from factions.extract.lexicons import ascii_lowered, compile_slot_pattern, may_match, required_text
+from factions.extract.lexicons import (
+    LiteralScreen,
+    ascii_lowered,
+    compile_slot_pattern,
+    required_text,
+)
 from factions.extract.mentions import DocumentEntities, LocalEntity, MentionSpan, normalise_name
 from factions.extract.relations import GROUP_TYPES, MaskedSentence
 from factions.extract.triggers import load_trigger_lexicon
@@ -817,10 +822,10 @@ def perpetrator_statements(masked: MaskedSentence) -> list[PerpetratorStatement]
     # Every pattern names its group by an actor marker: a sentence without one has none.
     if "[[" not in masked.text:
         return []
-    lowered = ascii_lowered(masked.text)
+    possible = iter(_perpetrator_screen().possible(ascii_lowered(masked.text)))
     for rule in argument_words().perpetrators:
-        for pattern, required in zip(rule.patterns, rule.required, strict=True):
-            if not may_match(required, lowered):
+        for pattern in rule.patterns:
+            if not next(possible):
                 continue
             for match in pattern.finditer(masked.text):
                 marker = match.groupdict().get("X")
@@ -836,6 +841,12 @@ def perpetrator_statements(masked: MaskedSentence) -> list[PerpetratorStatement]
                     if entity.type in GROUP_TYPES | {"person", "country"}:
                         found.setdefault(entity.id, PerpetratorStatement(entity, rule.grade))
     return list(found.values())
+
+
+@lru_cache(maxsize=1)
+def _perpetrator_screen() -> LiteralScreen:
+    """The perpetrator patterns of every rule, in order, screened together."""
+    return LiteralScreen([p for rule in argument_words().perpetrators for p in rule.patterns])
 
 
 def described_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorStatement]:

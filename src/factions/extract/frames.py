@@ -25,7 +25,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from factions.extract.mentions import LocalEntity
-from factions.extract.nlp import span_text
+from factions.extract.nlp import in_question
 from factions.extract.relations import (
     GROUP_TYPES,
     MaskedSentence,
@@ -754,7 +754,7 @@ def _negated(s: _Sentence, token: Token) -> bool:
 
 def _hypothetical(s: _Sentence, token: Token) -> bool:
     """Only proposed, hoped for or talked about: "proposed an alliance", "urged X to join Y"."""
-    if span_text(token.sent).rstrip().endswith("?"):
+    if in_question(token):
         return True
     if any(c.dep_ == "mark" and c.lower_ in {"if", "whether", "unless"} for c in token.children):
         return True
@@ -1083,7 +1083,7 @@ def _calling_verb(s: _Sentence, verb: Token) -> Token | None:
 
 
 def token_is_open_question(token: Token) -> bool:
-    return token.sent.text.rstrip().endswith("?")
+    return in_question(token)
 
 
 def _stranded_subject(s: _Sentence, verb: Token) -> list[Token]:

@@ -13,7 +13,7 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from factions.extract.gazetteer import load_gazetteer
@@ -45,6 +45,23 @@ def span_text(span: Span) -> str:
     """A span's text, cut from its Doc's text joined once: `Span.text` joins the span's tokens
     on every access (and ends, as this does, before the last token's trailing space)."""
     return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+_QUESTIONS = "factions_questions"
+
+
+def in_question(token: Token) -> bool:
+    """Whether the token's sentence ends on a question mark. Worked out once per Doc for every
+    token: `Token.sent` walks the sentence's tokens to find its bounds on every access."""
+    doc = token.doc
+    flags = doc.user_data.get(_QUESTIONS)
+    if flags is None:
+        flags = []
+        for sent in doc.sents:
+            question = span_text(sent).rstrip().endswith("?")
+            flags.extend([question] * (sent.end - sent.start))
+        doc.user_data[_QUESTIONS] = flags
+    return flags[token.i]
 
 
 @Language.component("factions_paragraphs_v1")
