@@ -18,9 +18,10 @@ claim's polarity; a relation only proposed or hoped for ("proposed an alliance")
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from spacy.tokens import Span, Token
 
@@ -92,6 +93,9 @@ class AppositionFrame:
     inverse: bool = False
 
 
+_F = TypeVar("_F")
+
+
 @dataclass(frozen=True)
 class Frames:
     partner_nouns: frozenset[str]
@@ -134,14 +138,39 @@ class Frames:
     # The word for a post -> its role predicate ("successor" -> leader_of).
     posts: dict[str, str] = field(default_factory=dict)
 
+    # Lemma -> its frames in their order, so that each word is one look-up (most have none).
+    _verb_index: dict[str, tuple[VerbFrame, ...]] = field(init=False, compare=False, repr=False)
+    _noun_index: dict[str, tuple[NounFrame, ...]] = field(init=False, compare=False, repr=False)
+    _apposition_index: dict[str, AppositionFrame] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_verb_index", _by_lemma(self.verbs, lambda f: f.lemmas))
+        object.__setattr__(self, "_noun_index", _by_lemma(self.nouns, lambda f: f.lemmas))
+        first: dict[str, AppositionFrame] = {}
+        for frame in self.appositions:
+            for noun in frame.nouns:
+                first.setdefault(noun, frame)
+        object.__setattr__(self, "_apposition_index", first)
+
     def verb_frames(self, lemma: str) -> list[VerbFrame]:
-        return [f for f in self.verbs if lemma in f.lemmas]
+        return list(self._verb_index.get(lemma, ()))
 
     def noun_frames(self, lemma: str) -> list[NounFrame]:
-        return [f for f in self.nouns if lemma in f.lemmas]
+        return list(self._noun_index.get(lemma, ()))
 
     def apposition_frame(self, lemma: str) -> AppositionFrame | None:
-        return next((f for f in self.appositions if lemma in f.nouns), None)
+        return self._apposition_index.get(lemma)
+
+
+def _by_lemma(
+    frames: Iterable[_F], lemmas: Callable[[_F], frozenset[str]]
+) -> dict[str, tuple[_F, ...]]:
+    """Each lemma's frames, in the frames' order."""
+    found: dict[str, list[_F]] = {}
+    for frame in frames:
+        for lemma in lemmas(frame):
+            found.setdefault(lemma, []).append(frame)
+    return {lemma: tuple(listed) for lemma, listed in found.items()}
 
 
 def _object_spec(spec: str) -> tuple[str, str | None]:

@@ -47,6 +47,24 @@ def span_text(span: Span) -> str:
     return doc_text(span.doc)[span.start_char : span.end_char]
 
 
+_BOUNDS = "factions_token_bounds"
+
+
+def token_at(span: Span, char: int) -> Token | None:
+    """The first token of the span that holds the character (a document offset; an empty
+    token holds the one at its start), or None. The tokens' offsets are read once per Doc:
+    walking the span makes a Token object for every word it passes."""
+    doc = span.doc
+    bounds = doc.user_data.get(_BOUNDS)
+    if bounds is None:
+        bounds = doc.user_data[_BOUNDS] = [(t.idx, t.idx + max(len(t.text), 1)) for t in doc]
+    for i in range(span.start, span.end):
+        start, end = bounds[i]
+        if start <= char < end:
+            return doc[i]
+    return None
+
+
 _QUESTIONS = "factions_questions"
 
 
