@@ -30,6 +30,7 @@ from common import machine, varied_corpus
 from scale import write_corpus
 
 from factions.extract import Extractor
+from factions.extract.geocode import get_geocoder
 from factions.extract.nlp import model_name
 from factions.ingest.documents import make_document
 from factions.ingest.run import ingest_paths
@@ -77,6 +78,8 @@ def main() -> None:
     extractor = Extractor()
     warm_up = make_document("Kabul, Afghanistan. A report.", {}, source="warm-up")
     list(extractor.extract_many([warm_up]))
+    # The index of spelling variants is built on a story's first unknown name: part of the load.
+    get_geocoder().load_variants()
     load = time.perf_counter() - started
     plain = spacy.load(model_name())
     list(plain.pipe(["A warm-up sentence for the bare model."]))

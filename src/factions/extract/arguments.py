@@ -37,6 +37,7 @@ from factions.extract.lexicons import (
     required_text,
 )
 from factions.extract.mentions import DocumentEntities, LocalEntity, MentionSpan, normalise_name
+from factions.extract.nlp import words_of
 from factions.extract.relations import GROUP_TYPES, MaskedSentence
 from factions.extract.triggers import load_trigger_lexicon
 from factions.packaged import read_toml
@@ -855,8 +856,13 @@ def described_perpetrators(sent: Span, ctx: DocumentArguments) -> list[Perpetrat
     description (the same description is the same group in every document)."""
     cues = _described_cues_by_lemma()
     found: list[PerpetratorStatement] = []
-    for token in sent:
-        for via, grade in cues.get(token.lemma_.lower(), ()):
+    doc, lemmas = sent.doc, words_of(sent.doc).lemma
+    for i in range(sent.start, sent.end):
+        listed = cues.get(lemmas[i])
+        if not listed:
+            continue
+        token = doc[i]
+        for via, grade in listed:
             for head in _described_heads(token, via):
                 entity = _described_group(head, ctx)
                 if entity is not None and all(f.entity is not entity for f in found):

@@ -946,25 +946,33 @@ class Geocoder:
                 return found, _FEATURE_PRECISION[feature] or want
         return None, want
 
+    def load_variants(self) -> dict[str, list[str]]:
+        """The index of transliteration variants (the sizeable names by consonant skeleton),
+        built once per process: on first need, or ahead of it, as part of loading."""
+        if self._skeletons is not None:
+            return self._skeletons
+        skeletons: defaultdict[str, list[str]] = defaultdict(list)
+        for indexed, bucket in self._index.items():
+            if any(
+                (isinstance(c, int) and self._towns.populations[c] >= 5000)
+                or (isinstance(c, _Place) and c.precision in ("admin1", "district"))
+                for c in bucket
+            ):
+                skeletons[_skeleton(indexed)].append(indexed)
+        self._skeletons = skeletons
+        return skeletons
+
     def _skeleton_candidates(self, key: str) -> list[_Place]:
         """Places whose name is a transliteration variant of this one ("Nahri Sarraj" for
         Nahr-e Saraj, "Khanabad" for Khan Abad): same consonant skeleton. Subdivisions and
         towns of 5,000 people or more only, so that a misspelt word finds no hamlet."""
-        if self._skeletons is None:
-            self._skeletons = defaultdict(list)
-            for indexed, bucket in self._index.items():
-                if any(
-                    (isinstance(c, int) and self._towns.populations[c] >= 5000)
-                    or (isinstance(c, _Place) and c.precision in ("admin1", "district"))
-                    for c in bucket
-                ):
-                    self._skeletons[_skeleton(indexed)].append(indexed)
+        skeletons = self.load_variants()
         found: list[_Place] = []
         skeleton = _skeleton(key)
         if len(skeleton.replace("*", "")) < 3:
             return found  # too short to tell a variant from another name
         compact = key.replace(" ", "")
-        for indexed in self._skeletons.get(skeleton, ()):
+        for indexed in skeletons.get(skeleton, ()):
             if indexed[0] != key[0] or fuzz.ratio(compact, indexed.replace(" ", "")) < 75:
                 continue
             found.extend(

@@ -8,6 +8,7 @@ address chains ("X, Y, Country": every link a place).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
@@ -63,6 +64,34 @@ def token_at(span: Span, char: int) -> Token | None:
         if start <= char < end:
             return doc[i]
     return None
+
+
+_WORDS = "factions_words"
+
+
+@dataclass(frozen=True)
+class Words:
+    """Each token's lowercase lemma, part of speech, dependency and lowercase form, by index:
+    a loop over a sentence that needs only these reads them without making a Token each."""
+
+    lemma: list[str]
+    pos: list[str]
+    dep: list[str]
+    lower: list[str]
+
+
+def words_of(doc: Doc) -> Words:
+    """The Doc's `Words`, read once."""
+    words = doc.user_data.get(_WORDS)
+    if words is None:
+        tokens = list(doc)
+        words = doc.user_data[_WORDS] = Words(
+            [t.lemma_.lower() for t in tokens],
+            [t.pos_ for t in tokens],
+            [t.dep_ for t in tokens],
+            [t.lower_ for t in tokens],
+        )
+    return words
 
 
 _QUESTIONS = "factions_questions"
