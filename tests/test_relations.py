@@ -234,6 +234,8 @@ def test_a_patterns_required_text_is_its_literal_words() -> None:
 
 
 def test_a_patterns_required_choices_are_one_word_of_each_alternation() -> None:
+    import re
+
     from factions.extract.lexicons import LiteralScreen, compile_slot_pattern, required_choices
 
     pattern = compile_slot_pattern(r"{X} (?:hosted|sheltered|harboured) (?:a|the )?{Y}")
@@ -244,6 +246,8 @@ def test_a_patterns_required_choices_are_one_word_of_each_alternation() -> None:
     assert screen.possible("[[e1]] sheltered [[e2]]") == [True, False]
     assert screen.possible("[[e1]] protected [[e2]]") == [False, False]
     assert screen.possible(None) == [True, True]  # not ASCII: the regexes alone can say
+    # A pattern that needs no string of its own is never screened out.
+    assert LiteralScreen([re.compile("x|yz"), pattern]).possible("no words here") == [True, False]
 
 
 def test_every_text_a_pattern_matches_passes_the_screen() -> None:

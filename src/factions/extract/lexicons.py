@@ -123,27 +123,46 @@ class LiteralScreen:
     """Which of a list of case-insensitive patterns may match a text, from the literal strings
     each one needs (`required_text`, `required_choices`). Each pattern is first screened by its
     most telling string (a word of its own rather than an actor marker every sentence here
-    has), tested once for the whole list; only the patterns that pass test the rest."""
+    has), each such string tested once for the whole list; only the patterns that pass test
+    the rest of what they need."""
 
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
-        self.needs = [
-            (required_text(p), tuple(frozenset(c) for c in required_choices(p)))
-            for p in patterns
-        ]
-        self.keys = [_screen_key(needed, choices) for needed, choices in self.needs]
-        self.key_strings = tuple(sorted({s for key in self.keys for s in key}))
+        self.size = len(patterns)
+        self.keyed: dict[str, list[int]] = {}
+        # The patterns that need no literal string at all: always worth running.
+        self.unkeyed: list[int] = []
+        # For each pattern, what it needs besides its key: strings, and choices of strings.
+        self.rest: list[tuple[tuple[str, ...], tuple[frozenset[str], ...]]] = []
+        for index, pattern in enumerate(patterns):
+            needed = required_text(pattern)
+            choices = tuple(frozenset(c) for c in required_choices(pattern))
+            key = _screen_key(needed, choices)
+            if not key:
+                self.unkeyed.append(index)
+            for string in sorted(key):
+                self.keyed.setdefault(string, []).append(index)
+            self.rest.append(
+                (
+                    tuple(s for s in needed if frozenset({s}) != key),
+                    tuple(c for c in choices if c != key),
+                )
+            )
 
     def possible(self, lowered: str | None) -> list[bool]:
         """For each pattern, whether it may match; `lowered` as for `may_match`."""
         if lowered is None:
-            return [True] * len(self.needs)
-        present = {s for s in self.key_strings if s in lowered}
-        return [
-            not (key and present.isdisjoint(key))
-            and all(s in lowered for s in needed)
-            and all(any(s in lowered for s in choice) for choice in choices)
-            for key, (needed, choices) in zip(self.keys, self.needs, strict=True)
-        ]
+            return [True] * self.size
+        passed = set(self.unkeyed)
+        for string, indices in self.keyed.items():
+            if string in lowered:
+                passed.update(indices)
+        result = [False] * self.size
+        for index in passed:
+            needed, choices = self.rest[index]
+            result[index] = all(s in lowered for s in needed) and all(
+                any(s in lowered for s in choice) for choice in choices
+            )
+        return result
 
 
 def _screen_key(needed: tuple[str, ...], choices: tuple[frozenset[str], ...]) -> frozenset[str]:

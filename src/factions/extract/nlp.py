@@ -8,6 +8,7 @@ address chains ("X, Y, Country": every link a place).
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,6 +52,16 @@ def span_text(span: Span) -> str:
 _BOUNDS = "factions_token_bounds"
 
 
+@dataclass(frozen=True)
+class _Bounds:
+    """Each token's first character and the end of the characters it holds (at least one)."""
+
+    starts: list[int]
+    ends: list[int]
+    # Whether a token's characters run into the next one's: then only a walk is exact.
+    overlapping: bool
+
+
 def token_at(span: Span, char: int) -> Token | None:
     """The first token of the span that holds the character (a document offset; an empty
     token holds the one at its start), or None. The tokens' offsets are read once per Doc:
@@ -58,11 +69,20 @@ def token_at(span: Span, char: int) -> Token | None:
     doc = span.doc
     bounds = doc.user_data.get(_BOUNDS)
     if bounds is None:
-        bounds = doc.user_data[_BOUNDS] = [(t.idx, t.idx + max(len(t.text), 1)) for t in doc]
-    for i in range(span.start, span.end):
-        start, end = bounds[i]
-        if start <= char < end:
-            return doc[i]
+        starts = [t.idx for t in doc]
+        ends = [t.idx + max(len(t.text), 1) for t in doc]
+        overlapping = any(end > start for end, start in zip(ends, starts[1:], strict=False))
+        bounds = doc.user_data[_BOUNDS] = _Bounds(starts, ends, overlapping)
+    if bounds.overlapping:
+        for i in range(span.start, span.end):
+            if bounds.starts[i] <= char < bounds.ends[i]:
+                return doc[i]
+        return None
+    # Tokens in order, each holding its own characters: only the last to start at or before
+    # the character can hold it.
+    i = bisect_right(bounds.starts, char, span.start, span.end) - 1
+    if i >= span.start and char < bounds.ends[i]:
+        return doc[i]
     return None
 
 
