@@ -5,10 +5,10 @@ interleaved with it: the corpus is cut into chunks, and each chunk is parsed bar
 ingested in turn (the order rotating from chunk to chunk), so that a neighbour taking the CPU
 for a while weighs on all three alike. The one-time load (model, gazetteer, lexicons, geocoder)
 is timed apart and left out of the ratios; the CPU time of this process is summed beside the
-wall time (steadier when other work shares the machine). Then `--parallel` documents are ingested into fresh
-knowledge bases with 1 and with 2 processes, and last, in the same process and knowledge base
-as the first part, the ingest goes on to `--memory-to` documents in steps, printing peak RSS
-(memory must stay flat).
+wall time (steadier when other work shares the machine). Then `--parallel` documents are
+ingested into fresh knowledge bases with 1 and with 2 processes, and last, in the same process
+and knowledge base as the first part, the ingest goes on to `--memory-to` documents in steps,
+printing peak RSS (memory must stay flat).
 
 Targets: full extraction <= 1.25x the bare parse; ingest <= 1.35x; 2 processes >= 1.7x one;
 peak RSS flat from 2k to 10k documents. Run from the repository root:
