@@ -106,3 +106,28 @@ def test_a_docs_text_is_joined_once_and_spans_are_cut_from_it() -> None:
     ]
     for span in spans:
         assert span_text(span) == span.text, (span.start, span.end)
+
+
+def test_what_is_read_once_per_doc_is_what_the_tokens_say() -> None:
+    """The per-Doc readings (nlp.py) agree with asking each Token: the token at a character,
+    a sentence's question mark, each word's lemma, part of speech, dependency and form."""
+    from factions.extract.nlp import build_pipeline, in_question, model_name, token_at, words_of
+
+    doc = build_pipeline(model_name())(
+        "Did the Taliban attack Kunduz?  Nobody knows.\n\nThe IMU   said it fought the "
+        "Taliban in Zabul ’s north. “Who?” asked Mullah Omar.  "
+    )
+    words = words_of(doc)
+    for token in doc:
+        assert in_question(token) == token.sent.text.rstrip().endswith("?"), token.i
+        assert words.lemma[token.i] == token.lemma_.lower()
+        assert (words.pos[token.i], words.dep[token.i]) == (token.pos_, token.dep_)
+        assert words.lower[token.i] == token.lower_
+    spans = [*doc.sents, doc[2:9], doc[:]]
+    for span in spans:
+        for char in range(len(doc.text) + 1):
+            walked = next((t for t in span if t.idx <= char < t.idx + max(len(t.text), 1)), None)
+            found = token_at(span, char)
+            assert (found.i if found is not None else None) == (
+                walked.i if walked is not None else None
+            ), (span.start, char)

@@ -233,6 +233,47 @@ def test_a_patterns_required_text_is_its_literal_words() -> None:
     assert required_text(re.compile("pledged")) == ()  # case-sensitive: none
 
 
+def test_a_patterns_required_choices_are_one_word_of_each_alternation() -> None:
+    import re
+
+    from factions.extract.lexicons import LiteralScreen, compile_slot_pattern, required_choices
+
+    pattern = compile_slot_pattern(r"{X} (?:hosted|sheltered|harboured) (?:a|the )?{Y}")
+    assert ("harboured", "hosted", "sheltered") in required_choices(pattern)
+    # "a" alone is too short to look for, so that alternation requires nothing.
+    assert all("a" not in choice for choice in required_choices(pattern))
+    screen = LiteralScreen([pattern, compile_slot_pattern(r"{X} fought {Y}")])
+    assert screen.possible("[[e1]] sheltered [[e2]]") == [True, False]
+    assert screen.possible("[[e1]] protected [[e2]]") == [False, False]
+    assert screen.possible(None) == [True, True]  # not ASCII: the regexes alone can say
+    # A pattern that needs no string of its own is never screened out.
+    assert LiteralScreen([re.compile("x|yz"), pattern]).possible("no words here") == [True, False]
+
+
+def test_every_text_a_pattern_matches_passes_the_screen() -> None:
+    """Strings made to match each relation, fate, perpetrator and hedge pattern are never
+    screened out, alternatives included."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from factions.extract.lexicons import LiteralScreen, ascii_lowered, load_lexicons
+
+    hedges = [regex for regex, _ in load_lexicons().hedges]
+    patterns = [p for p, _ in _all_slot_patterns()] + hedges
+    screen = LiteralScreen(patterns)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def check(data) -> None:  # type: ignore[no-untyped-def]
+        index = data.draw(st.integers(0, len(patterns) - 1))
+        pattern = patterns[index]
+        text = data.draw(st.from_regex(pattern, alphabet=st.characters(max_codepoint=127)))
+        assert pattern.search(text)
+        assert screen.possible(ascii_lowered(text))[index], (pattern.pattern, text)
+
+    check()
+
+
 def test_every_text_a_pattern_matches_holds_its_required_text() -> None:
     """Strings made to match each relation, fate and perpetrator pattern are never skipped."""
     from hypothesis import HealthCheck, given, settings

@@ -30,8 +30,14 @@ import pycountry
 from spacy.tokens import Span, Token
 
 from factions.extract.geocode import get_geocoder
-from factions.extract.lexicons import ascii_lowered, compile_slot_pattern, may_match, required_text
+from factions.extract.lexicons import (
+    LiteralScreen,
+    ascii_lowered,
+    compile_slot_pattern,
+    required_text,
+)
 from factions.extract.mentions import DocumentEntities, LocalEntity, MentionSpan, normalise_name
+from factions.extract.nlp import words_of
 from factions.extract.relations import GROUP_TYPES, MaskedSentence
 from factions.extract.triggers import load_trigger_lexicon
 from factions.packaged import read_toml
@@ -962,10 +968,10 @@ def perpetrator_statements(masked: MaskedSentence) -> list[PerpetratorStatement]
     # Every pattern names its group by an actor marker: a sentence without one has none.
     if "[[" not in masked.text:
         return []
-    lowered = ascii_lowered(masked.text)
+    possible = iter(_perpetrator_screen().possible(ascii_lowered(masked.text)))
     for rule in argument_words().perpetrators:
-        for pattern, required in zip(rule.patterns, rule.required, strict=True):
-            if not may_match(required, lowered):
+        for pattern in rule.patterns:
+            if not next(possible):
                 continue
             for match in pattern.finditer(masked.text):
                 marker = match.groupdict().get("X")
@@ -983,14 +989,25 @@ def perpetrator_statements(masked: MaskedSentence) -> list[PerpetratorStatement]
     return list(found.values())
 
 
+@lru_cache(maxsize=1)
+def _perpetrator_screen() -> LiteralScreen:
+    """The perpetrator patterns of every rule, in order, screened together."""
+    return LiteralScreen([p for rule in argument_words().perpetrators for p in rule.patterns])
+
+
 def described_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorStatement]:
     """Perpetrators the text describes but does not name: "sources attributed the attack to
     Fulani extremists", "blamed on Maoist rebels". Each becomes an armed group named by the
     description (the same description is the same group in every document)."""
     cues = _described_cues_by_lemma()
     found: list[PerpetratorStatement] = []
-    for token in sent:
-        for via, grade in cues.get(token.lemma_.lower(), ()):
+    doc, lemmas = sent.doc, words_of(sent.doc).lemma
+    for i in range(sent.start, sent.end):
+        listed = cues.get(lemmas[i])
+        if not listed:
+            continue
+        token = doc[i]
+        for via, grade in listed:
             for head in _described_heads(token, via):
                 entity = _described_group(head, ctx)
                 if entity is not None and all(f.entity is not entity for f in found):

@@ -127,13 +127,9 @@ def sentence_attributions(
             grades.append(frame_grade)
         if verb_grade:
             grades.append(verb_grade)
-        sent_text = span_text(sent)
-        if lex.any_hedge.search(sent_text):
-            for regex, grade in lex.hedges:
-                found = regex.search(sent_text)
-                if found:
-                    grades.append(grade)
-                    cues.append(found.group(0).lower())
+        for found, grade in lex.hedges_in(span_text(sent)):
+            grades.append(grade)
+            cues.append(found.group(0).lower())
         result[sent.start_char] = Attribution(speaker, strongest(grades, lex), tuple(cues))
     return result
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from factions.extract.lexicons import Lexicons
+from factions.extract.nlp import token_at
 from factions.extract.relations import MaskedSentence
 from factions.extract.tolls import Tolls, combine, tolls_in
 from factions.extract.triggers import (
@@ -112,10 +113,7 @@ def _phrase_head(sent: Span, start: int, end: int, whole: bool = False) -> Token
 
 
 def _trigger_token(sent: Span, char: int) -> Token | None:
-    for token in sent:
-        if token.idx <= char < token.idx + max(len(token.text), 1):
-            return token
-    return None
+    return token_at(sent, char)
 
 
 def _refers_back(group: list[Trigger], sent: Span) -> bool:

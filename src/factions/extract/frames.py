@@ -18,14 +18,15 @@ claim's polarity; a relation only proposed or hoped for ("proposed an alliance")
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from spacy.tokens import Span, Token
 
 from factions.extract.mentions import LocalEntity
-from factions.extract.nlp import span_text
+from factions.extract.nlp import in_question, words_of
 from factions.extract.relations import (
     GROUP_TYPES,
     MaskedSentence,
@@ -92,6 +93,9 @@ class AppositionFrame:
     inverse: bool = False
 
 
+_F = TypeVar("_F")
+
+
 @dataclass(frozen=True)
 class Frames:
     partner_nouns: frozenset[str]
@@ -134,14 +138,46 @@ class Frames:
     # The word for a post -> its role predicate ("successor" -> leader_of).
     posts: dict[str, str] = field(default_factory=dict)
 
+    # The nouns a qualified frame reads, and the verbs no composite body acts by.
+    qualified_nouns: frozenset[str] = field(init=False, compare=False, repr=False)
+    idle_verbs: frozenset[str] = field(init=False, compare=False, repr=False)
+    # Lemma -> its frames in their order, so that each word is one look-up (most have none).
+    _verb_index: dict[str, tuple[VerbFrame, ...]] = field(init=False, compare=False, repr=False)
+    _noun_index: dict[str, tuple[NounFrame, ...]] = field(init=False, compare=False, repr=False)
+    _apposition_index: dict[str, AppositionFrame] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        qualified_nouns = frozenset(n for f in self.qualified for n in f.nouns)
+        object.__setattr__(self, "qualified_nouns", qualified_nouns)
+        idle_verbs = frozenset({"be", "have", *self.composing_verbs})
+        object.__setattr__(self, "idle_verbs", idle_verbs)
+        object.__setattr__(self, "_verb_index", _by_lemma(self.verbs, lambda f: f.lemmas))
+        object.__setattr__(self, "_noun_index", _by_lemma(self.nouns, lambda f: f.lemmas))
+        first: dict[str, AppositionFrame] = {}
+        for frame in self.appositions:
+            for noun in frame.nouns:
+                first.setdefault(noun, frame)
+        object.__setattr__(self, "_apposition_index", first)
+
     def verb_frames(self, lemma: str) -> list[VerbFrame]:
-        return [f for f in self.verbs if lemma in f.lemmas]
+        return list(self._verb_index.get(lemma, ()))
 
     def noun_frames(self, lemma: str) -> list[NounFrame]:
-        return [f for f in self.nouns if lemma in f.lemmas]
+        return list(self._noun_index.get(lemma, ()))
 
     def apposition_frame(self, lemma: str) -> AppositionFrame | None:
-        return next((f for f in self.appositions if lemma in f.nouns), None)
+        return self._apposition_index.get(lemma)
+
+
+def _by_lemma(
+    frames: Iterable[_F], lemmas: Callable[[_F], frozenset[str]]
+) -> dict[str, tuple[_F, ...]]:
+    """Each lemma's frames, in the frames' order."""
+    found: dict[str, list[_F]] = {}
+    for frame in frames:
+        for lemma in lemmas(frame):
+            found.setdefault(lemma, []).append(frame)
+    return {lemma: tuple(listed) for lemma, listed in found.items()}
 
 
 def _object_spec(spec: str) -> tuple[str, str | None]:
@@ -257,6 +293,10 @@ class _Sentence:
     topic: LocalEntity | None = None
     # What groups spoken of without their names merged into (relations.MaskedSentence).
     unnamed: list[list[LocalEntity]] = field(default_factory=list)
+    # By token index: whether the word is only hypothetical, or negated (each frame of the
+    # sentence asks again of the same words; the answers depend on the parse alone).
+    hypothetical: dict[int, bool] = field(default_factory=dict)
+    negated: dict[int, bool] = field(default_factory=dict)
 
     def group(self, token: Token) -> LocalEntity | None:
         return self.groups.get(token.i)
@@ -607,9 +647,11 @@ def _pair_named_before(s: _Sentence, token: Token) -> list[LocalEntity]:
 
 def _names_a_pair(sent: Span, frames: Frames) -> bool:
     """Whether the sentence speaks of "the two groups" or "both groups"."""
+    doc, lemmas = sent.doc, words_of(sent.doc).lemma
     return any(
-        _lemma(t) in frames.pair_nouns and any(c.lower_ in {"two", "2", "both"} for c in t.children)
-        for t in sent
+        lemmas[i] in frames.pair_nouns
+        and any(c.lower_ in {"two", "2", "both"} for c in doc[i].children)
+        for i in range(sent.start, sent.end)
     )
 
 
@@ -732,6 +774,13 @@ def _governors(token: Token, limit: int = 4) -> Iterator[Token]:
 
 def _negated(s: _Sentence, token: Token) -> bool:
     """ "did not join", "never allied", "no longer cooperates", "stopped cooperating"."""
+    known = s.negated.get(token.i)
+    if known is None:
+        known = s.negated[token.i] = _negated_word(s, token)
+    return known
+
+
+def _negated_word(s: _Sentence, token: Token) -> bool:
 
     def own(word: Token) -> bool:
         for child in word.children:
@@ -754,7 +803,14 @@ def _negated(s: _Sentence, token: Token) -> bool:
 
 def _hypothetical(s: _Sentence, token: Token) -> bool:
     """Only proposed, hoped for or talked about: "proposed an alliance", "urged X to join Y"."""
-    if span_text(token.sent).rstrip().endswith("?"):
+    known = s.hypothetical.get(token.i)
+    if known is None:
+        known = s.hypothetical[token.i] = _hypothetical_word(s, token)
+    return known
+
+
+def _hypothetical_word(s: _Sentence, token: Token) -> bool:
+    if in_question(token):
         return True
     if any(c.dep_ == "mark" and c.lower_ in {"if", "whether", "unless"} for c in token.children):
         return True
@@ -1044,16 +1100,15 @@ def _verb_matches(s: _Sentence, verb: Token) -> list[_Found]:
 def _called_for(s: _Sentence, verb: Token) -> list[_Found]:
     """ "X issued a statement calling for Sunnis to fight Y", "X urged its members to attack
     Y": no attack yet, but an open call to fight Y is enmity (rival_of)."""
-    if token_is_open_question(verb) or _negated(s, verb):
+    # The cheapest test first: most verbs are no complement of a call.
+    call = _calling_verb(s, verb)
+    if call is None or token_is_open_question(verb) or _negated(s, verb):
         return []
     if any(
         c.dep_ in {"aux", "mark"}
         and c.lower_ in s.frames.speculative_modals | {"if", "whether", "unless"}
         for c in verb.children
     ):
-        return []
-    call = _calling_verb(s, verb)
-    if call is None:
         return []
     callers = [g for t in _subject_tokens(call) for g in _sides(s, t)]
     found: list[_Found] = []
@@ -1083,7 +1138,7 @@ def _calling_verb(s: _Sentence, verb: Token) -> Token | None:
 
 
 def token_is_open_question(token: Token) -> bool:
-    return token.sent.text.rstrip().endswith("?")
+    return in_question(token)
 
 
 def _stranded_subject(s: _Sentence, verb: Token) -> list[Token]:
@@ -1138,8 +1193,7 @@ def _joined_members(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
 def _composite_action(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
     """ "A group that included X fighters and Y fighters attacked Z": X and Y acted as one."""
     # Being made of groups is no act of theirs ("a delegation that included X and Y").
-    idle = {"be", "have", *s.frames.composing_verbs}
-    if _hypothetical(s, verb) or _lemma(verb) in idle:
+    if _lemma(verb) in s.frames.idle_verbs or _hypothetical(s, verb):
         return []
     members = [g for t in _subject_tokens(verb) for g in _composite(s, t)]
     members = list({g.id: g for g in members}.values())
@@ -1390,6 +1444,8 @@ def _qualified_frames(s: _Sentence, noun: Token) -> list[NounFrame]:
     """A neutral relation noun read by its adjective: "a hostile relationship between X and
     Y" as rivalry, "a close working relationship with Y" as alliance."""
     lemma = _lemma(noun)
+    if lemma not in s.frames.qualified_nouns:
+        return []
     adjectives = {
         form
         for c in noun.children
@@ -1556,20 +1612,26 @@ def find_parse_relations(sent: Span, masked: MaskedSentence) -> list[RelationMat
         sent, groups, frames, people, masked.focus, masked.earlier, masked.topic, masked.unnamed
     )
     found: list[_Found] = []
+    doc, words, indices = sent.doc, words_of(sent.doc), range(sent.start, sent.end)
     several = (
         len({e.id for e in groups.values()}) > 1
-        or (groups and any(_lemma(t) in frames.founding_verbs for t in sent))
+        or (groups and any(words.lemma[i] in frames.founding_verbs for i in indices))
         or _names_a_pair(sent, frames)
-        or (masked.topic is not None and any(t.lower_ in frames.subject_pronouns for t in sent))
+        or (
+            masked.topic is not None
+            and any(words.lower[i] in frames.subject_pronouns for i in indices)
+        )
     )
-    for token in sent:
-        if _lemma(token) in frames.appointment_verbs and token.pos_ == "VERB":
-            found += _appointments(s, token)
+    for i in indices:
+        pos = words.pos[i]
+        if words.lemma[i] in frames.appointment_verbs and pos == "VERB":
+            found += _appointments(s, doc[i])
         if not several:
             continue
-        if token.pos_ in {"VERB", "ADJ"} or (token.pos_ == "AUX" and token.dep_ != "aux"):
-            found += _verb_matches(s, token)
-        if token.pos_ in {"NOUN", "PROPN", "NUM"}:
+        if pos in {"VERB", "ADJ"} or (pos == "AUX" and words.dep[i] != "aux"):
+            found += _verb_matches(s, doc[i])
+        if pos in {"NOUN", "PROPN", "NUM"}:
+            token = doc[i]
             found += _noun_matches(s, token)
             found += _apposition_matches(s, token)
             found += _unnamed_named(s, token)

@@ -125,6 +125,10 @@ def is_partial_iso_date(value: str) -> bool:
     return parsed is not None and parsed.precision in {"year", "month", "day"}
 
 
+# How many spelling look-ups a gazetteer keeps before it starts afresh.
+_CLOSEST_CACHE = 100_000
+
+
 class Gazetteer:
     """The entries of one gazetteer file with look-up indexes over their names."""
 
@@ -142,6 +146,10 @@ class Gazetteer:
         self._ambiguous: dict[str, list[str]] = {}
         # Actor name keys -> entry ids, built on the first spelling look-up.
         self._actor_keys: dict[str, set[str]] | None = None
+        self._actor_key_list: list[str] = []
+        # (spelling key, score) -> the closest actor: the same names come back in every
+        # story, and each look-up scores the key against every actor's names.
+        self._closest: dict[tuple[str, float], GazetteerEntry | None] = {}
         self._index()
 
     def _index(self) -> None:
@@ -190,6 +198,13 @@ class Gazetteer:
         key = _spelling_key(surface)
         if len(key) < _SPELLING_MIN_LENGTH:
             return None
+        if (key, score) not in self._closest:
+            if len(self._closest) >= _CLOSEST_CACHE:
+                self._closest.clear()
+            self._closest[key, score] = self._closest_to_key(key, score)
+        return self._closest[key, score]
+
+    def _closest_to_key(self, key: str, score: float) -> GazetteerEntry | None:
         if self._actor_keys is None:
             keys: dict[str, set[str]] = {}
             for entry in self.actors:
@@ -197,7 +212,8 @@ class Gazetteer:
                     if alias not in entry.acronyms:
                         keys.setdefault(_spelling_key(alias), set()).add(entry.id)
             self._actor_keys = {k: v for k, v in keys.items() if len(k) >= _SPELLING_MIN_LENGTH}
-        found = process.extract(key, list(self._actor_keys), scorer=fuzz.ratio, limit=3)
+            self._actor_key_list = list(self._actor_keys)
+        found = process.extract(key, self._actor_key_list, scorer=fuzz.ratio, limit=3)
         best = [name for name, value, _ in found if value >= score]
         if not best:
             return None

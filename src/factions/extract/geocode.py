@@ -946,25 +946,33 @@ class Geocoder:
                 return found, _FEATURE_PRECISION[feature] or want
         return None, want
 
+    def load_variants(self) -> dict[str, list[str]]:
+        """The index of transliteration variants (the sizeable names by consonant skeleton),
+        built once per process: on first need, or ahead of it, as part of loading."""
+        if self._skeletons is not None:
+            return self._skeletons
+        skeletons: defaultdict[str, list[str]] = defaultdict(list)
+        for indexed, bucket in self._index.items():
+            if any(
+                (isinstance(c, int) and self._towns.populations[c] >= 5000)
+                or (isinstance(c, _Place) and c.precision in ("admin1", "district"))
+                for c in bucket
+            ):
+                skeletons[_skeleton(indexed)].append(indexed)
+        self._skeletons = skeletons
+        return skeletons
+
     def _skeleton_candidates(self, key: str) -> list[_Place]:
         """Places whose name is a transliteration variant of this one ("Nahri Sarraj" for
         Nahr-e Saraj, "Khanabad" for Khan Abad): same consonant skeleton. Subdivisions and
         towns of 5,000 people or more only, so that a misspelt word finds no hamlet."""
-        if self._skeletons is None:
-            self._skeletons = defaultdict(list)
-            for indexed, bucket in self._index.items():
-                if any(
-                    (isinstance(c, int) and self._towns.populations[c] >= 5000)
-                    or (isinstance(c, _Place) and c.precision in ("admin1", "district"))
-                    for c in bucket
-                ):
-                    self._skeletons[_skeleton(indexed)].append(indexed)
+        skeletons = self.load_variants()
         found: list[_Place] = []
         skeleton = _skeleton(key)
         if len(skeleton.replace("*", "")) < 3:
             return found  # too short to tell a variant from another name
         compact = key.replace(" ", "")
-        for indexed in self._skeletons.get(skeleton, ()):
+        for indexed in skeletons.get(skeleton, ()):
             if indexed[0] != key[0] or fuzz.ratio(compact, indexed.replace(" ", "")) < 75:
                 continue
             found.extend(
@@ -1212,6 +1220,20 @@ class PlaceSpan:
     variants: bool = False
 
 
+@dataclass(frozen=True)
+class _Lent:
+    """What one name of a story lends the others in a round: its candidates' countries and
+    points, their likelihoods, and those summed by country and by (country, admin1)."""
+
+    countries: list[str | None]
+    lats: np.ndarray
+    lons: np.ndarray
+    p: np.ndarray
+    share_country: dict[str | None, float]
+    share_admin1: dict[tuple, float]
+    total: float
+
+
 class _Group:
     """One distinct name of a story: its candidates, their prior scores and likelihoods."""
 
@@ -1237,6 +1259,10 @@ class _Group:
         self.located = np.zeros(0, dtype=bool)
         # By the other group's identity: it lives as long as this one, through one story.
         self._near_cache: dict[int, np.ndarray] = {}
+        # What this name lends the others while its likelihoods stay as they are (`_lent`).
+        self._lending: _Lent | None = None
+        # By the other group's identity: what it added to this one's scores, and from what.
+        self._terms: dict[int, tuple[_Lent, np.ndarray, np.ndarray, np.ndarray | None]] = {}
 
     def set_candidates(self, pool: list[_Place], prior: list[float]) -> None:
         self.candidates = pool
@@ -1253,6 +1279,7 @@ class _Group:
         scaled = (self.score - self.score.max()) * _W["temperature"] * math.log(10)
         weights = np.exp(scaled)
         self.p = weights / weights.sum()
+        self._lending = None
 
     def anchor(self) -> tuple[list[str | None], list[tuple], np.ndarray, np.ndarray, np.ndarray]:
         """Countries, (country, admin1) pairs, points and likelihoods this name lends others."""
@@ -1282,28 +1309,15 @@ class _Group:
         for other in groups:
             if other is self or other.key == self.key:
                 continue
-            countries, admin1s, lats, lons, p = other.anchor()
-            if not countries:
+            lent = other._lent()
+            if not lent.countries:
                 continue
             others += 1
-            mass = p.sum() or 1.0
-            share_country: dict[str | None, float] = defaultdict(float)
-            share_admin1: dict[tuple, float] = defaultdict(float)
-            pp = p if p.sum() > 0 else np.ones(len(countries)) / len(countries)
-            for c, a, w in zip(countries, admin1s, pp, strict=True):
-                share_country[c] += w
-                if a[1] is not None:
-                    share_admin1[a] += w
-            total = pp.sum() or 1.0
-            country += np.asarray([share_country.get(c, 0.0) for c in self.countries]) / total
-            admin1 += (
-                np.asarray([share_admin1.get(a, 0.0) if a[1] else 0.0 for a in self.admin1s])
-                / total
-            )
-            if p.sum() > 0:
-                near += (
-                    (self._near(other, lats, lons) * p[None, :]).sum(axis=1) / mass * self.located
-                )
+            _, in_country, in_admin1, near_by = self._terms_from(other, lent)
+            country += in_country
+            admin1 += in_admin1
+            if near_by is not None:
+                near += near_by
         score = self.prior.copy()
         if others:
             score += weights["doc_country"] * country / others
@@ -1316,6 +1330,52 @@ class _Group:
             score += weights["contains"] * sum(self._holds(m) for m in members) / len(members)
         self.score = score
         self._normalise()
+
+    def _lent(self) -> _Lent:
+        """What this name lends the others (`anchor`, with its likelihoods summed by country
+        and by first-level unit), worked out once for every name it is lent to, until its own
+        likelihoods change."""
+        if self._lending is None:
+            countries, admin1s, lats, lons, p = self.anchor()
+            share_country: dict[str | None, float] = defaultdict(float)
+            share_admin1: dict[tuple, float] = defaultdict(float)
+            pp = p if p.sum() > 0 else np.ones(len(countries)) / len(countries)
+            for c, a, w in zip(countries, admin1s, pp, strict=True):
+                share_country[c] += w
+                if a[1] is not None:
+                    share_admin1[a] += w
+            self._lending = _Lent(
+                countries, lats, lons, p, share_country, share_admin1, pp.sum() or 1.0
+            )
+        return self._lending
+
+    def _terms_from(
+        self, other: _Group, lent: _Lent
+    ) -> tuple[_Lent, np.ndarray, np.ndarray, np.ndarray | None]:
+        """What the other name adds to this one's country, unit and nearness scores: the
+        same for as long as the other's likelihoods stay as they are (a name with one
+        candidate, or a fixed one, never changes)."""
+        known = self._terms.get(id(other))
+        if known is not None and known[0] is lent:
+            return known
+        p = lent.p
+        in_country = (
+            np.asarray([lent.share_country.get(c, 0.0) for c in self.countries]) / lent.total
+        )
+        in_admin1 = (
+            np.asarray([lent.share_admin1.get(a, 0.0) if a[1] else 0.0 for a in self.admin1s])
+            / lent.total
+        )
+        near_by = None
+        if p.sum() > 0:
+            mass = p.sum() or 1.0
+            near_by = (
+                (self._near(other, lent.lats, lent.lons) * p[None, :]).sum(axis=1)
+                / mass
+                * self.located
+            )
+        terms = self._terms[id(other)] = (lent, in_country, in_admin1, near_by)
+        return terms
 
     def _near(self, other: _Group, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
         """Which of the candidates lie within _NEAR_KM of which of the other name's points:
@@ -1512,14 +1572,18 @@ def _comma_parts(surface: str) -> tuple[str, str | None]:
 
 
 _VOWEL_RUN = re.compile(r"[aeiouy]+")
+# Compiled once: the skeleton index is built from every sizeable name of the gazetteer.
+_NOT_LETTER = re.compile(r"[^a-z]")
+_DOUBLED = re.compile(r"(.)\1+")
+_H_AFTER_VOWEL = re.compile(r"(?<=[aeiouy])h(?![aeiouy])")
 
 
 def _skeleton(key: str) -> str:
     """A transliteration-blind form: no spaces or hyphens, doubled letters single, "h" after a
     vowel dropped, every run of vowels one mark ("nahri sarraj", "nahr e saraj" -> "n*hr*s*r*j")."""
-    letters = re.sub(r"[^a-z]", "", key)
-    letters = re.sub(r"(.)\1+", r"\1", letters)
-    letters = re.sub(r"(?<=[aeiouy])h(?![aeiouy])", "", letters)
+    letters = _NOT_LETTER.sub("", key)
+    letters = _DOUBLED.sub(r"\1", letters)
+    letters = _H_AFTER_VOWEL.sub("", letters)
     return _VOWEL_RUN.sub("*", letters)
 
 

@@ -56,14 +56,32 @@ _REPEATS = (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_
 
 
 def required_text(pattern: re.Pattern[str]) -> tuple[str, ...]:
-    """Pieces of ASCII text (lowercase) that every match of a case-insensitive pattern
-    contains: its literal runs outside alternatives, optional parts and lookarounds.
+    """The lowercase ASCII strings (two characters or more) every match of a case-insensitive
+    pattern contains: its literal runs outside alternatives, optional parts and lookarounds.
 
     A sentence in ASCII that lacks one of them cannot match (`may_match`), which one substring
     test says much faster than the regex; a pattern that is not case-insensitive has none."""
     if not pattern.flags & re.IGNORECASE:
         return ()
+    runs, _ = _literal_runs(_parser.parse(pattern.pattern, pattern.flags))
+    return tuple(sorted({run for run in runs if len(run) >= 2}, key=len, reverse=True))
+
+
+def required_choices(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    """Beyond `required_text`, the alternatives a match must take one of, each as the strings
+    (two characters or more) one of which every match contains: "(?:hosted|sheltered)" gives
+    ("hosted", "sheltered"). An alternative without such a string of its own gives nothing."""
+    if not pattern.flags & re.IGNORECASE:
+        return ()
+    _, choices = _literal_runs(_parser.parse(pattern.pattern, pattern.flags))
+    return tuple(choices)
+
+
+def _literal_runs(items) -> tuple[list[str], list[tuple[str, ...]]]:  # type: ignore[no-untyped-def]
+    """(the literal runs every match of the parsed items contains, the alternatives it must
+    take one of), both in lowercase ASCII; runs may be shorter than two characters."""
     runs: list[str] = []
+    choices: list[tuple[str, ...]] = []
 
     def walk(items) -> None:  # type: ignore[no-untyped-def]
         run: list[str] = []
@@ -79,10 +97,84 @@ def required_text(pattern: re.Pattern[str]) -> tuple[str, ...]:
                 walk(value[2])
             elif op is _constants.ATOMIC_GROUP:
                 walk(value)
+            elif op is _constants.BRANCH:
+                choice = _one_of(value[1])
+                if choice:
+                    choices.append(choice)
         runs.append("".join(run))
 
-    walk(_parser.parse(pattern.pattern, pattern.flags))
-    return tuple(sorted({run for run in runs if len(run) >= 2}, key=len, reverse=True))
+    walk(items)
+    return runs, choices
+
+
+def _one_of(alternatives) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    """The longest required run of each alternative, or () when one of them has none."""
+    found: list[str] = []
+    for alternative in alternatives:
+        runs, _ = _literal_runs(alternative)
+        longest = max(runs, key=len, default="")
+        if len(longest) < 2:
+            return ()
+        found.append(longest)
+    return tuple(sorted(set(found)))
+
+
+class LiteralScreen:
+    """Which of a list of case-insensitive patterns may match a text, from the literal strings
+    each one needs (`required_text`, `required_choices`). Each pattern is first screened by its
+    most telling string (a word of its own rather than an actor marker every sentence here
+    has), each such string tested once for the whole list; only the patterns that pass test
+    the rest of what they need."""
+
+    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+        self.size = len(patterns)
+        self.keyed: dict[str, list[int]] = {}
+        # The patterns that need no literal string at all: always worth running.
+        self.unkeyed: list[int] = []
+        # For each pattern, what it needs besides its key: strings, and choices of strings.
+        self.rest: list[tuple[tuple[str, ...], tuple[frozenset[str], ...]]] = []
+        for index, pattern in enumerate(patterns):
+            needed = required_text(pattern)
+            choices = tuple(frozenset(c) for c in required_choices(pattern))
+            key = _screen_key(needed, choices)
+            if not key:
+                self.unkeyed.append(index)
+            for string in sorted(key):
+                self.keyed.setdefault(string, []).append(index)
+            self.rest.append(
+                (
+                    tuple(s for s in needed if frozenset({s}) != key),
+                    tuple(c for c in choices if c != key),
+                )
+            )
+
+    def possible(self, lowered: str | None) -> list[bool]:
+        """For each pattern, whether it may match; `lowered` as for `may_match`."""
+        if lowered is None:
+            return [True] * self.size
+        passed = set(self.unkeyed)
+        for string, indices in self.keyed.items():
+            if string in lowered:
+                passed.update(indices)
+        result = [False] * self.size
+        for index in passed:
+            needed, choices = self.rest[index]
+            result[index] = all(s in lowered for s in needed) and all(
+                any(s in lowered for s in choice) for choice in choices
+            )
+        return result
+
+
+def _screen_key(needed: tuple[str, ...], choices: tuple[frozenset[str], ...]) -> frozenset[str]:
+    """The strings a pattern is screened by first (one of them must be in the text): its
+    longest required string that is no actor marker, else its first choice, else its longest
+    required string."""
+    own = [s for s in needed if "[[" not in s and "]]" not in s]
+    if own:
+        return frozenset(own[:1])  # `required_text` puts the longest first
+    if choices:
+        return choices[0]
+    return frozenset(needed[:1])
 
 
 def may_match(required: tuple[str, ...], lowered: str | None) -> bool:
@@ -202,6 +294,30 @@ class Lexicons:
     fates: tuple[FateRule, ...]
     responsibility: tuple[re.Pattern[str], ...]
     actors: ActorCues
+    # The relation patterns, then the fate patterns, in their rules' order, screened together.
+    relation_screen: LiteralScreen = field(init=False, compare=False, repr=False)
+    fate_screen: LiteralScreen = field(init=False, compare=False, repr=False)
+    # The hedges, in their order: a sentence with a hedge is searched only for those it may hold.
+    hedge_screen: LiteralScreen = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        relation_patterns = [p for rule in self.relations for p in rule.patterns]
+        fate_patterns = [p for rule in self.fates for p in rule.patterns]
+        object.__setattr__(self, "relation_screen", LiteralScreen(relation_patterns))
+        object.__setattr__(self, "fate_screen", LiteralScreen(fate_patterns))
+        object.__setattr__(self, "hedge_screen", LiteralScreen([r for r, _ in self.hedges]))
+
+    def hedges_in(self, text: str) -> list[tuple[re.Match[str], str]]:
+        """(the first match, its grade) of each hedge the text holds, in the hedges' order."""
+        if not self.any_hedge.search(text):
+            return []
+        possible = self.hedge_screen.possible(ascii_lowered(text))
+        found = []
+        for (regex, grade), may in zip(self.hedges, possible, strict=True):
+            match = regex.search(text) if may else None
+            if match:
+                found.append((match, grade))
+        return found
 
 
 @lru_cache(maxsize=1)

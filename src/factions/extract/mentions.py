@@ -28,7 +28,7 @@ from factions.extract.geocode import (
     place_cues,
 )
 from factions.extract.lexicons import Lexicons, load_lexicons
-from factions.extract.nlp import doc_text, is_heading, span_text
+from factions.extract.nlp import doc_text, is_heading, span_text, words_of
 from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_id
 from factions.vocabulary import vocabulary
 
@@ -454,19 +454,20 @@ def _unlabelled_place_spans(doc: Doc) -> list[PlaceSpan]:
     tagged = {i for e in doc.ents for i in range(e.start, e.end)}
     starts = {e.start for e in doc.ents if e.label_ in PLACE_LABELS}
     found: list[PlaceSpan] = []
+    pos = words_of(doc).pos
     i = 1
     while i < len(doc):
-        token = doc[i]
-        if not (token.pos_ == "PROPN" and token.is_title and token.i not in tagged):
+        # The part of speech first, from the Doc's words: no Token made for most words.
+        if not (pos[i] == "PROPN" and i not in tagged and doc[i].is_title):
             i += 1
             continue
         end = i + 1
-        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title:
+        while end < len(doc) and pos[end] == "PROPN" and doc[end].is_title:
             if end in tagged:
                 break
             end += 1
         span = doc[i:end]
-        if span.text in skipped or is_heading(span.sent):
+        if span_text(span) in skipped or is_heading(span.sent):
             # Peoples ("Uzbek villages") are no places; headlines make every word a capital.
             i = end
             continue

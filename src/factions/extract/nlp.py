@@ -8,12 +8,14 @@ address chains ("X, Y, Country": every link a place).
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from factions.extract.gazetteer import load_gazetteer
@@ -45,6 +47,88 @@ def span_text(span: Span) -> str:
     """A span's text, cut from its Doc's text joined once: `Span.text` joins the span's tokens
     on every access (and ends, as this does, before the last token's trailing space)."""
     return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+_BOUNDS = "factions_token_bounds"
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """Each token's first character and the end of the characters it holds (at least one)."""
+
+    starts: list[int]
+    ends: list[int]
+    # Whether a token's characters run into the next one's: then only a walk is exact.
+    overlapping: bool
+
+
+def token_at(span: Span, char: int) -> Token | None:
+    """The first token of the span that holds the character (a document offset; an empty
+    token holds the one at its start), or None. The tokens' offsets are read once per Doc:
+    walking the span makes a Token object for every word it passes."""
+    doc = span.doc
+    bounds = doc.user_data.get(_BOUNDS)
+    if bounds is None:
+        starts = [t.idx for t in doc]
+        ends = [t.idx + max(len(t.text), 1) for t in doc]
+        overlapping = any(end > start for end, start in zip(ends, starts[1:], strict=False))
+        bounds = doc.user_data[_BOUNDS] = _Bounds(starts, ends, overlapping)
+    if bounds.overlapping:
+        for i in range(span.start, span.end):
+            if bounds.starts[i] <= char < bounds.ends[i]:
+                return doc[i]
+        return None
+    # Tokens in order, each holding its own characters: only the last to start at or before
+    # the character can hold it.
+    i = bisect_right(bounds.starts, char, span.start, span.end) - 1
+    if i >= span.start and char < bounds.ends[i]:
+        return doc[i]
+    return None
+
+
+_WORDS = "factions_words"
+
+
+@dataclass(frozen=True)
+class Words:
+    """Each token's lowercase lemma, part of speech, dependency and lowercase form, by index:
+    a loop over a sentence that needs only these reads them without making a Token each."""
+
+    lemma: list[str]
+    pos: list[str]
+    dep: list[str]
+    lower: list[str]
+
+
+def words_of(doc: Doc) -> Words:
+    """The Doc's `Words`, read once."""
+    words = doc.user_data.get(_WORDS)
+    if words is None:
+        tokens = list(doc)
+        words = doc.user_data[_WORDS] = Words(
+            [t.lemma_.lower() for t in tokens],
+            [t.pos_ for t in tokens],
+            [t.dep_ for t in tokens],
+            [t.lower_ for t in tokens],
+        )
+    return words
+
+
+_QUESTIONS = "factions_questions"
+
+
+def in_question(token: Token) -> bool:
+    """Whether the token's sentence ends on a question mark. Worked out once per Doc for every
+    token: `Token.sent` walks the sentence's tokens to find its bounds on every access."""
+    doc = token.doc
+    flags = doc.user_data.get(_QUESTIONS)
+    if flags is None:
+        flags = []
+        for sent in doc.sents:
+            question = span_text(sent).rstrip().endswith("?")
+            flags.extend([question] * (sent.end - sent.start))
+        doc.user_data[_QUESTIONS] = flags
+    return flags[token.i]
 
 
 @Language.component("factions_paragraphs_v1")

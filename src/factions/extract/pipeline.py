@@ -309,9 +309,10 @@ def _descriptive(sent: Span, start: int, end: int) -> bool:
 
 def _own_grade(text: str, lex: Lexicons) -> str:
     """The certainty a description carries by itself: its own hedges, else asserted."""
-    if not lex.any_hedge.search(text):
+    found = lex.hedges_in(text)
+    if not found:
         return "asserted"
-    grades = ["asserted", *(grade for regex, grade in lex.hedges if regex.search(text))]
+    grades = ["asserted", *(grade for _, grade in found)]
     return min(grades, key=lex.strength.index)
 
 

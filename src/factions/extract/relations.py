@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from factions.extract.lexicons import Lexicons, ascii_lowered, may_match
+from factions.extract.lexicons import Lexicons, ascii_lowered
 from factions.extract.mentions import LocalEntity, MentionSpan
 from factions.packaged import read_toml
 from factions.vocabulary import vocabulary
@@ -303,10 +303,10 @@ def find_relations(masked: MaskedSentence, lex: Lexicons) -> list[RelationMatch]
     if collapsed is not None:
         views.append(collapsed)
     for view in views:
-        lowered = ascii_lowered(view.text)
+        possible = iter(lex.relation_screen.possible(ascii_lowered(view.text)))
         for rule in lex.relations:
             for index, pattern in enumerate(rule.patterns):
-                if not may_match(rule.required[index], lowered):
+                if not next(possible):
                     continue
                 for match in pattern.finditer(view.text):
                     slots = match.groupdict()
@@ -371,10 +371,10 @@ def find_fates(
 ) -> list[FateMatch]:
     """What the sentence says became of a person (killed, captured, fled, alive)."""
     found: dict[tuple[str, str], FateMatch] = {}
-    lowered = ascii_lowered(masked.text)
+    possible = iter(lex.fate_screen.possible(ascii_lowered(masked.text)))
     for rule in lex.fates:
         for index, pattern in enumerate(rule.patterns):
-            if not may_match(rule.required[index], lowered):
+            if not next(possible):
                 continue
             for match in pattern.finditer(masked.text):
                 marker = match.groupdict().get("X")

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
+from factions.extract.nlp import words_of
 from factions.extract.triggers import words_regex
 from factions.model import Fatalities
 from factions.packaged import read_toml
@@ -252,9 +253,14 @@ def count_of(heads: list[Token], words: TollWords) -> Fatalities | None:
 _PHRASE_HEADS = frozenset({"shoot", "gun", "lose", "take", "hold", "seize"})
 
 
+def _may_count(lemma: str, words: TollWords) -> bool:
+    """Whether a word of this lemma may state a count (`_kind`)."""
+    return lemma in words.verbs or lemma in words.nouns or lemma in _PHRASE_HEADS
+
+
 def _kind(token: Token, words: TollWords) -> str | None:
     lemma = token.lemma_.lower()
-    if lemma not in words.verbs and lemma not in words.nouns and lemma not in _PHRASE_HEADS:
+    if not _may_count(lemma, words):
         return None
     if token.pos_ in {"VERB", "ADJ"} and lemma in words.verbs:
         return words.verbs[lemma]
@@ -393,8 +399,12 @@ def tolls_in(sent: Span, words: TollWords | None = None) -> Tolls:
     words = words or load_toll_words()
     tolls = Tolls()
     counted: set[int] = set()
-    for token in sent:
-        lemma = token.lemma_.lower()
+    doc, lemmas = sent.doc, words_of(sent.doc).lemma
+    for i in range(sent.start, sent.end):
+        lemma = lemmas[i]
+        if lemma != "toll" and not _may_count(lemma, words):
+            continue  # what `_kind` says of it: no count
+        token = doc[i]
         if lemma == "toll" and any(
             c.lemma_.lower() in {"death", "casualty"} for c in token.children
         ):

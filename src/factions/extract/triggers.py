@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from factions.extract.nlp import doc_text
+from factions.extract.nlp import doc_text, words_of
 from factions.packaged import read_toml
 
 # Families whose triggers describe harm between armed actors or to civilians: they group with
@@ -421,14 +421,18 @@ def find_trigger_words(
     cues = _SentenceCues(sent, kinds, lex)
     last = sent[-1].text if len(sent) else ""
     question = "?" in last or (len(sent) > 1 and sent[-2].text == "?")
-    tokens = list(sent)
+    words = words_of(sent.doc)
+    # Made on the first word a trigger has: most sentences have none.
+    tokens: list[Token] = []
     found: list[Trigger] = []
     taken: set[int] = set()
-    for index, token in enumerate(tokens):
+    for index, i in enumerate(range(sent.start, sent.end)):
+        if words.lower[i] not in lex.words and words.lemma[i] not in lex.words:
+            continue  # no trigger has this word
+        tokens = tokens or list(sent)
+        token = tokens[index]
         if token.i in taken or token.is_punct:
             continue
-        if token.lower_ not in lex.words and token.lemma_.lower() not in lex.words:
-            continue  # no trigger has this word
         is_verb = True
         candidates = _match_verb(token, lex)
         if not candidates:

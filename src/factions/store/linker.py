@@ -73,6 +73,11 @@ class Linker:
     def of_links(cls, links: dict[str, str]) -> Linker:
         return cls(links=links)
 
+    def _load_one(self, entity_id: str) -> None:
+        # Most ids asked about are known by then: no set to build for them.
+        if entity_id not in self._links:
+            self._load([entity_id])
+
     def _load(self, ids: Iterable[str]) -> None:
         if self._complete or self._fetch is None:
             return
@@ -85,18 +90,18 @@ class Linker:
 
     def canonical(self, entity_id: str) -> str:
         """The canonical id of an entity (itself when it is linked to nothing)."""
-        self._load([entity_id])
+        self._load_one(entity_id)
         current = self._links.get(entity_id)
         if current is None:
             return entity_id
-        self._load([current])
+        self._load_one(current)
         seen = {entity_id}
         # A loop (which the resolver never writes, but an older database may hold) ends where
         # it comes back: each of its members stays canonical rather than all being hidden.
         while self._links.get(current) is not None and current not in seen:
             seen.add(current)
             current = self._links[current]  # type: ignore[assignment]
-            self._load([current])
+            self._load_one(current)
         return current
 
     def maybe(self, entity_id: str | None) -> str | None:
