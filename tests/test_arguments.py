@@ -292,3 +292,16 @@ def test_a_change_of_group_acts_on_groups_not_on_things() -> None:
     )
     targets = [names[p.entity] for e in result.events for p in e.participants if p.role == "target"]
     assert "appointment" not in targets
+
+
+def test_only_a_thing_that_can_be_hit_is_a_target() -> None:
+    result, names, types = _read(
+        "Rebels attacked the questions of the law and a power line near Kunduz on Monday."
+    )
+    targets = [
+        names[p.entity]
+        for e in result.events
+        for p in e.participants
+        if p.role == "target" and types[p.entity] == "property"
+    ]
+    assert targets == ["power line"]

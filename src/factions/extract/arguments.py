@@ -99,6 +99,7 @@ class ArgumentWords:
     described_cues: tuple[tuple[str, str, str], ...] = ()
     civilian_property: frozenset[str] = frozenset()
     quantities: frozenset[str] = frozenset()
+    things: frozenset[str] = frozenset()
 
     def harms(self, lemma: str) -> bool:
         """Whether a verb tells what an event did to people or things (kill, wound, die)."""
@@ -164,6 +165,7 @@ def argument_words() -> ArgumentWords:
         ),
         civilian_property=frozenset(data["civilian_property"]["words"]),
         quantities=frozenset(data["quantities"]["words"]),
+        things=frozenset(data["things"]["words"]),
     )
 
 
@@ -455,6 +457,9 @@ class ArgumentReader:
             if _names_an_event(head):
                 # "denounced the murder", "opposed the agreement": another event is no target.
                 return []
+            if not self._names_a_thing(head):
+                # "raised questions", "violated the law": only a thing can be hit.
+                return []
             # "a Taliban checkpoint": the group the thing belongs to is attacked too.
             owners = [e for e in self._owners(head) if e.type in GROUP_TYPES]
             if not owners:
@@ -462,6 +467,18 @@ class ArgumentReader:
                 owners = self._owner_kinds(head, role)
             return [*owners, self._property(head)]
         return []
+
+    def _names_a_thing(self, head: Token) -> bool:
+        """Whether a noun names something that can be attacked (a building, a vehicle, a
+        power line), by its head word or its last two words."""
+        things = self.words.things
+        before = head.doc[head.i - 1] if head.i > 0 else None
+        pairs = (
+            {f"{before.lower_} {w}" for w in (head.lower_, head.lemma_.lower())}
+            if before
+            else set()
+        )
+        return bool({head.lower_, head.lemma_.lower(), *pairs} & things)
 
     def _owner_kinds(self, head: Token, role: str) -> list[LocalEntity]:
         """The generic actors a thing's modifiers name by kind ("army", "police", "rebel")."""
