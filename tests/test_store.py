@@ -235,6 +235,42 @@ def test_event_counts_and_trigger_spans_reach_the_export(kb_db: str) -> None:
     assert row["evidence"][0]["triggers"] == [{"start": 7, "end": 15}]
 
 
+def test_event_instruments_reach_the_export_and_old_databases_gain_the_column(
+    kb_db: str,
+) -> None:
+    import io
+    import json
+
+    from factions.export.jsonl import write_jsonl
+    from factions.model import Instrument
+
+    engine = open_database(kb_db)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE events DROP COLUMN instruments"))
+        conn.execute(text("UPDATE meta SET value = '11' WHERE key = 'schema_version'"))
+    engine.dispose()
+    engine = open_database(kb_db)
+    with engine.connect() as conn:
+        assert "instruments" in _columns(conn, "events")
+    doc = _document("A car bomb exploded outside the ministry.")
+    event = EventRecord(
+        event_type="Explosions/Remote violence",
+        sub_event_type="Remote explosive/landmine/IED",
+        evidence=[Evidence(doc.id, doc.text, 0, len(doc.text))],
+        instruments=[Instrument("car bomb", 2, 10)],
+        trigger="exploded",
+    )
+    with engine.begin() as conn:
+        writer.insert_document(conn, doc, fingerprint=None, near_duplicate_of=None, extractor="t")
+        writer.insert_events(conn, doc.id, [event])
+    buffer = io.StringIO()
+    with engine.connect() as conn:
+        write_jsonl(conn, buffer)
+    rows = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    [row] = [r for r in rows if r["kind"] == "event"]
+    assert row["instruments"] == [{"text": "car bomb", "document": doc.id, "start": 2, "end": 10}]
+
+
 def test_a_version_8_database_is_migrated_to_keep_event_counts(kb_db: str) -> None:
     db = kb_db
     engine = open_database(db)

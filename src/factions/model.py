@@ -159,6 +159,15 @@ class Fatalities:
     high: int | None
 
 
+@dataclass(frozen=True)
+class Instrument:
+    """A weapon an event was done with, as the text names it, where it stands in the document."""
+
+    text: str
+    start: int
+    end: int
+
+
 @dataclass
 class EventRecord:
     event_type: str
@@ -179,6 +188,8 @@ class EventRecord:
     wounded: Fatalities | None = None
     kidnapped: Fatalities | None = None
     arrested: Fatalities | None = None
+    # What it was done with ("a car bomb", "machine-guns"), in the words of the text.
+    instruments: list[Instrument] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -16,7 +16,8 @@ entity and role, written as the entity's mentions in the document (its name when
   people harmed are no filler (MUC-4's human targets are names; see `role_of`);
 - people named by kind that the document never mentions (a generic actor with no word in
   the text, "Unidentified Armed Group") fill nothing;
-- `incident_instrument_id`: we extract no weapons, so every gold instrument is a miss; the
+- `incident_instrument_id`: the instruments of the document's events (the export's
+  `instruments`, the weapons their sentences name), one filler per distinct string; the
   micro average is also given without this role.
 
 Matching follows the head-noun scorer of Du and Cardie (2020, `doc_event_role/eval.py`), which
@@ -192,6 +193,10 @@ def predicted_fillers(kb: ExportedKnowledgeBase, key: str) -> dict[str, list[lis
                 continue
             if role is not None and entity not in fillers[role]:
                 fillers[role][entity] = surfaces.get(entity) or [kb.name(entity)]
+        for instrument in event.get("instruments", []):
+            fillers["incident_instrument_id"].setdefault(
+                normalise(instrument["text"]), [instrument["text"]]
+            )
     return {role: list(by_entity.values()) for role, by_entity in fillers.items()}
 
 

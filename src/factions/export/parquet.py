@@ -22,6 +22,7 @@ TABLES = (
     "aliases",
     "events",
     "event_participants",
+    "event_instruments",
     "claims",
     "disputes",
     "dispute_claims",
@@ -59,6 +60,8 @@ def _split(rows: Any) -> dict[str, list[dict[str, Any]]]:
                 tables["event_participants"].append(
                     {"event_id": row["id"], "entity_id": p["entity"], "role": p["role"]}
                 )
+            for item in row.pop("instruments", None) or []:
+                tables["event_instruments"].append({"event_id": row["id"], **item})
             for count in ("fatalities", "wounded", "kidnapped", "arrested"):
                 figures = row.pop(count, None) or {}
                 row.update({f"{count}_{k}": figures.get(k) for k in ("low", "best", "high")})

@@ -138,6 +138,7 @@ def merge(
         if item not in earlier.evidence:
             earlier.evidence.append(item)
     earlier.fatalities = earlier.fatalities or later.fatalities
+    earlier.instruments += [i for i in later.instruments if i not in earlier.instruments]
     if earlier.date is None and later.date is not None:
         earlier.date, earlier.date_precision = later.date, later.date_precision
     if later.place and _more_precise(later.place, earlier.place, places):

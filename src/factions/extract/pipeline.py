@@ -36,6 +36,7 @@ from factions.extract.events import (
 )
 from factions.extract.frames import find_parse_relations
 from factions.extract.gazetteer import load_gazetteer
+from factions.extract.instruments import has_instrument, instruments_in
 from factions.extract.lexicons import Lexicons, load_lexicons
 from factions.extract.mentions import (
     DocumentEntities,
@@ -447,6 +448,9 @@ def _event_record(
         wounded=draft.tolls.wounded,
         kidnapped=draft.tolls.kidnapped,
         arrested=draft.tolls.arrested,
+        instruments=instruments_in(sent, document.text)
+        if has_instrument(draft.event_type, draft.sub_event_type)
+        else [],
         certainty=attribution.certainty,
         attributed_to=attribution.speaker.id if attribution.speaker else None,
         trigger=draft.trigger,

@@ -65,6 +65,24 @@ def _counts(row: Any) -> dict[str, dict[str, int | None] | None]:
     return {kind: _count(row, kind) for kind in schema.EVENT_COUNTS}
 
 
+def _instruments_by_event(conn: Connection, same_as: dict[str, str]) -> dict[str, list[dict]]:
+    """Each exported event's instruments ({text, document, start, end}), those of the events
+    merged into it included, in the order they were stored."""
+    found: dict[str, list[dict]] = defaultdict(list)
+    rows = conn.execute(
+        select(schema.events.c.id, schema.events.c.document_id, schema.events.c.instruments)
+        .where(schema.events.c.instruments.is_not(None))
+        .order_by(schema.events.c.id)
+    )
+    for event_id, document, instruments in rows:
+        target = found[same_as.get(event_id, event_id)]
+        for item in json.loads(instruments):
+            entry = {"text": item["text"], "document": document, **item}
+            if entry not in target:
+                target.append(entry)
+    return found
+
+
 def document_rows(conn: Connection) -> Iterator[dict[str, Any]]:
     rows = conn.execute(select(schema.documents).order_by(schema.documents.c.id))
     for d in rows.mappings():
@@ -230,6 +248,7 @@ def event_rows(
         item = {"entity": canonical.get(entity_id, entity_id), "role": role}
         if item not in participants[target]:
             participants[target].append(item)
+    instruments = _instruments_by_event(conn, same_as)
     merged_evidence: dict[str, list[dict]] = defaultdict(list)
     for event_id, items in evidence.items():
         merged_evidence[same_as.get(event_id, event_id)].extend(items)
@@ -251,6 +270,7 @@ def event_rows(
             "participants": participants[e["id"]],
             "fatalities": _count(e, "fatalities"),
             **_counts(e),
+            "instruments": instruments.get(e["id"], []),
             "certainty": e["certainty"],
             "attributed_to": canonical.get(e["attributed_to"], e["attributed_to"]),
             "evidence": merged_evidence[e["id"]],
@@ -445,6 +465,10 @@ def stored_event_rows(conn: Connection) -> Iterator[dict[str, Any]]:
             "participants": participants[e["id"]],
             "fatalities": _count(e, "fatalities"),
             **_counts(e),
+            "instruments": [
+                {"text": i["text"], "document": e["document_id"], **i}
+                for i in json.loads(e["instruments"] or "[]")
+            ],
             "certainty": e["certainty"],
             "attributed_to": canonical.get(e["attributed_to"], e["attributed_to"]),
             "trigger": e["trigger"] or "",

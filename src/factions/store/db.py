@@ -175,6 +175,12 @@ def _migration_11(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.judgements])
 
 
+def _migration_12(conn: Connection) -> None:
+    # Events keep what they were done with (their instruments, as the text names them).
+    if "instruments" not in {c["name"] for c in inspect(conn).get_columns("events")}:
+        conn.execute(text("ALTER TABLE events ADD COLUMN instruments TEXT"))
+
+
 # Append-only: each entry brings the schema from version N-1 to N.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
@@ -188,6 +194,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_9,
     _migration_10,
     _migration_11,
+    _migration_12,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

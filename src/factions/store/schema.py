@@ -188,6 +188,9 @@ events = Table(
     Column("attributed_to", String(40)),
     Column("trigger", Text),
     Column("rule", String(64)),
+    # What it was done with (migration 12): JSON [{"text", "start", "end"}], offsets into
+    # its document.
+    Column("instruments", Text),
     Column("document_id", String(40), ForeignKey("documents.id"), nullable=False, index=True),
     # The days the event's date covers (its document's date when undated): see periods.py.
     Column("day_first", Integer),

@@ -332,6 +332,16 @@ def _counts(event: EventRecord) -> dict[str, int | None]:
     return row
 
 
+def _instruments(event: EventRecord) -> str | None:
+    """The instruments column of an event row (JSON), None when the text names none."""
+    if not event.instruments:
+        return None
+    return json.dumps(
+        [{"text": i.text, "start": i.start, "end": i.end} for i in event.instruments],
+        ensure_ascii=False,
+    )
+
+
 def insert_events_of(conn: Connection, groups: Iterable[Group]) -> None:
     """New events of several documents: (document id, published, events)."""
     groups = list(groups)
@@ -356,6 +366,7 @@ def insert_events_of(conn: Connection, groups: Iterable[Group]) -> None:
                     "fatalities_best": fatalities.best if fatalities else None,
                     "fatalities_high": fatalities.high if fatalities else None,
                     **_counts(e),
+                    "instruments": _instruments(e),
                     "certainty": e.certainty,
                     "attributed_to": e.attributed_to,
                     "trigger": e.trigger,
