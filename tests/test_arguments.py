@@ -305,3 +305,17 @@ def test_only_a_thing_that_can_be_hit_is_a_target() -> None:
         if p.role == "target" and types[p.entity] == "property"
     ]
     assert targets == ["power line"]
+
+
+def test_people_named_only_as_people_who_attack_are_unidentified_armed_people() -> None:
+    for text, words in (
+        ("Two teachers were shot dead by a group of gunmen near Cali on Monday.", "gunmen"),
+        ("A judge was murdered by uniformed individuals in Cali on Monday.", "uniformed individuals"),
+        ("Drug traffickers killed a judge in Medellin on Monday.", "Drug traffickers"),
+    ):
+        result, names, _ = _read(text)
+        (event,) = result.events
+        assert event.event_type == "Violence against civilians", text
+        assert _roles(event, names)["actor"] == ["Unidentified Armed Group (Colombia)"], text
+        actor = next(p.entity for p in event.participants if p.role == "actor")
+        assert words in {m.text for m in result.mentions if m.entity == actor}, text

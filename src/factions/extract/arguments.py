@@ -100,6 +100,8 @@ class ArgumentWords:
     civilian_property: frozenset[str] = frozenset()
     quantities: frozenset[str] = frozenset()
     things: frozenset[str] = frozenset()
+    # "a group of terrorists": nouns whose "of" names the people meant.
+    member_of: frozenset[str] = frozenset()
 
     def harms(self, lemma: str) -> bool:
         """Whether a verb tells what an event did to people or things (kill, wound, die)."""
@@ -166,6 +168,7 @@ def argument_words() -> ArgumentWords:
         civilian_property=frozenset(data["civilian_property"]["words"]),
         quantities=frozenset(data["quantities"]["words"]),
         things=frozenset(data["things"]["words"]),
+        member_of=frozenset(data["members"]["of"]["words"]),
     )
 
 
@@ -412,6 +415,14 @@ class ArgumentReader:
             return []
         if head.pos_ not in {"NOUN", "ADJ"}:
             return []
+        if lemma in words.member_of and role == ACTOR:
+            # "a group of terrorists", "a commando of the MRTA": the ones after "of".
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for noun in _pobjs(prep):
+                        found = self._entities_of(noun, role)
+                        if found:
+                            return found
         # "Taliban fighters", "IS militants", "members of the FMLN", "its fighters".
         if lower in words.members or lemma in words.members:
             # A group name right before the noun, however the parse attached it ("IS" read as
