@@ -319,3 +319,15 @@ def test_people_named_only_as_people_who_attack_are_unidentified_armed_people() 
         assert _roles(event, names)["actor"] == ["Unidentified Armed Group (Colombia)"], text
         actor = next(p.entity for p in event.participants if p.role == "actor")
         assert words in {m.text for m in result.mentions if m.entity == actor}, text
+
+
+def test_a_word_between_two_words_of_a_name_is_part_of_it_and_weapons_are_no_names() -> None:
+    text = (
+        "PRESIDENT JUAN MORALES GOMEZ SAID MEMBERS OF THE RAMON MARTI NATIONAL FRONT (RMNF) "
+        "KILLED A JUDGE WITH A MACHINEGUN."
+    )
+    recased = recase(text)
+    assert "Juan Morales Gomez" in recased
+    assert "Ramon Marti National Front (RMNF)" in recased
+    assert "a machinegun" in recased
+    assert "of the Ramon" in recased

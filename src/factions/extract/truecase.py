@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from factions.extract.gazetteer import load_gazetteer, name_key
 from factions.extract.geocode import get_geocoder
@@ -24,6 +25,7 @@ _CAPITALS_SHARE = 0.8
 _MIN_LETTERS = 40
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"”’)\]]*\s*$|^\s*$|\n\s*$|^\s*[\"“'(\[]*\s*$")
+_STOP_WORDS = STOP_WORDS
 _SUFFIXES = ("ies", "es", "s", "ed", "ing", "ly", "er", "est", "'s", "’s")
 
 
@@ -49,6 +51,10 @@ def _english_words() -> frozenset[str]:
         for entries in lemmatizer.lookups.get_table(table).values():  # type: ignore[attr-defined]
             words.update(w for w in entries if "_" not in w)
     words.update(nlp.Defaults.stop_words)
+    # Weapon words the dictionary lacks ("machinegun"): English, never a name.
+    events = read_toml("lexicons", "events.toml")
+    tables = [*events["weapons"].values(), *events["instruments"].values()]
+    words.update(w.lower() for table in tables for w in table if w.isalpha())
     return frozenset(words)
 
 
@@ -104,6 +110,10 @@ def _acronym_like(word: str, english: frozenset[str], defined: set[str]) -> bool
     return word in defined or not re.search(r"[aeiouy]", word)
 
 
+def _only_space(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    return not text[first.end() : second.start()].strip()
+
+
 def recase(text: str) -> str:
     """The text in ordinary case, same length; unchanged when it is not in capitals."""
     if not in_capitals(text):
@@ -145,6 +155,15 @@ def recase(text: str) -> str:
                     other += step
             if index > 0 and lowered[index - 1] in titles:
                 proper[index - 1] = True
+    # A word between two words of a name is part of it ("Farabundo Marti National Liberation
+    # Front", "Juan Morales Gomez"), though English knows it: never a little word ("of").
+    for index in range(1, len(words) - 1):
+        named = (proper[index - 1] or upper[index - 1]) and (proper[index + 1] or upper[index + 1])
+        adjacent = _only_space(text, words[index - 1], words[index]) and _only_space(
+            text, words[index], words[index + 1]
+        )
+        if named and adjacent and not proper[index] and lowered[index] not in _STOP_WORDS:
+            proper[index] = True
     for index, match in enumerate(words):
         if upper[index]:
             out[match.start() : match.end()] = match.group(0)
