@@ -154,3 +154,36 @@ def test_people_named_by_kind_fill_their_roles() -> None:
     # MUC-4's human targets are names; a town is the incident's location, not a target.
     assert role_of("victim", "collective") is None
     assert role_of("target", "location") is None
+
+
+def test_a_force_s_individuals_are_perpind_its_name_perporg_and_instruments_fill_weapon() -> None:
+    text = "ARMY TROOPS FIRED MORTARS AT THE TOWN, THE ARMY SAID. A CAR BOMB WENT OFF."
+    kb = kb_with(
+        [("s-army", "state_force", "Military Forces", [])],
+        events={
+            "DEV-2": [
+                event(
+                    "Explosions/Remote violence",
+                    "Shelling/artillery/missile attack",
+                    [("s-army", "actor")],
+                    instruments=[
+                        {"text": "MORTARS", "document": "d-DEV-2", "start": 18, "end": 25}
+                    ],
+                ),
+                event(
+                    "Explosions/Remote violence",
+                    "Remote explosive/landmine/IED",
+                    id="second",
+                    instruments=[
+                        {"text": "CAR BOMB", "document": "d-DEV-2", "start": 56, "end": 64}
+                    ],
+                ),
+            ]
+        },
+        texts={"DEV-2": text},
+        mentions={"DEV-2": [("s-army", 0, 11), ("s-army", 43, 47)]},
+    )
+    fillers = predicted_fillers(kb, "DEV-2")
+    assert fillers["perp_individual_id"] == [["ARMY TROOPS"]]
+    assert fillers["perp_organization_id"] == [["ARMY"]]
+    assert fillers["incident_instrument_id"] == [["MORTARS"], ["CAR BOMB"]]

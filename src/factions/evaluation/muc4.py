@@ -10,7 +10,10 @@ entity and role, written as the entity's mentions in the document (its name when
 
 - participant `actor`: `perp_individual_id` when the entity is a person or a collective (people
   named by kind: "guerrillas"), `perp_organization_id` when it is an armed group, organisation
-  or state force (places are left out);
+  or state force (places are left out); of such a group or force, the mentions that name its
+  people rather than the body ("45 soldiers", "army troops": the last word is one of
+  `data/eval/muc4.toml`) fill `perp_individual_id` instead, as MUC-4 keeps the individuals
+  apart from their organisation;
 - participants `target`, `victim`, `wounded`: `hum_tgt_name` when the entity is a person;
   `target` is `phys_tgt_id` when it is a thing (property, an organisation); groups of
   people harmed are no filler (MUC-4's human targets are names; see `role_of`);
@@ -52,6 +55,7 @@ from factions.evaluation.external import (
 from factions.evaluation.matching import parser, truncate
 from factions.evaluation.scoring import MatchCounts
 from factions.evaluation.suites import SuiteOptions, SuiteReport, suite
+from factions.packaged import read_toml
 
 DEFAULT_FILE = ("events-muc4", "muc4-dev.jsonl")
 ROLES = (
@@ -172,6 +176,17 @@ def role_of(role: str, entity_type: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _individual_heads() -> frozenset[str]:
+    return frozenset(read_toml("eval", "muc4.toml")["individual_heads"])
+
+
+def _names_individuals(words: str) -> bool:
+    """Whether a mention names people ("45 soldiers", "army troops"), not a body."""
+    last = normalise(words).split()[-1:]
+    return bool(last) and last[0] in _individual_heads()
+
+
 def predicted_fillers(kb: ExportedKnowledgeBase, key: str) -> dict[str, list[list[str]]]:
     """Our fillers per role: one per entity, as the strings it is mentioned by."""
     surfaces: dict[str, list[str]] = {}
@@ -191,8 +206,19 @@ def predicted_fillers(kb: ExportedKnowledgeBase, key: str) -> dict[str, list[lis
             # them in the text ("Unidentified Armed Group") fill nothing.
             if entity not in surfaces and entity_type == "collective":
                 continue
-            if role is not None and entity not in fillers[role]:
-                fillers[role][entity] = surfaces.get(entity) or [kb.name(entity)]
+            if role is None or entity in fillers[role]:
+                continue
+            words = surfaces.get(entity) or [kb.name(entity)]
+            if role == "perp_organization_id":
+                # "soldiers", "troops" of the army are its individuals; "the army" itself the
+                # organisation.
+                people = [w for w in words if _names_individuals(w)]
+                words = [w for w in words if w not in people]
+                if people:
+                    fillers["perp_individual_id"][entity] = people
+                if not words:
+                    continue
+            fillers[role][entity] = words
         for instrument in event.get("instruments", []):
             fillers["incident_instrument_id"].setdefault(
                 normalise(instrument["text"]), [instrument["text"]]
