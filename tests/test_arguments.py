@@ -305,6 +305,9 @@ def test_only_a_thing_that_can_be_hit_is_a_target() -> None:
         if p.role == "target" and types[p.entity] == "property"
     ]
     assert targets == ["power line"]
+    # What is no thing to hit still says whose it was: "Taliban positions".
+    result, names, _ = _read("Afghan forces shelled Taliban positions near Kunduz on Monday.")
+    assert _roles(result.events[0], names)["target"] == ["Taliban"]
 
 
 def test_people_named_only_as_people_who_attack_are_unidentified_armed_people() -> None:

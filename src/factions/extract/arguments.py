@@ -468,14 +468,15 @@ class ArgumentReader:
             if _names_an_event(head):
                 # "denounced the murder", "opposed the agreement": another event is no target.
                 return []
-            if not self._names_a_thing(head):
-                # "raised questions", "violated the law": only a thing can be hit.
-                return []
             # "a Taliban checkpoint": the group the thing belongs to is attacked too.
             owners = [e for e in self._owners(head) if e.type in GROUP_TYPES]
             if not owners:
                 # "an army checkpoint", "police posts": the kind of force it belongs to.
                 owners = self._owner_kinds(head, role)
+            if not self._names_a_thing(head):
+                # "raised questions", "violated the law": only a thing can be hit ("Taliban
+                # positions": the Taliban were).
+                return owners
             return [*owners, self._property(head)]
         return []
 
