@@ -313,7 +313,10 @@ def test_only_a_thing_that_can_be_hit_is_a_target() -> None:
 def test_people_named_only_as_people_who_attack_are_unidentified_armed_people() -> None:
     for text, words in (
         ("Two teachers were shot dead by a group of gunmen near Cali on Monday.", "gunmen"),
-        ("A judge was murdered by uniformed individuals in Cali on Monday.", "uniformed individuals"),
+        (
+            "A judge was murdered by uniformed individuals in Cali on Monday.",
+            "uniformed individuals",
+        ),
         ("Drug traffickers killed a judge in Medellin on Monday.", "Drug traffickers"),
     ):
         result, names, _ = _read(text)
@@ -334,3 +337,13 @@ def test_a_word_between_two_words_of_a_name_is_part_of_it_and_weapons_are_no_nam
     assert "Ramon Marti National Front (RMNF)" in recased
     assert "a machinegun" in recased
     assert "of the Ramon" in recased
+
+
+def test_a_month_in_capitals_is_a_month_not_a_march() -> None:
+    text = "ON 11 MARCH CITIZENS VOTED IN THE CAPITAL. THE REBELS LEFT LAST MARCH. THEY MAY MARCH."
+    recased = recase(text)
+    assert "11 March" in recased and "last March" in recased and "may march" in recased
+    result, _, _ = _read(
+        "ON 11 MARCH CITIZENS VOTED IN SAN SALVADOR AS THEY WISHED, OFFICIALS SAID."
+    )
+    assert not [e for e in result.events if e.event_type == "Protests"]

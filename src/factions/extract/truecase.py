@@ -97,6 +97,33 @@ def _is_country(key: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _months() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Month names, those that are also English words, and the words of time beside which
+    those are months."""
+    data = read_toml("lexicons", "truecase.toml")
+    return (
+        frozenset(data["months"]),
+        frozenset(data["ambiguous_months"]),
+        frozenset(data["month_neighbours"]),
+    )
+
+
+def _is_month(index: int, lowered: list[str], text: str, words: list[re.Match[str]]) -> bool:
+    """Whether the word at `index` is a month ("11 MARCH", "MARCH 1990", "LAST MAY")."""
+    months, ambiguous, neighbours = _months()
+    word = lowered[index]
+    if word not in months:
+        return False
+    if word not in ambiguous:
+        return True
+    before = text[max(0, words[index].start() - 6) : words[index].start()]
+    after = text[words[index].end() : words[index].end() + 6]
+    if re.search(r"\d\s*$", before) or re.match(r"\s*\d", after):
+        return True
+    return index > 0 and lowered[index - 1] in neighbours
+
+
+@lru_cache(maxsize=1)
 def _name_words() -> tuple[frozenset[str], frozenset[str]]:
     data = read_toml("lexicons", "truecase.toml")
     return frozenset(data["name_words"]), frozenset(data["titles"])
@@ -139,6 +166,8 @@ def recase(text: str) -> str:
         if index + 1 < len(words) and _is_place(f"{word} {lowered[index + 1]}"):
             proper[index] = proper[index + 1] = True
         known = _known(word, english)
+        if _is_month(index, lowered, text, words):
+            proper[index] = True
         if not proper[index] and (
             (not known and len(word) > 1)
             or (known and _is_country(name_key(word)))
