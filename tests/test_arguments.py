@@ -347,3 +347,18 @@ def test_a_month_in_capitals_is_a_month_not_a_march() -> None:
         "ON 11 MARCH CITIZENS VOTED IN SAN SALVADOR AS THEY WISHED, OFFICIALS SAID."
     )
     assert not [e for e in result.events if e.event_type == "Protests"]
+
+
+def test_a_group_held_responsible_or_accused_by_its_name_and_acronym_did_it() -> None:
+    for second in (
+        "THE GOVERNMENT HOLDS THE RAMON MARTI NATIONAL FRONT (RMNF) RESPONSIBLE FOR THE ATTACK.",
+        "PRESIDENT JUAN MORALES ACCUSED THE RAMON MARTI NATIONAL FRONT (RMNF) OF THE CRIME.",
+    ):
+        result, names, _ = _read("A BOMB EXPLODED AT A BANK IN LA PAZ ON MONDAY. " + second)
+        (event,) = [e for e in result.events if e.event_type == "Explosions/Remote violence"]
+        assert _roles(event, names)["actor"] == ["Ramon Marti National Front"], second
+
+
+def test_a_title_before_a_name_does_not_make_the_verb_before_it_a_name() -> None:
+    recased = recase("GUNMEN KILLED JUDGE PEDRO RIVAS IN THE CAPITAL ON MONDAY AT DAWN.")
+    assert recased.startswith("Gunmen killed Judge Pedro Rivas") and "on Monday" in recased

@@ -215,6 +215,18 @@ def _strip_edges(span: Span) -> Span | None:
     return Span(doc, start, end, label=span.label, span_id=span.id)
 
 
+def _split_at_open_bracket(span: Span) -> list[Span]:
+    """ "Ramon Marti National Front (RMNF": a name and the acronym it defines, each a span of
+    its own (the model sometimes runs one into the other and stops before the bracket
+    closes)."""
+    opened = [t.i for t in span if t.text == "("]
+    if not opened or any(t.text == ")" for t in span.doc[opened[-1] : span.end]):
+        return [span]
+    cut = opened[-1]
+    parts = [(span.start, cut), (cut + 1, span.end)]
+    return [Span(span.doc, a, b, label=span.label, span_id=span.id) for a, b in parts if a < b]
+
+
 def _title_before(doc: Doc, index: int, titles: frozenset[str]) -> bool:
     if index <= 0:
         return False
@@ -230,7 +242,8 @@ def fix_entities(doc: Doc) -> Doc:
     fixed: list[Span] = []
     headings = {s.start for s in doc.sents if is_heading(s)}
     chrome = {s.start for s in doc.sents if is_chrome(s)}
-    for ent in doc.ents:
+    entities = [part for ent in doc.ents for part in _split_at_open_bracket(ent)]
+    for ent in entities:
         span = _trim_to_line(ent)
         span = _strip_edges(span) if span is not None else None
         if (

@@ -71,6 +71,8 @@ def _acronyms() -> frozenset[str]:
 def _known(word: str, english: frozenset[str]) -> bool:
     if word in english:
         return True
+    if word.endswith("men") and word[:-3] + "man" in english:
+        return True  # "gunmen", "policemen"
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             stem = word[: -len(suffix)]
@@ -174,6 +176,8 @@ def recase(text: str) -> str:
             or (not known and _is_place(name_key(word)))
         ):
             proper[index] = True
+    # Titles capitalised before a name ("Judge Rivas") do not make the word before them one.
+    titled = [False] * len(words)
     # Runs of name words around a name: "Farabundo Marti National Liberation Front".
     for index in range(len(words)):
         if proper[index] or upper[index]:
@@ -182,12 +186,12 @@ def recase(text: str) -> str:
                 while 0 <= other < len(words) and lowered[other] in name_words:
                     proper[other] = True
                     other += step
-            if index > 0 and lowered[index - 1] in titles:
-                proper[index - 1] = True
+            if index > 0 and lowered[index - 1] in titles and not proper[index - 1]:
+                proper[index - 1] = titled[index - 1] = True
     # A word between two words of a name is part of it ("Farabundo Marti National Liberation
     # Front", "Juan Morales Gomez"), though English knows it: never a little word ("of").
     for index in range(1, len(words) - 1):
-        named = (proper[index - 1] or upper[index - 1]) and (proper[index + 1] or upper[index + 1])
+        named = all((proper[i] or upper[i]) and not titled[i] for i in (index - 1, index + 1))
         adjacent = _only_space(text, words[index - 1], words[index]) and _only_space(
             text, words[index], words[index + 1]
         )
