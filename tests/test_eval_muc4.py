@@ -72,7 +72,8 @@ def test_our_roles() -> None:
     assert role_of("actor", "armed_group") == "perp_organization_id"
     assert role_of("actor", "person") == "perp_individual_id"
     assert role_of("actor", "location") is None
-    assert role_of("target", "organization") == "phys_tgt_id"
+    # An organisation attacked is the owner of what was hit, not a physical target.
+    assert role_of("target", "organization") is None
     assert role_of("target", "person") == role_of("wounded", "person") == "hum_tgt_name"
     assert role_of("assoc", "armed_group") is None
 
@@ -97,7 +98,7 @@ def test_a_document(tmp_path: Path) -> None:
     kb = kb_with(
         [
             ("g-hf", "armed_group", "Hill Front", []),
-            ("o-ps", "organization", "Northern Power Station", []),
+            ("o-ps", "property", "Northern Power Station", []),
             ("p-je", "person", "Juan Example", []),
             ("s-army", "state_force", "Army", []),
         ],

@@ -15,8 +15,10 @@ entity and role, written as the entity's mentions in the document (its name when
   `data/eval/muc4.toml`) fill `perp_individual_id` instead, as MUC-4 keeps the individuals
   apart from their organisation;
 - participants `target`, `victim`, `wounded`: `hum_tgt_name` when the entity is a person;
-  `target` is `phys_tgt_id` when it is a thing (property, an organisation); groups of
-  people harmed are no filler (MUC-4's human targets are names; see `role_of`);
+  `target` is `phys_tgt_id` when it is a thing (property); an organisation attacked (a
+  party, a company, a front) is no physical target, its premises are, and they are read as
+  property when the text names them; groups of people harmed are no filler (MUC-4's human
+  targets are names; see `role_of`);
 - people named by kind that the document never mentions (a generic actor with no word in
   the text, "Unidentified Armed Group") fill nothing;
 - `incident_instrument_id`: the instruments of the document's events (the export's
@@ -162,16 +164,16 @@ def role_of(role: str, entity_type: str | None) -> str | None:
     organisations named groups and forces; its human targets are people's names, its physical
     targets things. So an actor that is a person or a `collective` (people named by kind) is a
     PerpInd, an armed group, organisation or state force a PerpOrg; a target or victim that is a
-    person is a HumTgt, a target that is a thing (`property`, an organisation's premises) a
-    PhysTgt (a town is the incident's location, not a target); a group of people harmed has no
-    MUC-4 role."""
+    person is a HumTgt, a target that is a thing (`property`) a PhysTgt (a town is the
+    incident's location, an organisation the owner of what was hit, neither a target); a group
+    of people harmed has no MUC-4 role."""
     if role == "actor":
         if entity_type in {"person", "collective"}:
             return "perp_individual_id"
         return "perp_organization_id" if entity_type in ACTOR_TYPES else None
     if entity_type == "person" and role in {"target", "victim", "wounded"}:
         return "hum_tgt_name"
-    if role == "target" and entity_type in {"property", "organization"}:
+    if role == "target" and entity_type == "property":
         return "phys_tgt_id"
     return None
 
