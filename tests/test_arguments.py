@@ -362,3 +362,24 @@ def test_a_group_held_responsible_or_accused_by_its_name_and_acronym_did_it() ->
 def test_a_title_before_a_name_does_not_make_the_verb_before_it_a_name() -> None:
     recased = recase("GUNMEN KILLED JUDGE PEDRO RIVAS IN THE CAPITAL ON MONDAY AT DAWN.")
     assert recased.startswith("Gunmen killed Judge Pedro Rivas") and "on Monday" in recased
+
+
+def test_people_added_together_with_others_share_their_role() -> None:
+    result, names, _ = _read(
+        "Pedro Alvarez of Cali, together with his driver Juan Mora, was kidnapped by rebels "
+        "near Cali on Monday."
+    )
+    (event,) = result.events
+    harmed = [names[p.entity] for p in event.participants if p.role in {"target", "victim"}]
+    assert "Pedro Alvarez" in harmed and "Juan Mora" in harmed
+
+
+def test_the_part_of_a_thing_hit_names_the_thing() -> None:
+    result, names, types = _read("A bomb damaged the windows of a bank in Lima on Monday.")
+    targets = [
+        names[p.entity]
+        for e in result.events
+        for p in e.participants
+        if p.role == "target" and types[p.entity] == "property"
+    ]
+    assert targets == ["bank"]

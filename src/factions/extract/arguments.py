@@ -474,10 +474,24 @@ class ArgumentReader:
                 # "an army checkpoint", "police posts": the kind of force it belongs to.
                 owners = self._owner_kinds(head, role)
             if not self._names_a_thing(head):
+                # "the windows of a bank": the thing they belong to was hit.
+                for prep in head.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "of":
+                        for noun in _pobjs(prep):
+                            if noun.pos_ == "NOUN" and self._names_a_thing(noun):
+                                return [*owners, self._property(noun)]
                 # "raised questions", "violated the law": only a thing can be hit ("Taliban
                 # positions": the Taliban were).
                 return owners
-            return [*owners, self._property(head)]
+            # "three vehicles -- an ambulance and a truck": each thing listed was hit too.
+            listed = [
+                self._property(item)
+                for child in head.children
+                if child.dep_ == "appos"
+                for item in _coordinated(child)
+                if item.pos_ == "NOUN" and self._names_a_thing(item)
+            ]
+            return [*owners, self._property(head), *listed]
         return []
 
     def _names_a_thing(self, head: Token) -> bool:
@@ -842,14 +856,15 @@ class ArgumentReader:
 
 
 def _coordinated(head: Token) -> list[Token]:
-    """A phrase's head and the heads coordinated with it ("X, Y and Z")."""
+    """A phrase's head and the heads coordinated with it ("X, Y and Z", "X, together with
+    Y")."""
     found = [head]
     stack = [head]
     while stack:
         token = stack.pop()
-        for child in token.children:
+        for child in [*token.children, *_together_with(token)]:
             if (
-                child.dep_ == "conj"
+                child.dep_ in {"conj", "pobj"}
                 and child not in found
                 and child.pos_ in {"NOUN", "PROPN", "PRON"}
             ):
@@ -957,6 +972,19 @@ def _unresolved_participant(head: Token) -> bool:
     personal pronoun ("she was arrested", "they seized hostages"). A noun the lexicon does not
     list is not taken ("the decision to attack", "the opportunity to attack")."""
     return head.pos_ == "PRON" and head.lower_ in _PRONOUN_PERSON | (_PRONOUN_GROUP - {"it"})
+
+
+def _together_with(token: Token) -> list[Token]:
+    """The nouns "together with" adds to a phrase ("X, together with Y, was taken")."""
+    return [
+        noun
+        for prep in token.children
+        if prep.dep_ == "prep"
+        and prep.lower_ == "with"
+        and any(c.lower_ in {"together", "along"} for c in prep.children)
+        for noun in prep.children
+        if noun.dep_ == "pobj"
+    ]
 
 
 def _is_weapon(noun: Token) -> bool:
