@@ -383,3 +383,18 @@ def test_the_part_of_a_thing_hit_names_the_thing() -> None:
         if p.role == "target" and types[p.entity] == "property"
     ]
     assert targets == ["bank"]
+
+
+def test_members_who_act_are_a_mention_of_their_group_never_an_alias() -> None:
+    result, names, _ = _read(
+        "Two teachers were shot dead by a group of gunmen from the Valley Front near Kunduz on "
+        "Monday."
+    )
+    (event,) = result.events
+    (actor,) = [p.entity for p in event.participants if p.role == "actor"]
+    assert names[actor] == "Valley Front"
+    result, names, _ = _read("Taliban fighters attacked a checkpoint in Kunduz on Monday.")
+    (actor,) = [p.entity for e in result.events for p in e.participants if p.role == "actor"]
+    assert "Taliban fighters" in {m.text for m in result.mentions if m.entity == actor}
+    (taliban,) = [e for e in result.entities if e.id == actor]
+    assert "Taliban fighters" not in taliban.aliases

@@ -305,7 +305,9 @@ class ArgumentReader:
     def _phrase_tokens(self, head: Token) -> tuple[int, int]:
         return phrase_bounds(head)
 
-    def _record_mention(self, head: Token, entity: LocalEntity, rule: str) -> None:
+    def _record_mention(
+        self, head: Token, entity: LocalEntity, rule: str, alias: bool = True
+    ) -> None:
         start, end = self._phrase_tokens(head)
         doc = head.doc
         span = doc[start:end]
@@ -322,7 +324,16 @@ class ArgumentReader:
             rule=rule,
         )
         self.ctx.made.append(mention)
-        entity.aliases.add(span.text)
+        if alias:
+            entity.aliases.add(span.text)
+
+    def _members(self, head: Token, group: LocalEntity, role: str) -> list[LocalEntity]:
+        """The group its members stand for, the phrase naming them a mention of it when they
+        act ("FMLN guerrillas attacked": the guerrillas are the FMLN's people); never an alias
+        of its name."""
+        if role == ACTOR:
+            self._record_mention(head, group, "members", alias=False)
+        return [group]
 
     def _property(self, head: Token) -> LocalEntity:
         start, end = self._phrase_tokens(head)
@@ -416,6 +427,13 @@ class ArgumentReader:
         if head.pos_ not in {"NOUN", "ADJ"}:
             return []
         if lemma in words.member_of and role == ACTOR:
+            # "a group of terrorists from the FAL": the group they come from.
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ == "from":
+                    for token in prep.subtree:
+                        entity = self.ctx.entity_at(token)
+                        if entity is not None and entity.type in GROUP_TYPES:
+                            return self._members(head, entity, role)
             # "a group of terrorists", "a commando of the MRTA": the ones after "of".
             for prep in head.children:
                 if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -429,20 +447,20 @@ class ArgumentReader:
             # a verb).
             before = self.ctx.entity_at(head.doc[head.i - 1]) if head.i > 0 else None
             if before is not None and before.type in GROUP_TYPES:
-                return [before]
+                return self._members(head, before, role)
             for child in head.children:
                 if child.dep_ in {"compound", "nmod", "amod"} or (
-                    child.dep_ == "prep" and child.lower_ == "of"
+                    child.dep_ == "prep" and child.lower_ in {"of", "from"}
                 ):
                     tokens = child.subtree if child.dep_ == "prep" else [child]
                     for token in tokens:
                         entity = self.ctx.entity_at(token)
                         if entity is not None and entity.type in GROUP_TYPES:
-                            return [entity]
+                            return self._members(head, entity, role)
                 if child.dep_ == "poss":
                     entity = self.ctx.entity_at(child)
                     if entity is not None and entity.type in GROUP_TYPES:
-                        return [entity]
+                        return self._members(head, entity, role)
                     if child.lower_ in {"its", "their"} and role == ACTOR:
                         group = self._group_before(head)
                         if group is not None:
