@@ -21,6 +21,7 @@ from factions.evaluation.muc4 import (
     score_document,
     score_role,
     unwrap,
+    weapon_key,
 )
 from tests.conftest import SHARED, require_shared
 from tests.eval_helpers import event, kb_with
@@ -188,3 +189,5 @@ def test_a_force_s_individuals_are_perpind_its_name_perporg_and_instruments_fill
     assert fillers["perp_individual_id"] == [["ARMY TROOPS"]]
     assert fillers["perp_organization_id"] == [["ARMY"]]
     assert fillers["incident_instrument_id"] == [["MORTARS"], ["CAR BOMB"]]
+    # "a bomb" and "two bombs" are one weapon.
+    assert weapon_key("TWO BOMBS") == weapon_key("A BOMB") == "bomb"

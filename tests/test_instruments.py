@@ -40,3 +40,9 @@ def test_the_capitals_of_a_wire_report_are_quoted_as_written() -> None:
 def test_weapons_seized_and_general_words_are_no_instrument() -> None:
     assert _instruments("Police seized rifles and grenades in Kunduz on Monday.") == [[]]
     assert _instruments("Gunmen attacked a bus with weapons near Kunduz on Monday.") == [[]]
+
+
+def test_a_hyphen_inside_a_word_keeps_the_words_together() -> None:
+    assert _instruments("A medium-sized bomb exploded at a bank in Lima on Monday.") == [
+        ["medium-sized bomb"]
+    ]

@@ -22,8 +22,9 @@ entity and role, written as the entity's mentions in the document (its name when
 - people named by kind that the document never mentions (a generic actor with no word in
   the text, "Unidentified Armed Group") fill nothing;
 - `incident_instrument_id`: the instruments of the document's events (the export's
-  `instruments`, the weapons their sentences name), one filler per distinct string; the
-  micro average is also given without this role.
+  `instruments`, the weapons their sentences name), one filler per weapon (strings whose last
+  word is the same in the singular: "a bomb", "two bombs"); the micro average is also given
+  without this role.
 
 Matching follows the head-noun scorer of Du and Cardie (2020, `doc_event_role/eval.py`), which
 GRIT (Du, Rush and Cardie 2021) reports alongside its CEAF-REE figures: strings are lower-cased
@@ -189,6 +190,13 @@ def _names_individuals(words: str) -> bool:
     return bool(last) and last[0] in _individual_heads()
 
 
+def weapon_key(text: str) -> str:
+    """An instrument's last word in the singular: what tells one weapon from another."""
+    words = normalise(text).split()
+    last = words[-1] if words else ""
+    return last[:-1] if last.endswith("s") and not last.endswith("ss") else last
+
+
 def predicted_fillers(kb: ExportedKnowledgeBase, key: str) -> dict[str, list[list[str]]]:
     """Our fillers per role: one per entity, as the strings it is mentioned by."""
     surfaces: dict[str, list[str]] = {}
@@ -222,9 +230,10 @@ def predicted_fillers(kb: ExportedKnowledgeBase, key: str) -> dict[str, list[lis
                     continue
             fillers[role][entity] = words
         for instrument in event.get("instruments", []):
-            fillers["incident_instrument_id"].setdefault(
-                normalise(instrument["text"]), [instrument["text"]]
-            )
+            # "a bomb" and "two bombs" are one filler, with both strings.
+            same = fillers["incident_instrument_id"].setdefault(weapon_key(instrument["text"]), [])
+            if instrument["text"] not in same:
+                same.append(instrument["text"])
     return {role: list(by_entity.values()) for role, by_entity in fillers.items()}
 
 

@@ -68,10 +68,21 @@ def _phrase(span: Span) -> Span:
     start = span.start
     while start > span.sent.start:
         before = span.doc[start - 1]
+        if _infix(before):
+            # "81-mm mortars", "a medium-sized bomb": a hyphen inside a word.
+            start -= 1
+            continue
         if before.is_punct or before.dep_ not in _MODIFIERS or root not in before.ancestors:
             break
         start -= 1
     return span.doc[start : max(span.end, root.i + 1)]
+
+
+def _infix(token: Token) -> bool:
+    """A hyphen with no space on either side, inside a word."""
+    if token.text != "-" or token.whitespace_ or token.i == 0:
+        return False
+    return not token.doc[token.i - 1].whitespace_
 
 
 def _is_name(span: Span) -> bool:
