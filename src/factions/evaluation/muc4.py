@@ -5,8 +5,12 @@ the reader joins the lines of each paragraph (paragraphs are separated by blank 
 ingesting, since the cleaner otherwise keeps every wrapped line as a paragraph of its own and
 takes the first ones for a headline. Nothing else is changed: the text stays in capitals.
 
-Our fillers come from the document's own event records (see `external.py`), one filler per
-entity and role, written as the entity's mentions in the document (its name when it has none):
+Our fillers come from the document's own event records (see `external.py`) that are what
+MUC-4 codes, terrorist incidents (`is_incident`: no protests, arrests, agreements or changes
+of a group, and no combat between armed sides, ACLED's Battles, whose targets are military;
+this is our side choosing what to submit, from our own records' types, and the scorer below
+is unchanged), one filler per entity and role, written as the entity's mentions in the
+document (its name when it has none):
 
 - participant `actor`: `perp_individual_id` when the entity is a person or a collective (people
   named by kind: "guerrillas"), `perp_organization_id` when it is an armed group, organisation
@@ -47,6 +51,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from factions.evaluation.external import (
     ACTOR_TYPES,
@@ -184,6 +189,19 @@ def _individual_heads() -> frozenset[str]:
     return frozenset(read_toml("eval", "muc4.toml")["individual_heads"])
 
 
+@lru_cache(maxsize=1)
+def _scope() -> tuple[frozenset[str], frozenset[str]]:
+    data = read_toml("eval", "muc4.toml")
+    return frozenset(data["not_incident_types"]), frozenset(data["not_incident_sub_types"])
+
+
+def is_incident(event: dict[str, Any]) -> bool:
+    """Whether one of our events is what MUC-4 codes, a terrorist incident: not a protest, an
+    arrest, an agreement, nor combat between armed sides (`data/eval/muc4.toml`)."""
+    types, sub_types = _scope()
+    return event["event_type"] not in types and event["sub_event_type"] not in sub_types
+
+
 def _names_individuals(words: str) -> bool:
     """Whether a mention names people ("45 soldiers", "army troops"), not a body."""
     last = normalise(words).split()[-1:]
@@ -206,6 +224,8 @@ def predicted_fillers(kb: ExportedKnowledgeBase, key: str) -> dict[str, list[lis
             items.append(m["text"])
     fillers: dict[str, dict[str, list[str]]] = {role: {} for role in ROLES}
     for event in kb.own_events(key):
+        if not is_incident(event):
+            continue
         for participant in event["participants"]:
             entity = participant["entity"]
             entity_type = kb.entity_type(entity)
