@@ -102,6 +102,7 @@ def test_a_document(tmp_path: Path) -> None:
             ("o-ps", "property", "Northern Power Station", []),
             ("p-je", "person", "Juan Example", []),
             ("s-army", "state_force", "Army", []),
+            ("g-other", "armed_group", "Other Front", []),
         ],
         events={
             "DEV-1": [
@@ -110,7 +111,9 @@ def test_a_document(tmp_path: Path) -> None:
                     "Remote explosive/landmine/IED",
                     [("g-hf", "actor"), ("o-ps", "target"), ("p-je", "wounded")],
                 ),
-                event("Battles", "Armed clash", [("s-army", "actor")], id="second"),
+                event("Violence against civilians", "Attack", [("s-army", "actor")], id="second"),
+                # Combat between armed sides is no incident MUC-4 codes.
+                event("Battles", "Armed clash", [("g-other", "actor")], id="third"),
             ]
         },
         texts={"DEV-1": text},
