@@ -77,3 +77,17 @@ def test_counts_beside_the_dead() -> None:
     assert event.fatalities is not None and event.fatalities.best == 2
     assert event.wounded is not None and event.wounded.best == 5
     assert event.kidnapped is not None and event.kidnapped.best == 3
+
+
+def test_an_attack_that_hits_only_a_thing_destroys_property() -> None:
+    result = extract(
+        "A commando of the Valley Front attacked a bank in Lima on Monday.", "2021-05-24"
+    )
+    (event,) = result.events
+    assert (event.event_type, event.sub_event_type) == (
+        "Strategic developments",
+        "Looting/property destruction",
+    )
+    result = extract("Gunmen attacked a police station in Lima on Monday.", "2021-05-24")
+    (event,) = result.events
+    assert event.event_type == "Battles"

@@ -1037,6 +1037,16 @@ def _kind_of(token: Token, lex: TriggerLexicon, kinds: EntityKinds) -> str | Non
     return None
 
 
+@lru_cache(maxsize=1)
+def _things() -> frozenset[str]:
+    """Things that can be attacked (arguments.toml: the words argument reading uses too)."""
+    return frozenset(read_toml("lexicons", "arguments.toml")["things"]["words"])
+
+
+def _names_a_thing(token: Token) -> bool:
+    return token.pos_ == "NOUN" and bool({token.lower_, token.lemma_.lower()} & _things())
+
+
 def _is_state(tokens: list[Token], lex: TriggerLexicon, kinds: EntityKinds) -> bool | None:
     """Whether the actors are state forces (True), non-state (False) or unknown (None)."""
     for token in tokens:
@@ -1188,6 +1198,11 @@ def type_group(
             return Typing("Battles", "Armed clash")
         if "civilian" in kinds_of:
             return Typing(_VAC, "Attack")
+        hit = [a for a in affected if a.ent_type_ not in {"DATE", "TIME"}]
+        if hit and all(_names_a_thing(a) for a in hit):
+            # "a commando attacked a bank": damage to a thing, no one harmed (as ACLED codes a
+            # facility attacked).
+            return Typing("Strategic developments", "Looting/property destruction")
         default = next((t for t in group if t.family == "violence"), lead)
         return Typing(default.cls.event_type, default.cls.sub_event_type, "default")
     if families & {"arrest", "capture"}:
