@@ -331,7 +331,7 @@ class ArgumentReader:
         """The group its members stand for, the phrase naming them a mention of it when they
         act ("FMLN guerrillas attacked": the guerrillas are the FMLN's people); never an alias
         of its name."""
-        if role == ACTOR:
+        if role == ACTOR and not self.dry:
             self._record_mention(head, group, "members", alias=False)
         return [group]
 
@@ -376,6 +376,10 @@ class ArgumentReader:
     def _entities_of(self, head: Token, role: str) -> list[LocalEntity]:
         """The participants one phrase names; the phrase is kept among `heads` when it names
         one, a place hit, or a pronoun for people."""
+        origin = self._group_they_come_from(head, role)
+        if origin:
+            self.heads.append((role, head))
+            return origin
         counted = _counted(head)
         if counted is not None:
             # "seized hundreds of hostages": the people counted are the participants.
@@ -386,6 +390,18 @@ class ArgumentReader:
         if entities or place_hit or _unresolved_participant(head):
             self.heads.append((role, head))
         return entities
+
+    def _group_they_come_from(self, head: Token, role: str) -> list[LocalEntity]:
+        """ "a group of terrorists from the FAL": the group the people acting come from."""
+        if role != ACTOR or head.lemma_.lower() not in self.words.member_of:
+            return []
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "from":
+                for token in prep.subtree:
+                    entity = self.ctx.entity_at(token)
+                    if entity is not None and entity.type in GROUP_TYPES:
+                        return self._members(head, entity, role)
+        return []
 
     def _phrase_entities(self, head: Token, role: str) -> list[LocalEntity]:
         words = self.words
@@ -427,13 +443,6 @@ class ArgumentReader:
         if head.pos_ not in {"NOUN", "ADJ"}:
             return []
         if lemma in words.member_of and role == ACTOR:
-            # "a group of terrorists from the FAL": the group they come from.
-            for prep in head.children:
-                if prep.dep_ == "prep" and prep.lower_ == "from":
-                    for token in prep.subtree:
-                        entity = self.ctx.entity_at(token)
-                        if entity is not None and entity.type in GROUP_TYPES:
-                            return self._members(head, entity, role)
             # "a group of terrorists", "a commando of the MRTA": the ones after "of".
             for prep in head.children:
                 if prep.dep_ == "prep" and prep.lower_ == "of":
