@@ -7,8 +7,10 @@ import platform
 import random
 import re
 
+from factions.ingest.documents import make_document
 from factions.ingest.readers import Article, articles_in_file, collect_files
 from factions.ingest.run import documents_from_article
+from factions.model import Document
 from factions.packaged import data_path
 
 # Names swapped in when the sample corpus is multiplied, so no two generated documents are the
@@ -88,3 +90,11 @@ def varied_corpus(n: int, seed: int = 7) -> list[tuple[str, dict]]:
         text = f"Report {i}. {text}"
         out.append((text, dict(meta)))
     return out
+
+
+def bench_documents(corpus: list[tuple[str, dict]], start: int = 0) -> list[Document]:
+    """Documents of generated (text, metadata) pairs, numbered from `start` as "bench#N"."""
+    return [
+        make_document(text, meta, source=f"bench#{i}")
+        for i, (text, meta) in enumerate(corpus, start)
+    ]

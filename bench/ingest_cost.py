@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import spacy
-from common import machine, varied_corpus
+from common import bench_documents, machine, varied_corpus
 from scale import write_corpus
 
 from factions.extract import Extractor
@@ -104,10 +104,7 @@ def main() -> None:
         for number, start in enumerate(range(0, args.docs, size)):
             stop = min(start + size, args.docs)
             folder = write_corpus(root, corpus, start, stop)
-            documents = [
-                make_document(text, meta, source=f"bench#{i}")
-                for i, (text, meta) in enumerate(corpus[start:stop], start)
-            ]
+            documents = bench_documents(corpus[start:stop], start)
             texts = [d.text for d in documents]
             words += sum(len(t.split()) for t in texts)
             steps = [

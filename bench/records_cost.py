@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import machine, varied_corpus
+from common import bench_documents, machine, varied_corpus
 
 from factions.extract import Extractor
 from factions.extract.geocode import get_geocoder
 from factions.extract.pipeline import extract_from_doc
 from factions.extract.truecase import recase
-from factions.ingest.documents import make_document
 
 
 def main() -> None:
@@ -28,7 +27,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     corpus = varied_corpus(args.docs)
-    documents = [make_document(t, m, source=f"bench#{i}") for i, (t, m) in enumerate(corpus)]
+    documents = bench_documents(corpus)
     extractor = Extractor()
     list(extractor.extract_many(documents[:5]))  # warm-up: lexicons, gazetteer, geocoder
     get_geocoder().load_variants()  # built on the first unknown name: part of the load

@@ -14,12 +14,11 @@ import time
 from collections.abc import Callable, Iterable
 
 import spacy
-from common import machine, varied_corpus
+from common import bench_documents, machine, varied_corpus
 
 from factions.extract import Extractor
 from factions.extract.geocode import get_geocoder
 from factions.extract.nlp import model_name
-from factions.ingest.documents import make_document
 
 
 def words(texts: list[str]) -> int:
@@ -44,9 +43,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     corpus = varied_corpus(args.docs)
-    documents = [
-        make_document(text, meta, source=f"bench#{i}") for i, (text, meta) in enumerate(corpus)
-    ]
+    documents = bench_documents(corpus)
     texts = [d.text for d in documents]
     extractor = Extractor()
     plain = spacy.load(model_name())
