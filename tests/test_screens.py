@@ -211,6 +211,34 @@ def test_the_readers_claims_are_one_line_per_thing_said(sample_kb) -> None:
     assert merged > 0
 
 
+def test_the_readers_events_say_who_what_with_and_the_words_they_come_from(sample_kb) -> None:
+    """Each event in the reader carries its participants with their roles, the counts beside
+    the killed, what it was done with, and per sentence the trigger words with the arguments
+    read for them, cut from the document at their own offsets."""
+    engine, _, _ = sample_kb
+    with engine.connect() as conn:
+        views = [document_view(conn, d["id"]) for d in latest_documents(conn, 50)]
+    events = [(view, e) for view in views for e in view.events]
+    assert events
+    roles_seen, counted, with_instruments, argued = set(), 0, 0, 0
+    for view, event in events:
+        for actor in event.participants:
+            assert actor.name and not EVENT_ID.search(actor.name) and actor.role
+            roles_seen.add(actor.role)
+        counted += bool(event.counts)
+        assert all(kind != "fatalities" and n > 0 for kind, n in event.counts.items())
+        with_instruments += bool(event.instruments)
+        for sentence in event.evidence:
+            for trigger in sentence.triggers:
+                assert trigger.text and view.text[trigger.start : trigger.end] == trigger.text
+                assert sentence.start <= trigger.start < trigger.end <= sentence.end
+                for argument in trigger.arguments:
+                    assert view.text[argument.start : argument.end] == argument.text
+                    argued += 1
+    assert {"actor", "victim"} <= roles_seen
+    assert counted and with_instruments and argued
+
+
 def test_documents_of_one_title_are_told_apart_by_their_opening(seeds_kb) -> None:
     engine, _, _ = seeds_kb
     with engine.connect() as conn:

@@ -436,6 +436,24 @@ def test_no_ids_in_the_reader_or_the_edge_and_mark_details(page, base_url: str) 
     assert page.errors == []
 
 
+def test_the_readers_events_show_their_words_and_arguments(page, base_url: str) -> None:
+    documents = page.request.get(base_url + "/?format=json").json()["documents"]
+    shown = 0
+    for document in documents[:12]:
+        page.goto(f"{base_url}/documents/{document['id']}")
+        triggers = page.locator("aside.side .event-sentence .trigger")
+        if not triggers.count():
+            continue
+        word = triggers.first.locator("mark")
+        start, end = int(word.get_attribute("data-start")), int(word.get_attribute("data-end"))
+        text = page.request.get(f"{base_url}/documents/{document['id']}?format=json").json()
+        assert text["text"][start:end] == word.inner_text()
+        shown += page.locator("aside.side .event-sentence .argument .role").count()
+        assert page.locator("aside.side .who a.actor, aside.side .who a").count()
+    assert shown
+    assert page.errors == []
+
+
 def test_top_bar_stays_in_view_when_scrolling_and_after_a_deep_link(page, base_url: str) -> None:
     page.goto(base_url + "/actors/a:imu")
     page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")

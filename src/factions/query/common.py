@@ -6,6 +6,7 @@ a knowledge base of a hundred thousand documents.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -198,6 +199,27 @@ def is_duplicate_event() -> ColumnElement[bool]:
             schema.event_links.c.event_id != schema.event_links.c.canonical_id
         )
     )
+
+
+def other_counts(row: Any) -> dict[str, int]:
+    """An event row's best figure of each count kept beside the killed (wounded, kidnapped,
+    arrested), the range's ends when no best figure was given; zero and unknown left out."""
+    counts = {}
+    for kind in schema.EVENT_COUNTS:
+        low, best, high = row[f"{kind}_low"], row[f"{kind}_best"], row[f"{kind}_high"]
+        figure = next((f for f in (best, high, low) if f is not None), None)
+        if figure:
+            counts[kind] = figure
+    return counts
+
+
+def instrument_words(stored: str | None) -> list[str]:
+    """What an event was done with, as its text words it, once each (a stored JSON list)."""
+    words: list[str] = []
+    for item in json.loads(stored) if stored else []:
+        if item["text"] not in words:
+            words.append(item["text"])
+    return words
 
 
 @dataclass

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from factions.query.common import Canon, strongest
+from factions.query.common import Canon, instrument_words, other_counts, strongest
 from factions.query.labels import event_labels, is_event_predicate, speaker_or_outlet
 from factions.store import schema
 from factions.vocabulary import vocabulary
@@ -29,10 +30,31 @@ class MentionSpan:
 
 
 @dataclass
+class Argument:
+    """A word an event's trigger governs in its sentence, with its role (actor, target, ...)."""
+
+    start: int
+    end: int
+    text: str
+    role: str
+
+
+@dataclass
+class Trigger:
+    """The word that tells of an event in one sentence, and the arguments read for it."""
+
+    start: int
+    end: int
+    text: str
+    arguments: list[Argument] = field(default_factory=list)
+
+
+@dataclass
 class Span:
     start: int
     end: int
     text: str
+    triggers: list[Trigger] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +96,14 @@ class DocumentClaimLine:
 
 
 @dataclass
+class EventActor:
+    id: str
+    name: str
+    type: str
+    role: str
+
+
+@dataclass
 class DocumentEvent:
     id: str
     event_type: str
@@ -84,6 +114,11 @@ class DocumentEvent:
     certainty: str
     fatalities: int | None
     evidence: list[Span] = field(default_factory=list)
+    participants: list[EventActor] = field(default_factory=list)
+    # The best figure of each other count the text gives (wounded, kidnapped, arrested).
+    counts: dict[str, int] = field(default_factory=dict)
+    # What the event was done with, as the text words it ("a car bomb").
+    instruments: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -125,6 +160,11 @@ def _document_entities(
         select(schema.events.c.place, schema.events.c.attributed_to).where(
             schema.events.c.document_id == document_id
         ),
+        select(schema.event_participants.c.entity_id).where(
+            schema.event_participants.c.event_id.in_(
+                select(schema.events.c.id).where(schema.events.c.document_id == document_id)
+            )
+        ),
     ):
         ids.update(i for row in conn.execute(statement) for i in row if i)
     canon = Canon(conn)
@@ -149,14 +189,32 @@ def _evidence_in(conn: Connection, document_id: str, kind: str) -> dict[str, lis
             schema.evidence.c.start,
             schema.evidence.c.end,
             schema.evidence.c.text,
+            schema.evidence.c.triggers,
         )
         .where(schema.evidence.c.document_id == document_id)
         .order_by(schema.evidence.c.start)
     )
-    for owner_kind, owner, start, end, text in rows:
+    for owner_kind, owner, start, end, text, triggers in rows:
         if owner_kind == kind:
-            found.setdefault(owner, []).append(Span(start, end, text))
+            span = Span(start, end, text, _triggers(triggers, text, start))
+            found.setdefault(owner, []).append(span)
     return found
+
+
+def _triggers(stored: str | None, sentence: str, offset: int) -> list[Trigger]:
+    """The triggers stored with a sentence ([start, end, [[start, end, role], ...]] in
+    document offsets), their words cut from the sentence itself."""
+    if not stored:
+        return []
+
+    def words(start: int, end: int) -> str:
+        return sentence[start - offset : end - offset]
+
+    triggers = []
+    for raw in json.loads(stored):
+        arguments = [Argument(a, b, words(a, b), role) for a, b, role in (raw[2:3] or [[]])[0]]
+        triggers.append(Trigger(raw[0], raw[1], words(raw[0], raw[1]), arguments))
+    return triggers
 
 
 def _mentions(
@@ -283,6 +341,7 @@ def _events(
     if not evidence:
         return []
     rows = conn.execute(select(schema.events).where(schema.events.c.id.in_(list(evidence))))
+    participants = _participants(conn, list(evidence), canonical, names)
     events = []
     for e in rows.mappings():
         place = canonical.get(e["place"], e["place"]) if e["place"] else None
@@ -297,9 +356,37 @@ def _events(
                 certainty=e["certainty"],
                 fatalities=e["fatalities_best"],
                 evidence=evidence[e["id"]],
+                participants=participants.get(e["id"], []),
+                counts=other_counts(e),
+                instruments=instrument_words(e["instruments"]),
             )
         )
     return sorted(events, key=lambda event: event.evidence[0].start)
+
+
+def _participants(
+    conn: Connection,
+    event_ids: list[str],
+    canonical: dict[str, str],
+    names: dict[str, tuple[str, str]],
+) -> dict[str, list[EventActor]]:
+    rows = conn.execute(
+        select(
+            schema.event_participants.c.event_id,
+            schema.event_participants.c.entity_id,
+            schema.event_participants.c.role,
+        )
+        .where(schema.event_participants.c.event_id.in_(event_ids))
+        .order_by(schema.event_participants.c.role, schema.event_participants.c.entity_id)
+    )
+    found: dict[str, list[EventActor]] = {}
+    for event_id, entity_id, role in rows:
+        entity = canonical.get(entity_id, entity_id)
+        name, type_ = names.get(entity, (entity, "unknown"))
+        actor = EventActor(entity, name, type_, role)
+        if actor not in found.setdefault(event_id, []):
+            found[event_id].append(actor)
+    return found
 
 
 def document_view(conn: Connection, document_id: str) -> DocumentView:

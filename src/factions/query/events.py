@@ -25,7 +25,9 @@ from factions.query.common import (
     evidence_for,
     grades_at_least,
     ids_in_day_order,
+    instrument_words,
     is_duplicate_event,
+    other_counts,
     page,
 )
 from factions.query.lookup import find_entity
@@ -75,6 +77,9 @@ class EventRow:
     # Analysts' corrections now in the fields above: {field, value, original, by, at, why,
     # judgement} each, the machine's value as `original`.
     corrections: list[dict[str, Any]] = field(default_factory=list)
+    # The wounded, kidnapped and arrested the report counts, and what the event was done with.
+    counts: dict[str, int] = field(default_factory=dict)
+    instruments: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -308,6 +313,8 @@ def event_rows(conn: Connection, rows: list[dict], canon: Canon | None = None) -
             speaker=canon.name(speaker) if speaker else None,
             reports=merged[r["id"]],
             evidence=[e for i in merged[r["id"]] for e in evidence.get(i, [])],
+            counts=other_counts(r),
+            instruments=instrument_words(r["instruments"]),
         )
         result.append(_corrected(row, canon))
     return result

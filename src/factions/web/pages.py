@@ -124,6 +124,8 @@ def event_out(event: EventRow) -> dict[str, Any]:
         "lon": place.lon if place else None,
         "geo_precision": event.geo_precision or (place.geo_precision if place else None),
         "fatalities": event.fatalities_best or event.fatalities_high or event.fatalities_low,
+        "counts": event.counts,
+        "instruments": event.instruments,
         "certainty": event.certainty,
         "speaker": event.speaker,
         "participants": [

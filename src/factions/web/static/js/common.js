@@ -112,8 +112,11 @@ const Factions = (() => {
       el("p", {}, el("strong", {}, e.sub_event_type), e.place_name ? ` in ${e.place_name}` : ""),
       el("p", { class: "meta" }, e.date || "undated", " · ", badge(e.certainty),
         e.fatalities ? ` · ${e.fatalities} killed` : "",
+        Object.entries(e.counts || {}).map(([kind, n]) => ` · ${n} ${kind}`).join(""),
         e.geo_precision ? el("span", { class: "muted" }, ` · place precision: ${e.geo_precision}`) : null),
       who,
+      (e.instruments || []).length
+        ? el("p", { class: "meta instruments" }, `with ${e.instruments.join(", ")}`) : null,
       evidenceList(e.evidence));
   }
 
