@@ -91,3 +91,18 @@ def test_an_attack_that_hits_only_a_thing_destroys_property() -> None:
     result = extract("Gunmen attacked a police station in Lima on Monday.", "2021-05-24")
     (event,) = result.events
     assert event.event_type == "Battles"
+
+
+def test_the_doers_nationality_is_not_where_it_happened() -> None:
+    """'killed by a U.S. drone' says whose drone, not that the strike was in the United States;
+    the place comes from elsewhere in the report, or stays unknown."""
+    events, names = _events(
+        "Fighting spread across Kandahar province last week. A local commander, Mullah Sadiq, "
+        "was killed by a U.S. drone on Friday. A U.S. drone strike killed five militants on "
+        "Monday. Pakistani jets bombed hideouts near Miranshah."
+    )
+    told = {e.evidence[0].text.split()[1]: e for e in events}
+    for key in ("local", "U.S."):
+        assert told[key].sub_event_type == "Air/drone strike"
+        assert names.get(told[key].place) != "United States", key
+    assert names[told["jets"].place] == "Miranshah"

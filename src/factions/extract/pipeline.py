@@ -263,6 +263,8 @@ def _clause_place(
     words ("opened fire on checkpoints in X, but were repelled"); else the nearest place of
     the sentence."""
     places = [m for m in mentions if m.entity.type in _PLACE_TYPES]
+    if trigger is not None:
+        places = [m for m in places if not _nationality_of_the_doer(m, trigger)]
     if not places:
         return None
     for word in [trigger, *others] if trigger is not None else []:
@@ -285,7 +287,29 @@ def _clause_place(
                 ),
             )
             return best.entity
-    return _nearest_place(mentions, position)
+    return _nearest_place(places, position)
+
+
+_DOER_DEPS = {"nsubj", "agent"}
+
+
+def _nationality_of_the_doer(mention: MentionSpan, trigger: Token) -> bool:
+    """A country named as a modifier of the event's word or of who did it ("a U.S. drone
+    strike", "killed by a U.S. drone", "Pakistani jets bombed ...") says whose it was, not
+    where it happened; a country modifying the side done to ("an Afghan army post") stays a
+    place, since the harmed are mostly where they live."""
+    place = mention.entity.place
+    if place is None or place.precision != "country":
+        return False
+    word = trigger.doc[mention.token_end - 1]
+    if word.dep_ not in {"compound", "amod"} or word.head.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    noun = word.head
+    while noun.dep_ == "compound" and noun.head.i != noun.i:
+        noun = noun.head
+    if noun.i == trigger.i or noun.dep_ == "nsubj":
+        return True
+    return noun.dep_ == "pobj" and noun.head.dep_ in _DOER_DEPS
 
 
 # Verbs that may sit inside a description of a name without making it a statement of its own:
