@@ -201,6 +201,12 @@ def test_a_reference_to_another_event_stays_apart() -> None:
         "The rebels are fighting alongside the army in Dara.",
         # a kind of thing, not an event
         "An attack helicopter landed in Dara on Monday.",
+        # an intention governs both of two coordinated verbs
+        "The rebels vowed to storm the town of Dara and kill its mayor.",
+        # not yet
+        "The rebels are about to attack the town of Dara.",
+        # a word of a hyphenated compound
+        "Soldiers in Dara carried slow-burning fuses on Monday.",
     ],
 )
 def test_clauses_that_make_no_event(text: str) -> None:

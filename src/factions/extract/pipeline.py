@@ -62,7 +62,7 @@ from factions.extract.relations import (
 )
 from factions.extract.roles import end_roles, ended_validity
 from factions.extract.trigger_arguments import trigger_arguments
-from factions.extract.triggers import noun_class
+from factions.extract.triggers import may_tell_an_event, noun_class
 from factions.extract.truecase import recase
 from factions.model import (
     ClaimRecord,
@@ -690,7 +690,7 @@ def _event_from_lede(
         ),
         None,
     )
-    if lede is None:
+    if lede is None or not may_tell_an_event(lede.root, context.lex.speech_verbs):
         return None
     draft = EventDraft(
         mention.event_type, mention.sub_event_type, lede.root.text, lede.root.idx - lede.start_char

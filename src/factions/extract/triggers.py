@@ -700,6 +700,8 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             chain.append(chain[-1].head)  # "would keep fighting", "plans to attack"
         if any(_modal(item, lex) for item in chain):
             return "modal"
+        if any(_about_to(item) for item in chain):
+            return "modal"  # "a bomb about to explode": not yet
         if any(
             c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether", "lest"}
             for item in chain
@@ -709,6 +711,11 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
     # "threatened to attack", "plans to launch attacks", "capable of attacks", "their aim is
     # to build a base".
     governed = _governor(token, own, trigger.is_verb)
+    if governed is None and own.dep_ == "conj":
+        # "vowed to storm the town and kill its mayor": a verb coordinated with one an
+        # intention governs is intended too.
+        first = _first_conjunct(own)
+        governed = _governor(first, first, True)
     if governed is not None:
         lemma = governed.lemma_.lower()
         # "used to attack" is a habit, "used a drone to attack" an attack.
@@ -745,6 +752,8 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             return "generic"
         if _durative(token):
             return "durative"  # "incursions by militants in the 1990s"
+    if trigger.is_verb and token.dep_ == "amod" and _hyphenated(token):
+        return "modifier"  # "slow-burning fuses", "fire-damaged homes": a word of a compound
     if trigger.question:
         return "question"
     for item in checked:
@@ -774,6 +783,45 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
         ):
             return "habitual"
     return None
+
+
+def may_tell_an_event(verb: Token, speech_verbs: frozenset[str]) -> bool:
+    """Whether a clause with no trigger word may still be the telling of an event a later
+    sentence names ("Gunmen stabbed a teacher in Kunduz. The attack ..."): not what someone
+    said, thought or wants ("The minister denied that ...", "We believe ..."), whose subject is
+    a speaker, not a participant; nor negated, modal, conditional or a question."""
+    lex = load_trigger_lexicon()
+    lemma = verb.lemma_.lower()
+    saying = speech_verbs | lex.reference_verbs | lex.state_verbs | lex.governors
+    if lemma in saying or lemma in _modality_words("stance_verbs"):
+        return False
+    if any(c.dep_ == "neg" for c in verb.children) or _modal(verb, lex):
+        return False
+    if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in verb.children):
+        return False
+    sent = verb.sent
+    return not any(t.text == "?" for t in sent[-2:])
+
+
+def _about_to(verb: Token) -> bool:
+    """ "about to explode": a verb whose clause complements "about", of what has not happened."""
+    return verb.dep_ == "xcomp" and verb.head.lower_ == "about"
+
+
+def _first_conjunct(verb: Token) -> Token:
+    """The first of a run of coordinated verbs ("storm" of "storm the town and kill")."""
+    current = verb
+    while current.dep_ == "conj" and current.head.i != current.i:
+        current = current.head
+    return current
+
+
+def _hyphenated(token: Token) -> bool:
+    """A word joined to the one before it by a hyphen ("slow-burning")."""
+    if token.i < 2:
+        return False
+    hyphen = token.doc[token.i - 1]
+    return hyphen.text == "-" and not hyphen.whitespace_ and not token.doc[token.i - 2].whitespace_
 
 
 _REPRISALS = frozenset(
