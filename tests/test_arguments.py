@@ -412,8 +412,7 @@ def test_a_lede_that_reports_speech_tells_no_event_and_names_no_actor() -> None:
 
 def test_a_lede_with_a_verb_of_no_trigger_tells_the_event_a_later_sentence_names() -> None:
     result, names, _ = _read(
-        "Gunmen stabbed a teacher in Kunduz on Monday.\n\n"
-        "Nobody has claimed the attack."
+        "Gunmen stabbed a teacher in Kunduz on Monday.\n\nNobody has claimed the attack."
     )
     assert len(result.events) == 1
     assert "actor" in _roles(result.events[0], names)

@@ -196,7 +196,7 @@ def test_a_force_s_individuals_are_perpind_its_name_perporg_and_instruments_fill
     assert weapon_key("TWO BOMBS") == weapon_key("A BOMB") == "bomb"
 
 
-def test_what_we_submit_leaves_out_denied_events_counter_insurgency_and_who_stopped_a_bomb() -> None:
+def test_we_submit_no_denied_event_no_counter_insurgency_nor_who_stopped_a_bomb() -> None:
     kb = kb_with(
         [
             ("g-hf", "armed_group", "Hill Front", []),
