@@ -205,12 +205,22 @@ def test_a_reference_to_another_event_stays_apart() -> None:
         "The rebels vowed to storm the town of Dara and kill its mayor.",
         # not yet
         "The rebels are about to attack the town of Dara.",
-        # a word of a hyphenated compound
+        # a word of a hyphenated compound, a participle describing a thing
         "Soldiers in Dara carried slow-burning fuses on Monday.",
+        "Soldiers in Dara found 300 exploding bullets on Monday.",
+        # a habit
+        "The army shells the villages near Dara every day.",
+        # a cleft that denies the means
+        "It is not by bombing markets in Dara that the rebels will win.",
     ],
 )
 def test_clauses_that_make_no_event(text: str) -> None:
     assert _types(text) == []
+
+
+def test_an_event_named_as_a_point_in_time_or_a_concession_is_no_event_of_its_own() -> None:
+    assert _types("Ten villagers fled Dara four days after the rebel offensive began.") == []
+    assert _types("Despite the attack on the convoy near Dara, talks went ahead on Monday.") == []
 
 
 def test_a_hedge_in_a_trailing_clause_leaves_the_main_clause() -> None:

@@ -591,6 +591,7 @@ _TEMPORAL = frozenset(
         "unlike",
         "than",
         "amid",
+        "despite",
     }
 )
 _LINKING = frozenset({"link", "connect", "connection", "tie", "relate", "relation", "regard"})
@@ -611,10 +612,22 @@ def in_reference(trigger: Trigger, lex: TriggerLexicon | None = None) -> bool:
             return True
         if head.head.lemma_.lower() in _LINKING:
             return True
+    if _time_clause(token):
+        return True
     governor = head if token.dep_ in {"dobj", "nsubjpass"} else head.head
     if token.dep_ == "pobj" and head.head.pos_ == "VERB" and head.head.dep_ in {"pcomp", "xcomp"}:
         governor = head.head.head  # "accused of carrying out the attack"
     return governor.lemma_.lower() in lex.reference_verbs
+
+
+def _time_clause(token: Token) -> bool:
+    """ "four days after the offensive began": a noun whose clause gives a point in time."""
+    head = token.head
+    if token.dep_ != "nsubj" or head.dep_ != "advcl":
+        return False
+    if head.lemma_.lower() not in _support_verbs():
+        return False
+    return any(c.dep_ == "mark" and c.lower_ in _TEMPORAL for c in head.children)
 
 
 def _finite(verb: Token) -> Token:
@@ -726,6 +739,9 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             c.dep_ in _SUBJECTS and c.lemma_.lower() in lex.generic_heads for c in governed.children
         ):
             return "intended"
+        denied = any(c.dep_ == "neg" for c in governed.children)
+        if lemma == "be" and own.dep_ == "pcomp" and denied:
+            return "negated"  # "it is not by bombing markets that they will win"
     if not trigger.is_verb:
         head = token.head
         if token.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in lex.state_verbs:
@@ -752,13 +768,16 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             return "generic"
         if _durative(token):
             return "durative"  # "incursions by militants in the 1990s"
-    if trigger.is_verb and token.dep_ == "amod" and _hyphenated(token):
-        return "modifier"  # "slow-burning fuses", "fire-damaged homes": a word of a compound
+    if trigger.is_verb and token.dep_ == "amod" and (token.tag_ == "VBG" or _hyphenated(token)):
+        # "detonating cord", "slow-burning fuses", "fire-damaged homes": a word describing a
+        # thing, not telling an event.
+        return "modifier"
     if trigger.question:
         return "question"
     for item in checked:
         if any(
-            c.dep_ in {"advmod", "npadvmod"} and c.lower_ in lex.habitual for c in item.children
+            c.dep_ in {"advmod", "npadvmod"} and (c.lower_ in lex.habitual or _every(c))
+            for c in item.children
         ):
             return "habitual"
     if trigger.is_verb:
@@ -801,6 +820,13 @@ def may_tell_an_event(verb: Token, speech_verbs: frozenset[str]) -> bool:
         return False
     sent = verb.sent
     return not any(t.text == "?" for t in sent[-2:])
+
+
+def _every(phrase: Token) -> bool:
+    """ "every day", "each night": a time phrase that makes a clause a habit."""
+    return phrase.dep_ == "npadvmod" and any(
+        c.dep_ == "det" and c.lower_ in {"every", "each"} for c in phrase.children
+    )
 
 
 def _about_to(verb: Token) -> bool:
