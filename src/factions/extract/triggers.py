@@ -591,7 +591,6 @@ _TEMPORAL = frozenset(
         "unlike",
         "than",
         "amid",
-        "despite",
     }
 )
 _LINKING = frozenset({"link", "connect", "connection", "tie", "relate", "relation", "regard"})
