@@ -284,3 +284,12 @@ def test_a_long_first_paragraph_without_its_full_stop_is_no_headline() -> None:
         "reporters on Monday."
     )
     assert _types(text) == []
+
+
+def test_what_is_intercepted_decides_a_disrupted_weapons_use() -> None:
+    assert _types("Air defences intercepted two rockets over Ashkelon on Monday.") == [
+        ("Strategic developments", "Disrupted weapons use")
+    ]
+    assert ("Strategic developments", "Disrupted weapons use") not in _types(
+        "Gunmen on motorcycles intercepted the judge's car in Cali on Monday."
+    )
