@@ -54,3 +54,10 @@ def test_weapons_a_relative_clause_lists_are_what_its_noun_s_verb_took() -> None
         "which consisted of eight rifles and two grenades."
     )
     assert found and all(not names for names in found)
+
+
+def test_weapons_a_relative_clause_took_are_no_instrument() -> None:
+    found = _instruments(
+        "Prisoners stormed the armoury of the jail in Cali, where they seized 90 carbines."
+    )
+    assert all("carbines" not in " ".join(names) for names in found)

@@ -93,12 +93,13 @@ def _taken(token: Token, words: InstrumentWords) -> bool:
     """Whether a weapon is what a verb of taking acted on ("police seized rifles and
     grenades", "the explosives found in the car")."""
     for ancestor in token.ancestors:
-        if ancestor.dep_ in {"relcl", "acl"} and ancestor.pos_ in {"VERB", "AUX"}:
+        if ancestor.pos_ in {"VERB", "AUX"} or ancestor.dep_ == "ROOT":
+            if ancestor.lemma_.lower() in words.taken:
+                return True
+            if ancestor.dep_ not in {"relcl", "acl"}:
+                return False
             # "stole the weapons, which consisted of eight rifles": what the relative clause
             # lists is what the verb of its noun took.
-            continue
-        if ancestor.pos_ in {"VERB", "AUX"} or ancestor.dep_ == "ROOT":
-            return ancestor.lemma_.lower() in words.taken
     return False
 
 
