@@ -416,3 +416,11 @@ def test_a_lede_with_a_verb_of_no_trigger_tells_the_event_a_later_sentence_names
     )
     assert len(result.events) == 1
     assert "actor" in _roles(result.events[0], names)
+
+
+def test_a_lede_saying_what_was_used_tells_the_event_a_later_sentence_names() -> None:
+    result, names, _ = _read(
+        "Assailants used a drone to drop an explosive device on a police post in Kunduz city on "
+        "Monday. The blast damaged a helicopter."
+    )
+    assert [names.get(e.place or "") for e in result.events] == ["Kunduz"]

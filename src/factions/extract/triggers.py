@@ -810,7 +810,8 @@ def may_tell_an_event(verb: Token, speech_verbs: frozenset[str]) -> bool:
     a speaker, not a participant; nor negated, modal, conditional or a question."""
     lex = load_trigger_lexicon()
     lemma = verb.lemma_.lower()
-    saying = speech_verbs | lex.reference_verbs | lex.state_verbs | lex.governors
+    # "Assailants used a drone to drop a bomb" tells what they did with it.
+    saying = speech_verbs | lex.reference_verbs | lex.state_verbs | (lex.governors - {"use"})
     if lemma in saying or lemma in _modality_words("stance_verbs"):
         return False
     if any(c.dep_ == "neg" for c in verb.children) or _modal(verb, lex):
