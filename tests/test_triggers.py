@@ -199,6 +199,7 @@ def test_a_reference_to_another_event_stays_apart() -> None:
         # a state over time, not one event
         "The rebels have fought the army in Dara since 2009.",
         "The rebels are fighting alongside the army in Dara.",
+        "During the past ten years the rebels have intensified their attacks on Dara.",
         # a kind of thing, not an event
         "An attack helicopter landed in Dara on Monday.",
         # an intention governs both of two coordinated verbs

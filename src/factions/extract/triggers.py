@@ -767,6 +767,8 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             return "generic"
         if _durative(token):
             return "durative"  # "incursions by militants in the 1990s"
+        if support and _durative(verb):
+            return "durative"  # "over the past ten years it has intensified its attacks"
     if trigger.is_verb and token.dep_ == "amod" and (token.tag_ == "VBG" or _hyphenated(token)):
         # "detonating cord", "slow-burning fuses", "fire-damaged homes": a word describing a
         # thing, not telling an event.
