@@ -424,3 +424,13 @@ def test_a_lede_saying_what_was_used_tells_the_event_a_later_sentence_names() ->
         "Monday. The blast damaged a helicopter."
     )
     assert [names.get(e.place or "") for e in result.events] == ["Kunduz"]
+
+
+def test_a_definite_mention_after_a_lede_that_tells_none_is_the_event() -> None:
+    result, names, _ = _read(
+        "The ministers deplored the killing of villagers near Kunduz on Monday.\n\n"
+        "In the light of these attacks, the ministers authorised operations against the rebels."
+    )
+    assert len(result.events) == 1
+    actors = [names[p.entity] for p in result.events[0].participants if p.role == "actor"]
+    assert "ministers" not in " ".join(actors).lower()
