@@ -7,11 +7,14 @@ found on the tokens of a parsed sentence, so inflection, word order and particle
 
 Not every trigger is an event. Each is checked in its own clause (the verb it is, or the verb
 its noun belongs to), never across the sentence, so a hedge in a trailing clause leaves the main
-clause alone: negated ("did not attack"), modal or future ("could attack", "will storm"),
-governed by a verb of intention or fear ("threatened to attack", "plans attacks"), conditional
-("if they attack"), a question, habitual ("often attack", "have repeatedly attacked") and
-generic mentions ("frequent attacks", "a wave of bombings", "attacks have killed 20,000 since
-2009") make no event.
+clause alone: negated ("did not attack", "it is not by bombing markets that ..."), modal or
+future ("could attack", "will storm", "about to explode"), governed by a verb of intention or
+fear, itself or through the verb it is coordinated with ("threatened to attack", "plans
+attacks", "vowed to storm the town and kill its mayor"), conditional ("if they attack"), a
+question, habitual ("often attack", "have repeatedly attacked", "shell the villages every
+day"), durative ("over ten years it has intensified its attacks"), a word describing a thing
+("detonating cord", "slow-burning fuses") and generic mentions ("frequent attacks", "a wave of
+bombings", "attacks have killed 20,000 since 2009") make no event.
 
 The triggers left are grouped: those linked in the parse ("shot and killed", "detonated ...
 killing five", "carried out an attack in which ... were wounded") are one event. A group takes
