@@ -398,3 +398,39 @@ def test_members_who_act_are_a_mention_of_their_group_never_an_alias() -> None:
     assert "Taliban fighters" in {m.text for m in result.mentions if m.entity == actor}
     (taliban,) = [e for e in result.entities if e.id == actor]
     assert "Taliban fighters" not in taliban.aliases
+
+
+def test_a_lede_that_reports_speech_tells_no_event_and_names_no_actor() -> None:
+    result, names, _ = _read(
+        "The defence minister, Ahmad Karimi, denied on Monday that the army was divided.\n\n"
+        "Observers said the bombing of the market in Kunduz killed nine people."
+    )
+    actors = [names[p.entity] for e in result.events for p in e.participants if p.role == "actor"]
+    assert "Ahmad Karimi" not in actors
+    assert [e.sub_event_type for e in result.events] == ["Remote explosive/landmine/IED"]
+
+
+def test_a_lede_with_a_verb_of_no_trigger_tells_the_event_a_later_sentence_names() -> None:
+    result, names, _ = _read(
+        "Gunmen stabbed a teacher in Kunduz on Monday.\n\nNobody has claimed the attack."
+    )
+    assert len(result.events) == 1
+    assert "actor" in _roles(result.events[0], names)
+
+
+def test_a_lede_saying_what_was_used_tells_the_event_a_later_sentence_names() -> None:
+    result, names, _ = _read(
+        "Assailants used a drone to drop an explosive device on a police post in Kunduz city on "
+        "Monday. The blast damaged a helicopter."
+    )
+    assert [names.get(e.place or "") for e in result.events] == ["Kunduz"]
+
+
+def test_a_definite_mention_after_a_lede_that_tells_none_is_the_event() -> None:
+    result, names, _ = _read(
+        "The ministers deplored the killing of villagers near Kunduz on Monday.\n\n"
+        "In the light of these attacks, the ministers authorised operations against the rebels."
+    )
+    assert len(result.events) == 1
+    actors = [names[p.entity] for p in result.events[0].participants if p.role == "actor"]
+    assert "ministers" not in " ".join(actors).lower()

@@ -194,3 +194,45 @@ def test_a_force_s_individuals_are_perpind_its_name_perporg_and_instruments_fill
     assert fillers["incident_instrument_id"] == [["MORTARS"], ["CAR BOMB"]]
     # "a bomb" and "two bombs" are one weapon.
     assert weapon_key("TWO BOMBS") == weapon_key("A BOMB") == "bomb"
+
+
+def test_we_submit_no_denied_event_no_counter_insurgency_nor_who_stopped_a_bomb() -> None:
+    kb = kb_with(
+        [
+            ("g-hf", "armed_group", "Hill Front", []),
+            ("s-police", "state_force", "National Police", []),
+            ("o-farm", "property", "Example Farm", []),
+            ("o-house", "property", "Safe House", []),
+            ("o-bank", "property", "Example Bank", []),
+            ("p-je", "person", "Juan Example", []),
+        ],
+        events={
+            "DEV-3": [
+                # "The army denied that rebels of the Hill Front attacked the farm."
+                event(
+                    "Violence against civilians",
+                    "Attack",
+                    [("g-hf", "actor"), ("o-farm", "target")],
+                    certainty="denied",
+                ),
+                # "The police destroyed a safe house of the front."
+                event(
+                    "Strategic developments",
+                    "Looting/property destruction",
+                    [("s-police", "actor"), ("o-house", "target")],
+                    id="second",
+                ),
+                # "A guard, Juan Example, defused a bomb left at the bank."
+                event(
+                    "Strategic developments",
+                    "Disrupted weapons use",
+                    [("p-je", "actor"), ("o-bank", "target")],
+                    id="third",
+                ),
+            ]
+        },
+        texts={"DEV-3": "A GUARD DEFUSED A BOMB."},
+    )
+    fillers = predicted_fillers(kb, "DEV-3")
+    assert fillers["perp_organization_id"] == [] and fillers["perp_individual_id"] == []
+    assert fillers["phys_tgt_id"] == [["Example Bank"]]

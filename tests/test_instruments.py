@@ -46,3 +46,18 @@ def test_a_hyphen_inside_a_word_keeps_the_words_together() -> None:
     assert _instruments("A medium-sized bomb exploded at a bank in Lima on Monday.") == [
         ["medium-sized bomb"]
     ]
+
+
+def test_weapons_a_relative_clause_lists_are_what_its_noun_s_verb_took() -> None:
+    found = _instruments(
+        "Rebels ambushed a police patrol near Cali on Monday and stole the policemen's weapons, "
+        "which consisted of eight rifles and two grenades."
+    )
+    assert found and all(not names for names in found)
+
+
+def test_weapons_a_relative_clause_took_are_no_instrument() -> None:
+    found = _instruments(
+        "Prisoners stormed the armoury of the jail in Cali, where they seized 90 carbines."
+    )
+    assert all("carbines" not in " ".join(names) for names in found)

@@ -199,12 +199,28 @@ def test_a_reference_to_another_event_stays_apart() -> None:
         # a state over time, not one event
         "The rebels have fought the army in Dara since 2009.",
         "The rebels are fighting alongside the army in Dara.",
+        "During the past ten years the rebels have intensified their attacks on Dara.",
         # a kind of thing, not an event
         "An attack helicopter landed in Dara on Monday.",
+        # an intention governs both of two coordinated verbs
+        "The rebels vowed to storm the town of Dara and kill its mayor.",
+        # not yet
+        "The rebels are about to attack the town of Dara.",
+        # a word of a hyphenated compound, a participle describing a thing
+        "Soldiers in Dara carried slow-burning fuses on Monday.",
+        "Soldiers in Dara found 300 exploding bullets on Monday.",
+        # a habit
+        "The army shells the villages near Dara every day.",
+        # a cleft that denies the means
+        "It is not by bombing markets in Dara that the rebels will win.",
     ],
 )
 def test_clauses_that_make_no_event(text: str) -> None:
     assert _types(text) == []
+
+
+def test_an_event_named_as_a_point_in_time_is_no_event_of_its_own() -> None:
+    assert _types("Ten villagers fled Dara four days after the rebel offensive began.") == []
 
 
 def test_a_hedge_in_a_trailing_clause_leaves_the_main_clause() -> None:
@@ -269,3 +285,12 @@ def test_a_long_first_paragraph_without_its_full_stop_is_no_headline() -> None:
         "reporters on Monday."
     )
     assert _types(text) == []
+
+
+def test_what_is_intercepted_decides_a_disrupted_weapons_use() -> None:
+    assert _types("Air defences intercepted two rockets over Ashkelon on Monday.") == [
+        ("Strategic developments", "Disrupted weapons use")
+    ]
+    assert ("Strategic developments", "Disrupted weapons use") not in _types(
+        "Gunmen on motorcycles intercepted the judge's car in Cali on Monday."
+    )

@@ -10,14 +10,19 @@ MUC-4 codes, terrorist incidents (`is_incident`: no protests, arrests, agreement
 of a group, and no combat between armed sides, ACLED's Battles, whose targets are military;
 this is our side choosing what to submit, from our own records' types, and the scorer below
 is unchanged), one filler per entity and role, written as the entity's mentions in the
-document (its name when it has none):
+document (its name when it has none). Two more choices of what to submit, read from our
+records, not from the gold: an event its own report denies (certainty `denied`: "the army
+denied that guerrillas attacked the farm") is no incident the report tells, and a strategic
+development whose actor is a state force (a seizure of arms, a defusal, a guerrilla house
+destroyed by the police) is counter-insurgency, not a terrorist incident:
 
 - participant `actor`: `perp_individual_id` when the entity is a person or a collective (people
   named by kind: "guerrillas"), `perp_organization_id` when it is an armed group, organisation
   or state force (places are left out); of such a group or force, the mentions that name its
   people rather than the body ("45 soldiers", "army troops": the last word is one of
   `data/eval/muc4.toml`) fill `perp_individual_id` instead, as MUC-4 keeps the individuals
-  apart from their organisation;
+  apart from their organisation; the actor of a disrupted weapons use (ACLED's sub-type: a
+  bomb defused, an attack thwarted) is who stopped it, no perpetrator, and fills nothing;
 - participants `target`, `victim`, `wounded`: `hum_tgt_name` when the entity is a person;
   `target` is `phys_tgt_id` when it is a thing (property); an organisation attacked (a
   party, a company, a front) is no physical target, its premises are, and they are read as
@@ -81,6 +86,8 @@ ROLE_NAMES = {
     "incident_instrument_id": "Weapon",
 }
 WITHOUT_INSTRUMENTS = ROLES[:4]
+# The sub-type whose actor stopped the attack rather than made it.
+_DISRUPTED = "Disrupted weapons use"
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCTUATION = str.maketrans("", "", string.punctuation)
 
@@ -195,11 +202,26 @@ def _scope() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["not_incident_types"]), frozenset(data["not_incident_sub_types"])
 
 
-def is_incident(event: dict[str, Any]) -> bool:
+def is_incident(event: dict[str, Any], kb: ExportedKnowledgeBase | None = None) -> bool:
     """Whether one of our events is what MUC-4 codes, a terrorist incident: not a protest, an
-    arrest, an agreement, nor combat between armed sides (`data/eval/muc4.toml`)."""
+    arrest, an agreement, nor combat between armed sides (`data/eval/muc4.toml`); not an event
+    its report denies; and (with `kb`, for the actors' types) no strategic development of a
+    state force."""
     types, sub_types = _scope()
-    return event["event_type"] not in types and event["sub_event_type"] not in sub_types
+    if event["event_type"] in types or event["sub_event_type"] in sub_types:
+        return False
+    if event.get("certainty") == "denied":
+        return False
+    return kb is None or not (
+        event["event_type"] == "Strategic developments" and _by_state_force(event, kb)
+    )
+
+
+def _by_state_force(event: dict[str, Any], kb: ExportedKnowledgeBase) -> bool:
+    return any(
+        p["role"] == "actor" and kb.entity_type(p["entity"]) == "state_force"
+        for p in event["participants"]
+    )
 
 
 def _names_individuals(words: str) -> bool:
@@ -224,12 +246,13 @@ def predicted_fillers(kb: ExportedKnowledgeBase, key: str) -> dict[str, list[lis
             items.append(m["text"])
     fillers: dict[str, dict[str, list[str]]] = {role: {} for role in ROLES}
     for event in kb.own_events(key):
-        if not is_incident(event):
+        if not is_incident(event, kb):
             continue
+        stopped = event["sub_event_type"] == _DISRUPTED
         for participant in event["participants"]:
             entity = participant["entity"]
             entity_type = kb.entity_type(entity)
-            if participant["role"] == "actor" and entity_type in PLACE_TYPES:
+            if participant["role"] == "actor" and (entity_type in PLACE_TYPES or stopped):
                 continue
             role = role_of(participant["role"], entity_type)
             # A filler is words of the document: people we named by kind without a word for

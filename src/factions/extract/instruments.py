@@ -94,7 +94,12 @@ def _taken(token: Token, words: InstrumentWords) -> bool:
     grenades", "the explosives found in the car")."""
     for ancestor in token.ancestors:
         if ancestor.pos_ in {"VERB", "AUX"} or ancestor.dep_ == "ROOT":
-            return ancestor.lemma_.lower() in words.taken
+            if ancestor.lemma_.lower() in words.taken:
+                return True
+            if ancestor.dep_ not in {"relcl", "acl"}:
+                return False
+            # "stole the weapons, which consisted of eight rifles": what the relative clause
+            # lists is what the verb of its noun took.
     return False
 
 

@@ -62,7 +62,7 @@ from factions.extract.relations import (
 )
 from factions.extract.roles import end_roles, ended_validity
 from factions.extract.trigger_arguments import trigger_arguments
-from factions.extract.triggers import noun_class
+from factions.extract.triggers import may_tell_an_event, noun_class
 from factions.extract.truecase import recase
 from factions.model import (
     ClaimRecord,
@@ -706,15 +706,8 @@ def _event_from_lede(
 ) -> EventRecord | None:
     """The event a definite mention ("in the attack") refers back to when no event of the
     report was read: told by the report's first sentence with a verb, typed as the mention."""
-    lede = next(
-        (
-            s
-            for s in sentences
-            if s.end <= sent.start and span_text(s).strip() and s.root.pos_ == "VERB"
-        ),
-        None,
-    )
-    if lede is None:
+    lede = _lede_of(sentences, sent)
+    if lede is None or not may_tell_an_event(lede.root, context.lex.speech_verbs):
         return None
     draft = EventDraft(
         mention.event_type, mention.sub_event_type, lede.root.text, lede.root.idx - lede.start_char
@@ -735,6 +728,18 @@ def _event_from_lede(
     )
     record.rule = f"lede:{mention.sub_event_type}"
     return record
+
+
+def _lede_of(sentences: list[Span], sent: Span) -> Span | None:
+    """The report's first sentence with a verb before `sent`."""
+    return next(
+        (
+            s
+            for s in sentences
+            if s.end <= sent.start and span_text(s).strip() and s.root.pos_ == "VERB"
+        ),
+        None,
+    )
 
 
 @dataclass
@@ -1141,17 +1146,22 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                 # A mention with nothing of its own to place it ("the bombs began to explode")
                 # in a report that told such an event already is more of that event.
                 earlier = back_reference_target(events, record, fallback=False)
+            untold = False
             if earlier is None and definite and not events:
                 # "Three soldiers were killed in the attack": the attack was told before, in
                 # words we read no event from; the report's lede tells it.
                 earlier = _event_from_lede(document, sentences, sent, context, record)
                 if earlier is not None:
                     events.append(earlier)
+                # A lede that only says or thinks something tells none: this mention is the
+                # report's only telling of the event ("They deplored the slaughter. In the
+                # light of these attacks, ...").
+                untold = earlier is None and _lede_of(sentences, sent) is not None
             if earlier is not None:
                 add_tolls(earlier, draft.tolls)
                 refine_type(earlier, record)
                 merge(earlier, record, places, unidentified)
-            elif not draft.reference and _worth_keeping(record):
+            elif not draft.reference and (_worth_keeping(record) or untold):
                 if record.place is None:
                     # The place before it is taken once the document is read: borrowed
                     # earlier, it would decide which later mentions are one happening.

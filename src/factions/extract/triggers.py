@@ -7,11 +7,14 @@ found on the tokens of a parsed sentence, so inflection, word order and particle
 
 Not every trigger is an event. Each is checked in its own clause (the verb it is, or the verb
 its noun belongs to), never across the sentence, so a hedge in a trailing clause leaves the main
-clause alone: negated ("did not attack"), modal or future ("could attack", "will storm"),
-governed by a verb of intention or fear ("threatened to attack", "plans attacks"), conditional
-("if they attack"), a question, habitual ("often attack", "have repeatedly attacked") and
-generic mentions ("frequent attacks", "a wave of bombings", "attacks have killed 20,000 since
-2009") make no event.
+clause alone: negated ("did not attack", "it is not by bombing markets that ..."), modal or
+future ("could attack", "will storm", "about to explode"), governed by a verb of intention or
+fear, itself or through the verb it is coordinated with ("threatened to attack", "plans
+attacks", "vowed to storm the town and kill its mayor"), conditional ("if they attack"), a
+question, habitual ("often attack", "have repeatedly attacked", "shell the villages every
+day"), durative ("over ten years it has intensified its attacks"), a word describing a thing
+("detonating cord", "slow-burning fuses") and generic mentions ("frequent attacks", "a wave of
+bombings", "attacks have killed 20,000 since 2009") make no event.
 
 The triggers left are grouped: those linked in the parse ("shot and killed", "detonated ...
 killing five", "carried out an attack in which ... were wounded") are one event. A group takes
@@ -611,10 +614,22 @@ def in_reference(trigger: Trigger, lex: TriggerLexicon | None = None) -> bool:
             return True
         if head.head.lemma_.lower() in _LINKING:
             return True
+    if _time_clause(token):
+        return True
     governor = head if token.dep_ in {"dobj", "nsubjpass"} else head.head
     if token.dep_ == "pobj" and head.head.pos_ == "VERB" and head.head.dep_ in {"pcomp", "xcomp"}:
         governor = head.head.head  # "accused of carrying out the attack"
     return governor.lemma_.lower() in lex.reference_verbs
+
+
+def _time_clause(token: Token) -> bool:
+    """ "four days after the offensive began": a noun whose clause gives a point in time."""
+    head = token.head
+    if token.dep_ != "nsubj" or head.dep_ != "advcl":
+        return False
+    if head.lemma_.lower() not in _support_verbs():
+        return False
+    return any(c.dep_ == "mark" and c.lower_ in _TEMPORAL for c in head.children)
 
 
 def _finite(verb: Token) -> Token:
@@ -700,6 +715,8 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             chain.append(chain[-1].head)  # "would keep fighting", "plans to attack"
         if any(_modal(item, lex) for item in chain):
             return "modal"
+        if any(_about_to(item) for item in chain):
+            return "modal"  # "a bomb about to explode": not yet
         if any(
             c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether", "lest"}
             for item in chain
@@ -709,6 +726,11 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
     # "threatened to attack", "plans to launch attacks", "capable of attacks", "their aim is
     # to build a base".
     governed = _governor(token, own, trigger.is_verb)
+    if governed is None and own.dep_ == "conj":
+        # "vowed to storm the town and kill its mayor": a verb coordinated with one an
+        # intention governs is intended too.
+        first = _first_conjunct(own)
+        governed = _governor(first, first, True)
     if governed is not None:
         lemma = governed.lemma_.lower()
         # "used to attack" is a habit, "used a drone to attack" an attack.
@@ -719,6 +741,9 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             c.dep_ in _SUBJECTS and c.lemma_.lower() in lex.generic_heads for c in governed.children
         ):
             return "intended"
+        denied = any(c.dep_ == "neg" for c in governed.children)
+        if lemma == "be" and own.dep_ == "pcomp" and denied:
+            return "negated"  # "it is not by bombing markets that they will win"
     if not trigger.is_verb:
         head = token.head
         if token.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in lex.state_verbs:
@@ -745,11 +770,18 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             return "generic"
         if _durative(token):
             return "durative"  # "incursions by militants in the 1990s"
+        if support and _durative(verb):
+            return "durative"  # "over the past ten years it has intensified its attacks"
+    if trigger.is_verb and token.dep_ == "amod" and (token.tag_ == "VBG" or _hyphenated(token)):
+        # "detonating cord", "slow-burning fuses", "fire-damaged homes": a word describing a
+        # thing, not telling an event.
+        return "modifier"
     if trigger.question:
         return "question"
     for item in checked:
         if any(
-            c.dep_ in {"advmod", "npadvmod"} and c.lower_ in lex.habitual for c in item.children
+            c.dep_ in {"advmod", "npadvmod"} and (c.lower_ in lex.habitual or _every(c))
+            for c in item.children
         ):
             return "habitual"
     if trigger.is_verb:
@@ -774,6 +806,53 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
         ):
             return "habitual"
     return None
+
+
+def may_tell_an_event(verb: Token, speech_verbs: frozenset[str]) -> bool:
+    """Whether a clause with no trigger word may still be the telling of an event a later
+    sentence names ("Gunmen stabbed a teacher in Kunduz. The attack ..."): not what someone
+    said, thought or wants ("The minister denied that ...", "We believe ..."), whose subject is
+    a speaker, not a participant; nor negated, modal, conditional or a question."""
+    lex = load_trigger_lexicon()
+    lemma = verb.lemma_.lower()
+    # "Assailants used a drone to drop a bomb" tells what they did with it.
+    saying = speech_verbs | lex.reference_verbs | lex.state_verbs | (lex.governors - {"use"})
+    if lemma in saying or lemma in _modality_words("stance_verbs"):
+        return False
+    if any(c.dep_ == "neg" for c in verb.children) or _modal(verb, lex):
+        return False
+    if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in verb.children):
+        return False
+    sent = verb.sent
+    return not any(t.text == "?" for t in sent[-2:])
+
+
+def _every(phrase: Token) -> bool:
+    """ "every day", "each night": a time phrase that makes a clause a habit."""
+    return phrase.dep_ == "npadvmod" and any(
+        c.dep_ == "det" and c.lower_ in {"every", "each"} for c in phrase.children
+    )
+
+
+def _about_to(verb: Token) -> bool:
+    """ "about to explode": a verb whose clause complements "about", of what has not happened."""
+    return verb.dep_ == "xcomp" and verb.head.lower_ == "about"
+
+
+def _first_conjunct(verb: Token) -> Token:
+    """The first of a run of coordinated verbs ("storm" of "storm the town and kill")."""
+    current = verb
+    while current.dep_ == "conj" and current.head.i != current.i:
+        current = current.head
+    return current
+
+
+def _hyphenated(token: Token) -> bool:
+    """A word joined to the one before it by a hyphen ("slow-burning")."""
+    if token.i < 2:
+        return False
+    hyphen = token.doc[token.i - 1]
+    return hyphen.text == "-" and not hyphen.whitespace_ and not token.doc[token.i - 2].whitespace_
 
 
 _REPRISALS = frozenset(
