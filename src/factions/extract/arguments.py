@@ -376,6 +376,10 @@ class ArgumentReader:
     def _entities_of(self, head: Token, role: str) -> list[LocalEntity]:
         """The participants one phrase names; the phrase is kept among `heads` when it names
         one, a place hit, or a pronoun for people."""
+        antecedent = _antecedent(head)
+        if antecedent is not None:
+            # "X, who was killed in the attack": the relative pronoun stands for X.
+            return self._entities_of(antecedent, role)
         origin = self._group_they_come_from(head, role)
         if origin:
             self.heads.append((role, head))
@@ -653,16 +657,19 @@ class ArgumentReader:
                     subject = verb.head
                 actors = self.entities(subject, ACTOR)
                 if not actors:
-                    # "an IED by X militants detonated": the device's maker set it off.
-                    for child in subject.children:
-                        if child.dep_ == "prep" and child.lower_ == "by":
-                            for pobj in _pobjs(child):
-                                actors += self.entities(pobj, ACTOR)
+                    # "an IED by X militants detonated", "a bomb, planted by X, exploded": the
+                    # device's maker set it off.
+                    for by in _by_phrases(subject):
+                        for pobj in _pobjs(by):
+                            actors += self.entities(pobj, ACTOR)
                 self.found.add(ACTOR, actors)
         # "soldiers killed in the ambush": a reduced relative's noun is what the verb harmed
         # (not "a device detonated at a checkpoint": the weapon).
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and lemma not in words.instrument_verbs:
             self.found.add(object_role, self.entities(verb.head, object_role))
+            for by in _stray_agents(verb):
+                for pobj in _pobjs(by):
+                    self.found.add(ACTOR, self.entities(pobj, ACTOR))
         objects = [c for c in verb.children if c.dep_ in _OBJECTS]
         if not objects:
             # "shot and killed a soldier": an object shared by coordinated verbs.
@@ -783,6 +790,13 @@ class ArgumentReader:
                     if code and child.text[:1].isupper():
                         kind = next(k for k in words.kinds if k.kind == "military")
                         entity = self._generic(child, kind)
+                if entity is None and child.dep_ in {"amod", "compound"}:
+                    # "a terrorist attack", "a guerrilla raid": the kind of people who did it.
+                    kinds = words.kinds_of(child.lower_, ACTOR) or words.kinds_of(
+                        child.lemma_.lower(), ACTOR
+                    )
+                    if kinds and not kinds[0].explicit_country:
+                        entity = self._generic(child, kinds[0])
                 if entity is None or entity.type in {"location", "region", "property"}:
                     continue
                 role = harmed_role if harmed and child.dep_ == "poss" else ACTOR
@@ -898,6 +912,47 @@ def _coordinated(head: Token) -> list[Token]:
                 found.append(child)
                 stack.append(child)
     return found
+
+
+def _stray_agents(verb: Token) -> list[Token]:
+    """The agent of a reduced relative that the parse hung on a noun above it ("the bodies
+    of the priests murdered on Friday by uniformed men": "by" under "bodies"): a "by" after
+    the verb, under its noun or the noun that noun belongs to, when the verb has none."""
+    if any(c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by") for c in verb.children):
+        return []
+    nouns = [verb.head]
+    if verb.head.dep_ == "pobj" and verb.head.head.dep_ == "prep":
+        nouns.append(verb.head.head.head)
+    return [
+        c
+        for noun in nouns
+        for c in noun.children
+        if c.dep_ == "prep" and c.lower_ == "by" and c.i > verb.i
+    ]
+
+
+def _by_phrases(noun: Token) -> list[Token]:
+    """The "by" phrases that say who made or set a thing: its own ("an IED by X") and its
+    reduced relative's ("a bomb, planted by X")."""
+    found = [c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"]
+    for clause in noun.children:
+        if clause.dep_ == "acl" and clause.tag_ == "VBN":
+            found += [
+                c
+                for c in clause.children
+                if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")
+            ]
+    return found
+
+
+def _antecedent(pronoun: Token) -> Token | None:
+    """The noun a relative pronoun stands for ("the colonel, who was killed" -> colonel)."""
+    if pronoun.lower_ not in _RELATIVE or pronoun.tag_ not in {"WP", "WDT", "WP$"}:
+        return None
+    clause = pronoun.head
+    if clause.dep_ == "relcl" and clause.head.pos_ in {"NOUN", "PROPN"}:
+        return clause.head
+    return None
 
 
 def _aim_verb(verb: Token, aims: frozenset[str]) -> Token | None:

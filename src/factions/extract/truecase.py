@@ -131,6 +131,24 @@ def _name_words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["name_words"]), frozenset(data["titles"])
 
 
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    return frozenset(read_toml("lexicons", "truecase.toml")["given_names"])
+
+
+def _mark_given_names(
+    text: str, words: list[re.Match[str]], lowered: list[str], proper: list[bool]
+) -> None:
+    """A given name English also knows is a name before a name ("james arthur Donnelly"):
+    read right to left, so each name makes the one before it a name too."""
+    given = _given_names()
+    for index in range(len(words) - 2, -1, -1):
+        if proper[index] or lowered[index] not in given:
+            continue
+        if proper[index + 1] and _only_space(text, words[index], words[index + 1]):
+            proper[index] = True
+
+
 def _acronym_like(word: str, english: frozenset[str], defined: set[str]) -> bool:
     """An unknown word without vowels, or one the text gives in brackets, reads as an acronym
     ("FMLN", "(URNG)")."""
@@ -176,6 +194,7 @@ def recase(text: str) -> str:
             or (not known and _is_place(name_key(word)))
         ):
             proper[index] = True
+    _mark_given_names(text, words, lowered, proper)
     # Titles capitalised before a name ("Judge Rivas") do not make the word before them one.
     titled = [False] * len(words)
     # Runs of name words around a name: "Farabundo Marti National Liberation Front".
