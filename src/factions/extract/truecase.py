@@ -138,15 +138,24 @@ def _given_names() -> frozenset[str]:
 
 def _mark_given_names(
     text: str, words: list[re.Match[str]], lowered: list[str], proper: list[bool]
-) -> None:
+) -> set[str]:
     """A given name English also knows is a name before a name ("james arthur Donnelly"):
-    read right to left, so each name makes the one before it a name too."""
+    read right to left, so each name makes the one before it a name too. Returns the names
+    read so."""
     given = _given_names()
+    found: set[str] = set()
     for index in range(len(words) - 2, -1, -1):
         if proper[index] or lowered[index] not in given:
             continue
         if proper[index + 1] and _only_space(text, words[index], words[index + 1]):
             proper[index] = True
+            found.add(lowered[index])
+    return found
+
+
+def _bare(word: str) -> str:
+    """A lower-cased word without its possessive ("rivera's" -> "rivera")."""
+    return re.sub(r"['’]s$", "", word)
 
 
 def _acronym_like(word: str, english: frozenset[str], defined: set[str]) -> bool:
@@ -188,13 +197,17 @@ def recase(text: str) -> str:
         known = _known(word, english)
         if _is_month(index, lowered, text, words):
             proper[index] = True
+        # A short English word is no country though a country's code reads so ("car", the
+        # Central African Republic): only longer ones are ("chad", "jordan").
         if not proper[index] and (
             (not known and len(word) > 1)
-            or (known and _is_country(name_key(word)))
+            or (known and len(word) > 3 and _is_country(name_key(word)))
             or (not known and _is_place(name_key(word)))
         ):
             proper[index] = True
-    _mark_given_names(text, words, lowered, proper)
+    # English words read as parts of a name somewhere in the text are names everywhere in
+    # it ("Colonel Roberto Armando Rivera Escobar" ... "Rivera's murder").
+    learned = _mark_given_names(text, words, lowered, proper)
     # Titles capitalised before a name ("Judge Rivas") do not make the word before them one.
     titled = [False] * len(words)
     # Runs of name words around a name: "Farabundo Marti National Liberation Front".
@@ -215,6 +228,11 @@ def recase(text: str) -> str:
             text, words[index], words[index + 1]
         )
         if named and adjacent and not proper[index] and lowered[index] not in _STOP_WORDS:
+            proper[index] = True
+            if lowered[index] not in name_words:
+                learned.add(lowered[index])
+    for index in range(len(words)):
+        if not proper[index] and _bare(lowered[index]) in learned:
             proper[index] = True
     for index, match in enumerate(words):
         if upper[index]:
