@@ -420,9 +420,13 @@ class ArgumentReader:
             ):
                 return []
             return [named]
-        # "The group's deputy, X, was shot": the apposed name is the one meant.
+        # "The group's deputy, X, was shot": the apposed name is the one meant; "the two
+        # engineers, X and Y," each name of the list.
         for child in head.children:
             if child.dep_ == "appos":
+                listed = self._named_items(child)
+                if listed:
+                    return listed
                 for token in child.subtree:
                     entity = self._named(token)
                     if entity is not None and entity.type not in {"location", "region"}:
@@ -524,6 +528,19 @@ class ArgumentReader:
             ]
             return [*owners, self._property(head), *listed]
         return []
+
+    def _named_items(self, first: Token) -> list[LocalEntity]:
+        """The entities the items of a list name, each by its head ("X of Milan and Y")."""
+        found: list[LocalEntity] = []
+        for item in _list_members(first):
+            entity = self._named(item)
+            if (
+                entity is not None
+                and entity.type not in {"location", "region"}
+                and entity not in found
+            ):
+                found.append(entity)
+        return found
 
     def _names_a_thing(self, head: Token) -> bool:
         """Whether a noun names something that can be attacked (a building, a vehicle, a

@@ -59,6 +59,31 @@ def _english_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _nouns_only() -> frozenset[str]:
+    """Words the dictionary knows only as nouns: among them the acronyms it lists as words
+    ("eln", "farc", "nato"), which, written in capitals, stay acronyms."""
+    from factions.extract.nlp import model_name
+
+    nlp = spacy.load(model_name(), exclude=["tok2vec", "tagger", "parser", "ner", "senter"])
+    lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    if "lemma_index" not in lookups.tables:
+        return frozenset()
+    index = lookups.get_table("lemma_index")
+    others: set[str] = set()
+    for pos in ("verb", "adj", "adv"):
+        others.update(index.get(pos, []))
+    return frozenset(set(index.get("noun", [])) - others - set(nlp.Defaults.stop_words))
+
+
+def _gazetteer_acronym(original: str, word: str, english: frozenset[str]) -> bool:
+    """An acronym of the actor gazetteer, written as such: unless English knows it as a word
+    of its own ("IS"), or, three letters or more, as nothing but a noun ("ELN", "ETA")."""
+    if original not in _acronyms():
+        return False
+    return not _known(word, english) or (len(word) >= 3 and word in _nouns_only())
+
+
+@lru_cache(maxsize=1)
 def _acronyms() -> frozenset[str]:
     found: set[str] = set()
     for pattern in load_gazetteer().entity_ruler_patterns():
@@ -175,7 +200,6 @@ def recase(text: str) -> str:
     if not in_capitals(text):
         return text
     english = _english_words()
-    acronyms = _acronyms()
     name_words, titles = _name_words()
     out = list(text.lower())
     words = list(_WORD.finditer(text))
@@ -186,7 +210,7 @@ def recase(text: str) -> str:
     for index, match in enumerate(words):
         word = lowered[index]
         original = match.group(0)
-        if (original in acronyms and not _known(word, english)) or (
+        if _gazetteer_acronym(original, word, english) or (
             len(word) > 1 and _acronym_like(word, english, defined)
         ):
             upper[index] = True
