@@ -102,6 +102,10 @@ class ArgumentWords:
     things: frozenset[str] = frozenset()
     # "a group of terrorists": nouns whose "of" names the people meant.
     member_of: frozenset[str] = frozenset()
+    # "the killing was ordered by X", "troops led by X": see [perpetrated].
+    perpetrated_verbs: frozenset[str] = frozenset()
+    perpetrated_nouns: frozenset[str] = frozenset()
+    lead_verbs: frozenset[str] = frozenset()
 
     def harms(self, lemma: str) -> bool:
         """Whether a verb tells what an event did to people or things (kill, wound, die)."""
@@ -169,6 +173,9 @@ def argument_words() -> ArgumentWords:
         quantities=frozenset(data["quantities"]["words"]),
         things=frozenset(data["things"]["words"]),
         member_of=frozenset(data["members"]["of"]["words"]),
+        perpetrated_verbs=frozenset(data["perpetrated"]["verbs"]),
+        perpetrated_nouns=frozenset(data["perpetrated"]["nouns"]),
+        lead_verbs=frozenset(data["perpetrated"]["leads"]),
     )
 
 
@@ -365,9 +372,13 @@ class ArgumentReader:
         return self.ctx.last_group
 
     def entities(self, head: Token, role: str) -> list[LocalEntity]:
-        """The participants a phrase names, its coordinated phrases included."""
+        """The participants a phrase names, its coordinated phrases included; of people who
+        act, those who led them too ("troops led by Captain X")."""
         found: list[LocalEntity] = []
-        for token in [*_coordinated(head), *_included(head)]:
+        tokens = [*_coordinated(head), *_included(head)]
+        if role == ACTOR:
+            tokens += [p for t in tokens for p in _leaders(t, self.words.lead_verbs)]
+        for token in tokens:
             for entity in self._entities_of(token, role):
                 if entity not in found:
                     found.append(entity)
@@ -931,6 +942,18 @@ def _coordinated(head: Token) -> list[Token]:
     return found
 
 
+def _leaders(noun: Token, leads: frozenset[str]) -> list[Token]:
+    """The ones a reduced relative says led the people a noun names ("troops led by X")."""
+    return [
+        pobj
+        for clause in noun.children
+        if clause.dep_ == "acl" and clause.lemma_.lower() in leads
+        for by in clause.children
+        if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by")
+        for pobj in _pobjs(by)
+    ]
+
+
 def _stray_agents(verb: Token) -> list[Token]:
     """The agent of a reduced relative that the parse hung on a noun above it ("the bodies
     of the priests murdered on Friday by uniformed men": "by" under "bodies"): a "by" after
@@ -1169,6 +1192,53 @@ def described_perpetrators(sent: Span, ctx: DocumentArguments) -> list[Perpetrat
                 if entity is not None and all(f.entity is not entity for f in found):
                     found.append(PerpetratorStatement(entity, grade))
     return found
+
+
+def parsed_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorStatement]:
+    """People and groups the parse of a sentence says did an event it names without telling
+    it: "X and Y are behind this attack", "X is responsible for the murders", "the killing
+    was ordered by X", "an attack perpetrated by members of X". Graded `alleged`."""
+    words = argument_words()
+    heads: list[Token] = []
+    for token in sent:
+        lemma = token.lemma_.lower()
+        if lemma in {"responsible", "behind"} and token.head.lemma_ == "be":
+            if _about_an_event(token, words):
+                heads += [c for c in token.head.children if c.dep_ in _SUBJECTS]
+        elif lemma in words.perpetrated_verbs and token.pos_ == "VERB":
+            done = [c for c in token.children if c.dep_ in _PASSIVE_SUBJECTS]
+            if token.dep_ == "acl" and token.tag_ == "VBN":
+                done.append(token.head)
+            if any(_an_event(noun, words) for noun in done):
+                heads += [
+                    pobj
+                    for by in token.children
+                    if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by")
+                    for pobj in _pobjs(by)
+                ]
+    if not heads:
+        return []
+    reader = ArgumentReader(ctx, sent)
+    found: list[PerpetratorStatement] = []
+    for head in heads:
+        for entity in reader.entities(head, ACTOR):
+            if entity.type in GROUP_TYPES | {"person", "collective"} and all(
+                f.entity is not entity for f in found
+            ):
+                found.append(PerpetratorStatement(entity, "alleged"))
+    return found
+
+
+def _an_event(noun: Token, words: ArgumentWords) -> bool:
+    """Whether a noun names an event: a trigger noun, or "crime", "act" (see [perpetrated])."""
+    return noun.lemma_.lower() in words.perpetrated_nouns or _names_an_event(noun)
+
+
+def _about_an_event(word: Token, words: ArgumentWords) -> bool:
+    """Whether "responsible"/"behind" is about an event ("responsible for the murders",
+    "behind this attack")."""
+    preps = [word] if word.dep_ == "prep" else [c for c in word.children if c.dep_ == "prep"]
+    return any(_an_event(pobj, words) for prep in preps for pobj in _pobjs(prep))
 
 
 @lru_cache(maxsize=1)
