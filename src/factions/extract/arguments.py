@@ -106,6 +106,10 @@ class ArgumentWords:
     perpetrated_verbs: frozenset[str] = frozenset()
     perpetrated_nouns: frozenset[str] = frozenset()
     lead_verbs: frozenset[str] = frozenset()
+    # "a bomb exploded outside the embassy", "caused damage to the embassy".
+    device_places: frozenset[str] = frozenset()
+    near_nouns: frozenset[str] = frozenset()
+    damage_nouns: frozenset[str] = frozenset()
 
     def harms(self, lemma: str) -> bool:
         """Whether a verb tells what an event did to people or things (kill, wound, die)."""
@@ -176,6 +180,9 @@ def argument_words() -> ArgumentWords:
         perpetrated_verbs=frozenset(data["perpetrated"]["verbs"]),
         perpetrated_nouns=frozenset(data["perpetrated"]["nouns"]),
         lead_verbs=frozenset(data["perpetrated"]["leads"]),
+        device_places=frozenset(preps["device_places"]),
+        near_nouns=frozenset(preps["near_nouns"]),
+        damage_nouns=frozenset(preps["damage_nouns"]),
     )
 
 
@@ -426,9 +433,18 @@ class ArgumentReader:
         named = self._named(head)
         if named is not None:
             # A town attacked is where the event happened; a thing never acts.
-            if (named.type == "property" and role == ACTOR) or (
-                role == TARGET and named.type in {"location", "region"}
+            if named.type == "property" and role == ACTOR:
+                return []
+            if (
+                role == TARGET
+                and named.type not in {"property", "person"}
+                and (self._names_a_thing(head))
             ):
+                # "attacked the Sheraton Hotel": a named building is a thing hit.
+                if named.type in {"location", "region"}:
+                    return [self._property(head)]
+                return [named, self._property(head)]
+            if role == TARGET and named.type in {"location", "region"}:
                 return []
             return [named]
         # "The group's deputy, X, was shot": the apposed name is the one meant; "the two
@@ -539,6 +555,18 @@ class ArgumentReader:
             ]
             return [*owners, self._property(head), *listed]
         return []
+
+    def _thing_near(self, noun: Token) -> list[Token]:
+        """The thing a place phrase names ("the embassy", "in front of the bank"), if any."""
+        if noun.lemma_.lower() in self.words.near_nouns:
+            return [
+                pobj
+                for prep in noun.children
+                if prep.dep_ == "prep" and prep.lower_ == "of"
+                for pobj in _pobjs(prep)
+                if pobj.pos_ in {"NOUN", "PROPN"} and self._names_a_thing(pobj)
+            ]
+        return [noun] if noun.pos_ in {"NOUN", "PROPN"} and self._names_a_thing(noun) else []
 
     def _named_items(self, first: Token) -> list[LocalEntity]:
         """The entities the items of a list name, each by its head ("X of Milan and Y")."""
@@ -757,6 +785,15 @@ class ArgumentReader:
         elif child.dep_ == "dative":
             for pobj in _pobjs(child) or [child]:
                 self.found.add(object_role, self.entities(pobj, object_role))
+        elif (
+            child.dep_ == "prep"
+            and child.lower_ in words.device_places
+            and lemma in words.instrument_verbs
+        ):
+            # "a bomb exploded outside the embassy": the thing it was set against.
+            for pobj in _pobjs(child):
+                for thing in self._thing_near(pobj):
+                    self.found.add(TARGET, [self._property(thing)])
 
     def _between(self, prep: Token) -> None:
         """ "clashes between X and Y": the first side acts, the other is attacked."""
@@ -859,9 +896,19 @@ class ArgumentReader:
             # bombings were retaliation": what the event is, not whom it hit).
             role = words.object_role(head.lemma_.lower())
             for child in head.children:
-                if child.dep_ in _OBJECTS:
+                if child.dep_ in _OBJECTS and child.lemma_.lower() in words.damage_nouns:
+                    # "the blast caused serious damage to the embassy and nearby houses"
+                    for prep in child.children:
+                        if prep.dep_ == "prep" and prep.lower_ == "to":
+                            for pobj in _pobjs(prep):
+                                self.found.add(TARGET, self.entities(pobj, TARGET))
+                elif child.dep_ in _OBJECTS:
                     self.found.add(role, self.entities(child, role))
-        elif noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
+        elif (
+            noun.dep_ == "pobj"
+            and head.dep_ in {"prep", "agent"}
+            and head.head.pos_ in {"VERB", "AUX"}
+        ):
             if head.lower_ not in {"in", "during", "after", "following", "since", "amid", "by"}:
                 return
             verb = head.head
