@@ -978,7 +978,9 @@ def _coordinated(head: Token) -> list[Token]:
     stack = [head]
     while stack:
         token = stack.pop()
-        for child in [*token.children, *_together_with(token)]:
+        # "X, leader of the movement, and Y": the parse hangs Y on the apposition.
+        apposed = [c for a in token.children if a.dep_ == "appos" for c in a.children]
+        for child in [*token.children, *_together_with(token), *apposed]:
             if (
                 child.dep_ in {"conj", "pobj"}
                 and child not in found
@@ -1257,9 +1259,12 @@ def parsed_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorS
             if token.dep_ == "acl" and token.tag_ == "VBN":
                 done.append(token.head)
             if any(_an_event(noun, words) for noun in done):
+                # "was planned and carried out by X": the agent of either verb.
+                verbs = [token, *(c for c in token.children if c.dep_ == "conj")]
                 heads += [
                     pobj
-                    for by in token.children
+                    for verb in verbs
+                    for by in verb.children
                     if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by")
                     for pobj in _pobjs(by)
                 ]
