@@ -215,8 +215,13 @@ def recase(text: str) -> str:
         ):
             upper[index] = True
             continue
-        # Two-word places first ("SAN SALVADOR", "EL SALVADOR").
-        if index + 1 < len(words) and _is_place(f"{word} {lowered[index + 1]}"):
+        # Two-word places first ("SAN SALVADOR", "EL SALVADOR's"); "the" before a demonym is
+        # no part of a name ("THE SPANISH JESUIT").
+        if (
+            index + 1 < len(words)
+            and word not in _STOP_WORDS
+            and _is_place(f"{word} {_bare(lowered[index + 1])}")
+        ):
             proper[index] = proper[index + 1] = True
         known = _known(word, english)
         if _is_month(index, lowered, text, words):
