@@ -106,6 +106,8 @@ class ArgumentWords:
     perpetrated_verbs: frozenset[str] = frozenset()
     perpetrated_nouns: frozenset[str] = frozenset()
     lead_verbs: frozenset[str] = frozenset()
+    place_verbs: frozenset[str] = frozenset()
+    devices: frozenset[str] = frozenset()
     # "a bomb exploded outside the embassy", "caused damage to the embassy".
     device_places: frozenset[str] = frozenset()
     near_nouns: frozenset[str] = frozenset()
@@ -180,6 +182,8 @@ def argument_words() -> ArgumentWords:
         perpetrated_verbs=frozenset(data["perpetrated"]["verbs"]),
         perpetrated_nouns=frozenset(data["perpetrated"]["nouns"]),
         lead_verbs=frozenset(data["perpetrated"]["leads"]),
+        place_verbs=frozenset(data["perpetrated"]["places"]),
+        devices=frozenset(data["perpetrated"]["devices"]),
         device_places=frozenset(preps["device_places"]),
         near_nouns=frozenset(preps["near_nouns"]),
         damage_nouns=frozenset(preps["damage_nouns"]),
@@ -1246,14 +1250,24 @@ def described_perpetrators(sent: Span, ctx: DocumentArguments) -> list[Perpetrat
 def parsed_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorStatement]:
     """People and groups the parse of a sentence says did an event it names without telling
     it: "X and Y are behind this attack", "X is responsible for the murders", "the killing
-    was ordered by X", "an attack perpetrated by members of X". Graded `alleged`."""
+    was ordered by X", "an attack perpetrated by members of X", "X placed a package near the
+    door". Graded `alleged`, but for who set a device, `asserted`."""
     words = argument_words()
     heads: list[Token] = []
+    # Who set a device is said as a fact, not an allegation.
+    placed: list[Token] = []
     for token in sent:
         lemma = token.lemma_.lower()
         if lemma in {"responsible", "behind"} and token.head.lemma_ == "be":
             if _about_an_event(token, words):
                 heads += [c for c in token.head.children if c.dep_ in _SUBJECTS]
+        elif lemma in words.place_verbs and token.pos_ == "VERB":
+            # "an unidentified man placed a package near the door"
+            if any(
+                c.dep_ in _OBJECTS and (c.lower_ in words.devices or _is_weapon(c))
+                for c in token.children
+            ):
+                placed += ArgumentReader(ctx, sent, dry=True).subjects_of(token)
         elif lemma in words.perpetrated_verbs and token.pos_ == "VERB":
             done = [c for c in token.children if c.dep_ in _PASSIVE_SUBJECTS]
             if token.dep_ == "acl" and token.tag_ == "VBN":
@@ -1268,16 +1282,17 @@ def parsed_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorS
                     if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by")
                     for pobj in _pobjs(by)
                 ]
-    if not heads:
+    if not (heads or placed):
         return []
     reader = ArgumentReader(ctx, sent)
     found: list[PerpetratorStatement] = []
-    for head in heads:
-        for entity in reader.entities(head, ACTOR):
-            if entity.type in GROUP_TYPES | {"person", "collective"} and all(
-                f.entity is not entity for f in found
-            ):
-                found.append(PerpetratorStatement(entity, "alleged"))
+    for grade, tokens in (("asserted", placed), ("alleged", heads)):
+        for head in tokens:
+            for entity in reader.entities(head, ACTOR):
+                if entity.type in GROUP_TYPES | {"person", "collective"} and all(
+                    f.entity is not entity for f in found
+                ):
+                    found.append(PerpetratorStatement(entity, grade))
     return found
 
 
