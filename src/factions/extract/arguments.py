@@ -1066,6 +1066,11 @@ def coordinated(head: Token) -> list[Token]:
     return _coordinated(head)
 
 
+def stray_agents(verb: Token) -> list[Token]:
+    """The "by" phrases of a reduced relative that the parse hung on a noun above it."""
+    return _stray_agents(verb)
+
+
 def is_weapon(noun: Token) -> bool:
     """Whether a noun phrase names a weapon ("a hand grenade", "rockets", "an IED")."""
     return _is_weapon(noun)
