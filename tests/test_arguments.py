@@ -597,3 +597,17 @@ def test_a_persons_name_keeps_the_surnames_the_model_left_out() -> None:
     )
     people = {names[e] for e, t in types.items() if t == "person"}
     assert "Roberto Armando Rivera Escobar" in people
+
+
+def test_a_claim_read_from_the_parse_whatever_stands_between_names_the_actor() -> None:
+    result, names, _ = _read(
+        'A bomb exploded near the Brazilian embassy in Quito today. The "Tupac Katari Armed '
+        'Forces of Liberation," a group with roots in the highlands, has claimed responsibility '
+        "for the attack in a communique sent to the press."
+    )
+    assert any("Tupac Katari" in a for a in _roles(result.events[0], names)["actor"])
+    result, names, _ = _read(
+        "A bomb exploded near the Brazilian embassy in Quito today. The Tupac Katari Armed "
+        "Forces of Liberation neither claimed nor denied responsibility for the attack."
+    )
+    assert not any("Tupac Katari" in a for a in _roles(result.events[0], names)["actor"])

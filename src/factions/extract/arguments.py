@@ -107,6 +107,7 @@ class ArgumentWords:
     perpetrated_nouns: frozenset[str] = frozenset()
     lead_verbs: frozenset[str] = frozenset()
     place_verbs: frozenset[str] = frozenset()
+    claim_verbs: frozenset[str] = frozenset()
     devices: frozenset[str] = frozenset()
     # "a bomb exploded outside the embassy", "caused damage to the embassy".
     device_places: frozenset[str] = frozenset()
@@ -183,6 +184,7 @@ def argument_words() -> ArgumentWords:
         perpetrated_nouns=frozenset(data["perpetrated"]["nouns"]),
         lead_verbs=frozenset(data["perpetrated"]["leads"]),
         place_verbs=frozenset(data["perpetrated"]["places"]),
+        claim_verbs=frozenset(data["perpetrated"]["claims"]),
         devices=frozenset(data["perpetrated"]["devices"]),
         device_places=frozenset(preps["device_places"]),
         near_nouns=frozenset(preps["near_nouns"]),
@@ -1261,11 +1263,15 @@ def parsed_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorS
     heads: list[Token] = []
     # Who set a device is said as a fact, not an allegation.
     placed: list[Token] = []
+    claimed: list[Token] = []
     for token in sent:
         lemma = token.lemma_.lower()
         if lemma in {"responsible", "behind"} and token.head.lemma_ == "be":
             if _about_an_event(token, words):
                 heads += [c for c in token.head.children if c.dep_ in _SUBJECTS]
+        elif lemma in words.claim_verbs and token.pos_ == "VERB" and _claims(token):
+            # "X, a group of former soldiers, has claimed responsibility for the attack"
+            claimed += [c for c in token.children if c.dep_ in _SUBJECTS]
         elif lemma in words.place_verbs and token.pos_ == "VERB":
             # "an unidentified man placed a package near the door"
             if any(
@@ -1287,11 +1293,11 @@ def parsed_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorS
                     if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by")
                     for pobj in _pobjs(by)
                 ]
-    if not (heads or placed):
+    if not (heads or placed or claimed):
         return []
     reader = ArgumentReader(ctx, sent)
     found: list[PerpetratorStatement] = []
-    for grade, tokens in (("asserted", placed), ("alleged", heads)):
+    for grade, tokens in (("claimed", claimed), ("asserted", placed), ("alleged", heads)):
         for head in tokens:
             for entity in reader.entities(head, ACTOR):
                 if entity.type in GROUP_TYPES | {"person", "collective"} and all(
@@ -1299,6 +1305,17 @@ def parsed_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorS
                 ):
                     found.append(PerpetratorStatement(entity, grade))
     return found
+
+
+def _claims(verb: Token) -> bool:
+    """Whether a verb claims responsibility or credit, unnegated ("has claimed responsibility",
+    not "did not claim" or "neither claimed nor denied")."""
+    if any(c.dep_ in {"neg", "preconj"} for c in verb.children):
+        return False
+    return any(
+        c.dep_ in _OBJECTS and c.lemma_.lower() in {"responsibility", "credit"}
+        for c in verb.children
+    )
 
 
 def _an_event(noun: Token, words: ArgumentWords) -> bool:
