@@ -872,7 +872,10 @@ class ArgumentReader:
                     continue
                 role = harmed_role if harmed and child.dep_ == "poss" else ACTOR
                 self.found.add(role, [entity])
-                self.heads.append((role, child))
+                # An adjective ("a terrorist attack") says what kind of event it was; only a
+                # noun is a phrase of the trigger's own that names a participant.
+                if child.pos_ != "ADJ":
+                    self.heads.append((role, child))
         # "artillery units of the federal police shelled ...": a phrase naming the forces that
         # fire is the actor when it is the subject.
         if noun.dep_ in _SUBJECTS:
