@@ -861,6 +861,9 @@ class ArgumentReader:
                     if code and child.text[:1].isupper():
                         kind = next(k for k in words.kinds if k.kind == "military")
                         entity = self._generic(child, kind)
+                # An adjective ("a terrorist attack") says what kind of event it was; only a
+                # noun is a phrase of the trigger's own that names a participant.
+                kind_only = False
                 if entity is None and child.dep_ in {"amod", "compound"}:
                     # "a terrorist attack", "a guerrilla raid": the kind of people who did it.
                     kinds = words.kinds_of(child.lower_, ACTOR) or words.kinds_of(
@@ -868,13 +871,12 @@ class ArgumentReader:
                     )
                     if kinds and not kinds[0].explicit_country:
                         entity = self._generic(child, kinds[0])
+                        kind_only = child.pos_ == "ADJ"
                 if entity is None or entity.type in {"location", "region", "property"}:
                     continue
                 role = harmed_role if harmed and child.dep_ == "poss" else ACTOR
                 self.found.add(role, [entity])
-                # An adjective ("a terrorist attack") says what kind of event it was; only a
-                # noun is a phrase of the trigger's own that names a participant.
-                if child.pos_ != "ADJ":
+                if not kind_only:
                     self.heads.append((role, child))
         # "artillery units of the federal police shelled ...": a phrase naming the forces that
         # fire is the actor when it is the subject.
