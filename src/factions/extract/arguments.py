@@ -400,9 +400,10 @@ class ArgumentReader:
     def _entities_of(self, head: Token, role: str) -> list[LocalEntity]:
         """The participants one phrase names; the phrase is kept among `heads` when it names
         one, a place hit, or a pronoun for people."""
-        antecedent = _antecedent(head)
+        antecedent = _antecedent(head) if role != ACTOR else None
         if antecedent is not None:
-            # "X, who was killed in the attack": the relative pronoun stands for X.
+            # "X, who was killed in the attack": the relative pronoun stands for the one
+            # harmed (who acts is read where the trigger is the relative clause's verb).
             return self._entities_of(antecedent, role)
         origin = self._group_they_come_from(head, role)
         if origin:
