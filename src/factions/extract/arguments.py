@@ -102,6 +102,17 @@ class ArgumentWords:
     things: frozenset[str] = frozenset()
     # "a group of terrorists": nouns whose "of" names the people meant.
     member_of: frozenset[str] = frozenset()
+    # "the killing was ordered by X", "troops led by X": see [perpetrated].
+    perpetrated_verbs: frozenset[str] = frozenset()
+    perpetrated_nouns: frozenset[str] = frozenset()
+    lead_verbs: frozenset[str] = frozenset()
+    place_verbs: frozenset[str] = frozenset()
+    claim_verbs: frozenset[str] = frozenset()
+    devices: frozenset[str] = frozenset()
+    # "a bomb exploded outside the embassy", "caused damage to the embassy".
+    device_places: frozenset[str] = frozenset()
+    near_nouns: frozenset[str] = frozenset()
+    damage_nouns: frozenset[str] = frozenset()
 
     def harms(self, lemma: str) -> bool:
         """Whether a verb tells what an event did to people or things (kill, wound, die)."""
@@ -169,6 +180,15 @@ def argument_words() -> ArgumentWords:
         quantities=frozenset(data["quantities"]["words"]),
         things=frozenset(data["things"]["words"]),
         member_of=frozenset(data["members"]["of"]["words"]),
+        perpetrated_verbs=frozenset(data["perpetrated"]["verbs"]),
+        perpetrated_nouns=frozenset(data["perpetrated"]["nouns"]),
+        lead_verbs=frozenset(data["perpetrated"]["leads"]),
+        place_verbs=frozenset(data["perpetrated"]["places"]),
+        claim_verbs=frozenset(data["perpetrated"]["claims"]),
+        devices=frozenset(data["perpetrated"]["devices"]),
+        device_places=frozenset(preps["device_places"]),
+        near_nouns=frozenset(preps["near_nouns"]),
+        damage_nouns=frozenset(preps["damage_nouns"]),
     )
 
 
@@ -365,9 +385,13 @@ class ArgumentReader:
         return self.ctx.last_group
 
     def entities(self, head: Token, role: str) -> list[LocalEntity]:
-        """The participants a phrase names, its coordinated phrases included."""
+        """The participants a phrase names, its coordinated phrases included; of people who
+        act, those who led them too ("troops led by Captain X")."""
         found: list[LocalEntity] = []
-        for token in [*_coordinated(head), *_included(head)]:
+        tokens = [*_coordinated(head), *_included(head)]
+        if role == ACTOR:
+            tokens += [p for t in tokens for p in _leaders(t, self.words.lead_verbs)]
+        for token in tokens:
             for entity in self._entities_of(token, role):
                 if entity not in found:
                     found.append(entity)
@@ -376,6 +400,11 @@ class ArgumentReader:
     def _entities_of(self, head: Token, role: str) -> list[LocalEntity]:
         """The participants one phrase names; the phrase is kept among `heads` when it names
         one, a place hit, or a pronoun for people."""
+        antecedent = _antecedent(head) if role != ACTOR else None
+        if antecedent is not None:
+            # "X, who was killed in the attack": the relative pronoun stands for the one
+            # harmed (who acts is read where the trigger is the relative clause's verb).
+            return self._entities_of(antecedent, role)
         origin = self._group_they_come_from(head, role)
         if origin:
             self.heads.append((role, head))
@@ -411,14 +440,27 @@ class ArgumentReader:
         named = self._named(head)
         if named is not None:
             # A town attacked is where the event happened; a thing never acts.
-            if (named.type == "property" and role == ACTOR) or (
-                role == TARGET and named.type in {"location", "region"}
+            if named.type == "property" and role == ACTOR:
+                return []
+            if (
+                role == TARGET
+                and named.type not in {"property", "person"}
+                and (self._names_a_thing(head))
             ):
+                # "attacked the Sheraton Hotel": a named building is a thing hit.
+                if named.type in {"location", "region"}:
+                    return [self._property(head)]
+                return [named, self._property(head)]
+            if role == TARGET and named.type in {"location", "region"}:
                 return []
             return [named]
-        # "The group's deputy, X, was shot": the apposed name is the one meant.
+        # "The group's deputy, X, was shot": the apposed name is the one meant; "the two
+        # engineers, X and Y," each name of the list.
         for child in head.children:
             if child.dep_ == "appos":
+                listed = self._named_items(child)
+                if listed:
+                    return listed
                 for token in child.subtree:
                     entity = self._named(token)
                     if entity is not None and entity.type not in {"location", "region"}:
@@ -520,6 +562,31 @@ class ArgumentReader:
             ]
             return [*owners, self._property(head), *listed]
         return []
+
+    def _thing_near(self, noun: Token) -> list[Token]:
+        """The thing a place phrase names ("the embassy", "in front of the bank"), if any."""
+        if noun.lemma_.lower() in self.words.near_nouns:
+            return [
+                pobj
+                for prep in noun.children
+                if prep.dep_ == "prep" and prep.lower_ == "of"
+                for pobj in _pobjs(prep)
+                if pobj.pos_ in {"NOUN", "PROPN"} and self._names_a_thing(pobj)
+            ]
+        return [noun] if noun.pos_ in {"NOUN", "PROPN"} and self._names_a_thing(noun) else []
+
+    def _named_items(self, first: Token) -> list[LocalEntity]:
+        """The entities the items of a list name, each by its head ("X of Milan and Y")."""
+        found: list[LocalEntity] = []
+        for item in _list_members(first):
+            entity = self._named(item)
+            if (
+                entity is not None
+                and entity.type not in {"location", "region"}
+                and entity not in found
+            ):
+                found.append(entity)
+        return found
 
     def _names_a_thing(self, head: Token) -> bool:
         """Whether a noun names something that can be attacked (a building, a vehicle, a
@@ -653,16 +720,19 @@ class ArgumentReader:
                     subject = verb.head
                 actors = self.entities(subject, ACTOR)
                 if not actors:
-                    # "an IED by X militants detonated": the device's maker set it off.
-                    for child in subject.children:
-                        if child.dep_ == "prep" and child.lower_ == "by":
-                            for pobj in _pobjs(child):
-                                actors += self.entities(pobj, ACTOR)
+                    # "an IED by X militants detonated", "a bomb, planted by X, exploded": the
+                    # device's maker set it off.
+                    for by in _by_phrases(subject):
+                        for pobj in _pobjs(by):
+                            actors += self.entities(pobj, ACTOR)
                 self.found.add(ACTOR, actors)
         # "soldiers killed in the ambush": a reduced relative's noun is what the verb harmed
         # (not "a device detonated at a checkpoint": the weapon).
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and lemma not in words.instrument_verbs:
             self.found.add(object_role, self.entities(verb.head, object_role))
+            for by in _stray_agents(verb):
+                for pobj in _pobjs(by):
+                    self.found.add(ACTOR, self.entities(pobj, ACTOR))
         objects = [c for c in verb.children if c.dep_ in _OBJECTS]
         if not objects:
             # "shot and killed a soldier": an object shared by coordinated verbs.
@@ -722,6 +792,15 @@ class ArgumentReader:
         elif child.dep_ == "dative":
             for pobj in _pobjs(child) or [child]:
                 self.found.add(object_role, self.entities(pobj, object_role))
+        elif (
+            child.dep_ == "prep"
+            and child.lower_ in words.device_places
+            and lemma in words.instrument_verbs
+        ):
+            # "a bomb exploded outside the embassy": the thing it was set against.
+            for pobj in _pobjs(child):
+                for thing in self._thing_near(pobj):
+                    self.found.add(TARGET, [self._property(thing)])
 
     def _between(self, prep: Token) -> None:
         """ "clashes between X and Y": the first side acts, the other is attacked."""
@@ -783,11 +862,23 @@ class ArgumentReader:
                     if code and child.text[:1].isupper():
                         kind = next(k for k in words.kinds if k.kind == "military")
                         entity = self._generic(child, kind)
+                # An adjective ("a terrorist attack") says what kind of event it was; only a
+                # noun is a phrase of the trigger's own that names a participant.
+                kind_only = False
+                if entity is None and child.dep_ in {"amod", "compound"}:
+                    # "a terrorist attack", "a guerrilla raid": the kind of people who did it.
+                    kinds = words.kinds_of(child.lower_, ACTOR) or words.kinds_of(
+                        child.lemma_.lower(), ACTOR
+                    )
+                    if kinds and not kinds[0].explicit_country:
+                        entity = self._generic(child, kinds[0])
+                        kind_only = child.pos_ == "ADJ"
                 if entity is None or entity.type in {"location", "region", "property"}:
                     continue
                 role = harmed_role if harmed and child.dep_ == "poss" else ACTOR
                 self.found.add(role, [entity])
-                self.heads.append((role, child))
+                if not kind_only:
+                    self.heads.append((role, child))
         # "artillery units of the federal police shelled ...": a phrase naming the forces that
         # fire is the actor when it is the subject.
         if noun.dep_ in _SUBJECTS:
@@ -817,9 +908,19 @@ class ArgumentReader:
             # bombings were retaliation": what the event is, not whom it hit).
             role = words.object_role(head.lemma_.lower())
             for child in head.children:
-                if child.dep_ in _OBJECTS:
+                if child.dep_ in _OBJECTS and child.lemma_.lower() in words.damage_nouns:
+                    # "the blast caused serious damage to the embassy and nearby houses"
+                    for prep in child.children:
+                        if prep.dep_ == "prep" and prep.lower_ == "to":
+                            for pobj in _pobjs(prep):
+                                self.found.add(TARGET, self.entities(pobj, TARGET))
+                elif child.dep_ in _OBJECTS:
                     self.found.add(role, self.entities(child, role))
-        elif noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
+        elif (
+            noun.dep_ == "pobj"
+            and head.dep_ in {"prep", "agent"}
+            and head.head.pos_ in {"VERB", "AUX"}
+        ):
             if head.lower_ not in {"in", "during", "after", "following", "since", "amid", "by"}:
                 return
             verb = head.head
@@ -889,7 +990,9 @@ def _coordinated(head: Token) -> list[Token]:
     stack = [head]
     while stack:
         token = stack.pop()
-        for child in [*token.children, *_together_with(token)]:
+        # "X, leader of the movement, and Y": the parse hangs Y on the apposition.
+        apposed = [c for a in token.children if a.dep_ == "appos" for c in a.children]
+        for child in [*token.children, *_together_with(token), *apposed]:
             if (
                 child.dep_ in {"conj", "pobj"}
                 and child not in found
@@ -898,6 +1001,59 @@ def _coordinated(head: Token) -> list[Token]:
                 found.append(child)
                 stack.append(child)
     return found
+
+
+def _leaders(noun: Token, leads: frozenset[str]) -> list[Token]:
+    """The ones a reduced relative says led the people a noun names ("troops led by X")."""
+    return [
+        pobj
+        for clause in noun.children
+        if clause.dep_ == "acl" and clause.lemma_.lower() in leads
+        for by in clause.children
+        if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by")
+        for pobj in _pobjs(by)
+    ]
+
+
+def _stray_agents(verb: Token) -> list[Token]:
+    """The agent of a reduced relative that the parse hung on a noun above it ("the bodies
+    of the priests murdered on Friday by uniformed men": "by" under "bodies"): a "by" after
+    the verb, under its noun or the noun that noun belongs to, when the verb has none."""
+    if any(c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by") for c in verb.children):
+        return []
+    nouns = [verb.head]
+    if verb.head.dep_ == "pobj" and verb.head.head.dep_ == "prep":
+        nouns.append(verb.head.head.head)
+    return [
+        c
+        for noun in nouns
+        for c in noun.children
+        if c.dep_ == "prep" and c.lower_ == "by" and c.i > verb.i
+    ]
+
+
+def _by_phrases(noun: Token) -> list[Token]:
+    """The "by" phrases that say who made or set a thing: its own ("an IED by X") and its
+    reduced relative's ("a bomb, planted by X")."""
+    found = [c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"]
+    for clause in noun.children:
+        if clause.dep_ == "acl" and clause.tag_ == "VBN":
+            found += [
+                c
+                for c in clause.children
+                if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")
+            ]
+    return found
+
+
+def _antecedent(pronoun: Token) -> Token | None:
+    """The noun a relative pronoun stands for ("the colonel, who was killed" -> colonel)."""
+    if pronoun.lower_ not in _RELATIVE or pronoun.tag_ not in {"WP", "WDT", "WP$"}:
+        return None
+    clause = pronoun.head
+    if clause.dep_ == "relcl" and clause.head.pos_ in {"NOUN", "PROPN"}:
+        return clause.head
+    return None
 
 
 def _aim_verb(verb: Token, aims: frozenset[str]) -> Token | None:
@@ -916,6 +1072,11 @@ def _aim_verb(verb: Token, aims: frozenset[str]) -> Token | None:
 def coordinated(head: Token) -> list[Token]:
     """A phrase's head and the heads coordinated with it ("X, Y and Z")."""
     return _coordinated(head)
+
+
+def stray_agents(verb: Token) -> list[Token]:
+    """The "by" phrases of a reduced relative that the parse hung on a noun above it."""
+    return _stray_agents(verb)
 
 
 def is_weapon(noun: Token) -> bool:
@@ -1097,6 +1258,82 @@ def described_perpetrators(sent: Span, ctx: DocumentArguments) -> list[Perpetrat
                 if entity is not None and all(f.entity is not entity for f in found):
                     found.append(PerpetratorStatement(entity, grade))
     return found
+
+
+def parsed_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorStatement]:
+    """People and groups the parse of a sentence says did an event it names without telling
+    it: "X and Y are behind this attack", "X is responsible for the murders", "the killing
+    was ordered by X", "an attack perpetrated by members of X", "X placed a package near the
+    door". Graded `alleged`, but for who set a device, `asserted`."""
+    words = argument_words()
+    heads: list[Token] = []
+    # Who set a device is said as a fact, not an allegation.
+    placed: list[Token] = []
+    claimed: list[Token] = []
+    for token in sent:
+        lemma = token.lemma_.lower()
+        if lemma in {"responsible", "behind"} and token.head.lemma_ == "be":
+            if _about_an_event(token, words):
+                heads += [c for c in token.head.children if c.dep_ in _SUBJECTS]
+        elif lemma in words.claim_verbs and token.pos_ == "VERB" and _claims(token):
+            # "X, a group of former soldiers, has claimed responsibility for the attack"
+            claimed += [c for c in token.children if c.dep_ in _SUBJECTS]
+        elif lemma in words.place_verbs and token.pos_ == "VERB":
+            # "an unidentified man placed a package near the door"
+            if any(
+                c.dep_ in _OBJECTS and (c.lower_ in words.devices or _is_weapon(c))
+                for c in token.children
+            ):
+                placed += ArgumentReader(ctx, sent, dry=True).subjects_of(token)
+        elif lemma in words.perpetrated_verbs and token.pos_ == "VERB":
+            done = [c for c in token.children if c.dep_ in _PASSIVE_SUBJECTS]
+            if token.dep_ == "acl" and token.tag_ == "VBN":
+                done.append(token.head)
+            if any(_an_event(noun, words) for noun in done):
+                # "was planned and carried out by X": the agent of either verb.
+                verbs = [token, *(c for c in token.children if c.dep_ == "conj")]
+                heads += [
+                    pobj
+                    for verb in verbs
+                    for by in verb.children
+                    if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by")
+                    for pobj in _pobjs(by)
+                ]
+    if not (heads or placed or claimed):
+        return []
+    reader = ArgumentReader(ctx, sent)
+    found: list[PerpetratorStatement] = []
+    for grade, tokens in (("claimed", claimed), ("asserted", placed), ("alleged", heads)):
+        for head in tokens:
+            for entity in reader.entities(head, ACTOR):
+                if entity.type in GROUP_TYPES | {"person", "collective"} and all(
+                    f.entity is not entity for f in found
+                ):
+                    found.append(PerpetratorStatement(entity, grade))
+    return found
+
+
+def _claims(verb: Token) -> bool:
+    """Whether a verb claims responsibility or credit, unnegated ("has claimed responsibility",
+    not "did not claim" or "neither claimed nor denied")."""
+    if any(c.dep_ in {"neg", "preconj"} for c in verb.children):
+        return False
+    return any(
+        c.dep_ in _OBJECTS and c.lemma_.lower() in {"responsibility", "credit"}
+        for c in verb.children
+    )
+
+
+def _an_event(noun: Token, words: ArgumentWords) -> bool:
+    """Whether a noun names an event: a trigger noun, or "crime", "act" (see [perpetrated])."""
+    return noun.lemma_.lower() in words.perpetrated_nouns or _names_an_event(noun)
+
+
+def _about_an_event(word: Token, words: ArgumentWords) -> bool:
+    """Whether "responsible"/"behind" is about an event ("responsible for the murders",
+    "behind this attack")."""
+    preps = [word] if word.dep_ == "prep" else [c for c in word.children if c.dep_ == "prep"]
+    return any(_an_event(pobj, words) for prep in preps for pobj in _pobjs(prep))
 
 
 @lru_cache(maxsize=1)

@@ -13,9 +13,12 @@ from factions.packaged import read_toml
 _GROUP_NOUN = (
     r"(?:(?:'s|’s)? (?:fighters|forces|militants|members|group|troops|commanders|leaders))?"
 )
+# The acronym a name is given in brackets ("the Farabundo Marti National Liberation Front
+# (FMLN) of the crime"): part of the name's phrase, not words between it and the verb.
+_ACRONYM_AFTER = r"(?: \((?:\[\[E\d+\]\]|[A-Za-z][\w.-]{1,9})\))?"
 _SLOT_FOR = {
-    # An actor marker, optionally with a group noun after it ("IMU fighters").
-    "{X}": r"\[\[E(?P<X>\d+)\]\]" + _GROUP_NOUN,
+    # An actor marker, optionally with its acronym and a group noun after it ("IMU fighters").
+    "{X}": r"\[\[E(?P<X>\d+)\]\]" + _ACRONYM_AFTER + _GROUP_NOUN,
     # The object may take an article, and is never followed by a possessive: in "loyal to
     # Mullah Omar's successor" Omar is not the one they are loyal to.
     "{Y}": r"(?:the |its |their )?\[\[E(?P<Y>\d+)\]\](?!'s|’s)" + _GROUP_NOUN,

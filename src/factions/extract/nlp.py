@@ -283,8 +283,31 @@ def fix_entities(doc: Doc) -> Doc:
                 span = Span(doc, span.start, span.end + 1, label="GPE")
         fixed.append(span)
     fixed.extend(_unlabelled_speakers(doc, fixed, lex))
-    doc.ents = filter_spans(fixed)
+    doc.ents = filter_spans(_whole_names(doc, fixed))
     return doc
+
+
+def _whole_names(doc: Doc, spans: list[Span]) -> list[Span]:
+    """People's names with the surnames the model left out: a name followed by capitalised
+    proper nouns that are no other name ("Roberto Armando" of "Roberto Armando Rivera
+    Escobar", Spanish names having two surnames)."""
+    taken = {i for span in spans for i in range(span.start, span.end)}
+    whole: list[Span] = []
+    for span in spans:
+        end = span.end
+        if span.label_ == "PERSON":
+            while (
+                end < len(doc)
+                and end - span.start < 5
+                and end not in taken
+                and doc[end].tag_ == "NNP"
+                and doc[end].is_alpha
+                and doc[end].text[:1].isupper()
+                and doc[end].text[1:].islower()
+            ):
+                end += 1
+        whole.append(span if end == span.end else Span(doc, span.start, end, label="PERSON"))
+    return whole
 
 
 def _reads_as_a_name(span: Span, lex: Lexicons) -> bool:

@@ -20,6 +20,7 @@ from factions.extract.arguments import (
     DocumentArguments,
     argument_words,
     described_perpetrators,
+    parsed_perpetrators,
     perpetrator_statements,
 )
 from factions.extract.attribution import Attribution, sentence_attributions
@@ -829,6 +830,8 @@ def _perpetrators(
     statements += [
         st for st in described_perpetrators(sent, arguments) if st.entity.id not in known
     ]
+    known = {st.entity.id for st in statements}
+    statements += [st for st in parsed_perpetrators(sent, arguments) if st.entity.id not in known]
     claimants = find_responsibility(masked, lex)
     claimants += [
         s.entity for s in statements if s.grade == "claimed" and s.entity not in claimants

@@ -59,6 +59,31 @@ def _english_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _nouns_only() -> frozenset[str]:
+    """Words the dictionary knows only as nouns: among them the acronyms it lists as words
+    ("eln", "farc", "nato"), which, written in capitals, stay acronyms."""
+    from factions.extract.nlp import model_name
+
+    nlp = spacy.load(model_name(), exclude=["tok2vec", "tagger", "parser", "ner", "senter"])
+    lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    if "lemma_index" not in lookups.tables:
+        return frozenset()
+    index = lookups.get_table("lemma_index")
+    others: set[str] = set()
+    for pos in ("verb", "adj", "adv"):
+        others.update(index.get(pos, []))
+    return frozenset(set(index.get("noun", [])) - others - set(nlp.Defaults.stop_words))
+
+
+def _gazetteer_acronym(original: str, word: str, english: frozenset[str]) -> bool:
+    """An acronym of the actor gazetteer, written as such: unless English knows it as a word
+    of its own ("IS"), or, three letters or more, as nothing but a noun ("ELN", "ETA")."""
+    if original not in _acronyms():
+        return False
+    return not _known(word, english) or (len(word) >= 3 and word in _nouns_only())
+
+
+@lru_cache(maxsize=1)
 def _acronyms() -> frozenset[str]:
     found: set[str] = set()
     for pattern in load_gazetteer().entity_ruler_patterns():
@@ -131,6 +156,33 @@ def _name_words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["name_words"]), frozenset(data["titles"])
 
 
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    return frozenset(read_toml("lexicons", "truecase.toml")["given_names"])
+
+
+def _mark_given_names(
+    text: str, words: list[re.Match[str]], lowered: list[str], proper: list[bool]
+) -> set[str]:
+    """A given name English also knows is a name before a name ("james arthur Donnelly"):
+    read right to left, so each name makes the one before it a name too. Returns the names
+    read so."""
+    given = _given_names()
+    found: set[str] = set()
+    for index in range(len(words) - 2, -1, -1):
+        if proper[index] or lowered[index] not in given:
+            continue
+        if proper[index + 1] and _only_space(text, words[index], words[index + 1]):
+            proper[index] = True
+            found.add(lowered[index])
+    return found
+
+
+def _bare(word: str) -> str:
+    """A lower-cased word without its possessive ("rivera's" -> "rivera")."""
+    return re.sub(r"['’]s$", "", word)
+
+
 def _acronym_like(word: str, english: frozenset[str], defined: set[str]) -> bool:
     """An unknown word without vowels, or one the text gives in brackets, reads as an acronym
     ("FMLN", "(URNG)")."""
@@ -148,7 +200,6 @@ def recase(text: str) -> str:
     if not in_capitals(text):
         return text
     english = _english_words()
-    acronyms = _acronyms()
     name_words, titles = _name_words()
     out = list(text.lower())
     words = list(_WORD.finditer(text))
@@ -159,23 +210,33 @@ def recase(text: str) -> str:
     for index, match in enumerate(words):
         word = lowered[index]
         original = match.group(0)
-        if (original in acronyms and not _known(word, english)) or (
+        if _gazetteer_acronym(original, word, english) or (
             len(word) > 1 and _acronym_like(word, english, defined)
         ):
             upper[index] = True
             continue
-        # Two-word places first ("SAN SALVADOR", "EL SALVADOR").
-        if index + 1 < len(words) and _is_place(f"{word} {lowered[index + 1]}"):
+        # Two-word places first ("SAN SALVADOR", "EL SALVADOR's"); "the" before a demonym is
+        # no part of a name ("THE SPANISH JESUIT").
+        if (
+            index + 1 < len(words)
+            and word not in _STOP_WORDS
+            and _is_place(f"{word} {_bare(lowered[index + 1])}")
+        ):
             proper[index] = proper[index + 1] = True
         known = _known(word, english)
         if _is_month(index, lowered, text, words):
             proper[index] = True
+        # A short English word is no country though a country's code reads so ("car", the
+        # Central African Republic): only longer ones are ("chad", "jordan").
         if not proper[index] and (
             (not known and len(word) > 1)
-            or (known and _is_country(name_key(word)))
+            or (known and len(word) > 3 and _is_country(name_key(word)))
             or (not known and _is_place(name_key(word)))
         ):
             proper[index] = True
+    # English words read as parts of a name somewhere in the text are names everywhere in
+    # it ("Colonel Roberto Armando Rivera Escobar" ... "Rivera's murder").
+    learned = _mark_given_names(text, words, lowered, proper)
     # Titles capitalised before a name ("Judge Rivas") do not make the word before them one.
     titled = [False] * len(words)
     # Runs of name words around a name: "Farabundo Marti National Liberation Front".
@@ -196,6 +257,11 @@ def recase(text: str) -> str:
             text, words[index], words[index + 1]
         )
         if named and adjacent and not proper[index] and lowered[index] not in _STOP_WORDS:
+            proper[index] = True
+            if lowered[index] not in name_words:
+                learned.add(lowered[index])
+    for index in range(len(words)):
+        if not proper[index] and _bare(lowered[index]) in learned:
             proper[index] = True
     for index, match in enumerate(words):
         if upper[index]:
