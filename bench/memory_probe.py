@@ -23,7 +23,9 @@ import argparse
 import ctypes
 import ctypes.util
 import os
+import re
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -95,6 +97,29 @@ def allocator() -> str:
     )
 
 
+def python_heap() -> str:
+    """What CPython's own allocator (pymalloc: 1 MiB arenas, mapped apart from malloc's heap)
+    holds: its arenas, and the bytes in live blocks among them."""
+    with tempfile.TemporaryFile("w+") as out:
+        saved = os.dup(2)
+        os.dup2(out.fileno(), 2)
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        stats = out.read()
+    arenas = re.search(r"# arenas allocated current\s*=\s*([\d,]+)", stats)
+    live = re.search(r"# bytes in allocated blocks\s*=\s*([\d,]+)", stats)
+    if not arenas or not live:
+        return "pymalloc ?"
+    return (
+        f"pymalloc arenas {int(arenas.group(1).replace(',', ''))} MB, "
+        f"live {int(live.group(1).replace(',', '')) / MB:.0f} MB"
+    )
+
+
 class StoreTimer:
     """Wraps the ingest loop's `_store` to time it and to run a variant after each batch."""
 
@@ -148,7 +173,10 @@ def main() -> None:
         distinct = bench_documents(varied_corpus(args.distinct))
         extractions = list(extractor.extract_many(distinct))
     timer = StoreTimer(args.trim, args.shrink)
-    print(f"after load: RSS {rss_mb():.0f} MB (anonymous {anonymous_mb():.0f}), {allocator()}")
+    print(
+        f"after load: RSS {rss_mb():.0f} MB (anonymous {anonymous_mb():.0f}), {allocator()}, "
+        f"{python_heap()}"
+    )
     with tempfile.TemporaryDirectory(prefix="factions-memory-") as tmp:
         root = Path(tmp)
         engine = open_database(str(root / "kb.db"))
@@ -184,7 +212,7 @@ def main() -> None:
             print(
                 f"{stop:6d} docs: RSS {rss_mb():5.0f} MB (peak {peak_rss_mb():5.0f}, "
                 f"anonymous {anonymous_mb():.0f}), "
-                f"{allocator()}, SQLite {SQLITE.sqlite3_memory_used() / MB:.1f} MB, "
+                f"{allocator()}, {python_heap()}, SQLite {SQLITE.sqlite3_memory_used() / MB:.1f} MB, "
                 f"strings {len(strings):,}; chunk {took:.0f}s, storing {timer.seconds:.0f}s",
                 flush=True,
             )
