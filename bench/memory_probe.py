@@ -9,11 +9,12 @@ size of spaCy's string store, and the seconds the chunk spent resolving and stor
 `--mode ingest` runs `ingest_paths` (everything); `--mode extract` only `extract_many` (no
 store); `--mode store` only resolves and stores, in batches of 64, copies of the records of
 `--distinct` documents extracted once (bench/derived_cost.py: new document, claim and event
-ids, the same actors), so that the store alone reaches many documents quickly; `--mode bare` only the bare spaCy model's `nlp.pipe`, to tell the parse's own growth
-from ours. Variants of an ingest: `--trim` calls `malloc_trim(0)` after each stored batch;
-`--cache-kib N` sets SQLite's page cache to N KiB per connection; `--shrink` runs
-`PRAGMA shrink_memory` after each stored batch. `MALLOC_ARENA_MAX=2` in the environment is
-the allocator's own variant. Memory figures mean something on a shared machine; times do not.
+ids, the same actors), so that the store alone reaches many documents quickly; `--mode bare`
+only the bare spaCy model's `nlp.pipe`, to tell the parse's own growth from ours. Variants:
+`--trim` calls `malloc_trim(0)` after each stored batch; `--cache-kib N` sets SQLite's page
+cache to N KiB per connection; `--shrink` runs `PRAGMA shrink_memory` after each stored batch;
+`MALLOC_ARENA_MAX=2` in the environment is the allocator's own variant. Memory figures mean
+something on a shared machine; times do not.
     cd bench && PYTHONPATH=../src nice ../.venv/bin/python memory_probe.py --docs 4000 --chunk 500
 """
 
@@ -145,10 +146,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=4000)
     parser.add_argument("--chunk", type=int, default=500)
-    parser.add_argument(
-        "--mode", choices=("ingest", "extract", "store", "bare"), default="ingest"
-    )
+    parser.add_argument("--mode", choices=("ingest", "extract", "store", "bare"), default="ingest")
     parser.add_argument("--distinct", type=int, default=200, help="--mode store: extracted")
+    parser.add_argument(
+        "--world",
+        type=int,
+        default=0,
+        help="--mode store: documents per world of their own actors (derived_cost.py); 0: "
+        "every document about the same actors, whose neighbourhoods grow with the store",
+    )
     parser.add_argument("--trim", action="store_true")
     parser.add_argument("--shrink", action="store_true")
     parser.add_argument("--cache-kib", type=int, default=0)
@@ -156,6 +162,8 @@ def main() -> None:
     corpus = varied_corpus(args.docs)
     variant = [f"mode {args.mode}"]
     variant += [name for name in ("trim", "shrink") if getattr(args, name)]
+    if args.world:
+        variant.append(f"world {args.world}")
     if args.cache_kib:
         variant.append(f"cache_size -{args.cache_kib}")
     if os.environ.get("MALLOC_ARENA_MAX"):
@@ -199,7 +207,11 @@ def main() -> None:
             elif args.mode == "store":
                 for first in range(start, stop, run.BATCH_SIZE):
                     copies = [
-                        copied(extractions[n % len(extractions)], n)
+                        copied(
+                            extractions[n % len(extractions)],
+                            n,
+                            n // args.world if args.world else 0,
+                        )
                         for n in range(first, min(first + run.BATCH_SIZE, stop))
                     ]
                     run._store(engine, copies, run.IngestReport())
@@ -212,7 +224,8 @@ def main() -> None:
             print(
                 f"{stop:6d} docs: RSS {rss_mb():5.0f} MB (peak {peak_rss_mb():5.0f}, "
                 f"anonymous {anonymous_mb():.0f}), "
-                f"{allocator()}, {python_heap()}, SQLite {SQLITE.sqlite3_memory_used() / MB:.1f} MB, "
+                f"{allocator()}, {python_heap()}, "
+                f"SQLite {SQLITE.sqlite3_memory_used() / MB:.1f} MB, "
                 f"strings {len(strings):,}; chunk {took:.0f}s, storing {timer.seconds:.0f}s",
                 flush=True,
             )
