@@ -198,12 +198,19 @@ def main() -> None:
         for start in range(0, args.docs, args.chunk):
             stop = min(start + args.chunk, args.docs)
             started = time.perf_counter()
-            if args.mode == "bare":
-                for _ in nlp.pipe((t for t, _ in corpus[start:stop]), batch_size=16):
-                    pass
-            elif args.mode == "extract":
-                for _ in extractor.extract_many(bench_documents(corpus[start:stop], start)):
-                    pass
+            if args.mode in ("bare", "extract"):
+                # In batches of the ingest's size, trimmed after each as an ingest would be.
+                for first in range(start, stop, run.BATCH_SIZE):
+                    last = min(first + run.BATCH_SIZE, stop)
+                    if args.mode == "bare":
+                        for _ in nlp.pipe((t for t, _ in corpus[first:last]), batch_size=16):
+                            pass
+                    else:
+                        documents = bench_documents(corpus[first:last], first)
+                        for _ in extractor.extract_many(documents):
+                            pass
+                    if args.trim:
+                        LIBC.malloc_trim(0)
             elif args.mode == "store":
                 for first in range(start, stop, run.BATCH_SIZE):
                     copies = [
