@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 import platform
 from pathlib import Path
 
 import pytest
 
+import factions
 from factions.ingest import memory, run
 from factions.store import open_database
 
@@ -50,3 +54,32 @@ def test_ingest_releases_memory_after_each_stored_batch(
     # Two batches stored in the loop, each followed by a release; the last, short one is
     # stored after it.
     assert released == [0, 1, 0]
+
+
+def _cached_functions() -> list[tuple[str, object]]:
+    """Every function of the package's modules cached with functools (lru_cache, cache)."""
+    found = []
+    for info in pkgutil.walk_packages(factions.__path__, "factions."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if (
+                callable(value)
+                and hasattr(value, "cache_parameters")
+                and getattr(value, "__module__", None) == info.name
+            ):
+                found.append((f"{info.name}.{name}", value))
+    return found
+
+
+def test_every_cache_keyed_by_arguments_has_a_bound() -> None:
+    # A cache keyed by what documents say (a surface string, a date) without a bound grows with
+    # every document of a long ingest; one of a function without arguments holds one value.
+    cached = _cached_functions()
+    assert cached, "no cached function found: the walk is broken"
+    unbounded = [
+        name
+        for name, function in cached
+        if function.cache_parameters()["maxsize"] is None  # type: ignore[attr-defined]
+        and inspect.signature(function).parameters
+    ]
+    assert unbounded == []
