@@ -245,6 +245,8 @@ def previous(value: str | None) -> str | None:
     return day.cut(parsed.precision).iso
 
 
+# Cached: derived data reads the days of every claim around a batch, again with each batch.
+@lru_cache(maxsize=16384)
 def day_span(value: str | None) -> tuple[int, int] | None:
     """(first day, last day) of a partial date, or None when it is missing or malformed."""
     parsed = PartialDate.of(value)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from distributed import Worker, WorkerPlugin
 
 from factions.extract import Extractor
+from factions.ingest.memory import release_free_memory
 from factions.model import Document, Extraction
 
 # A short report naming an actor, a place and a date, so that warming up loads everything a
@@ -42,7 +43,9 @@ def extract_batch(model: str, batch: list[Document]) -> list[Extraction | Except
     """A Dask task: a batch's extractions (or the error of each document that failed), in the
     batch's order."""
     with _one_at_a_time:
-        return _extractor(model).extract_safely(batch)
+        extracted = _extractor(model).extract_safely(batch)
+        release_free_memory()
+        return extracted
 
 
 def warm_up(model: str) -> None:

@@ -20,6 +20,7 @@ from factions.extract import Extractor
 from factions.ingest.clean import Removed, split_stories
 from factions.ingest.documents import fingerprint, hamming, make_document
 from factions.ingest.html import extract_html
+from factions.ingest.memory import release_free_memory
 from factions.ingest.metadata import merged, normalise_published, read_metadata_file
 from factions.ingest.readers import (
     Article,
@@ -199,7 +200,9 @@ def _start_worker(model: str) -> None:
 
 def _extract_in_worker(batch: list[Document]) -> list[Extraction | Exception]:
     assert _worker_extractor is not None
-    return _worker_extractor.extract_safely(batch)
+    extracted = _worker_extractor.extract_safely(batch)
+    release_free_memory()
+    return extracted
 
 
 def _extracted(
@@ -337,6 +340,9 @@ def ingest_paths(
         if len(waiting) >= batch_size:
             _store(engine, waiting, report)
             waiting = []
+            # What the batch's parse and storing freed, handed back: else the resident set
+            # grows with every batch of a long ingest (bench/README.md, memory).
+            release_free_memory()
             if len(report.new) - analyzed >= analyze_every:
                 _refresh_statistics(engine)
                 analyzed = len(report.new)

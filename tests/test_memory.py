@@ -1,0 +1,85 @@
+"""A long ingest hands the memory each batch freed back to the system (bench/README.md)."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import platform
+from pathlib import Path
+
+import pytest
+
+import factions
+from factions.ingest import memory, run
+from factions.store import open_database
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's alone")
+def test_free_memory_is_released_through_glibc() -> None:
+    assert memory.release_free_memory() is True
+
+
+def test_without_glibc_nothing_is_released(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "_glibc", lambda: None)
+    assert memory.release_free_memory() is False
+
+
+def test_ingest_releases_memory_after_each_stored_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i, place in enumerate(["Kunduz", "Takhar", "Baghlan"]):
+        (corpus / f"r{i}.txt").write_text(
+            f"The Taliban attacked a police post in {place} Province on 3 November 2015, "
+            f"officials said in report number {i}.\n",
+            encoding="utf-8",
+        )
+    released: list[int] = []
+    stored = run._store
+
+    def store(engine, documents, report) -> None:  # type: ignore[no-untyped-def]
+        stored(engine, documents, report)
+        released.append(0)
+
+    monkeypatch.setattr(run, "_store", store)
+    monkeypatch.setattr(run, "release_free_memory", lambda: released.append(1) or True)
+    engine = open_database(str(tmp_path / "kb.db"))
+    try:
+        report = run.ingest_paths([corpus], engine, batch_size=2)
+    finally:
+        engine.dispose()
+    assert len(report.new) == 3
+    # Two batches stored in the loop, each followed by a release; the last, short one is
+    # stored after it.
+    assert released == [0, 1, 0]
+
+
+def _cached_functions() -> list[tuple[str, object]]:
+    """Every function of the package's modules cached with functools (lru_cache, cache)."""
+    found = []
+    for info in pkgutil.walk_packages(factions.__path__, "factions."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if (
+                callable(value)
+                and hasattr(value, "cache_parameters")
+                and getattr(value, "__module__", None) == info.name
+            ):
+                found.append((f"{info.name}.{name}", value))
+    return found
+
+
+def test_every_cache_keyed_by_arguments_has_a_bound() -> None:
+    # A cache keyed by what documents say (a surface string, a date) without a bound grows with
+    # every document of a long ingest; one of a function without arguments holds one value.
+    cached = _cached_functions()
+    assert cached, "no cached function found: the walk is broken"
+    unbounded = [
+        name
+        for name, function in cached
+        if function.cache_parameters()["maxsize"] is None  # type: ignore[attr-defined]
+        and inspect.signature(function).parameters
+    ]
+    assert unbounded == []
