@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from factions.extract.lexicons import Lexicons
 from factions.extract.mentions import LocalEntity, MentionSpan
-from factions.extract.nlp import doc_text, span_text
+from factions.extract.nlp import doc_text, sents_of, span_text
 
 _QUOTE = re.compile(r"[\"“”]")
 _PRONOUNS = {"he", "she"}
@@ -108,7 +108,7 @@ def sentence_attributions(
     doc: Doc, mentions: list[MentionSpan], lex: Lexicons
 ) -> dict[int, Attribution]:
     """Attribution of every sentence, keyed by the sentence's start character."""
-    sentences = list(doc.sents)
+    sentences = list(sents_of(doc))
     frames: dict[int, tuple[LocalEntity | None, str | None, str | None]] = {}
     last_person: LocalEntity | None = None
     for sent in sentences:

@@ -49,6 +49,37 @@ def span_text(span: Span) -> str:
     return doc_text(span.doc)[span.start_char : span.end_char]
 
 
+_TOKENS = "factions_tokens"
+_ENTS = "factions_ents"
+_SENTS = "factions_sents"
+
+
+def tokens_of(doc: Doc) -> list[Token]:
+    """The Doc's tokens, made once: `doc[i]` and iterating a Doc or Span make a new Token
+    object on every access."""
+    tokens = doc.user_data.get(_TOKENS)
+    if tokens is None:
+        tokens = doc.user_data[_TOKENS] = list(doc)
+    return tokens  # type: ignore[no-any-return]
+
+
+def ents_of(doc: Doc) -> tuple[Span, ...]:
+    """The Doc's entity spans, read once after the pipeline: `Doc.ents` walks every token of
+    the document and makes each span again on every access."""
+    ents = doc.user_data.get(_ENTS)
+    if ents is None:
+        ents = doc.user_data[_ENTS] = doc.ents
+    return ents  # type: ignore[no-any-return]
+
+
+def sents_of(doc: Doc) -> list[Span]:
+    """The Doc's sentences, read once: `Doc.sents` walks the tokens again on every access."""
+    sents = doc.user_data.get(_SENTS)
+    if sents is None:
+        sents = doc.user_data[_SENTS] = list(doc.sents)
+    return sents  # type: ignore[no-any-return]
+
+
 _BOUNDS = "factions_token_bounds"
 
 
@@ -69,20 +100,21 @@ def token_at(span: Span, char: int) -> Token | None:
     doc = span.doc
     bounds = doc.user_data.get(_BOUNDS)
     if bounds is None:
-        starts = [t.idx for t in doc]
-        ends = [t.idx + max(len(t.text), 1) for t in doc]
+        tokens = tokens_of(doc)
+        starts = [t.idx for t in tokens]
+        ends = [t.idx + max(len(t.text), 1) for t in tokens]
         overlapping = any(end > start for end, start in zip(ends, starts[1:], strict=False))
         bounds = doc.user_data[_BOUNDS] = _Bounds(starts, ends, overlapping)
     if bounds.overlapping:
         for i in range(span.start, span.end):
             if bounds.starts[i] <= char < bounds.ends[i]:
-                return doc[i]
+                return tokens_of(doc)[i]
         return None
     # Tokens in order, each holding its own characters: only the last to start at or before
     # the character can hold it.
     i = bisect_right(bounds.starts, char, span.start, span.end) - 1
     if i >= span.start and char < bounds.ends[i]:
-        return doc[i]
+        return tokens_of(doc)[i]
     return None
 
 
@@ -104,7 +136,7 @@ def words_of(doc: Doc) -> Words:
     """The Doc's `Words`, read once."""
     words = doc.user_data.get(_WORDS)
     if words is None:
-        tokens = list(doc)
+        tokens = tokens_of(doc)
         words = doc.user_data[_WORDS] = Words(
             [t.lemma_.lower() for t in tokens],
             [t.pos_ for t in tokens],
@@ -124,7 +156,7 @@ def in_question(token: Token) -> bool:
     flags = doc.user_data.get(_QUESTIONS)
     if flags is None:
         flags = []
-        for sent in doc.sents:
+        for sent in sents_of(doc):
             question = span_text(sent).rstrip().endswith("?")
             flags.extend([question] * (sent.end - sent.start))
         doc.user_data[_QUESTIONS] = flags

@@ -49,7 +49,7 @@ from factions.extract.mentions import (
     resolve_mentions,
     sentence_evidence,
 )
-from factions.extract.nlp import build_pipeline, model_name, span_text
+from factions.extract.nlp import build_pipeline, model_name, sents_of, span_text
 from factions.extract.relations import (
     GROUP_TYPES,
     MaskedSentence,
@@ -1057,7 +1057,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     named_groups: list[LocalEntity] = []
     topic: LocalEntity | None = None
     unnamed: list[list[LocalEntity]] = []
-    sentences = list(doc.sents)
+    sentences = list(sents_of(doc))
     context = _DocumentContext(lex, mentions, arguments, attributions, all_dates)
     borrowed: dict[int, tuple[str | None, str | None]] = {}
     for sent in sentences:
