@@ -307,6 +307,7 @@ class Lexicons:
     fate_screen: LiteralScreen = field(init=False, compare=False, repr=False)
     # The hedges, in their order: a sentence with a hedge is searched only for those it may hold.
     hedge_screen: LiteralScreen = field(init=False, compare=False, repr=False)
+    responsibility_screen: LiteralScreen = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         relation_patterns = [p for rule in self.relations for p in rule.patterns]
@@ -314,6 +315,7 @@ class Lexicons:
         object.__setattr__(self, "relation_screen", LiteralScreen(relation_patterns))
         object.__setattr__(self, "fate_screen", LiteralScreen(fate_patterns))
         object.__setattr__(self, "hedge_screen", LiteralScreen([r for r, _ in self.hedges]))
+        object.__setattr__(self, "responsibility_screen", LiteralScreen(list(self.responsibility)))
 
     def hedges_in(self, text: str) -> list[tuple[re.Match[str], str]]:
         """(the first match, its grade) of each hedge the text holds, in the hedges' order."""

@@ -408,7 +408,10 @@ def find_responsibility(masked: MaskedSentence, lex: Lexicons) -> list[LocalEnti
     # Every pattern names its actor by a marker: a sentence without one has none.
     if "[[" not in masked.text:
         return found
-    for pattern in lex.responsibility:
+    possible = lex.responsibility_screen.possible(ascii_lowered(masked.text))
+    for pattern, may in zip(lex.responsibility, possible, strict=True):
+        if not may:
+            continue
         for match in pattern.finditer(masked.text):
             entity = masked.entities[int(match.group("X"))]
             if entity.type != "person" and entity not in found:
