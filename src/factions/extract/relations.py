@@ -371,6 +371,9 @@ def find_fates(
 ) -> list[FateMatch]:
     """What the sentence says became of a person (killed, captured, fled, alive)."""
     found: dict[tuple[str, str], FateMatch] = {}
+    # A fate is a person's: one named in the sentence, or the last one named before it.
+    if last_person is None and not any(e.type == "person" for e in masked.entities):
+        return []
     possible = iter(lex.fate_screen.possible(ascii_lowered(masked.text)))
     for rule in lex.fates:
         for index, pattern in enumerate(rule.patterns):
