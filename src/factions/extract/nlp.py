@@ -80,6 +80,26 @@ def sents_of(doc: Doc) -> list[Span]:
     return sents  # type: ignore[no-any-return]
 
 
+_CHILDREN = "factions_children"
+
+
+def children_of(token: Token) -> tuple[Token, ...]:
+    """The token's syntactic children, in order, as `Token.children` gives them: read once per
+    Doc from the heads, where `Token.children` makes a new Token for each child on every
+    access (the parse frames ask the same words again and again)."""
+    doc = token.doc
+    children = doc.user_data.get(_CHILDREN)
+    if children is None:
+        tokens = tokens_of(doc)
+        found: list[list[Token]] = [[] for _ in tokens]
+        for t in tokens:
+            head = t.head.i
+            if head != t.i:
+                found[head].append(t)
+        children = doc.user_data[_CHILDREN] = [tuple(c) for c in found]
+    return children[token.i]  # type: ignore[no-any-return]
+
+
 _BOUNDS = "factions_token_bounds"
 
 
