@@ -12,7 +12,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import spacy
+from spacy.attrs import HEAD, IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -92,10 +94,12 @@ def children_of(token: Token) -> tuple[Token, ...]:
     if children is None:
         tokens = tokens_of(doc)
         found: list[list[Token]] = [[] for _ in tokens]
-        for t in tokens:
-            head = t.head.i
-            if head != t.i:
-                found[head].append(t)
+        # Each head as an offset from its token, read from the Doc's array: `Token.head`
+        # would make one more Token per word.
+        offsets = doc.to_array(HEAD).astype(np.int64).tolist() if len(doc) else []
+        for i, offset in enumerate(offsets):
+            if offset:
+                found[i + offset].append(tokens[i])
         children = doc.user_data[_CHILDREN] = [tuple(c) for c in found]
     return children[token.i]  # type: ignore[no-any-return]
 
@@ -120,9 +124,9 @@ def token_at(span: Span, char: int) -> Token | None:
     doc = span.doc
     bounds = doc.user_data.get(_BOUNDS)
     if bounds is None:
-        tokens = tokens_of(doc)
-        starts = [t.idx for t in tokens]
-        ends = [t.idx + max(len(t.text), 1) for t in tokens]
+        starts = doc.to_array(IDX).tolist() if len(doc) else []
+        lengths = doc.to_array(LENGTH).tolist() if len(doc) else []
+        ends = [start + max(length, 1) for start, length in zip(starts, lengths, strict=True)]
         overlapping = any(end > start for end, start in zip(ends, starts[1:], strict=False))
         bounds = doc.user_data[_BOUNDS] = _Bounds(starts, ends, overlapping)
     if bounds.overlapping:
