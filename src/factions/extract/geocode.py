@@ -1382,9 +1382,7 @@ class _Group:
         the points never move, so each pair of names is measured once, not every round."""
         found = self._near_cache.get(id(other))
         if found is None:
-            found = self._near_cache[id(other)] = (
-                _distances(self.lats, self.lons, lats, lons) <= _NEAR_KM
-            )
+            found = self._near_cache[id(other)] = _near_points(self.lats, self.lons, lats, lons)
         return found
 
     def _inside(self, container: _Group) -> np.ndarray:
@@ -1505,6 +1503,27 @@ def _can_contain(container: str, contained: str) -> bool:
     if container == "point":
         return contained in ("point", "district")
     return _RANK[container] > _RANK[contained]
+
+
+# Which points lie near which, by the points: a story's names and their candidates come back
+# from one story to the next, and the answer depends on the points alone.
+_NEAR: dict[tuple[bytes, bytes, bytes, bytes], np.ndarray] = {}
+_NEAR_KEPT = 20_000
+
+
+def _near_points(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    """Whether each of the first points lies within _NEAR_KM of each of the second (radians),
+    as a matrix the caller reads and never changes."""
+    key = (lat1.tobytes(), lon1.tobytes(), lat2.tobytes(), lon2.tobytes())
+    found = _NEAR.get(key)
+    if found is None:
+        if len(_NEAR) >= _NEAR_KEPT:
+            _NEAR.clear()
+        found = _NEAR[key] = _distances(lat1, lon1, lat2, lon2) <= _NEAR_KM
+        found.flags.writeable = False
+    return found
 
 
 def _distances(
