@@ -387,3 +387,37 @@ def test_which_points_lie_near_is_kept_by_the_points_and_read_only() -> None:
         first[0, 0] = False
     farther = _near_points(*places, np.radians([31.6]), np.radians([65.7]))
     assert farther[:, 0].tolist() == [False, True, False]
+
+
+def test_a_names_candidates_are_kept_between_stories_and_each_story_rescores_its_own() -> None:
+    """A name's candidates and priors are made once and copied for each story: Tripoli beside
+    Benghazi, then beside Beirut, then beside Benghazi again, is each time what a geocoder
+    that kept nothing says, and the kept group's arrays cannot be written to."""
+    geocoder = get_geocoder()
+
+    def places(text: str) -> list[tuple[str | None, str | None]]:
+        spans = [
+            PlaceSpan(text.index(name), text.index(name) + len(name), name)
+            for name in ("Tripoli", "Benghazi", "Beirut")
+            if name in text
+        ]
+        return [
+            (m.name, m.country) if m else (None, None)
+            for m in geocoder.resolve_document(text, spans)
+        ]
+
+    stories = [
+        "Clashes in Tripoli and Benghazi.",
+        "Clashes in Tripoli and Beirut.",
+        "Clashes in Tripoli and Benghazi.",
+    ]
+    kept = [places(story) for story in stories]
+    fresh = []
+    for story in stories:
+        geocoder._groups.clear()
+        fresh.append(places(story))
+    assert kept == fresh
+    assert kept[0][0][1] == "LY" and kept[1][0][1] == "LB"
+    group = next(iter(geocoder._groups.values()))
+    with pytest.raises(ValueError):
+        group.prior[...] = 0.0

@@ -107,6 +107,8 @@ _W = {
     "temperature": 0.5,
 }
 _NEAR_KM = 150.0
+# How many names' candidate groups a geocoder keeps between stories (`Geocoder._group`).
+_GROUPS_KEPT = 10_000
 # How far from a town a place named as being in it may lie.
 _TOWN_KM = 30.0
 # A town or district of fewer people than this, abroad, is a stranger to a story (see
@@ -346,6 +348,7 @@ class Geocoder:
         self._capital_rows: set[int] = set()
         self._skeletons: dict[str, list[str]] | None = None
         self._cache: dict[tuple[str, tuple[str, ...], bool], PlaceMatch | None] = {}
+        self._groups: dict[tuple, _Group] = {}
         self._load_gazetteer()
         self._load_regions(regions_path)
 
@@ -893,7 +896,20 @@ class Geocoder:
         return list(groups.values()), of_span
 
     def _group(self, key: str, want: str | None, span: PlaceSpan, focus: tuple) -> _Group:
-        """A name's candidates with their prior scores, or its one fixed answer."""
+        """A name's candidates with their prior scores, or its one fixed answer: made once per
+        process for a name, its spelling and the story's countries (the same names come back
+        from story to story), and copied for each story, whose rounds change only the copy."""
+        ident = (key, want, span.surface, span.demonym, span.variants, focus)
+        made = self._groups.get(ident)
+        if made is None:
+            if len(self._groups) >= _GROUPS_KEPT:
+                self._groups.clear()
+            made = self._groups[ident] = self._new_group(key, want, span, focus)
+            for kept in (made.prior, made.score, made.p, made.lats, made.lons, made.located):
+                kept.flags.writeable = False
+        return made.copy()
+
+    def _new_group(self, key: str, want: str | None, span: PlaceSpan, focus: tuple) -> _Group:
         group = _Group(key, want)
         demonym = self.demonym_country(key)
         if demonym and not self.names_a_major_place(key):
@@ -1263,6 +1279,22 @@ class _Group:
         self._lending: _Lent | None = None
         # By the other group's identity: what it added to this one's scores, and from what.
         self._terms: dict[int, tuple[_Lent, np.ndarray, np.ndarray, np.ndarray | None]] = {}
+
+    def copy(self) -> _Group:
+        """A group with this one's name, candidates, priors and likelihoods, for one story.
+        The arrays are shared: a story's rounds replace a group's scores, never write to them."""
+        group = _Group(self.key, self.want)
+        group.fixed, group.anchor_only = self.fixed, self.anchor_only
+        group.anchor_country, group.people = self.anchor_country, self.people
+        group.candidates, group.prior, group.score, group.p = (
+            self.candidates,
+            self.prior,
+            self.score,
+            self.p,
+        )
+        group.countries, group.admin1s = self.countries, self.admin1s
+        group.lats, group.lons, group.located = self.lats, self.lons, self.located
+        return group
 
     def set_candidates(self, pool: list[_Place], prior: list[float]) -> None:
         self.candidates = pool
