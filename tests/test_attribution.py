@@ -147,3 +147,12 @@ def test_what_is_read_once_per_doc_is_what_the_tokens_say() -> None:
             assert (found.i if found is not None else None) == (
                 walked.i if walked is not None else None
             ), (span.start, char)
+
+
+def test_the_speech_verbs_are_lowercase() -> None:
+    """A sentence's words are screened for a speech verb by their lemma in lowercase
+    (`_speech_frame`): a speech verb written with a capital would never be found."""
+    from factions.extract.lexicons import load_lexicons
+
+    lex = load_lexicons()
+    assert lex.speech_verbs and all(verb == verb.lower() for verb in lex.speech_verbs)
