@@ -111,14 +111,30 @@ def test_a_docs_text_is_joined_once_and_spans_are_cut_from_it() -> None:
 def test_what_is_read_once_per_doc_is_what_the_tokens_say() -> None:
     """The per-Doc readings (nlp.py) agree with asking each Token: the token at a character,
     a sentence's question mark, each word's lemma, part of speech, dependency and form."""
-    from factions.extract.nlp import build_pipeline, in_question, model_name, token_at, words_of
+    from factions.extract.nlp import (
+        build_pipeline,
+        children_of,
+        ents_of,
+        in_question,
+        model_name,
+        sents_of,
+        token_at,
+        tokens_of,
+        words_of,
+    )
 
     doc = build_pipeline(model_name())(
         "Did the Taliban attack Kunduz?  Nobody knows.\n\nThe IMU   said it fought the "
         "Taliban in Zabul ’s north. “Who?” asked Mullah Omar.  "
     )
     words = words_of(doc)
+    assert [t.i for t in tokens_of(doc)] == [t.i for t in doc]
+    assert [(e.start, e.end, e.label_) for e in ents_of(doc)] == [
+        (e.start, e.end, e.label_) for e in doc.ents
+    ]
+    assert [(s.start, s.end) for s in sents_of(doc)] == [(s.start, s.end) for s in doc.sents]
     for token in doc:
+        assert [c.i for c in children_of(token)] == [c.i for c in token.children], token.i
         assert in_question(token) == token.sent.text.rstrip().endswith("?"), token.i
         assert words.lemma[token.i] == token.lemma_.lower()
         assert (words.pos[token.i], words.dep[token.i]) == (token.pos_, token.dep_)
@@ -131,3 +147,12 @@ def test_what_is_read_once_per_doc_is_what_the_tokens_say() -> None:
             assert (found.i if found is not None else None) == (
                 walked.i if walked is not None else None
             ), (span.start, char)
+
+
+def test_the_speech_verbs_are_lowercase() -> None:
+    """A sentence's words are screened for a speech verb by their lemma in lowercase
+    (`_speech_frame`): a speech verb written with a capital would never be found."""
+    from factions.extract.lexicons import load_lexicons
+
+    lex = load_lexicons()
+    assert lex.speech_verbs and all(verb == verb.lower() for verb in lex.speech_verbs)

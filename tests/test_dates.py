@@ -235,3 +235,50 @@ def test_normalise_date() -> None:
     assert normalise_date("May 28", MONTH_ANCHOR).iso == "2011-05-28"
     assert normalise_date("the 1990s", None).iso == "199"
     assert normalise_date("nothing here", None) is None
+
+
+# One or more phrases for each date rule, in the cases reports write them.
+SCREENED_PHRASES = [
+    "on 12/05/2020",
+    "on 2020-05-12",
+    "on May 5",
+    "on 5 May 2020",
+    "in May 2020",
+    "in early May",
+    "in late 2020",
+    "in the autumn of 2019",
+    "in the spring",
+    "in the second quarter of 2020",
+    "in the 1990s",
+    "in 2020",
+    "in May of this year",
+    "in March",
+    "on Monday",
+    "yesterday morning",
+    "the group is currently in the north",
+    "over the weekend",
+    "last week",
+    "three days ago",
+    "Sept. 11",
+    "on Thurs. Nov. 26",
+]
+
+
+def test_the_rule_screen_passes_every_text_a_rule_matches() -> None:
+    """A date rule is skipped only for a text it cannot match (`_rule_screen`): for each rule,
+    each phrase it matches, as written, in capitals and in lowercase, passes the screen."""
+    from factions.extract.dates import _grammar, _rule_screen
+    from factions.extract.lexicons import ascii_lowered
+
+    rules, screen = _grammar().rules, _rule_screen()
+    matched = set()
+    for phrase in SCREENED_PHRASES:
+        for text in (f"They said {phrase}.", phrase.upper(), phrase.lower()):
+            possible = screen.possible(ascii_lowered(text))
+            for index, rule in enumerate(rules):
+                if rule.pattern.search(text):
+                    matched.add(rule.name)
+                    assert possible[index], (rule.name, text)
+    assert matched == {rule.name for rule in rules}
+    skipped = screen.possible(ascii_lowered("The group attacked the town."))
+    assert not skipped[[rule.name for rule in rules].index("season")]

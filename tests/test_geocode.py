@@ -366,3 +366,58 @@ def test_a_chain_ending_in_a_country_holds_its_first_name_in_that_country(geocod
     )
     assert wazirabad.country == "AF"
     assert wazirabad.feature == "unlisted place"
+
+
+def test_which_points_lie_near_is_kept_by_the_points_and_read_only() -> None:
+    """Nearness is kept across stories by the points it was worked out for: the same points
+    give the same answer as working it out again, other points their own, and the kept answer
+    cannot be changed by a reader."""
+    import numpy as np
+
+    from factions.extract.geocode import _NEAR_KM, _distances, _near_points
+
+    kabul = np.radians([34.53]), np.radians([69.17])
+    places = np.radians([34.5, 31.6, 36.7]), np.radians([69.2, 65.7, 67.1])  # ~0, 460, 300 km
+    first = _near_points(*places, *kabul)
+    again = _near_points(*places, *kabul)
+    assert again is first
+    assert first.tolist() == (_distances(*places, *kabul) <= _NEAR_KM).tolist()
+    assert first[:, 0].tolist() == [True, False, False]
+    with pytest.raises(ValueError):
+        first[0, 0] = False
+    farther = _near_points(*places, np.radians([31.6]), np.radians([65.7]))
+    assert farther[:, 0].tolist() == [False, True, False]
+
+
+def test_a_names_candidates_are_kept_between_stories_and_each_story_rescores_its_own() -> None:
+    """A name's candidates and priors are made once and copied for each story: Tripoli beside
+    Benghazi, then beside Beirut, then beside Benghazi again, is each time what a geocoder
+    that kept nothing says, and the kept group's arrays cannot be written to."""
+    geocoder = get_geocoder()
+
+    def places(text: str) -> list[tuple[str | None, str | None]]:
+        spans = [
+            PlaceSpan(text.index(name), text.index(name) + len(name), name)
+            for name in ("Tripoli", "Benghazi", "Beirut")
+            if name in text
+        ]
+        return [
+            (m.name, m.country) if m else (None, None)
+            for m in geocoder.resolve_document(text, spans)
+        ]
+
+    stories = [
+        "Clashes in Tripoli and Benghazi.",
+        "Clashes in Tripoli and Beirut.",
+        "Clashes in Tripoli and Benghazi.",
+    ]
+    kept = [places(story) for story in stories]
+    fresh = []
+    for story in stories:
+        geocoder._groups.clear()
+        fresh.append(places(story))
+    assert kept == fresh
+    assert kept[0][0][1] == "LY" and kept[1][0][1] == "LB"
+    group = next(iter(geocoder._groups.values()))
+    with pytest.raises(ValueError):
+        group.prior[...] = 0.0

@@ -14,7 +14,14 @@ from spacy.tokens import Doc, Span, Token
 
 from factions.extract.lexicons import Lexicons
 from factions.extract.mentions import LocalEntity, MentionSpan
-from factions.extract.nlp import doc_text, span_text
+from factions.extract.nlp import (
+    children_of,
+    doc_text,
+    sents_of,
+    span_text,
+    tokens_of,
+    words_of,
+)
 
 _QUOTE = re.compile(r"[\"“”]")
 _PRONOUNS = {"he", "she"}
@@ -47,13 +54,20 @@ def _speech_frame(
     sent: Span, mentions: list[MentionSpan], lex: Lexicons, last_person: LocalEntity | None
 ) -> tuple[LocalEntity | None, str | None, str | None]:
     """(speaker, grade from the frame, grade from the verb) for one sentence."""
-    for token in sent:
+    # The speech verbs are lowercase, so a word whose lemma in lowercase is none of them is
+    # none: read from the Doc's words, without a Token made for each.
+    lemmas = words_of(sent.doc).lemma
+    tokens = tokens_of(sent.doc)
+    for i in range(sent.start, sent.end):
+        if lemmas[i] not in lex.speech_verbs:
+            continue
+        token = tokens[i]
         if (
             token.lemma_ in lex.speech_verbs
             and token.pos_ in {"VERB", "AUX"}
             and token.dep_ not in _SUBORDINATE
         ):
-            for child in token.children:
+            for child in children_of(token):
                 if child.dep_ not in {"nsubj", "nsubjpass"}:
                     continue
                 verb_grade = lex.verb_certainty.get(token.lemma_)
@@ -108,7 +122,7 @@ def sentence_attributions(
     doc: Doc, mentions: list[MentionSpan], lex: Lexicons
 ) -> dict[int, Attribution]:
     """Attribution of every sentence, keyed by the sentence's start character."""
-    sentences = list(doc.sents)
+    sentences = list(sents_of(doc))
     frames: dict[int, tuple[LocalEntity | None, str | None, str | None]] = {}
     last_person: LocalEntity | None = None
     for sent in sentences:

@@ -44,6 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from factions.extract.lexicons import LiteralScreen, ascii_lowered
 from factions.packaged import read_toml
 from factions.partial_date import PartialDate
 
@@ -844,9 +845,19 @@ def _hits(text: str, rule: _Rule) -> list[_Hit]:
     return hits
 
 
+@lru_cache(maxsize=1)
+def _rule_screen() -> LiteralScreen:
+    """The rules screened by the strings each needs: most texts name no season, quarter or
+    "yesterday", and a substring test says so faster than a scan of the text by the regex."""
+    return LiteralScreen([rule.pattern for rule in _grammar().rules], any_case=True)
+
+
 def _candidates(text: str, g: _Grammar) -> list[tuple[int, int, int, _Hit]]:
     found = []
+    possible = _rule_screen().possible(ascii_lowered(text)) if g is _grammar() else None
     for index, rule in enumerate(g.rules):
+        if possible is not None and not possible[index]:
+            continue
         accept = _ACCEPTORS.get(rule.name)
         for hit in _hits(text, rule):
             if accept is None or accept(hit, g, text):

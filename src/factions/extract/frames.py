@@ -26,7 +26,7 @@ from typing import TypeVar
 from spacy.tokens import Span, Token
 
 from factions.extract.mentions import LocalEntity
-from factions.extract.nlp import in_question, words_of
+from factions.extract.nlp import children_of, in_question, words_of
 from factions.extract.relations import (
     GROUP_TYPES,
     MaskedSentence,
@@ -327,15 +327,15 @@ def _lemma(token: Token) -> str:
 def _following_conjuncts(token: Token) -> list[Token]:
     """The tokens coordinated after this one ("X, Y and Z": Y and Z for X)."""
     found: list[Token] = []
-    stack = [c for c in token.children if c.dep_ == "conj"]
+    stack = [c for c in children_of(token) if c.dep_ == "conj"]
     while stack:
         conj = stack.pop(0)
         found.append(conj)
-        stack.extend(c for c in conj.children if c.dep_ == "conj")
+        stack.extend(c for c in children_of(conj) if c.dep_ == "conj")
     found.sort(key=lambda t: t.i)
     # A coordination ends with the conjunct after its "and": in "X and other groups, Y merged"
     # the parse may take Y for one more conjunct.
-    links = [c.i for w in (token, *found) for c in w.children if c.dep_ == "cc"]
+    links = [c.i for w in (token, *found) for c in children_of(w) if c.dep_ == "cc"]
     if links:
         last = next((c for c in found if c.i > min(links)), None)
         found = [c for c in found if c.i < min(links) or c is last]
@@ -346,7 +346,7 @@ def _clause_subject_of(s: _Sentence, token: Token) -> LocalEntity | None:
     """The group that is the subject of the clause a possessive pronoun sits in."""
     head = token.head
     for _ in range(8):
-        for child in head.children:
+        for child in children_of(head):
             # Not a subject the pronoun is part of ("its fighters attacked"): that is circular.
             if child.dep_ in {"nsubj", "nsubjpass"} and token not in child.subtree:
                 found = _sides(s, child, expand=False)
@@ -409,13 +409,13 @@ def _modifier_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
     found: list[LocalEntity] = []
     if _lemma(token) in s.frames.partner_nouns:
         # "its allies in X" are X; "its allies", "the allies of X" are someone else's.
-        for child in token.children:
+        for child in children_of(token):
             if child.dep_ == "prep" and child.lower_ == "in":
-                for pobj in child.children:
+                for pobj in children_of(child):
                     if pobj.dep_ == "pobj":
                         found.extend(_sides(s, pobj, reading=_Reading(people=False)))
         return found
-    for child in token.children:
+    for child in children_of(token):
         if child.dep_ in {"compound", "poss", "nmod", "amod"} and child.i < token.i:
             group = _own_group(s, child) or _tied_group(s, child)
             if group is not None:
@@ -425,14 +425,14 @@ def _modifier_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
                 )
         elif child.dep_ == "prep" and child.lower_ in {"of", "from"}:
             # "members of X", "rebels from X"; "rebels from the Y front of X": X's part.
-            for pobj in child.children:
+            for pobj in children_of(child):
                 if pobj.dep_ == "pobj":
                     sides = _sides(s, pobj, reading=_Reading(people=False))
                     # "troops from Uganda" are Ugandan, not a group of Uganda's
                     from_country = child.lower_ == "from"
                     found.extend(g for g in sides if not (from_country and g.type == "country"))
                     # the part may be the object itself or a name set beside it
-                    for part in (pobj, *(c for c in pobj.children if c.dep_ == "appos")):
+                    for part in (pobj, *(c for c in children_of(pobj) if c.dep_ == "appos")):
                         if not found and _lemma(part) in s.frames.part_nouns:
                             found.extend(_modifier_groups(s, part))
     return found
@@ -445,7 +445,7 @@ def _tied_group(s: _Sentence, modifier: Token) -> LocalEntity | None:
     return next(
         (
             g
-            for c in modifier.children
+            for c in children_of(modifier)
             if c.dep_ in {"npadvmod", "compound", "nmod"} and c.i < modifier.i
             for g in [s.group(c)]
             if g is not None
@@ -476,9 +476,9 @@ def _sides(
         found += _modifier_groups(s, token)
     elif reading.people and (token.pos_ == "NUM" or lemma in frames.quantifiers):
         # "60 of its fighters", "some of X's members"
-        for child in token.children:
+        for child in children_of(token):
             if child.dep_ == "prep" and child.lower_ == "of":
-                for pobj in child.children:
+                for pobj in children_of(child):
                     if pobj.dep_ == "pobj":
                         found += _sides(s, pobj, expand=False, reading=reading)
     if not found:
@@ -493,10 +493,10 @@ def _sides(
         # "killing JRTN leader Izzat al-Douri": a group's leader is one of its things.
         found += _leader_groups(s, token)
     # "the CMA, including the MNLA", "fifty groups, including X": the members named too.
-    for prep in token.children:
-        such_as = prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.children)
+    for prep in children_of(token):
+        such_as = prep.lower_ == "as" and any(c.lower_ == "such" for c in children_of(prep))
         if prep.dep_ == "prep" and (prep.lower_ in {"including", "like"} or such_as):
-            for pobj in prep.children:
+            for pobj in children_of(prep):
                 if pobj.dep_ == "pobj":
                     found.extend(_sides(s, pobj, reading=reading))
     if expand and token.dep_ != "conj":
@@ -507,7 +507,7 @@ def _sides(
             found.extend(_listed_after(s, token))
         # A list the parse hangs on an apposition: "alongside X troops, Hezbollah, the IRGC and
         # other militias" (Hezbollah an apposition of "troops", the rest its conjuncts).
-        for appos in (c for c in token.children if c.dep_ == "appos"):
+        for appos in (c for c in children_of(token) if c.dep_ == "appos"):
             # "X members and Y members" parsed as X with "members and Y" in apposition.
             people = reading.people and _lemma(appos) in frames.member_nouns
             if (s.group(appos) is not None or people) and _following_conjuncts(appos):
@@ -545,7 +545,7 @@ def _under_banner(s: _Sentence, noun: Token) -> list[_Found]:
     prep = noun.head
     if noun.dep_ != "pobj" or f"{prep.lower_}:{_lemma(noun)}" not in s.frames.banner_phrases:
         return []
-    owners = [g for c in noun.children if c.dep_ == "poss" for g in [_own_group(s, c)] if g]
+    owners = [g for c in children_of(noun) if c.dep_ == "poss" for g in [_own_group(s, c)] if g]
     owners += [g for t in _preposition_objects(noun, "of") for g in _sides(s, t)]
     verb = prep.head
     if not owners or verb.pos_ not in {"VERB", "AUX"} or _hypothetical(s, verb):
@@ -563,7 +563,7 @@ def _unnamed_groups(s: _Sentence, token: Token) -> bool:
         _lemma(token) in s.frames.pair_nouns
         and token.tag_ in {"NNS", "NNPS"}
         and s.group(token) is None
-        and not any(c.dep_ == "poss" for c in token.children)
+        and not any(c.dep_ == "poss" for c in children_of(token))
     )
 
 
@@ -572,13 +572,18 @@ def _unnamed_named(s: _Sentence, token: Token) -> list[_Found]:
     without naming them, named now; each merged into what they formed, and with each other."""
     if not s.unnamed or not _unnamed_groups(s, token) or token.dep_ != "nsubj":
         return []
-    if not any(c.dep_ == "det" and c.lower_ in {"the", "these", "those"} for c in token.children):
+    if not any(
+        c.dep_ == "det" and c.lower_ in {"the", "these", "those"} for c in children_of(token)
+    ):
         return []
     copula = token.head
     if _lemma(copula) != "be":
         return []
     members = [
-        g for c in copula.children if c.dep_ == "attr" for g in _sides(s, c, reading=_STRUCTURAL)
+        g
+        for c in children_of(copula)
+        if c.dep_ == "attr"
+        for g in _sides(s, c, reading=_STRUCTURAL)
     ]
     new = s.unnamed[-1]
     members = [g for g in members if g.id not in {n.id for n in new}]
@@ -630,7 +635,7 @@ def _pair_named_before(s: _Sentence, token: Token) -> list[LocalEntity]:
     counted = any(
         (c.dep_ == "nummod" and c.lower_ in {"two", "2"})
         or (c.dep_ in {"det", "predet"} and c.lower_ == "both")
-        for c in token.children
+        for c in children_of(token)
     )
     if not counted:
         return []
@@ -661,9 +666,9 @@ def _composite(s: _Sentence, token: Token) -> list[LocalEntity]:
     if _lemma(token) not in s.frames.composite_nouns or s.group(token) is not None:
         return []
     found: list[LocalEntity] = []
-    for clause in token.children:
+    for clause in children_of(token):
         if clause.dep_ in {"relcl", "acl"} and _lemma(clause) in s.frames.composing_verbs:
-            parts = [c for c in clause.children if c.dep_ == "dobj"]
+            parts = [c for c in children_of(clause) if c.dep_ == "dobj"]
             parts += _preposition_objects(clause, "of")
             found += [g for t in parts for g in _sides(s, t)]
     return found
@@ -672,9 +677,9 @@ def _composite(s: _Sentence, token: Token) -> list[LocalEntity]:
 def _named_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
     """ "a new organisation called Z", "a coalition known as Z": the group named so."""
     found: list[LocalEntity] = []
-    for child in token.children:
+    for child in children_of(token):
         if child.dep_ == "acl" and _lemma(child) in _NAMING_VERBS:
-            named = [c for c in child.children if c.dep_ in {"oprd", "attr", "dobj"}]
+            named = [c for c in children_of(child) if c.dep_ in {"oprd", "attr", "dobj"}]
             named += _preposition_objects(child, "as")
             named += [c for t in named for c in _following_conjuncts(t)]
             found += [g for t in named if (g := s.group(t)) is not None]
@@ -687,7 +692,7 @@ def _leader_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
     frames = s.frames
     if _lemma(token) in frames.leader_nouns:
         return _modifier_groups(s, token)
-    for child in token.children:
+    for child in children_of(token):
         if child.dep_ in {"compound", "appos", "nmod"} and _lemma(child) in frames.leader_nouns:
             found = _modifier_groups(s, child)
             if found:
@@ -701,20 +706,20 @@ def _leader_groups(s: _Sentence, token: Token) -> list[LocalEntity]:
 
 
 def _is_passive(verb: Token) -> bool:
-    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in children_of(verb))
 
 
 def _subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
     """The tokens naming a verb's subject, following shared subjects up the tree: "X began
     targeting Y" (xcomp), "X clashed with Y and took Z" (conj), "X, which fought Y" (relcl)."""
-    subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+    subjects = [c for c in children_of(verb) if c.dep_ in _SUBJECT_DEPS]
     if not subjects:
         # "X became associated with Y": the parse may hang the subject on the auxiliary.
         subjects = [
             c
-            for a in verb.children
+            for a in children_of(verb)
             if a.dep_ in {"aux", "auxpass"}
-            for c in a.children
+            for c in children_of(a)
             if c.dep_ in _SUBJECT_DEPS
         ]
     if subjects:
@@ -736,8 +741,8 @@ def _subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         if head.pos_ in {"VERB", "AUX"} and head.i != verb.i:
             if _lemma(head) in load_frames().object_control_verbs:
                 # "Y accused X of targeting Z": X is the one said to target.
-                objects = [c for c in head.children if c.dep_ == "dobj"]
-                return objects or [c for c in head.children if c.dep_ == "nsubjpass"]
+                objects = [c for c in children_of(head) if c.dep_ == "dobj"]
+                return objects or [c for c in children_of(head) if c.dep_ == "nsubjpass"]
             return _subject_tokens(head, depth + 1)
     head = verb.head
     if verb.dep_ in {"acl", "amod"} and _lemma(head) in load_frames().act_nouns:
@@ -756,7 +761,13 @@ def _subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
 
 
 def _agent_tokens(verb: Token) -> list[Token]:
-    return [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+    return [
+        p
+        for c in children_of(verb)
+        if c.dep_ == "agent"
+        for p in children_of(c)
+        if p.dep_ == "pobj"
+    ]
 
 
 def _governors(token: Token, limit: int = 4) -> Iterator[Token]:
@@ -783,12 +794,12 @@ def _negated(s: _Sentence, token: Token) -> bool:
 def _negated_word(s: _Sentence, token: Token) -> bool:
 
     def own(word: Token) -> bool:
-        for child in word.children:
+        for child in children_of(word):
             if child.dep_ == "neg":
                 return True
             if child.dep_ == "advmod" and (
                 child.lower_ == "never"
-                or (child.lower_ == "longer" and any(g.lower_ == "no" for g in child.children))
+                or (child.lower_ == "longer" and any(g.lower_ == "no" for g in children_of(child)))
             ):
                 return True
         return False
@@ -812,10 +823,12 @@ def _hypothetical(s: _Sentence, token: Token) -> bool:
 def _hypothetical_word(s: _Sentence, token: Token) -> bool:
     if in_question(token):
         return True
-    if any(c.dep_ == "mark" and c.lower_ in {"if", "whether", "unless"} for c in token.children):
+    if any(
+        c.dep_ == "mark" and c.lower_ in {"if", "whether", "unless"} for c in children_of(token)
+    ):
         return True
     # "the two factions may now compete": only possible
-    if any(c.dep_ == "aux" and c.lower_ in s.frames.speculative_modals for c in token.children):
+    if any(c.dep_ == "aux" and c.lower_ in s.frames.speculative_modals for c in children_of(token)):
         return True
     return any(_lemma(g) in s.frames.hypothetical_verbs for g in _governors(token, limit=3))
 
@@ -823,23 +836,26 @@ def _hypothetical_word(s: _Sentence, token: Token) -> bool:
 def _preposition_objects(verb: Token, preposition: str) -> list[Token]:
     """The objects of a preposition under the verb, its particle or its adverb ("broke away
     from Y", "fought alongside Y")."""
-    heads = [verb, *(c for c in verb.children if c.dep_ in {"prt", "advmod", "dobj"})]
+    heads = [verb, *(c for c in children_of(verb) if c.dep_ in {"prt", "advmod", "dobj"})]
     found = []
     for head in heads:
         # "allied with X and later with Y": a second preposition coordinated with the first.
-        preps = [*head.children, *(p for c in head.children for p in _following_conjuncts(c))]
+        preps = [
+            *children_of(head),
+            *(p for c in children_of(head) for p in _following_conjuncts(c)),
+        ]
         for prep in preps:
             as_prep = prep.dep_ in {"prep", "agent", "dative"} or (
                 prep.dep_ == "conj" and prep.pos_ == "ADP"
             )
             if as_prep and prep.lower_ == preposition:
-                found.extend(p for p in prep.children if p.dep_ in {"pobj", "pcomp"})
+                found.extend(p for p in children_of(prep) if p.dep_ in {"pobj", "pcomp"})
             # "alongside" is sometimes parsed as an adverb with its object under it.
             if prep.dep_ == "advmod" and prep.lower_ == preposition:
-                found.extend(p for p in prep.children if p.dep_ == "pobj")
+                found.extend(p for p in children_of(prep) if p.dep_ == "pobj")
             # "fought along side Y": the preposition written as two words.
             if preposition == "alongside" and _two_word_alongside(prep):
-                found.extend(p for p in prep.children if p.dep_ in {"pobj", "dobj"})
+                found.extend(p for p in children_of(prep) if p.dep_ in {"pobj", "dobj"})
     return found
 
 
@@ -853,12 +869,12 @@ def _two_word_alongside(token: Token) -> bool:
 
 def _has_together(s: _Sentence, verb: Token) -> bool:
     words = s.frames.together_words
-    if any(c.lower_ in words for c in verb.children if c.dep_ in {"advmod", "prt", "npadvmod"}):
+    if any(c.lower_ in words for c in children_of(verb) if c.dep_ in {"advmod", "prt", "npadvmod"}):
         return True
     # "X and Y conducted a joint attack", "worked closely together"
-    for child in verb.children:
+    for child in children_of(verb):
         if child.dep_ in {"dobj", "pobj"} and any(
-            a.lower_ in s.frames.joint_words for a in child.children if a.dep_ in {"amod"}
+            a.lower_ in s.frames.joint_words for a in children_of(child) if a.dep_ in {"amod"}
         ):
             return True
     return False
@@ -872,7 +888,7 @@ def _is_reciprocal(word: Token) -> bool:
     another to combat Y")."""
     return any(
         f"{word.lower_} {c.lower_}" in _RECIPROCAL or f"{c.lower_} {word.lower_}" in _RECIPROCAL
-        for c in word.children
+        for c in children_of(word)
         if c.dep_ in {"det", "amod", "advmod"}
     )
 
@@ -881,12 +897,12 @@ def _reciprocal_object(verb: Token, frame: VerbFrame) -> bool:
     """ "fought each other", "fought alongside one another", "attacked one another's members":
     the frame's own object is the coordinated subjects themselves."""
     prepositions = {p for p, _ in frame.objects}
-    objects = [c for c in verb.children if c.dep_ == "dobj" and "dobj" in prepositions]
+    objects = [c for c in children_of(verb) if c.dep_ == "dobj" and "dobj" in prepositions]
     objects += [
         p
-        for c in verb.children
+        for c in children_of(verb)
         if c.dep_ == "prep" and c.lower_ in prepositions
-        for p in c.children
+        for p in children_of(c)
     ]
     for word in objects:
         if " ".join(t.lower_ for t in word.subtree) in _RECIPROCAL or _is_reciprocal(word):
@@ -951,7 +967,7 @@ def _readings(predicate: str) -> tuple[_Reading, _Reading]:
 
 
 def _particles(verb: Token) -> set[str]:
-    return {c.lower_ for c in verb.children if c.dep_ == "prt"}
+    return {c.lower_ for c in children_of(verb) if c.dep_ == "prt"}
 
 
 def _has_particle(verb: Token, wanted: frozenset[str]) -> bool:
@@ -973,13 +989,14 @@ def _frame_applies(s: _Sentence, frame: VerbFrame, verb: Token, passive: bool) -
     if frame.needs_particle and not _has_particle(verb, frame.particles or frozenset()):
         return False
     if frame.dobj_nouns is not None:
-        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        objects = [c for c in children_of(verb) if c.dep_ == "dobj"]
         if not any(_lemma(c) in frame.dobj_nouns for c in objects):
             return False
     if frame.in_nouns is not None and not _in_nouns(verb) & frame.in_nouns:
         return False
     if frame.bare and any(
-        c.dep_ == "dobj" and s.group(c) is None and not _own_groups_word(c) for c in verb.children
+        c.dep_ == "dobj" and s.group(c) is None and not _own_groups_word(c)
+        for c in children_of(verb)
     ):
         return False
     if frame.not_in_nouns:
@@ -993,7 +1010,7 @@ def _frame_applies(s: _Sentence, frame: VerbFrame, verb: Token, passive: bool) -
 def _own_groups_word(token: Token) -> bool:
     """ "merged their groups into Z": the subjects' own groups, i.e. the subjects."""
     return _lemma(token) in _GROUP_NOUNS | {"faction", "force", "unit"} and any(
-        c.dep_ == "poss" for c in token.children
+        c.dep_ == "poss" for c in children_of(token)
     )
 
 
@@ -1002,10 +1019,10 @@ def _frame_objects(frame: VerbFrame, verb: Token, passive: bool) -> list[Token]:
     for preposition, noun in frame.objects:
         if preposition == "dobj":
             dep = "nsubjpass" if passive else "dobj"
-            found += [c for c in verb.children if c.dep_ == dep]
+            found += [c for c in children_of(verb) if c.dep_ == dep]
             continue
         if noun is not None and not any(
-            c.dep_ == "dobj" and _lemma(c) == noun for c in verb.children
+            c.dep_ == "dobj" and _lemma(c) == noun for c in children_of(verb)
         ):
             continue
         objects = _preposition_objects(verb, preposition)
@@ -1030,7 +1047,7 @@ def _holders(verb: Token, objects: list[Token]) -> list[Token]:
     return [
         agent
         for place in places
-        for clause in place.children
+        for clause in children_of(place)
         if clause.dep_ == "acl" and clause.tag_ == "VBN" and _lemma(clause) in held
         for agent in _agent_tokens(clause)
     ]
@@ -1045,13 +1062,13 @@ def _nested_preposition_objects(verb: Token, preposition: str) -> list[Token]:
     a word of the verb's object rather than on the verb; not inside a clause of its own or the
     subject."""
     found: list[Token] = []
-    stack = [c for c in verb.children if c.dep_ not in _SUBJECT_DEPS | _CLAUSE_DEPS]
+    stack = [c for c in children_of(verb) if c.dep_ not in _SUBJECT_DEPS | _CLAUSE_DEPS]
     while stack:
         word = stack.pop()
         if word.dep_ == "prep" and word.lower_ == preposition:
-            found.extend(p for p in word.children if p.dep_ == "pobj")
+            found.extend(p for p in children_of(word) if p.dep_ == "pobj")
             continue
-        stack.extend(c for c in word.children if c.dep_ not in _CLAUSE_DEPS - {"conj"})
+        stack.extend(c for c in children_of(word) if c.dep_ not in _CLAUSE_DEPS - {"conj"})
     return found
 
 
@@ -1107,7 +1124,7 @@ def _called_for(s: _Sentence, verb: Token) -> list[_Found]:
     if any(
         c.dep_ in {"aux", "mark"}
         and c.lower_ in s.frames.speculative_modals | {"if", "whether", "unless"}
-        for c in verb.children
+        for c in children_of(verb)
     ):
         return []
     callers = [g for t in _subject_tokens(call) for g in _sides(s, t)]
@@ -1183,7 +1200,7 @@ def _joined_members(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
     """ "X joined the coalition, which includes Y and Z": X allied with its members."""
     if _lemma(verb) not in s.frames.joining_verbs or _hypothetical(s, verb):
         return []
-    bodies = [c for c in verb.children if c.dep_ == "dobj"]
+    bodies = [c for c in children_of(verb) if c.dep_ == "dobj"]
     members = [g for t in bodies for g in _composite(s, t)]
     joiners = [g for t in _subject_tokens(verb) for g in _sides(s, t, reading=_STRUCTURAL)]
     members = [g for g in members if g.id not in {j.id for j in joiners}]
@@ -1211,12 +1228,12 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
     found: list[_Found] = []
     created: list[Token]
     if _is_passive(verb) or (verb.dep_ == "acl" and verb.tag_ == "VBN"):
-        created = [c for c in verb.children if c.dep_ == "nsubjpass"] or (
+        created = [c for c in children_of(verb) if c.dep_ == "nsubjpass"] or (
             [verb.head] if verb.dep_ == "acl" else []
         )
         founders = _agent_tokens(verb)
     else:
-        created = [c for c in verb.children if c.dep_ == "dobj"]
+        created = [c for c in children_of(verb) if c.dep_ == "dobj"]
         founders = _subject_tokens(verb)
     new = [g for t in created for g in _copula_sides(s, t)]
     if not new:
@@ -1242,7 +1259,7 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
         # The split may be the verb above ("split from Y to form Z") or beside it ("led a
         # group to split from Y, forming Z").
         splits = [verb.head] + [
-            c for c in verb.head.children if c.dep_ in {"xcomp", "advcl"} and c.i != verb.i
+            c for c in children_of(verb.head) if c.dep_ in {"xcomp", "advcl"} and c.i != verb.i
         ]
         parents = [
             g
@@ -1258,7 +1275,7 @@ def _formed(s: _Sentence, verb: Token, negated: bool) -> list[_Found]:
     words = list(verb.subtree)
     if verb.dep_ in {"advcl", "xcomp"}:
         # "facilitated a merger of X and Y to create Z": the merger is the governing verb's.
-        words += [c for c in verb.head.children if c.dep_ in {"dobj", "nsubjpass"}]
+        words += [c for c in children_of(verb.head) if c.dep_ in {"dobj", "nsubjpass"}]
     for word in words:
         if _lemma(word) in _MERGER_NOUNS and word not in founders and word.head.i != verb.i:
             members = [
@@ -1301,7 +1318,7 @@ def _founding(frames: Frames, verb: Token) -> bool:
     tagger may read it as the past of "find"."""
     if _lemma(verb) in frames.founding_verbs:
         return True
-    auxiliaries = {_lemma(c) for c in verb.children if c.dep_ == "aux"}
+    auxiliaries = {_lemma(c) for c in children_of(verb) if c.dep_ == "aux"}
     return verb.lower_ == "found" and bool(auxiliaries) and not auxiliaries & {"have", "be"}
 
 
@@ -1340,10 +1357,10 @@ def _copula_sides(s: _Sentence, token: Token) -> list[LocalEntity]:
         return found
 
     if token.dep_ == "attr" and token.head.pos_ == "AUX":
-        return [g for c in token.head.children if c.dep_ == "nsubj" for g in _sides(s, c)]
+        return [g for c in children_of(token.head) if c.dep_ == "nsubj" for g in _sides(s, c)]
     if token.dep_ == "appos":
         return _sides(s, token.head, expand=False)
-    for child in token.children:
+    for child in children_of(token):
         if child.dep_ == "appos":
             return _sides(s, child, expand=False)
     return []
@@ -1358,11 +1375,15 @@ def _noun_first_sides(
     """The first side of a relation noun and the verb it hangs on: its possessor ("X's alliance
     with Y"), else the subject of the verb it is the object of ("X formed an alliance")."""
     possessors = [
-        g for c in noun.children if c.dep_ == "poss" for g in [_own_group(s, c)] if g is not None
+        g
+        for c in children_of(noun)
+        if c.dep_ == "poss"
+        for g in [_own_group(s, c)]
+        if g is not None
     ]
     possessors += [
         g
-        for c in noun.children
+        for c in children_of(noun)
         if c.dep_ in {"compound", "nmod", "amod"} and c.i < noun.i
         for g in [s.group(c)]
         if g is not None
@@ -1448,7 +1469,7 @@ def _qualified_frames(s: _Sentence, noun: Token) -> list[NounFrame]:
         return []
     adjectives = {
         form
-        for c in noun.children
+        for c in children_of(noun)
         if c.dep_ in {"amod", "compound"} and c.i < noun.i
         for form in (_lemma(c), c.lower_)
     }
@@ -1465,7 +1486,7 @@ _RECEIVING_VERBS = {"receive", "get", "obtain", "accept", "gain", "draw", "enjoy
 
 def _joint_noun(s: _Sentence, noun: Token) -> list[_Found]:
     """ "a joint effort by X, Y and Z", "a joint attack by X and Y": allies, the doers."""
-    if not any(c.dep_ == "amod" and c.lower_ in s.frames.joint_words for c in noun.children):
+    if not any(c.dep_ == "amod" and c.lower_ in s.frames.joint_words for c in children_of(noun)):
         return []
     doers = [g for t in _preposition_objects(noun, "by") for g in _sides(s, t)]
     if len(doers) < 2 or _hypothetical(s, noun):
@@ -1488,7 +1509,7 @@ def _described(
         return subjects, "copula"
     if noun.dep_ == "pobj" and noun.head.lower_ == "as" and noun.head.head.pos_ == "VERB":
         verb = noun.head.head
-        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        subjects = [c for c in children_of(verb) if c.dep_ in {"nsubj", "nsubjpass"}]
         return [g for t in subjects for g in _sides(s, t, reading=reading)], "as"
     return None
 
@@ -1505,7 +1526,7 @@ def _apposition_matches(s: _Sentence, noun: Token) -> list[_Found]:
     frame = s.frames.apposition_frame(lemma)
     # "a splinter group of Y": the describing word may modify "group".
     if frame is None:
-        for child in noun.children:
+        for child in children_of(noun):
             modifier = s.frames.apposition_frame(_lemma(child))
             if child.dep_ in {"amod", "compound"} and modifier is not None:
                 frame = modifier
@@ -1523,7 +1544,7 @@ def _apposition_matches(s: _Sentence, noun: Token) -> list[_Found]:
         objects = _preposition_objects(noun, preposition)
         tokens += objects
         others += [g for t in objects for g in _sides(s, t, reading=other_reading)]
-    for child in noun.children:
+    for child in children_of(noun):
         if child.dep_ == "poss" or (child.dep_ in {"compound", "nmod"} and child.i < noun.i):
             group = _own_group(s, child)
             if group is not None:
@@ -1549,13 +1570,13 @@ def _appointments(s: _Sentence, verb: Token) -> list[_Found]:
     if _hypothetical(s, verb) or _negated(s, verb):
         return []
     passive = _is_passive(verb)
-    people = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+    people = [c for c in children_of(verb) if c.dep_ == ("nsubjpass" if passive else "dobj")]
     people = [s.people[c.i] for c in people if c.i in s.people]
     if not people:
         return []
     posts = _preposition_objects(verb, "as")
-    posts += [c for c in verb.children if c.dep_ in {"oprd", "attr", "xcomp", "ccomp"}]
-    posts += [c for c in verb.children if c.dep_ == "dobj" and c.i not in s.people]
+    posts += [c for c in children_of(verb) if c.dep_ in {"oprd", "attr", "xcomp", "ccomp"}]
+    posts += [c for c in children_of(verb) if c.dep_ == "dobj" and c.i not in s.people]
     found: list[_Found] = []
     for post in posts:
         predicate = s.frames.posts.get(_lemma(post))
@@ -1566,7 +1587,7 @@ def _appointments(s: _Sentence, verb: Token) -> list[_Found]:
         ]
         groups += [
             g
-            for c in post.children
+            for c in children_of(post)
             if c.dep_ in {"poss", "compound"} and c.lower_ not in {"his", "her"}
             for g in [_own_group(s, c)]
             if g is not None

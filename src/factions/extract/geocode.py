@@ -107,6 +107,8 @@ _W = {
     "temperature": 0.5,
 }
 _NEAR_KM = 150.0
+# How many names' candidate groups a geocoder keeps between stories (`Geocoder._group`).
+_GROUPS_KEPT = 10_000
 # How far from a town a place named as being in it may lie.
 _TOWN_KM = 30.0
 # A town or district of fewer people than this, abroad, is a stranger to a story (see
@@ -346,6 +348,7 @@ class Geocoder:
         self._capital_rows: set[int] = set()
         self._skeletons: dict[str, list[str]] | None = None
         self._cache: dict[tuple[str, tuple[str, ...], bool], PlaceMatch | None] = {}
+        self._groups: dict[tuple, _Group] = {}
         self._load_gazetteer()
         self._load_regions(regions_path)
 
@@ -893,7 +896,20 @@ class Geocoder:
         return list(groups.values()), of_span
 
     def _group(self, key: str, want: str | None, span: PlaceSpan, focus: tuple) -> _Group:
-        """A name's candidates with their prior scores, or its one fixed answer."""
+        """A name's candidates with their prior scores, or its one fixed answer: made once per
+        process for a name, its spelling and the story's countries (the same names come back
+        from story to story), and copied for each story, whose rounds change only the copy."""
+        ident = (key, want, span.surface, span.demonym, span.variants, focus)
+        made = self._groups.get(ident)
+        if made is None:
+            if len(self._groups) >= _GROUPS_KEPT:
+                self._groups.clear()
+            made = self._groups[ident] = self._new_group(key, want, span, focus)
+            for kept in (made.prior, made.score, made.p, made.lats, made.lons, made.located):
+                kept.flags.writeable = False
+        return made.copy()
+
+    def _new_group(self, key: str, want: str | None, span: PlaceSpan, focus: tuple) -> _Group:
         group = _Group(key, want)
         demonym = self.demonym_country(key)
         if demonym and not self.names_a_major_place(key):
@@ -1264,6 +1280,22 @@ class _Group:
         # By the other group's identity: what it added to this one's scores, and from what.
         self._terms: dict[int, tuple[_Lent, np.ndarray, np.ndarray, np.ndarray | None]] = {}
 
+    def copy(self) -> _Group:
+        """A group with this one's name, candidates, priors and likelihoods, for one story.
+        The arrays are shared: a story's rounds replace a group's scores, never write to them."""
+        group = _Group(self.key, self.want)
+        group.fixed, group.anchor_only = self.fixed, self.anchor_only
+        group.anchor_country, group.people = self.anchor_country, self.people
+        group.candidates, group.prior, group.score, group.p = (
+            self.candidates,
+            self.prior,
+            self.score,
+            self.p,
+        )
+        group.countries, group.admin1s = self.countries, self.admin1s
+        group.lats, group.lons, group.located = self.lats, self.lons, self.located
+        return group
+
     def set_candidates(self, pool: list[_Place], prior: list[float]) -> None:
         self.candidates = pool
         self.prior = np.asarray(prior, dtype=np.float64)
@@ -1382,9 +1414,7 @@ class _Group:
         the points never move, so each pair of names is measured once, not every round."""
         found = self._near_cache.get(id(other))
         if found is None:
-            found = self._near_cache[id(other)] = (
-                _distances(self.lats, self.lons, lats, lons) <= _NEAR_KM
-            )
+            found = self._near_cache[id(other)] = _near_points(self.lats, self.lons, lats, lons)
         return found
 
     def _inside(self, container: _Group) -> np.ndarray:
@@ -1505,6 +1535,27 @@ def _can_contain(container: str, contained: str) -> bool:
     if container == "point":
         return contained in ("point", "district")
     return _RANK[container] > _RANK[contained]
+
+
+# Which points lie near which, by the points: a story's names and their candidates come back
+# from one story to the next, and the answer depends on the points alone.
+_NEAR: dict[tuple[bytes, bytes, bytes, bytes], np.ndarray] = {}
+_NEAR_KEPT = 20_000
+
+
+def _near_points(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    """Whether each of the first points lies within _NEAR_KM of each of the second (radians),
+    as a matrix the caller reads and never changes."""
+    key = (lat1.tobytes(), lon1.tobytes(), lat2.tobytes(), lon2.tobytes())
+    found = _NEAR.get(key)
+    if found is None:
+        if len(_NEAR) >= _NEAR_KEPT:
+            _NEAR.clear()
+        found = _NEAR[key] = _distances(lat1, lon1, lat2, lon2) <= _NEAR_KM
+        found.flags.writeable = False
+    return found
 
 
 def _distances(

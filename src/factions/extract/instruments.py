@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
+from factions.extract.nlp import span_text
 from factions.extract.triggers import words_regex
 from factions.model import Instrument
 from factions.packaged import read_toml
@@ -108,7 +109,7 @@ def instruments_in(sent: Span, text: str) -> list[Instrument]:
     parsed sentence's offsets point into), in order, each once."""
     words = _instrument_words()
     found: list[Instrument] = []
-    for match in words.pattern.finditer(sent.text):
+    for match in words.pattern.finditer(span_text(sent)):
         start, end = sent.start_char + match.start(), sent.start_char + match.end()
         span = sent.doc.char_span(start, end, alignment_mode="expand")
         if span is None or _is_name(span) or not _is_noun(span.root) or _taken(span.root, words):

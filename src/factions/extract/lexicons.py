@@ -58,31 +58,38 @@ def _ended_regex(words: list[str]) -> re.Pattern[str]:
 _REPEATS = (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT)
 
 
-def required_text(pattern: re.Pattern[str]) -> tuple[str, ...]:
+def required_text(pattern: re.Pattern[str], any_case: bool = False) -> tuple[str, ...]:
     """The lowercase ASCII strings (two characters or more) every match of a case-insensitive
     pattern contains: its literal runs outside alternatives, optional parts and lookarounds.
 
     A sentence in ASCII that lacks one of them cannot match (`may_match`), which one substring
-    test says much faster than the regex; a pattern that is not case-insensitive has none."""
-    if not pattern.flags & re.IGNORECASE:
+    test says much faster than the regex; a pattern that is not case-insensitive has none,
+    unless `any_case` (then the strings are for a test of the text in lowercase)."""
+    if not any_case and not pattern.flags & re.IGNORECASE:
         return ()
-    runs, _ = _literal_runs(_parser.parse(pattern.pattern, pattern.flags))
+    runs, _ = _literal_runs(_parser.parse(pattern.pattern, pattern.flags), any_case)
     return tuple(sorted({run for run in runs if len(run) >= 2}, key=len, reverse=True))
 
 
-def required_choices(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+def required_choices(
+    pattern: re.Pattern[str], any_case: bool = False
+) -> tuple[tuple[str, ...], ...]:
     """Beyond `required_text`, the alternatives a match must take one of, each as the strings
     (two characters or more) one of which every match contains: "(?:hosted|sheltered)" gives
     ("hosted", "sheltered"). An alternative without such a string of its own gives nothing."""
-    if not pattern.flags & re.IGNORECASE:
+    if not any_case and not pattern.flags & re.IGNORECASE:
         return ()
-    _, choices = _literal_runs(_parser.parse(pattern.pattern, pattern.flags))
+    _, choices = _literal_runs(_parser.parse(pattern.pattern, pattern.flags), any_case)
     return tuple(choices)
 
 
-def _literal_runs(items) -> tuple[list[str], list[tuple[str, ...]]]:  # type: ignore[no-untyped-def]
+def _literal_runs(  # type: ignore[no-untyped-def]
+    items, any_case: bool = False
+) -> tuple[list[str], list[tuple[str, ...]]]:
     """(the literal runs every match of the parsed items contains, the alternatives it must
-    take one of), both in lowercase ASCII; runs may be shorter than two characters."""
+    take one of), both in lowercase ASCII; runs may be shorter than two characters. With
+    `any_case`, groups with flags of their own ("(?i:...)") are read too: a text in
+    lowercase holds a run in lowercase whether it is matched with case or without."""
     runs: list[str] = []
     choices: list[tuple[str, ...]] = []
 
@@ -94,14 +101,14 @@ def _literal_runs(items) -> tuple[list[str], list[tuple[str, ...]]]:  # type: ig
                 continue
             runs.append("".join(run))
             run = []
-            if op is _constants.SUBPATTERN and not value[1] and not value[2]:
+            if op is _constants.SUBPATTERN and (any_case or (not value[1] and not value[2])):
                 walk(value[3])  # a group without flags of its own
             elif op in _REPEATS and value[0] >= 1:
                 walk(value[2])
             elif op is _constants.ATOMIC_GROUP:
                 walk(value)
             elif op is _constants.BRANCH:
-                choice = _one_of(value[1])
+                choice = _one_of(value[1], any_case)
                 if choice:
                     choices.append(choice)
         runs.append("".join(run))
@@ -110,11 +117,11 @@ def _literal_runs(items) -> tuple[list[str], list[tuple[str, ...]]]:  # type: ig
     return runs, choices
 
 
-def _one_of(alternatives) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+def _one_of(alternatives, any_case: bool = False) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
     """The longest required run of each alternative, or () when one of them has none."""
     found: list[str] = []
     for alternative in alternatives:
-        runs, _ = _literal_runs(alternative)
+        runs, _ = _literal_runs(alternative, any_case)
         longest = max(runs, key=len, default="")
         if len(longest) < 2:
             return ()
@@ -127,9 +134,10 @@ class LiteralScreen:
     each one needs (`required_text`, `required_choices`). Each pattern is first screened by its
     most telling string (a word of its own rather than an actor marker every sentence here
     has), each such string tested once for the whole list; only the patterns that pass test
-    the rest of what they need."""
+    the rest of what they need. With `any_case`, patterns matched with case, or with case in
+    part, are screened too, by their strings in lowercase (`required_text`)."""
 
-    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+    def __init__(self, patterns: list[re.Pattern[str]], any_case: bool = False) -> None:
         self.size = len(patterns)
         self.keyed: dict[str, list[int]] = {}
         # The patterns that need no literal string at all: always worth running.
@@ -137,8 +145,8 @@ class LiteralScreen:
         # For each pattern, what it needs besides its key: strings, and choices of strings.
         self.rest: list[tuple[tuple[str, ...], tuple[frozenset[str], ...]]] = []
         for index, pattern in enumerate(patterns):
-            needed = required_text(pattern)
-            choices = tuple(frozenset(c) for c in required_choices(pattern))
+            needed = required_text(pattern, any_case)
+            choices = tuple(frozenset(c) for c in required_choices(pattern, any_case))
             key = _screen_key(needed, choices)
             if not key:
                 self.unkeyed.append(index)
@@ -302,6 +310,7 @@ class Lexicons:
     fate_screen: LiteralScreen = field(init=False, compare=False, repr=False)
     # The hedges, in their order: a sentence with a hedge is searched only for those it may hold.
     hedge_screen: LiteralScreen = field(init=False, compare=False, repr=False)
+    responsibility_screen: LiteralScreen = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         relation_patterns = [p for rule in self.relations for p in rule.patterns]
@@ -309,6 +318,7 @@ class Lexicons:
         object.__setattr__(self, "relation_screen", LiteralScreen(relation_patterns))
         object.__setattr__(self, "fate_screen", LiteralScreen(fate_patterns))
         object.__setattr__(self, "hedge_screen", LiteralScreen([r for r, _ in self.hedges]))
+        object.__setattr__(self, "responsibility_screen", LiteralScreen(list(self.responsibility)))
 
     def hedges_in(self, text: str) -> list[tuple[re.Match[str], str]]:
         """(the first match, its grade) of each hedge the text holds, in the hedges' order."""

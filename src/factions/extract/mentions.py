@@ -28,7 +28,15 @@ from factions.extract.geocode import (
     place_cues,
 )
 from factions.extract.lexicons import Lexicons, load_lexicons
-from factions.extract.nlp import doc_text, is_heading, span_text, words_of
+from factions.extract.nlp import (
+    doc_text,
+    ents_of,
+    is_heading,
+    sents_of,
+    span_text,
+    tokens_of,
+    words_of,
+)
 from factions.model import ClaimRecord, EntityRecord, Evidence, Mention, stable_id
 from factions.vocabulary import vocabulary
 
@@ -355,7 +363,7 @@ def _actor_countries(doc: Doc, focus: list[str]) -> list[str]:
     helps to tell apart, so they say nothing here)."""
     countries = list(focus[:2])
     gazetteer = load_gazetteer()
-    for span in doc.ents:
+    for span in ents_of(doc):
         if span.label_ in GAZETTEER_TYPES and span.ent_id_ and ":" not in span.ent_id_:
             if _ACRONYM.match(span.text):
                 continue
@@ -433,7 +441,7 @@ def _container_cue(span: Span, place_spans: set[int]) -> bool:
         return False
     if (span.end + 1) in place_spans:
         return True
-    following = next((e for e in doc.ents if e.start == span.end + 1), None)
+    following = next((e for e in ents_of(doc) if e.start == span.end + 1), None)
     if following is None:
         return False
     return any(
@@ -451,8 +459,8 @@ def _unlabelled_place_spans(doc: Doc) -> list[PlaceSpan]:
     lex = load_lexicons()
     geocoder = get_geocoder()
     skipped = lex.ethnic_groups | lex.not_entities
-    tagged = {i for e in doc.ents for i in range(e.start, e.end)}
-    starts = {e.start for e in doc.ents if e.label_ in PLACE_LABELS}
+    tagged = {i for e in ents_of(doc) for i in range(e.start, e.end)}
+    starts = {e.start for e in ents_of(doc) if e.label_ in PLACE_LABELS}
     found: list[PlaceSpan] = []
     pos = words_of(doc).pos
     i = 1
@@ -559,7 +567,7 @@ def _embedded_place_spans(doc: Doc) -> list[PlaceSpan]:
     lex = load_lexicons()
     institution = cues.institution | lex.organization_words | lex.media_words
     found: list[PlaceSpan] = []
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         if ent.label_ != "ORG" or len(ent) < 2:
             continue
         ofs = [t.i for t in ent if t.lower_ == "of"]
@@ -654,7 +662,7 @@ def _repeated_places(doc: Doc, text: str, mentions: list[MentionSpan]) -> list[M
         return []
     covered = [(m.start, m.end) for m in mentions]
     # Headlines stay as the NER left them: a place there would make a headline an event.
-    covered += [(s.start_char, s.end_char) for s in doc.sents if _title_like(s)]
+    covered += [(s.start_char, s.end_char) for s in sents_of(doc) if _title_like(s)]
     found: list[MentionSpan] = []
     pattern = _whole_names(places)
     for match in pattern.finditer(text):
@@ -729,7 +737,7 @@ def _ner_place_names(doc: Doc) -> set[str]:
     sense per story: "Douma" a place twice and a person once is a place)."""
     places: Counter[str] = Counter()
     others: Counter[str] = Counter()
-    for e in doc.ents:
+    for e in ents_of(doc):
         surface = strip_possessive(e.text)
         if not surface[:1].isupper() or e.ent_id_:
             continue
@@ -745,9 +753,9 @@ def _place_spans(
     calls a province an organisation), and people or organisations governed by a place cue."""
     spans: list[PlaceSpan] = []
     geocoder = get_geocoder()
-    starts = {e.start for e in doc.ents if e.label_ in PLACE_LABELS}
+    starts = {e.start for e in ents_of(doc) if e.label_ in PLACE_LABELS}
     place_names = _ner_place_names(doc)
-    for span in doc.ents:
+    for span in ents_of(doc):
         surface = strip_possessive(span.text)
         if not surface:
             continue
@@ -860,7 +868,7 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
     """Every entity mention of the document, each linked to a document-level entity."""
     registry = DocumentEntities(doc_id)
     text = doc_text(doc)
-    place_surfaces = [e.text for e in doc.ents if e.label_ in PLACE_LABELS | {"NORP"}]
+    place_surfaces = [e.text for e in ents_of(doc) if e.label_ in PLACE_LABELS | {"NORP"}]
     focus = document_focus(place_surfaces)
     registry.countries = _actor_countries(doc, focus)
     spans = _place_spans(doc, registry, focus)
@@ -879,7 +887,7 @@ def resolve_mentions(doc: Doc, doc_id: str) -> tuple[list[MentionSpan], Document
             registry.places.setdefault((place_span.start, place_span.end), answer)
     registry.datelines = {(s.start, s.end) for s in datelines}
     mentions: list[MentionSpan] = []
-    for span in doc.ents:
+    for span in ents_of(doc):
         entity, rule = _entity_for_span(span, registry, focus)
         if entity is None:
             continue
@@ -1378,7 +1386,7 @@ def _missed_short_names(
             surnames.setdefault(words[-1], person)
     covered = {i for m in mentions for i in range(m.token_start, m.token_end)}
     found = []
-    for token in doc:
+    for token in tokens_of(doc):
         person = surnames.get(token.text)
         if person is None or token.i in covered or token.pos_ != "PROPN":
             continue
@@ -1459,10 +1467,11 @@ def _proper_noun_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
     particles = load_lexicons().actors.particles
     runs: list[tuple[int, int]] = []
     start: int | None = None
-    for token in doc:
+    tokens = tokens_of(doc)
+    for token in tokens:
         free = token.i not in covered
         joined = token.text in _HYPHENS or (
-            token.lower_ in particles and token.i > 0 and doc[token.i - 1].text in _HYPHENS
+            token.lower_ in particles and token.i > 0 and tokens[token.i - 1].text in _HYPHENS
         )
         if start is not None and (
             not free or token.is_sent_start or not (token.pos_ == "PROPN" or joined)
@@ -1475,7 +1484,7 @@ def _proper_noun_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
         runs.append((start, len(doc)))
     trimmed = []
     for first, last in runs:
-        while last > first and (doc[last - 1].text in _HYPHENS or doc[last - 1].is_lower):
+        while last > first and (tokens[last - 1].text in _HYPHENS or tokens[last - 1].is_lower):
             last -= 1
         if last > first:
             trimmed.append((first, last))

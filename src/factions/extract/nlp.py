@@ -12,7 +12,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import spacy
+from spacy.attrs import HEAD, IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -49,6 +51,59 @@ def span_text(span: Span) -> str:
     return doc_text(span.doc)[span.start_char : span.end_char]
 
 
+_TOKENS = "factions_tokens"
+_ENTS = "factions_ents"
+_SENTS = "factions_sents"
+
+
+def tokens_of(doc: Doc) -> list[Token]:
+    """The Doc's tokens, made once: `doc[i]` and iterating a Doc or Span make a new Token
+    object on every access."""
+    tokens = doc.user_data.get(_TOKENS)
+    if tokens is None:
+        tokens = doc.user_data[_TOKENS] = list(doc)
+    return tokens  # type: ignore[no-any-return]
+
+
+def ents_of(doc: Doc) -> tuple[Span, ...]:
+    """The Doc's entity spans, read once after the pipeline: `Doc.ents` walks every token of
+    the document and makes each span again on every access."""
+    ents = doc.user_data.get(_ENTS)
+    if ents is None:
+        ents = doc.user_data[_ENTS] = doc.ents
+    return ents  # type: ignore[no-any-return]
+
+
+def sents_of(doc: Doc) -> list[Span]:
+    """The Doc's sentences, read once: `Doc.sents` walks the tokens again on every access."""
+    sents = doc.user_data.get(_SENTS)
+    if sents is None:
+        sents = doc.user_data[_SENTS] = list(doc.sents)
+    return sents  # type: ignore[no-any-return]
+
+
+_CHILDREN = "factions_children"
+
+
+def children_of(token: Token) -> tuple[Token, ...]:
+    """The token's syntactic children, in order, as `Token.children` gives them: read once per
+    Doc from the heads, where `Token.children` makes a new Token for each child on every
+    access (the parse frames ask the same words again and again)."""
+    doc = token.doc
+    children = doc.user_data.get(_CHILDREN)
+    if children is None:
+        tokens = tokens_of(doc)
+        found: list[list[Token]] = [[] for _ in tokens]
+        # Each head as an offset from its token, read from the Doc's array: `Token.head`
+        # would make one more Token per word.
+        offsets = doc.to_array(HEAD).astype(np.int64).tolist() if len(doc) else []
+        for i, offset in enumerate(offsets):
+            if offset:
+                found[i + offset].append(tokens[i])
+        children = doc.user_data[_CHILDREN] = [tuple(c) for c in found]
+    return children[token.i]  # type: ignore[no-any-return]
+
+
 _BOUNDS = "factions_token_bounds"
 
 
@@ -69,20 +124,21 @@ def token_at(span: Span, char: int) -> Token | None:
     doc = span.doc
     bounds = doc.user_data.get(_BOUNDS)
     if bounds is None:
-        starts = [t.idx for t in doc]
-        ends = [t.idx + max(len(t.text), 1) for t in doc]
+        starts = doc.to_array(IDX).tolist() if len(doc) else []
+        lengths = doc.to_array(LENGTH).tolist() if len(doc) else []
+        ends = [start + max(length, 1) for start, length in zip(starts, lengths, strict=True)]
         overlapping = any(end > start for end, start in zip(ends, starts[1:], strict=False))
         bounds = doc.user_data[_BOUNDS] = _Bounds(starts, ends, overlapping)
     if bounds.overlapping:
         for i in range(span.start, span.end):
             if bounds.starts[i] <= char < bounds.ends[i]:
-                return doc[i]
+                return tokens_of(doc)[i]
         return None
     # Tokens in order, each holding its own characters: only the last to start at or before
     # the character can hold it.
     i = bisect_right(bounds.starts, char, span.start, span.end) - 1
     if i >= span.start and char < bounds.ends[i]:
-        return doc[i]
+        return tokens_of(doc)[i]
     return None
 
 
@@ -104,7 +160,7 @@ def words_of(doc: Doc) -> Words:
     """The Doc's `Words`, read once."""
     words = doc.user_data.get(_WORDS)
     if words is None:
-        tokens = list(doc)
+        tokens = tokens_of(doc)
         words = doc.user_data[_WORDS] = Words(
             [t.lemma_.lower() for t in tokens],
             [t.pos_ for t in tokens],
@@ -124,7 +180,7 @@ def in_question(token: Token) -> bool:
     flags = doc.user_data.get(_QUESTIONS)
     if flags is None:
         flags = []
-        for sent in doc.sents:
+        for sent in sents_of(doc):
             question = span_text(sent).rstrip().endswith("?")
             flags.extend([question] * (sent.end - sent.start))
         doc.user_data[_QUESTIONS] = flags

@@ -50,7 +50,7 @@ from factions.extract.mentions import (
     resolve_mentions,
     sentence_evidence,
 )
-from factions.extract.nlp import build_pipeline, model_name, span_text
+from factions.extract.nlp import build_pipeline, model_name, sents_of, span_text, tokens_of
 from factions.extract.relations import (
     GROUP_TYPES,
     MaskedSentence,
@@ -329,7 +329,8 @@ def _is_main_verb(token: Token) -> bool:
 def _descriptive(sent: Span, start: int, end: int) -> bool:
     """True when the matched words are a description of a name (an apposition, a relative
     clause, a compound), not a clause of their own: the outlet states those, whoever speaks."""
-    tokens = [t for t in sent if start <= t.idx - sent.start_char < end and not t.is_punct]
+    words = tokens_of(sent.doc)[sent.start : sent.end]
+    tokens = [t for t in words if start <= t.idx - sent.start_char < end and not t.is_punct]
     return bool(tokens) and not any(_is_main_verb(t) for t in tokens)
 
 
@@ -1089,7 +1090,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
     named_groups: list[LocalEntity] = []
     topic: LocalEntity | None = None
     unnamed: list[list[LocalEntity]] = []
-    sentences = list(doc.sents)
+    sentences = list(sents_of(doc))
     context = _DocumentContext(lex, mentions, arguments, attributions, all_dates)
     borrowed: dict[int, tuple[str | None, str | None]] = {}
     for sent in sentences:

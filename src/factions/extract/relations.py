@@ -371,6 +371,9 @@ def find_fates(
 ) -> list[FateMatch]:
     """What the sentence says became of a person (killed, captured, fled, alive)."""
     found: dict[tuple[str, str], FateMatch] = {}
+    # A fate is a person's: one named in the sentence, or the last one named before it.
+    if last_person is None and not any(e.type == "person" for e in masked.entities):
+        return []
     possible = iter(lex.fate_screen.possible(ascii_lowered(masked.text)))
     for rule in lex.fates:
         for index, pattern in enumerate(rule.patterns):
@@ -408,7 +411,10 @@ def find_responsibility(masked: MaskedSentence, lex: Lexicons) -> list[LocalEnti
     # Every pattern names its actor by a marker: a sentence without one has none.
     if "[[" not in masked.text:
         return found
-    for pattern in lex.responsibility:
+    possible = lex.responsibility_screen.possible(ascii_lowered(masked.text))
+    for pattern, may in zip(lex.responsibility, possible, strict=True):
+        if not may:
+            continue
         for match in pattern.finditer(masked.text):
             entity = masked.entities[int(match.group("X"))]
             if entity.type != "person" and entity not in found:
