@@ -421,3 +421,18 @@ def test_a_names_candidates_are_kept_between_stories_and_each_story_rescores_its
     group = next(iter(geocoder._groups.values()))
     with pytest.raises(ValueError):
         group.prior[...] = 0.0
+
+
+def test_resolved_names_kept_have_a_bound_and_can_be_forgotten(monkeypatch) -> None:
+    """What a geocoder keeps of the names it resolved must not grow with a long ingest's ever
+    new names, and a benchmark's repeat can start from nothing kept."""
+    from factions.extract import geocode
+
+    geocoder = get_geocoder()
+    geocoder.forget_stories()
+    monkeypatch.setattr(geocode, "_RESOLVED_KEPT", 3)
+    for name in ("Kabul", "Kunduz", "Herat", "Mosul", "Aleppo", "Sanaa", "Gao"):
+        assert geocoder.resolve(name) is not None
+        assert len(geocoder._cache) <= 3
+    geocoder.forget_stories()
+    assert not geocoder._cache and not geocoder._groups and not geocode._NEAR

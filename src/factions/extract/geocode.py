@@ -109,6 +109,8 @@ _W = {
 _NEAR_KM = 150.0
 # How many names' candidate groups a geocoder keeps between stories (`Geocoder._group`).
 _GROUPS_KEPT = 10_000
+# How many resolved names (with their story's countries) a geocoder keeps (`Geocoder.resolve`).
+_RESOLVED_KEPT = 50_000
 # How far from a town a place named as being in it may lie.
 _TOWN_KM = 30.0
 # A town or district of fewer people than this, abroad, is a stranger to a story (see
@@ -690,8 +692,19 @@ class Geocoder:
             )
         else:
             match = self._match(key, tuple(focus), None, surface)
+        if len(self._cache) >= _RESOLVED_KEPT:
+            # A long ingest meets ever new names: what it keeps must not grow with them.
+            self._cache.clear()
         self._cache[cache_key] = match
         return match
+
+    def forget_stories(self) -> None:
+        """Drop what was kept from the stories read so far (resolved names, candidate groups,
+        which points lie near which): a process then reads as if it had just loaded, as a
+        benchmark's repeats over the same texts must."""
+        self._cache.clear()
+        self._groups.clear()
+        _NEAR.clear()
 
     def names_a_major_place(self, key: str) -> bool:
         """Whether a key is also a real place name too big to read as a demonym's homonym."""
