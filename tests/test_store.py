@@ -290,6 +290,23 @@ def test_a_version_8_database_is_migrated_to_keep_event_counts(kb_db: str) -> No
         assert schema_version(conn) == SCHEMA_VERSION
 
 
+def test_a_version_12_database_is_migrated_to_find_disputes_by_claim(kb_db: str) -> None:
+    from sqlalchemy import inspect
+
+    engine = open_database(kb_db)
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_dispute_claims_claim_id"))
+        conn.execute(text("UPDATE meta SET value = '12' WHERE key = 'schema_version'"))
+    engine.dispose()
+    engine = open_database(kb_db)
+    with engine.connect() as conn:
+        indexes = {
+            i["name"]: i["column_names"] for i in inspect(conn).get_indexes("dispute_claims")
+        }
+        assert indexes.get("ix_dispute_claims_claim_id") == ["claim_id"]
+        assert schema_version(conn) == SCHEMA_VERSION
+
+
 def test_an_entity_described_twice_keeps_one_description_whatever_the_order(
     new_kb_db,  # type: ignore[no-untyped-def]
 ) -> None:

@@ -243,7 +243,8 @@ dispute_claims = Table(
     "dispute_claims",
     metadata,
     Column("dispute_id", String(40), ForeignKey("disputes.id"), primary_key=True),
-    Column("claim_id", String(40), primary_key=True),
+    # Indexed by migration 13: each stored batch asks which disputes hold its claims.
+    Column("claim_id", String(40), primary_key=True, index=True),
 )
 
 # Derived (migration 8; resolve/changes.py): the relation claims that later contrary evidence
