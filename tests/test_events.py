@@ -106,3 +106,25 @@ def test_the_doers_nationality_is_not_where_it_happened() -> None:
         assert told[key].sub_event_type == "Air/drone strike"
         assert names.get(told[key].place) != "United States", key
     assert names[told["jets"].place] == "Miranshah"
+
+
+def test_murder_of_a_named_person_is_not_read_into_a_battle() -> None:
+    events, names = _events(
+        "Rebels clashed with army troops near Puerto Nuevo on Monday. "
+        "Residents were shocked by the murder of the mayor, Juan Ortega Salas."
+    )
+    assert [e.event_type for e in events] == ["Battles", "Violence against civilians"]
+    victims = [names[p.entity] for p in events[1].participants if p.role == "victim"]
+    assert victims == ["Juan Ortega Salas"]
+    assert all(names[p.entity] != "Juan Ortega Salas" for p in events[0].participants)
+
+
+def test_killing_of_civilians_is_its_own_event_beside_a_battle() -> None:
+    events, _ = _events(
+        "Rebels clashed with army troops near Puerto Nuevo on Monday. "
+        "The killing of three priests in the town by gunmen shocked the country."
+    )
+    assert [(e.event_type, e.sub_event_type) for e in events] == [
+        ("Battles", "Armed clash"),
+        ("Violence against civilians", "Attack"),
+    ]
