@@ -128,3 +128,18 @@ def test_killing_of_civilians_is_its_own_event_beside_a_battle() -> None:
         ("Battles", "Armed clash"),
         ("Violence against civilians", "Attack"),
     ]
+
+
+def test_an_event_named_in_passing_with_its_actor_and_victims_is_kept() -> None:
+    events, _ = _events(
+        "The minister resigned on Monday after the murder of six priests by uniformed men "
+        "in the capital."
+    )
+    assert [(e.event_type, e.sub_event_type) for e in events] == [
+        ("Violence against civilians", "Attack")
+    ]
+
+
+def test_an_event_named_in_passing_without_its_actor_is_no_event() -> None:
+    events, _ = _events("Police arrested two men on Monday after the bombing of the market.")
+    assert [e.sub_event_type for e in events] == ["Arrests"]

@@ -51,18 +51,18 @@ def _types_agree(earlier: EventRecord, later: EventRecord, loose: bool) -> bool:
     return loose and told and later.event_type in _VIOLENT
 
 
-def _killing_in_battle(earlier: EventRecord, later: EventRecord, people: set[str]) -> bool:
+def _killing_in_battle(earlier: EventRecord, later: EventRecord) -> bool:
     """Whether a telling of violence against civilians ("the murder of the governor", "the
     assassination of six priests") would be read into a battle, or a battle into it: ACLED
-    keeps one-sided violence against people its context names as civilians, or against a
-    named person, apart from combat between armed sides, so the two are different
-    happenings."""
+    keeps one-sided violence against people (its context names them as civilians, or it
+    names whom it killed or hurt) apart from combat between armed sides, so the two are
+    different happenings."""
     kinds = {earlier.event_type, later.event_type}
     if kinds != {"Battles", _ONE_SIDED}:
         return False
     murder = later if later.event_type == _ONE_SIDED else earlier
     return murder.rule.endswith(":context") or any(
-        p.role == "victim" and p.entity in people for p in murder.participants
+        p.role in {"victim", "wounded"} for p in murder.participants
     )
 
 
@@ -95,14 +95,12 @@ def antecedent(
     definite: bool,
     places: dict[str, LocalEntity],
     generic: set[str],
-    people: set[str] | None = None,
 ) -> EventRecord | None:
-    """The earlier event of the document this mention is about, if it is about one (`people`:
-    the ids of the persons the document names)."""
+    """The earlier event of the document this mention is about, if it is about one."""
     for earlier in reversed(events[-_REACH:]):
         if not _types_agree(earlier, later, loose=definite):
             continue
-        if _killing_in_battle(earlier, later, people or set()):
+        if _killing_in_battle(earlier, later):
             continue
         if earlier.date and later.date and earlier.date != later.date:
             continue
