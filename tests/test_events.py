@@ -143,3 +143,21 @@ def test_an_event_named_in_passing_with_its_actor_and_victims_is_kept() -> None:
 def test_an_event_named_in_passing_without_its_actor_is_no_event() -> None:
     events, _ = _events("Police arrested two men on Monday after the bombing of the market.")
     assert [e.sub_event_type for e in events] == ["Arrests"]
+
+
+def test_victims_identified_by_name_join_the_event_before() -> None:
+    events, names = _events(
+        "Gunmen attacked a bus in Puerto Nuevo on Monday. "
+        "The victims were identified as Juan Ortega Salas and Maria Lopez Diaz."
+    )
+    assert len(events) == 1
+    victims = {names[p.entity] for p in events[0].participants if p.role == "victim"}
+    assert {"Juan Ortega Salas", "Maria Lopez Diaz"} <= victims
+
+
+def test_the_body_of_a_named_person_names_the_victim() -> None:
+    events, names = _events(
+        "The body of Juan Ortega Salas was found near the road in Puerto Nuevo on Monday."
+    )
+    victims = [names[p.entity] for p in events[0].participants if p.role == "victim"]
+    assert victims == ["Juan Ortega Salas"]

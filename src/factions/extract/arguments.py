@@ -113,6 +113,8 @@ class ArgumentWords:
     device_places: frozenset[str] = frozenset()
     near_nouns: frozenset[str] = frozenset()
     damage_nouns: frozenset[str] = frozenset()
+    # "the body of the mayor was found": nouns whose "of" names the one killed.
+    remains_nouns: frozenset[str] = frozenset()
 
     def harms(self, lemma: str) -> bool:
         """Whether a verb tells what an event did to people or things (kill, wound, die)."""
@@ -189,6 +191,7 @@ def argument_words() -> ArgumentWords:
         device_places=frozenset(preps["device_places"]),
         near_nouns=frozenset(preps["near_nouns"]),
         damage_nouns=frozenset(preps["damage_nouns"]),
+        remains_nouns=frozenset(preps["remains_nouns"]),
     )
 
 
@@ -409,6 +412,13 @@ class ArgumentReader:
         if origin:
             self.heads.append((role, head))
             return origin
+        if role != ACTOR and head.lemma_.lower() in self.words.remains_nouns:
+            # "the body of the mayor was found": the one whose body it is was killed.
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for pobj in _pobjs(prep):
+                        self.found.add(VICTIM, self.entities(pobj, VICTIM))
+            return []
         counted = _counted(head)
         if counted is not None:
             # "seized hundreds of hostages": the people counted are the participants.
