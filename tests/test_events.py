@@ -119,10 +119,10 @@ def test_murder_of_a_named_person_is_not_read_into_a_battle() -> None:
     assert all(names[p.entity] != "Juan Ortega Salas" for p in events[0].participants)
 
 
-def test_killing_of_civilians_is_its_own_event_beside_a_battle() -> None:
+def test_assassination_of_civilians_is_its_own_event_beside_a_battle() -> None:
     events, _ = _events(
         "Rebels clashed with army troops near Puerto Nuevo on Monday. "
-        "The killing of three priests in the town by gunmen shocked the country."
+        "The assassination of three priests in the town by gunmen shocked the country."
     )
     assert [(e.event_type, e.sub_event_type) for e in events] == [
         ("Battles", "Armed clash"),
@@ -161,3 +161,10 @@ def test_the_body_of_a_named_person_names_the_victim() -> None:
     )
     victims = [names[p.entity] for p in events[0].participants if p.role == "victim"]
     assert victims == ["Juan Ortega Salas"]
+
+
+def test_civilians_killed_in_the_attack_are_the_battles_toll() -> None:
+    events, _ = _events(
+        "Gunmen attacked an army post near Puerto Nuevo on Monday. The attack killed two civilians."
+    )
+    assert [e.event_type for e in events] == ["Battles"]

@@ -1161,7 +1161,8 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                     merge(told, record, places, unidentified)
                 continue
             definite = is_definite(trigger) or draft.back_reference or draft.reference
-            earlier = antecedent(events, record, definite and bool(events), places, generic)
+            people = {e.id for e in registry.by_key.values() if e.type == "person"}
+            earlier = antecedent(events, record, definite and bool(events), places, generic, people)
             if earlier is None and not _worth_keeping(record):
                 # A mention with nothing of its own to place it ("the bombs began to explode")
                 # in a report that told such an event already is more of that event.
