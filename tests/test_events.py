@@ -168,3 +168,11 @@ def test_civilians_killed_in_the_attack_are_the_battles_toll() -> None:
         "Gunmen attacked an army post near Puerto Nuevo on Monday. The attack killed two civilians."
     )
     assert [e.event_type for e in events] == ["Battles"]
+
+
+def test_the_killing_of_priests_is_its_own_event_beside_a_battle() -> None:
+    events, _ = _events(
+        "Rebels clashed with army troops near Puerto Nuevo on Monday. "
+        "The killing of three priests in the town by gunmen shocked the country."
+    )
+    assert [e.event_type for e in events] == ["Battles", "Violence against civilians"]
