@@ -647,3 +647,16 @@ def test_a_claim_read_from_the_parse_whatever_stands_between_names_the_actor() -
         "Forces of Liberation neither claimed nor denied responsibility for the attack."
     )
     assert not any("Tupac Katari" in a for a in _roles(result.events[0], names)["actor"])
+
+
+def test_damage_to_two_coordinated_phrases_names_both_targets() -> None:
+    for text in (
+        "The blast caused damage to a bank and to a nearby school in Puerto Nuevo on Monday.",
+        "A bomb exploded in Puerto Nuevo on Monday, causing damage to a bank and to a nearby "
+        "school.",
+    ):
+        result = extract(text, "2016-05-10")
+        names = {e.id: e.name for e in result.entities}
+        event = result.events[0]
+        targets = [names[p.entity] for p in event.participants if p.role == "target"]
+        assert targets == ["bank", "nearby school"], text

@@ -106,3 +106,73 @@ def test_the_doers_nationality_is_not_where_it_happened() -> None:
         assert told[key].sub_event_type == "Air/drone strike"
         assert names.get(told[key].place) != "United States", key
     assert names[told["jets"].place] == "Miranshah"
+
+
+def test_murder_of_a_named_person_is_not_read_into_a_battle() -> None:
+    events, names = _events(
+        "Rebels clashed with army troops near Puerto Nuevo on Monday. "
+        "Residents were shocked by the murder of the mayor, Juan Ortega Salas."
+    )
+    assert [e.event_type for e in events] == ["Battles", "Violence against civilians"]
+    victims = [names[p.entity] for p in events[1].participants if p.role == "victim"]
+    assert victims == ["Juan Ortega Salas"]
+    assert all(names[p.entity] != "Juan Ortega Salas" for p in events[0].participants)
+
+
+def test_assassination_of_civilians_is_its_own_event_beside_a_battle() -> None:
+    events, _ = _events(
+        "Rebels clashed with army troops near Puerto Nuevo on Monday. "
+        "The assassination of three priests in the town by gunmen shocked the country."
+    )
+    assert [(e.event_type, e.sub_event_type) for e in events] == [
+        ("Battles", "Armed clash"),
+        ("Violence against civilians", "Attack"),
+    ]
+
+
+def test_an_event_named_in_passing_with_its_actor_and_victims_is_kept() -> None:
+    events, _ = _events(
+        "The minister resigned on Monday after the murder of six priests by uniformed men "
+        "in the capital."
+    )
+    assert [(e.event_type, e.sub_event_type) for e in events] == [
+        ("Violence against civilians", "Attack")
+    ]
+
+
+def test_an_event_named_in_passing_without_its_actor_is_no_event() -> None:
+    events, _ = _events("Police arrested two men on Monday after the bombing of the market.")
+    assert [e.sub_event_type for e in events] == ["Arrests"]
+
+
+def test_victims_identified_by_name_join_the_event_before() -> None:
+    events, names = _events(
+        "Gunmen attacked a bus in Puerto Nuevo on Monday. "
+        "The victims were identified as Juan Ortega Salas and Maria Lopez Diaz."
+    )
+    assert len(events) == 1
+    victims = {names[p.entity] for p in events[0].participants if p.role == "victim"}
+    assert {"Juan Ortega Salas", "Maria Lopez Diaz"} <= victims
+
+
+def test_the_body_of_a_named_person_names_the_victim() -> None:
+    events, names = _events(
+        "The body of Juan Ortega Salas was found near the road in Puerto Nuevo on Monday."
+    )
+    victims = [names[p.entity] for p in events[0].participants if p.role == "victim"]
+    assert victims == ["Juan Ortega Salas"]
+
+
+def test_civilians_killed_in_the_attack_are_the_battles_toll() -> None:
+    events, _ = _events(
+        "Gunmen attacked an army post near Puerto Nuevo on Monday. The attack killed two civilians."
+    )
+    assert [e.event_type for e in events] == ["Battles"]
+
+
+def test_the_killing_of_priests_is_its_own_event_beside_a_battle() -> None:
+    events, _ = _events(
+        "Rebels clashed with army troops near Puerto Nuevo on Monday. "
+        "The killing of three priests in the town by gunmen shocked the country."
+    )
+    assert [e.event_type for e in events] == ["Battles", "Violence against civilians"]

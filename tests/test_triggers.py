@@ -294,3 +294,30 @@ def test_what_is_intercepted_decides_a_disrupted_weapons_use() -> None:
     assert ("Strategic developments", "Disrupted weapons use") not in _types(
         "Gunmen on motorcycles intercepted the judge's car in Cali on Monday."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Gunmen murdered police colonel Juan Ortega Salas in Puerto Nuevo on Monday.",
+            ("Violence against civilians", "Attack"),
+        ),
+        (
+            "Rebels executed two captured soldiers near Puerto Nuevo on Monday.",
+            ("Violence against civilians", "Attack"),
+        ),
+        (
+            "Rebels killed two soldiers near Puerto Nuevo on Monday.",
+            ("Battles", "Armed clash"),
+        ),
+        (
+            "Rebels attacked and executed an army patrol near Puerto Nuevo on Monday.",
+            ("Battles", "Armed clash"),
+        ),
+    ],
+)
+def test_an_armed_person_murdered_is_attacked_not_fought(
+    text: str, expected: tuple[str, str]
+) -> None:
+    assert _one(text) == expected

@@ -113,6 +113,8 @@ class ArgumentWords:
     device_places: frozenset[str] = frozenset()
     near_nouns: frozenset[str] = frozenset()
     damage_nouns: frozenset[str] = frozenset()
+    # "the body of the mayor was found": nouns whose "of" names the one killed.
+    remains_nouns: frozenset[str] = frozenset()
 
     def harms(self, lemma: str) -> bool:
         """Whether a verb tells what an event did to people or things (kill, wound, die)."""
@@ -189,6 +191,7 @@ def argument_words() -> ArgumentWords:
         device_places=frozenset(preps["device_places"]),
         near_nouns=frozenset(preps["near_nouns"]),
         damage_nouns=frozenset(preps["damage_nouns"]),
+        remains_nouns=frozenset(preps["remains_nouns"]),
     )
 
 
@@ -409,6 +412,13 @@ class ArgumentReader:
         if origin:
             self.heads.append((role, head))
             return origin
+        if role != ACTOR and head.lemma_.lower() in self.words.remains_nouns:
+            # "the body of the mayor was found": the one whose body it is was killed.
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for pobj in _pobjs(prep):
+                        self.found.add(VICTIM, self.entities(pobj, VICTIM))
+            return []
         counted = _counted(head)
         if counted is not None:
             # "seized hundreds of hostages": the people counted are the participants.
@@ -755,6 +765,7 @@ class ArgumentReader:
             self.found.add(object_role, self.entities(obj, object_role))
         for child in verb.children:
             self._preposition(child, lemma, object_role)
+        self._caused_damage(verb)
         # "three civilians were wounded when a bomb exploded": the main clause tells whom the
         # event of the subordinate clause harmed.
         head = verb.head
@@ -910,10 +921,7 @@ class ArgumentReader:
             for child in head.children:
                 if child.dep_ in _OBJECTS and child.lemma_.lower() in words.damage_nouns:
                     # "the blast caused serious damage to the embassy and nearby houses"
-                    for prep in child.children:
-                        if prep.dep_ == "prep" and prep.lower_ == "to":
-                            for pobj in _pobjs(prep):
-                                self.found.add(TARGET, self.entities(pobj, TARGET))
+                    self._damage_to(child)
                 elif child.dep_ in _OBJECTS:
                     self.found.add(role, self.entities(child, role))
         elif (
@@ -947,6 +955,26 @@ class ArgumentReader:
                 for child in verb.children:
                     if child.dep_ in _OBJECTS:
                         self.found.add(role, self.entities(child, role))
+
+    def _damage_to(self, damage: Token) -> None:
+        """What a damage noun names as damaged: "damage to the bank and to a school" (a "to"
+        phrase and the ones coordinated with it)."""
+        preps = [c for c in damage.children if c.dep_ == "prep" and c.lower_ == "to"]
+        for prep in list(preps):
+            preps += [c for c in prep.children if c.dep_ == "conj" and c.lower_ == "to"]
+        for prep in preps:
+            for pobj in _pobjs(prep):
+                self.found.add(TARGET, self.entities(pobj, TARGET))
+
+    def _caused_damage(self, verb: Token) -> None:
+        """ "a bomb exploded, causing damage to the bank": the clause the trigger's verb
+        governs names what its event damaged."""
+        for clause in verb.children:
+            if clause.dep_ not in {"advcl", "xcomp", "conj"} or clause.pos_ != "VERB":
+                continue
+            for obj in clause.children:
+                if obj.dep_ in _OBJECTS and obj.lemma_.lower() in self.words.damage_nouns:
+                    self._damage_to(obj)
 
     def _decided_by(self, noun: Token) -> list[LocalEntity]:
         """ "The group's decision to carry out the attacks": the group or person whose

@@ -16,11 +16,13 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from factions.extract.mentions import LocalEntity
+from factions.extract.triggers import load_trigger_lexicon
 from factions.model import EventRecord, Participant
 
 # Event types that may be one happening told in different words (a bombing in an attack).
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 _DISRUPTED = "Disrupted weapons use"
+_ONE_SIDED = "Violence against civilians"
 _DEFINITE = {"the", "this", "that", "these", "those", "its", "their"}
 # How many earlier events a mention may refer back to.
 _REACH = 4
@@ -48,6 +50,26 @@ def _types_agree(earlier: EventRecord, later: EventRecord, loose: bool) -> bool:
     # "Police defused a bomb ... sources attributed the attack to X": the attack thwarted.
     told = earlier.event_type in _VIOLENT or earlier.sub_event_type == _DISRUPTED
     return loose and told and later.event_type in _VIOLENT
+
+
+def _killing_in_battle(earlier: EventRecord, later: EventRecord, people: set[str]) -> bool:
+    """Whether a murder ("the murder of the governor", "the assassination of six priests")
+    would be read into a battle, or a battle into it: ACLED keeps one-sided violence apart
+    from combat between armed sides, so the two are different happenings. A murder is
+    violence against civilians told by a word of killing without a fight or naming the person
+    killed; "the attack killed two civilians" may be the battle's toll."""
+    kinds = {earlier.event_type, later.event_type}
+    if kinds != {"Battles", _ONE_SIDED}:
+        return False
+    murder, battle = (later, earlier) if later.event_type == _ONE_SIDED else (earlier, later)
+    if battle.rule.endswith(":default"):
+        # "sources attributed the attack to X": the word alone, typed a battle by default,
+        # says nothing of armed sides fighting.
+        return False
+    word = murder.trigger.lower()
+    return any(word.startswith(lemma) for lemma in load_trigger_lexicon().one_sided) or any(
+        p.role == "victim" and p.entity in people for p in murder.participants
+    )
 
 
 def _places_agree(earlier: EventRecord, later: EventRecord, places: dict[str, LocalEntity]) -> bool:
@@ -79,10 +101,14 @@ def antecedent(
     definite: bool,
     places: dict[str, LocalEntity],
     generic: set[str],
+    people: set[str] | None = None,
 ) -> EventRecord | None:
-    """The earlier event of the document this mention is about, if it is about one."""
+    """The earlier event of the document this mention is about, if it is about one (`people`:
+    the ids of the persons the document names)."""
     for earlier in reversed(events[-_REACH:]):
         if not _types_agree(earlier, later, loose=definite):
+            continue
+        if _killing_in_battle(earlier, later, people or set()):
             continue
         if earlier.date and later.date and earlier.date != later.date:
             continue

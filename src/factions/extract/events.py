@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -32,10 +33,16 @@ from factions.extract.triggers import (
     type_group,
 )
 from factions.model import EventRecord, Fatalities, TriggerArgument
+from factions.packaged import read_toml
 
-_VICTIM_LIST = re.compile(
-    r"(?:killed|wounded|injured)\s+in\s+the\s+\w+\s+(?:were|was)\s+(?P<list>.+)", re.IGNORECASE
-)
+
+@lru_cache(maxsize=1)
+def _victim_list() -> re.Pattern[str]:
+    """The openings of a sentence that lists whom an earlier event harmed (events.toml)."""
+    openings = read_toml("lexicons", "events.toml")["back_reference"]["victim_lists"]
+    return re.compile(rf"(?:{'|'.join(openings)})\s+(?P<list>.+)", re.IGNORECASE)
+
+
 _MARKER = re.compile(r"\[\[E(\d+)\]\]")
 
 
@@ -188,7 +195,7 @@ def find_events(sent: Span, masked: MaskedSentence, lex: Lexicons) -> list[Event
         holder = (armed or drafts)[0]
         holder.tolls, holder.fatalities = tolls, tolls.killed
         return drafts
-    victims = _VICTIM_LIST.search(masked.text)
+    victims = _victim_list().search(masked.text)
     if victims or tolls:
         # "Killed in the attack were ...", "1 fatality.": more of the event before.
         draft = EventDraft("", "", "", 0, back_reference=True, tolls=tolls)

@@ -1361,9 +1361,7 @@ def _defined_short_names(
     for match in pattern.finditer(text):
         start, end = match.span()
         entity = registry.short_names[match.group(0)]
-        longer = (
-            m for m in mentions if m.entity is entity and (m.start, m.end) != (start, end)
-        )
+        longer = (m for m in mentions if m.entity is entity and (m.start, m.end) != (start, end))
         if any(m.start <= start and end <= m.end for m in longer):
             continue  # inside the full name
         mention = _mention_at(doc, match, entity, "ARMED_GROUP", "short-name-defined")

@@ -1032,6 +1032,23 @@ def _denial_claims(
     return []
 
 
+def _told_in_full(event: EventRecord, trigger: Token | None, generic: set[str]) -> bool:
+    """Whether an event named only as a point of reference says who did it to whom ("left
+    after the murder of six priests by uniformed men"): told nowhere else in the report, it is
+    an event of its own. Its actor is named, or stated by the trigger's own "by" phrase (an
+    actor we supplied for want of one tells nothing)."""
+    roles = {p.role for p in event.participants}
+    if "actor" not in roles or not roles & {"victim", "target", "wounded"}:
+        return False
+    named = any(p.role == "actor" and p.entity not in generic for p in event.participants)
+    return named or (
+        trigger is not None
+        and any(
+            c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by") for c in trigger.children
+        )
+    )
+
+
 def _worth_keeping(event: EventRecord) -> bool:
     """An event needs someone involved, a date, a place or a toll (a happening that counted
     its dead or hurt is one) to be placed on a map or timeline; a merely possible event needs
@@ -1145,7 +1162,8 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                     merge(told, record, places, unidentified)
                 continue
             definite = is_definite(trigger) or draft.back_reference or draft.reference
-            earlier = antecedent(events, record, definite and bool(events), places, generic)
+            people = {e.id for e in registry.by_key.values() if e.type == "person"}
+            earlier = antecedent(events, record, definite and bool(events), places, generic, people)
             if earlier is None and not _worth_keeping(record):
                 # A mention with nothing of its own to place it ("the bombs began to explode")
                 # in a report that told such an event already is more of that event.
@@ -1165,7 +1183,9 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                 add_tolls(earlier, draft.tolls)
                 refine_type(earlier, record)
                 merge(earlier, record, places, unidentified)
-            elif not draft.reference and (_worth_keeping(record) or untold):
+            elif (not draft.reference or _told_in_full(record, trigger, generic)) and (
+                _worth_keeping(record) or untold
+            ):
                 if record.place is None:
                     # The place before it is taken once the document is read: borrowed
                     # earlier, it would decide which later mentions are one happening.

@@ -155,6 +155,8 @@ class TriggerLexicon:
     any_weapon: re.Pattern[str]
     firearms: re.Pattern[str]
     armed_targets: frozenset[str]
+    one_sided: frozenset[str]
+    armed_bodies: frozenset[str]
     conflict_actors: frozenset[str]
     civilian_targets: frozenset[str]
     protesters: frozenset[str]
@@ -272,6 +274,8 @@ def load_trigger_lexicon() -> TriggerLexicon:
         any_weapon=words_regex([w for name in order for w in weapons_data[name]]),
         firearms=words_regex(weapons_data["firearms"]),
         armed_targets=frozenset(targets["armed"]),
+        one_sided=frozenset(targets["one_sided"]),
+        armed_bodies=frozenset(targets["armed_bodies"]),
         conflict_actors=frozenset(targets["conflict_actors"]),
         civilian_targets=frozenset(targets["civilian"]),
         protesters=frozenset(crowds["protesters"]),
@@ -1273,8 +1277,10 @@ def type_group(
         kinds_of = [_kind_of(a, lex, kinds) for a in affected]
         if any(a.lemma_.lower() in {"protester", "protestor", "demonstrator"} for a in affected):
             return Typing("Protests", "Excessive force against protesters")
-        if "armed" in kinds_of:
+        if "armed" in kinds_of and not _murdered(group, affected, lex):
             return Typing("Battles", "Armed clash")
+        if "armed" in kinds_of:
+            return Typing(_VAC, "Attack")
         if "civilian" in kinds_of:
             return Typing(_VAC, "Attack")
         hit = [a for a in affected if a.ent_type_ not in {"DATE", "TIME"}]
@@ -1287,6 +1293,14 @@ def type_group(
     if families & {"arrest", "capture"}:
         return Typing(*_custody_type(group, actors, affected, kinds, lex))
     return Typing(lead.cls.event_type, lead.cls.sub_event_type, "default")
+
+
+def _murdered(group: list[Trigger], affected: list[Token], lex: TriggerLexicon) -> bool:
+    """Whether the trigger says the people it hit were killed without a fight ("murdered a
+    police colonel", "executed two soldiers"): people, not a unit or a post, one-sidedly."""
+    if not any(t.token.lemma_.lower() in lex.one_sided for t in group):
+        return False
+    return not any(a.lemma_.lower() in lex.armed_bodies for a in affected)
 
 
 _RETAKE = frozenset({"retake", "recapture", "regain", "liberate", "reclaim", "win"})
