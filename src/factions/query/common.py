@@ -213,6 +213,18 @@ def other_counts(row: Any) -> dict[str, int]:
     return counts
 
 
+def stored_triggers(
+    stored: str,
+) -> list[tuple[int, int, list[tuple[int, int, str]] | None]]:
+    """The triggers kept with an evidence sentence, as (start, end, arguments): each stored as
+    [start, end] or, once its arguments were read, [start, end, [[start, end, role], ...]];
+    arguments None when they were never read."""
+    return [
+        (raw[0], raw[1], [(a, b, role) for a, b, role in raw[2]] if len(raw) > 2 else None)
+        for raw in json.loads(stored)
+    ]
+
+
 def instrument_words(stored: str | None) -> list[str]:
     """What an event was done with, as its text words it, once each (a stored JSON list)."""
     words: list[str] = []

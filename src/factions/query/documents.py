@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from factions.query.common import Canon, instrument_words, other_counts, strongest
+from factions.query.common import (
+    Canon,
+    instrument_words,
+    other_counts,
+    stored_triggers,
+    strongest,
+)
 from factions.query.labels import event_labels, is_event_predicate, speaker_or_outlet
 from factions.store import schema
 from factions.vocabulary import vocabulary
@@ -210,11 +215,15 @@ def _triggers(stored: str | None, sentence: str, offset: int) -> list[Trigger]:
     def words(start: int, end: int) -> str:
         return sentence[start - offset : end - offset]
 
-    triggers = []
-    for raw in json.loads(stored):
-        arguments = [Argument(a, b, words(a, b), role) for a, b, role in (raw[2:3] or [[]])[0]]
-        triggers.append(Trigger(raw[0], raw[1], words(raw[0], raw[1]), arguments))
-    return triggers
+    return [
+        Trigger(
+            start,
+            end,
+            words(start, end),
+            [Argument(a, b, words(a, b), r) for a, b, r in args or []],
+        )
+        for start, end, args in stored_triggers(stored)
+    ]
 
 
 def _mentions(

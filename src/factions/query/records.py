@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from factions.query.common import stored_triggers
 from factions.store import schema
 from factions.store.judgements import Correction, Overlay, overlay
 from factions.store.linker import Linker, canonical_ids
@@ -40,16 +41,18 @@ def _evidence_by_owner(conn: Connection, kind: str) -> dict[str, list[dict]]:
         item: dict[str, Any] = {"document": document, "text": text, "start": start, "end": end}
         if triggers:
             # An event's trigger words in this sentence (document offsets).
-            item["triggers"] = [_trigger_item(raw) for raw in json.loads(triggers)]
+            item["triggers"] = [_trigger_item(*parts) for parts in stored_triggers(triggers)]
         evidence[owner].append(item)
     return evidence
 
 
-def _trigger_item(raw: list[Any]) -> dict[str, Any]:
-    """A stored trigger ([start, end] and, when read, its arguments) as the export shows it."""
-    item: dict[str, Any] = {"start": raw[0], "end": raw[1]}
-    if len(raw) > 2:
-        item["arguments"] = [{"start": s, "end": e, "role": r} for s, e, r in raw[2]]
+def _trigger_item(
+    start: int, end: int, arguments: list[tuple[int, int, str]] | None
+) -> dict[str, Any]:
+    """A stored trigger as the export shows it: arguments only when they were read."""
+    item: dict[str, Any] = {"start": start, "end": end}
+    if arguments is not None:
+        item["arguments"] = [{"start": s, "end": e, "role": r} for s, e, r in arguments]
     return item
 
 
