@@ -7,6 +7,8 @@ import platform
 import random
 import re
 
+from factions.extract import Extractor
+from factions.extract.geocode import get_geocoder
 from factions.ingest.documents import make_document
 from factions.ingest.readers import Article, articles_in_file, collect_files
 from factions.ingest.run import documents_from_article
@@ -98,3 +100,13 @@ def bench_documents(corpus: list[tuple[str, dict]], start: int = 0) -> list[Docu
         make_document(text, meta, source=f"bench#{i}")
         for i, (text, meta) in enumerate(corpus, start)
     ]
+
+
+def loaded_extractor(warm_up: list[Document]) -> Extractor:
+    """An extractor with everything loaded that a process loads once: the model, lexicons,
+    gazetteer and geocoder (by extracting `warm_up`), and the geocoder's spelling variants,
+    built on a story's first unknown name."""
+    extractor = Extractor()
+    list(extractor.extract_many(warm_up))
+    get_geocoder().load_variants()
+    return extractor

@@ -14,9 +14,8 @@ import time
 from collections.abc import Callable, Iterable
 
 import spacy
-from common import bench_documents, machine, varied_corpus
+from common import bench_documents, loaded_extractor, machine, varied_corpus
 
-from factions.extract import Extractor
 from factions.extract.geocode import get_geocoder
 from factions.extract.nlp import model_name
 
@@ -45,11 +44,9 @@ def main() -> None:
     corpus = varied_corpus(args.docs)
     documents = bench_documents(corpus)
     texts = [d.text for d in documents]
-    extractor = Extractor()
+    extractor = loaded_extractor(documents[:5])
     plain = spacy.load(model_name())
     nlp = extractor.nlp
-    list(extractor.extract_many(documents[:5]))  # warm-up: lexicons, gazetteer, geocoder
-    get_geocoder().load_variants()  # built on the first unknown name: part of the load
     bare, ours, full = [], [], []
     for _ in range(args.repeats):
         bare.append(timed(lambda: consume(plain.pipe(texts, batch_size=16))))
