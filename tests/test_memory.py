@@ -13,6 +13,7 @@ import pytest
 import factions
 from factions.ingest import memory, run
 from factions.store import open_database
+from tests.test_pipeline import three_short_reports
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's alone")
@@ -28,14 +29,7 @@ def test_without_glibc_nothing_is_released(monkeypatch: pytest.MonkeyPatch) -> N
 def test_ingest_releases_memory_after_each_stored_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for i, place in enumerate(["Kunduz", "Takhar", "Baghlan"]):
-        (corpus / f"r{i}.txt").write_text(
-            f"The Taliban attacked a police post in {place} Province on 3 November 2015, "
-            f"officials said in report number {i}.\n",
-            encoding="utf-8",
-        )
+    corpus = three_short_reports(tmp_path)
     released: list[int] = []
     stored = run._store
 

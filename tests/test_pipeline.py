@@ -214,13 +214,8 @@ def test_parallel_ingest_builds_the_same_knowledge_base(tmp_path: Path, new_kb_d
     assert _export(parallel) == _export(serial)
 
 
-def test_a_large_ingest_leaves_fresh_planner_statistics_on_postgresql(
-    tmp_path: Path, new_kb_db, backend: str
-) -> None:  # type: ignore[no-untyped-def]
-    if backend != "postgresql":
-        pytest.skip("SQLite plans without statistics: ingest runs no ANALYZE there")
-    # "Large" is made 2 documents here (the default is ANALYZE_EVERY); a fresh table's
-    # reltuples is -1 until ANALYZE (or VACUUM) counts it.
+def three_short_reports(tmp_path: Path) -> Path:
+    """A folder of three one-sentence reports of attacks in three provinces."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for i, place in enumerate(["Kunduz", "Takhar", "Baghlan"]):
@@ -229,6 +224,17 @@ def test_a_large_ingest_leaves_fresh_planner_statistics_on_postgresql(
             f"officials said in report number {i}.\n",
             encoding="utf-8",
         )
+    return corpus
+
+
+def test_a_large_ingest_leaves_fresh_planner_statistics_on_postgresql(
+    tmp_path: Path, new_kb_db, backend: str
+) -> None:  # type: ignore[no-untyped-def]
+    if backend != "postgresql":
+        pytest.skip("SQLite plans without statistics: ingest runs no ANALYZE there")
+    # "Large" is made 2 documents here (the default is ANALYZE_EVERY); a fresh table's
+    # reltuples is -1 until ANALYZE (or VACUUM) counts it.
+    corpus = three_short_reports(tmp_path)
     engine = open_database(new_kb_db("kb.db"))
     report = ingest_paths([corpus], engine, batch_size=1, analyze_every=2)
     assert len(report.new) == 3

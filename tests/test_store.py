@@ -31,6 +31,18 @@ def _columns(conn, table: str) -> set[str]:  # type: ignore[no-untyped-def]
     return {column["name"] for column in inspect(conn).get_columns(table)}
 
 
+def _reopened_from_version(db: str, version: int, *statements: str):  # type: ignore[no-untyped-def]
+    """The knowledge base taken back to schema `version` by `statements`, then opened again:
+    the migrations after that version run on it."""
+    engine = open_database(db)
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+        conn.execute(text(f"UPDATE meta SET value = '{version}' WHERE key = 'schema_version'"))
+    engine.dispose()
+    return open_database(db)
+
+
 def test_opening_twice_keeps_the_schema_version(kb_db: str) -> None:
     open_database(kb_db).dispose()
     engine = open_database(kb_db)
@@ -135,13 +147,7 @@ def test_claim_ids_are_deterministic() -> None:
 
 
 def test_a_version_2_database_is_migrated_to_keep_place_alternatives(kb_db: str) -> None:
-    db = kb_db
-    engine = open_database(db)
-    with engine.begin() as conn:
-        conn.execute(text("ALTER TABLE entities DROP COLUMN alternatives"))
-        conn.execute(text("UPDATE meta SET value = '2' WHERE key = 'schema_version'"))
-    engine.dispose()
-    engine = open_database(db)
+    engine = _reopened_from_version(kb_db, 2, "ALTER TABLE entities DROP COLUMN alternatives")
     with engine.connect() as conn:
         assert "alternatives" in _columns(conn, "entities")
         assert schema_version(conn) == SCHEMA_VERSION
@@ -244,12 +250,7 @@ def test_event_instruments_reach_the_export_and_old_databases_gain_the_column(
     from factions.export.jsonl import write_jsonl
     from factions.model import Instrument
 
-    engine = open_database(kb_db)
-    with engine.begin() as conn:
-        conn.execute(text("ALTER TABLE events DROP COLUMN instruments"))
-        conn.execute(text("UPDATE meta SET value = '11' WHERE key = 'schema_version'"))
-    engine.dispose()
-    engine = open_database(kb_db)
+    engine = _reopened_from_version(kb_db, 11, "ALTER TABLE events DROP COLUMN instruments")
     with engine.connect() as conn:
         assert "instruments" in _columns(conn, "events")
     doc = _document("A car bomb exploded outside the ministry.")
@@ -272,16 +273,12 @@ def test_event_instruments_reach_the_export_and_old_databases_gain_the_column(
 
 
 def test_a_version_8_database_is_migrated_to_keep_event_counts(kb_db: str) -> None:
-    db = kb_db
-    engine = open_database(db)
-    with engine.begin() as conn:
-        for kind in schema.EVENT_COUNTS:
-            for part in ("low", "best", "high"):
-                conn.execute(text(f"ALTER TABLE events DROP COLUMN {kind}_{part}"))
-        conn.execute(text("ALTER TABLE evidence DROP COLUMN triggers"))
-        conn.execute(text("UPDATE meta SET value = '8' WHERE key = 'schema_version'"))
-    engine.dispose()
-    engine = open_database(db)
+    counts = [
+        f"ALTER TABLE events DROP COLUMN {kind}_{part}"
+        for kind in schema.EVENT_COUNTS
+        for part in ("low", "best", "high")
+    ]
+    engine = _reopened_from_version(kb_db, 8, *counts, "ALTER TABLE evidence DROP COLUMN triggers")
     with engine.connect() as conn:
         events = _columns(conn, "events")
         evidence = _columns(conn, "evidence")
@@ -293,12 +290,7 @@ def test_a_version_8_database_is_migrated_to_keep_event_counts(kb_db: str) -> No
 def test_a_version_12_database_is_migrated_to_find_disputes_by_claim(kb_db: str) -> None:
     from sqlalchemy import inspect
 
-    engine = open_database(kb_db)
-    with engine.begin() as conn:
-        conn.execute(text("DROP INDEX ix_dispute_claims_claim_id"))
-        conn.execute(text("UPDATE meta SET value = '12' WHERE key = 'schema_version'"))
-    engine.dispose()
-    engine = open_database(kb_db)
+    engine = _reopened_from_version(kb_db, 12, "DROP INDEX ix_dispute_claims_claim_id")
     with engine.connect() as conn:
         indexes = {
             i["name"]: i["column_names"] for i in inspect(conn).get_indexes("dispute_claims")
