@@ -277,3 +277,27 @@ def test_a_team_two_ingests_and_a_writing_server_at_once(
     expected, got = snapshot(one_run), snapshot(shared)
     for part in ("entities", "canonical entities", "links", "mentions"):
         assert got[part] == expected[part], f"{part} differ"
+
+
+def test_opening_waits_for_a_writer_on_a_file_not_yet_in_wal_mode(tmp_path: Path) -> None:
+    # Before: "locked by another process" at once. SQLite skips its busy handler when the switch
+    # to WAL meets another connection's write lock on a file still in rollback mode; the CI race
+    # of three processes creating one file hit it about one run in fifteen.
+    import sqlite3
+    import threading
+
+    from factions.store import open_database
+
+    path = tmp_path / "kb.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE scratch (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    releaser = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    releaser.start()
+    try:
+        engine = open_database(str(path))
+        engine.dispose()
+    finally:
+        releaser.join()
+        holder.close()
+    assert _version(str(path)) == SCHEMA_VERSION

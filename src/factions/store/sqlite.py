@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
+
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import Engine
 
@@ -45,7 +48,7 @@ def install_pragmas(
         if read_only:
             cursor.execute("PRAGMA query_only=ON")
         else:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            switch_to_wal(cursor, busy_seconds)
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
@@ -54,6 +57,26 @@ def install_pragmas(
     def _on_begin(conn: Connection) -> None:
         writing = conn.get_execution_options().get(WRITE_OPTION)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def switch_to_wal(cursor: sqlite3.Cursor, busy_seconds: float) -> None:
+    """Put the file in WAL mode, waiting up to `busy_seconds` for processes doing the same.
+
+    SQLite does not always call its busy handler for this switch: when several processes open a
+    new file at the same instant, one of them gets "database is locked" at once. A file already
+    in WAL mode stays so, and then the switch takes no lock at all.
+    """
+    deadline = time.monotonic() + busy_seconds
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
 
 
 def create_fulltext_index(conn: Connection) -> None:
