@@ -29,8 +29,9 @@ def test_hyphenated_and_two_word_names_are_one_place(nlp) -> None:  # type: igno
 
 def test_a_country_name_with_of_the_is_the_country_and_holds_the_chain(nlp) -> None:  # type: ignore[no-untyped-def]
     places = _places(
-        nlp, "Militiamen burned homes in Kibanda, Malambo, North Kivu, Democratic Republic of "
-        "the Congo."
+        nlp,
+        "Militiamen burned homes in Kibanda, Malambo, North Kivu, Democratic Republic of "
+        "the Congo.",
     )
     assert places["Democratic Republic of the Congo"].country == "CD"
     # Unknown to the gazetteer, and Malambo is only a town in Colombia: both are kept in
