@@ -59,20 +59,33 @@ def _english_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _nouns_only() -> frozenset[str]:
-    """Words the dictionary knows only as nouns: among them the acronyms it lists as words
-    ("eln", "farc", "nato"), which, written in capitals, stay acronyms."""
+def _lemma_index() -> dict[str, list[str]]:
+    """The lemmatizer's words by part of speech (WordNet's index): empty when it has none."""
     from factions.extract.nlp import model_name
 
     nlp = spacy.load(model_name(), exclude=["tok2vec", "tagger", "parser", "ner", "senter"])
     lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
     if "lemma_index" not in lookups.tables:
-        return frozenset()
+        return {}
     index = lookups.get_table("lemma_index")
-    others: set[str] = set()
+    return {pos: list(index.get(pos, [])) for pos in ("noun", "verb", "adj", "adv")}
+
+
+@lru_cache(maxsize=1)
+def _words_of_other_kinds() -> frozenset[str]:
+    """Words the dictionary knows as verbs, adjectives or adverbs, and the little words."""
+    index = _lemma_index()
+    others = set(_STOP_WORDS)
     for pos in ("verb", "adj", "adv"):
         others.update(index.get(pos, []))
-    return frozenset(set(index.get("noun", [])) - others - set(nlp.Defaults.stop_words))
+    return frozenset(others)
+
+
+@lru_cache(maxsize=1)
+def _nouns_only() -> frozenset[str]:
+    """Words the dictionary knows only as nouns: among them the acronyms it lists as words
+    ("eln", "farc", "nato"), which, written in capitals, stay acronyms."""
+    return frozenset(_lemma_index().get("noun", [])) - _words_of_other_kinds()
 
 
 def _gazetteer_acronym(original: str, word: str, english: frozenset[str]) -> bool:
@@ -158,7 +171,11 @@ def _name_words() -> tuple[frozenset[str], frozenset[str]]:
 
 @lru_cache(maxsize=1)
 def _given_names() -> frozenset[str]:
-    return frozenset(read_toml("lexicons", "truecase.toml")["given_names"])
+    """The given names of the public list, less those English knows as a verb, an adjective or
+    a little word ("mark", "frank", "will"): those would take the name after them ("to MARK
+    INDEPENDENCE DAY"). What is left is a name when a name follows ("DAVID", "TODD")."""
+    listed = frozenset(read_toml("lexicons", "given_names.toml")["names"])
+    return listed - _words_of_other_kinds()
 
 
 def _mark_given_names(
