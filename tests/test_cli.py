@@ -105,6 +105,19 @@ def test_decades_read_as_decades_in_the_terminal(sample_kb) -> None:
     assert "│ 1990s " in timeline.output and "│ 199 " not in timeline.output
 
 
+def test_a_profile_in_a_narrow_console_keeps_each_line_whole(sample_kb) -> None:
+    # Before: at 80 columns (what a pipe or a file gets) the fixed columns took the width and
+    # the relation and counterpart column was dropped: "ally of Taliban" was not printed.
+    _, _, db = sample_kb
+    profile = runner.invoke(app, ["show", "IMU", "--db", str(db)], env={"COLUMNS": "80"})
+    assert profile.exit_code == 0, profile.output
+    assert "ally of Taliban" in profile.output
+    lines = profile.output.splitlines()
+    counterpart = next(i for i, line in enumerate(lines) if "ally of Taliban" in line)
+    assert "sentence" in lines[counterpart + 1] and "asserted" in lines[counterpart + 1]
+    assert max(len(line.rstrip()) for line in lines) <= 80
+
+
 def test_errors_opening_a_knowledge_base_are_one_line(tmp_path: Path) -> None:
     from factions.store.db import SCHEMA_VERSION
 

@@ -362,16 +362,28 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _lines_table(numbers: dict[tuple[str, int, int], int] | None) -> Table:
+# The columns of a profile line side by side need this many characters; a narrower console
+# (a pipe or a file reads as 80) gets each line on two rows rather than losing the counterpart.
+WIDE_PROFILE = 1 + 28 + BAR_WIDTH + 20 + 33 + 11 + 2 * 5
+
+
+def _lines_table(numbers: dict[tuple[str, int, int], int] | None, narrow: bool = False) -> Table:
     """One table for every section of a profile, so that its columns line up."""
     table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0), expand=True)
     table.add_column("mark", width=1, no_wrap=True)
     table.add_column("what", ratio=1, min_width=28, overflow="fold")
+    if narrow:
+        return table
     table.add_column("bar", width=BAR_WIDTH, no_wrap=True)
     table.add_column("when", width=20, no_wrap=True)
     table.add_column("how much", width=33 if numbers is None else 24, overflow="fold")
     table.add_column("grade", width=11, no_wrap=True)
     return table
+
+
+def _scale_cell(scale: str) -> list[str]:
+    """The time axis beside a section's heading: none in the narrow layout, which has no bars."""
+    return [scale] if scale else []
 
 
 def _add_lines(
@@ -382,6 +394,7 @@ def _add_lines(
     numbers: dict[tuple[str, int, int], int] | None,
     role: bool = False,
 ) -> None:
+    narrow = len(table.columns) == 2
     for line in lines:
         when = partial_date(line.first) or ""
         if line.last and partial_date(line.last) != when:
@@ -399,7 +412,11 @@ def _add_lines(
             if numbers is not None:
                 enders = sorted(numbers[(e.document, e.start, e.end)] for e in line.ended.evidence)
                 counts += " ended by [" + ", ".join(str(n) for n in enders) + "]"
-        table.add_row("", what, _bar(line, axis, colour), when, counts, line.certainty)
+        if narrow:
+            details = " · ".join(part for part in (when, counts, line.certainty) if part)
+            table.add_row("", f"{what}\n  [dim]{details}[/]")
+        else:
+            table.add_row("", what, _bar(line, axis, colour), when, counts, line.certainty)
 
 
 @app.command()
@@ -453,10 +470,11 @@ def show(
                 if key not in numbers:
                     numbers[key] = len(numbers) + 1
                     sentences.append(item)
-    table = _lines_table(numbers)
-    scale = f"[dim]{axis[0].year}{'─' * (BAR_WIDTH - 8)}{axis[1].year - 1}[/]"
+    narrow = out.width < WIDE_PROFILE
+    table = _lines_table(numbers, narrow)
+    scale = "" if narrow else f"[dim]{axis[0].year}{'─' * (BAR_WIDTH - 8)}{axis[1].year - 1}[/]"
     if profile.roles:
-        table.add_row("[bold grey50]■[/]", "[bold]Roles and leaders[/]", scale)
+        table.add_row("[bold grey50]■[/]", "[bold]Roles and leaders[/]", *_scale_cell(scale))
         _add_lines(table, profile.roles, axis, "grey50", numbers, role=True)
     for family in words.families:
         family_lines = [li for li in profile.relations if li.family == family]
@@ -465,7 +483,8 @@ def show(
         colour = words.families[family].colour
         label = escape(words.families[family].label.capitalize())
         table.add_row("", "")
-        table.add_row(f"[bold {colour}]■[/]", f"[bold]{label}[/]", "" if profile.roles else scale)
+        heading = "" if profile.roles else scale
+        table.add_row(f"[bold {colour}]■[/]", f"[bold]{label}[/]", *_scale_cell(heading))
         scale = ""
         _add_lines(table, family_lines, axis, colour, numbers)
     if lines:
