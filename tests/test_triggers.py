@@ -110,6 +110,15 @@ def test_armed_victims_make_a_battle_and_off_duty_ones_civilians() -> None:
     )
 
 
+def test_property_destroyed_by_a_named_group_or_guerrillas_is_an_event() -> None:
+    # Destruction needs a sign of conflict: a named armed group acting is one, and so are
+    # guerrillas, as much as rebels.
+    destroyed = ("Strategic developments", "Looting/property destruction")
+    assert _one("Al-Shabaab destroyed a telecommunications mast outside Baidoa.") == destroyed
+    assert _one("The guerrillas burned two buses on the road to Kunduz.") == destroyed
+    assert _types("The council destroyed the old market in Kunduz.") == []
+
+
 # --- protests and riots -----------------------------------------------------------------------
 
 

@@ -483,6 +483,11 @@ class _SentenceCues:
                 if not found:
                     words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
                     found = bool(words & lex.conflict_actors)
+                # A named armed group or force acting is as much a cue as "rebels" ("the ELN
+                # destroyed the oil terminal").
+                found = found or any(
+                    self.kinds.kind(t) in _ARMED_KINDS for t in self.sent
+                )
             elif name == "purpose":
                 found = bool(lex.purpose.search(text))
             elif name == "labour":
@@ -1148,6 +1153,7 @@ def _is_state(tokens: list[Token], lex: TriggerLexicon, kinds: EntityKinds) -> b
 
 _NAME_LABELS = frozenset({"GPE", "LOC", "FAC", "PERSON", "NORP"})
 _NAMED_KINDS = frozenset({"location", "region", "country", "person"})
+_ARMED_KINDS = frozenset({"armed_group", "state_force"})
 
 
 def cue_text(span: Span, kinds: EntityKinds | None = None) -> str:
