@@ -485,9 +485,7 @@ class _SentenceCues:
                     found = bool(words & lex.conflict_actors)
                 # A named armed group or force acting is as much a cue as "rebels" ("the ELN
                 # destroyed the oil terminal").
-                found = found or any(
-                    self.kinds.kind(t) in _ARMED_KINDS for t in self.sent
-                )
+                found = found or any(self.kinds.kind(t) in _ARMED_KINDS for t in self.sent)
             elif name == "purpose":
                 found = bool(lex.purpose.search(text))
             elif name == "labour":
