@@ -660,3 +660,22 @@ def test_damage_to_two_coordinated_phrases_names_both_targets() -> None:
         event = result.events[0]
         targets = [names[p.entity] for p in event.participants if p.role == "target"]
         assert targets == ["bank", "nearby school"], text
+
+
+def test_an_event_named_by_whom_it_harmed_is_told_though_only_referred_to() -> None:
+    # Condemned, charged with or claimed: the killing of a named person is one killing, an
+    # event of its own when the report tells it nowhere else.
+    for text, victim in (
+        ("The bar association condemned the murder of Carlos Mendoza.", "Carlos Mendoza"),
+        ("A farmer was charged with the murder of Pedro Salinas.", "Pedro Salinas"),
+        (
+            "Several unions condemned the kidnapping and murder on 3 March of Luis Ortega, "
+            "a teacher.",
+            "Luis Ortega",
+        ),
+    ):
+        result, names, _ = _read(text)
+        assert [e.event_type for e in result.events] == ["Violence against civilians"], text
+        assert victim in _roles(result.events[0], names)["victim"], text
+    # Killing at large, named by no one harmed, is still no event.
+    assert _read("The bar association condemned the murder of judges.")[0].events == []

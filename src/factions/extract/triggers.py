@@ -575,6 +575,31 @@ _TIME_UNITS = frozenset({"year", "month", "week", "decade", "century"})
 _ANAPHORIC = frozenset({"ensuing", "subsequent", "resulting", "same", "said", "aforementioned"})
 
 
+def of_after(token: Token) -> Token | None:
+    """The "of" that follows a trigger noun, past the nouns coordinated with it and a date
+    ("the kidnapping and assassination on 15 May of Juan Perez"). Read along the words: the
+    parser often hangs such an "of" on the date."""
+    doc = token.doc
+    end = min(len(doc), token.sent.end)
+    i = token.i + 1
+    while i < end and (
+        doc[i].dep_ in {"cc", "conj"}
+        or doc[i].lower_ in {"on", "in", "last", "this"}
+        or doc[i].ent_type_ == "DATE"
+    ):
+        i += 1
+    return doc[i] if i < end and doc[i].lower_ == "of" else None
+
+
+def names_whom(token: Token) -> bool:
+    """Whether a trigger noun names the person it harmed ("the murder of Ana Rivas")."""
+    of = of_after(token)
+    if of is None:
+        return False
+    end = min(token.sent.end, of.i + 5)
+    return any(t.ent_type_ == "PERSON" for t in token.doc[of.i + 1 : end])
+
+
 def definite(token: Token) -> bool:
     """ "the attack", "this bombing", "its offensive", "Monday's attack", "the ensuing clash",
     "the attack and ensuing clash": an event named as one already known."""
@@ -754,7 +779,11 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
     if not trigger.is_verb:
         head = token.head
         if token.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in lex.state_verbs:
-            return "intended" if head.lemma_.lower() in lex.governors else "generic"
+            if head.lemma_.lower() in lex.governors:
+                return "intended"
+            # "condemned the murder of Ana Rivas" is about one killing, not killings at large.
+            if not names_whom(token):
+                return "generic"
         if (
             token.dep_ == "pobj"
             and head.lower_ == "of"
