@@ -240,6 +240,18 @@ def test_a_hedge_in_a_trailing_clause_leaves_the_main_clause() -> None:
     assert found == [("Battles", "Armed clash")]
 
 
+def test_a_hedge_describing_a_noun_leaves_the_event_asserted() -> None:
+    # The doubt is about the car, not about the killing.
+    events = extract(
+        "Two judges were shot dead in Cali by gunmen who fled in a car that was thought to "
+        "be stolen."
+    ).events
+    assert [(e.sub_event_type, e.certainty) for e in events] == [("Attack", "asserted")]
+    # A hedge on the killing itself still grades it.
+    events = extract("Two judges were thought to have been shot dead in Cali on Monday.").events
+    assert [e.certainty for e in events] == ["speculative"]
+
+
 def test_a_known_event_keeps_its_event_when_its_author_is_only_possible() -> None:
     events = extract(
         "The bombing of the market in Kunduz on Monday may have been organised by the rebels."

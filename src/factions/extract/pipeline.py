@@ -23,7 +23,7 @@ from factions.extract.arguments import (
     parsed_perpetrators,
     perpetrator_statements,
 )
-from factions.extract.attribution import Attribution, sentence_attributions
+from factions.extract.attribution import Attribution, event_certainty, sentence_attributions
 from factions.extract.coreference import antecedent, drop_unidentified, is_definite, merge
 from factions.extract.dates import DateMention, find_dates, parse_anchor
 from factions.extract.events import (
@@ -477,7 +477,7 @@ def _event_record(
         instruments=instruments_in(sent, document.text)
         if has_instrument(draft.event_type, draft.sub_event_type)
         else [],
-        certainty=attribution.certainty,
+        certainty=event_certainty(attribution, draft.token, load_lexicons()),
         attributed_to=attribution.speaker.id if attribution.speaker else None,
         trigger=draft.trigger,
         rule=draft.rule or f"trigger:{draft.sub_event_type}",
