@@ -679,3 +679,15 @@ def test_an_event_named_by_whom_it_harmed_is_told_though_only_referred_to() -> N
         assert victim in _roles(result.events[0], names)["victim"], text
     # Killing at large, named by no one harmed, is still no event.
     assert _read("The bar association condemned the murder of judges.")[0].events == []
+
+
+def test_a_surname_english_knows_ends_a_name_and_a_verb_given_name_begins_one() -> None:
+    recased = recase(
+        "THE DEAD WERE MARTA FLORES, A NURSE, AND CARLOS PARKER. HECTOR ZUNIGA WAS SHOT. "
+        "INTERIOR MINISTER ANDRES VALLEJO SAID: THE WIFE OF COLONEL JUAN ROJAS'S DRIVER, "
+        "COLONEL JUAN ROJAS'S WIFE, AND THEIR FRANK STATEMENTS WERE NOTED."
+    )
+    assert "Marta Flores," in recased and "Carlos Parker." in recased
+    assert "Hector Zuniga was shot" in recased
+    assert "Vallejo said:" in recased
+    assert "Rojas's wife," in recased and "frank statements" in recased
