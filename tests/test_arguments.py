@@ -677,6 +677,11 @@ def test_an_event_named_by_whom_it_harmed_is_told_though_only_referred_to() -> N
         result, names, _ = _read(text)
         assert [e.event_type for e in result.events] == ["Violence against civilians"], text
         assert victim in _roles(result.events[0], names)["victim"], text
+    # A protest is not the killing it protests: both are told.
+    result, names, _ = _read("Students protested the killing of Carlos Mendoza in Bogota.")
+    kinds = {e.event_type: e for e in result.events}
+    assert set(kinds) == {"Protests", "Violence against civilians"}
+    assert "Carlos Mendoza" in _roles(kinds["Violence against civilians"], names)["victim"]
     # Killing at large, named by no one harmed, is still no event.
     assert _read("The bar association condemned the murder of judges.")[0].events == []
 
