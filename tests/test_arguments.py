@@ -696,3 +696,13 @@ def test_a_surname_english_knows_ends_a_name_and_a_verb_given_name_begins_one() 
     assert "Hector Zuniga was shot" in recased
     assert "Vallejo said:" in recased
     assert "Rojas's wife," in recased and "frank statements" in recased
+
+
+def test_a_national_liberation_front_is_an_armed_group_that_acts() -> None:
+    # "National" is a state word, but no state's force is a liberation front.
+    result, names, types = _read(
+        "Members of the Tana National Liberation Front attacked a power station near Garissa."
+    )
+    front = next(e for e, n in names.items() if "Liberation Front" in n)
+    assert types[front] == "armed_group"
+    assert names[front] in _roles(result.events[0], names)["actor"]
