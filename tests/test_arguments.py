@@ -706,3 +706,10 @@ def test_a_national_liberation_front_is_an_armed_group_that_acts() -> None:
     front = next(e for e, n in names.items() if "Liberation Front" in n)
     assert types[front] == "armed_group"
     assert names[front] in _roles(result.events[0], names)["actor"]
+
+
+def test_guerrilla_and_rebel_forces_are_no_state_force() -> None:
+    result, names, types = _read("Rebel forces attacked the governor's residence in Kidal.")
+    actors = [p.entity for p in result.events[0].participants if p.role == "actor"]
+    assert [types[a] for a in actors] == ["collective"]
+    assert names[actors[0]].startswith("Unidentified Armed Group")
