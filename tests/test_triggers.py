@@ -252,6 +252,12 @@ def test_a_hedge_describing_a_noun_leaves_the_event_asserted() -> None:
     assert [e.certainty for e in events] == ["speculative"]
 
 
+def test_repeatedly_after_a_past_verb_tells_how_one_act_was_done() -> None:
+    assert _types("Gunmen shot repeatedly at a bus near Kunduz on Monday.") != []
+    assert _types("Gunmen have shot repeatedly at buses near Kunduz.") == []
+    assert _types("The rebels repeatedly attacked the town.") == []
+
+
 def test_a_known_event_keeps_its_event_when_its_author_is_only_possible() -> None:
     events = extract(
         "The bombing of the market in Kunduz on Monday may have been organised by the rebels."

@@ -816,7 +816,9 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
         return "question"
     for item in checked:
         if any(
-            c.dep_ in {"advmod", "npadvmod"} and (c.lower_ in lex.habitual or _every(c))
+            c.dep_ in {"advmod", "npadvmod"}
+            and (c.lower_ in lex.habitual or _every(c))
+            and not _manner_of_one_act(item, c)
             for c in item.children
         ):
             return "habitual"
@@ -842,6 +844,15 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
         ):
             return "habitual"
     return None
+
+
+def _manner_of_one_act(verb: Token, adverb: Token) -> bool:
+    """ "shot repeatedly at the offices", "was stabbed repeatedly": after a verb in the past
+    tense, "repeatedly" tells how one act was done, not that it was done often ("has
+    repeatedly attacked")."""
+    if adverb.lower_ != "repeatedly" or adverb.i < verb.i or verb.tag_ not in {"VBD", "VBN"}:
+        return False
+    return not any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
 
 
 def may_tell_an_event(verb: Token, speech_verbs: frozenset[str]) -> bool:
