@@ -660,3 +660,56 @@ def test_damage_to_two_coordinated_phrases_names_both_targets() -> None:
         event = result.events[0]
         targets = [names[p.entity] for p in event.participants if p.role == "target"]
         assert targets == ["bank", "nearby school"], text
+
+
+def test_an_event_named_by_whom_it_harmed_is_told_though_only_referred_to() -> None:
+    # Condemned, charged with or claimed: the killing of a named person is one killing, an
+    # event of its own when the report tells it nowhere else.
+    for text, victim in (
+        ("The bar association condemned the murder of Carlos Mendoza.", "Carlos Mendoza"),
+        ("A farmer was charged with the murder of Pedro Salinas.", "Pedro Salinas"),
+        (
+            "Several unions condemned the kidnapping and murder on 3 March of Luis Ortega, "
+            "a teacher.",
+            "Luis Ortega",
+        ),
+    ):
+        result, names, _ = _read(text)
+        assert [e.event_type for e in result.events] == ["Violence against civilians"], text
+        assert victim in _roles(result.events[0], names)["victim"], text
+    # A protest is not the killing it protests: both are told.
+    result, names, _ = _read("Students protested the killing of Carlos Mendoza in Bogota.")
+    kinds = {e.event_type: e for e in result.events}
+    assert set(kinds) == {"Protests", "Violence against civilians"}
+    assert "Carlos Mendoza" in _roles(kinds["Violence against civilians"], names)["victim"]
+    # Killing at large, named by no one harmed, is still no event.
+    assert _read("The bar association condemned the murder of judges.")[0].events == []
+
+
+def test_a_surname_english_knows_ends_a_name_and_a_verb_given_name_begins_one() -> None:
+    recased = recase(
+        "THE DEAD WERE MARTA FLORES, A NURSE, AND CARLOS PARKER. HECTOR ZUNIGA WAS SHOT. "
+        "INTERIOR MINISTER ANDRES VALLEJO SAID: THE WIFE OF COLONEL JUAN ROJAS'S DRIVER, "
+        "COLONEL JUAN ROJAS'S WIFE, AND THEIR FRANK STATEMENTS WERE NOTED."
+    )
+    assert "Marta Flores," in recased and "Carlos Parker." in recased
+    assert "Hector Zuniga was shot" in recased
+    assert "Vallejo said:" in recased
+    assert "Rojas's wife," in recased and "frank statements" in recased
+
+
+def test_a_national_liberation_front_is_an_armed_group_that_acts() -> None:
+    # "National" is a state word, but no state's force is a liberation front.
+    result, names, types = _read(
+        "Members of the Tana National Liberation Front attacked a power station near Garissa."
+    )
+    front = next(e for e, n in names.items() if "Liberation Front" in n)
+    assert types[front] == "armed_group"
+    assert names[front] in _roles(result.events[0], names)["actor"]
+
+
+def test_guerrilla_and_rebel_forces_are_no_state_force() -> None:
+    result, names, types = _read("Rebel forces attacked the governor's residence in Kidal.")
+    actors = [p.entity for p in result.events[0].participants if p.role == "actor"]
+    assert [types[a] for a in actors] == ["collective"]
+    assert names[actors[0]].startswith("Unidentified Armed Group")

@@ -110,6 +110,15 @@ def test_armed_victims_make_a_battle_and_off_duty_ones_civilians() -> None:
     )
 
 
+def test_property_destroyed_by_a_named_group_or_guerrillas_is_an_event() -> None:
+    # Destruction needs a sign of conflict: a named armed group acting is one, and so are
+    # guerrillas, as much as rebels.
+    destroyed = ("Strategic developments", "Looting/property destruction")
+    assert _one("Al-Shabaab destroyed a telecommunications mast outside Baidoa.") == destroyed
+    assert _one("The guerrillas burned two buses on the road to Kunduz.") == destroyed
+    assert _types("The council destroyed the old market in Kunduz.") == []
+
+
 # --- protests and riots -----------------------------------------------------------------------
 
 
@@ -229,6 +238,24 @@ def test_a_hedge_in_a_trailing_clause_leaves_the_main_clause() -> None:
         "could follow."
     )
     assert found == [("Battles", "Armed clash")]
+
+
+def test_a_hedge_describing_a_noun_leaves_the_event_asserted() -> None:
+    # The doubt is about the car, not about the killing.
+    events = extract(
+        "Two judges were shot dead in Cali by gunmen who fled in a car that was thought to "
+        "be stolen."
+    ).events
+    assert [(e.sub_event_type, e.certainty) for e in events] == [("Attack", "asserted")]
+    # A hedge on the killing itself still grades it.
+    events = extract("Two judges were thought to have been shot dead in Cali on Monday.").events
+    assert [e.certainty for e in events] == ["speculative"]
+
+
+def test_repeatedly_after_a_past_verb_tells_how_one_act_was_done() -> None:
+    assert _types("Gunmen shot repeatedly at a bus near Kunduz on Monday.") != []
+    assert _types("Gunmen have shot repeatedly at buses near Kunduz.") == []
+    assert _types("The rebels repeatedly attacked the town.") == []
 
 
 def test_a_known_event_keeps_its_event_when_its_author_is_only_possible() -> None:

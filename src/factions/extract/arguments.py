@@ -39,7 +39,7 @@ from factions.extract.lexicons import (
 from factions.extract.mentions import DocumentEntities, LocalEntity, MentionSpan, normalise_name
 from factions.extract.nlp import words_of
 from factions.extract.relations import GROUP_TYPES, MaskedSentence
-from factions.extract.triggers import load_trigger_lexicon
+from factions.extract.triggers import load_trigger_lexicon, of_after
 from factions.packaged import read_toml
 
 ACTOR, TARGET, VICTIM, WOUNDED, ASSOC = "actor", "target", "victim", "wounded", "assoc"
@@ -830,15 +830,17 @@ class ArgumentReader:
             if lemma in {"arrest", "detention", "capture", "abduction"}
             else (VICTIM if harmed else TARGET)
         )
+        of_noun = noun.lower_ in words.of_nouns or lemma in words.of_nouns
+        late_of = of_after(noun) if of_noun else None
+        if late_of is not None and late_of.head.i != noun.i:
+            # "the assassination on 15 May of Juan Perez": the "of" the parser gave the date.
+            for pobj in _pobjs(late_of):
+                self.found.add(harmed_role, self.entities(pobj, harmed_role))
         for child in noun.children:
             if child.dep_ == "prep" and child.lower_ == "by":
                 for pobj in _pobjs(child):
                     self.found.add(ACTOR, self.entities(pobj, ACTOR))
-            elif (
-                child.dep_ == "prep"
-                and child.lower_ == "of"
-                and (noun.lower_ in words.of_nouns or lemma in words.of_nouns)
-            ):
+            elif child.dep_ == "prep" and child.lower_ == "of" and of_noun:
                 for pobj in _pobjs(child):
                     self.found.add(harmed_role, self.entities(pobj, harmed_role))
             elif child.dep_ == "prep" and child.lower_ in words.target_preps:

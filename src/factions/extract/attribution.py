@@ -19,6 +19,7 @@ from factions.extract.nlp import (
     doc_text,
     sents_of,
     span_text,
+    token_at,
     tokens_of,
     words_of,
 )
@@ -37,6 +38,10 @@ class Attribution:
     speaker: LocalEntity | None
     certainty: str
     cues: tuple[str, ...] = ()
+    # The grades of the speech frame and, apart, each hedge with where it starts in the
+    # document: an event's own grade leaves out hedges that describe something else.
+    frame_grades: tuple[str, ...] = ()
+    hedges: tuple[tuple[int, str], ...] = ()
 
 
 def strongest(grades: list[str], lex: Lexicons) -> str:
@@ -135,17 +140,50 @@ def sentence_attributions(
     result = {}
     for sent in sentences:
         speaker, frame_grade, verb_grade = frames[sent.start_char]
-        grades = ["asserted"]
+        frame = tuple(g for g in (frame_grade, verb_grade) if g)
+        grades = ["asserted", *frame]
         cues = []
-        if frame_grade:
-            grades.append(frame_grade)
-        if verb_grade:
-            grades.append(verb_grade)
+        hedges = []
         for found, grade in lex.hedges_in(span_text(sent)):
             grades.append(grade)
             cues.append(found.group(0).lower())
-        result[sent.start_char] = Attribution(speaker, strongest(grades, lex), tuple(cues))
+            hedges.append((sent.start_char + found.start(), grade))
+        result[sent.start_char] = Attribution(
+            speaker, strongest(grades, lex), tuple(cues), frame, tuple(hedges)
+        )
     return result
+
+
+def event_certainty(attribution: Attribution, trigger: Token | None, lex: Lexicons) -> str:
+    """How firmly a sentence states the event its trigger word tells: its grade, less the
+    hedges that sit in a clause describing a noun the trigger is not in ("killed by men in a
+    car, what was thought to be a Mercury": the car is in doubt, not the killing)."""
+    if trigger is None or not attribution.hedges:
+        return attribution.certainty
+    kept = [
+        grade
+        for start, grade in attribution.hedges
+        if not _describes_a_noun(trigger, token_at(trigger.sent, start))
+    ]
+    return strongest(["asserted", *attribution.frame_grades, *kept], lex)
+
+
+def _describes_a_noun(trigger: Token, hedge: Token | None) -> bool:
+    """Whether a hedge word stands in a relative or reduced relative clause of a noun that
+    does not hold the trigger."""
+    if hedge is None:
+        return False
+    above_trigger = {trigger.i, *(t.i for t in trigger.ancestors)}
+    current = hedge
+    for _ in range(40):
+        if current.i in above_trigger:
+            return False
+        if current.dep_ in {"relcl", "acl"} and current.head.pos_ in {"NOUN", "PROPN", "PRON"}:
+            return True
+        if current.head.i == current.i:
+            return False
+        current = current.head
+    return False
 
 
 def _spread_quote_frames(

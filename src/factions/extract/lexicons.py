@@ -280,6 +280,7 @@ class Lexicons:
     version: str
     titles: frozenset[str]
     armed_group_words: frozenset[str]
+    insurgent_words: frozenset[str]
     state_force_words: tuple[str, ...]
     state_words: frozenset[str]
     unnamed_sources: frozenset[str]
@@ -346,6 +347,7 @@ def load_lexicons() -> Lexicons:
         version=version,
         titles=frozenset(entities["titles"]),
         armed_group_words=frozenset(entities["armed_group_words"]),
+        insurgent_words=frozenset(entities["insurgent_words"]),
         state_force_words=tuple(entities["state_force_words"]),
         state_words=frozenset(entities["state_words"]),
         unnamed_sources=frozenset(entities["unnamed_sources"]),

@@ -230,7 +230,9 @@ class DocumentEntities:
 def _classify_organisation(text: str) -> str | None:
     lex = load_lexicons()
     words = set(text.replace("'s", "").split())
-    if words & lex.armed_group_words and not words & lex.state_words:
+    if words & lex.insurgent_words or (
+        words & lex.armed_group_words and not words & lex.state_words
+    ):
         return "armed_group"
     if any(w in text for w in lex.state_force_words) and words & lex.state_words:
         return "state_force"

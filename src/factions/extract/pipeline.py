@@ -23,7 +23,7 @@ from factions.extract.arguments import (
     parsed_perpetrators,
     perpetrator_statements,
 )
-from factions.extract.attribution import Attribution, sentence_attributions
+from factions.extract.attribution import Attribution, event_certainty, sentence_attributions
 from factions.extract.coreference import antecedent, drop_unidentified, is_definite, merge
 from factions.extract.dates import DateMention, find_dates, parse_anchor
 from factions.extract.events import (
@@ -477,7 +477,7 @@ def _event_record(
         instruments=instruments_in(sent, document.text)
         if has_instrument(draft.event_type, draft.sub_event_type)
         else [],
-        certainty=attribution.certainty,
+        certainty=event_certainty(attribution, draft.token, load_lexicons()),
         attributed_to=attribution.speaker.id if attribution.speaker else None,
         trigger=draft.trigger,
         rule=draft.rule or f"trigger:{draft.sub_event_type}",
@@ -1032,13 +1032,19 @@ def _denial_claims(
     return []
 
 
-def _told_in_full(event: EventRecord, trigger: Token | None, generic: set[str]) -> bool:
+def _told_in_full(
+    event: EventRecord, trigger: Token | None, generic: set[str], people: set[str]
+) -> bool:
     """Whether an event named only as a point of reference says who did it to whom ("left
-    after the murder of six priests by uniformed men"): told nowhere else in the report, it is
-    an event of its own. Its actor is named, or stated by the trigger's own "by" phrase (an
-    actor we supplied for want of one tells nothing)."""
+    after the murder of six priests by uniformed men"), or names the person it harmed ("they
+    condemned the murder of Ana Rivas"): told nowhere else in the report, it is an event of
+    its own. Its actor is named, or stated by the trigger's own "by" phrase (an actor we
+    supplied for want of one tells nothing)."""
+    harmed = {"victim", "target", "wounded"}
+    if any(p.role in harmed and p.entity in people for p in event.participants):
+        return True
     roles = {p.role for p in event.participants}
-    if "actor" not in roles or not roles & {"victim", "target", "wounded"}:
+    if "actor" not in roles or not roles & harmed:
         return False
     named = any(p.role == "actor" and p.entity not in generic for p in event.participants)
     return named or (
@@ -1183,7 +1189,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
                 add_tolls(earlier, draft.tolls)
                 refine_type(earlier, record)
                 merge(earlier, record, places, unidentified)
-            elif (not draft.reference or _told_in_full(record, trigger, generic)) and (
+            elif (not draft.reference or _told_in_full(record, trigger, generic, people)) and (
                 _worth_keeping(record) or untold
             ):
                 if record.place is None:

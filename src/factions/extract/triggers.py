@@ -483,6 +483,9 @@ class _SentenceCues:
                 if not found:
                     words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
                     found = bool(words & lex.conflict_actors)
+                # A named armed group or force acting is as much a cue as "rebels" ("the ELN
+                # destroyed the oil terminal").
+                found = found or any(self.kinds.kind(t) in _ARMED_KINDS for t in self.sent)
             elif name == "purpose":
                 found = bool(lex.purpose.search(text))
             elif name == "labour":
@@ -570,6 +573,31 @@ _TIME_UNITS = frozenset({"year", "month", "week", "decade", "century"})
 
 
 _ANAPHORIC = frozenset({"ensuing", "subsequent", "resulting", "same", "said", "aforementioned"})
+
+
+def of_after(token: Token) -> Token | None:
+    """The "of" that follows a trigger noun, past the nouns coordinated with it and a date
+    ("the kidnapping and assassination on 15 May of Juan Perez"). Read along the words: the
+    parser often hangs such an "of" on the date."""
+    doc = token.doc
+    end = min(len(doc), token.sent.end)
+    i = token.i + 1
+    while i < end and (
+        doc[i].dep_ in {"cc", "conj"}
+        or doc[i].lower_ in {"on", "in", "last", "this"}
+        or doc[i].ent_type_ == "DATE"
+    ):
+        i += 1
+    return doc[i] if i < end and doc[i].lower_ == "of" else None
+
+
+def names_whom(token: Token) -> bool:
+    """Whether a trigger noun names the person it harmed ("the murder of Ana Rivas")."""
+    of = of_after(token)
+    if of is None:
+        return False
+    end = min(token.sent.end, of.i + 5)
+    return any(t.ent_type_ == "PERSON" for t in token.doc[of.i + 1 : end])
 
 
 def definite(token: Token) -> bool:
@@ -751,7 +779,11 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
     if not trigger.is_verb:
         head = token.head
         if token.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in lex.state_verbs:
-            return "intended" if head.lemma_.lower() in lex.governors else "generic"
+            if head.lemma_.lower() in lex.governors:
+                return "intended"
+            # "condemned the murder of Ana Rivas" is about one killing, not killings at large.
+            if not names_whom(token):
+                return "generic"
         if (
             token.dep_ == "pobj"
             and head.lower_ == "of"
@@ -784,7 +816,9 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
         return "question"
     for item in checked:
         if any(
-            c.dep_ in {"advmod", "npadvmod"} and (c.lower_ in lex.habitual or _every(c))
+            c.dep_ in {"advmod", "npadvmod"}
+            and (c.lower_ in lex.habitual or _every(c))
+            and not _manner_of_one_act(item, c)
             for c in item.children
         ):
             return "habitual"
@@ -810,6 +844,15 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
         ):
             return "habitual"
     return None
+
+
+def _manner_of_one_act(verb: Token, adverb: Token) -> bool:
+    """ "shot repeatedly at the offices", "was stabbed repeatedly": after a verb in the past
+    tense, "repeatedly" tells how one act was done, not that it was done often ("has
+    repeatedly attacked")."""
+    if adverb.lower_ != "repeatedly" or adverb.i < verb.i or verb.tag_ not in {"VBD", "VBN"}:
+        return False
+    return not any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
 
 
 def may_tell_an_event(verb: Token, speech_verbs: frozenset[str]) -> bool:
@@ -1148,6 +1191,7 @@ def _is_state(tokens: list[Token], lex: TriggerLexicon, kinds: EntityKinds) -> b
 
 _NAME_LABELS = frozenset({"GPE", "LOC", "FAC", "PERSON", "NORP"})
 _NAMED_KINDS = frozenset({"location", "region", "country", "person"})
+_ARMED_KINDS = frozenset({"armed_group", "state_force"})
 
 
 def cue_text(span: Span, kinds: EntityKinds | None = None) -> str:

@@ -178,21 +178,105 @@ def _given_names() -> frozenset[str]:
     return listed - _words_of_other_kinds()
 
 
+@lru_cache(maxsize=1)
+def _listed_given_names() -> frozenset[str]:
+    """Every given name of the public list, those English knows as verbs ("hector", "ray")
+    too, but no little word ("in", "so")."""
+    listed = read_toml("lexicons", "given_names.toml")["names"]
+    return frozenset(n for n in listed if n not in _STOP_WORDS and len(n) > 2)
+
+
 def _mark_given_names(
-    text: str, words: list[re.Match[str]], lowered: list[str], proper: list[bool]
+    text: str,
+    words: list[re.Match[str]],
+    lowered: list[str],
+    proper: list[bool],
+    english: frozenset[str],
 ) -> set[str]:
     """A given name English also knows is a name before a name ("james arthur Donnelly"):
-    read right to left, so each name makes the one before it a name too. Returns the names
-    read so."""
-    given = _given_names()
+    read right to left, so each name makes the one before it a name too. One English knows as
+    a verb or an adjective too ("hector", "ray") only before a word English does not know or
+    another given name ("hector Oqueli"). Returns the names read so."""
+    given, listed = _given_names(), _listed_given_names()
     found: set[str] = set()
     for index in range(len(words) - 2, -1, -1):
-        if proper[index] or lowered[index] not in given:
+        word = lowered[index]
+        if proper[index] or word not in listed:
             continue
-        if proper[index + 1] and _only_space(text, words[index], words[index + 1]):
+        if not (proper[index + 1] and _only_space(text, words[index], words[index + 1])):
+            continue
+        following = lowered[index + 1]
+        if word in given:
             proper[index] = True
-            found.add(lowered[index])
+            found.add(word)
+        elif following in found or not _known(_bare(following), english):
+            # Not learned for the rest of the text: "frank" is a name before "Pais" only.
+            proper[index] = True
     return found
+
+
+@lru_cache(maxsize=1)
+def _verb_forms() -> frozenset[str]:
+    """Verbs and adverbs of the dictionary, with the irregular forms of its verbs ("said")."""
+    from factions.extract.nlp import model_name
+
+    index = _lemma_index()
+    forms = set(index.get("verb", [])) | set(index.get("adv", []))
+    nlp = spacy.load(model_name(), exclude=["tok2vec", "tagger", "parser", "ner", "senter"])
+    lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    if "lemma_exc" in lookups.tables:
+        forms.update(lookups.get_table("lemma_exc").get("verb", {}))
+    return frozenset(forms)
+
+
+def _may_be_surname(word: str) -> bool:
+    """A word English knows only as a noun or an adjective, or not by its part of speech at
+    all ("flores", "kent", "leal"), and no word of an institution's name, a title or a form
+    of a verb ("said", "reported")."""
+    name_words, titles = _name_words()
+    if word in _STOP_WORDS or word in name_words or word in titles:
+        return False
+    verbs = _verb_forms()
+    if word in verbs:
+        return False
+    for suffix in ("ed", "ing", "es", "s", "d"):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and (stem in verbs or stem + "e" in verbs):
+            return False
+    return True
+
+
+def _mark_surnames(
+    text: str, words: list[re.Match[str]], lowered: list[str], proper: list[bool]
+) -> None:
+    """A word after a person's name that ends a phrase ("Hilda FLORES, a leader", "carlos
+    galan,") is the name's surname, when the name begins with a given name of the public list
+    (one English knows as a noun only, when it is the whole name) and the word could be one
+    (see `_may_be_surname`)."""
+    listed, given = _listed_given_names(), _given_names()
+    for index in range(1, len(words)):
+        if proper[index] or not _may_be_surname(lowered[index]):
+            continue
+        after = text[words[index].end() : words[index].end() + 2].lstrip(" ")
+        before = lowered[index - 1]
+        if after and after[0] not in ",.;:\"'()-":
+            continue
+        if re.search(r"['’]s$", before) or not _only_space(text, words[index - 1], words[index]):
+            continue  # "Carlos Guerrero's wife"
+        start = index - 1
+        if proper[start]:
+            while (
+                start > 0
+                and proper[start - 1]
+                and _only_space(text, words[start - 1], words[start])
+            ):
+                start -= 1
+            if lowered[start] not in listed:
+                continue
+        elif before not in given:
+            continue
+        for i in range(start, index + 1):
+            proper[i] = True
 
 
 def _bare(word: str) -> str:
@@ -253,7 +337,10 @@ def recase(text: str) -> str:
             proper[index] = True
     # English words read as parts of a name somewhere in the text are names everywhere in
     # it ("Colonel Roberto Armando Rivera Escobar" ... "Rivera's murder").
-    learned = _mark_given_names(text, words, lowered, proper)
+    learned = _mark_given_names(text, words, lowered, proper, english)
+    # A surname read from its place after a name is a name there only: "kent" or "parker"
+    # elsewhere in the text may be the English word.
+    _mark_surnames(text, words, lowered, proper)
     # Titles capitalised before a name ("Judge Rivas") do not make the word before them one.
     titled = [False] * len(words)
     # Runs of name words around a name: "Farabundo Marti National Liberation Front".
