@@ -157,7 +157,7 @@ def sentence_attributions(
 def event_certainty(attribution: Attribution, trigger: Token | None, lex: Lexicons) -> str:
     """How firmly a sentence states the event its trigger word tells: its grade, less the
     hedges that sit in a clause describing a noun the trigger is not in ("killed by men in a
-    car, what was thought to be a Mercury": the car is in doubt, not the killing)."""
+    car, what was thought to be a stolen taxi": the car is in doubt, not the killing)."""
     if trigger is None or not attribution.hedges:
         return attribution.certainty
     kept = [

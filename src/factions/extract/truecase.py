@@ -196,7 +196,7 @@ def _mark_given_names(
     """A given name English also knows is a name before a name ("james arthur Donnelly"):
     read right to left, so each name makes the one before it a name too. One English knows as
     a verb or an adjective too ("hector", "ray") only before a word English does not know or
-    another given name ("hector Oqueli"). Returns the names read so."""
+    another given name ("hector Zunbaro"). Returns the names read so."""
     given, listed = _given_names(), _listed_given_names()
     found: set[str] = set()
     for index in range(len(words) - 2, -1, -1):
@@ -231,7 +231,7 @@ def _verb_forms() -> frozenset[str]:
 
 def _may_be_surname(word: str) -> bool:
     """A word English knows only as a noun or an adjective, or not by its part of speech at
-    all ("flores", "kent", "leal"), and no word of an institution's name, a title or a form
+    all ("flores", "kent", "castle"), and no word of an institution's name, a title or a form
     of a verb ("said", "reported")."""
     name_words, titles = _name_words()
     if word in _STOP_WORDS or word in name_words or word in titles:
@@ -249,8 +249,8 @@ def _may_be_surname(word: str) -> bool:
 def _mark_surnames(
     text: str, words: list[re.Match[str]], lowered: list[str], proper: list[bool]
 ) -> None:
-    """A word after a person's name that ends a phrase ("Hilda FLORES, a leader", "carlos
-    galan,") is the name's surname, when the name begins with a given name of the public list
+    """A word after a person's name that ends a phrase ("Marta FLORES, a nurse", "carlos
+    parker,") is the name's surname, when the name begins with a given name of the public list
     (one English knows as a noun only, when it is the whole name) and the word could be one
     (see `_may_be_surname`)."""
     listed, given = _listed_given_names(), _given_names()
