@@ -348,3 +348,22 @@ def test_an_armed_person_murdered_is_attacked_not_fought(
     text: str, expected: tuple[str, str]
 ) -> None:
     assert _one(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Before: an IED, the default of a bombing with no weapon named.
+        (
+            "A U.S. bombing killed twelve fighters near Jilib on Wednesday.",
+            "Air/drone strike",
+        ),
+        ("The army bombed rebel hideouts near Jilib on Wednesday.", "Air/drone strike"),
+        # Nobody's forces named: a bombing stays a bomb's.
+        ("A bombing killed twelve shoppers in a market in Jilib on Wednesday.", None),
+    ],
+)
+def test_a_bombing_by_a_state_is_from_the_air(text: str, expected: str | None) -> None:
+    subs = [sub for _, sub in _types(text)]
+    assert subs, text
+    assert subs[0] == (expected or "Remote explosive/landmine/IED")

@@ -154,6 +154,7 @@ class TriggerLexicon:
     weapons: dict[str, re.Pattern[str]]
     any_weapon: re.Pattern[str]
     firearms: re.Pattern[str]
+    state_bombing: frozenset[str]
     armed_targets: frozenset[str]
     one_sided: frozenset[str]
     armed_bodies: frozenset[str]
@@ -273,6 +274,7 @@ def load_trigger_lexicon() -> TriggerLexicon:
         weapons=weapons,
         any_weapon=words_regex([w for name in order for w in weapons_data[name]]),
         firearms=words_regex(weapons_data["firearms"]),
+        state_bombing=frozenset(weapons_data["state_bombing"]),
         armed_targets=frozenset(targets["armed"]),
         one_sided=frozenset(targets["one_sided"]),
         armed_bodies=frozenset(targets["armed_bodies"]),
@@ -1308,6 +1310,8 @@ def type_group(
         return Typing("Battles", _territory_sub(group))
     if "explosive" in families:
         weapon = weapon_class(text, lex)
+        if weapon is None and _bombed_by_a_state(group, kinds, lex):
+            return Typing(_EXPLOSIONS, _WEAPON_SUB["air"])
         if weapon is None:
             return Typing(_EXPLOSIONS, _WEAPON_SUB["explosive"], "default")
         return Typing(_EXPLOSIONS, _WEAPON_SUB[weapon])
@@ -1337,6 +1341,19 @@ def type_group(
     if families & {"arrest", "capture"}:
         return Typing(*_custody_type(group, actors, affected, kinds, lex))
     return Typing(lead.cls.event_type, lead.cls.sub_event_type, "default")
+
+
+def _bombed_by_a_state(group: list[Trigger], kinds: EntityKinds, lex: TriggerLexicon) -> bool:
+    """Whether a state or its forces did the bombing ("a U.S. bombing", "the army bombed")."""
+    for trigger in group:
+        if trigger.token.lemma_.lower() not in lex.state_bombing:
+            continue
+        for actor in _actors(trigger):
+            if kinds.kind(actor) in {"country", "state_force"} or actor.ent_type_ == "NORP":
+                return True
+            if kinds.kind(actor) is None and lex.state_actors.search(actor.text):
+                return True  # "the army", "government forces": no entity of their own
+    return False
 
 
 def _murdered(group: list[Trigger], affected: list[Token], lex: TriggerLexicon) -> bool:
