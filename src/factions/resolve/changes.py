@@ -11,7 +11,8 @@ evidence ends it: from the day a contrary claim begins, the relation no longer h
 - `inferred_ends` (one row per ended claim) holds the last day it holds, the contrary claim's
   start as written, the contrary claim's id and the reason in words. Nothing in the claim is
   rewritten, and the rows are recomputed from the claims with every batch, for the claims
-  around it (`find_inferred_ends_within`; all of them: `resolve.refresh_derived`).
+  around it that can end (`find_inferred_ends_within`; all of them:
+  `resolve.refresh_derived`).
 - the relation index cuts the claim's days at that end (`store.relation_index`), so
   `factions network --as-of` shows the relation before and not after; edges and claims carry the
   ending claim, so both evidences are shown side by side.
