@@ -127,6 +127,13 @@ def main() -> None:
                 f"ingest {ingest[-1]:.1f}s ({ingest[-1] / bare[-1]:.2f}x); "
                 f"load average {load_average()}"
             )
+            # What storing adds, by this process's CPU time: the steadier measure of the two
+            # on a shared machine.
+            print(
+                f"  CPU: bare {cpu['bare'][-1]:.1f}s, extraction {cpu['full'][-1]:.1f}s, "
+                f"ingest {cpu['ingest'][-1]:.1f}s; ingest - extraction "
+                f"{cpu['ingest'][-1] - cpu['full'][-1]:.1f}s"
+            )
         b, f, i = sum(bare), sum(full), sum(ingest)
         print(f"{args.docs} documents, {words:,} words, {len(bare)} interleaved chunks")
         print(f"bare spaCy parse (nlp.pipe):  {b:7.1f}s  {words / b:,.0f} words/s")

@@ -176,3 +176,46 @@ def test_any_batching_gives_after_each_batch_what_a_full_recompute_gives(
     final = after[-1][0]
     assert final["event links"] and final["inferred ends"] and final["disputes"]
     engine.dispose()
+
+
+# Words of the accounts that contradict or end what others say (hostility, a tie cut, a
+# fate, a pledge, a successor): stored after or before everything else, three a batch.
+CONTRARY = ("crushed", "cut its ties", "killed", "alive", "fight", "pledged", "leader")
+# With HAND_WRITTEN's "Commander dead": one commander's fate told two ways.
+SEEN_ALIVE = (
+    "2014-03",
+    "Commander seen\n\nTaliban commander Rahim Saleh, reported killed last month, is alive, his "
+    "family said.",
+)
+
+
+@pytest.mark.parametrize("contrary_last", [True, False])
+def test_accounts_that_make_a_dispute_or_an_end_arriving_late_or_early_give_a_full_recompute(
+    extractor: Extractor,
+    generated: list[tuple[Document, Extraction]],
+    kb_db: str,
+    contrary_last: bool,
+) -> None:
+    # A batch reads a key's claims only when the key can hold a dispute, and only the claims
+    # that can end or be ended: claims stored while their key could hold none must still be
+    # found once the account that contradicts them arrives, and the disputes they are in must
+    # grow as more accounts arrive after it.
+    documents = _documents([*HAND_WRITTEN, SEEN_ALIVE])
+    pairs = list(zip(documents, _extracted(extractor, documents), strict=True)) + generated
+    contrary = [p for p in pairs if any(w in p[0].text for w in CONTRARY)]
+    others = [p for p in pairs if p not in contrary]
+    order = others + contrary if contrary_last else contrary + others
+    engine = open_database(kb_db)
+    after = _store_in_batches(engine, order, [3] * ((len(order) + 2) // 3))
+    for number, (stored, full) in enumerate(after, 1):
+        for part, expected in full.items():
+            assert stored[part] == expected, f"batch {number}: {part} differ"
+    final = after[-1][0]
+    reasons = {row.reason.split(":")[0] for row in final["disputes"]}
+    ends = {row.reason.split(" from ")[0] for row in final["inferred ends"]}
+    assert {
+        "allies and enemies over the same period",
+        "affiliated_with both stated and denied",
+    } <= reasons and any(r.startswith("incompatible accounts") for r in reasons)
+    assert {"ended (inferred) by a pledge to a rival", "ended (inferred) by a successor"} <= ends
+    engine.dispose()

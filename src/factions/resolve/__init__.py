@@ -21,6 +21,7 @@ from factions.resolve.changes import find_inferred_ends, find_inferred_ends_with
 from factions.resolve.disputes import (
     DisputeKey,
     claims_naming_places,
+    disputable,
     dispute_keys,
     find_disputes,
     find_disputes_within,
@@ -219,7 +220,9 @@ def update_derived(conn: Connection, batch: ResolvedBatch, renamed: list[str]) -
     disputes of its claims' keys; each also for the claims of entities whose canonical id the
     batch moved (under the ids before and after). Gives what `refresh_derived` gives."""
     linker = Linker.lazy(conn)
-    claims = _batch_claims(batch) + _claims_of_entities(conn, sorted(batch.moved))
+    added = _batch_claims(batch)
+    moved = _claims_of_entities(conn, sorted(batch.moved))
+    claims = added + moved
     linker.many(i for c in claims for i in (c[0], c[2]))
     # Claims of a moved entity leave the keys they were under (as write_batch reindexes them).
     views = [linker.canonical]
@@ -227,7 +230,7 @@ def update_derived(conn: Connection, batch: ResolvedBatch, renamed: list[str]) -
         views.append(lambda i: batch.moved.get(i) or linker.canonical(i))
     _update_event_links(conn, _event_groups(batch))
     _update_inferred_ends(conn, claims, views, linker)
-    _update_disputes(conn, claims, views, linker, renamed)
+    _update_disputes(conn, added, moved, views, linker, renamed)
 
 
 def _batch_claims(batch: ResolvedBatch) -> list[_ClaimKey]:
@@ -300,20 +303,31 @@ def _update_inferred_ends(
 
 def _update_disputes(
     conn: Connection,
-    claims: list[_ClaimKey],
+    added: list[_ClaimKey],
+    moved: list[_ClaimKey],
     views: list,  # type: ignore[type-arg]
     linker: Linker,
     renamed: list[str],
 ) -> None:
-    keys: set[DisputeKey] = set()
+    """`added`: the batch's claims; `moved`: the stored claims of entities whose canonical id
+    the batch moved. The keys the batch only added claims to are read when they can hold a
+    dispute (`disputable`); the keys claims left, or whose places were renamed, always."""
     # A place renamed changes the words of the disputes that say where.
     named = claims_naming_places(conn, renamed) if renamed else []
-    rows = claims + [(s, p, o, v, True) for s, p, o, v in named]
-    linker.many(i for c in rows for i in (c[0], c[2]))
-    for subject, predicate, obj, value, polarity in rows:
-        for canonical in views:
-            keys.update(dispute_keys(subject, predicate, obj, value, polarity, canonical))
+    changed = moved + [(s, p, o, v, True) for s, p, o, v in named]
+    linker.many(i for c in added + changed for i in (c[0], c[2]))
+    keys = _keys_of(changed, views)
+    keys |= disputable(conn, _keys_of(added, views) - keys, linker)
     if not keys:
         return
     among, disputes = find_disputes_within(conn, keys, linker)
     writer.replace_disputes(conn, disputes, among=among)
+
+
+def _keys_of(claims: list[_ClaimKey], views: list) -> set[DisputeKey]:  # type: ignore[type-arg]
+    return {
+        key
+        for subject, predicate, obj, value, polarity in claims
+        for canonical in views
+        for key in dispute_keys(subject, predicate, obj, value, polarity, canonical)
+    }

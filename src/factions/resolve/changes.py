@@ -11,7 +11,8 @@ evidence ends it: from the day a contrary claim begins, the relation no longer h
 - `inferred_ends` (one row per ended claim) holds the last day it holds, the contrary claim's
   start as written, the contrary claim's id and the reason in words. Nothing in the claim is
   rewritten, and the rows are recomputed from the claims with every batch, for the claims
-  around it (`find_inferred_ends_within`; all of them: `resolve.refresh_derived`).
+  around it that can end (`find_inferred_ends_within`; all of them:
+  `resolve.refresh_derived`).
 - the relation index cuts the claim's days at that end (`store.relation_index`), so
   `factions network --as-of` shows the relation before and not after; edges and claims carry the
   ending claim, so both evidences are shown side by side.
@@ -221,6 +222,10 @@ def _relevant_predicates() -> list[str]:
 
 
 _RELEVANT = frozenset(_relevant_predicates())
+# The predicates of the claims that can end: a relation of an endable family, or a post.
+_ENDABLE_PREDICATES = frozenset(
+    {p.name for p in vocabulary().predicates.values() if p.family in ENDABLE_FAMILIES} | ROLES
+)
 
 
 def touched_by(
@@ -249,10 +254,13 @@ def find_inferred_ends_within(
     entities: set[str],
     linker: Linker,
 ) -> tuple[set[str], list[InferredEnd]]:
-    """The claims of these pairs and of these entities (canonical ids), and their inferred
-    ends as `find_inferred_ends` finds them. Each claim's end is read from the claims of its
-    two sides only (its pair, their pledges and enemies, the subject's fate, the post's other
-    holders), so those are read around the claims asked about, not the whole knowledge base."""
+    """The claims of these pairs and of these entities (canonical ids) that can end, and
+    their inferred ends as `find_inferred_ends` finds them. Only an open-ended state can end
+    (`_could_end`, a few claims in most keys), and its end is read from the claims that can
+    end or keep it: its pair's, its sides' pledges and the hostility those pledges meet, its
+    holder's fate and the post's other holders. So neither the other claims of the pairs and
+    entities asked about nor every claim of its sides is read (each batch read them all
+    before, and a knowledge base about a few actors grew the read with every batch)."""
     claims = schema.claims
     relevant = claims.c.predicate.in_(sorted(_RELEVANT))
     members = members_of(conn, {e for pair in pairs for e in pair} | entities)
@@ -260,27 +268,114 @@ def find_inferred_ends_within(
     def of(entity: str) -> list[str]:
         return sorted(members[entity])
 
-    terms: list[ColumnElement[bool]] = []
-    for pair in sorted(pairs, key=sorted):
-        a, b = sorted(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
-        terms.append(
-            or_(
-                and_(claims.c.subject.in_(of(a)), claims.c.object.in_(of(b))),
-                and_(claims.c.subject.in_(of(b)), claims.c.object.in_(of(a))),
-            )
-        )
+    terms: list[ColumnElement[bool]] = [_between(of(a), of(b)) for a, b in _sorted_pairs(pairs)]
     terms.extend(_involving(of(e)) for e in sorted(entities))
-    asked = _rows_meeting(conn, terms, relevant)
+    asked = _rows_meeting(conn, terms, and_(relevant, _could_end()))
     linker.many(i for row in asked for i in (row.subject, row.object))
-    affected = _claims(asked, linker.canonical)
-    sides = {e for c in affected if _endable(c) for e in (c.subject, c.object)}
-    around = members_of(conn, sides)
-    context = _rows_meeting(conn, [_involving(sorted(around[e])) for e in sorted(sides)], relevant)
+    endable = [c for c in _claims(asked, linker.canonical) if _endable(c)]
+    context = _context_of(conn, endable, relevant, linker)
     ids = {row.id for row in asked}
     every = list({row.id: row for row in [*asked, *context]}.values())
-    linker.many(i for row in context for i in (row.subject, row.object))
     ends = [end for end in inferred_ends(_claims(every, linker.canonical)) if end.claim_id in ids]
     return ids, ends
+
+
+def _sorted_pairs(pairs: set[frozenset[str]]) -> list[tuple[str, str]]:
+    """Each pair as (a, b), a <= b; an entity paired with itself as (a, a)."""
+    return sorted(
+        (min(pair), max(pair)) if len(pair) == 2 else (next(iter(pair)),) * 2 for pair in pairs
+    )
+
+
+def _could_end() -> ColumnElement[bool]:
+    """The claims `_endable` may accept, told by their columns: positive, not denied, of a
+    family or post that ends, with a start and no end (`validity_days` open-ended) and a
+    source's date (else `stated_days` is open too). A superset: the rest cannot end."""
+    claims, documents = schema.claims, schema.documents
+    return and_(
+        claims.c.predicate.in_(sorted(_ENDABLE_PREDICATES)),
+        claims.c.polarity.is_(True),
+        claims.c.certainty != "denied",
+        claims.c.valid_from.is_not(None),
+        claims.c.valid_from != "",
+        or_(claims.c.valid_to.is_(None), claims.c.valid_to == ""),
+        documents.c.published.is_not(None),
+    )
+
+
+def _context_of(
+    conn: Connection,
+    endable: list[_Claim],
+    relevant: ColumnElement[bool],
+    linker: Linker,
+) -> list[Row]:  # type: ignore[type-arg]
+    """The claims `inferred_ends` reads to end these claims, under canonical ids: every claim
+    of their pairs (the contrary and the restating), the pledges of their sides, the subject's
+    fates and the other holders of an exclusive post; then the hostility between a side and
+    the groups the other side pledged to (a pledge to a rival)."""
+    if not endable:
+        return []
+    claims = schema.claims
+    pairs = {(min(c.subject, c.object), max(c.subject, c.object)) for c in endable}
+    sides = {e for c in endable for e in (c.subject, c.object)}
+    roles = [c for c in endable if c.predicate in ROLES]
+    members = members_of(conn, sides)
+
+    def of(entity: str) -> list[str]:
+        return sorted(members[entity])
+
+    terms: list[ColumnElement[bool]] = [_between(of(a), of(b)) for a, b in sorted(pairs)]
+    terms.extend(
+        and_(claims.c.predicate == PLEDGE, claims.c.subject.in_(of(side))) for side in sorted(sides)
+    )
+    terms.extend(
+        and_(claims.c.predicate == "fate", claims.c.subject.in_(of(subject)))
+        for subject in sorted({c.subject for c in roles})
+    )
+    terms.extend(
+        and_(claims.c.predicate == predicate, claims.c.object.in_(of(obj)))
+        for predicate, obj in sorted({(c.predicate, c.object) for c in roles})
+        if predicate in EXCLUSIVE
+    )
+    rows = _rows_meeting(conn, terms, relevant)
+    linker.many(i for row in rows for i in (row.subject, row.object))
+    pledged: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if row.predicate == PLEDGE and row.object:
+            pledged[linker.canonical(row.subject)].add(linker.canonical(row.object))
+    rivals = {
+        (other, target)
+        for c in endable
+        for side, other in ((c.subject, c.object), (c.object, c.subject))
+        for target in pledged.get(side, ())
+        if target != other
+    }
+    return rows + _hostility_between(conn, rivals, relevant)
+
+
+def _hostility_between(
+    conn: Connection, pairs: set[tuple[str, str]], relevant: ColumnElement[bool]
+) -> list[Row]:  # type: ignore[type-arg]
+    """The hostile claims between each pair (canonical ids), either way."""
+    if not pairs:
+        return []
+    members = members_of(conn, {e for pair in pairs for e in pair})
+    terms = [
+        and_(
+            _between(sorted(members[a]), sorted(members[b])),
+            schema.claims.c.predicate.in_(sorted(HOSTILE)),
+        )
+        for a, b in sorted(pairs)
+    ]
+    return _rows_meeting(conn, terms, relevant)
+
+
+def _between(a: list[str], b: list[str]) -> ColumnElement[bool]:
+    claims = schema.claims
+    return or_(
+        and_(claims.c.subject.in_(a), claims.c.object.in_(b)),
+        and_(claims.c.subject.in_(b), claims.c.object.in_(a)),
+    )
 
 
 def _involving(ids: list[str]) -> ColumnElement[bool]:

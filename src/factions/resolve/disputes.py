@@ -99,6 +99,112 @@ def _closed(keys: set[DisputeKey]) -> set[DisputeKey]:
     return closed
 
 
+def disputable(conn: Connection, keys: set[DisputeKey], linker: Linker) -> set[DisputeKey]:
+    """The keys among these (and their pairs' alliance and hostility keys) that can hold a
+    dispute, told from a few of their claims: a fate whose accounts include two incompatible
+    ones, a relation or deed also denied, a pair said to be both allies and enemies. The time
+    of each account is not read: some of these may hold none, the rest hold none for sure.
+
+    As claims are only added to a key (an entity whose canonical id moves is recomputed
+    apart), a key that cannot hold a dispute held none before either, so a batch need not read
+    its claims, which in a knowledge base about a few actors are most of what it holds."""
+    keys = _closed(keys)
+    if not keys:
+        return set()
+    fates = {k[1] for k in keys if k[0] == "fate"}
+    others = {k for k in keys if k[0] != "fate"}
+    members = members_of(conn, fates | {k[1] for k in others} | _objects(others))
+    told = _fates_told(conn, {i for s in fates for i in members[s]}, linker)
+    clashing = {s for s in fates if any(pair <= told.get(s, set()) for pair in INCOMPATIBLE_FATES)}
+    denied = _denied_keys(conn, {i for k in others for i in members[k[1]]}, linker)
+    paired = [k for k in others if k[0] == "relation" and k[2] in ALLY_AND_HOSTILE]
+    sides = {e for k in paired for e in (k[1], k[3])}
+    both = _allied_and_hostile(conn, {i for e in sides for i in members[e]}, linker)
+    return {
+        k
+        for k in keys
+        if (k[0] == "fate" and k[1] in clashing)
+        or k in denied
+        or (k[0] == "relation" and k[2] in ALLY_AND_HOSTILE and frozenset((k[1], k[3])) in both)
+    }
+
+
+def _objects(keys: set[DisputeKey]) -> set[str]:
+    return {k[3] for k in keys if k[0] == "relation"}
+
+
+def _fates_told(conn: Connection, ids: set[str], linker: Linker) -> dict[str, set[str]]:
+    """Canonical subject -> the fates positive claims about these machine ids tell."""
+    claims = schema.claims
+    rows = _distinct_rows(
+        conn,
+        select(claims.c.subject, claims.c.value).where(
+            claims.c.predicate == "fate", claims.c.polarity.is_(True)
+        ),
+        claims.c.subject,
+        ids,
+    )
+    linker.many(row.subject for row in rows)
+    told: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        told[linker.canonical(row.subject)].add(row.value)
+    return told
+
+
+def _denied_keys(conn: Connection, ids: set[str], linker: Linker) -> set[DisputeKey]:
+    """The keys of the negated claims about these machine ids, as `dispute_keys` files them."""
+    claims = schema.claims
+    rows = _distinct_rows(
+        conn,
+        select(claims.c.subject, claims.c.predicate, claims.c.object, claims.c.value).where(
+            claims.c.polarity.is_(False)
+        ),
+        claims.c.subject,
+        ids,
+    )
+    linker.many(i for row in rows for i in (row.subject, row.object))
+    return {
+        key
+        for row in rows
+        for key in dispute_keys(
+            row.subject, row.predicate, row.object, row.value, False, linker.canonical
+        )
+    }
+
+
+def _allied_and_hostile(conn: Connection, ids: set[str], linker: Linker) -> set[frozenset[str]]:
+    """The canonical pairs among these machine ids said (positively) to be allies and also
+    enemies, at any time."""
+    claims = schema.claims
+    rows = _distinct_rows(
+        conn,
+        select(claims.c.subject, claims.c.predicate, claims.c.object).where(
+            claims.c.polarity.is_(True), claims.c.predicate.in_(ALLY_AND_HOSTILE)
+        ),
+        claims.c.subject,
+        ids,
+    )
+    rows = [row for row in rows if row.object in ids]
+    linker.many(i for row in rows for i in (row.subject, row.object))
+    allied: set[frozenset[str]] = set()
+    hostile: set[frozenset[str]] = set()
+    for row in rows:
+        pair = frozenset((linker.canonical(row.subject), linker.canonical(row.object)))
+        (allied if row.predicate == "ally_of" else hostile).add(pair)
+    return allied & hostile
+
+
+def _distinct_rows(conn: Connection, query, column, ids: set[str]) -> list:  # type: ignore[no-untyped-def, type-arg]
+    """The distinct rows of `query` whose `column` is one of `ids`, a chunk of ids a query."""
+    ordered = sorted(ids)
+    rows = []
+    for start in range(0, len(ordered), 500):
+        rows.extend(
+            conn.execute(query.where(column.in_(ordered[start : start + 500])).distinct()).all()
+        )
+    return rows
+
+
 def find_disputes_within(
     conn: Connection, keys: set[DisputeKey], linker: Linker
 ) -> tuple[set[str], list[Dispute]]:
