@@ -20,6 +20,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from factions.extract.attribute_rules import use_fast_attribute_rules
 from factions.extract.gazetteer import load_gazetteer
 from factions.extract.lexicons import Lexicons, load_lexicons
 from factions.extract.place_chains import tag_place_chains  # noqa: F401 (registers it)
@@ -472,6 +473,8 @@ def make_actor_gazetteer(nlp: Language, name: str) -> ActorGazetteer:
 def build_pipeline(name: str | None = None) -> Language:
     """The statistical model with our components added; built once per process."""
     nlp = spacy.load(name or model_name(), exclude=[])
+    # The model's attribute rules, with the same result at a tenth of the matcher's cost.
+    use_fast_attribute_rules(nlp)
     nlp.add_pipe("factions_paragraphs_v1", before="parser")
     nlp.add_pipe("factions_actor_gazetteer_v1", before="ner")
     nlp.add_pipe("factions_entity_fixes_v1", after="ner")
