@@ -1,15 +1,17 @@
 """The model's attribute rules applied at speed (`FastAttributeRules`) give spaCy's
 AttributeRuler's result, attribute for attribute, and a rule set they do not cover keeps
-spaCy's component."""
+spaCy's component; the rule lemmas kept per word (`KeptLemmas`) are spaCy's."""
 
 from __future__ import annotations
 
+import numpy as np
 import spacy
 from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, TAG
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 
 from factions.extract.attribute_rules import FastAttributeRules, use_fast_attribute_rules
+from factions.extract.lemmas import KeptLemmas
 from factions.extract.nlp import build_pipeline, model_name
 from factions.packaged import data_path
 
@@ -70,3 +72,18 @@ def test_the_extraction_pipeline_applies_them() -> None:
     nlp = build_pipeline()
     assert "attribute_ruler" not in nlp.pipe_names
     assert isinstance(nlp.get_pipe("factions_attribute_rules_v1"), FastAttributeRules)
+
+
+def test_kept_lemmas_are_spacys() -> None:
+    nlp = spacy.load(model_name())
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    kept = KeptLemmas(lemmatizer)
+    texts = TEXTS + _sample_texts()
+    docs = list(nlp.pipe(texts, disable=["lemmatizer", "ner"]))
+    expected = [[lemmatizer.lemmatize(t)[0] for t in doc] for doc in docs]
+    # Twice: the second pass reads the lemmas kept by the first.
+    for _ in range(2):
+        for doc, want in zip(docs, expected, strict=True):
+            doc.from_array([LEMMA], np.zeros(len(doc), dtype=np.uint64))
+            assert [t.lemma_ for t in kept(doc)] == want, doc.text[:60]
+    assert isinstance(build_pipeline().get_pipe("factions_kept_lemmas_v1"), KeptLemmas)

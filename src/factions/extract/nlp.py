@@ -22,6 +22,7 @@ from spacy.util import filter_spans
 
 from factions.extract.attribute_rules import use_fast_attribute_rules
 from factions.extract.gazetteer import load_gazetteer
+from factions.extract.lemmas import use_kept_lemmas
 from factions.extract.lexicons import Lexicons, load_lexicons
 from factions.extract.place_chains import tag_place_chains  # noqa: F401 (registers it)
 
@@ -475,6 +476,8 @@ def build_pipeline(name: str | None = None) -> Language:
     nlp = spacy.load(name or model_name(), exclude=[])
     # The model's attribute rules, with the same result at a tenth of the matcher's cost.
     use_fast_attribute_rules(nlp)
+    # And its rule lemmas, asked once per word, part of speech and morphology.
+    use_kept_lemmas(nlp)
     nlp.add_pipe("factions_paragraphs_v1", before="parser")
     nlp.add_pipe("factions_actor_gazetteer_v1", before="ner")
     nlp.add_pipe("factions_entity_fixes_v1", after="ner")
