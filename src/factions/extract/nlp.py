@@ -14,9 +14,11 @@ from functools import lru_cache
 
 import numpy as np
 import spacy
-from spacy.attrs import HEAD, IDX, LENGTH
+from spacy.attrs import HEAD, IDX, LEMMA, LENGTH, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.parts_of_speech import VERB
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -189,6 +191,18 @@ def in_question(token: Token) -> bool:
     return flags[token.i]
 
 
+_READINGS = (_TEXT, _TOKENS, _ENTS, _SENTS, _CHILDREN, _BOUNDS, _WORDS, _QUESTIONS)
+
+
+def forget_readings(doc: Doc) -> None:
+    """Drop the per-Doc readings once a Doc is extracted. The Tokens kept in them refer back
+    to their Doc, so a Doc holding them is freed only by a garbage collection, and each Doc
+    left for the collector made the full collections (which also walk the gazetteers and the
+    geocoder) come sooner."""
+    for key in _READINGS:
+        doc.user_data.pop(key, None)
+
+
 @Language.component("factions_paragraphs_v1")
 def mark_paragraph_boundaries(doc: Doc) -> Doc:
     """A line break always starts a sentence, so nothing (sentences, names) crosses it."""
@@ -223,6 +237,11 @@ _CHROME_SEPARATORS = frozenset({"|", "•", "·", "»", "›", "/"})
 
 def is_chrome(sent: Span) -> bool:
     """A line of page chrome: items between separators and no verb, whatever its length."""
+    # Two separator tokens need two separator characters, which most lines lack: then the
+    # line's tokens need not be made.
+    text = span_text(sent)
+    if sum(text.count(separator) for separator in _CHROME_SEPARATORS) < 2:
+        return False
     separators = sum(t.text in _CHROME_SEPARATORS for t in sent)
     return separators >= 2 and not any(t.pos_ in {"VERB", "AUX"} for t in sent)
 
@@ -298,8 +317,16 @@ def fix_entities(doc: Doc) -> Doc:
     """Correct the statistical NER with context: lines, titles, place words, speakers."""
     lex = load_lexicons()
     fixed: list[Span] = []
-    headings = {s.start for s in doc.sents if is_heading(s)}
-    chrome = {s.start for s in doc.sents if is_chrome(s)}
+    sents = list(doc.sents)
+    starts = [s.start for s in sents]
+    headings = {s.start for s in sents if is_heading(s)}
+    chrome = {s.start for s in sents if is_chrome(s)}
+
+    def sentence_start(span: Span) -> int:
+        # `span.sent.start`: the last sentence start at or before the span's first token,
+        # without the walk and the new Span of `Span.sent`.
+        return starts[bisect_right(starts, span.start) - 1]
+
     entities = [part for ent in doc.ents for part in _split_at_open_bracket(ent)]
     for ent in entities:
         span = _trim_to_line(ent)
@@ -311,9 +338,9 @@ def fix_entities(doc: Doc) -> Doc:
             or span.label_ in {"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"}
         ):
             continue
-        if span.label_ not in GAZETTEER_LABELS and span.sent.start in headings:
+        if span.label_ not in GAZETTEER_LABELS and sentence_start(span) in headings:
             continue
-        if span.sent.start in chrome or _not_a_name(span, lex):
+        if sentence_start(span) in chrome or _not_a_name(span, lex):
             continue
         span = _joined_by_slash(span)
         if span.label_ not in GAZETTEER_LABELS:
@@ -406,13 +433,23 @@ def _names_a_state(surface: str) -> bool:
     )
 
 
+def _speech_verbs(doc: Doc, verbs: frozenset[str]) -> list[Token]:
+    """The Doc's verbs of speech, in order: read from its arrays, a Token made for each only."""
+    strings = doc.vocab.strings
+    wanted = {get_string_id(verb) for verb in verbs}
+    rows = doc.to_array([LEMMA, POS]).tolist() if len(doc) else []
+    return [
+        doc[i]
+        for i, (lemma, pos) in enumerate(rows)
+        if lemma in wanted and pos == VERB and strings[lemma] in verbs
+    ]
+
+
 def _unlabelled_speakers(doc: Doc, spans: list[Span], lex: Lexicons) -> list[Span]:
     """'Mudaqiq said': the proper-noun subject of a speech verb is a person, whatever NER said;
     so is 'Karim Nazari said', unless a word of the name makes it an organisation's."""
     found = []
-    for token in doc:
-        if token.lemma_ not in lex.speech_verbs or token.pos_ != "VERB":
-            continue
+    for token in _speech_verbs(doc, lex.speech_verbs):
         for child in token.children:
             if child.dep_ != "nsubj" or child.pos_ != "PROPN":
                 continue
