@@ -8,6 +8,7 @@ address chains ("X, Y, Country": every link a place).
 from __future__ import annotations
 
 import os
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -206,10 +207,17 @@ def forget_readings(doc: Doc) -> None:
 @Language.component("factions_paragraphs_v1")
 def mark_paragraph_boundaries(doc: Doc) -> Doc:
     """A line break always starts a sentence, so nothing (sentences, names) crosses it."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if "\n" in previous.text or "\n" in previous.whitespace_:
-            token.is_sent_start = True
+    text = doc.text
+    if "\n" not in text:
+        return doc
+    # The token after each one whose text or trailing space holds a line break: a token's
+    # characters run from its offset to the next token's, so each line break's token is the
+    # last to start at or before it (found from the offsets, not a Token made per word).
+    starts = doc.to_array(IDX).tolist()
+    after = {bisect_right(starts, m.start()) for m in re.finditer("\n", text)}
+    for i in sorted(after):
+        if i < len(doc):
+            doc[i].is_sent_start = True
     return doc
 
 
