@@ -87,17 +87,3 @@ def test_kept_lemmas_are_spacys() -> None:
             doc.from_array([LEMMA], np.zeros(len(doc), dtype=np.uint64))
             assert [t.lemma_ for t in kept(doc)] == want, doc.text[:60]
     assert isinstance(build_pipeline().get_pipe("factions_kept_lemmas_v1"), KeptLemmas)
-
-
-def test_forgotten_readings_leave_other_user_data() -> None:
-    from factions.extract.nlp import forget_readings, sents_of, span_text, tokens_of, words_of
-
-    doc = build_pipeline()("The Taliban said they seized Kunduz. Police denied it.")
-    doc.user_data["someone_else"] = 1
-    before = [span_text(s) for s in sents_of(doc)], len(tokens_of(doc)), words_of(doc).lemma
-    forget_readings(doc)
-    assert set(doc.user_data) == {"someone_else"}
-    # Read again, they are what they were.
-    assert ([span_text(s) for s in sents_of(doc)], len(tokens_of(doc)), words_of(doc).lemma) == (
-        before
-    )

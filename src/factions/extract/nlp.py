@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 import spacy
-from spacy.attrs import HEAD, IDX, LEMMA, LENGTH, POS
+from spacy.attrs import ENT_TYPE, HEAD, IDX, LEMMA, LENGTH, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.parts_of_speech import VERB
@@ -120,6 +120,33 @@ class _Bounds:
     ends: list[int]
     # Whether a token's characters run into the next one's: then only a walk is exact.
     overlapping: bool
+    # Each token's length in characters.
+    lengths: list[int]
+
+
+def token_bounds(doc: Doc) -> _Bounds:
+    """The Doc's token offsets, read once from its arrays."""
+    bounds = doc.user_data.get(_BOUNDS)
+    if bounds is None:
+        starts = doc.to_array(IDX).tolist() if len(doc) else []
+        lengths = doc.to_array(LENGTH).tolist() if len(doc) else []
+        ends = [start + max(length, 1) for start, length in zip(starts, lengths, strict=True)]
+        overlapping = any(end > start for end, start in zip(ends, starts[1:], strict=False))
+        bounds = doc.user_data[_BOUNDS] = _Bounds(starts, ends, overlapping, lengths)
+    return bounds  # type: ignore[no-any-return]
+
+
+_ENT_TYPES = "factions_ent_types"
+
+
+def ent_types_of(doc: Doc) -> list[str]:
+    """Each token's entity label (`Token.ent_type_`), read once after the pipeline."""
+    labels = doc.user_data.get(_ENT_TYPES)
+    if labels is None:
+        strings = doc.vocab.strings
+        values = doc.to_array(ENT_TYPE).tolist() if len(doc) else []
+        labels = doc.user_data[_ENT_TYPES] = [strings[v] for v in values]
+    return labels  # type: ignore[no-any-return]
 
 
 def token_at(span: Span, char: int) -> Token | None:
@@ -127,13 +154,7 @@ def token_at(span: Span, char: int) -> Token | None:
     token holds the one at its start), or None. The tokens' offsets are read once per Doc:
     walking the span makes a Token object for every word it passes."""
     doc = span.doc
-    bounds = doc.user_data.get(_BOUNDS)
-    if bounds is None:
-        starts = doc.to_array(IDX).tolist() if len(doc) else []
-        lengths = doc.to_array(LENGTH).tolist() if len(doc) else []
-        ends = [start + max(length, 1) for start, length in zip(starts, lengths, strict=True)]
-        overlapping = any(end > start for end, start in zip(ends, starts[1:], strict=False))
-        bounds = doc.user_data[_BOUNDS] = _Bounds(starts, ends, overlapping)
+    bounds = token_bounds(doc)
     if bounds.overlapping:
         for i in range(span.start, span.end):
             if bounds.starts[i] <= char < bounds.ends[i]:
@@ -192,7 +213,7 @@ def in_question(token: Token) -> bool:
     return flags[token.i]
 
 
-_READINGS = (_TEXT, _TOKENS, _ENTS, _SENTS, _CHILDREN, _BOUNDS, _WORDS, _QUESTIONS)
+_READINGS = (_TEXT, _TOKENS, _ENTS, _SENTS, _CHILDREN, _BOUNDS, _WORDS, _QUESTIONS, _ENT_TYPES)
 
 
 def forget_readings(doc: Doc) -> None:

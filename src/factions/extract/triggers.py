@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from factions.extract.nlp import doc_text, words_of
+from factions.extract.nlp import doc_text, ent_types_of, token_bounds, words_of
 from factions.packaged import read_toml
 
 # Families whose triggers describe harm between armed actors or to civilians: they group with
@@ -1154,11 +1154,28 @@ def cue_text(span: Span, kinds: EntityKinds | None = None) -> str:
     """A span's text with the names of places and people blanked out, so that "Tank district"
     or "Mr Bomba" are not weapons."""
     named = kinds.by_token if kinds else {}
+    doc = span.doc
+    bounds = token_bounds(doc)
+    if bounds.overlapping or not len(span):
 
-    def blank(token: Token) -> bool:
-        return token.ent_type_ in _NAME_LABELS or named.get(token.i) in _NAMED_KINDS
+        def blank(token: Token) -> bool:
+            return token.ent_type_ in _NAME_LABELS or named.get(token.i) in _NAMED_KINDS
 
-    return "".join(("_" * len(t.text) if blank(t) else t.text) + t.whitespace_ for t in span)
+        return "".join(("_" * len(t.text) if blank(t) else t.text) + t.whitespace_ for t in span)
+    # Cut from the Doc's text, the names blanked by their offsets: the same text, without a
+    # Token made for each word. A token's text and trailing space run to the next token.
+    text, labels = doc_text(doc), ent_types_of(doc)
+    at = bounds.starts[span.start]
+    end = bounds.starts[span.end] if span.end < len(doc) else len(text)
+    pieces = []
+    for i in range(span.start, span.end):
+        if labels[i] in _NAME_LABELS or named.get(i) in _NAMED_KINDS:
+            start, length = bounds.starts[i], bounds.lengths[i]
+            pieces.append(text[at:start])
+            pieces.append("_" * length)
+            at = start + length
+    pieces.append(text[at:end])
+    return "".join(pieces)
 
 
 def _clause_text(trigger: Trigger, kinds: EntityKinds | None = None) -> str:
