@@ -37,7 +37,7 @@ from factions.extract.lexicons import (
     required_text,
 )
 from factions.extract.mentions import DocumentEntities, LocalEntity, MentionSpan, normalise_name
-from factions.extract.nlp import children_of, words_of
+from factions.extract.nlp import children_of, tokens_of, words_of
 from factions.extract.relations import GROUP_TYPES, MaskedSentence
 from factions.extract.triggers import load_trigger_lexicon
 from factions.packaged import read_toml
@@ -1288,6 +1288,17 @@ def described_perpetrators(sent: Span, ctx: DocumentArguments) -> list[Perpetrat
     return found
 
 
+# "X is responsible for", "X is behind".
+_PERPETRATOR_LEMMAS = frozenset({"responsible", "behind"})
+
+
+@lru_cache(maxsize=1)
+def _perpetrator_words() -> frozenset[str]:
+    """The lemmas `parsed_perpetrators` reads a perpetrator from."""
+    words = argument_words()
+    return _PERPETRATOR_LEMMAS | words.claim_verbs | words.place_verbs | words.perpetrated_verbs
+
+
 def parsed_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorStatement]:
     """People and groups the parse of a sentence says did an event it names without telling
     it: "X and Y are behind this attack", "X is responsible for the murders", "the killing
@@ -1298,9 +1309,15 @@ def parsed_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorS
     # Who set a device is said as a fact, not an allegation.
     placed: list[Token] = []
     claimed: list[Token] = []
-    for token in sent:
-        lemma = token.lemma_.lower()
-        if lemma in {"responsible", "behind"} and token.head.lemma_ == "be":
+    # Only words of these lemmas can name a perpetrator: the others need no Token made.
+    wanted = _perpetrator_words()
+    lemmas, tokens = words_of(sent.doc).lemma, tokens_of(sent.doc)
+    for i in range(sent.start, sent.end):
+        lemma = lemmas[i]
+        if lemma not in wanted:
+            continue
+        token = tokens[i]
+        if lemma in _PERPETRATOR_LEMMAS and token.head.lemma_ == "be":
             if _about_an_event(token, words):
                 heads += [c for c in children_of(token.head) if c.dep_ in _SUBJECTS]
         elif lemma in words.claim_verbs and token.pos_ == "VERB" and _claims(token):

@@ -32,7 +32,14 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from factions.extract.nlp import children_of, doc_text, ent_types_of, token_bounds, words_of
+from factions.extract.nlp import (
+    children_of,
+    doc_text,
+    ent_types_of,
+    token_bounds,
+    tokens_of,
+    words_of,
+)
 from factions.packaged import read_toml
 
 # Families whose triggers describe harm between armed actors or to civilians: they group with
@@ -436,7 +443,7 @@ def find_trigger_words(
     for index, i in enumerate(range(sent.start, sent.end)):
         if words.lower[i] not in lex.words and words.lemma[i] not in lex.words:
             continue  # no trigger has this word
-        tokens = tokens or list(sent)
+        tokens = tokens or tokens_of(sent.doc)[sent.start : sent.end]
         token = tokens[index]
         if token.i in taken or token.is_punct:
             continue
