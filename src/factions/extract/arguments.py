@@ -37,7 +37,7 @@ from factions.extract.lexicons import (
     required_text,
 )
 from factions.extract.mentions import DocumentEntities, LocalEntity, MentionSpan, normalise_name
-from factions.extract.nlp import words_of
+from factions.extract.nlp import children_of, tokens_of, words_of
 from factions.extract.relations import GROUP_TYPES, MaskedSentence
 from factions.extract.triggers import load_trigger_lexicon, of_after
 from factions.packaged import read_toml
@@ -414,7 +414,7 @@ class ArgumentReader:
             return origin
         if role != ACTOR and head.lemma_.lower() in self.words.remains_nouns:
             # "the body of the mayor was found": the one whose body it is was killed.
-            for prep in head.children:
+            for prep in children_of(head):
                 if prep.dep_ == "prep" and prep.lower_ == "of":
                     for pobj in _pobjs(prep):
                         self.found.add(VICTIM, self.entities(pobj, VICTIM))
@@ -434,7 +434,7 @@ class ArgumentReader:
         """ "a group of terrorists from the FAL": the group the people acting come from."""
         if role != ACTOR or head.lemma_.lower() not in self.words.member_of:
             return []
-        for prep in head.children:
+        for prep in children_of(head):
             if prep.dep_ == "prep" and prep.lower_ == "from":
                 for token in prep.subtree:
                     entity = self.ctx.entity_at(token)
@@ -466,7 +466,7 @@ class ArgumentReader:
             return [named]
         # "The group's deputy, X, was shot": the apposed name is the one meant; "the two
         # engineers, X and Y," each name of the list.
-        for child in head.children:
+        for child in children_of(head):
             if child.dep_ == "appos":
                 listed = self._named_items(child)
                 if listed:
@@ -487,7 +487,7 @@ class ArgumentReader:
         if head.pos_ == "PROPN":
             # A name the NER missed: a proper noun with a group noun after it is not ours to
             # guess; a lone proper noun in the phrase may still be a compound of a mention.
-            for child in head.children:
+            for child in children_of(head):
                 entity = self._named(child) if child.dep_ == "compound" else None
                 if entity is not None:
                     return [entity]
@@ -496,7 +496,7 @@ class ArgumentReader:
             return []
         if lemma in words.member_of and role == ACTOR:
             # "a group of terrorists", "a commando of the MRTA": the ones after "of".
-            for prep in head.children:
+            for prep in children_of(head):
                 if prep.dep_ == "prep" and prep.lower_ == "of":
                     for noun in _pobjs(prep):
                         found = self._entities_of(noun, role)
@@ -509,7 +509,7 @@ class ArgumentReader:
             before = self.ctx.entity_at(head.doc[head.i - 1]) if head.i > 0 else None
             if before is not None and before.type in GROUP_TYPES:
                 return self._members(head, before, role)
-            for child in head.children:
+            for child in children_of(head):
                 if child.dep_ in {"compound", "nmod", "amod"} or (
                     child.dep_ == "prep" and child.lower_ in {"of", "from"}
                 ):
@@ -528,7 +528,7 @@ class ArgumentReader:
                             return [group]
         # "the group", "the militants": the group in focus, when the text has named one.
         definite = any(
-            c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in head.children
+            c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in children_of(head)
         )
         # Only the words listed: "the two groups" is not the group in focus.
         if definite and lower in words.anaphors and role == ACTOR:
@@ -554,7 +554,7 @@ class ArgumentReader:
                 owners = self._owner_kinds(head, role)
             if not self._names_a_thing(head):
                 # "the windows of a bank": the thing they belong to was hit.
-                for prep in head.children:
+                for prep in children_of(head):
                     if prep.dep_ == "prep" and prep.lower_ == "of":
                         for noun in _pobjs(prep):
                             if noun.pos_ == "NOUN" and self._names_a_thing(noun):
@@ -565,7 +565,7 @@ class ArgumentReader:
             # "three vehicles -- an ambulance and a truck": each thing listed was hit too.
             listed = [
                 self._property(item)
-                for child in head.children
+                for child in children_of(head)
                 if child.dep_ == "appos"
                 for item in _coordinated(child)
                 if item.pos_ == "NOUN" and self._names_a_thing(item)
@@ -578,7 +578,7 @@ class ArgumentReader:
         if noun.lemma_.lower() in self.words.near_nouns:
             return [
                 pobj
-                for prep in noun.children
+                for prep in children_of(noun)
                 if prep.dep_ == "prep" and prep.lower_ == "of"
                 for pobj in _pobjs(prep)
                 if pobj.pos_ in {"NOUN", "PROPN"} and self._names_a_thing(pobj)
@@ -613,7 +613,7 @@ class ArgumentReader:
     def _owner_kinds(self, head: Token, role: str) -> list[LocalEntity]:
         """The generic actors a thing's modifiers name by kind ("army", "police", "rebel")."""
         found: list[LocalEntity] = []
-        for child in head.children:
+        for child in children_of(head):
             if child.i > head.i or child.dep_ not in {"compound", "amod", "nmod"}:
                 continue
             for surface in (child.lower_, child.lemma_.lower()):
@@ -631,7 +631,7 @@ class ArgumentReader:
     def _owners(self, head: Token) -> list[LocalEntity]:
         """Entities a noun phrase belongs to: named before the noun or after "of"."""
         found: list[LocalEntity] = []
-        for child in head.children:
+        for child in children_of(head):
             if child.dep_ in {"compound", "amod", "nmod", "poss"} and child.i < head.i:
                 tokens: Iterable[Token] = child.subtree
             elif child.dep_ == "prep" and child.lower_ == "of":
@@ -666,13 +666,13 @@ class ArgumentReader:
         if trigger.head.pos_ in {"VERB", "AUX"} and trigger.dep_ in _OBJECTS | _SUBJECTS:
             heads.append(trigger.head)
         for head in heads:
-            for child in head.children:
+            for child in children_of(head):
                 if child.dep_ not in {"acl", "advcl", "xcomp", "relcl", "conj"}:
                     continue
                 verb = _aim_verb(child, self.words.aim_verbs)
                 if verb is None:
                     continue
-                for obj in verb.children:
+                for obj in children_of(verb):
                     if obj.dep_ in _OBJECTS:
                         self.found.add(TARGET, self.entities(obj, TARGET))
                     elif obj.dep_ == "prep" and obj.lower_ in {"at", "against"}:
@@ -700,7 +700,7 @@ class ArgumentReader:
         seen = 0
         while seen < 4:
             seen += 1
-            subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+            subjects = [c for c in children_of(verb) if c.dep_ in _SUBJECTS]
             if subjects:
                 return subjects
             if verb.dep_ in {"conj", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
@@ -714,14 +714,14 @@ class ArgumentReader:
     def _verb(self, verb: Token) -> None:
         words = self.words
         lemma = verb.lemma_.lower()
-        passive = any(c.dep_ in _PASSIVE_SUBJECTS | {"auxpass"} for c in verb.children)
+        passive = any(c.dep_ in _PASSIVE_SUBJECTS | {"auxpass"} for c in children_of(verb))
         object_role = words.object_role(lemma)
         if lemma in words.undergo_verbs:
             for subject in self._subject_of(verb):
                 self.found.add(VICTIM, self.entities(subject, VICTIM))
             return
         if passive:
-            for child in verb.children:
+            for child in children_of(verb):
                 if child.dep_ in _PASSIVE_SUBJECTS:
                     self.found.add(object_role, self.entities(child, object_role))
         else:
@@ -743,27 +743,27 @@ class ArgumentReader:
             for by in _stray_agents(verb):
                 for pobj in _pobjs(by):
                     self.found.add(ACTOR, self.entities(pobj, ACTOR))
-        objects = [c for c in verb.children if c.dep_ in _OBJECTS]
+        objects = [c for c in children_of(verb) if c.dep_ in _OBJECTS]
         if not objects:
             # "shot and killed a soldier": an object shared by coordinated verbs.
-            others = [c for c in verb.children if c.dep_ == "conj"]
+            others = [c for c in children_of(verb) if c.dep_ == "conj"]
             if verb.dep_ == "conj":
                 others.append(verb.head)
             for other in others:
                 # "bombs had gone off and there were fears": a copula shares no object.
                 if other.lemma_ != "be":
-                    objects += [c for c in other.children if c.dep_ in _OBJECTS]
+                    objects += [c for c in children_of(other) if c.dep_ in _OBJECTS]
         for obj in objects:
             if obj.i == verb.i:
                 continue
             if _is_weapon(obj):
                 # "threw a grenade against the police": the weapon is no target; what it was
                 # thrown against is.
-                for child in obj.children:
+                for child in children_of(obj):
                     self._preposition(child, lemma, object_role)
                 continue
             self.found.add(object_role, self.entities(obj, object_role))
-        for child in verb.children:
+        for child in children_of(verb):
             self._preposition(child, lemma, object_role)
         self._caused_damage(verb)
         # "three civilians were wounded when a bomb exploded": the main clause tells whom the
@@ -777,14 +777,14 @@ class ArgumentReader:
             self._harmed_by(head)
         # "stormed the village and killed twelve villagers": one happening, told by two verbs
         # sharing their subject.
-        for conj in verb.children:
+        for conj in children_of(verb):
             if (
                 conj.dep_ == "conj"
                 and conj.pos_ == "VERB"
-                and not any(c.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS for c in conj.children)
+                and not any(c.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS for c in children_of(conj))
             ):
                 role = words.object_role(conj.lemma_.lower())
-                for obj in conj.children:
+                for obj in children_of(conj):
                     if obj.dep_ in _OBJECTS:
                         self.found.add(role, self.entities(obj, role))
 
@@ -836,7 +836,7 @@ class ArgumentReader:
             # "the assassination on 15 May of Juan Perez": the "of" the parser gave the date.
             for pobj in _pobjs(late_of):
                 self.found.add(harmed_role, self.entities(pobj, harmed_role))
-        for child in noun.children:
+        for child in children_of(noun):
             if child.dep_ == "prep" and child.lower_ == "by":
                 for pobj in _pobjs(child):
                     self.found.add(ACTOR, self.entities(pobj, ACTOR))
@@ -852,7 +852,7 @@ class ArgumentReader:
                 self._between(child)
             elif child.dep_ == "acl" and child.pos_ == "VERB":
                 # "shells fired by Pakistani forces at a post": the reduced relative's agent.
-                for grandchild in child.children:
+                for grandchild in children_of(child):
                     if grandchild.dep_ == "agent" or (
                         grandchild.dep_ == "prep" and grandchild.lower_ == "by"
                     ):
@@ -909,7 +909,7 @@ class ArgumentReader:
                     if not actors:
                         actors = self._decided_by(subject)
                     self.found.add(ACTOR, actors)
-                for child in head.children:
+                for child in children_of(head):
                     if child.dep_ == "agent":
                         for pobj in _pobjs(child):
                             self.found.add(ACTOR, self.entities(pobj, ACTOR))
@@ -920,7 +920,7 @@ class ArgumentReader:
             # "The blast killed five soldiers", "the raid targeted a compound" (not "the
             # bombings were retaliation": what the event is, not whom it hit).
             role = words.object_role(head.lemma_.lower())
-            for child in head.children:
+            for child in children_of(head):
                 if child.dep_ in _OBJECTS and child.lemma_.lower() in words.damage_nouns:
                     # "the blast caused serious damage to the embassy and nearby houses"
                     self._damage_to(child)
@@ -938,13 +938,13 @@ class ArgumentReader:
             if not words.harms(lemma):
                 return
             role = words.object_role(lemma)
-            passive = any(c.dep_ in _PASSIVE_SUBJECTS | {"auxpass"} for c in verb.children)
+            passive = any(c.dep_ in _PASSIVE_SUBJECTS | {"auxpass"} for c in children_of(verb))
             if lemma in words.undergo_verbs:
                 role, passive = VICTIM, True
                 for subject in self._subject_of(verb):
                     self.found.add(VICTIM, self.entities(subject, VICTIM))
             fight = noun.lemma_.lower() in words.fight_verbs
-            for child in verb.children:
+            for child in children_of(verb):
                 # "killed during clashes with the Taliban": the other side of the fight.
                 if child.dep_ == "prep" and child.lower_ == "with" and fight:
                     for pobj in _pobjs(child):
@@ -954,16 +954,16 @@ class ArgumentReader:
             elif head.lower_ != "after":
                 for subject in self._subject_of(verb):
                     self.found.add(ACTOR, self.entities(subject, ACTOR))
-                for child in verb.children:
+                for child in children_of(verb):
                     if child.dep_ in _OBJECTS:
                         self.found.add(role, self.entities(child, role))
 
     def _damage_to(self, damage: Token) -> None:
         """What a damage noun names as damaged: "damage to the bank and to a school" (a "to"
         phrase and the ones coordinated with it)."""
-        preps = [c for c in damage.children if c.dep_ == "prep" and c.lower_ == "to"]
+        preps = [c for c in children_of(damage) if c.dep_ == "prep" and c.lower_ == "to"]
         for prep in list(preps):
-            preps += [c for c in prep.children if c.dep_ == "conj" and c.lower_ == "to"]
+            preps += [c for c in children_of(prep) if c.dep_ == "conj" and c.lower_ == "to"]
         for prep in preps:
             for pobj in _pobjs(prep):
                 self.found.add(TARGET, self.entities(pobj, TARGET))
@@ -971,17 +971,17 @@ class ArgumentReader:
     def _caused_damage(self, verb: Token) -> None:
         """ "a bomb exploded, causing damage to the bank": the clause the trigger's verb
         governs names what its event damaged."""
-        for clause in verb.children:
+        for clause in children_of(verb):
             if clause.dep_ not in {"advcl", "xcomp", "conj"} or clause.pos_ != "VERB":
                 continue
-            for obj in clause.children:
+            for obj in children_of(clause):
                 if obj.dep_ in _OBJECTS and obj.lemma_.lower() in self.words.damage_nouns:
                     self._damage_to(obj)
 
     def _decided_by(self, noun: Token) -> list[LocalEntity]:
         """ "The group's decision to carry out the attacks": the group or person whose
         decision (or plan, order) it was."""
-        for child in noun.children:
+        for child in children_of(noun):
             entity = self.ctx.entity_at(child) if child.dep_ == "poss" else None
             if entity is not None and entity.type in GROUP_TYPES | {"person"}:
                 self.heads.append((ACTOR, child))
@@ -993,7 +993,7 @@ class ArgumentReader:
         its subject) and its "by" agent."""
         lemma = verb.lemma_.lower()
         role = VICTIM if lemma in self.words.undergo_verbs else self.words.object_role(lemma)
-        for child in verb.children:
+        for child in children_of(verb):
             if child.dep_ in _PASSIVE_SUBJECTS or (
                 lemma in self.words.undergo_verbs and child.dep_ in _SUBJECTS
             ):
@@ -1021,8 +1021,8 @@ def _coordinated(head: Token) -> list[Token]:
     while stack:
         token = stack.pop()
         # "X, leader of the movement, and Y": the parse hangs Y on the apposition.
-        apposed = [c for a in token.children if a.dep_ == "appos" for c in a.children]
-        for child in [*token.children, *_together_with(token), *apposed]:
+        apposed = [c for a in children_of(token) if a.dep_ == "appos" for c in children_of(a)]
+        for child in [*children_of(token), *_together_with(token), *apposed]:
             if (
                 child.dep_ in {"conj", "pobj"}
                 and child not in found
@@ -1037,9 +1037,9 @@ def _leaders(noun: Token, leads: frozenset[str]) -> list[Token]:
     """The ones a reduced relative says led the people a noun names ("troops led by X")."""
     return [
         pobj
-        for clause in noun.children
+        for clause in children_of(noun)
         if clause.dep_ == "acl" and clause.lemma_.lower() in leads
-        for by in clause.children
+        for by in children_of(clause)
         if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by")
         for pobj in _pobjs(by)
     ]
@@ -1049,7 +1049,7 @@ def _stray_agents(verb: Token) -> list[Token]:
     """The agent of a reduced relative that the parse hung on a noun above it ("the bodies
     of the priests murdered on Friday by uniformed men": "by" under "bodies"): a "by" after
     the verb, under its noun or the noun that noun belongs to, when the verb has none."""
-    if any(c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by") for c in verb.children):
+    if any(c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by") for c in children_of(verb)):
         return []
     nouns = [verb.head]
     if verb.head.dep_ == "pobj" and verb.head.head.dep_ == "prep":
@@ -1057,7 +1057,7 @@ def _stray_agents(verb: Token) -> list[Token]:
     return [
         c
         for noun in nouns
-        for c in noun.children
+        for c in children_of(noun)
         if c.dep_ == "prep" and c.lower_ == "by" and c.i > verb.i
     ]
 
@@ -1065,12 +1065,12 @@ def _stray_agents(verb: Token) -> list[Token]:
 def _by_phrases(noun: Token) -> list[Token]:
     """The "by" phrases that say who made or set a thing: its own ("an IED by X") and its
     reduced relative's ("a bomb, planted by X")."""
-    found = [c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"]
-    for clause in noun.children:
+    found = [c for c in children_of(noun) if c.dep_ == "prep" and c.lower_ == "by"]
+    for clause in children_of(noun):
         if clause.dep_ == "acl" and clause.tag_ == "VBN":
             found += [
                 c
-                for c in clause.children
+                for c in children_of(clause)
                 if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")
             ]
     return found
@@ -1092,7 +1092,7 @@ def _aim_verb(verb: Token, aims: frozenset[str]) -> Token | None:
     for _ in range(3):
         if verb.lemma_.lower() in aims:
             return verb
-        verb = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+        verb = next((c for c in children_of(verb) if c.dep_ == "xcomp"), None)
         if verb is None:
             return None
     return None
@@ -1124,13 +1124,13 @@ def _included(head: Token) -> list[Token]:
     Z"): they fill its role too."""
     found: list[Token] = []
     for prep in (head, head.head):
-        for child in prep.children:
+        for child in children_of(prep):
             if (
                 child.dep_ == "prep"
                 and child.lower_ in {"including", "among"}
                 and (prep is head or child.i > head.i)
             ):
-                for pobj in child.children:
+                for pobj in children_of(child):
                     if pobj.dep_ == "pobj":
                         found += _list_members(pobj)
     return found
@@ -1146,9 +1146,9 @@ def _list_members(first: Token) -> list[Token]:
     stack = [(first, False)]
     while stack:
         token, relative = stack.pop()
-        for child in token.children:
+        for child in children_of(token):
             if child.dep_ == "prep" and child.lower_ == "of":
-                stack += [(p, True) for p in child.children if p.dep_ == "pobj"]
+                stack += [(p, True) for p in children_of(child) if p.dep_ == "pobj"]
             elif child.dep_ == "appos" and child.pos_ == "NOUN":
                 stack.append((child, relative))
             elif child.dep_ == "appos" and child.pos_ == "PROPN":
@@ -1177,9 +1177,9 @@ def _counted(head: Token) -> Token | None:
     """What a count names ("dozens of civilians", "one of the guards" -> civilians, guards)."""
     if not (head.tag_ == "CD" or head.lower_ in argument_words().quantities):
         return None
-    for child in head.children:
+    for child in children_of(head):
         if child.dep_ == "prep" and child.lower_ == "of":
-            for pobj in child.children:
+            for pobj in children_of(child):
                 if pobj.dep_ == "pobj" and pobj.pos_ in {"NOUN", "PROPN", "PRON"}:
                     return pobj
     return None
@@ -1196,11 +1196,11 @@ def _together_with(token: Token) -> list[Token]:
     """The nouns "together with" adds to a phrase ("X, together with Y, was taken")."""
     return [
         noun
-        for prep in token.children
+        for prep in children_of(token)
         if prep.dep_ == "prep"
         and prep.lower_ == "with"
-        and any(c.lower_ in {"together", "along"} for c in prep.children)
-        for noun in prep.children
+        and any(c.lower_ in {"together", "along"} for c in children_of(prep))
+        for noun in children_of(prep)
         if noun.dep_ == "pobj"
     ]
 
@@ -1221,7 +1221,7 @@ def _names_an_event(noun: Token) -> bool:
 
 
 def _pobjs(prep: Token) -> list[Token]:
-    return [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}]
+    return [c for c in children_of(prep) if c.dep_ in {"pobj", "pcomp"}]
 
 
 # --- perpetrators named by attribution ----------------------------------------------------------
@@ -1290,6 +1290,17 @@ def described_perpetrators(sent: Span, ctx: DocumentArguments) -> list[Perpetrat
     return found
 
 
+# "X is responsible for", "X is behind".
+_PERPETRATOR_LEMMAS = frozenset({"responsible", "behind"})
+
+
+@lru_cache(maxsize=1)
+def _perpetrator_words() -> frozenset[str]:
+    """The lemmas `parsed_perpetrators` reads a perpetrator from."""
+    words = argument_words()
+    return _PERPETRATOR_LEMMAS | words.claim_verbs | words.place_verbs | words.perpetrated_verbs
+
+
 def parsed_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorStatement]:
     """People and groups the parse of a sentence says did an event it names without telling
     it: "X and Y are behind this attack", "X is responsible for the murders", "the killing
@@ -1300,32 +1311,38 @@ def parsed_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorS
     # Who set a device is said as a fact, not an allegation.
     placed: list[Token] = []
     claimed: list[Token] = []
-    for token in sent:
-        lemma = token.lemma_.lower()
-        if lemma in {"responsible", "behind"} and token.head.lemma_ == "be":
+    # Only words of these lemmas can name a perpetrator: the others need no Token made.
+    wanted = _perpetrator_words()
+    lemmas, tokens = words_of(sent.doc).lemma, tokens_of(sent.doc)
+    for i in range(sent.start, sent.end):
+        lemma = lemmas[i]
+        if lemma not in wanted:
+            continue
+        token = tokens[i]
+        if lemma in _PERPETRATOR_LEMMAS and token.head.lemma_ == "be":
             if _about_an_event(token, words):
-                heads += [c for c in token.head.children if c.dep_ in _SUBJECTS]
+                heads += [c for c in children_of(token.head) if c.dep_ in _SUBJECTS]
         elif lemma in words.claim_verbs and token.pos_ == "VERB" and _claims(token):
             # "X, a group of former soldiers, has claimed responsibility for the attack"
-            claimed += [c for c in token.children if c.dep_ in _SUBJECTS]
+            claimed += [c for c in children_of(token) if c.dep_ in _SUBJECTS]
         elif lemma in words.place_verbs and token.pos_ == "VERB":
             # "an unidentified man placed a package near the door"
             if any(
                 c.dep_ in _OBJECTS and (c.lower_ in words.devices or _is_weapon(c))
-                for c in token.children
+                for c in children_of(token)
             ):
                 placed += ArgumentReader(ctx, sent, dry=True).subjects_of(token)
         elif lemma in words.perpetrated_verbs and token.pos_ == "VERB":
-            done = [c for c in token.children if c.dep_ in _PASSIVE_SUBJECTS]
+            done = [c for c in children_of(token) if c.dep_ in _PASSIVE_SUBJECTS]
             if token.dep_ == "acl" and token.tag_ == "VBN":
                 done.append(token.head)
             if any(_an_event(noun, words) for noun in done):
                 # "was planned and carried out by X": the agent of either verb.
-                verbs = [token, *(c for c in token.children if c.dep_ == "conj")]
+                verbs = [token, *(c for c in children_of(token) if c.dep_ == "conj")]
                 heads += [
                     pobj
                     for verb in verbs
-                    for by in verb.children
+                    for by in children_of(verb)
                     if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by")
                     for pobj in _pobjs(by)
                 ]
@@ -1346,11 +1363,11 @@ def parsed_perpetrators(sent: Span, ctx: DocumentArguments) -> list[PerpetratorS
 def _claims(verb: Token) -> bool:
     """Whether a verb claims responsibility or credit, unnegated ("has claimed responsibility",
     not "did not claim" or "neither claimed nor denied")."""
-    if any(c.dep_ in {"neg", "preconj"} for c in verb.children):
+    if any(c.dep_ in {"neg", "preconj"} for c in children_of(verb)):
         return False
     return any(
         c.dep_ in _OBJECTS and c.lemma_.lower() in {"responsibility", "credit"}
-        for c in verb.children
+        for c in children_of(verb)
     )
 
 
@@ -1362,7 +1379,7 @@ def _an_event(noun: Token, words: ArgumentWords) -> bool:
 def _about_an_event(word: Token, words: ArgumentWords) -> bool:
     """Whether "responsible"/"behind" is about an event ("responsible for the murders",
     "behind this attack")."""
-    preps = [word] if word.dep_ == "prep" else [c for c in word.children if c.dep_ == "prep"]
+    preps = [word] if word.dep_ == "prep" else [c for c in children_of(word) if c.dep_ == "prep"]
     return any(_an_event(pobj, words) for prep in preps for pobj in _pobjs(prep))
 
 
@@ -1378,31 +1395,31 @@ def _described_cues_by_lemma() -> dict[str, tuple[tuple[str, str], ...]]:
 def _described_heads(verb: Token, via: str) -> list[Token]:
     heads: list[Token] = []
     if via in {"to", "on"}:
-        for child in verb.children:
+        for child in children_of(verb):
             if child.dep_ in {"prep", "dative"} and child.lower_ == via:
-                heads += [c for c in child.children if c.dep_ == "pobj"]
+                heads += [c for c in children_of(child) if c.dep_ == "pobj"]
     elif via == "subject":
         # "sources suspected that X was involved"
-        for clause in verb.children:
+        for clause in children_of(verb):
             if clause.dep_ == "ccomp":
-                heads += [c for c in clause.children if c.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS]
+                heads += [c for c in children_of(clause) if c.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS]
     elif via == "object":
-        for obj in (c for c in verb.children if c.dep_ in _OBJECTS):
+        for obj in (c for c in children_of(verb) if c.dep_ in _OBJECTS):
             # "suspected the involvement of Fulani extremists"
             if obj.lower_ in {"involvement", "role", "hand", "participation"}:
                 heads += [
                     p
-                    for c in obj.children
+                    for c in children_of(obj)
                     if c.lower_ == "of"
-                    for p in c.children
+                    for p in children_of(c)
                     if p.dep_ == "pobj"
                 ]
             else:
                 heads.append(obj)
     elif via == "claimant" and any(
-        c.dep_ in _OBJECTS and c.lower_ in {"responsibility", "credit"} for c in verb.children
+        c.dep_ in _OBJECTS and c.lower_ in {"responsibility", "credit"} for c in children_of(verb)
     ):
-        heads += [c for c in verb.children if c.dep_ in _SUBJECTS]
+        heads += [c for c in children_of(verb) if c.dep_ in _SUBJECTS]
     return [h for head in heads for h in _coordinated(head)]
 
 
@@ -1418,7 +1435,7 @@ def _described_group(head: Token, ctx: DocumentArguments) -> LocalEntity | None:
     if head.lower_ not in words.described_nouns and not movement:
         return None
     modifiers = [
-        c for c in head.children if c.dep_ in {"amod", "compound", "nmod"} and c.i < head.i
+        c for c in children_of(head) if c.dep_ in {"amod", "compound", "nmod"} and c.i < head.i
     ]
     if not modifiers and not movement:
         return None

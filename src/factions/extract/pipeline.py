@@ -50,7 +50,14 @@ from factions.extract.mentions import (
     resolve_mentions,
     sentence_evidence,
 )
-from factions.extract.nlp import build_pipeline, model_name, sents_of, span_text, tokens_of
+from factions.extract.nlp import (
+    build_pipeline,
+    forget_readings,
+    model_name,
+    sents_of,
+    span_text,
+    tokens_of,
+)
 from factions.extract.relations import (
     GROUP_TYPES,
     MaskedSentence,
@@ -1364,6 +1371,13 @@ def _quoting_original(document: Document, read: str, extraction: Extraction) -> 
     return extraction
 
 
+def _extracted(document: Document, doc: Doc) -> Extraction:
+    """The document's records from its parsed Doc, which is done with after them."""
+    extraction = extract_from_doc(document, doc)
+    forget_readings(doc)
+    return extraction
+
+
 class Extractor:
     """Owns the spaCy pipeline; extracts documents one by one or in batches."""
 
@@ -1388,7 +1402,7 @@ class Extractor:
         if len(document.text) > self.piece_chars:
             return self._extract_in_pieces(document)
         read = recase(document.text)
-        return _quoting_original(document, read, extract_from_doc(document, self.nlp(read)))
+        return _quoting_original(document, read, _extracted(document, self.nlp(read)))
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         documents = list(documents)
@@ -1404,8 +1418,7 @@ class Extractor:
             if len(document.text) > limit:
                 yield self._extract_in_pieces(document)
             else:
-                doc = next(parsed)
-                yield _quoting_original(document, read, extract_from_doc(document, doc))
+                yield _quoting_original(document, read, _extracted(document, next(parsed)))
 
     def _extract_in_pieces(self, document: Document) -> Extraction:
         cut = pieces(document.text, self.piece_chars)
@@ -1414,7 +1427,7 @@ class Extractor:
         parts = []
         for (offset, text), read, doc in zip(cut, reads, docs, strict=True):
             piece = dataclasses.replace(document, text=text)
-            part = _quoting_original(piece, read, extract_from_doc(piece, doc))
+            part = _quoting_original(piece, read, _extracted(piece, doc))
             parts.append(_shifted(part, offset))
         return merged_extraction(document, parts)
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from factions.extract.nlp import words_of
+from factions.extract.nlp import children_of, words_of
 from factions.extract.triggers import words_regex
 from factions.model import Fatalities
 from factions.packaged import read_toml
@@ -159,7 +159,7 @@ def number_value(token: Token) -> Fatalities | None:
     if value is None:
         return None
     # "two hundred", "1-4" (split by the tokenizer), "two dozen".
-    for child in token.children:
+    for child in children_of(token):
         if (
             child.dep_ in {"compound", "nummod", "quantmod"}
             and child.like_num
@@ -174,9 +174,9 @@ def number_value(token: Token) -> Fatalities | None:
                 return Fatalities(low=value, best=None, high=high)
     if 1900 <= value <= 2100 and token.text.isdigit():
         return None
-    if any(c.lower_ == "between" for c in token.children):
+    if any(c.lower_ == "between" for c in children_of(token)):
         # "between 20 and 30".
-        high = next((_number(c.text) for c in token.children if c.dep_ == "conj"), None)
+        high = next((_number(c.text) for c in children_of(token) if c.dep_ == "conj"), None)
         if high is not None and high >= value:
             return Fatalities(low=value, best=None, high=high)
     return _qualified(token, value)
@@ -185,7 +185,7 @@ def number_value(token: Token) -> Fatalities | None:
 def _numbers(head: Token) -> list[Token]:
     return [
         c
-        for c in head.children
+        for c in children_of(head)
         if c.dep_ in {"nummod", "quantmod"} or (c.dep_ == "amod" and c.like_num)
     ]
 
@@ -193,7 +193,7 @@ def _numbers(head: Token) -> list[Token]:
 def phrase_count(head: Token, words: TollWords) -> Fatalities | None:
     """How many people a noun phrase head stands for (see the module docstring)."""
     lemma, lower = head.lemma_.lower(), head.lower_
-    if any(c.dep_ == "det" and c.lower_ == "no" for c in head.children) or lower in _NOBODY:
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in children_of(head)) or lower in _NOBODY:
         return _exact(0)  # "no one", "nobody"
     if head.like_num or head.pos_ == "NUM":
         return number_value(head)
@@ -210,8 +210,8 @@ def phrase_count(head: Token, words: TollWords) -> Fatalities | None:
     if head.pos_ == "PROPN" and head.ent_type_ in {"PERSON", ""} and head.tag_ == "NNP":
         return _exact(1)
     if head.tag_ == "NN" and (
-        any(c.dep_ in {"det", "poss"} and c.lower_ in _ONE for c in head.children)
-        or any(c.dep_ == "poss" for c in head.children)
+        any(c.dep_ in {"det", "poss"} and c.lower_ in _ONE for c in children_of(head))
+        or any(c.dep_ == "poss" for c in children_of(head))
     ):
         return _exact(1)
     return None
@@ -219,7 +219,7 @@ def phrase_count(head: Token, words: TollWords) -> Fatalities | None:
 
 def _coordinated(head: Token) -> list[Token]:
     heads = [head]
-    for child in head.children:
+    for child in children_of(head):
         if child.dep_ == "conj":
             heads.extend(_coordinated(child))
     return heads
@@ -264,18 +264,18 @@ def _kind(token: Token, words: TollWords) -> str | None:
         return None
     if token.pos_ in {"VERB", "ADJ"} and lemma in words.verbs:
         return words.verbs[lemma]
-    if lemma == "shoot" and any(c.lower_ == "dead" for c in token.children):
+    if lemma == "shoot" and any(c.lower_ == "dead" for c in children_of(token)):
         return "killed"
-    if lemma == "gun" and any(c.lower_ == "down" for c in token.children):
+    if lemma == "gun" and any(c.lower_ == "down" for c in children_of(token)):
         return "killed"
-    if lemma == "lose" and any(c.lemma_.lower() == "life" for c in token.children):
+    if lemma == "lose" and any(c.lemma_.lower() == "life" for c in children_of(token)):
         return "killed"
     if lemma in {"take", "hold", "seize"} and any(
-        c.lemma_.lower() == "hostage" for c in token.children
+        c.lemma_.lower() == "hostage" for c in children_of(token)
     ):
         return "kidnapped"
     if lemma == "take" and any(
-        g.lemma_.lower() == "custody" for c in token.children for g in [c, *c.children]
+        g.lemma_.lower() == "custody" for c in children_of(token) for g in [c, *children_of(c)]
     ):
         return "arrested"
     if token.pos_ in {"NOUN", "ADJ", "PROPN"} and lemma in words.nouns:
@@ -287,9 +287,11 @@ def _victims(token: Token) -> list[Token]:
     """Who a verb of harm fell on (see the module docstring)."""
     lemma = token.lemma_.lower()
     found: list[Token] = []
-    passive = any(c.dep_ == "auxpass" for c in token.children)
-    reduced = token.tag_ == "VBN" and not any(c.dep_ in {"aux", "auxpass"} for c in token.children)
-    for child in token.children:
+    passive = any(c.dep_ == "auxpass" for c in children_of(token))
+    reduced = token.tag_ == "VBN" and not any(
+        c.dep_ in {"aux", "auxpass"} for c in children_of(token)
+    )
+    for child in children_of(token):
         dep = child.dep_
         patient = dep == "nsubjpass" or (
             dep == "dobj" and child.lemma_.lower() not in {"hostage", "life"}
@@ -302,7 +304,7 @@ def _victims(token: Token) -> list[Token]:
             found.append(child)
         if dep == "dobj" and child.lemma_.lower() == "hostage":
             # "took four engineers hostage", read as a compound.
-            found.extend(c for c in child.children if c.dep_ == "compound")
+            found.extend(c for c in children_of(child) if c.dep_ == "compound")
     if (
         not found
         and token.dep_ in {"acl", "amod", "relcl"}
@@ -317,17 +319,17 @@ def _cumulative(token: Token, heads: list[Token], words: TollWords) -> bool:
     pieces = []
     # A modifier at the end of coordinated verbs is about all of them: "20 were killed and 10
     # injured across the four attacks".
-    verbs = [token, *(c for c in token.children if c.dep_ == "conj")]
+    verbs = [token, *(c for c in children_of(token) if c.dep_ == "conj")]
     if token.dep_ == "conj":
         verbs.append(token.head)
     for verb in verbs:
-        for child in verb.children:
+        for child in children_of(verb):
             if child.dep_ in {"prep", "npadvmod", "advmod", "nsubj", "agent", "advcl"}:
                 if verb.i != token.i and child.dep_ in {"nsubj", "agent"}:
                     continue
                 pieces.append(token.doc[child.left_edge.i : child.right_edge.i + 1].text)
     for head in heads:
-        for child in head.children:
+        for child in children_of(head):
             if child.dep_ in {"amod", "det", "quantmod", "advmod", "prep"}:
                 pieces.append(child.text)
         if head.head.i != head.i and head.head.lemma_.lower() == "total":
@@ -337,12 +339,12 @@ def _cumulative(token: Token, heads: list[Token], words: TollWords) -> bool:
 
 def _casualties_only(token: Token, kind: str, words: TollWords) -> bool:
     """ "killed or wounded 12": a count that does not separate the dead from the hurt."""
-    for other in [*token.children, token.head]:
+    for other in [*children_of(token), token.head]:
         if other.i == token.i or (other.dep_ not in {"conj", "ROOT"} and other.i != token.head.i):
             continue
         other_kind = _kind(other, words)
         if other_kind and other_kind != kind:
-            joined = [*token.children, *other.children]
+            joined = [*children_of(token), *children_of(other)]
             if any(c.dep_ == "cc" and c.lower_ in {"or", "and/or"} for c in joined):
                 return True
     return False
@@ -355,9 +357,9 @@ def _noun_count(token: Token, words: TollWords) -> tuple[Fatalities | None, bool
         value = number_value(number)
         if value is not None:
             return value, True
-    for child in token.children:
+    for child in children_of(token):
         if child.dep_ == "prep" and child.lower_ == "of":
-            pobj = [c for c in child.children if c.dep_ == "pobj"]
+            pobj = [c for c in children_of(child) if c.dep_ == "pobj"]
             if pobj:
                 return count_of(pobj, words), False
     if token.lemma_.lower() in {"body", "corpse"} and token.tag_ == "NN":
@@ -369,9 +371,9 @@ def _death_toll(token: Token) -> Fatalities | None:
     """ "the death toll rose to 30", "the death toll stands at 30", "a death toll of 30"."""
     verb = token.head
     candidates: list[Token] = []
-    for child in [*token.children, *verb.children]:
+    for child in [*children_of(token), *children_of(verb)]:
         if child.dep_ == "prep" and child.lower_ in {"to", "at", "of"}:
-            candidates.extend(c for c in child.children if c.dep_ == "pobj")
+            candidates.extend(c for c in children_of(child) if c.dep_ == "pobj")
         elif child.dep_ in {"attr", "dobj"} and child.i != token.i:
             candidates.append(child)
     for candidate in candidates:
@@ -406,9 +408,9 @@ def tolls_in(sent: Span, words: TollWords | None = None) -> Tolls:
             continue  # what `_kind` says of it: no count
         token = doc[i]
         if lemma == "toll" and any(
-            c.lemma_.lower() in {"death", "casualty"} for c in token.children
+            c.lemma_.lower() in {"death", "casualty"} for c in children_of(token)
         ):
-            if any(c.lemma_.lower() == "death" for c in token.children):
+            if any(c.lemma_.lower() == "death" for c in children_of(token)):
                 value = _death_toll(token)
                 if value is not None and not _cumulative(token.head, [token], words):
                     tolls.killed = _larger(tolls.killed, value)

@@ -35,6 +35,7 @@ from factions.extract.arguments import (
     phrase_bounds,
 )
 from factions.extract.events import EventDraft, mention_head
+from factions.extract.nlp import children_of
 from factions.model import TriggerArgument
 from factions.packaged import read_toml
 
@@ -107,7 +108,7 @@ def _read_hit_by(reader: ArgumentReader, trigger: Token) -> None:
         return
     verb = prep.head
     role = argument_words().object_role(verb.lemma_.lower())
-    for subject in verb.children:
+    for subject in children_of(verb):
         if subject.dep_ == "nsubjpass":
             reader.entities(subject, role)
 
@@ -122,7 +123,9 @@ def _read_claimant(reader: ArgumentReader, trigger: Token) -> None:
     if noun.lemma_.lower() not in {"responsibility", "credit"} or noun.dep_ not in {"dobj", "obj"}:
         return
     verb = noun.head
-    if verb.lemma_.lower() not in _words()["claims"] or any(c.dep_ == "neg" for c in verb.children):
+    if verb.lemma_.lower() not in _words()["claims"] or any(
+        c.dep_ == "neg" for c in children_of(verb)
+    ):
         return
     for subject in reader.subjects_of(verb):
         reader.entities(subject, ACTOR)
@@ -134,7 +137,7 @@ def _places_of_phrases(heads: list[Token], ctx: DocumentArguments) -> Iterator[t
     prepositions = _words()["place_prepositions"]
     for head in heads:
         counter = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "of" else head
-        for child in [*head.children, *(counter.children if counter is not head else ())]:
+        for child in [*children_of(head), *(children_of(counter) if counter is not head else ())]:
             if child.dep_ == "prep" and child.lower_ in prepositions:
                 for pobj in _pobjs(child):
                     yield from _place_phrases(pobj, ctx, depth=1)
@@ -167,13 +170,13 @@ def _anchors(trigger: Token) -> list[Token]:
 
 
 def _pobjs(prep: Token) -> list[Token]:
-    return [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}]
+    return [c for c in children_of(prep) if c.dep_ in {"pobj", "pcomp"}]
 
 
 def _places(trigger: Token, ctx: DocumentArguments) -> Iterator[tuple[str, Token]]:
     prepositions = _words()["place_prepositions"]
     for anchor in _anchors(trigger):
-        for child in anchor.children:
+        for child in children_of(anchor):
             if child.dep_ != "prep":
                 continue
             for pobj in _pobjs(child):
@@ -201,7 +204,7 @@ def _place_phrases(head: Token, ctx: DocumentArguments, depth: int) -> Iterator[
         yield PLACE, token
         if depth >= 2:
             continue
-        for child in token.children:
+        for child in children_of(token):
             if child.dep_ == "appos":
                 yield from _place_phrases(child, ctx, depth + 1)
             elif child.dep_ == "prep" and child.lower_ in prepositions:
@@ -213,7 +216,7 @@ def _whole_place(token: Token) -> Token | None:
     """The place a part of it stands for: "the heart of London" -> London."""
     if token.lemma_.lower() not in _words()["part_of"]:
         return None
-    for child in token.children:
+    for child in children_of(token):
         if child.dep_ == "prep" and child.lower_ == "of":
             for pobj in _pobjs(child):
                 return pobj
@@ -245,7 +248,7 @@ def _instruments(trigger: Token) -> Iterator[tuple[str, Token]]:
         verbal = anchor.pos_ in {"VERB", "AUX"} or anchor.tag_.startswith("VB")
         sets_off = verbal and anchor.lemma_.lower() in words.instrument_verbs
         fires = verbal and anchor.lemma_.lower() in _words()["sets_off"]
-        for child in anchor.children:
+        for child in children_of(anchor):
             if verbal and child.dep_ in {"dobj", "obj", "nsubjpass"}:
                 heads = [child]
             elif child.dep_ == "prep" and child.lower_ == "with":
@@ -264,11 +267,11 @@ def _set_off(verb: Token) -> Iterator[tuple[str, Token]]:
     """What went off: the weapon that is the subject of "exploded", "went off" (or of the
     verb it completes: "the bombs began to explode"), or "it"/"they" when nothing is set off
     by them ("it exploded")."""
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    subjects = [c for c in children_of(verb) if c.dep_ == "nsubj"]
     if not subjects and verb.dep_ in {"xcomp", "conj"}:
         # "the bombs began to explode", "the bomb was placed there and exploded".
-        subjects = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    transitive = any(c.dep_ in {"dobj", "obj"} for c in verb.children)
+        subjects = [c for c in children_of(verb.head) if c.dep_ in {"nsubj", "nsubjpass"}]
+    transitive = any(c.dep_ in {"dobj", "obj"} for c in children_of(verb))
     for subject in subjects:
         for token in coordinated(subject):
             if is_weapon(token) or (

@@ -32,7 +32,14 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from factions.extract.nlp import doc_text, words_of
+from factions.extract.nlp import (
+    children_of,
+    doc_text,
+    ent_types_of,
+    token_bounds,
+    tokens_of,
+    words_of,
+)
 from factions.packaged import read_toml
 
 # Families whose triggers describe harm between armed actors or to civilians: they group with
@@ -337,10 +344,10 @@ def _word_matches(token: Token, word: str) -> bool:
 def _dependent_words(token: Token) -> list[Token]:
     """Children and grandchildren through a preposition or particle: "took to the streets"."""
     found = []
-    for child in token.children:
+    for child in children_of(token):
         found.append(child)
         if child.dep_ in {"prep", "prt", "agent", "dative", "advmod", "dobj", "npadvmod"}:
-            found.extend(child.children)
+            found.extend(children_of(child))
     return found
 
 
@@ -359,7 +366,7 @@ def _match_verb(token: Token, lex: TriggerLexicon) -> list[tuple[TriggerClass, t
     )
     if not verbal:
         return []
-    if lemma in lex.intransitive and any(c.dep_ in {"dobj", "ccomp"} for c in token.children):
+    if lemma in lex.intransitive and any(c.dep_ in {"dobj", "ccomp"} for c in children_of(token)):
         return []
     found: list[tuple[TriggerClass, tuple[int, ...]]] = []
     nearby = _dependent_words(token)
@@ -368,7 +375,7 @@ def _match_verb(token: Token, lex: TriggerLexicon) -> list[tuple[TriggerClass, t
         parts = [token.i]
         if spec.particle is not None:
             particle = next(
-                (t for t in [*token.children, *following] if t.lower_ == spec.particle), None
+                (t for t in [*children_of(token), *following] if t.lower_ == spec.particle), None
             )
             if particle is None:
                 continue
@@ -438,7 +445,7 @@ def find_trigger_words(
     for index, i in enumerate(range(sent.start, sent.end)):
         if words.lower[i] not in lex.words and words.lemma[i] not in lex.words:
             continue  # no trigger has this word
-        tokens = tokens or list(sent)
+        tokens = tokens or tokens_of(sent.doc)[sent.start : sent.end]
         token = tokens[index]
         if token.i in taken or token.is_punct:
             continue
@@ -508,7 +515,7 @@ def _needs_met(trigger: Trigger, cues: _SentenceCues, kinds: EntityKinds) -> boo
         return has_place(trigger, kinds)
     if needs == "weapon subject":
         # "shells landed on the market": a projectile comes down, not a helicopter.
-        subjects = [c for c in trigger.token.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        subjects = [c for c in children_of(trigger.token) if c.dep_ in {"nsubj", "nsubjpass"}]
         lex = cues.lex
         return any(
             lex.any_weapon.search(trigger.token.doc[c.left_edge.i : c.i + 1].text)
@@ -558,7 +565,7 @@ def _bare_plural(token: Token) -> bool:
         return False
     return not any(
         c.dep_ in {"det", "nummod", "poss"} or (c.dep_ == "amod" and c.like_num)
-        for c in token.children
+        for c in children_of(token)
     )
 
 
@@ -566,7 +573,7 @@ def _present(verb: Token) -> bool:
     """A present-tense clause: simple present, or present perfect ("have attacked")."""
     if verb.tag_ in {"VBZ", "VBP"}:
         return True
-    return any(c.dep_ == "aux" and c.tag_ in {"VBZ", "VBP"} for c in verb.children)
+    return any(c.dep_ == "aux" and c.tag_ in {"VBZ", "VBP"} for c in children_of(verb))
 
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -609,7 +616,7 @@ def definite(token: Token) -> bool:
         (c.dep_ == "det" and c.lower_ in _DEFINITE)
         or c.dep_ == "poss"
         or (c.dep_ == "amod" and c.lower_ in _ANAPHORIC)
-        for c in token.children
+        for c in children_of(token)
     ):
         return True
     return token.dep_ == "conj" and token.head.i != token.i and definite(token.head)
@@ -663,7 +670,7 @@ def _time_clause(token: Token) -> bool:
         return False
     if head.lemma_.lower() not in _support_verbs():
         return False
-    return any(c.dep_ == "mark" and c.lower_ in _TEMPORAL for c in head.children)
+    return any(c.dep_ == "mark" and c.lower_ in _TEMPORAL for c in children_of(head))
 
 
 def _finite(verb: Token) -> Token:
@@ -671,7 +678,7 @@ def _finite(verb: Token) -> Token:
     current = verb
     for _ in range(5):
         finite = current.tag_ in {"VBD", "VBZ", "VBP", "MD"} or any(
-            c.dep_ in {"aux", "auxpass"} for c in current.children
+            c.dep_ in {"aux", "auxpass"} for c in children_of(current)
         )
         if finite or current.head.i == current.i:
             return current
@@ -682,18 +689,18 @@ def _finite(verb: Token) -> Token:
 
 
 def _modal(item: Token, lex: TriggerLexicon) -> bool:
-    return any(c.dep_ in {"aux", "auxpass"} and c.lower_ in lex.modals for c in item.children)
+    return any(c.dep_ in {"aux", "auxpass"} and c.lower_ in lex.modals for c in children_of(item))
 
 
 def _durative(verb: Token) -> bool:
     """A state over time, not an event: "have fought X since 2007", "has since fought", "for
     several years", "in the 1990s"."""
-    for child in verb.children:
+    for child in children_of(verb):
         if child.dep_ == "advmod" and child.lower_ == "since":
             return True
         if child.dep_ != "prep":
             continue
-        for pobj in (g for g in child.children if g.dep_ == "pobj"):
+        for pobj in (g for g in children_of(child) if g.dep_ == "pobj"):
             if child.lower_ == "since":
                 return True
             lasting = pobj.lemma_.lower() in _TIME_UNITS and pobj.tag_ == "NNS"
@@ -736,10 +743,10 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
     support = trigger.is_verb or verb.lemma_.lower() in _support_verbs()
     checked = [token, own] if support else [token]
     for item in checked:
-        if any(c.dep_ == "neg" for c in item.children):
+        if any(c.dep_ == "neg" for c in children_of(item)):
             return "negated"
     if not trigger.is_verb:
-        if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in children_of(token)):
             return "negated"
         if token.dep_ == "pobj" and token.head.lower_ in {"without", "since"}:
             return "negated" if token.head.lower_ == "without" else "reference"
@@ -754,7 +761,7 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
         if any(
             c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether", "lest"}
             for item in chain
-            for c in item.children
+            for c in children_of(item)
         ):
             return "conditional"
     # "threatened to attack", "plans to launch attacks", "capable of attacks", "their aim is
@@ -768,14 +775,15 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
     if governed is not None:
         lemma = governed.lemma_.lower()
         # "used to attack" is a habit, "used a drone to attack" an attack.
-        habit = lemma != "use" or not any(c.dep_ == "dobj" for c in governed.children)
+        habit = lemma != "use" or not any(c.dep_ == "dobj" for c in children_of(governed))
         if (lemma in lex.governors or lemma in lex.generic_heads) and habit:
             return "intended"
         if lemma == "be" and any(
-            c.dep_ in _SUBJECTS and c.lemma_.lower() in lex.generic_heads for c in governed.children
+            c.dep_ in _SUBJECTS and c.lemma_.lower() in lex.generic_heads
+            for c in children_of(governed)
         ):
             return "intended"
-        denied = any(c.dep_ == "neg" for c in governed.children)
+        denied = any(c.dep_ == "neg" for c in children_of(governed))
         if lemma == "be" and own.dep_ == "pcomp" and denied:
             return "negated"  # "it is not by bombing markets that they will win"
     if not trigger.is_verb:
@@ -801,7 +809,7 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             return "reference"
         if any(
             c.dep_ in {"amod", "advmod", "det"} and c.lower_ in lex.generic_modifiers
-            for c in token.children
+            for c in children_of(token)
         ):
             return "generic"
         if _bare_plural(token) and _present(_finite(verb)) and not headline(token):
@@ -821,7 +829,7 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             c.dep_ in {"advmod", "npadvmod"}
             and (c.lower_ in lex.habitual or _every(c))
             and not _manner_of_one_act(item, c)
-            for c in item.children
+            for c in children_of(item)
         ):
             return "habitual"
     if trigger.is_verb:
@@ -829,20 +837,20 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             return "durative"
         if verb.dep_ in {"relcl", "acl"} and _generic_phrase(verb.head, lex):
             return "generic"  # "one of three incidents in which devices were defused"
-        auxiliaries = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+        auxiliaries = [c for c in children_of(verb) if c.dep_ in {"aux", "auxpass"}]
         if verb.tag_ == "VBG" and any(
             a.lower_ in {"is", "are", "am", "'re", "'s"} for a in auxiliaries
         ):
             # "are fighting alongside the Taliban": an ongoing state, not one event.
             return "ongoing"
         if verb.tag_ in {"VBZ", "VBP"} and not auxiliaries and not headline(verb):
-            objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubj"}]
+            objects = [c for c in children_of(verb) if c.dep_ in {"dobj", "nsubj"}]
             if any(_bare_plural(o) for o in objects):
                 return "habitual"
         if (
             _present(verb)
             and auxiliaries
-            and any(c.dep_ == "dobj" and _bare_plural(c) for c in verb.children)
+            and any(c.dep_ == "dobj" and _bare_plural(c) for c in children_of(verb))
         ):
             return "habitual"
     return None
@@ -868,9 +876,9 @@ def may_tell_an_event(verb: Token, speech_verbs: frozenset[str]) -> bool:
     saying = speech_verbs | lex.reference_verbs | lex.state_verbs | (lex.governors - {"use"})
     if lemma in saying or lemma in _modality_words("stance_verbs"):
         return False
-    if any(c.dep_ == "neg" for c in verb.children) or _modal(verb, lex):
+    if any(c.dep_ == "neg" for c in children_of(verb)) or _modal(verb, lex):
         return False
-    if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in verb.children):
+    if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in children_of(verb)):
         return False
     sent = verb.sent
     return not any(t.text == "?" for t in sent[-2:])
@@ -879,7 +887,7 @@ def may_tell_an_event(verb: Token, speech_verbs: frozenset[str]) -> bool:
 def _every(phrase: Token) -> bool:
     """ "every day", "each night": a time phrase that makes a clause a habit."""
     return phrase.dep_ == "npadvmod" and any(
-        c.dep_ == "det" and c.lower_ in {"every", "each"} for c in phrase.children
+        c.dep_ == "det" and c.lower_ in {"every", "each"} for c in children_of(phrase)
     )
 
 
@@ -1071,7 +1079,7 @@ _NON_STATE = frozenset(
 def _phrase_heads(token: Token) -> list[Token]:
     """A noun phrase's head and the heads coordinated with it."""
     heads = [token]
-    for child in token.children:
+    for child in children_of(token):
         if child.dep_ == "conj":
             heads.extend(_phrase_heads(child))
     return heads
@@ -1085,15 +1093,15 @@ def _affected(trigger: Trigger) -> list[Token]:
     subject_deps = {"nsubjpass"}
     if token.lemma_.lower() in {"die", "perish"}:
         subject_deps.add("nsubj")
-    for child in token.children:
+    for child in children_of(token):
         if child.dep_ in {"dobj"} | subject_deps:
             found.extend(_phrase_heads(child))
         elif child.dep_ == "prep" and child.lower_ in {"on", "against", "at", "targeting", "of"}:
-            for grandchild in child.children:
+            for grandchild in children_of(child):
                 if grandchild.dep_ == "pobj":
                     found.extend(_phrase_heads(grandchild))
         elif child.dep_ in {"xcomp", "advcl"} and child.lemma_.lower() == "target":
-            for grandchild in child.children:
+            for grandchild in children_of(child):
                 if grandchild.dep_ == "dobj":
                     found.extend(_phrase_heads(grandchild))
     if trigger.is_verb and token.dep_ in {"acl", "amod", "relcl"} and token.head.pos_ in _NOUN_POS:
@@ -1107,7 +1115,7 @@ def _actors(trigger: Trigger) -> list[Token]:
     found: list[Token] = []
     # "people died": the subject of dying is its victim.
     subject = "nsubj" if token.lemma_.lower() not in {"die", "perish"} else ""
-    for child in token.children:
+    for child in children_of(token):
         if child.dep_ in {subject, "poss"} or (
             not trigger.is_verb
             and child.dep_ in {"compound", "amod"}
@@ -1115,13 +1123,13 @@ def _actors(trigger: Trigger) -> list[Token]:
         ):
             found.extend(_phrase_heads(child))
         elif child.dep_ in {"agent"} or (child.dep_ == "prep" and child.lower_ == "by"):
-            for grandchild in child.children:
+            for grandchild in children_of(child):
                 if grandchild.dep_ == "pobj":
                     found.extend(_phrase_heads(grandchild))
     if not found and trigger.is_verb and token.dep_ in {"conj", "xcomp", "advcl"}:
         # "shot and killed": the coordinated verb shares the subject.
         head = token.head
-        for child in head.children:
+        for child in children_of(head):
             if child.dep_ == "nsubj":
                 found.extend(_phrase_heads(child))
     return found
@@ -1143,15 +1151,15 @@ def _kind_of(token: Token, lex: TriggerLexicon, kinds: EntityKinds) -> str | Non
         return "civilian"
     related = [
         g
-        for c in token.children
+        for c in children_of(token)
         if c.dep_ in {"compound", "poss"} or (c.dep_ == "prep" and c.lower_ == "of")
-        for g in ([c] if c.dep_ != "prep" else [x for x in c.children if x.dep_ == "pobj"])
+        for g in ([c] if c.dep_ != "prep" else [x for x in children_of(c) if x.dep_ == "pobj"])
     ]
     if lemma in {"member", "supporter", "fighter", "cadre"} and any(
         kinds.kind(g) in {"armed_group", "state_force"} for g in related
     ):
         return "armed"
-    compounds = [c for c in token.children if c.dep_ == "compound"]
+    compounds = [c for c in children_of(token) if c.dep_ == "compound"]
     if any(kinds.kind(c) in {"state_force", "armed_group"} for c in compounds):
         return "armed"  # "an Airport Security Force training camp"
     # The head noun decides ("Afghan soldier"), then a compound before it ("police officer").
@@ -1200,11 +1208,28 @@ def cue_text(span: Span, kinds: EntityKinds | None = None) -> str:
     """A span's text with the names of places and people blanked out, so that "Tank district"
     or "Mr Bomba" are not weapons."""
     named = kinds.by_token if kinds else {}
+    doc = span.doc
+    bounds = token_bounds(doc)
+    if bounds.overlapping or not len(span):
 
-    def blank(token: Token) -> bool:
-        return token.ent_type_ in _NAME_LABELS or named.get(token.i) in _NAMED_KINDS
+        def blank(token: Token) -> bool:
+            return token.ent_type_ in _NAME_LABELS or named.get(token.i) in _NAMED_KINDS
 
-    return "".join(("_" * len(t.text) if blank(t) else t.text) + t.whitespace_ for t in span)
+        return "".join(("_" * len(t.text) if blank(t) else t.text) + t.whitespace_ for t in span)
+    # Cut from the Doc's text, the names blanked by their offsets: the same text, without a
+    # Token made for each word. A token's text and trailing space run to the next token.
+    text, labels = doc_text(doc), ent_types_of(doc)
+    at = bounds.starts[span.start]
+    end = bounds.starts[span.end] if span.end < len(doc) else len(text)
+    pieces = []
+    for i in range(span.start, span.end):
+        if labels[i] in _NAME_LABELS or named.get(i) in _NAMED_KINDS:
+            start, length = bounds.starts[i], bounds.lengths[i]
+            pieces.append(text[at:start])
+            pieces.append("_" * length)
+            at = start + length
+    pieces.append(text[at:end])
+    return "".join(pieces)
 
 
 def _clause_text(trigger: Trigger, kinds: EntityKinds | None = None) -> str:
@@ -1250,18 +1275,18 @@ def has_place(trigger: Trigger, kinds: EntityKinds) -> bool:
     """A place is what the trigger took or lost: "took control of X", "the fall of X", "X fell"."""
     token = trigger.token
     candidates: list[Token] = []
-    for child in token.children:
+    for child in children_of(token):
         if child.dep_ in {"dobj", "nsubj", "nsubjpass", "poss", "compound"}:
             candidates.append(child)
         if child.dep_ == "prep" and child.lower_ in {"of", "over"}:
-            candidates.extend(c for c in child.children if c.dep_ == "pobj")
+            candidates.extend(c for c in children_of(child) if c.dep_ == "pobj")
     for index in trigger.parts:
         part = token.doc[index]
-        for child in part.children:
+        for child in children_of(part):
             if child.dep_ == "prep" and child.lower_ in {"of", "over"}:
-                candidates.extend(c for c in child.children if c.dep_ == "pobj")
+                candidates.extend(c for c in children_of(child) if c.dep_ == "pobj")
     if token.lemma_.lower() == "fall" and not any(
-        c.dep_ == "prep" and c.lower_ in {"to", "of"} for c in token.children
+        c.dep_ == "prep" and c.lower_ in {"to", "of"} for c in children_of(token)
     ):
         return False
     return any(_place_like(c, kinds) for c in candidates)
@@ -1393,16 +1418,16 @@ def _crowd(actors: list[Token], kinds: EntityKinds, lex: TriggerLexicon) -> str 
             # "a group of armed men", "hundreds of residents": the people the group is of.
             members = [
                 g
-                for c in token.children
+                for c in children_of(token)
                 if c.dep_ == "prep" and c.lower_ == "of"
-                for g in c.children
+                for g in children_of(c)
                 if g.dep_ == "pobj"
             ]
             if members:
                 token, lemma = members[0], members[0].lemma_.lower()
         if kinds.kind(token) in {"armed_group", "state_force"}:
             return None
-        if any(c.lower_ in lex.armed_modifiers for c in token.children):
+        if any(c.lower_ in lex.armed_modifiers for c in children_of(token)):
             return None
         if lemma in lex.rioters:
             return "rioters"
@@ -1410,9 +1435,9 @@ def _crowd(actors: list[Token], kinds: EntityKinds, lex: TriggerLexicon) -> str 
             return "protesters"
         if lemma == "member" and any(
             kinds.kind(g) in {"armed_group", "state_force"} or g.lemma_.lower() in lex.armed_targets
-            for c in token.children
+            for c in children_of(token)
             if c.dep_ == "prep"
-            for g in c.children
+            for g in children_of(c)
         ):
             return None
         if lemma in lex.mob_actors:
@@ -1455,7 +1480,7 @@ def _custody_type(
     taken = [
         head
         for t in group
-        for c in t.token.children
+        for c in children_of(t.token)
         if c.dep_ in {"dobj", "nsubjpass"}
         for head in _phrase_heads(c)
     ]
