@@ -26,7 +26,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, select
@@ -102,8 +102,9 @@ class Person:
     profile: Profile
     gazetteer: bool = False
 
-    @property
+    @cached_property
     def tokens(self) -> tuple[str, ...]:
+        # Kept: a family's ranking asks for every person's tokens once per pair of groups.
         return name_tokens(self.key[len(_PERSON) :] if self.key.startswith(_PERSON) else self.key)
 
 
@@ -316,24 +317,28 @@ def resolve_family(people: list[Person]) -> list[EntityLink]:
         known = {p.id: p for p, names in _gazetteer_candidates(tokens) if names == tokens}
         clusters.extend(_same_name_clusters(by_key[key], list(known.values())))
     links = []
-    for cluster in clusters:
-        head = cluster.head
+    heads = [cluster.head for cluster in clusters]
+    for cluster, head in zip(clusters, heads, strict=True):
         links.extend(
             EntityLink(p.id, head.id, 1.0, SAME_NAME) for p in cluster.members if p.id != head.id
         )
-        target = None if head.gazetteer else _variant_target(cluster, clusters)
+        target = None if head.gazetteer else _variant_target(cluster, clusters, heads)
         if target is not None:
             links.append(EntityLink(head.id, target[0].id, round(target[1] / 100, 3), VARIANT))
     return sorted(links, key=lambda link: link.entity_id)
 
 
-def _variant_target(cluster: _Cluster, clusters: list[_Cluster]) -> tuple[Person, float] | None:
+def _variant_target(
+    cluster: _Cluster, clusters: list[_Cluster], heads: list[Person]
+) -> tuple[Person, float] | None:
     """The person a group's name is a variant of: one ranked above it (so links never loop),
     compatible with it and seen with one of its actors; the closest name, then the best
-    ranked."""
+    ranked. `heads` are the groups' heads, in the order of `clusters`."""
     head = cluster.head
     tokens = head.tokens
-    candidates = [(c.head, c.head.tokens, c.profile) for c in clusters if c is not cluster]
+    candidates = [
+        (h, h.tokens, c.profile) for c, h in zip(clusters, heads, strict=True) if c is not cluster
+    ]
     known = _gazetteer_candidates(tokens)
     # People of one name were grouped (or kept apart) above, gazetteer people included; a
     # variant is someone of another name.
