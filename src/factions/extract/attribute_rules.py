@@ -17,7 +17,7 @@ attribute, an extension attribute) keeps spaCy's component.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
@@ -240,10 +240,6 @@ class FastAttributeRules:
                 values[i, column] = value
         doc.from_array(_SET_IDS, values)
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
 
 
 @Language.factory("factions_attribute_rules_v1")

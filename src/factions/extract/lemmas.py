@@ -9,8 +9,6 @@ lemmatizer once per distinct triple, and writes the lemmas back in one array: th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 from spacy.attrs import LEMMA, MORPH, ORTH, POS
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
@@ -51,10 +49,6 @@ class KeptLemmas:
             lemmas[i] = found
         doc.from_array([LEMMA], lemmas)
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
 
 
 @Language.factory("factions_kept_lemmas_v1")

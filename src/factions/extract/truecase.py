@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.lookups import Lookups
 
 from factions.extract.gazetteer import load_gazetteer, name_key
 from factions.extract.geocode import get_geocoder
@@ -37,20 +38,27 @@ def in_capitals(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _english_words() -> frozenset[str]:
-    """The words the model's lemmatizer knows as English (WordNet's index), plus its
-    exceptions: what a capitalised word is when it is not a name."""
+def _lemma_tables() -> Lookups:
+    """The model's lemmatizer tables (WordNet's index by part of speech, and its exceptions),
+    loaded once for every word list below."""
     from factions.extract.nlp import model_name
 
     nlp = spacy.load(model_name(), exclude=["tok2vec", "tagger", "parser", "ner", "senter"])
+    return nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """The words the model's lemmatizer knows as English (WordNet's index), plus its
+    exceptions: what a capitalised word is when it is not a name."""
     words: set[str] = set()
-    lemmatizer = nlp.get_pipe("lemmatizer")
+    lookups = _lemma_tables()
     for table in ("lemma_index", "lemma_exc"):
-        if table not in lemmatizer.lookups.tables:  # type: ignore[attr-defined]
+        if table not in lookups.tables:
             continue
-        for entries in lemmatizer.lookups.get_table(table).values():  # type: ignore[attr-defined]
+        for entries in lookups.get_table(table).values():
             words.update(w for w in entries if "_" not in w)
-    words.update(nlp.Defaults.stop_words)
+    words.update(_STOP_WORDS)
     # Weapon words the dictionary lacks ("machinegun"): English, never a name.
     events = read_toml("lexicons", "events.toml")
     tables = [*events["weapons"].values(), *events["instruments"].values()]
@@ -61,10 +69,7 @@ def _english_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _lemma_index() -> dict[str, list[str]]:
     """The lemmatizer's words by part of speech (WordNet's index): empty when it has none."""
-    from factions.extract.nlp import model_name
-
-    nlp = spacy.load(model_name(), exclude=["tok2vec", "tagger", "parser", "ner", "senter"])
-    lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    lookups = _lemma_tables()
     if "lemma_index" not in lookups.tables:
         return {}
     index = lookups.get_table("lemma_index")
@@ -180,7 +185,7 @@ def _given_names() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _listed_given_names() -> frozenset[str]:
-    """Every given name of the public list, those English knows as verbs ("hector", "ray")
+    """Every given name of the public list, those English knows as verbs ("ray", "bill")
     too, but no little word ("in", "so")."""
     listed = read_toml("lexicons", "given_names.toml")["names"]
     return frozenset(n for n in listed if n not in _STOP_WORDS and len(n) > 2)
@@ -195,8 +200,8 @@ def _mark_given_names(
 ) -> set[str]:
     """A given name English also knows is a name before a name ("james arthur Donnelly"):
     read right to left, so each name makes the one before it a name too. One English knows as
-    a verb or an adjective too ("hector", "ray") only before a word English does not know or
-    another given name ("hector Zunbaro"). Returns the names read so."""
+    a verb or an adjective too ("ray", "bill") only before a word English does not know or
+    another given name ("ray Zunbaro"). Returns the names read so."""
     given, listed = _given_names(), _listed_given_names()
     found: set[str] = set()
     for index in range(len(words) - 2, -1, -1):
@@ -218,12 +223,9 @@ def _mark_given_names(
 @lru_cache(maxsize=1)
 def _verb_forms() -> frozenset[str]:
     """Verbs and adverbs of the dictionary, with the irregular forms of its verbs ("said")."""
-    from factions.extract.nlp import model_name
-
     index = _lemma_index()
     forms = set(index.get("verb", [])) | set(index.get("adv", []))
-    nlp = spacy.load(model_name(), exclude=["tok2vec", "tagger", "parser", "ner", "senter"])
-    lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    lookups = _lemma_tables()
     if "lemma_exc" in lookups.tables:
         forms.update(lookups.get_table("lemma_exc").get("verb", {}))
     return frozenset(forms)
