@@ -77,3 +77,33 @@ def test_every_cache_keyed_by_arguments_has_a_bound() -> None:
         and inspect.signature(function).parameters
     ]
     assert unbounded == []
+
+
+def test_what_was_loaded_is_set_aside_from_collection_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    frozen: list[int] = []
+    monkeypatch.setattr(memory, "_loaded_set_aside", False)
+    monkeypatch.setattr(memory.gc, "freeze", lambda: frozen.append(1))
+    assert memory.set_loaded_objects_aside() is True
+    assert memory.set_loaded_objects_aside() is False
+    assert frozen == [1]
+
+
+def test_ingest_sets_loaded_objects_aside_after_its_first_stored_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = three_short_reports(tmp_path)
+    calls: list[str] = []
+    stored = run._store
+
+    def store(engine, documents, report) -> None:  # type: ignore[no-untyped-def]
+        stored(engine, documents, report)
+        calls.append("stored")
+
+    monkeypatch.setattr(run, "_store", store)
+    monkeypatch.setattr(run, "set_loaded_objects_aside", lambda: calls.append("aside") or True)
+    engine = open_database(str(tmp_path / "kb.db"))
+    try:
+        run.ingest_paths([corpus], engine, batch_size=2)
+    finally:
+        engine.dispose()
+    assert calls[:2] == ["stored", "aside"]

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from factions.ingest.documents import document_id, fingerprint, hamming
 from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Participant
 from factions.store import open_database, schema, writer
 from factions.store.db import SCHEMA_VERSION, StoreError, schema_version
-from factions.store.dialect import has_table, one_of, search_evidence_ids
+from factions.store.dialect import has_table, insert_rows, one_of, search_evidence_ids
 
 
 def _document(body: str = "The Northern Front attacked a police post.") -> Document:
@@ -468,3 +469,64 @@ def test_has_table_tells_a_table_of_the_knowledge_base_from_a_missing_one(kb_db:
     with engine.connect() as conn:
         assert has_table(conn, "judgements")
         assert not has_table(conn, "no_such_table")
+
+
+def test_rows_inserted_in_one_executemany_read_back_as_written(kb_db: str) -> None:
+    # insert_rows hands rows to the driver itself: a left-out column must still get its
+    # default, a Boolean still reach PostgreSQL as a boolean, a float stay a float.
+    engine = open_database(kb_db)
+    doc = _document()
+    entity = {"id": "ent-x", "type": "armed_group", "name": "Eastern Valley Front", "lat": 34.5}
+    claims = [
+        {
+            "id": f"c-{n}",
+            "subject": "ent-x",
+            "predicate": "fights",
+            "certainty": "reported",
+            "polarity": polarity,
+            "document_id": doc.id,
+        }
+        for n, polarity in enumerate([True, False])
+    ]
+    try:
+        with engine.begin() as conn:
+            writer.insert_document(
+                conn, doc, fingerprint=None, near_duplicate_of=None, extractor="t"
+            )
+            insert_rows(conn, schema.entities, [entity])
+            insert_rows(conn, schema.aliases, [{"entity_id": "ent-x", "alias": "EVF"}])
+            insert_rows(conn, schema.claims, claims)
+        with engine.begin() as conn:
+            insert_rows(conn, schema.aliases, [{"entity_id": "ent-x", "alias": "EVF"}], ignore=True)
+        with engine.connect() as conn:
+            stored = conn.execute(select(schema.entities)).mappings().one()
+            assert (stored["name"], stored["lat"], stored["mentions"]) == (
+                "Eastern Valley Front",
+                34.5,
+                0,
+            )
+            aliases = conn.execute(select(schema.aliases.c.alias, schema.aliases.c.source)).all()
+            assert [tuple(a) for a in aliases] == [("EVF", "machine")]
+            polarity = dict(
+                conn.execute(select(schema.claims.c.id, schema.claims.c.polarity)).all()
+            )
+            assert polarity == {"c-0": True, "c-1": False}
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            insert_rows(conn, schema.aliases, [{"entity_id": "ent-x", "alias": "EVF"}])
+    finally:
+        engine.dispose()
+
+
+def test_stored_document_ids_names_only_those_held(kb_db: str) -> None:
+    engine = open_database(kb_db)
+    doc = _document()
+    try:
+        with engine.begin() as conn:
+            writer.insert_document(
+                conn, doc, fingerprint=None, near_duplicate_of=None, extractor="t"
+            )
+        with engine.connect() as conn:
+            assert writer.stored_document_ids(conn, [doc.id, "d-unknown", doc.id]) == {doc.id}
+            assert writer.stored_document_ids(conn, []) == set()
+    finally:
+        engine.dispose()

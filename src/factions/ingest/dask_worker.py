@@ -15,7 +15,7 @@ from functools import lru_cache
 from distributed import Worker, WorkerPlugin
 
 from factions.extract import Extractor
-from factions.ingest.memory import release_free_memory
+from factions.ingest.memory import release_free_memory, set_loaded_objects_aside
 from factions.model import Document, Extraction
 
 # A short report naming an actor, a place and a date, so that warming up loads everything a
@@ -45,6 +45,7 @@ def extract_batch(model: str, batch: list[Document]) -> list[Extraction | Except
     with _one_at_a_time:
         extracted = _extractor(model).extract_safely(batch)
         release_free_memory()
+        set_loaded_objects_aside()
         return extracted
 
 

@@ -20,7 +20,7 @@ from factions.extract import Extractor
 from factions.ingest.clean import Removed, split_stories
 from factions.ingest.documents import fingerprint, hamming, make_document
 from factions.ingest.html import extract_html
-from factions.ingest.memory import release_free_memory
+from factions.ingest.memory import release_free_memory, set_loaded_objects_aside
 from factions.ingest.metadata import merged, normalise_published, read_metadata_file
 from factions.ingest.readers import (
     Article,
@@ -40,7 +40,7 @@ from factions.resolve import (
 )
 from factions.store import writing
 from factions.store.dialect import refresh_planner_statistics
-from factions.store.writer import StoredDocument, document_exists
+from factions.store.writer import StoredDocument, stored_document_ids
 
 # Documents stored (with their derived data) per transaction: each batch brings disputes and
 # same-event links up to date, which costs about the same for 16 documents as for 64 (600
@@ -146,7 +146,6 @@ class _NearDuplicateIndex:
 def _pending_documents(
     files: list[Path],
     listing: dict[str, dict],
-    engine: Engine,
     report: IngestReport,
     on_progress: ProgressCallback | None,
 ) -> Iterator[Document]:
@@ -168,15 +167,28 @@ def _pending_documents(
             if said:
                 report.warn(item.file, f"line {item.line}: {said}" if item.line else said)
             for document in documents:
-                with engine.connect() as conn:
-                    known = document.id in seen or document_exists(conn, document.id)
-                if known:
+                if document.id in seen:
                     report.unchanged.append(document.id)
                     continue
                 seen.add(document.id)
                 yield document
         if on_progress:
             on_progress(str(path), 1)
+
+
+def _not_stored(
+    documents: Iterable[Document], engine: Engine, report: IngestReport, size: int
+) -> Iterator[Document]:
+    """The documents the knowledge base does not hold yet, asked for `size` at a time: one
+    query and one connection per document cost a re-ingest more than its reading."""
+    for batch in _batched(documents, size):
+        with engine.connect() as conn:
+            stored = stored_document_ids(conn, [d.id for d in batch])
+        for document in batch:
+            if document.id in stored:
+                report.unchanged.append(document.id)
+            else:
+                yield document
 
 
 def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -202,6 +214,7 @@ def _extract_in_worker(batch: list[Document]) -> list[Extraction | Exception]:
     assert _worker_extractor is not None
     extracted = _worker_extractor.extract_safely(batch)
     release_free_memory()
+    set_loaded_objects_aside()
     return extracted
 
 
@@ -326,7 +339,8 @@ def ingest_paths(
     extractor = extractor or Extractor()
     with engine.connect() as conn:
         near = _NearDuplicateIndex(fingerprints(conn))
-    pending = _pending_documents(files, listing, engine, report, on_progress)
+    read = _pending_documents(files, listing, report, on_progress)
+    pending = _not_stored(read, engine, report, batch_size)
     waiting: list[tuple[StoredDocument, Extraction]] = []
     analyzed = 0  # how many of report.new the last ANALYZE saw
     for document, result in _extracted(pending, extractor, processes, batch_size, dask):
@@ -343,6 +357,7 @@ def ingest_paths(
             # What the batch's parse and storing freed, handed back: else the resident set
             # grows with every batch of a long ingest (bench/README.md, memory).
             release_free_memory()
+            set_loaded_objects_aside()
             if len(report.new) - analyzed >= analyze_every:
                 _refresh_statistics(engine)
                 analyzed = len(report.new)

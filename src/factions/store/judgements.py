@@ -23,7 +23,7 @@ from sqlalchemy import Connection, and_, select
 
 from factions.packaged import read_toml
 from factions.store import schema
-from factions.store.dialect import has_table
+from factions.store.dialect import has_table, insert_rows
 
 TARGET_KINDS = ("entity", "claim", "event", "dispute", "judgement")
 
@@ -155,7 +155,7 @@ def add_judgements(conn: Connection, judgements: list[Judgement]) -> int:
     known = set(conn.execute(select(schema.judgements.c.uid)).scalars())
     new = [j.row() for j in judgements if j.uid not in known]
     if new:
-        conn.execute(schema.judgements.insert(), new)
+        insert_rows(conn, schema.judgements, new)
     return len(new)
 
 

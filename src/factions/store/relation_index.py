@@ -41,7 +41,7 @@ from factions.partial_date import (
     validity_days,
 )
 from factions.store import schema
-from factions.store.dialect import has_table, insert_ignore
+from factions.store.dialect import has_table, insert_ignore, insert_rows
 from factions.store.judgements import Overlay, overlay
 from factions.store.linker import Linker
 from factions.vocabulary import vocabulary
@@ -171,7 +171,7 @@ def add_relation_spans(conn: Connection, spans: Iterable[RelationSpan]) -> None:
     for start in range(0, len(gone), _BATCH):
         conn.execute(delete(table).where(table.c.id.in_(gone[start : start + _BATCH])))
     if rows:
-        conn.execute(table.insert(), rows)
+        insert_rows(conn, table, rows)
     _add_to_totals(conn, groups)
 
 
@@ -295,7 +295,7 @@ def _add_to_totals(conn: Connection, groups: dict[_GradeKey, list[RelationSpan]]
         if (e, c) not in stored
     ]
     if inserts:
-        conn.execute(totals.insert(), inserts)
+        insert_rows(conn, totals, inserts)
 
 
 def add_period(stretches: list[Stretch], first: int, last: int, weight: int) -> list[Stretch]:
@@ -434,7 +434,7 @@ def _insert_edge_spans(
         for stretch in constant_spans(spans)
     ]
     for start in range(0, len(rows), _BATCH):
-        conn.execute(schema.edge_spans.insert(), rows[start : start + _BATCH])
+        insert_rows(conn, schema.edge_spans, rows[start : start + _BATCH])
 
 
 def fill_edge_totals(conn: Connection, only: list[int] | None = None) -> None:
@@ -613,7 +613,7 @@ def replace_inferred_ends(
         for start in range(0, len(scope), _BATCH):
             conn.execute(delete(table).where(table.c.claim_id.in_(scope[start : start + _BATCH])))
     for start in range(0, len(ends), _BATCH):
-        conn.execute(table.insert(), ends[start : start + _BATCH])
+        insert_rows(conn, table, ends[start : start + _BATCH])
     changed = {c for c in before.keys() | after.keys() if before.get(c) != after.get(c)}
     # A claim indexed again since (a re-extracted document) may have its full days back.
     spans = schema.relation_spans
@@ -680,7 +680,7 @@ def rebuild_relation_index(conn: Connection, canonical: Callable[[str], str] | N
     conn.execute(delete(schema.relation_spans))
     spans = _claim_spans(conn, [], canonical)
     for start in range(0, len(spans), 5000):
-        conn.execute(schema.relation_spans.insert(), [s.row() for s in spans[start : start + 5000]])
+        insert_rows(conn, schema.relation_spans, [s.row() for s in spans[start : start + 5000]])
     by_edge: dict[tuple[str, str, str, str], list[tuple[int, int, int]]] = defaultdict(list)
     for s in spans:
         by_edge[(s.subject, s.predicate, s.object, s.certainty)].append(

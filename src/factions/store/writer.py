@@ -15,16 +15,23 @@ from sqlalchemy import Connection, Table, bindparam, delete, func, select, updat
 from factions.model import ClaimRecord, Document, EntityRecord, EventRecord, Evidence, Mention
 from factions.partial_date import day_span, length_class, validity_days
 from factions.store import schema
-from factions.store.dialect import insert_ignore
+from factions.store.dialect import insert_ignore, insert_rows
 
 _CHUNK = 500
 
 
-def document_exists(conn: Connection, document_id: str) -> bool:
-    found = conn.execute(
-        select(schema.documents.c.id).where(schema.documents.c.id == document_id)
-    ).first()
-    return found is not None
+def stored_document_ids(conn: Connection, ids: Iterable[str]) -> set[str]:
+    """Those of `ids` that the knowledge base holds documents of."""
+    ids = sorted(set(ids))
+    found: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        batch = ids[start : start + _CHUNK]
+        found.update(
+            conn.execute(
+                select(schema.documents.c.id).where(schema.documents.c.id.in_(batch))
+            ).scalars()
+        )
+    return found
 
 
 def insert_document(
@@ -142,7 +149,10 @@ def upsert_entities(conn: Connection, records: Iterable[EntityRecord]) -> list[s
             "profile": person_profile(record),
         }
         known = entity_rows.get(record.id)
-        entity_rows[record.id] = row if known is None else min(known, row, key=_preference)
+        if known is None:
+            entity_rows[record.id] = row
+        elif known != row:
+            entity_rows[record.id] = min(known, row, key=_preference)
         for alias in {record.name, *record.aliases}:
             alias_rows.append({"entity_id": record.id, "alias": alias, "source": "machine"})
         block = None if record.gazetteer_id else person_name_block(record.match_key)
@@ -194,7 +204,7 @@ def insert_mentions_of(conn: Connection, groups: Iterable[tuple[str, list[Mentio
         for m in mentions
     ]
     if rows:
-        conn.execute(schema.mentions.insert(), rows)
+        insert_rows(conn, schema.mentions, rows)
         counts = Counter(row["entity_id"] for row in rows)
         conn.execute(
             update(schema.entities)
@@ -307,9 +317,9 @@ def insert_claims_of(conn: Connection, groups: Iterable[Group]) -> None:
             )
             evidence_rows.extend(_evidence_rows("claim", c.id, c.evidence))
     if claim_rows:
-        conn.execute(schema.claims.insert(), claim_rows)
+        insert_rows(conn, schema.claims, claim_rows)
     if evidence_rows:
-        conn.execute(schema.evidence.insert(), evidence_rows)
+        insert_rows(conn, schema.evidence, evidence_rows)
 
 
 def insert_events(
@@ -384,11 +394,11 @@ def insert_events_of(conn: Connection, groups: Iterable[Group]) -> None:
                     )
             evidence_rows.extend(_evidence_rows("event", e.id, e.evidence))
     if event_rows:
-        conn.execute(schema.events.insert(), event_rows)
+        insert_rows(conn, schema.events, event_rows)
     if participant_rows:
-        conn.execute(schema.event_participants.insert(), participant_rows)
+        insert_rows(conn, schema.event_participants, participant_rows)
     if evidence_rows:
-        conn.execute(schema.evidence.insert(), evidence_rows)
+        insert_rows(conn, schema.evidence, evidence_rows)
 
 
 def set_links(conn: Connection, table, links: Iterable[tuple[str, str, float, str]]) -> None:  # type: ignore[no-untyped-def]
@@ -432,8 +442,8 @@ def replace_disputes(
             {"dispute_id": dispute_id, "claim_id": c} for c in sorted(set(claim_ids))
         )
     if dispute_rows:
-        conn.execute(schema.disputes.insert(), dispute_rows)
-        conn.execute(schema.dispute_claims.insert(), member_rows)
+        insert_rows(conn, schema.disputes, dispute_rows)
+        insert_rows(conn, schema.dispute_claims, member_rows)
 
 
 def _disputes_holding(conn: Connection, claim_ids: Iterable[str]) -> set[str]:
