@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from sqlalchemy import select
 
 from factions.ingest.run import ingest_paths
@@ -77,3 +79,33 @@ def test_agreeing_articles_make_no_dispute(tmp_path) -> None:  # type: ignore[no
         },
     )
     assert reasons == []
+
+
+def test_rows_meeting_in_time_are_those_every_pair_finds() -> None:
+    # The sorted sweep must find what comparing every stated row with every denied one finds,
+    # rows without a stated time (None) meeting all.
+    from types import SimpleNamespace
+
+    from factions.resolve.disputes import meeting_in_time
+
+    randomly = random.Random(19)
+    for _ in range(300):
+        stated: dict[str, tuple[int, int] | None] = {}
+        rows = []
+        for number in range(randomly.randint(0, 9)):
+            start = randomly.randint(0, 40)
+            span = None if randomly.random() < 0.1 else (start, start + randomly.randint(0, 12))
+            stated[f"r{number}"] = span
+            rows.append(SimpleNamespace(id=f"r{number}"))
+        cut = randomly.randint(0, len(rows))
+        first, second = rows[:cut], rows[cut:]
+
+        def meet(a, b, stated=stated) -> bool:  # type: ignore[no-untyped-def]
+            x, y = stated[a.id], stated[b.id]
+            return x is None or y is None or (x[0] <= y[1] and y[0] <= x[1])
+
+        expected = (
+            [a for a in first if any(meet(a, b) for b in second)],
+            [b for b in second if any(meet(a, b) for a in first)],
+        )
+        assert meeting_in_time(first, second, stated) == expected
