@@ -107,3 +107,37 @@ def test_ingest_sets_loaded_objects_aside_after_its_first_stored_batch(
     finally:
         engine.dispose()
     assert calls[:2] == ["stored", "aside"]
+
+
+def test_documents_are_extracted_in_small_tasks_and_stored_in_larger_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Storing a batch costs per key it touches, so batches are large; extraction tasks stay
+    # small so that workers share a run's tail.
+    corpus = three_short_reports(tmp_path)
+    extracted: list[int] = []
+    stored: list[int] = []
+    extract_safely = run.Extractor.extract_safely
+    store = run._store
+
+    def extract(self, documents):  # type: ignore[no-untyped-def]
+        extracted.append(len(documents))
+        return extract_safely(self, documents)
+
+    def record_store(engine, documents, report) -> None:  # type: ignore[no-untyped-def]
+        if documents:
+            stored.append(len(documents))
+        store(engine, documents, report)
+
+    monkeypatch.setattr(run.Extractor, "extract_safely", extract)
+    monkeypatch.setattr(run, "_store", record_store)
+    monkeypatch.setattr(run, "EXTRACTION_BATCH", 1)
+    engine = open_database(str(tmp_path / "kb.db"))
+    try:
+        report = run.ingest_paths([corpus], engine, batch_size=2)
+    finally:
+        engine.dispose()
+    assert len(report.new) == 3
+    assert extracted == [1, 1, 1]
+    assert stored == [2, 1]
+    assert run.BATCH_SIZE > run.EXTRACTION_BATCH

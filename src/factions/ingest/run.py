@@ -42,10 +42,15 @@ from factions.store import writing
 from factions.store.dialect import refresh_planner_statistics
 from factions.store.writer import StoredDocument, stored_document_ids
 
-# Documents stored (with their derived data) per transaction: each batch brings disputes and
-# same-event links up to date, which costs about the same for 16 documents as for 64 (600
-# generated documents: 59 s at 16, 48 s at 64, 47.5 s with one refresh at the end).
-BATCH_SIZE = 64
+# Documents stored (with their derived data) per transaction: each batch brings disputes,
+# inferred ends, same-event links and people's links up to date for the keys it touches, and
+# a corpus about the same actors touches the same keys in every batch. Storing 250 documents
+# into a knowledge base of 1,750: 3.0-3.3 s CPU in batches of 64, 1.4-1.8 s of 128, 1.0-1.3 s
+# of 256 (bench/README.md). Earlier: 59 s at 16, 48 s at 64 for 600 documents.
+BATCH_SIZE = 256
+# Documents extracted per task: what a worker process or a Dask worker is given at a time, so
+# that two workers share the tail of a run and a batch in flight stays small.
+EXTRACTION_BATCH = 64
 NEAR_DUPLICATE_BITS = 3
 # On PostgreSQL the planner's statistics are refreshed after every this many documents stored
 # (store.dialect.refresh_planner_statistics), and at the end of a run that stored as many.
@@ -343,7 +348,8 @@ def ingest_paths(
     pending = _not_stored(read, engine, report, batch_size)
     waiting: list[tuple[StoredDocument, Extraction]] = []
     analyzed = 0  # how many of report.new the last ANALYZE saw
-    for document, result in _extracted(pending, extractor, processes, batch_size, dask):
+    tasks = min(batch_size, EXTRACTION_BATCH)
+    for document, result in _extracted(pending, extractor, processes, tasks, dask):
         if isinstance(result, Exception):
             report.failed.append(Failure(document.source or document.id, str(result)))
             continue
