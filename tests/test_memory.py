@@ -6,6 +6,7 @@ import importlib
 import inspect
 import pkgutil
 import platform
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,24 +27,32 @@ def test_without_glibc_nothing_is_released(monkeypatch: pytest.MonkeyPatch) -> N
     assert memory.release_free_memory() is False
 
 
+def _ingest_three_noting_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, note: Callable[[list], object]
+) -> run.IngestReport:
+    """Three short reports ingested in batches of 2, `note` called with each batch once it
+    is stored."""
+    corpus = three_short_reports(tmp_path)
+    store = run._store
+
+    def noting(engine, documents, report) -> None:  # type: ignore[no-untyped-def]
+        store(engine, documents, report)
+        note(documents)
+
+    monkeypatch.setattr(run, "_store", noting)
+    engine = open_database(str(tmp_path / "kb.db"))
+    try:
+        return run.ingest_paths([corpus], engine, batch_size=2)
+    finally:
+        engine.dispose()
+
+
 def test_ingest_releases_memory_after_each_stored_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = three_short_reports(tmp_path)
     released: list[int] = []
-    stored = run._store
-
-    def store(engine, documents, report) -> None:  # type: ignore[no-untyped-def]
-        stored(engine, documents, report)
-        released.append(0)
-
-    monkeypatch.setattr(run, "_store", store)
     monkeypatch.setattr(run, "release_free_memory", lambda: released.append(1) or True)
-    engine = open_database(str(tmp_path / "kb.db"))
-    try:
-        report = run.ingest_paths([corpus], engine, batch_size=2)
-    finally:
-        engine.dispose()
+    report = _ingest_three_noting_stores(tmp_path, monkeypatch, lambda _: released.append(0))
     assert len(report.new) == 3
     # Two batches stored in the loop, each followed by a release; the last, short one is
     # stored after it.
@@ -91,21 +100,9 @@ def test_what_was_loaded_is_set_aside_from_collection_once(monkeypatch: pytest.M
 def test_ingest_sets_loaded_objects_aside_after_its_first_stored_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = three_short_reports(tmp_path)
     calls: list[str] = []
-    stored = run._store
-
-    def store(engine, documents, report) -> None:  # type: ignore[no-untyped-def]
-        stored(engine, documents, report)
-        calls.append("stored")
-
-    monkeypatch.setattr(run, "_store", store)
     monkeypatch.setattr(run, "set_loaded_objects_aside", lambda: calls.append("aside") or True)
-    engine = open_database(str(tmp_path / "kb.db"))
-    try:
-        run.ingest_paths([corpus], engine, batch_size=2)
-    finally:
-        engine.dispose()
+    _ingest_three_noting_stores(tmp_path, monkeypatch, lambda _: calls.append("stored"))
     assert calls[:2] == ["stored", "aside"]
 
 
@@ -114,29 +111,19 @@ def test_documents_are_extracted_in_small_tasks_and_stored_in_larger_batches(
 ) -> None:
     # Storing a batch costs per key it touches, so batches are large; extraction tasks stay
     # small so that workers share a run's tail.
-    corpus = three_short_reports(tmp_path)
     extracted: list[int] = []
     stored: list[int] = []
     extract_safely = run.Extractor.extract_safely
-    store = run._store
 
     def extract(self, documents):  # type: ignore[no-untyped-def]
         extracted.append(len(documents))
         return extract_safely(self, documents)
 
-    def record_store(engine, documents, report) -> None:  # type: ignore[no-untyped-def]
-        if documents:
-            stored.append(len(documents))
-        store(engine, documents, report)
-
     monkeypatch.setattr(run.Extractor, "extract_safely", extract)
-    monkeypatch.setattr(run, "_store", record_store)
     monkeypatch.setattr(run, "EXTRACTION_BATCH", 1)
-    engine = open_database(str(tmp_path / "kb.db"))
-    try:
-        report = run.ingest_paths([corpus], engine, batch_size=2)
-    finally:
-        engine.dispose()
+    report = _ingest_three_noting_stores(
+        tmp_path, monkeypatch, lambda documents: documents and stored.append(len(documents))
+    )
     assert len(report.new) == 3
     assert extracted == [1, 1, 1]
     assert stored == [2, 1]

@@ -72,7 +72,7 @@ def resolve_batch(
     transaction: the documents not stored yet, the links of the people they touch, and every
     claim's index entry under the canonical ids those links give."""
     batch = ResolvedBatch()
-    known = _stored_documents(conn, [stored.document.id for stored, _ in documents])
+    known = writer.stored_document_ids(conn, [stored.document.id for stored, _ in documents])
     for stored, extraction in documents:
         document_id = stored.document.id
         if document_id in known:
@@ -91,19 +91,6 @@ def resolve_batch(
     for resolved in batch.documents:
         batch.relation_spans.extend(_relation_spans(resolved.extraction, linker))
     return batch
-
-
-def _stored_documents(conn: Connection, ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(ids), _CHUNK):
-        found.update(
-            conn.execute(
-                select(schema.documents.c.id).where(
-                    schema.documents.c.id.in_(ids[start : start + _CHUNK])
-                )
-            ).scalars()
-        )
-    return found
 
 
 def _is_kept(record: EntityRecord) -> bool:

@@ -16,8 +16,6 @@ from factions.store import postgresql, sqlite
 
 def insert_ignore(conn: Connection, table: Table, rows: list[dict]) -> None:
     """Insert rows, skipping those whose primary key already exists."""
-    if not rows:
-        return
     insert_rows(conn, table, rows, ignore=True)
 
 

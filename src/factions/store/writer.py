@@ -22,15 +22,16 @@ _CHUNK = 500
 
 def stored_document_ids(conn: Connection, ids: Iterable[str]) -> set[str]:
     """Those of `ids` that the knowledge base holds documents of."""
+    return _stored_ids(conn, schema.documents, ids)
+
+
+def _stored_ids(conn: Connection, table: Table, ids: Iterable[str]) -> set[str]:
+    """Those of `ids` that `table` holds rows of, asked for `_CHUNK` at a time."""
     ids = sorted(set(ids))
     found: set[str] = set()
     for start in range(0, len(ids), _CHUNK):
         batch = ids[start : start + _CHUNK]
-        found.update(
-            conn.execute(
-                select(schema.documents.c.id).where(schema.documents.c.id.in_(batch))
-            ).scalars()
-        )
+        found.update(conn.execute(select(table.c.id).where(table.c.id.in_(batch))).scalars())
     return found
 
 
@@ -242,13 +243,8 @@ def _triggers_json(evidence: Evidence) -> str | None:
     return json.dumps(rows)
 
 
-def _new_ids(conn: Connection, table, ids: list[str]) -> set[str]:  # type: ignore[no-untyped-def]
-    found: set[str] = set()
-    for start in range(0, len(ids), _CHUNK):
-        batch = ids[start : start + _CHUNK]
-        existing = conn.execute(select(table.c.id).where(table.c.id.in_(batch))).scalars()
-        found.update(set(batch) - set(existing))
-    return found
+def _new_ids(conn: Connection, table: Table, ids: list[str]) -> set[str]:
+    return set(ids) - _stored_ids(conn, table, ids)
 
 
 def _period_columns(days: tuple[int, int] | None) -> dict[str, int | None]:
@@ -408,8 +404,9 @@ def set_links(conn: Connection, table, links: Iterable[tuple[str, str, float, st
         return
     key = table.c.entity_id if "entity_id" in table.c else table.c.event_id
     conn.execute(delete(table).where(key.in_([link[0] for link in links])))
-    conn.execute(
-        table.insert(),
+    insert_rows(
+        conn,
+        table,
         [{key.name: i, "canonical_id": c, "score": s, "method": m} for i, c, s, m in links],
     )
 
