@@ -3,6 +3,8 @@ sentences written for these tests."""
 
 from __future__ import annotations
 
+import random
+
 import spacy
 from spacy.tokens import Doc
 
@@ -149,6 +151,21 @@ def test_text_in_capitals_is_read_recased_and_quoted_as_written() -> None:
     )
     result, _, _ = _read(text)
     assert all(e.text in text for event in result.events for e in event.evidence)
+
+
+def test_in_capitals_counts_letters_as_the_character_walk_does() -> None:
+    def walked(text: str) -> bool:
+        letters = [c for c in text if c.isalpha()]
+        upper = sum(c.isupper() for c in letters)
+        return len(letters) >= 40 and upper / len(letters) >= 0.8
+
+    rng = random.Random(7)
+    alphabet = "AAAAAbcd EFGH.,1'\n" + "ÉéΣσ"
+    for size in (0, 30, 45, 60, 200):
+        for _ in range(200):
+            text = "".join(rng.choice(alphabet) for _ in range(size))
+            for variant in (text, text.encode("ascii", "ignore").decode()):
+                assert in_capitals(variant) == walked(variant), variant
 
 
 def test_a_perpetrator_described_not_named_is_a_group_of_its_own() -> None:

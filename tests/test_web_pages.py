@@ -134,6 +134,27 @@ def test_overview_shows_the_latest_events_and_some_disputes(client: TestClient) 
     assert data["disputes_total"] == data["counts"]["disputes"] >= len(data["disputes"]) >= 1
 
 
+def test_overview_counts_a_disputes_accounts_in_words(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factions.web import pages
+
+    shown = pages.overview_data
+
+    def one_account_first(conn):  # type: ignore[no-untyped-def]
+        # A dispute can be one account naming its alternatives ("killed or captured").
+        data = shown(conn)
+        data["disputes"][0]["accounts"] = data["disputes"][0]["accounts"][:1]
+        return data
+
+    monkeypatch.setattr(pages, "overview_data", one_account_first)
+    html = client.get("/").text
+    short = html[html.index('class="disputes-short"') : html.index("Compare the accounts")]
+    counts = re.findall(r"(\d+) (accounts?)<", short)
+    assert counts and counts[0] == ("1", "account")
+    assert all(word == ("account" if n == "1" else "accounts") for n, word in counts)
+
+
 def test_profile_lines_link_to_their_evidence_in_the_reader(client: TestClient) -> None:
     profile = first_actor_with_relations(client)
     html = client.get(f"/actors/{profile['id']}").text

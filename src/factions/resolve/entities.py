@@ -61,12 +61,7 @@ class Profile:
 
     @classmethod
     def from_json(cls, text: str | None) -> Profile:
-        data = json.loads(text) if text else {}
-        return cls(
-            frozenset(data.get("context", ())),
-            frozenset(data.get("sides", ())),
-            frozenset(data.get("ties", ())),
-        )
+        return _profile_of_json(text or "")
 
     @property
     def placed(self) -> bool:
@@ -77,6 +72,19 @@ class Profile:
         return Profile(
             self.context | other.context, self.sides | other.sides, self.ties | other.ties
         )
+
+
+# A name family's stored people are read again by every batch that meets the family, and
+# parsing their profiles was a fifth of storing a batch; a profile is immutable, so one parse
+# per distinct text serves them all.
+@lru_cache(maxsize=32768)
+def _profile_of_json(text: str) -> Profile:
+    data = json.loads(text) if text else {}
+    return Profile(
+        frozenset(data.get("context", ())),
+        frozenset(data.get("sides", ())),
+        frozenset(data.get("ties", ())),
+    )
 
 
 def compatible(a: Profile, b: Profile) -> bool:
