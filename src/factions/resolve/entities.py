@@ -76,8 +76,8 @@ class Profile:
 
 # A name family's stored people are read again by every batch that meets the family, and
 # parsing their profiles was a fifth of storing a batch; a profile is immutable, so one parse
-# per distinct text serves them all.
-@lru_cache(maxsize=32768)
+# per distinct text serves them all (a few MB at most: a profile is a few actor ids).
+@lru_cache(maxsize=8192)
 def _profile_of_json(text: str) -> Profile:
     data = json.loads(text) if text else {}
     return Profile(
