@@ -153,6 +153,17 @@ def test_text_in_capitals_is_read_recased_and_quoted_as_written() -> None:
     assert all(e.text in text for event in result.events for e in event.evidence)
 
 
+def test_a_demonym_before_the_trigger_names_the_striking_country_not_the_story_s() -> None:
+    # The story is set in Syria; the strikes are Russia's.
+    result, names, _ = _read(
+        "Russian airstrikes hit a market in Idlib on Monday, killing 12 people."
+    )
+    assert _roles(result.events[0], names)["actor"] == ["Military Forces of Russian Federation"]
+    # With no place in the story at all, the demonym still gives the country.
+    result, names, _ = _read("The death of its founder in a Russian air raid weakened the group.")
+    assert _roles(result.events[0], names)["actor"] == ["Military Forces of Russian Federation"]
+
+
 def test_in_capitals_counts_letters_as_the_character_walk_does() -> None:
     def walked(text: str) -> bool:
         letters = [c for c in text if c.isalpha()]

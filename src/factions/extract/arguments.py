@@ -304,8 +304,10 @@ class ArgumentReader:
                         break
         return self._clause_country or None
 
-    def _generic(self, head: Token, kind: Kind, mention: bool = True) -> LocalEntity:
-        country = self._country(head)
+    def _generic(
+        self, head: Token, kind: Kind, mention: bool = True, country: str | None = None
+    ) -> LocalEntity:
+        country = country or self._country(head)
         if country:
             name = kind.name.format(country=country_name(country))
         else:
@@ -874,7 +876,9 @@ class ArgumentReader:
                     code = get_geocoder().demonym_country(child.text)
                     if code and child.text[:1].isupper():
                         kind = next(k for k in words.kinds if k.kind == "military")
-                        entity = self._generic(child, kind)
+                        # The demonym is the country: the phrase before it holds none, and
+                        # the story's own country is often the one struck, not striking.
+                        entity = self._generic(child, kind, country=code)
                 # An adjective ("a terrorist attack") says what kind of event it was; only a
                 # noun is a phrase of the trigger's own that names a participant.
                 kind_only = False
