@@ -140,6 +140,19 @@ def test_an_event_named_in_passing_with_its_actor_and_victims_is_kept() -> None:
     ]
 
 
+def test_a_killing_told_in_passing_and_the_strike_it_happened_in_are_one_event() -> None:
+    # "after the killing" is a point of reference; the strike it happened in is the same
+    # happening, not a second event placed in the main clause's country.
+    events, names = _events(
+        "The group grew in northern Afghanistan after the killing of its leader Abu Karim in "
+        "a U.S. drone strike in western Pakistan in 2009."
+    )
+    assert len(events) == 1
+    assert names[events[0].place or ""] == "Pakistan" and events[0].date == "2009"
+    roles = {(names[p.entity], p.role) for p in events[0].participants}
+    assert {("United States", "actor"), ("Abu Karim", "victim")} <= roles
+
+
 def test_an_event_named_in_passing_without_its_actor_is_no_event() -> None:
     events, _ = _events("Police arrested two men on Monday after the bombing of the market.")
     assert [e.sub_event_type for e in events] == ["Arrests"]

@@ -1005,6 +1005,8 @@ def group_triggers(triggers: list[Trigger]) -> list[list[Trigger]]:
     def joins(a: Trigger, b: Trigger) -> bool:
         if not compatible(a.cls, b.cls):
             return False
+        if _told_within(a, b) or _told_within(b, a):
+            return True
         # A mention as a point of reference ("died after a gunfight ... after the bombing")
         # is another event; it joins only the dead and hurt it is told with.
         if (id(a) in references) != (id(b) in references):
@@ -1026,6 +1028,19 @@ def group_triggers(triggers: list[Trigger]) -> list[list[Trigger]]:
         else:
             home.append(trigger)
     return groups
+
+
+def _told_within(inner: Trigger, outer: Trigger) -> bool:
+    """ "after the killing of its leader in a drone strike": a trigger noun in an `in` or
+    `during` phrase of another trigger says how that one happened, whether the other is a
+    point of reference or not."""
+    token = inner.token
+    return (
+        not inner.is_verb
+        and token.dep_ == "pobj"
+        and token.head.lower_ in {"in", "during"}
+        and token.head.head.i == outer.token.i
+    )
 
 
 def lead_trigger(group: list[Trigger]) -> Trigger:
