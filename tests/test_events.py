@@ -153,6 +153,18 @@ def test_a_killing_told_in_passing_and_the_strike_it_happened_in_are_one_event()
     assert {("United States", "actor"), ("Abu Karim", "victim")} <= roles
 
 
+def test_a_death_of_another_date_is_no_more_of_the_fighting_before_it() -> None:
+    events, names = _events(
+        "Rebels of the Northern Front fought a splinter group in Mali's Kidal region at the "
+        "start of November. The Front has split since the group announced the death of its "
+        "leader Ahmed Dali in July.",
+        "2015-11-20",
+    )
+    assert [e.date for e in events] == ["2015-11"]
+    assert "Ahmed Dali" not in {names[p.entity] for p in events[0].participants}
+    assert len(events[0].evidence) == 1
+
+
 def test_an_event_named_in_passing_without_its_actor_is_no_event() -> None:
     events, _ = _events("Police arrested two men on Monday after the bombing of the market.")
     assert [e.sub_event_type for e in events] == ["Arrests"]

@@ -1062,6 +1062,20 @@ def _told_in_full(
     )
 
 
+_CALENDAR_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def _dates_clash(told: str | None, more: str | None) -> bool:
+    """Whether two calendar dates (a year, month or day) cannot be one happening's: neither
+    contains the other. A sentence of its own date ("announced the death of its leader in
+    July") tells no more of the November fighting before it."""
+    if not told or not more:
+        return False
+    if not (_CALENDAR_DATE.fullmatch(told) and _CALENDAR_DATE.fullmatch(more)):
+        return False
+    return not (told.startswith(more) or more.startswith(told))
+
+
 def _worth_keeping(event: EventRecord) -> bool:
     """An event needs someone involved, a date, a place or a toll (a happening that counted
     its dead or hurt is one) to be placed on a map or timeline; a merely possible event needs
@@ -1170,7 +1184,7 @@ def extract_from_doc(document: Document, doc: Doc) -> Extraction:
             if not draft.event_type:
                 # "Killed in the attack were ...", "1 fatality.": more of the event before.
                 told = back_reference_target(events, record) if draft.back_reference else None
-                if told is not None:
+                if told is not None and not _dates_clash(told.date, record.date):
                     add_tolls(told, draft.tolls)
                     merge(told, record, places, unidentified)
                 continue
