@@ -197,6 +197,8 @@ def test_a_reference_to_another_event_stays_apart() -> None:
         "The Taliban are planning attacks on Kunduz.",
         # conditional
         "If the rebels attack Dara on Monday, the army will respond.",
+        "If killing the militants remains the only aim, then thousands will replace them, the "
+        "analyst said of the strike in Dara on Monday.",
         # a question
         "Did the rebels attack the town of Dara on Monday?",
         # habitual

@@ -752,8 +752,13 @@ def not_an_event(trigger: Trigger, lex: TriggerLexicon | None = None) -> str | N
             return "negated" if token.head.lower_ == "without" else "reference"
     if not known:
         chain = [own]
-        while chain[-1].dep_ in {"xcomp", "conj"} and chain[-1].head.i != chain[-1].i:
-            chain.append(chain[-1].head)  # "would keep fighting", "plans to attack"
+        # "would keep fighting", "plans to attack"; "if killing them remains the aim": a
+        # clause that is another's subject is as sure as that one.
+        while (
+            chain[-1].dep_ in {"xcomp", "conj", "csubj", "csubjpass"}
+            and chain[-1].head.i != chain[-1].i
+        ):
+            chain.append(chain[-1].head)
         if any(_modal(item, lex) for item in chain):
             return "modal"
         if any(_about_to(item) for item in chain):
