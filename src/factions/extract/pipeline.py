@@ -81,6 +81,7 @@ from factions.model import (
     Extraction,
     Participant,
 )
+from factions.partial_date import intervals_overlap
 from factions.vocabulary import vocabulary
 
 EXTRACTOR_NAME = "factions.rules"
@@ -1062,18 +1063,11 @@ def _told_in_full(
     )
 
 
-_CALENDAR_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
-
-
 def _dates_clash(told: str | None, more: str | None) -> bool:
-    """Whether two calendar dates (a year, month or day) cannot be one happening's: neither
-    contains the other. A sentence of its own date ("announced the death of its leader in
-    July") tells no more of the November fighting before it."""
-    if not told or not more:
-        return False
-    if not (_CALENDAR_DATE.fullmatch(told) and _CALENDAR_DATE.fullmatch(more)):
-        return False
-    return not (told.startswith(more) or more.startswith(told))
+    """Whether two dates cannot be one happening's: their periods share no day. A sentence of
+    its own date ("announced the death of its leader in July") tells no more of the November
+    fighting before it; a missing date clashes with none."""
+    return not intervals_overlap((told, told), (more, more))
 
 
 def _worth_keeping(event: EventRecord) -> bool:
